@@ -1,0 +1,28 @@
+package org.uarpd.engine;
+
+import java.nio.ByteBuffer;
+import org.uarpd.wire.HardwareAddress;
+
+/** Everything the engine asks a backend to do. The backend carries these out; the engine decides. */
+public sealed interface Action {
+
+    /**
+     * Send a complete link-layer frame on {@code link}. The buffer (position..limit) may be the
+     * engine's own scratch space, valid only until the sink returns: copy it if you keep it.
+     */
+    record Transmit(int link, ByteBuffer frame) implements Action {}
+
+    /** Install or replace the kernel's binding. */
+    record InstallNeighbor(int link, int address, HardwareAddress hardware, NeighborState state) implements Action {}
+
+    /** Remove the kernel's binding (or mark it failed, so held packets get host-unreachable). */
+    record RemoveNeighbor(int link, int address, boolean failed) implements Action {}
+
+    /** Add a /32 route to {@code address} out of {@code link} (proxy-ARP bridging). */
+    record AddHostRoute(int link, int address) implements Action {}
+
+    record RemoveHostRoute(int link, int address) implements Action {}
+
+    /** Something happened or was decided: for logs, metrics and the monitor. */
+    record Emit(EngineEvent event) implements Action {}
+}

@@ -1,0 +1,45 @@
+package org.uarpd.engine;
+
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.LinkType;
+
+/**
+ * Everything a backend can tell the engine (DESIGN.md, "The engine is sans-I/O"). Time is not part of
+ * an input: every call into the engine passes {@code now} (nanoseconds on the backend's monotonic
+ * clock) beside it, so the engine never reads a clock.
+ *
+ * <p>Links are identified by an {@code int} the backend chooses (the ifindex on Linux, the interface
+ * number in the simulator). IPv4 addresses are {@code int}s (see {@code org.uarpd.wire.Ip4}).
+ */
+public sealed interface Input {
+
+    /** The kernel has no binding for {@code address} on {@code link} and asks for one (RTM_MISS / app_solicit). */
+    record KernelMiss(int link, int address, int probes, HardwareAddress known) implements Input {}
+
+    /** A frame arrived on {@code link}. The engine copies what it keeps; the array may be reused after the call. */
+    record FrameReceived(int link, byte[] frame, int offset, int length) implements Input {}
+
+    /** The host got an address on {@code link}. */
+    record AddressAdded(int link, int address, int prefixLength) implements Input {}
+
+    /** The host lost an address on {@code link}. */
+    record AddressRemoved(int link, int address, int prefixLength) implements Input {}
+
+    /** A link appeared or changed: its kind, its own hardware address, whether it is up. */
+    record LinkChanged(int link, String name, LinkType type, HardwareAddress address, boolean up) implements Input {}
+
+    /** A link went away. */
+    record LinkRemoved(int link) implements Input {}
+
+    /**
+     * Someone other than uarpd changed the kernel's binding for {@code address} ({@code hardware} null
+     * when the entry was deleted).
+     */
+    record KernelNeighborChanged(int link, int address, HardwareAddress hardware, NeighborState state) implements Input {}
+
+    /** An operator command (from the control socket, config or command line). */
+    record Command(OperatorCommand command) implements Input {}
+
+    /** Only time passed: run whatever timers are due. */
+    record TimeAdvanced() implements Input {}
+}
