@@ -70,7 +70,7 @@ final class ArpLayout {
     /** The strict check for decoders where nothing may follow the packet (see {@code decodeExact}). */
     static void checkNoTrailing(int off, int len, int size, String what) throws MalformedFrameException {
         if (len > size) {
-            throw new MalformedFrameException((len - size) + " trailing bytes after the " + what + " packet", off + size);
+            throw new MalformedFrameException("trailing bytes after the " + what + " packet: " + (len - size), off + size);
         }
     }
 
