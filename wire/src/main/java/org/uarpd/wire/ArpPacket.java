@@ -38,7 +38,7 @@ public record ArpPacket(
         if (protocolType < 0 || protocolType > 0xFFFF) {
             throw new IllegalArgumentException("protocol type out of 16-bit range: " + protocolType);
         }
-        if (hardwareType.equals(HardwareType.ATM)) {
+        if (hardwareType.value() == AtmArpLayout.ATM) {
             throw new IllegalArgumentException("hardware type 19 (ATM) uses the RFC 2225 layout: build an AtmArpPacket");
         }
         if (senderHardware.length() != targetHardware.length()) {
