@@ -89,9 +89,40 @@ LINKS = [
 ]
 
 
+def atmarp(op, sha, sha_e164, ssa, spa, tha, tha_e164, tsa, tpa):
+    """RFC 2225 section 8.7 ATMARP packet, packed by hand: scapy has no ATMARP layer."""
+    tl = lambda b, e164: (0x40 if e164 else 0) | len(b)
+    ip4 = lambda a: bytes(int(x) for x in a.split(".")) if a else b""
+    return (struct.pack(">HHBBHBBBB", 19, 0x0800, tl(sha, sha_e164), len(ssa), op, len(ip4(spa)),
+                        tl(tha, tha_e164), len(tsa), len(ip4(tpa)))
+            + sha + ssa + ip4(spa) + tha + tsa + ip4(tpa))
+
+
+def atm_frames(manifest):
+    """ATMARP kinds on LLC/SNAP over ATM (RFC 2684), pcap link type 11."""
+    client = bytes.fromhex("47000580ffe1000000f21a2b3c02005e10000100")
+    server = bytes.fromhex("47000580ffe1000000f21a2b3c02005e1000fe00")
+    e164, sub = b"15085551234", bytes.fromhex("39840f8001bc7200010000000002005e10000200")
+    kinds = [  # op, sha, sha is E.164, ssa, spa, tha, tha is E.164, tsa, tpa
+        (1, client, False, b"", "192.0.2.1", b"", False, b"", "192.0.2.2"),
+        (2, e164, True, sub, "192.0.2.2", client, False, b"", "192.0.2.1"),
+        (8, client, False, b"", "192.0.2.1", e164, True, sub, ""),
+        (9, e164, True, sub, "198.51.100.7", client, False, b"", "192.0.2.1"),
+        (10, client, False, b"", "192.0.2.1", b"", False, b"", "192.0.2.99"),
+        (2, server, False, b"", "192.0.2.254", client, False, b"", "192.0.2.1"),
+    ]
+    frames = []
+    for op, sha, se, ssa, spa, tha, te, tsa, tpa in kinds:
+        frames.append(snap(ARP_TYPE) / Raw(atmarp(op, sha, se, ssa, spa, tha, te, tsa, tpa)))
+        manifest.append({"file": "atm.pcap", "index": len(frames) - 1, "builder": "atm", "linktype": 11,
+                         "protocol": ARP_TYPE, "op": op, "htype": 19, "ptype": 0x0800,
+                         "sha": hexcolon(sha), "spa": spa, "tha": hexcolon(tha), "tpa": tpa, "src": "", "dst": ""})
+    return frames
+
+
 def main(out_dir):
     manifest = []
-    per_file = {}
+    per_file = {"atm": (11, atm_frames(manifest))}
     for name, file_name, dlt, htype, hlen, bcast in LINKS:
         for op in OPS:
             sha, tha = addr(hlen), addr(hlen)

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.uarpd.wire.ArpCodec;
-import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.ArpFamilyCodec;
+import org.uarpd.wire.ArpFamilyPacket;
+import org.uarpd.wire.AtmArpPacket;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.LinkType;
 import org.uarpd.wire.link.LinkTypes;
@@ -56,21 +57,25 @@ class ScapyOracleTest {
             assertThat(frame.source().toString()).as("%s link source", what).isEqualTo(want.path("src").asText());
             assertThat(frame.destination().toString()).as("%s link destination", what).isEqualTo(want.path("dst").asText());
 
-            ArpPacket p = ArpCodec.decode(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+            ArpFamilyPacket p = ArpFamilyCodec.decode(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
             assertThat(p.opcode().value()).as("%s opcode", what).isEqualTo(want.path("op").asInt());
             assertThat(p.hardwareType().value()).as("%s hardware type", what).isEqualTo(want.path("htype").asInt());
             assertThat(p.protocolType()).as("%s protocol type", what).isEqualTo(want.path("ptype").asInt());
             assertThat(p.senderHardware().toString()).as("%s sha", what).isEqualTo(want.path("sha").asText());
             assertThat(p.senderProtocol().toString()).as("%s spa", what).isEqualTo(want.path("spa").asText());
+            if (p instanceof AtmArpPacket atm) {
+                // The manifest's ATM numbers are raw bytes; the subaddress is checked through its presence.
+                assertThat(atm.senderAtmNumber().value().toString()).as("%s sender ATM number", what).isEqualTo(want.path("sha").asText());
+            }
             assertThat(p.targetHardware().toString()).as("%s tha", what).isEqualTo(want.path("tha").asText());
             assertThat(p.targetProtocol().toString()).as("%s tpa", what).isEqualTo(want.path("tpa").asText());
             builders.add(want.path("builder").asText());
             checked++;
         }
-        // Every link type uarpd frames ARP on (ATM's ATMARP aside) and all seven opcodes were covered.
+        // Every link type and all seven opcodes (ATMARP's five kinds on ATM) were covered.
         assertThat(builders).contains("ethernet", "ieee802.3", "token-ring", "token-ring-routed", "fddi", "arcnet",
-                "arcnet-exception", "arcnet-linux", "ipoib");
-        assertThat(checked).isEqualTo(9 * 7);
+                "arcnet-exception", "arcnet-linux", "ipoib", "atm");
+        assertThat(checked).isEqualTo(9 * 7 + 6);
     }
 
     private static List<CaptureRecord> readAll(Path file) {
