@@ -30,9 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * with a summary on stderr.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Print the ARP-family frames (ARP, RARP, InARP, ARP-NAK, ATMARP) of a pcap or pcapng capture.",
-                "Link types: Ethernet/802.3 (1), Token Ring (6), ARCnet (7), FDDI (10), ATM LLC/SNAP (11),",
-                "Linux cooked IPoIB (113), ARCnet Linux (129)."},
+        description = {"Print the ARP-family frames (ARP, RARP, InARP, NAK, ATMARP) of a pcap or pcapng file.",
+                "Link types: 1 Ethernet/802.3, 6 Token Ring, 7 ARCnet, 10 FDDI,",
+                "11 ATM LLC/SNAP, 113 Linux cooked IPoIB, 129 ARCnet (Linux)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the file was read to its end (malformed frames are reported, not fatal)",
                 "1:the file could not be read or is not a well-formed capture",
