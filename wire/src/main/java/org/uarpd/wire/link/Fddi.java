@@ -58,7 +58,7 @@ public final class Fddi implements LinkType {
             throw new MalformedFrameException(String.format("FDDI FC 0x%02x is not an LLC frame with 48-bit addresses", fc), offset);
         }
         int protocol = LlcSnap.read(buf, offset + MAC_HEADER, length - MAC_HEADER);
-        int payloadAt = offset + MAC_HEADER + LlcSnap.SIZE;
+        int payloadAt = LlcSnap.payloadOffset(protocol, offset + MAC_HEADER);
         return new Frame(HardwareAddress.of(buf, offset + 1, 6), HardwareAddress.of(buf, offset + 7, 6), protocol,
                 buf, payloadAt, offset + length - payloadAt, new Header(fc));
     }

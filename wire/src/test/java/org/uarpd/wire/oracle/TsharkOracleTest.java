@@ -21,6 +21,7 @@ import org.uarpd.wire.LinkType;
 import org.uarpd.wire.Opcode;
 import org.uarpd.wire.link.Arcnet;
 import org.uarpd.wire.link.ArpSamples;
+import org.uarpd.wire.link.LinuxCooked;
 import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.pcap.PcapNgWriter;
 import org.uarpd.wire.pcap.PcapWriter;
@@ -37,12 +38,15 @@ class TsharkOracleTest {
     /** First dissector tshark should apply for each link type (pcap link type 1 is Ethernet for 802.3 too). */
     private static final Map<String, String> FIRST_LAYER = Map.of(
             "ethernet", "eth", "ieee802.3", "eth", "token-ring", "tr", "fddi", "fddi",
-            "arcnet", "arcnet", "arcnet-linux", "arcnet", "ipoib", "sll");
+            "arcnet", "arcnet", "arcnet-linux", "arcnet", "ipoib", "sll", "linux-cooked", "sll");
+
+    /** Every RFC 826-format link type, and Linux cooked captures of Ethernet. */
+    static final List<LinkType> LINKS = Stream.concat(ArpSamples.RFC826_LINKS.stream(), Stream.of(LinuxCooked.INSTANCE)).toList();
 
     record Sent(LinkType link, ArpPacket packet, HardwareAddress destination, HardwareAddress source, byte[] frame) {}
 
     static Stream<LinkType> links() {
-        return ArpSamples.RFC826_LINKS.stream();
+        return LINKS.stream();
     }
 
     static List<Sent> framesFor(LinkType link) {
@@ -96,7 +100,7 @@ class TsharkOracleTest {
         Path file = dir.resolve("all.pcapng");
         List<Sent> order = new ArrayList<>();
         try (PcapNgWriter w = PcapNgWriter.create(file)) {
-            for (LinkType link : ArpSamples.RFC826_LINKS) {
+            for (LinkType link : LINKS) {
                 int itf = w.addInterface(link.pcapLinkType(), "uarpd-" + link.name(), TimestampResolution.NANOS);
                 for (Sent s : framesFor(link)) {
                     w.write(itf, T0 + order.size(), s.frame(), "uarpd " + link.name() + " " + s.packet().opcode());
@@ -134,6 +138,11 @@ class TsharkOracleTest {
             case "arcnet", "arcnet-linux" -> {
                 assertThat(layers.path("arcnet").path("arcnet.dst").asText()).as("%s arcnet.dst", what).isEqualTo("0x" + dst);
                 assertThat(layers.path("arcnet").path("arcnet.src").asText()).as("%s arcnet.src", what).isEqualTo("0x" + src);
+            }
+            case "linux-cooked" -> {
+                assertThat(layers.path("sll").path("sll.src.eth").asText()).as("%s sll.src.eth", what).isEqualTo(src);
+                assertThat(layers.path("sll").path("sll.pkttype").asText()).as("%s sll.pkttype", what)
+                        .isEqualTo(sent.destination().equals(sent.link().broadcast()) ? "1" : "0");
             }
             case "ipoib" -> assertThat(layers.path("sll").path("sll.pkttype").asText()).as("%s sll.pkttype", what)
                     .isEqualTo(sent.destination().equals(sent.link().broadcast()) ? "1" : "0");
