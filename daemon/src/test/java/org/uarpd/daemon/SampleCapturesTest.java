@@ -59,8 +59,13 @@ class SampleCapturesTest {
 
     @Test
     void wiresharkAgreesWhichSampleFrameIsMalformed() throws Exception {
-        Process p = new ProcessBuilder("tshark", "-n", "-r", SAMPLES.resolve("arp-sample.pcapng").toString(),
-                "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p;
+        try {
+            p = new ProcessBuilder("tshark", "-n", "-r", SAMPLES.resolve("arp-sample.pcapng").toString(),
+                    "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (java.io.IOException e) {
+            p = fail("tshark is not installed: install the Debian package 'tshark' (" + e.getMessage() + ")");
+        }
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) fail("tshark failed; install the Debian package 'tshark'");
         List<JsonNode> ours = decodeJson(SAMPLES.resolve("arp-sample.pcapng"));
