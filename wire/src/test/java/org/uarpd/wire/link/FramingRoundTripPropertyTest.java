@@ -23,7 +23,7 @@ import org.uarpd.wire.Opcode;
 import org.uarpd.wire.ProtocolAddress;
 
 /** decode(encode(f)) gives back what each framing carries: addresses, protocol and payload. */
-class FramingRoundTripProperties {
+class FramingRoundTripPropertyTest {
 
     @Provide
     Arbitrary<byte[]> mac() {
