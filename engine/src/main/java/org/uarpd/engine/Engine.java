@@ -9,12 +9,14 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.Neighbors.Observation;
 import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.ArpView;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.Opcode;
+import org.uarpd.wire.link.Ethernet;
 
 /**
  * uarpd's policy: a deterministic, sans-I/O ARP engine (DESIGN.md). No threads, sockets or clock:
@@ -83,6 +85,7 @@ public final class Engine {
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
+    private final ArpView view = new ArpView();
 
     private boolean started;
     private long origin;
@@ -281,9 +284,36 @@ public final class Engine {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.LINK_IS_DOWN);
             return;
         }
-        Frame frame;
+        ArpView v = view;
+        int proto;
+        boolean toBroadcast;
+        boolean toUs;
         try {
-            frame = l.type.decode(buf, off, len);
+            if (l.type == Ethernet.INSTANCE) {
+                // The commonest link, read in place: no allocation on the answer path.
+                if (len < Ethernet.HEADER) {
+                    dropMalformed(linkId, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
+                    return;
+                }
+                proto = u16(buf, off + 12);
+                if (proto >= 0x0600 && !EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.resetEthernet(buf, off, len);
+                toBroadcast = l.isBroadcast(buf, off, 6);
+                toUs = l.isOwnHardware(buf, off, 6);
+            } else {
+                Frame frame = l.type.decode(buf, off, len);
+                proto = frame.protocol();
+                if (!EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.reset(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+                toBroadcast = frame.destination().equals(l.type.broadcast());
+                toUs = frame.destination().equals(l.hardware);
+            }
         } catch (MalformedFrameException e) {
             dropMalformed(linkId, e.getMessage());
             return;
@@ -292,51 +322,26 @@ public final class Engine {
             dropMalformed(linkId, "decoder failed: " + e);
             return;
         }
-        int proto = frame.protocol();
-        if (!EtherType.isArpFamily(proto)) {
-            emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
-            return;
-        }
-        byte[] b = frame.buffer();
-        int p = frame.payloadOffset();
-        int plen = frame.payloadLength();
-        // Offsets from the packet's own ar_hln / ar_pln, as ArpCodec checks them.
-        if (plen < ARP_HEADER) {
-            dropMalformed(linkId, "ARP header truncated: " + plen + " of " + ARP_HEADER + " bytes");
-            return;
-        }
-        int hrd = u16(b, p);
-        int pro = u16(b, p + 2);
-        int hln = b[p + 4] & 0xFF;
-        int pln = b[p + 5] & 0xFF;
-        int op = u16(b, p + 6);
-        if (hln == 0 || pln == 0) {
-            dropMalformed(linkId, "zero address length (ar_hln " + hln + ", ar_pln " + pln + ")");
-            return;
-        }
-        if (plen < ARP_HEADER + 2 * hln + 2 * pln) {
-            dropMalformed(linkId, "ARP addresses overrun the frame: need " + (ARP_HEADER + 2 * hln + 2 * pln) + " bytes, " + plen + " present");
-            return;
-        }
-        if (pro != EtherType.IPV4 || pln != 4) {
+        if (!v.isIp4()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.NOT_IPV4);
             return;
         }
+        int hln = v.hardwareLength();
         if (hln != l.type.addressLength()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.WRONG_HARDWARE);
             return;
         }
-        int sha = p + ARP_HEADER;
-        int spa = Ip4.read(b, sha + hln);
-        int tha = sha + hln + 4;
-        int tpa = Ip4.read(b, tha + hln);
+        byte[] b = v.buffer();
+        int hrd = v.hardwareType();
+        int op = v.opcode();
+        int sha = v.senderHardwareOffset();
+        int spa = v.senderProtocolIp4();
+        int tha = v.targetHardwareOffset();
+        int tpa = v.targetProtocolIp4();
         if (l.isOwnHardware(b, sha, hln)) {
             emit(Kind.IGNORED, linkId, spa, null, null, Reason.OWN_FRAME);
             return;
         }
-        HardwareAddress destination = frame.destination();
-        boolean toBroadcast = destination.equals(l.type.broadcast());
-        boolean toUs = destination.equals(l.hardware);
         if (proto == EtherType.RARP) {
             if (op == Opcode.RARP_REQUEST.value()) onRarpRequest(l, hrd, b, sha, tha, hln);
             else emit(Kind.DROPPED, linkId, spa, null, null, Reason.UNSUPPORTED_OPCODE);
