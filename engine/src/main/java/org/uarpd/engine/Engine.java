@@ -469,6 +469,11 @@ public final class Engine {
         writeArp(f, w.payloadOffset(), hrd, op, hln, senderHw, senderHwOff, senderIp, b, requesterHw, requesterIp);
         if (delay > 0) {
             // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
+            // Bounded like Linux's proxy queue, so a flood of requests cannot grow it without end.
+            if (delayed.size() >= config.maxPending()) {
+                emit(Kind.IGNORED, l.id, senderIp, null, null, Reason.TOO_MANY_PENDING);
+                return;
+            }
             int aux = wheel.allocateAux();
             delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
             schedule(aux, now + delay);
