@@ -113,6 +113,7 @@ public final class Engine {
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
     private final ArpView view = new ArpView();
+    private final ArpView outView = new ArpView();
 
     private boolean started;
     private long origin;
@@ -148,6 +149,7 @@ public final class Engine {
                 Link l = link(m.link());
                 if (l == null) emit(Kind.DROPPED, m.link(), m.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleKernelMiss(l, m.address(), m.probes(), m.known());
             }
             case Input.AddressAdded a -> {
@@ -273,6 +275,7 @@ public final class Engine {
                 Link l = link(p.link());
                 if (l == null) emit(Kind.DROPPED, p.link(), p.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleOwnNeed(l, p.address());
             }
             case OperatorCommand.Publish p -> {
@@ -483,21 +486,14 @@ public final class Engine {
         emit(Kind.ANSWERED, l.id, senderIp, null, null, why);
     }
 
-    private static void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
-                                 byte[] tha, int thaOff, int tpa) {
-        f[p] = (byte) (hrd >>> 8);
-        f[p + 1] = (byte) hrd;
-        f[p + 2] = (byte) (EtherType.IPV4 >>> 8);
-        f[p + 3] = (byte) EtherType.IPV4;
-        f[p + 4] = (byte) hln;
-        f[p + 5] = 4;
-        f[p + 6] = (byte) (op >>> 8);
-        f[p + 7] = (byte) op;
-        int q = p + ARP_HEADER;
-        System.arraycopy(sha, shaOff, f, q, hln);
-        Ip4.write(f, q + hln, spa);
-        System.arraycopy(tha, thaOff, f, q + hln + 4, hln);
-        Ip4.write(f, q + 2 * hln + 4, tpa);
+    /** Writes an IPv4-over-{@code hrd} ARP-family packet at {@code f[p]} (RFC 826 layout) through wire's view. */
+    private void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
+                          byte[] tha, int thaOff, int tpa) {
+        ArpView w = outView.initialize(f, p, hrd, EtherType.IPV4, hln, 4, op);
+        w.setSenderHardware(sha, shaOff);
+        w.setSenderProtocolIp4(spa);
+        w.setTargetHardware(tha, thaOff);
+        w.setTargetProtocolIp4(tpa);
     }
 
     /** Sends the next request for entry {@code id}: broadcast, or unicast to its known address. */
@@ -524,6 +520,7 @@ public final class Engine {
 
     /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
     private void announce(Link l, int address) {
+        if (!l.speaksRfc826()) return;
         int hln = l.type.addressLength();
         FrameWriter w = l.writer;
         byte[] f = w.begin(l.broadcastBytes, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);

@@ -46,6 +46,16 @@ final class Link {
         this.up = up;
     }
 
+    /**
+     * False on ATM links (hardware type 19), whose ATMARP (RFC 2225) has its own packet layout: the
+     * engine neither asks nor announces there (wire's ArpFamilyCodec reads that layout).
+     */
+    boolean speaksRfc826() {
+        return type.hardwareType().value() != ATM_HARDWARE_TYPE;
+    }
+
+    private static final int ATM_HARDWARE_TYPE = 19;
+
     boolean owns(int address) {
         for (int i = 0; i < addressCount; i++) {
             if (addresses[i] == address) return true;

@@ -437,7 +437,7 @@ final class Neighbors {
             return;
         }
         Link link = engine.link(table.link[id]);
-        if (link == null || !link.up) {
+        if (link == null || !link.up || !link.speaksRfc826()) {
             fail(id);
             return;
         }
