@@ -107,7 +107,8 @@ public final class Engine {
 
     private Link[] linksById = new Link[16];
     private final Map<Integer, Link> linksFar = new HashMap<>();
-    private final List<PublishedEntry> publishedEverywhere = new ArrayList<>();
+    private final PublishedTable publishedEverywhere = new PublishedTable();
+    private final PublishedTable.Routes routes = this::routedOutOfAnotherLink;
     private final Map<Integer, DelayedReply> delayed = new HashMap<>();
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
@@ -235,8 +236,7 @@ public final class Engine {
         if (created) {
             l = new Link(c.link());
             l.policy = config.policyFor(c.name());
-            l.published.addAll(l.policy.published());
-            l.refreshPublished();
+            for (PublishedEntry e : l.policy.published()) l.published.add(e);
             if (c.link() >= 0 && c.link() < (1 << 16)) {
                 if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
                 linksById[c.link()] = l;
@@ -288,7 +288,6 @@ public final class Engine {
                         return;
                     }
                     l.published.add(p.entry());
-                    l.refreshPublished();
                 }
             }
             case OperatorCommand.Unpublish u -> {
@@ -296,7 +295,7 @@ public final class Engine {
                     publishedEverywhere.remove(u.entry());
                 } else {
                     Link l = link(u.link());
-                    if (l != null && l.published.remove(u.entry())) l.refreshPublished();
+                    if (l != null) l.published.remove(u.entry());
                 }
             }
         }
@@ -406,11 +405,12 @@ public final class Engine {
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
             return;
         }
-        PublishedEntry entry = publishedFor(l, tpa);
-        if (entry == null) {
+        PublishedTable.Slot slot = publishedFor(l, tpa);
+        if (slot == null) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
             return;
         }
+        PublishedEntry entry = slot.entry();
         if (spa == 0 && !entry.answerProbes()) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.PROBE_NOT_ANSWERED);
             return;
@@ -419,8 +419,8 @@ public final class Engine {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.UNICAST_REQUEST);
             return;
         }
-        byte[] hw = entry.hardware() == null ? l.hardwareBytes : publishedHardware(entry);
-        Reason why = entry.target() instanceof Target.RoutedElsewhere ? Reason.PROXY : Reason.PUBLISHED;
+        byte[] hw = slot.hardware() == null ? l.hardwareBytes : slot.hardware();
+        Reason why = slot.why() == PublishedTable.Slot.Reason.PROXY ? Reason.PROXY : Reason.PUBLISHED;
         reply(l, hrd, Opcode.REPLY.value(), hw, 0, tpa, b, sha, spa, hln, entry.replyDelayNanos(), why);
     }
 
@@ -530,28 +530,10 @@ public final class Engine {
         emit(Kind.ANSWERED, l.id, address, l.hardware, null, Reason.ANNOUNCED);
     }
 
-    private PublishedEntry publishedFor(Link l, int target) {
-        for (PublishedEntry e : l.publishedView) {
-            if (covers(l, e, target)) return e;
-        }
-        for (PublishedEntry e : publishedEverywhere) {
-            if (covers(l, e, target)) return e;
-        }
-        return null;
-    }
-
-    private boolean covers(Link l, PublishedEntry e, int target) {
-        return switch (e.target()) {
-            case Target.Address a -> a.address() == target;
-            case Target.Range r -> {
-                if (!r.range().contains(target)) yield false;
-                for (Cidr x : r.excluded()) {
-                    if (x.contains(target)) yield false;
-                }
-                yield true;
-            }
-            case Target.RoutedElsewhere re -> !l.onSubnet(target) && routedOutOfAnotherLink(l, target);
-        };
+    private PublishedTable.Slot publishedFor(Link l, int target) {
+        PublishedTable.Slot s = l.published.isEmpty() ? null : l.published.match(target, l, routes);
+        if (s == null && !publishedEverywhere.isEmpty()) s = publishedEverywhere.match(target, l, routes);
+        return s;
     }
 
     /** RFC 1027: the target is reached through another of our links (on its subnet), not this one. */
@@ -563,12 +545,6 @@ public final class Engine {
             if (other != asking && other.up && other.onSubnet(target) && !other.owns(target)) return true;
         }
         return false;
-    }
-
-    private final Map<PublishedEntry, byte[]> publishedHw = new HashMap<>();
-
-    private byte[] publishedHardware(PublishedEntry e) {
-        return publishedHw.computeIfAbsent(e, x -> x.hardware().toByteArray());
     }
 
     private void dropMalformed(int link, String detail) {
