@@ -428,7 +428,7 @@ final class Neighbors {
      */
     private void probe(int id) {
         NeighborState s = table.stateOf(id);
-        int sent = table.probes[id];
+        int sent = table.probes[id] & 0xFF; // up to 200 (unicast + reprobes): unsigned
         int budget = s == INCOMPLETE ? timers.broadcastProbes() : timers.unicastProbes() + timers.broadcastReprobes();
         if (sent >= budget) {
             fail(id);

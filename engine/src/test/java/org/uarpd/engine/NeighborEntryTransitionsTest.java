@@ -345,6 +345,29 @@ class NeighborEntryTransitionsTest {
     }
 
     @Test
+    @DisplayName("the largest probe budget (100 unicast + 100 broadcast re-probes) is counted out exactly")
+    void largestBudget() {
+        EngineConfig c = EngineConfig.defaults().withTimers(NeighborTimers.defaults().withProbes(100, 3, 100))
+                .withRateLimits(new RateLimit(1000, 1000), new RateLimit(1000, 1000));
+        Harness h = probing(c);
+        h.advance(200 * S + MS);
+        assertThat(h.state(PEER)).isEqualTo(FAILED);
+        List<Sent> s = sent(h.actions);
+        assertThat(s).hasSize(200);
+        assertThat(s.subList(0, 100)).allSatisfy(x -> assertThat(x.frame().destination()).isEqualTo(HW1));
+        assertThat(s.subList(100, 200)).allSatisfy(x -> assertThat(x.frame().destination()).isEqualTo(BROADCAST));
+    }
+
+    Harness probing(EngineConfig c) {
+        Harness h = new Harness(c);
+        h.frame(request(HW1, PEER, OUR_IP));
+        h.actions.clear();
+        h.command(new OperatorCommand.Probe(LINK, PEER));
+        assertThat(h.state(PEER)).isEqualTo(PROBE);
+        return h;
+    }
+
+    @Test
     @DisplayName("an own-need probe of a stale entry checks it by unicast at once")
     void ownNeedOnStale() {
         Harness h = stale();
