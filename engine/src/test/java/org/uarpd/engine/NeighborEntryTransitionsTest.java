@@ -168,6 +168,30 @@ class NeighborEntryTransitionsTest {
     }
 
     @Test
+    @DisplayName("reachable times are drawn per entry from [0.5, 1.5) × base, from the configured seed")
+    void reachableTimesSpread() {
+        java.util.Map<Long, List<Long>> bySeed = new java.util.HashMap<>();
+        for (long seed : new long[] {1, 2, 1}) {
+            Harness h = new Harness(EngineConfig.defaults().withSeed(seed).withBounds(1000, 4, 1000)
+                    .withRateLimits(new RateLimit(1000, 1000), new RateLimit(3, 1)));
+            long start = h.now;
+            for (int i = 0; i < 100; i++) {
+                h.miss(ip("192.0.2.0") + 10 + i);
+                h.frame(reply(HardwareAddress.ofLong48(0x020000000100L + i), ip("192.0.2.0") + 10 + i));
+            }
+            h.actions.clear();
+            h.advance(46 * S);
+            List<Long> staleAt = events(h.actions).stream().filter(e -> e.reason() == Reason.REACHABLE_TIMEOUT)
+                    .map(e -> e.time() - start).toList();
+            assertThat(staleAt).hasSize(100).allSatisfy(t -> assertThat(t).isBetween(15 * S, 45 * S + MS));
+            assertThat(staleAt.stream().distinct().count()).isGreaterThan(50);
+            if (bySeed.containsKey(seed)) assertThat(staleAt).isEqualTo(bySeed.get(seed));
+            bySeed.put(seed, staleAt);
+        }
+        assertThat(bySeed.get(1L)).isNotEqualTo(bySeed.get(2L));
+    }
+
+    @Test
     @DisplayName("gVisor entry: Reachable → Stale on a probe with a different address (after the lock time)")
     void reachableToStaleOnNewAddress() {
         Harness h = resolved();
