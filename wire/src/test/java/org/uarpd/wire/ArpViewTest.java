@@ -122,11 +122,16 @@ class ArpViewTest {
         ArpView v = new ArpView();
         long sink = 0;
         for (int i = 0; i < 20_000; i++) sink += readAll(v, frame); // warm up: load and compile everything
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 100_000; i++) sink += readAll(v, frame);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // The least of five rounds: a one-off allocation by the VM on this thread (a compilation or
+        // deoptimisation under load) must not count, while a decode that allocates shows in every round.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) sink += readAll(v, frame);
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+        }
         assertThat(sink).isNotZero();
-        assertThat(allocated).as("bytes allocated by 100000 decodes").isLessThan(1024);
+        assertThat(allocated).as("bytes allocated by 100000 decodes (least of 5 rounds)").isLessThan(1024);
     }
 
     private static long readAll(ArpView v, byte[] frame) throws MalformedFrameException {
