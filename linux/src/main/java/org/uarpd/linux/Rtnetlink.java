@@ -18,6 +18,8 @@ public final class Rtnetlink implements AutoCloseable {
     public static final int RTM_NEWADDR = 20;
     public static final int RTM_DELADDR = 21;
     public static final int RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
     public static final int RTM_NEWNEIGH = 28;
     public static final int RTM_DELNEIGH = 29;
     public static final int RTM_GETNEIGH = 30;
@@ -43,6 +45,11 @@ public final class Rtnetlink implements AutoCloseable {
     public static final int NUD_NOARP = 0x40;
     public static final int NUD_PERMANENT = 0x80;
     public static final int RTN_UNICAST = 1;
+    public static final int RT_TABLE_MAIN = 254;
+    public static final int RTPROT_STATIC = 4;
+    public static final int RT_SCOPE_LINK = 253;
+    public static final int RTA_DST = 1;
+    public static final int RTA_OIF = 4;
     public static final int IFF_UP = 0x1;
     public static final int ARPHRD_ETHER = 1;
 
@@ -125,6 +132,33 @@ public final class Rtnetlink implements AutoCloseable {
         } catch (NativeCallException e) {
             if (e.errno() != Errno.ENOENT) throw e;
         }
+    }
+
+    /** Adds (or replaces) the host route {@code address/32} out of {@code link} in the main table. */
+    public void addHostRoute(int link, int address) {
+        hostRoute(RTM_NEWROUTE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                | NetlinkSocket.NLM_F_REPLACE, link, address);
+    }
+
+    /** Removes the host route; a missing one is not an error. */
+    public void removeHostRoute(int link, int address) {
+        try {
+            hostRoute(RTM_DELROUTE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, link, address);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ESRCH && e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
+    private void hostRoute(int type, int flags, int link, int address) {
+        int seq = requests.nextSeq();
+        // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, u32 flags
+        NetlinkWriter w = requests.writer().begin(type, flags, seq)
+                .u8(Libc.AF_INET).u8(32).u8(0).u8(0).u8(RT_TABLE_MAIN).u8(RTPROT_STATIC).u8(RT_SCOPE_LINK).u8(RTN_UNICAST).u32(0)
+                .attrBe32(RTA_DST, address)
+                .attrU32(RTA_OIF, link)
+                .end();
+        requests.request(w, seq, (type == RTM_NEWROUTE ? "RTM_NEWROUTE " : "RTM_DELROUTE ")
+                + org.uarpd.wire.Ip4.format(address) + "/32 dev " + link, null);
     }
 
     public List<KernelMessage.Link> dumpLinks() {
