@@ -14,6 +14,7 @@ import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.NeighborState;
+import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
@@ -252,6 +253,12 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         }
     }
 
+    /** Asks the loop to stop without waiting (safe from a signal handler). */
+    public void requestStop() {
+        stopping = true;
+        wake();
+    }
+
     /** Hands an operator command to the loop (from any thread). */
     public void command(OperatorCommand c) {
         commands.add(c);
@@ -450,11 +457,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
-                    if (log.enabled()) {
-                        var ev = e.event();
-                        note("%s %s on %s%s%s", ev.kind().name().toLowerCase(), Ip4.format(ev.address()), nameOf(ev.link()),
-                                ev.hardware() != null ? " " + ev.hardware() : "", ev.reason() != null ? " (" + ev.reason() + ")" : "");
-                    }
+                    if (log.enabled()) note("%s", describe(e.event()));
                 }
             }
         } catch (NativeCallException e) {
@@ -485,6 +488,19 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         } catch (MalformedFrameException e) {
             return "malformed frame (" + e.getMessage() + ")";
         }
+    }
+
+    /** "resolved 192.0.2.2 at 02:… on u0 (reply, 0.210 ms)" and the like. */
+    private String describe(org.uarpd.engine.EngineEvent ev) {
+        StringBuilder b = new StringBuilder(ev.kind().name().toLowerCase());
+        if (ev.address() != 0) b.append(' ').append(Ip4.format(ev.address()));
+        if (ev.hardware() != null) b.append(" at ").append(ev.hardware());
+        if (ev.link() != 0) b.append(" on ").append(nameOf(ev.link()));
+        if (ev.state() != null) b.append(" now ").append(ev.state());
+        b.append(" (").append(ev.reason().name().toLowerCase().replace('_', ' '));
+        if (ev.latencyNanos() > 0) b.append(String.format(", %.3f ms", ev.latencyNanos() / 1e6));
+        if (ev.detail() != null) b.append(": ").append(ev.detail());
+        return b.append(')').toString();
     }
 
     private void note(String format, Object... args) {

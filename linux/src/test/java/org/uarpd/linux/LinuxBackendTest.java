@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
+import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
