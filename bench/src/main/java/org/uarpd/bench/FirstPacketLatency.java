@@ -19,7 +19,7 @@ import org.uarpd.linux.NamespaceLab;
  * <p>Two separate namespace pairs, same addresses: U (uarpd host "uh" u0 192.0.2.1 — peer "up" p0
  * 192.0.2.2) and K (plain host "kh" k0 192.0.2.1 — peer "kp" q0 192.0.2.2). Needs root.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FirstPacketLatency [pairs]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FirstPacketLatency [pairs [warm-up pairs]] [--busy-poll] [--realtime]</pre>
  */
 public final class FirstPacketLatency {
     private static final Pattern TIME = Pattern.compile("time=([0-9.]+) ms");
@@ -29,7 +29,13 @@ public final class FirstPacketLatency {
     private FirstPacketLatency() {}
 
     public static void main(String[] args) throws Exception {
-        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        List<String> flags = new ArrayList<>();
+        List<String> numbers = new ArrayList<>();
+        for (String a : args) (a.startsWith("--") ? flags : numbers).add(a);
+        int pairs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 60;
+        int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 50;
+        boolean busyPoll = flags.contains("--busy-poll");
+        boolean realtime = flags.contains("--realtime");
         String missing = NamespaceLab.missingPrivileges();
         if (missing != null) {
             System.err.println("FirstPacketLatency: " + missing);
@@ -43,21 +49,26 @@ public final class FirstPacketLatency {
             lab.veth(uh, "u0", "192.0.2.1/24", up, "p0", "192.0.2.2/24");
             lab.veth(kh, "k0", "192.0.2.1/24", kp, "q0", "192.0.2.2/24");
             // Kernel proxy ARP for the /24 on K: a route out of another interface, forwarding, no delay.
-            lab.ok(kh, "ip", "link", "add", "dum0", "type", "dummy");
-            lab.ok(kh, "ip", "link", "set", "dum0", "up");
-            lab.ok(kh, "ip", "route", "add", PUBLISHED, "dev", "dum0");
+            // (a veth pair inside kh stands in for "another interface": no dummy module needed)
+            lab.ok(kh, "ip", "link", "add", "kx0", "type", "veth", "peer", "name", "kx1");
+            lab.ok(kh, "ip", "link", "set", "kx0", "up");
+            lab.ok(kh, "ip", "link", "set", "kx1", "up");
+            lab.ok(kh, "ip", "route", "add", PUBLISHED, "dev", "kx0");
             lab.ok(kh, "sysctl", "-qw", "net.ipv4.ip_forward=1");
             lab.ok(kh, "sysctl", "-qw", "net.ipv4.conf.k0.proxy_arp=1");
             lab.ok(kh, "sysctl", "-qw", "net.ipv4.neigh.k0.proxy_delay=0");
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", uh));
-            cmd.addAll(SelfLauncher.command("run", "--quiet", "--interface", "u0", "--mode", "authoritative",
+            if (realtime) cmd.addAll(List.of("chrt", "-f", "10")); // SCHED_FIFO 10: wakes ahead of ordinary work
+            List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC));
+            if (busyPoll) run.add("--busy-poll");
+            cmd.addAll(SelfLauncher.command(run.toArray(String[]::new)));
             Process uarpd = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT, cmd.toArray(String[]::new));
             awaitAuthoritative(lab, uh);
 
             // Warm-up: both paths, not measured (JIT, first-use page faults).
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < warmup; i++) {
                 firstPing(lab, uh, up);
                 firstPing(lab, kh, kp);
             }
@@ -65,7 +76,7 @@ public final class FirstPacketLatency {
             double[] k = new double[pairs];
             long wireRequests = 0;
             for (int i = 0; i < pairs; i++) {
-                long before = broadcastRequestsSeen(lab, up);
+                long before = framesReceived(lab, up);
                 if (i % 2 == 0) {
                     u[i] = firstPing(lab, uh, up);
                     k[i] = firstPing(lab, kh, kp);
@@ -73,9 +84,11 @@ public final class FirstPacketLatency {
                     k[i] = firstPing(lab, kh, kp);
                     u[i] = firstPing(lab, uh, up);
                 }
-                wireRequests += broadcastRequestsSeen(lab, up) - before;
+                wireRequests += framesReceived(lab, up) - before - 1; // minus the echo request itself
             }
-            System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + pairs + " alternated pairs)");
+            System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + pairs + " alternated pairs, "
+                    + warmup + " warm-up pairs first; uarpd " + (busyPoll ? "--busy-poll" : "sleeping in poll")
+                    + (realtime ? ", SCHED_FIFO 10" : ", normal priority") + ")");
             System.out.printf(Locale.ROOT, "uarpd authoritative: median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
                     percentile(u, 50), percentile(u, 99), percentile(u, 0), percentile(u, 100));
             System.out.printf(Locale.ROOT, "kernel native:       median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
@@ -116,16 +129,13 @@ public final class FirstPacketLatency {
         return Double.parseDouble(m.group(1));
     }
 
-    /** Broadcast ARP requests for its own address the peer's kernel has received (rcv_probes_mcast). */
-    private static long broadcastRequestsSeen(NamespaceLab lab, String peer) {
-        String[] lines = lab.ok(peer, "cat", "/proc/net/stat/arp_cache").strip().split("\n");
-        long total = 0;
-        for (int i = 1; i < lines.length; i++) total += Long.parseLong(lines[i].strip().split("\\s+")[7], 16);
-        return total;
+    /** Frames the peer's p0 has received (ARP requests and echo requests alike). */
+    private static long framesReceived(NamespaceLab lab, String peer) {
+        return Long.parseLong(lab.ok(peer, "cat", "/sys/class/net/p0/statistics/rx_packets").strip());
     }
 
     private static void scan(NamespaceLab lab, String ns, String iface, String label) {
-        NamespaceLab.Result r = lab.run(ns, "arp-scan", "-I", iface, "-B", "100M", "-r", "1", "-q", "-x", "-D",
+        NamespaceLab.Result r = lab.run(ns, "arp-scan", "-I", iface, "-B", "100M", "-r", "1", "-x", "-D",
                 "-F", "${ip} ${mac} ${rtt}", PUBLISHED);
         List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
         double[] rtt = lines.stream().mapToDouble(l -> Double.parseDouble(l.split(" ")[2])).toArray();

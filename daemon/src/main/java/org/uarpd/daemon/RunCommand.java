@@ -18,6 +18,7 @@ import org.uarpd.linux.NamespaceLab;
 import org.uarpd.linux.NativeCallException;
 import org.uarpd.linux.Policy;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No per-event lines (for benchmarks).")
     boolean quiet;
 
+    @Option(names = "--busy-poll", description = "Never sleep in poll(2): one CPU at 100%% for the lowest first-packet latency.")
+    boolean busyPoll;
+
+    @Option(names = "--warm-up", defaultValue = "20000", paramLabel = "N",
+            description = "Synthetic resolutions rehearsed through a private engine before starting, so the JIT has compiled the hot path "
+                    + "by the first real miss (0: none). Default: ${DEFAULT-VALUE}.")
+    int warmUp;
+
     @Override
     public Integer call() throws Exception {
         String missing = NamespaceLab.missingPrivileges();
@@ -72,8 +81,8 @@ public final class RunCommand implements Callable<Integer> {
         Engine engine = new Engine(config);
         List<LinuxBackend.Interface> links = new ArrayList<>();
         for (String i : interfaces) links.add(new LinuxBackend.Interface(i, config.policyFor(i).mode()));
-        LinuxBackend backend = new LinuxBackend(links, Policy.of(engine::handle, engine::nextDeadline),
-                quiet ? org.uarpd.linux.EventLog.SILENT : new StderrEventLog(System.err));
+        LinuxBackend backend = new LinuxBackend(links, policyOf(engine),
+                quiet ? org.uarpd.linux.EventLog.SILENT : new StderrEventLog(System.err), busyPoll);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT", "HUP")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
@@ -83,6 +92,17 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             backend.start();
+            if (warmUp > 0) {
+                long t = System.nanoTime();
+                LinkPolicy first = config.policyFor(interfaces.get(0));
+                HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
+                        ? config.ethers().addresses().keySet().iterator().next() : null;
+                backend.rehearse(policyOf(new Engine(config)), warmUp, publishedSamples(first), rarpClient);
+                if (!quiet) {
+                    System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
+                            (System.nanoTime() - t) / 1_000_000);
+                }
+            }
             System.err.println(READY + " on " + String.join(", ", interfaces) + " (" + mode + ")");
             backend.run();
             return 0;
@@ -96,6 +116,34 @@ public final class RunCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
+    }
+
+    /** One place builds every policy, so the real engine and the rehearsal's look alike to the JIT. */
+    private static Policy policyOf(Engine engine) {
+        return Policy.of(engine::handle, engine::nextDeadline);
+    }
+
+    /** One address from each published entry of {@code policy}, for the rehearsal to ask for. */
+    static int[] publishedSamples(LinkPolicy policy) {
+        List<Integer> out = new ArrayList<>();
+        for (PublishedEntry e : policy.published()) {
+            switch (e.target()) {
+                case PublishedEntry.Target.Address a -> out.add(a.address());
+                case PublishedEntry.Target.Range r -> {
+                    long first = r.range().network() & 0xFFFFFFFFL;
+                    long last = first | (~Ip4.mask(r.range().prefixLength()) & 0xFFFFFFFFL);
+                    for (long a = first; a <= last; a++) {
+                        int candidate = (int) a;
+                        if (r.excluded().stream().noneMatch(x -> x.contains(candidate))) {
+                            out.add(candidate);
+                            break;
+                        }
+                    }
+                }
+                case PublishedEntry.Target.RoutedElsewhere x -> { }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     EngineConfig config() throws Exception {

@@ -21,7 +21,7 @@ public final class SelfLauncher {
             if (!entry.isEmpty()) classPath.add(Path.of(entry).toAbsolutePath().toString());
         }
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", String.join(File.pathSeparator, classPath), Main.class.getName()));
+                "-Xshare:auto", "-cp", String.join(File.pathSeparator, classPath), Main.class.getName()));
         cmd.addAll(List.of(uarpdArgs));
         return cmd;
     }

@@ -19,8 +19,12 @@ import org.uarpd.engine.OperatorCommand;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.Opcode;
+import org.uarpd.wire.ProtocolAddress;
 import org.uarpd.wire.link.Ethernet;
 
 /**
@@ -56,7 +60,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private final List<Interface> interfaces;
-    private final Policy policy;
+    private final boolean busyPoll;
+    /** The real policy; swapped for a scratch one only while {@link #rehearse} runs. */
+    private Policy policy;
     private final EventLog log;
     private final List<Link> links = new ArrayList<>();
     private final Set<Long> addresses = new HashSet<>();
@@ -76,15 +82,28 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private int pollCount;
     private volatile boolean stopping;
     private volatile boolean started;
+    /** While true, actions go to the policy-in-rehearsal: staged, counted, never sent. */
+    private boolean rehearsing;
+    private long rehearsedActions;
     private long now;
     private long resyncs;
     private long droppedFrames;
 
     public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log) {
+        this(interfaces, policy, log, false);
+    }
+
+    /**
+     * With {@code busyPoll} the loop never sleeps: poll(2) is called with a zero timeout over and
+     * over, which costs one CPU at 100% but removes the wake-up from idle (tens to hundreds of
+     * microseconds on a loaded VM) from every first packet: BENCHMARKS.md, "Linux backend".
+     */
+    public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log, boolean busyPoll) {
         if (interfaces.isEmpty()) throw new IllegalArgumentException("no interface given (use --interface IF)");
         this.interfaces = List.copyOf(interfaces);
         this.policy = policy;
         this.log = log;
+        this.busyPoll = busyPoll;
     }
 
     /**
@@ -206,7 +225,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         try {
             while (!stopping) {
                 long deadline = policy.nextDeadline();
-                int timeout = timeoutMillis(deadline, System.nanoTime());
+                int timeout = busyPoll ? 0 : timeoutMillis(deadline, System.nanoTime());
                 int ready = Libc.tryPoll(pollFds, pollCount, timeout);
                 now = System.nanoTime();
                 if (ready < 0) {
@@ -231,6 +250,82 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private static final Input.TimeAdvanced TIME_ADVANCED = new Input.TimeAdvanced();
+
+    /**
+     * Rehearses the hot paths {@code rounds} times before the loop starts, so the JIT has compiled
+     * them by the first real miss (without it the first misses run interpreted, several times slower:
+     * BENCHMARKS.md). A synthetic miss goes through the real netlink decoder and {@link #kernelMessage};
+     * synthetic frames — the reply, a request for the host's address, requests for {@code alsoAsk}
+     * (published addresses), a RARP request from {@code rarpClient} — through {@link #feed}; all into
+     * {@code scratch}, a throwaway policy of the same kind as the real one, on a synthetic clock. Its
+     * actions are staged exactly as real ones but not sent: nothing reaches the wire or the kernel's
+     * tables. The read-only syscalls (poll without waiting, an acked RTM_GETLINK) run for real. Real
+     * events arriving meanwhile wait in their sockets for {@link #run()}.
+     */
+    public void rehearse(Policy scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
+        if (!started) throw new IllegalStateException("start() first");
+        Link l = links.get(0);
+        Policy real = policy;
+        long clock = System.nanoTime();
+        policy = scratch;
+        rehearsing = true;
+        try (Arena a = Arena.ofConfined()) {
+            now = clock;
+            HardwareAddress own = HardwareAddress.of(l.hardware);
+            feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, own, true));
+            int ownAddress = Ip4.parse("192.0.2.1");
+            for (long key : addresses) if ((int) (key >>> 32) == l.index) ownAddress = (int) key;
+            feed(new Input.AddressAdded(l.index, ownAddress, 24));
+            HardwareAddress peer = HardwareAddress.parse("02:00:5e:00:53:fd");
+            HardwareAddress zero = HardwareAddress.of(new byte[6]);
+            byte[] reply = arpFrame(Opcode.REPLY, own, EtherType.ARP, peer, 0, own, ownAddress);
+            byte[] request = arpFrame(Opcode.REQUEST, Ethernet.INSTANCE.broadcast(), EtherType.ARP, peer, 0, zero, ownAddress);
+            byte[][] asks = new byte[alsoAsk.length][];
+            for (int i = 0; i < alsoAsk.length; i++) {
+                asks[i] = arpFrame(Opcode.REQUEST, Ethernet.INSTANCE.broadcast(), EtherType.ARP, peer, Ip4.parse("192.0.2.250"), zero, alsoAsk[i]);
+            }
+            byte[] rarp = rarpClient == null ? null
+                    : arpFrame(Opcode.RARP_REQUEST, Ethernet.INSTANCE.broadcast(), EtherType.RARP, rarpClient, 0, rarpClient, 0);
+            int senderAddress = Ethernet.HEADER + ArpPacket.FIXED_HEADER + 6;
+            MemorySegment nl = a.allocate(256, 8);
+            NetlinkReader reader = new NetlinkReader(nl);
+            NetlinkWriter writer = new NetlinkWriter(nl);
+            int base = ownAddress & Ip4.mask(24);
+            for (int i = 0; i < rounds && !stopping; i++) {
+                now += 10_000_000L; // 10 ms apart: under the per-target request limit, like real traffic
+                int target = base | (2 + i % 200);
+                if (target == ownAddress) target = base | 250;
+                int n = writer.reset().begin(Rtnetlink.RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST, 0)
+                        .ndmsg(Libc.AF_INET, l.index, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
+                        .attrBe32(Rtnetlink.NDA_DST, target).attrU32(Rtnetlink.NDA_PROBES, 0).end().length();
+                reader.reset(n);
+                while (reader.next()) {
+                    KernelMessage m = Rtnetlink.decode(reader);
+                    if (m != null) kernelMessage(m);
+                }
+                Ip4.write(reply, senderAddress, target);
+                feed(new Input.FrameReceived(l.index, reply, 0, reply.length));
+                Ip4.write(request, senderAddress, target);
+                feed(new Input.FrameReceived(l.index, request, 0, request.length));
+                for (byte[] ask : asks) feed(new Input.FrameReceived(l.index, ask, 0, ask.length));
+                if (rarp != null) feed(new Input.FrameReceived(l.index, rarp, 0, rarp.length));
+                feed(TIME_ADVANCED);
+                if (i % 200 == 199) feed(new Input.Command(new OperatorCommand.Flush(l.index)));
+                Libc.tryPoll(pollFds, pollCount, 0);
+                if (i % 4 == 0) rtnl.probeLink(l.index);
+            }
+        } finally {
+            policy = real;
+            rehearsing = false;
+            now = System.nanoTime();
+        }
+        if (rehearsedActions == 0) throw new IllegalStateException("rehearsal produced no actions: the policy ignored every input");
+    }
+
+    private static byte[] arpFrame(Opcode op, HardwareAddress to, int etherType, HardwareAddress sha, int spa, HardwareAddress tha, int tpa) {
+        ArpPacket p = new ArpPacket(HardwareType.ETHERNET, EtherType.IPV4, op, sha, ProtocolAddress.ip4(spa), tha, ProtocolAddress.ip4(tpa));
+        return Ethernet.INSTANCE.encode(to, sha, etherType, ArpCodec.encode(p));
+    }
 
     /** poll(2) timeout for {@code deadline}: rounded up so the loop never wakes just before it is due. */
     static int timeoutMillis(long deadline, long now) {
@@ -429,40 +524,53 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                         droppedFrames++;
                         return;
                     }
-                    if (log.enabled()) {
+                    if (log.enabled() && !rehearsing) {
                         var b = t.frame();
                         byte[] copy = new byte[b.remaining()];
                         b.duplicate().get(copy);
                         note("%s: sent %s", l.name, describe(copy, 0, copy.length));
                     }
-                    l.arp.send(t.frame());
+                    int length = l.arp.stage(t.frame());
+                    if (rehearsing) rehearsedActions++;
+                    else l.arp.sendStaged(length);
                 }
                 case Action.InstallNeighbor i -> {
                     int len = i.hardware().length();
                     i.hardware().copyTo(lladdr, 0);
+                    if (rehearsing) {
+                        rtnl.stageInstall(i.link(), i.address(), lladdr, len, nud(i.state()));
+                        rehearsedActions++;
+                        return;
+                    }
                     rtnl.installNeighbor(i.link(), i.address(), lladdr, len, nud(i.state()));
                     if (log.enabled()) note("installed %s at %s on %s (%s)", Ip4.format(i.address()), i.hardware(), nameOf(i.link()), i.state());
                 }
                 case Action.RemoveNeighbor r -> {
+                    if (rehearsing) {
+                        rehearsedActions++;
+                        return;
+                    }
                     if (r.failed()) rtnl.failNeighbor(r.link(), r.address());
                     else rtnl.deleteNeighbor(r.link(), r.address());
                     if (log.enabled()) note("%s %s on %s", r.failed() ? "failed" : "removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.AddHostRoute r -> {
+                    if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.RemoveHostRoute r -> {
+                    if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
-                    if (log.enabled()) note("%s", describe(e.event()));
+                    if (log.enabled() && !rehearsing) note("%s", describe(e.event()));
                 }
             }
         } catch (NativeCallException e) {
             // One refused request (a vanished interface, a full table) must not stop the loop.
-            note("error: %s", e.getMessage());
+            note("error: %s (while carrying out %s)", e.getMessage(), action);
         }
     }
 
@@ -504,7 +612,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private void note(String format, Object... args) {
-        if (log.enabled()) log.line(System.nanoTime(), String.format(format, args));
+        if (log.enabled() && !rehearsing) log.line(System.nanoTime(), String.format(format, args));
     }
 
     public long resyncs() {

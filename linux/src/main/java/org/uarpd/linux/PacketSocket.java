@@ -81,9 +81,23 @@ public final class PacketSocket implements AutoCloseable {
 
     /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
     public void send(ByteBuffer frame) {
+        sendStaged(stage(frame));
+    }
+
+    /** Copies the frame into the send buffer (the first half of {@link #send}); returns its length. */
+    public int stage(ByteBuffer frame) {
         int len = frame.remaining();
-        MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, tx, 0, len);
-        sendTx(len);
+        if (frame.hasArray()) {
+            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), tx, ValueLayout.JAVA_BYTE, 0, len);
+        } else {
+            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, tx, 0, len);
+        }
+        return len;
+    }
+
+    /** Sends the {@code length} bytes {@link #stage} put in the send buffer. */
+    public void sendStaged(int length) {
+        sendTx(length);
     }
 
     public void send(byte[] frame, int offset, int length) {

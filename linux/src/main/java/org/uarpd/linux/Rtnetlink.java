@@ -90,15 +90,22 @@ public final class Rtnetlink implements AutoCloseable {
      * (without REPLACE the kernel acks and keeps the old one). Held packets leave at once.
      */
     public void installNeighbor(int link, int address, byte[] hardware, int hardwareLength, int state) {
-        int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer()
+        NetlinkWriter w = stageInstall(link, address, hardware, hardwareLength, state);
+        requests.request(w, installSeq, "RTM_NEWNEIGH", null);
+    }
+
+    private int installSeq;
+
+    /** Builds the install message of {@link #installNeighbor} without sending it. */
+    public NetlinkWriter stageInstall(int link, int address, byte[] hardware, int hardwareLength, int state) {
+        int seq = installSeq = requests.nextSeq();
+        return requests.writer()
                 .begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
                         | NetlinkSocket.NLM_F_REPLACE, seq)
                 .ndmsg(Libc.AF_INET, link, state, 0, RTN_UNICAST)
                 .attrBe32(NDA_DST, address)
                 .attr(NDA_LLADDR, hardware, 0, hardwareLength)
                 .end();
-        requests.request(w, seq, "RTM_NEWNEIGH " + org.uarpd.wire.Ip4.format(address) + " dev " + link, null);
     }
 
     /**
@@ -159,6 +166,14 @@ public final class Rtnetlink implements AutoCloseable {
                 .end();
         requests.request(w, seq, (type == RTM_NEWROUTE ? "RTM_NEWROUTE " : "RTM_DELROUTE ")
                 + org.uarpd.wire.Ip4.format(address) + "/32 dev " + link, null);
+    }
+
+    /** A read-only RTM_GETLINK for one link, acked: the request path without changing anything. */
+    public void probeLink(int link) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq)
+                .ifinfomsg(Libc.AF_UNSPEC, link).end();
+        requests.request(w, seq, "RTM_GETLINK", null);
     }
 
     public List<KernelMessage.Link> dumpLinks() {
