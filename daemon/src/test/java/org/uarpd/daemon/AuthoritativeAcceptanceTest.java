@@ -98,6 +98,38 @@ class AuthoritativeAcceptanceTest {
     }
 
     @Test
+    void addressesAreFollowedLive() throws Exception {
+        try (UarpdProcess u = uarpd()) {
+            // Only uarpd can answer on u0 (nft drop, arp_ignore 8): an answer proves it learnt the address.
+            lab.ok(h, "ip", "addr", "add", "192.0.2.10/24", "dev", "u0");
+            try {
+                assertThat(lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "192.0.2.10").ok()).as(u.logText()).isTrue();
+            } finally {
+                lab.ok(h, "ip", "addr", "del", "192.0.2.10/24", "dev", "u0");
+            }
+            assertThat(lab.run(p, "arping", "-c", "1", "-w", "2", "-I", "p0", "192.0.2.10").ok()).as("removed address unanswered").isFalse();
+            assertThat(u.log).anyMatch(l -> l.contains("address 192.0.2.10/24 on u0"))
+                    .anyMatch(l -> l.contains("address 192.0.2.10/24 removed from u0"));
+        }
+    }
+
+    @Test
+    void assistModeLeavesTheKernelItsArpAndAddsPublishedEntries() throws Exception {
+        Map<String, String> before = LabCommand.knobs(lab, h);
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "assist", "--publish", "198.51.100.0/29")) {
+            assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
+            assertThat(LabCommand.knobs(lab, h)).containsEntry("net.ipv4.conf.u0.arp_ignore", before.get("net.ipv4.conf.u0.arp_ignore"));
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).isTrue();
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
+            NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "198.51.100.3");
+            assertThat(arping.ok()).as(arping.out() + u.logText()).isTrue();
+            assertThat(arping.out().toLowerCase()).contains(lab.mac(h, "u0"));
+            assertThat(u.terminate()).isZero();
+        }
+        assertThat(LabCommand.knobs(lab, h)).isEqualTo(before);
+    }
+
+    @Test
     void aBurstSentBeforeResolutionArrivesInFull() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // 40 echo requests leave at once (-l preload) while 192.0.2.2 is unresolved: the kernel holds

@@ -87,6 +87,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private long rehearsedActions;
     private long now;
     private long resyncs;
+    private int eventBuffer = Rtnetlink.EVENT_BUFFER;
     private long droppedFrames;
 
     public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log) {
@@ -115,7 +116,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         try {
             now = System.nanoTime();
             // Join the groups before dumping, so nothing changes unseen in between.
-            rtnl = new Rtnetlink();
+            rtnl = new Rtnetlink(eventBuffer);
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             for (Interface i : interfaces) links.add(new Link(i.name(), i.mode()));
             for (KernelMessage.Link l : rtnl.dumpLinks()) {
@@ -152,6 +153,15 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             cleanUp();
             throw e;
         }
+    }
+
+    /**
+     * Kernel buffer for notifications (default {@link Rtnetlink#EVENT_BUFFER}); set before {@link #start()}.
+     * When it overflows the kernel drops notifications and says ENOBUFS: the loop then resynchronises.
+     */
+    public void setEventBuffer(int bytes) {
+        if (started) throw new IllegalStateException("set the event buffer before start()");
+        eventBuffer = bytes;
     }
 
     /** The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority". */

@@ -61,11 +61,18 @@ public final class Rtnetlink implements AutoCloseable {
     private final NetlinkSocket requests;
     private final NetlinkSocket events;
 
-    /** Opens both sockets; the event socket gets a 4 MiB buffer so bursts of misses are not dropped. */
+    /** Event socket buffer by default: 4 MiB, so bursts of misses are not dropped. */
+    public static final int EVENT_BUFFER = 4 << 20;
+
     public Rtnetlink() {
+        this(EVENT_BUFFER);
+    }
+
+    /** Opens both sockets, asking for {@code eventBuffer} bytes of kernel buffer on the event socket. */
+    public Rtnetlink(int eventBuffer) {
         requests = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", 0);
         try {
-            events = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", 4 << 20,
+            events = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer,
                     RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK);
         } catch (RuntimeException e) {
             requests.close();

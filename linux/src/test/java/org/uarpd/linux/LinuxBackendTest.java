@@ -165,6 +165,72 @@ class LinuxBackendTest {
     }
 
     @Test
+    void notificationOverrunTriggersAResyncThatLosesNothing() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Set<Integer> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Policy stalling = new Policy() {
+            @Override
+            public void handle(long now, Input input, ActionSink out) {
+                switch (input) {
+                    // Stall the loop on the operator command, so notifications pile up unread.
+                    case Input.Command c -> {
+                        blocked.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    case Input.KernelNeighborChanged k -> {
+                        if (k.hardware() != null && (k.address() >>> 8) == (org.uarpd.wire.Ip4.parse("198.51.100.0") >>> 8)) {
+                            known.add(k.address());
+                        }
+                    }
+                    default -> { }
+                }
+            }
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+        };
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            batch.append("neigh replace 198.51.100.").append(i + 1).append(" lladdr 02:00:5e:00:54:").append(String.format("%02x", i))
+                    .append(" dev veth-a nud permanent\n");
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("uarpd-neigh", ".batch");
+        java.nio.file.Files.writeString(file, batch);
+        try (NamespaceThread inA = new NamespaceThread(a)) {
+            LinuxBackend backend = inA.call(() -> {
+                LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.ASSIST)), stalling, EventLog.SILENT);
+                be.setEventBuffer(4096); // tiny: a few dozen notifications overflow it
+                be.start();
+                return be;
+            });
+            Future<?> loop = inA.submit(backend::run);
+            try {
+                backend.command(new org.uarpd.engine.OperatorCommand.Flush(0));
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+                lab.ok(a, "ip", "-batch", file.toString());
+                release.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (known.size() < 200 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertThat(backend.resyncs()).as("ENOBUFS seen and answered by a resync").isPositive();
+                assertThat(known).as("every binding reached the policy, through the resync's dump").hasSize(200);
+            } finally {
+                release.countDown();
+                backend.stop();
+                loop.get(10, TimeUnit.SECONDS);
+                java.nio.file.Files.deleteIfExists(file);
+                lab.run(a, "ip", "neigh", "flush", "dev", "veth-a", "nud", "permanent");
+            }
+        }
+    }
+
+    @Test
     void pollTimeoutRoundsUpAndMeansForeverWithoutDeadline() {
         assertThat(LinuxBackend.timeoutMillis(Long.MAX_VALUE, 5)).isEqualTo(-1);
         assertThat(LinuxBackend.timeoutMillis(100, 200)).isZero();
