@@ -36,7 +36,7 @@ public final class FirstPacketLatency {
         int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 50;
         boolean busyPoll = flags.contains("--busy-poll");
         boolean realtime = flags.contains("--realtime");
-        String missing = NamespaceLab.missingPrivileges();
+        String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) {
             System.err.println("FirstPacketLatency: " + missing);
             System.exit(1);

@@ -46,7 +46,7 @@ public final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String missing = NamespaceLab.missingPrivileges();
+        String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) {
             System.err.println("uarpd lab: " + missing);
             return 1;

@@ -66,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String missing = NamespaceLab.missingPrivileges();
+        String missing = NamespaceLab.missingPrivileges("for netlink, packet sockets, sysctls and nftables");
         if (missing != null) {
             System.err.println("uarpd run: " + missing);
             return 1;

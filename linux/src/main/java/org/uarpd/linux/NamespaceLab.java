@@ -42,12 +42,12 @@ public final class NamespaceLab implements AutoCloseable {
 
     /** Fails, saying what is missing, unless this process has CAP_NET_ADMIN and CAP_NET_RAW. */
     public static void requirePrivileges() {
-        String missing = missingPrivileges();
+        String missing = missingPrivileges("to create network namespaces and packet sockets");
         if (missing != null) throw new IllegalStateException(missing);
     }
 
-    /** Null when this process may build namespaces and open packet sockets, else what is missing. */
-    public static String missingPrivileges() {
+    /** Null when this process has CAP_NET_ADMIN and CAP_NET_RAW, else what is missing, said to be needed {@code purpose}. */
+    public static String missingPrivileges(String purpose) {
         long caps = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -59,7 +59,7 @@ public final class NamespaceLab implements AutoCloseable {
         boolean admin = (caps & (1L << 12)) != 0;
         boolean raw = (caps & (1L << 13)) != 0;
         if (admin && raw) return null;
-        return "needs root (or CAP_NET_ADMIN + CAP_NET_RAW) to create network namespaces and packet sockets; missing "
+        return "needs root (or CAP_NET_ADMIN + CAP_NET_RAW) " + purpose + "; missing "
                 + (admin ? "" : "CAP_NET_ADMIN ") + (raw ? "" : "CAP_NET_RAW") + " — run it with sudo";
     }
 
