@@ -9,32 +9,45 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.Neighbors.Observation;
 import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.ArpView;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.Opcode;
+import org.uarpd.wire.link.Ethernet;
 
 /**
  * uarpd's policy: a deterministic, sans-I/O ARP engine (DESIGN.md). No threads, sockets or clock:
  * a backend passes each {@link Input} with the time it happened to {@link #handle}, carries out the
  * {@link Action}s handed to its {@link ActionSink} (in order, during the call), and calls again, with
  * {@link Input.TimeAdvanced} if nothing else happened, no later than {@link #nextDeadline()}. The same
- * config (seed included) and the same inputs at the same times give the same actions.
+ * config (seed included) and the same inputs at the same times give the same actions. Not
+ * thread-safe: one thread (the backend's event loop) drives it.
  *
  * <h2>Contract</h2>
  * <ul>
  * <li>{@code now} is the backend's monotonic clock in nanoseconds (any origin; a value earlier than
- *     the previous call's is taken as the previous one).
+ *     the previous call's is taken as the previous one). Timers fire on the first tick of
+ *     {@link EngineConfig#timerTickNanos()} at or after their deadline; {@link #nextDeadline()} is that
+ *     tick's time.
  * <li>Links are known from {@link Input.LinkChanged}; frames, misses and addresses of unknown links
- *     are dropped with an event. A link's {@link LinkPolicy} is chosen once, by its name, from
- *     {@link EngineConfig#links()} (else {@link EngineConfig#defaultLink()}).
- * <li>{@link Action.Transmit} frames and their buffers may be the engine's scratch space, reused by
- *     the next action: copy what you keep.
+ *     are dropped with an event. A link's {@link LinkPolicy} is chosen once, when the link is first
+ *     seen, by its name from {@link EngineConfig#links()} (else {@link EngineConfig#defaultLink()}).
+ *     Link ids are the backend's (ifindex); 0 means "every link" in {@code Flush} and {@code Publish}.
+ * <li>{@link Action.Transmit} frames and their buffers are the engine's scratch space, reused by
+ *     the next Transmit: copy what you keep beyond the sink call.
+ * <li>{@link Action.InstallNeighbor} means "create or replace" (NLM_F_CREATE|NLM_F_REPLACE);
+ *     state STATIC means NUD_PERMANENT. {@link Action.RemoveNeighbor} with {@code failed=true} means
+ *     "resolution failed: fail the held packets" (set NUD_FAILED / delete), with {@code false} a plain
+ *     delete.
+ * <li>Backends should not feed the engine's own installs back as {@link Input.KernelNeighborChanged}
+ *     (Linux: skip messages whose nlmsg_pid is ours); if they do, an echo that matches the table is
+ *     ignored.
  * <li>Nothing is thrown for anything on the wire: a malformed frame is counted and reported as a
  *     {@link Kind#DROPPED} event. {@link IllegalArgumentException} is thrown only for invalid
- *     operator input (a timer beyond range, a bad command argument).
+ *     operator input (a timer beyond the wheel's range).
  * </ul>
  *
  * <h2>Inputs handled</h2>
@@ -44,28 +57,44 @@ import org.uarpd.wire.Opcode;
  *     broadcast requests, then InstallNeighbor(REACHABLE) on the reply, or RemoveNeighbor(failed=true)
  *     when the probes are spent, so the kernel's held packets get host-unreachable. {@code probes}
  *     (Linux NDA_PROBES) counts against the budget; {@code known} (a kernel re-check, NUD_PROBE)
- *     starts unicast probes. On ASSIST links a miss not in the table is left to the kernel.
- * <li>{@link Input.FrameReceived}: ARP (requests, replies, InARP) and RARP frames; see
- *     {@link #handle}. Answers: the host's own addresses (AUTHORITATIVE links only), published
- *     entries, proxy ARP, RARP, InARP.
+ *     starts unicast probes at once. A FAILED entry (negative cache) answers RemoveNeighbor(failed)
+ *     at once. On ASSIST links a miss not in the table is left to the kernel.
+ * <li>{@link Input.FrameReceived}: ARP requests, replies and InARP requests (EtherType 0x0806) and
+ *     RARP requests (0x8035). Answers: the host's own addresses (AUTHORITATIVE links only), published
+ *     entries, proxy ARP, RARP, InARP. Learning follows Linux arp_process: a request to one of our
+ *     addresses creates the requester's entry (InstallNeighbor STALE on AUTHORITATIVE links), any
+ *     packet updates an existing entry, a reply sent to our hardware address confirms (REACHABLE),
+ *     a different address within the lock time is ignored unless gratuitous; STATIC never changes.
  * <li>{@link Input.AddressAdded} / {@link Input.AddressRemoved}: the host's addresses and subnets per
- *     link (also what proxy ARP, {@link PublishedEntry.Target.RoutedElsewhere}, routes by).
+ *     link (also what proxy ARP, {@link PublishedEntry.Target.RoutedElsewhere}, routes by). Removing
+ *     one drops dynamic entries no longer on any of the link's subnets; adding one announces it
+ *     when {@link LinkPolicy#announce()}.
  * <li>{@link Input.LinkChanged} / {@link Input.LinkRemoved}: a link going down drops its dynamic
- *     entries; a removed link drops all of its state.
+ *     entries; a removed link drops all of its state, static entries included.
  * <li>{@link Input.KernelNeighborChanged}: static entries are re-installed if someone else changed
- *     them; otherwise the table follows the kernel.
- * <li>{@link Input.Command}: {@link OperatorCommand.AddStatic}, {@code DeleteStatic}, {@code Flush},
+ *     them; REACHABLE/STALE bindings are adopted; a deletion removes our binding (not a resolution
+ *     under way, nor a negative-cache entry).
+ * <li>{@link Input.Command}: {@link OperatorCommand.AddStatic} (replaces a dynamic entry),
+ *     {@code DeleteStatic}, {@code Flush} (dynamic entries; RemoveNeighbor for those installed),
  *     {@code Probe}, and (added here) {@link OperatorCommand.Publish} / {@link OperatorCommand.Unpublish}.
  * </ul>
  *
  * <h2>Additions to the skeleton's contract</h2>
- * {@link EngineConfig} (with {@link NeighborTimers}, {@link RateLimit}, {@link LinkPolicy},
- * {@link LinkMode}, {@link PublishedEntry}, {@link Cidr}, {@link org.uarpd.engine.rarp.EthersTable});
- * {@link OperatorCommand.Publish} and {@link OperatorCommand.Unpublish}; {@link EngineEvent} now
- * carries the entry's {@link NeighborState}, a {@link Reason} enum (instead of a string), the
- * resolution latency and a free-text detail. Read-only views for monitors and tests:
- * {@link #lookup}, {@link #neighbors()}, {@link #size()}, {@link #pendingResolutions()},
- * {@link #count(Reason)}.
+ * <ul>
+ * <li>{@link EngineConfig} (record; {@link EngineConfig#defaults()} and {@code with…}) with
+ *     {@link NeighborTimers}, {@link RateLimit} (per link and per target), {@link LinkPolicy} per link
+ *     name ({@link LinkMode} AUTHORITATIVE / ASSIST, rarp, inarp, announce, published entries),
+ *     table bounds, timer tick, seed, and the RARP table {@link org.uarpd.engine.rarp.EthersTable}
+ *     (read from ethers/hosts files; errors are {@link org.uarpd.engine.rarp.ConfigFileException}).
+ * <li>{@link PublishedEntry} (single address, {@link Cidr} range with exclusions, or proxy ARP for
+ *     addresses routed out of another link; own or configured hardware address; broadcast-only,
+ *     reply delay, answer RFC 5227 probes) and the commands {@link OperatorCommand.Publish} and
+ *     {@link OperatorCommand.Unpublish}.
+ * <li>{@link EngineEvent} carries the entry's {@link NeighborState}, a {@link Reason} enum (instead
+ *     of a string), the resolution latency and a free-text detail (a malformed frame's fault).
+ * <li>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
+ *     {@link #pendingResolutions()}, {@link #count(Reason)}.
+ * </ul>
  */
 public final class Engine {
     private static final int ARP_HEADER = 8;
@@ -78,11 +107,14 @@ public final class Engine {
 
     private Link[] linksById = new Link[16];
     private final Map<Integer, Link> linksFar = new HashMap<>();
-    private final List<PublishedEntry> publishedEverywhere = new ArrayList<>();
+    private final PublishedTable publishedEverywhere = new PublishedTable();
+    private final PublishedTable.Routes routes = this::routedOutOfAnotherLink;
     private final Map<Integer, DelayedReply> delayed = new HashMap<>();
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
+    private final ArpView view = new ArpView();
+    private final ArpView outView = new ArpView();
 
     private boolean started;
     private long origin;
@@ -118,16 +150,26 @@ public final class Engine {
                 Link l = link(m.link());
                 if (l == null) emit(Kind.DROPPED, m.link(), m.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleKernelMiss(l, m.address(), m.probes(), m.known());
             }
             case Input.AddressAdded a -> {
                 Link l = link(a.link());
-                if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
-                else l.addAddress(a.address(), a.prefixLength());
+                if (l == null) {
+                    emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
+                } else {
+                    boolean isNew = !l.owns(a.address());
+                    l.addAddress(a.address(), a.prefixLength());
+                    if (isNew && l.up && l.policy.announce()) announce(l, a.address());
+                }
             }
             case Input.AddressRemoved a -> {
                 Link l = link(a.link());
-                if (l != null) l.removeAddress(a.address());
+                if (l != null) {
+                    l.removeAddress(a.address());
+                    // Entries for neighbours no longer on any of the link's subnets lost their route (NetBSD purges them).
+                    neighbors.purgeOffSubnet(l);
+                }
             }
             case Input.LinkChanged c -> onLinkChanged(c);
             case Input.LinkRemoved r -> onLinkRemoved(r.link());
@@ -194,8 +236,7 @@ public final class Engine {
         if (created) {
             l = new Link(c.link());
             l.policy = config.policyFor(c.name());
-            l.published.addAll(l.policy.published());
-            l.refreshPublished();
+            for (PublishedEntry e : l.policy.published()) l.published.add(e);
             if (c.link() >= 0 && c.link() < (1 << 16)) {
                 if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
                 linksById[c.link()] = l;
@@ -204,10 +245,15 @@ public final class Engine {
             }
         }
         boolean wasUp = l.up;
+        HardwareAddress oldHw = l.hardware;
         l.configure(c.name(), c.type(), c.address(), c.up());
         if (wasUp && !c.up()) {
             // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
             neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
+        }
+        if (c.up() && l.policy.announce() && !created && (!wasUp || !c.address().equals(oldHw))) {
+            // A link that comes up, or takes a new hardware address, tells its neighbours (RFC 5227 §3).
+            for (int i = 0; i < l.addressCount; i++) announce(l, l.addresses[i]);
         }
     }
 
@@ -229,6 +275,7 @@ public final class Engine {
                 Link l = link(p.link());
                 if (l == null) emit(Kind.DROPPED, p.link(), p.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleOwnNeed(l, p.address());
             }
             case OperatorCommand.Publish p -> {
@@ -241,7 +288,6 @@ public final class Engine {
                         return;
                     }
                     l.published.add(p.entry());
-                    l.refreshPublished();
                 }
             }
             case OperatorCommand.Unpublish u -> {
@@ -249,7 +295,7 @@ public final class Engine {
                     publishedEverywhere.remove(u.entry());
                 } else {
                     Link l = link(u.link());
-                    if (l != null && l.published.remove(u.entry())) l.refreshPublished();
+                    if (l != null) l.published.remove(u.entry());
                 }
             }
         }
@@ -267,9 +313,36 @@ public final class Engine {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.LINK_IS_DOWN);
             return;
         }
-        Frame frame;
+        ArpView v = view;
+        int proto;
+        boolean toBroadcast;
+        boolean toUs;
         try {
-            frame = l.type.decode(buf, off, len);
+            if (l.type == Ethernet.INSTANCE) {
+                // The commonest link, read in place: no allocation on the answer path.
+                if (len < Ethernet.HEADER) {
+                    dropMalformed(linkId, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
+                    return;
+                }
+                proto = u16(buf, off + 12);
+                if (proto >= 0x0600 && !EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.resetEthernet(buf, off, len);
+                toBroadcast = l.isBroadcast(buf, off, 6);
+                toUs = l.isOwnHardware(buf, off, 6);
+            } else {
+                Frame frame = l.type.decode(buf, off, len);
+                proto = frame.protocol();
+                if (!EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.reset(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+                toBroadcast = frame.destination().equals(l.type.broadcast());
+                toUs = frame.destination().equals(l.hardware);
+            }
         } catch (MalformedFrameException e) {
             dropMalformed(linkId, e.getMessage());
             return;
@@ -278,51 +351,26 @@ public final class Engine {
             dropMalformed(linkId, "decoder failed: " + e);
             return;
         }
-        int proto = frame.protocol();
-        if (!EtherType.isArpFamily(proto)) {
-            emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
-            return;
-        }
-        byte[] b = frame.buffer();
-        int p = frame.payloadOffset();
-        int plen = frame.payloadLength();
-        // Offsets from the packet's own ar_hln / ar_pln, as ArpCodec checks them.
-        if (plen < ARP_HEADER) {
-            dropMalformed(linkId, "ARP header truncated: " + plen + " of " + ARP_HEADER + " bytes");
-            return;
-        }
-        int hrd = u16(b, p);
-        int pro = u16(b, p + 2);
-        int hln = b[p + 4] & 0xFF;
-        int pln = b[p + 5] & 0xFF;
-        int op = u16(b, p + 6);
-        if (hln == 0 || pln == 0) {
-            dropMalformed(linkId, "zero address length (ar_hln " + hln + ", ar_pln " + pln + ")");
-            return;
-        }
-        if (plen < ARP_HEADER + 2 * hln + 2 * pln) {
-            dropMalformed(linkId, "ARP addresses overrun the frame: need " + (ARP_HEADER + 2 * hln + 2 * pln) + " bytes, " + plen + " present");
-            return;
-        }
-        if (pro != EtherType.IPV4 || pln != 4) {
+        if (!v.isIp4()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.NOT_IPV4);
             return;
         }
+        int hln = v.hardwareLength();
         if (hln != l.type.addressLength()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.WRONG_HARDWARE);
             return;
         }
-        int sha = p + ARP_HEADER;
-        int spa = Ip4.read(b, sha + hln);
-        int tha = sha + hln + 4;
-        int tpa = Ip4.read(b, tha + hln);
+        byte[] b = v.buffer();
+        int hrd = v.hardwareType();
+        int op = v.opcode();
+        int sha = v.senderHardwareOffset();
+        int spa = v.senderProtocolIp4();
+        int tha = v.targetHardwareOffset();
+        int tpa = v.targetProtocolIp4();
         if (l.isOwnHardware(b, sha, hln)) {
             emit(Kind.IGNORED, linkId, spa, null, null, Reason.OWN_FRAME);
             return;
         }
-        HardwareAddress destination = frame.destination();
-        boolean toBroadcast = destination.equals(l.type.broadcast());
-        boolean toUs = destination.equals(l.hardware);
         if (proto == EtherType.RARP) {
             if (op == Opcode.RARP_REQUEST.value()) onRarpRequest(l, hrd, b, sha, tha, hln);
             else emit(Kind.DROPPED, linkId, spa, null, null, Reason.UNSUPPORTED_OPCODE);
@@ -357,11 +405,12 @@ public final class Engine {
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
             return;
         }
-        PublishedEntry entry = publishedFor(l, tpa);
-        if (entry == null) {
+        PublishedTable.Slot slot = publishedFor(l, tpa);
+        if (slot == null) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
             return;
         }
+        PublishedEntry entry = slot.entry();
         if (spa == 0 && !entry.answerProbes()) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.PROBE_NOT_ANSWERED);
             return;
@@ -370,8 +419,8 @@ public final class Engine {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.UNICAST_REQUEST);
             return;
         }
-        byte[] hw = entry.hardware() == null ? l.hardwareBytes : publishedHardware(entry);
-        Reason why = entry.target() instanceof Target.RoutedElsewhere ? Reason.PROXY : Reason.PUBLISHED;
+        byte[] hw = slot.hardware() == null ? l.hardwareBytes : slot.hardware();
+        Reason why = slot.why() == PublishedTable.Slot.Reason.PROXY ? Reason.PROXY : Reason.PUBLISHED;
         reply(l, hrd, Opcode.REPLY.value(), hw, 0, tpa, b, sha, spa, hln, entry.replyDelayNanos(), why);
     }
 
@@ -423,6 +472,11 @@ public final class Engine {
         writeArp(f, w.payloadOffset(), hrd, op, hln, senderHw, senderHwOff, senderIp, b, requesterHw, requesterIp);
         if (delay > 0) {
             // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
+            // Bounded like Linux's proxy queue, so a flood of requests cannot grow it without end.
+            if (delayed.size() >= config.maxPending()) {
+                emit(Kind.IGNORED, l.id, senderIp, null, null, Reason.TOO_MANY_PENDING);
+                return;
+            }
             int aux = wheel.allocateAux();
             delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
             schedule(aux, now + delay);
@@ -432,25 +486,18 @@ public final class Engine {
         emit(Kind.ANSWERED, l.id, senderIp, null, null, why);
     }
 
-    private static void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
-                                 byte[] tha, int thaOff, int tpa) {
-        f[p] = (byte) (hrd >>> 8);
-        f[p + 1] = (byte) hrd;
-        f[p + 2] = (byte) (EtherType.IPV4 >>> 8);
-        f[p + 3] = (byte) EtherType.IPV4;
-        f[p + 4] = (byte) hln;
-        f[p + 5] = 4;
-        f[p + 6] = (byte) (op >>> 8);
-        f[p + 7] = (byte) op;
-        int q = p + ARP_HEADER;
-        System.arraycopy(sha, shaOff, f, q, hln);
-        Ip4.write(f, q + hln, spa);
-        System.arraycopy(tha, thaOff, f, q + hln + 4, hln);
-        Ip4.write(f, q + 2 * hln + 4, tpa);
+    /** Writes an IPv4-over-{@code hrd} ARP-family packet at {@code f[p]} (RFC 826 layout) through wire's view. */
+    private void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
+                          byte[] tha, int thaOff, int tpa) {
+        ArpView w = outView.initialize(f, p, hrd, EtherType.IPV4, hln, 4, op);
+        w.setSenderHardware(sha, shaOff);
+        w.setSenderProtocolIp4(spa);
+        w.setTargetHardware(tha, thaOff);
+        w.setTargetProtocolIp4(tpa);
     }
 
     /** Sends the next request for entry {@code id}: broadcast, or unicast to its known address. */
-    void sendRequest(Link l, int id, boolean unicast) {
+    void sendRequest(Link l, int id, boolean unicast, int alreadySent) {
         int target = table.address[id];
         int hln = l.type.addressLength();
         byte[] dst;
@@ -466,32 +513,27 @@ public final class Engine {
         writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
                 l.hardwareBytes, 0, source, zeros, 0, target);
         out.accept(w.finish());
-        emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id),
-                unicast ? Reason.RETRANSMIT : Reason.KERNEL_MISS);
+        Reason why = alreadySent > 0 ? Reason.RETRANSMIT
+                : (table.flags[id] & NeighborTable.KERNEL_WAITING) != 0 ? Reason.KERNEL_MISS : Reason.OWN_NEED;
+        emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id), why);
     }
 
-    private PublishedEntry publishedFor(Link l, int target) {
-        for (PublishedEntry e : l.publishedView) {
-            if (covers(l, e, target)) return e;
-        }
-        for (PublishedEntry e : publishedEverywhere) {
-            if (covers(l, e, target)) return e;
-        }
-        return null;
+    /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
+    private void announce(Link l, int address) {
+        if (!l.speaksRfc826()) return;
+        int hln = l.type.addressLength();
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(l.broadcastBytes, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
+                l.hardwareBytes, 0, address, zeros, 0, address);
+        out.accept(w.finish());
+        emit(Kind.ANSWERED, l.id, address, l.hardware, null, Reason.ANNOUNCED);
     }
 
-    private boolean covers(Link l, PublishedEntry e, int target) {
-        return switch (e.target()) {
-            case Target.Address a -> a.address() == target;
-            case Target.Range r -> {
-                if (!r.range().contains(target)) yield false;
-                for (Cidr x : r.excluded()) {
-                    if (x.contains(target)) yield false;
-                }
-                yield true;
-            }
-            case Target.RoutedElsewhere re -> !l.onSubnet(target) && routedOutOfAnotherLink(l, target);
-        };
+    private PublishedTable.Slot publishedFor(Link l, int target) {
+        PublishedTable.Slot s = l.published.isEmpty() ? null : l.published.match(target, l, routes);
+        if (s == null && !publishedEverywhere.isEmpty()) s = publishedEverywhere.match(target, l, routes);
+        return s;
     }
 
     /** RFC 1027: the target is reached through another of our links (on its subnet), not this one. */
@@ -503,12 +545,6 @@ public final class Engine {
             if (other != asking && other.up && other.onSubnet(target) && !other.owns(target)) return true;
         }
         return false;
-    }
-
-    private final Map<PublishedEntry, byte[]> publishedHw = new HashMap<>();
-
-    private byte[] publishedHardware(PublishedEntry e) {
-        return publishedHw.computeIfAbsent(e, x -> x.hardware().toByteArray());
     }
 
     private void dropMalformed(int link, String detail) {

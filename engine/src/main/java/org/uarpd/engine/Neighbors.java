@@ -133,7 +133,8 @@ final class Neighbors {
         switch (table.stateOf(id)) {
             case INCOMPLETE, PROBE, DELAY -> engine.emit(Kind.IGNORED, link.id, address, null, table.stateOf(id), Reason.ALREADY_RESOLVING);
             case FAILED -> engine.emit(Kind.IGNORED, link.id, address, null, FAILED, Reason.NEGATIVE_CACHE);
-            case STALE -> transition(id, DELAY, Kind.CHANGED, Reason.OWN_NEED);
+            // Asked for now: no upper layer will confirm it, so skip DELAY and check by unicast at once.
+            case STALE -> transition(id, PROBE, Kind.CHANGED, Reason.OWN_NEED);
             case REACHABLE, STATIC -> engine.emit(Kind.ANSWERED, link.id, address, table.hardware(id), table.stateOf(id), Reason.FROM_CACHE);
         }
     }
@@ -247,10 +248,17 @@ final class Neighbors {
             return;
         }
         if (hw == null || hw.length() == 0) {
-            if (id != NONE) {
+            // Only a binding the kernel held goes with it: a resolution under way or a negative-cache
+            // entry stays (the deletion may well be the kernel carrying out our own RemoveNeighbor).
+            if (id != NONE && table.stateOf(id) != INCOMPLETE && table.stateOf(id) != FAILED) {
                 table.flags[id] &= ~(INSTALLED | KERNEL_WAITING);
                 remove(id, Reason.KERNEL_CHANGED, false);
             }
+            return;
+        }
+        if (id != NONE && table.stateOf(id) == kernelState && table.hardwareEquals(id, hw)) {
+            // Nothing new (typically the echo of our own install): not a change.
+            table.flags[id] |= INSTALLED;
             return;
         }
         if (kernelState != REACHABLE && kernelState != STALE) {
@@ -315,6 +323,16 @@ final class Neighbors {
             if (link != 0 && table.link[id] != link) continue;
             if (!includeStatic && table.stateOf(id) == STATIC) continue;
             remove(id, reason, tellKernel);
+        }
+    }
+
+    /** Drops dynamic entries of {@code link} that no longer lie on any of its subnets. */
+    void purgeOffSubnet(Link link) {
+        for (int id = 0; id < table.highWater(); id++) {
+            if (table.inUse(id) && table.link[id] == link.id && table.stateOf(id) != STATIC
+                    && !link.onSubnet(table.address[id])) {
+                remove(id, Reason.ADDRESS_REMOVED, false);
+            }
         }
     }
 
@@ -420,7 +438,7 @@ final class Neighbors {
             return;
         }
         Link link = engine.link(table.link[id]);
-        if (link == null || !link.up) {
+        if (link == null || !link.up || !link.speaksRfc826()) {
             fail(id);
             return;
         }
@@ -437,7 +455,7 @@ final class Neighbors {
         link.requestTat = config.linkRequests().charge(link.requestTat, now);
         table.targetTat[id] = config.targetRequests().charge(table.targetTat[id], now);
         boolean unicast = s == PROBE && sent < timers.unicastProbes() && table.hasHardware(id);
-        engine.sendRequest(link, id, unicast);
+        engine.sendRequest(link, id, unicast, sent);
         table.probes[id] = (byte) (sent + 1);
         engine.schedule(id, now + timers.intervalAfter(sent + 1));
     }

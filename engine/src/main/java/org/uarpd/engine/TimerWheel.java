@@ -114,7 +114,7 @@ final class TimerWheel {
      * the next tick, so a handler that re-arms with no delay cannot loop.
      */
     void schedule(int id, long tick) {
-        if (isArmed(id)) unlink(id);
+        cancel(id);
         if (tick <= current) tick = current + 1;
         if (tick - current >= MAX_AHEAD) {
             throw new IllegalArgumentException("timer " + (tick - current) + " ticks ahead exceeds the wheel's range of " + MAX_AHEAD);
@@ -133,7 +133,8 @@ final class TimerWheel {
     /** Fires, in order, every timer due at or before {@code target}, and makes {@code target} current. */
     void advance(long target, Expiry expiry) {
         if (target <= current) return;
-        cacheValid = false;
+        // Moving time and cascading change no deadline: the cached earliest stays right unless
+        // something fires (fireSlot0 drops it then).
         while (true) {
             long t = nextInterestingTick(false);
             if (t == Long.MAX_VALUE || t > target) {
@@ -229,6 +230,7 @@ final class TimerWheel {
         int id;
         while ((id = nextOf(sentinel)) != sentinel) {
             unlink(id);
+            cacheValid = false;
             expiry.expired(id);
         }
     }
