@@ -109,7 +109,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (NativeCallException e) {
             System.err.println("uarpd run: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            System.err.println("uarpd run: internal error: " + e);
+            e.printStackTrace();
+            return 1;
         } finally {
+            backend.close(); // already done after a normal stop; after a failure it puts everything back now
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

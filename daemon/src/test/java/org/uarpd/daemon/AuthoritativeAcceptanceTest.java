@@ -114,6 +114,30 @@ class AuthoritativeAcceptanceTest {
     }
 
     @Test
+    void anInterfaceThatGoesAndComesBackIsTakenBackWithoutARestart() throws Exception {
+        try (UarpdProcess u = uarpd()) {
+            lab.ok(h, "ip", "link", "del", "u0"); // takes p0 with it
+            try {
+                awaitLog(u, "link u0 removed");
+                assertThat(u.process.isAlive()).as(u.logText()).isTrue();
+            } finally {
+                lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+            }
+            awaitLog(u, "link u0 is back");
+            assertThat(LabCommand.knobs(lab, h)).containsEntry("net.ipv4.conf.u0.arp_ignore", "8");
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).as(u.logText()).isTrue();
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+            assertThat(u.terminate()).isZero();
+        }
+        assertThat(LabCommand.knobs(lab, h)).isEqualTo(pristine);
+    }
+
+    private static void awaitLog(UarpdProcess u, String text) throws InterruptedException {
+        for (int i = 0; i < 250 && u.count(l -> l.contains(text)) == 0; i++) Thread.sleep(20);
+        assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains(text));
+    }
+
+    @Test
     void assistModeLeavesTheKernelItsArpAndAddsPublishedEntries() throws Exception {
         Map<String, String> before = LabCommand.knobs(lab, h);
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "assist", "--publish", "198.51.100.0/29")) {

@@ -65,6 +65,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private Policy policy;
     private final EventLog log;
     private final List<Link> links = new ArrayList<>();
+    /** The links whose sockets are in the poll set, in slot order. */
+    private final List<Link> polled = new ArrayList<>();
     private final Set<Long> addresses = new HashSet<>();
     private final ConcurrentLinkedQueue<OperatorCommand> commands = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -82,11 +84,13 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private int pollCount;
     private volatile boolean stopping;
     private volatile boolean started;
+    private volatile boolean running;
     /** While true, actions go to the policy-in-rehearsal: staged, counted, never sent. */
     private boolean rehearsing;
     private long rehearsedActions;
     private long now;
     private long resyncs;
+    private long policyFailures;
     private int eventBuffer = Rtnetlink.EVENT_BUFFER;
     private long droppedFrames;
 
@@ -138,10 +142,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             restorer = new CrashRestorer();
             settings = new KernelSettings(restorer);
             for (Link l : links) applyMode(l);
-            for (Link l : links) {
-                l.arp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_ARP);
-                l.rarp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_RARP);
-            }
+            for (Link l : links) openSockets(l);
             buildPollSet();
             for (Link l : links) {
                 note("link %s index %d hardware %s mode %s", l.name, l.index, Rtnetlink.mac(l.hardware), l.mode.name().toLowerCase());
@@ -205,13 +206,28 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         return null;
     }
 
+    private void openSockets(Link l) {
+        l.arp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_ARP);
+        l.rarp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_RARP);
+    }
+
+    private void closeSockets(Link l) {
+        if (l.arp != null) l.arp.close();
+        if (l.rarp != null) l.rarp.close();
+        l.arp = null;
+        l.rarp = null;
+    }
+
+    /** The pollfd array: the wake-up eventfd, the netlink event socket, then ARP and RARP of every present link. */
     private void buildPollSet() {
-        pollCount = 2 + 2 * links.size();
+        polled.clear();
+        for (Link l : links) if (l.arp != null) polled.add(l);
+        pollCount = 2 + 2 * polled.size();
         pollFds = arena.allocate((long) Libc.POLLFD_SIZE * pollCount, 8);
         int slot = 0;
         slot = pollSlot(slot, wakeFd);
         slot = pollSlot(slot, rtnl.events().fd());
-        for (Link l : links) {
+        for (Link l : polled) {
             slot = pollSlot(slot, l.arp.fd());
             slot = pollSlot(slot, l.rarp.fd());
         }
@@ -232,6 +248,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** The event loop: runs until {@link #stop()}, then puts every kernel setting back. */
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
+        running = true;
         try {
             while (!stopping) {
                 long deadline = policy.nextDeadline();
@@ -245,10 +262,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 if (ready > 0) {
                     if (revents(0) != 0) drainWakeups();
                     if (revents(1) != 0) drainNetlink();
-                    for (int i = 0; i < links.size(); i++) {
-                        Link l = links.get(i);
+                    for (int i = 0; i < polled.size(); i++) {
+                        Link l = polled.get(i);
+                        if (l.arp == null) continue; // removed while handling an earlier descriptor
                         if (revents(2 + 2 * i) != 0) drainFrames(l, l.arp);
-                        if (revents(3 + 2 * i) != 0) drainFrames(l, l.rarp);
+                        if (l.rarp != null && revents(3 + 2 * i) != 0) drainFrames(l, l.rarp);
                     }
                 }
                 if (policy.nextDeadline() - now <= 0) feed(TIME_ADVANCED);
@@ -349,12 +367,14 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     public void stop() {
         stopping = true;
         wake();
-        if (started) {
+        if (running) {
             try {
                 finished.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        } else {
+            cleanUp();
         }
     }
 
@@ -425,16 +445,44 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             }
             case KernelMessage.Link l -> {
                 Link mine = byIndex(l.link());
-                if (mine == null) return;
+                if (mine == null) {
+                    Link back = l.removed() || l.name() == null ? null : byName(l.name());
+                    if (back != null && back.index == 0) reappeared(back, l);
+                    return;
+                }
                 if (l.removed()) {
-                    note("link %s removed", mine.name);
+                    note("link %s removed: its sockets are closed until an interface of that name comes back", mine.name);
                     feed(new Input.LinkRemoved(l.link()));
+                    closeSockets(mine);
+                    addresses.removeIf(key -> (int) (key >>> 32) == mine.index);
+                    mine.index = 0;
+                    buildPollSet();
                 } else {
                     if (l.hardware() != null && l.hardware().length == 6) mine.hardware = l.hardware();
                     feed(new Input.LinkChanged(l.link(), mine.name, Ethernet.INSTANCE, HardwareAddress.of(mine.hardware), l.up()));
                 }
             }
         }
+    }
+
+    /** A configured interface that had gone came back (a new ifindex): set it up again like at start. */
+    private void reappeared(Link l, KernelMessage.Link m) {
+        if (m.hardware() == null || m.hardware().length != 6) return;
+        l.index = m.link();
+        l.hardware = m.hardware();
+        try {
+            applyMode(l);
+            openSockets(l);
+        } catch (RuntimeException e) {
+            note("error: cannot take %s back: %s", l.name, e.getMessage());
+            closeSockets(l);
+            l.index = 0;
+            return;
+        }
+        buildPollSet();
+        note("link %s is back as index %d", l.name, l.index);
+        feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, HardwareAddress.of(l.hardware), m.up()));
+        resync("link " + l.name + " back");
     }
 
     private void kernelNeighbor(KernelMessage.Neighbor nb) {
@@ -512,7 +560,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         while (true) {
             int n = socket.receive(frame);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n < 0) Libc.check(n, "recvfrom(AF_PACKET on " + l.name + ")", null);
+            if (n < 0) {
+                // ENETDOWN and the like are reported once per socket error; the loop goes on.
+                note("error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
+                return;
+            }
             if (n == 0) continue; // our own host's transmission
             if (log.enabled()) note("%s: received %s", l.name, describe(frame, 0, n));
             feed(new Input.FrameReceived(l.index, frame, 0, n));
@@ -520,7 +572,19 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private void feed(Input input) {
-        policy.handle(now, input, this);
+        try {
+            policy.handle(now, input, this);
+        } catch (RuntimeException e) {
+            // A fault in the policy must not take the host's address resolution down with it.
+            policyFailures++;
+            note("error: the policy failed on %s: %s", input, e);
+            if (policyFailures == 1) e.printStackTrace();
+        }
+    }
+
+    /** Inputs the policy threw on (each logged; the loop went on). */
+    public long policyFailures() {
+        return policyFailures;
     }
 
     /** Carries out one of the policy's actions. */
@@ -631,23 +695,16 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     /** Closes every socket and puts every kernel setting back (idempotent). */
     private synchronized void cleanUp() {
-        for (Link l : links) {
-            if (l.arp != null) l.arp.close();
-            if (l.rarp != null) l.rarp.close();
-            l.arp = null;
-            l.rarp = null;
-        }
+        for (Link l : links) closeSockets(l);
         if (nft != null) {
             nft.close(); // the kernel deletes the owned table with its socket
             nft = null;
         }
         if (settings != null) {
             List<String> failed = settings.restore();
+            settings = null;
             for (String f : failed) note("could not restore: %s", f);
-            if (failed.isEmpty() && !changedSettingsRestoredNoted) {
-                note("restored every kernel setting uarpd changed");
-                changedSettingsRestoredNoted = true;
-            }
+            if (failed.isEmpty()) note("restored every kernel setting uarpd changed");
         }
         if (restorer != null) {
             restorer.close();
@@ -663,11 +720,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         }
     }
 
-    private boolean changedSettingsRestoredNoted;
-
+    /** Stops the loop if it runs, else puts everything back at once (idempotent). */
     @Override
     public void close() {
-        if (started) stop();
-        else cleanUp();
+        stop();
     }
 }
