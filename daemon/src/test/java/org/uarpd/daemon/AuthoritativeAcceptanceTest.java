@@ -142,7 +142,7 @@ class AuthoritativeAcceptanceTest {
         Map<String, String> before = LabCommand.knobs(lab, h);
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "assist", "--publish", "198.51.100.0/29")) {
             assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
-            assertThat(LabCommand.knobs(lab, h)).containsEntry("net.ipv4.conf.u0.arp_ignore", before.get("net.ipv4.conf.u0.arp_ignore"));
+            assertThat(LabCommand.knobs(lab, h)).as("assist changes no sysctl").isEqualTo(before);
             assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).isTrue();
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
             NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "198.51.100.3");
@@ -208,6 +208,20 @@ class AuthoritativeAcceptanceTest {
             assertThat(again.ok()).isFalse();
             assertThat(u.count(l -> l.contains("sent ARP request who-has 192.0.2.99")))
                     .as("no new requests while the negative cache holds\n" + u.logText()).isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void aSecondUarpdOnTheSameNamespaceRefusesWithoutDisturbingTheFirst() throws Exception {
+        try (UarpdProcess first = uarpd()) {
+            Map<String, String> during = LabCommand.knobs(lab, h);
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", h));
+            cmd.addAll(SelfLauncher.command("run", "--interface", "u0", "--warm-up", "0"));
+            NamespaceLab.Result second = NamespaceLab.run(cmd);
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.err()).contains("table arp uarpd belongs to someone else").contains("another uarpd runs in this network namespace");
+            assertThat(LabCommand.knobs(lab, h)).isEqualTo(during);
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).as(first.logText()).isTrue();
         }
     }
 

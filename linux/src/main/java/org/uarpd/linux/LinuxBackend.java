@@ -39,7 +39,7 @@ import org.uarpd.wire.link.Ethernet;
  * to a {@link CrashRestorer}, and put back by {@link #stop()}.
  */
 public final class LinuxBackend implements ActionSink, AutoCloseable {
-    /** How many app probes the kernel sends before giving up on its own (authoritative) or broadcasting (assist). */
+    /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
     public static final int APP_SOLICIT = 3;
 
     /** One configured interface. */
@@ -165,11 +165,23 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         eventBuffer = bytes;
     }
 
-    /** The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority". */
+    /**
+     * The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority".
+     * Assist mode changes nothing: with {@code app_solicit} on, the kernel waits one
+     * {@code retrans_time} (1 s by default; measured 1.0 s on veth) for the application before its own
+     * broadcast, so every address uarpd does not already know would resolve a second late. Assist
+     * therefore leaves misses to the kernel and adds published entries and RARP.
+     */
     private void applyMode(Link l) {
         String n = l.name;
-        settings.set(KernelSettings.neigh(n, "app_solicit"), Integer.toString(l.mode == LinkMode.AUTHORITATIVE ? APP_SOLICIT : 1));
-        if (l.mode == LinkMode.ASSIST) return;
+        if (l.mode == LinkMode.ASSIST) {
+            note("%s: assist (the kernel keeps its ARP; uarpd answers published addresses and RARP)", n);
+            return;
+        }
+        // The owned table first: if another uarpd holds this namespace, fail before touching anything.
+        if (nft == null) nft = new NftArpDrop();
+        nft.drop(l.index);
+        settings.set(KernelSettings.neigh(n, "app_solicit"), Integer.toString(APP_SOLICIT));
         settings.set(KernelSettings.neigh(n, "ucast_solicit"), "0");
         settings.set(KernelSettings.neigh(n, "mcast_solicit"), "0");
         settings.set(KernelSettings.neigh(n, "mcast_resolicit"), "0");
@@ -178,8 +190,6 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         settings.set(KernelSettings.conf(n, "drop_gratuitous_arp"), "1");
         settings.set(KernelSettings.conf(n, "arp_notify"), "0");
         settings.set(KernelSettings.conf(n, "proxy_arp"), "0");
-        if (nft == null) nft = new NftArpDrop();
-        nft.drop(l.index);
         note("%s: authoritative (sysctls set, nftables table arp %s drops ARP input)", n, NftArpDrop.TABLE);
     }
 
@@ -701,10 +711,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             nft = null;
         }
         if (settings != null) {
+            boolean changed = !settings.originals().isEmpty();
             List<String> failed = settings.restore();
             settings = null;
             for (String f : failed) note("could not restore: %s", f);
-            if (failed.isEmpty()) note("restored every kernel setting uarpd changed");
+            if (failed.isEmpty() && changed) note("restored every kernel setting uarpd changed");
         }
         if (restorer != null) {
             restorer.close();
