@@ -109,6 +109,10 @@ public final class RunCommand implements Callable<Integer> {
         } catch (NativeCallException e) {
             System.err.println("uarpd run: " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // What the user or the host can cause: an unusable interface, a sysctl that cannot be written.
+            System.err.println("uarpd run: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("uarpd run: internal error: " + e);
             e.printStackTrace();

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
-import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
-import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
@@ -92,7 +92,6 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private long resyncs;
     private long policyFailures;
     private int eventBuffer = Rtnetlink.EVENT_BUFFER;
-    private long droppedFrames;
 
     public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log) {
         this(interfaces, policy, log, false);
@@ -191,16 +190,6 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         settings.set(KernelSettings.conf(n, "arp_notify"), "0");
         settings.set(KernelSettings.conf(n, "proxy_arp"), "0");
         note("%s: authoritative (sysctls set, nftables table arp %s drops ARP input)", n, NftArpDrop.TABLE);
-    }
-
-    /** What uarpd changed, key → value before: for checks and the lab's account. */
-    public java.util.Map<String, String> changedSettings() {
-        return settings == null ? java.util.Map.of() : settings.originals();
-    }
-
-    public int linkIndex(String name) {
-        Link l = byName(name);
-        return l == null ? 0 : l.index;
     }
 
     private Link byName(String name) {
@@ -604,8 +593,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             switch (action) {
                 case Action.Transmit t -> {
                     Link l = byIndex(t.link());
-                    if (l == null) {
-                        droppedFrames++;
+                    if (l == null || l.arp == null) {
+                        note("error: no socket to send on for ifindex %d (link gone?)", t.link());
                         return;
                     }
                     if (log.enabled() && !rehearsing) {
