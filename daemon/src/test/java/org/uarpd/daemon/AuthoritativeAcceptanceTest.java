@@ -154,6 +154,17 @@ class AuthoritativeAcceptanceTest {
     }
 
     @Test
+    void realtimeLoopRunsUnderSchedFifo() throws Exception {
+        try (UarpdProcess u = uarpd("--realtime", "10", "--warm-up", "0")) {
+            // Exactly one thread of the JVM (the loop) is FF (SCHED_FIFO) at priority 10.
+            List<String> threads = lab.ok(null, "ps", "-L", "-o", "cls=,rtprio=", "-p", Long.toString(u.process.pid()))
+                    .lines().map(t -> String.join(" ", t.strip().split("\\s+"))).toList();
+            assertThat(threads.stream().filter(t -> t.startsWith("FF")).toList()).containsExactly("FF 10");
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).isTrue();
+        }
+    }
+
+    @Test
     void aBurstSentBeforeResolutionArrivesInFull() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // 40 echo requests leave at once (-l preload) while 192.0.2.2 is unresolved: the kernel holds
