@@ -189,6 +189,24 @@ class AuthoritativeAcceptanceTest {
     }
 
     @Test
+    void twoInterfacesAreServedByOneLoop() throws Exception {
+        String q = lab.namespace("q");
+        lab.veth(h, "u1", "198.51.100.1/24", q, "q0", "198.51.100.2/24");
+        try {
+            try (UarpdProcess u = uarpd("--interface", "u1")) {
+                assertThat(lab.ok(h, "nft", "list", "ruleset")).contains("iif \"u0\" drop").contains("iif \"u1\" drop");
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "198.51.100.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(q, "ping", "-c", "1", "-W", "3", "198.51.100.1").ok()).as(u.logText()).isTrue();
+                assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "dev", "u1")).contains(lab.mac(q, "q0"));
+            }
+            assertThat(lab.ok(h, "sysctl", "-n", "net.ipv4.conf.u1.arp_ignore").strip()).isEqualTo("0");
+        } finally {
+            lab.run(h, "ip", "link", "del", "u1");
+        }
+    }
+
+    @Test
     void aBurstSentBeforeResolutionArrivesInFull() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // 40 echo requests leave at once (-l preload) while 192.0.2.2 is unresolved: the kernel holds
