@@ -109,7 +109,9 @@ public final class Engine {
     private final Map<Integer, Link> linksFar = new HashMap<>();
     private final PublishedTable publishedEverywhere = new PublishedTable();
     private final PublishedTable.Routes routes = this::routedOutOfAnotherLink;
-    private final Map<Integer, DelayedReply> delayed = new HashMap<>();
+    /** Auxiliary timers (negative wheel ids): what to do when each fires. */
+    private final Map<Integer, Runnable> tasks = new HashMap<>();
+    private int delayedReplies;
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
@@ -120,8 +122,6 @@ public final class Engine {
     private long origin;
     private long now;
     private ActionSink out;
-
-    private record DelayedReply(int link, byte[] frame, int address, Reason reason) {}
 
     public Engine(EngineConfig config) {
         this.config = config;
@@ -289,6 +289,12 @@ public final class Engine {
                     }
                     l.published.add(p.entry());
                 }
+            }
+            case OperatorCommand.Announce a -> {
+                Link l = link(a.link());
+                if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, a.link(), a.address(), null, null, Reason.WRONG_HARDWARE);
+                else announceRepeatedly(a.link(), a.address(), a.count(), a.intervalNanos());
             }
             case OperatorCommand.Unpublish u -> {
                 if (u.link() == 0) {
@@ -473,13 +479,17 @@ public final class Engine {
         if (delay > 0) {
             // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
             // Bounded like Linux's proxy queue, so a flood of requests cannot grow it without end.
-            if (delayed.size() >= config.maxPending()) {
+            if (delayedReplies >= config.maxPending()) {
                 emit(Kind.IGNORED, l.id, senderIp, null, null, Reason.TOO_MANY_PENDING);
                 return;
             }
-            int aux = wheel.allocateAux();
-            delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
-            schedule(aux, now + delay);
+            delayedReplies++;
+            byte[] frame = w.copy();
+            int linkId = l.id;
+            after(delay, () -> {
+                delayedReplies--;
+                sendDelayed(linkId, frame, senderIp, why);
+            });
             return;
         }
         out.accept(w.finish());
@@ -518,8 +528,20 @@ public final class Engine {
         emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id), why);
     }
 
+    /**
+     * {@code count} announcements of {@code address}, one now and the rest {@code interval} apart
+     * (RFC 5227 §2.3 spaces ANNOUNCE_NUM of them ANNOUNCE_INTERVAL apart). A link that is down or gone
+     * when one falls due skips it (the count goes on, so a flapping link does not stretch the run).
+     */
+    void announceRepeatedly(int linkId, int address, int count, long interval) {
+        Link l = link(linkId);
+        if (l == null || !l.up) emit(Kind.IGNORED, linkId, address, null, null, l == null ? Reason.UNKNOWN_LINK : Reason.LINK_IS_DOWN);
+        else announce(l, address);
+        if (count > 1) after(interval, () -> announceRepeatedly(linkId, address, count - 1, interval));
+    }
+
     /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
-    private void announce(Link l, int address) {
+    void announce(Link l, int address) {
         if (!l.speaksRfc826()) return;
         int hln = l.type.addressLength();
         FrameWriter w = l.writer;
@@ -567,21 +589,36 @@ public final class Engine {
         wheel.schedule(id, tick);
     }
 
+    /** Runs {@code task} once, {@code delayNanos} from now (an auxiliary timer); returns its id for {@link #cancelTask}. */
+    int after(long delayNanos, Runnable task) {
+        int aux = wheel.allocateAux();
+        tasks.put(aux, task);
+        schedule(aux, now + delayNanos);
+        return aux;
+    }
+
+    void cancelTask(int aux) {
+        if (tasks.remove(aux) != null) wheel.releaseAux(aux);
+    }
+
     private void expired(int id) {
         if (id >= 0) {
             neighbors.handleTimer(id);
             return;
         }
-        DelayedReply r = delayed.remove(id);
+        Runnable task = tasks.remove(id);
         wheel.releaseAux(id);
-        if (r == null) return;
-        Link l = link(r.link());
+        if (task != null) task.run();
+    }
+
+    private void sendDelayed(int linkId, byte[] frame, int address, Reason why) {
+        Link l = link(linkId);
         if (l == null || !l.up) {
-            emit(Kind.IGNORED, r.link(), r.address(), null, null, Reason.LINK_IS_DOWN);
+            emit(Kind.IGNORED, linkId, address, null, null, Reason.LINK_IS_DOWN);
             return;
         }
-        out.accept(new Action.Transmit(r.link(), ByteBuffer.wrap(r.frame())));
-        emit(Kind.ANSWERED, r.link(), r.address(), null, null, r.reason());
+        out.accept(new Action.Transmit(linkId, ByteBuffer.wrap(frame)));
+        emit(Kind.ANSWERED, linkId, address, null, null, why);
     }
 
     // -- actions ---------------------------------------------------------------------------------
