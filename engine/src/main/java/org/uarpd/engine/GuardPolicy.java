@@ -43,7 +43,7 @@ public record GuardPolicy(Map<Integer, HardwareAddress> pinned, boolean lockLear
 
     /** No guard: the engine believes the wire as Linux's arp_process does. */
     public static GuardPolicy off() {
-        return new GuardPolicy(Map.of(), false, false, true, false, 1_000_000_000L, 0, false, 4096, null, 1024);
+        return new GuardPolicy(Map.of(), false, false, true, false, 1_000_000_000L, 60_000_000_000L, false, 4096, null, 1024);
     }
 
     /** Every rule on: consistent senders, no unsolicited replies, verified changes, station reports,
