@@ -14,9 +14,14 @@ public record BridgeTopology(NamespaceLab lab, String left, String middle, Strin
     public static final List<String> RIGHT_ADDRESSES = List.of("192.0.2.12", "192.0.2.22");
 
     public static BridgeTopology build(NamespaceLab lab) {
-        String l = lab.namespace("l");
-        String m = lab.namespace("m");
-        String r = lab.namespace("r");
+        return build(lab, "");
+    }
+
+    /** The topology in namespaces {@code l<tag>}, {@code m<tag>}, {@code r<tag>} (several can coexist in one lab). */
+    public static BridgeTopology build(NamespaceLab lab, String tag) {
+        String l = lab.namespace("l" + tag);
+        String m = lab.namespace("m" + tag);
+        String r = lab.namespace("r" + tag);
         lab.veth(l, "l0", "192.0.2.11/24", m, "m1", "192.0.2.1/24");
         lab.veth(m, "m2", "192.0.2.2/24", r, "r0", "192.0.2.12/24");
         lab.ok(l, "ip", "addr", "add", "192.0.2.21/24", "dev", "l0");

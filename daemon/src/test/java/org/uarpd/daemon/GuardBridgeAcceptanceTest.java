@@ -162,6 +162,10 @@ class GuardBridgeAcceptanceTest {
         BridgeTopology t = BridgeTopology.build(lab);
         try (UarpdProcess u = new UarpdProcess(lab, t.middle(), "--interface", "m1", "--interface", "m2", "--bridge", "m1,m2",
                 "--warm-up", "0")) {
+            // Cold from each side first: nothing is known, uarpd must resolve the far host on the other link.
+            assertThat(t.ping(t.right(), "192.0.2.22", "192.0.2.21", 3)).as("cold right → left\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            assertThat(t.ping(t.left(), "192.0.2.11", "192.0.2.12", 3)).as("cold left → right\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            t.flushNeighbours(); // the hosts forget; uarpd's own knowledge stays (warm)
             for (String round : List.of("cold", "warm")) {
                 for (String from : BridgeTopology.LEFT_ADDRESSES) {
                     for (String to : BridgeTopology.RIGHT_ADDRESSES) {

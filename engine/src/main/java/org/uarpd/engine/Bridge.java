@@ -85,9 +85,12 @@ final class Bridge {
             waiting.put(target, fresh);
             // Forget the requesters if the target never resolves (the requester will ask again).
             engine.after(engine.resolutionGiveUpNanos(), () -> waiting.remove(target, fresh));
-            for (Link other : links) {
-                if (other != l && other.up && other.policy.bridge()) engine.resolveForBridge(other, target);
-            }
+        }
+        // Every request resolves on the links other than its own: a wait started from one side must
+        // not stop the other side's host from being looked for (the engine ignores repeats while a
+        // resolution is under way, and the negative cache stops a lost cause).
+        for (Link other : links) {
+            if (other != l && other.up && other.policy.bridge()) engine.resolveForBridge(other, target);
         }
         if (!list.contains(requester)) list.add(requester);
         engine.emit(Kind.IGNORED, l.id, target, null, null, Reason.BRIDGE_PENDING);

@@ -118,4 +118,22 @@ class BridgeTest {
         List<Action> late = h.frameOn(RIGHT, request(H2_HW, H2, RIGHT_IP));
         assertThat(only(late, Action.Transmit.class)).allMatch(t -> t.link() == RIGHT);
     }
+
+    @Test
+    @DisplayName("a wait started from one side does not stop the other side's request from resolving on the first side")
+    void requestsFromBothSidesForOneTarget() {
+        Harness h = bridged();
+        // H1 asks on the left for H1B, which is on the left too: uarpd looks on the right, in vain so far.
+        h.frameOn(LEFT, request(H1_HW, H1, H1B));
+        h.advance(100 * MS);
+        // H2 asks on the right for H1B: uarpd must now look on the left.
+        List<Action> a = h.frameOn(RIGHT, request(H2_HW, H2, H1B));
+        assertThat(only(a, Action.Transmit.class)).anyMatch(t -> t.link() == LEFT
+                && decode(t).packet().targetProtocol().equals(ProtocolAddress.ip4(H1B)));
+        List<Action> found = h.frameOn(LEFT, replyTo(H1B_HW, H1B, OUR_HW, OUR_IP));
+        List<Action.Transmit> tx = only(found, Action.Transmit.class);
+        assertThat(tx).hasSize(1); // H2 answered; H1 (same side as H1B) is not
+        assertThat(tx.getFirst().link()).isEqualTo(RIGHT);
+        assertThat(decode(tx.getFirst()).frame().destination()).isEqualTo(H2_HW);
+    }
 }
