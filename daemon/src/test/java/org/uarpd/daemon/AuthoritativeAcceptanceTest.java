@@ -165,6 +165,48 @@ class AuthoritativeAcceptanceTest {
     }
 
     @Test
+    void aStaleEntryInUseIsReconfirmedThroughTheKernelsProbeRequest() throws Exception {
+        // Short timers so the kernel walks REACHABLE → STALE → DELAY → PROBE within a few seconds.
+        List<String> fast = List.of("net.ipv4.neigh.u0.base_reachable_time_ms=500", "net.ipv4.neigh.u0.delay_first_probe_time=1");
+        Map<String, String> old = new HashMap<>();
+        for (String k : fast) {
+            String key = k.substring(0, k.indexOf('='));
+            old.put(key, lab.ok(h, "sysctl", "-n", key).strip());
+            lab.ok(h, "sysctl", "-qw", k);
+        }
+        try (UarpdProcess u = uarpd()) {
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
+            Thread.sleep(2000); // REACHABLE lasts 0.25–0.75 s here: now STALE
+            // Traffic on the STALE entry: DELAY for 1 s, then PROBE, which asks uarpd (app_solicit).
+            assertThat(lab.run(h, "ping", "-c", "4", "-i", "0.5", "-W", "3", "192.0.2.2").ok()).isTrue();
+            assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains("kernel miss 192.0.2.2 on u0 (PROBE"));
+            assertThat(u.count(l -> l.contains("installed 192.0.2.2 at " + lab.mac(p, "p0") + " on u0 (REACHABLE)")))
+                    .as("re-confirmed and installed REACHABLE again\n" + u.logText()).isGreaterThanOrEqualTo(2);
+            assertThat(u.log).noneMatch(l -> l.contains("kernel neighbour 192.0.2.2 on u0 FAILED"));
+        } finally {
+            for (Map.Entry<String, String> e : old.entrySet()) lab.ok(h, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+        }
+    }
+
+    @Test
+    void twoInterfacesAreServedByOneLoop() throws Exception {
+        String q = lab.namespace("q");
+        lab.veth(h, "u1", "198.51.100.1/24", q, "q0", "198.51.100.2/24");
+        try {
+            try (UarpdProcess u = uarpd("--interface", "u1")) {
+                assertThat(lab.ok(h, "nft", "list", "ruleset")).contains("iif \"u0\" drop").contains("iif \"u1\" drop");
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "198.51.100.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(q, "ping", "-c", "1", "-W", "3", "198.51.100.1").ok()).as(u.logText()).isTrue();
+                assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "dev", "u1")).contains(lab.mac(q, "q0"));
+            }
+            assertThat(lab.ok(h, "sysctl", "-n", "net.ipv4.conf.u1.arp_ignore").strip()).isEqualTo("0");
+        } finally {
+            lab.run(h, "ip", "link", "del", "u1");
+        }
+    }
+
+    @Test
     void aBurstSentBeforeResolutionArrivesInFull() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // 40 echo requests leave at once (-l preload) while 192.0.2.2 is unresolved: the kernel holds

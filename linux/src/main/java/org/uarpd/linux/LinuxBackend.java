@@ -436,7 +436,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             }
             if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
             NetlinkReader r = events.reader().reset(n);
+            int own = rtnl.ownPortId();
             while (r.next()) {
+                if (r.pid() == own) continue; // the echo of our own install: nothing new, nothing to decode
                 KernelMessage m = Rtnetlink.decode(r);
                 if (m != null) kernelMessage(m);
             }
