@@ -93,7 +93,12 @@ import org.uarpd.wire.link.Ethernet;
  * <li>{@link EngineEvent} carries the entry's {@link NeighborState}, a {@link Reason} enum (instead
  *     of a string), the resolution latency and a free-text detail (a malformed frame's fault).
  * <li>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
- *     {@link #pendingResolutions()}, {@link #count(Reason)}.
+ *     {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}.
+ * <li>Issue 7 (docs/guard.md): {@link LinkPolicy#conflict()} ({@link ConflictPolicy}, RFC 5227 probe,
+ *     announce and defend, {@link Action.RemoveAddress}), {@link LinkPolicy#guard()} ({@link GuardPolicy}),
+ *     {@link LinkPolicy#bridge()} (proxy-ARP bridging with {@link Action.AddHostRoute} /
+ *     {@link Action.RemoveHostRoute}), {@link OperatorCommand.Announce}, and the event kinds
+ *     {@link Kind#CLAIMED}, {@link Kind#CONFLICT}, {@link Kind#ALERT}.
  * </ul>
  */
 public final class Engine {
