@@ -1,0 +1,46 @@
+package org.uarpd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.wire.Ip4;
+import picocli.CommandLine;
+
+/** Flag parsing of {@code uarpd run} (no root needed). */
+class RunCommandTest {
+
+    @Test
+    void publishTakesARangeAndExclusions() {
+        PublishedEntry e = RunCommand.parsePublish("198.51.100.0/24,!198.51.100.7,!198.51.100.128/28");
+        assertThat(e.target()).isEqualTo(new PublishedEntry.Target.Range(Cidr.parse("198.51.100.0/24"),
+                List.of(Cidr.parse("198.51.100.7"), Cidr.parse("198.51.100.128/28"))));
+        assertThat(RunCommand.parsePublish("192.0.2.9").target()).isEqualTo(new PublishedEntry.Target.Address(Ip4.parse("192.0.2.9")));
+    }
+
+    @Test
+    void badPublishSaysWhatIsWrong() {
+        assertThatThrownBy(() -> RunCommand.parsePublish("198.51.100.0/24,198.51.100.7"))
+                .hasMessageContaining("--publish").hasMessageContaining("should be an exclusion like !198.51.100.7");
+        assertThatThrownBy(() -> RunCommand.parsePublish("198.51.100.0/24,!192.0.2.1")).hasMessageContaining("is outside");
+        assertThatThrownBy(() -> RunCommand.parsePublish("198.51.100.1/24")).hasMessageContaining("host bits set");
+    }
+
+    @Test
+    void flagsBecomeTheEnginesLinkPolicy() throws Exception {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--interface", "u0", "--mode", "assist", "--publish", "198.51.100.0/29", "--publish-mac", "02:00:5e:00:53:01");
+        LinkPolicy p = run.config().policyFor("u0");
+        assertThat(p.mode()).isEqualTo(org.uarpd.engine.LinkMode.ASSIST);
+        assertThat(p.published()).hasSize(1);
+        assertThat(p.published().get(0).hardware()).hasToString("02:00:5e:00:53:01");
+        assertThat(RunCommand.publishedSamples(p)).containsExactly(Ip4.parse("198.51.100.0"));
+        RunCommand bad = new RunCommand();
+        new CommandLine(bad).parseArgs("--interface", "u0", "--mode", "sometimes");
+        assertThatThrownBy(bad::config).hasMessageContaining("unknown mode 'sometimes'");
+    }
+}

@@ -1,0 +1,73 @@
+package org.uarpd.daemon;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.uarpd.linux.NamespaceLab;
+
+/** {@code uarpd run} as a child JVM inside a test namespace, with its stderr lines collected. */
+final class UarpdProcess implements AutoCloseable {
+    final Process process;
+    final List<String> log = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Thread reader;
+
+    UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(runArgs));
+        cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
+        process = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));
+        reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    log.add(line);
+                    if (line.contains(RunCommand.READY)) ready.countDown();
+                }
+            } catch (IOException ignored) {
+                // gone
+            }
+            ready.countDown();
+        }, "uarpd-log");
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(30, TimeUnit.SECONDS) || !process.isAlive()) {
+            throw new AssertionError("uarpd did not become ready:\n" + String.join("\n", log));
+        }
+    }
+
+    long count(Predicate<String> line) {
+        return log.stream().filter(line).count();
+    }
+
+    String logText() {
+        return String.join("\n", log);
+    }
+
+    /** SIGTERM, then waits; returns the exit status. */
+    int terminate() throws InterruptedException {
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stderr
+        if (!process.waitFor(15, TimeUnit.SECONDS)) throw new AssertionError("uarpd ignored SIGTERM for 15 s:\n" + logText());
+        reader.join(5000); // its last lines (the clean-up's) may still be in the pipe
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no clean-up of its own runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) terminate();
+    }
+}

@@ -1,0 +1,320 @@
+package org.uarpd.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The libc calls uarpd needs, through the Foreign Function &amp; Memory API (no JNI, no library of
+ * our own). Every call captures {@code errno} right after it returns
+ * ({@link Linker.Option#captureCallState}), so nothing the JVM does in between can clobber it.
+ *
+ * <p>Two shapes: the {@code try…} methods return {@code -errno} on failure and allocate nothing (for
+ * the event loop's hot path, where {@code EAGAIN} is normal); the others throw
+ * {@link NativeCallException} naming the call, the errno and what to do.
+ */
+public final class Libc {
+    public static final int AF_UNSPEC = 0;
+    public static final int AF_INET = 2;
+    public static final int AF_NETLINK = 16;
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
+    public static final short POLLIN = 0x1;
+    public static final short POLLERR = 0x8;
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final long SIOCGIFHWADDR = 0x8927;
+
+    /** {@code struct pollfd}: int fd, short events, short revents. */
+    public static final int POLLFD_SIZE = 8;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout PTR = ValueLayout.ADDRESS;
+
+    private static final MethodHandle SOCKET = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
+    private static final MethodHandle SETSOCKOPT = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle GETSOCKNAME = capturing("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
+    private static final MethodHandle SENDTO = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
+    private static final MethodHandle RECVFROM = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR));
+    private static final MethodHandle RECVMSG = capturing("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
+    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle IOCTL = capturing("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(INT, PTR, INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle IF_NAMETOINDEX = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT));
+
+    /** One errno capture area per thread: allocated once, reused by every call on that thread. */
+    private static final ThreadLocal<MemorySegment> CAPTURED =
+            ThreadLocal.withInitial(() -> Arena.global().allocate(CAPTURE_LAYOUT));
+
+    private Libc() {}
+
+    private static MemorySegment find(String name) {
+        return LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no symbol " + name));
+    }
+
+    private static MethodHandle capturing(String name, FunctionDescriptor fd, Linker.Option... more) {
+        Linker.Option[] options = new Linker.Option[more.length + 1];
+        options[0] = CAPTURE;
+        System.arraycopy(more, 0, options, 1, more.length);
+        return LINKER.downcallHandle(find(name), fd, options);
+    }
+
+    private static int errno(MemorySegment captured) {
+        return (int) ERRNO.get(captured, 0L);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    /** Throws unless {@code result} is non-negative; {@code result} is {@code -errno} from a try… call. */
+    public static long check(long result, String call, String advice) {
+        if (result >= 0) return result;
+        int errno = (int) -result;
+        throw new NativeCallException(call, errno, null, advice != null ? advice : NativeCallException.adviceFor(errno));
+    }
+
+    // ---- calls returning -errno ----
+
+    public static int trySocket(int domain, int type, int protocol) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) SOCKET.invokeExact(c, domain, type, protocol);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryBind(int fd, MemorySegment address, int length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) BIND.invokeExact(c, fd, address, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int trySetsockopt(int fd, int level, int name, MemorySegment value, int length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) SETSOCKOPT.invokeExact(c, fd, level, name, value, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryGetsockname(int fd, MemorySegment address, MemorySegment length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) GETSOCKNAME.invokeExact(c, fd, address, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long trySendto(int fd, MemorySegment buf, long length, int flags, MemorySegment address, int addressLength) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) SENDTO.invokeExact(c, fd, buf, length, flags, address, addressLength);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long tryRecvfrom(int fd, MemorySegment buf, long length, int flags, MemorySegment address, MemorySegment addressLength) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) RECVFROM.invokeExact(c, fd, buf, length, flags, address, addressLength);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long tryRecvmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) RECVMSG.invokeExact(c, fd, msghdr, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryPoll(MemorySegment fds, long count, int timeoutMillis) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) POLL.invokeExact(c, fds, count, timeoutMillis);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long tryRead(int fd, MemorySegment buf, long length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) READ.invokeExact(c, fd, buf, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long tryWrite(int fd, MemorySegment buf, long length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) WRITE.invokeExact(c, fd, buf, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryIoctl(int fd, long request, MemorySegment argument) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) IOCTL.invokeExact(c, fd, request, argument);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- calls that throw ----
+
+    public static int socket(int domain, int type, int protocol, String call, String advice) {
+        return (int) check(trySocket(domain, type, protocol), call, advice);
+    }
+
+    public static void bind(int fd, MemorySegment address, int length, String call, String advice) {
+        check(tryBind(fd, address, length), call, advice);
+    }
+
+    public static void setsockoptInt(int fd, int level, int name, int value, String call) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(INT);
+            v.set(INT, 0, value);
+            check(trySetsockopt(fd, level, name, v, 4), call, null);
+        }
+    }
+
+    public static int eventfd(int initial, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) EVENTFD.invokeExact(c, initial, flags);
+            return (int) check(r >= 0 ? r : -errno(c), "eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC)", null);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Closes {@code fd}; errors are ignored (Linux frees the descriptor even when close fails). */
+    public static void close(int fd) {
+        if (fd < 0) return;
+        MemorySegment c = CAPTURED.get();
+        try {
+            int ignored = (int) CLOSE.invokeExact(c, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int open(String path, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) OPEN.invokeExact(c, a.allocateFrom(path), flags);
+            return (int) check(r >= 0 ? r : -errno(c), "open(\"" + path + "\")",
+                    r < 0 && errno(c) == Errno.ENOENT ? "no such file: for a namespace, check `ip netns list`" : null);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Moves the calling thread (only it) into the namespace {@code fd} refers to. */
+    public static void setns(int fd, int nstype, String what) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) SETNS.invokeExact(c, fd, nstype);
+            check(r >= 0 ? r : -errno(c), "setns(" + what + ")", null);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The index of interface {@code name}; throws (ENODEV) naming it when there is none. */
+    public static int ifNameToIndex(String name) {
+        MemorySegment c = CAPTURED.get();
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) IF_NAMETOINDEX.invokeExact(c, a.allocateFrom(name));
+            if (r != 0) return r;
+            int e = errno(c);
+            throw new NativeCallException("if_nametoindex(\"" + name + "\")", e == 0 ? Errno.ENODEV : e, null,
+                    "no interface called " + name + " in this network namespace (check `ip link`)");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The hardware address of interface {@code name} (SIOCGIFHWADDR on {@code fd}, any socket). */
+    public static byte[] hardwareAddress(int fd, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifreq = a.allocate(40);
+            byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (n.length > 15) throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
+            MemorySegment.copy(n, 0, ifreq, ValueLayout.JAVA_BYTE, 0, n.length);
+            check(tryIoctl(fd, SIOCGIFHWADDR, ifreq), "ioctl(SIOCGIFHWADDR, \"" + name + "\")", null);
+            // struct ifreq: char ifr_name[16]; struct sockaddr ifr_hwaddr { u16 family; char data[14]; }
+            byte[] mac = new byte[6];
+            MemorySegment.copy(ifreq, ValueLayout.JAVA_BYTE, 18, mac, 0, 6);
+            return mac;
+        }
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

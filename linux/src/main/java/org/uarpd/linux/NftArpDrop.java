@@ -1,0 +1,138 @@
+package org.uarpd.linux;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The nftables ARP input drop for authoritative interfaces (LINUX-NOTES "Being the only authority"):
+ * {@code table arp uarpd { chain input { type filter hook input priority 0; policy accept;
+ * meta iif IF drop … } }}, so the kernel neither answers nor believes ARP there while
+ * {@code AF_PACKET} still sees every frame.
+ *
+ * <p>Spoken over NETLINK_NETFILTER in one batch, with the table flagged {@code NFT_TABLE_F_OWNER}
+ * (Linux ≥ 5.12): it belongs to this socket, only this socket can change it, and the kernel deletes it
+ * when the socket closes — also when uarpd is killed with SIGKILL. That is the first half of the
+ * fail-safe; {@link CrashRestorer} is the other.
+ */
+public final class NftArpDrop implements AutoCloseable {
+    public static final String TABLE = "uarpd";
+    public static final String CHAIN = "input";
+
+    private static final int NFNL_SUBSYS_NFTABLES = 10;
+    private static final int NFNL_MSG_BATCH_BEGIN = 16;
+    private static final int NFNL_MSG_BATCH_END = 17;
+    private static final int NFT_MSG_NEWTABLE = 0;
+    private static final int NFT_MSG_NEWCHAIN = 3;
+    private static final int NFT_MSG_NEWRULE = 6;
+    private static final int NFPROTO_ARP = 3;
+    private static final int NFTA_TABLE_NAME = 1;
+    private static final int NFTA_TABLE_FLAGS = 2;
+    private static final int NFT_TABLE_F_OWNER = 0x2;
+    private static final int NFTA_CHAIN_TABLE = 1;
+    private static final int NFTA_CHAIN_NAME = 3;
+    private static final int NFTA_CHAIN_HOOK = 4;
+    private static final int NFTA_CHAIN_POLICY = 5;
+    private static final int NFTA_CHAIN_TYPE = 7;
+    private static final int NFTA_HOOK_HOOKNUM = 1;
+    private static final int NFTA_HOOK_PRIORITY = 2;
+    private static final int NF_ARP_IN = 0;
+    private static final int NF_DROP = 0;
+    private static final int NF_ACCEPT = 1;
+    private static final int NFTA_RULE_TABLE = 1;
+    private static final int NFTA_RULE_CHAIN = 2;
+    private static final int NFTA_RULE_EXPRESSIONS = 4;
+    private static final int NFTA_LIST_ELEM = 1;
+    private static final int NFTA_EXPR_NAME = 1;
+    private static final int NFTA_EXPR_DATA = 2;
+    private static final int NFTA_META_DREG = 1;
+    private static final int NFTA_META_KEY = 2;
+    private static final int NFT_META_IIF = 4;
+    private static final int NFT_REG_1 = 1;
+    private static final int NFT_REG_VERDICT = 0;
+    private static final int NFTA_CMP_SREG = 1;
+    private static final int NFTA_CMP_OP = 2;
+    private static final int NFTA_CMP_DATA = 3;
+    private static final int NFT_CMP_EQ = 0;
+    private static final int NFTA_DATA_VALUE = 1;
+    private static final int NFTA_DATA_VERDICT = 2;
+    private static final int NFTA_VERDICT_CODE = 1;
+    private static final int NFTA_IMMEDIATE_DREG = 1;
+    private static final int NFTA_IMMEDIATE_DATA = 2;
+
+    private static final String ADVICE = "nftables is needed for authoritative mode (kernel ≥ 5.12 with nf_tables and "
+            + "CONFIG_NF_TABLES_ARP), and CAP_NET_ADMIN";
+
+    private final NetlinkSocket socket;
+    private final Set<Integer> dropping = new LinkedHashSet<>();
+    private boolean tableCreated;
+
+    public NftArpDrop() {
+        socket = new NetlinkSocket(NetlinkSocket.NETLINK_NETFILTER, "NETLINK_NETFILTER", 0);
+    }
+
+    /** Starts dropping ARP arriving on {@code link}; creates the owned table and chain on first use. */
+    public synchronized void drop(int link) {
+        if (dropping.contains(link)) return;
+        int first = socket.nextSeq();
+        int seq = first;
+        NetlinkWriter w = socket.writer();
+        w.begin(NFNL_MSG_BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST, seq++).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
+        int acked = seq;
+        int messages = 0;
+        int create = NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE;
+        if (!tableCreated) {
+            w.begin(type(NFT_MSG_NEWTABLE), create | NetlinkSocket.NLM_F_EXCL, seq++).nfgenmsg(NFPROTO_ARP, 0)
+                    .attrString(NFTA_TABLE_NAME, TABLE)
+                    .attrBe32(NFTA_TABLE_FLAGS, NFT_TABLE_F_OWNER)
+                    .end();
+            w.begin(type(NFT_MSG_NEWCHAIN), create, seq++).nfgenmsg(NFPROTO_ARP, 0)
+                    .attrString(NFTA_CHAIN_TABLE, TABLE)
+                    .attrString(NFTA_CHAIN_NAME, CHAIN)
+                    .nestStart(NFTA_CHAIN_HOOK)
+                    .attrBe32(NFTA_HOOK_HOOKNUM, NF_ARP_IN)
+                    .attrBe32(NFTA_HOOK_PRIORITY, 0)
+                    .nestEnd()
+                    .attrBe32(NFTA_CHAIN_POLICY, NF_ACCEPT)
+                    .attrString(NFTA_CHAIN_TYPE, "filter")
+                    .end();
+            messages += 2;
+        }
+        // meta iif == link → drop
+        w.begin(type(NFT_MSG_NEWRULE), create | 0x800 /* NLM_F_APPEND */, seq++).nfgenmsg(NFPROTO_ARP, 0)
+                .attrString(NFTA_RULE_TABLE, TABLE)
+                .attrString(NFTA_RULE_CHAIN, CHAIN)
+                .nestStart(NFTA_RULE_EXPRESSIONS);
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "meta").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_META_KEY, NFT_META_IIF).attrBe32(NFTA_META_DREG, NFT_REG_1).nestEnd().nestEnd();
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "cmp").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_CMP_SREG, NFT_REG_1).attrBe32(NFTA_CMP_OP, NFT_CMP_EQ)
+                .nestStart(NFTA_CMP_DATA).attrU32(NFTA_DATA_VALUE, link).nestEnd() // iif is host order in the register
+                .nestEnd().nestEnd();
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "immediate").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
+                .nestStart(NFTA_IMMEDIATE_DATA).nestStart(NFTA_DATA_VERDICT).attrBe32(NFTA_VERDICT_CODE, NF_DROP).nestEnd().nestEnd()
+                .nestEnd().nestEnd();
+        w.nestEnd().end();
+        messages++;
+        w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
+        socket.send(w, "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")");
+        socket.awaitAcks(acked, messages, "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")", ADVICE);
+        tableCreated = true;
+        dropping.add(link);
+    }
+
+    private static int type(int message) {
+        return (NFNL_SUBSYS_NFTABLES << 8) | message;
+    }
+
+    public synchronized Set<Integer> links() {
+        return Set.copyOf(dropping);
+    }
+
+    /** Closing the owning socket makes the kernel delete the table: ARP flows to the kernel again. */
+    @Override
+    public synchronized void close() {
+        socket.close();
+        dropping.clear();
+    }
+}

@@ -1,0 +1,119 @@
+package org.uarpd.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+
+/**
+ * An {@code AF_PACKET} raw socket for one EtherType (ARP 0x0806 or RARP 0x8035) bound to one
+ * interface: frames arrive with their link-layer header, and are sent as complete frames. Receive and
+ * send go through buffers allocated once; nothing is allocated per frame.
+ */
+public final class PacketSocket implements AutoCloseable {
+    public static final int ETH_P_ARP = 0x0806;
+    public static final int ETH_P_RARP = 0x8035;
+    /** sockaddr_ll.sll_pkttype of a frame this host sent (seen by taps); never one to answer. */
+    public static final int PACKET_OUTGOING = 4;
+    private static final int SOCKADDR_LL = 20;
+    private static final int MAX_FRAME = 65536;
+
+    private final Arena arena = Arena.ofShared();
+    private final int fd;
+    private final int link;
+    private final int etherType;
+    private final MemorySegment rx;
+    private final MemorySegment tx;
+    private final MemorySegment from;
+    private final MemorySegment fromLength;
+
+    public PacketSocket(int link, String linkName, int etherType) {
+        this.link = link;
+        this.etherType = etherType;
+        String proto = etherType == ETH_P_ARP ? "ETH_P_ARP" : etherType == ETH_P_RARP ? "ETH_P_RARP" : "0x" + Integer.toHexString(etherType);
+        int networkOrder = Short.toUnsignedInt(Short.reverseBytes((short) etherType));
+        fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, networkOrder,
+                "socket(AF_PACKET, SOCK_RAW, " + proto + ")",
+                "needs CAP_NET_RAW (run as root or grant the capability: setcap cap_net_raw,cap_net_admin+ep)");
+        try {
+            MemorySegment ll = arena.allocate(SOCKADDR_LL, 4);
+            ll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+            ll.set(ValueLayout.JAVA_SHORT, 2, (short) networkOrder);
+            ll.set(ValueLayout.JAVA_INT, 4, link);
+            Libc.bind(fd, ll, SOCKADDR_LL, "bind(AF_PACKET " + proto + ", " + linkName + " ifindex " + link + ")", null);
+            rx = arena.allocate(MAX_FRAME, 8);
+            tx = arena.allocate(MAX_FRAME, 8);
+            from = arena.allocate(SOCKADDR_LL, 4);
+            fromLength = arena.allocate(ValueLayout.JAVA_INT);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            arena.close();
+            throw e;
+        }
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public int link() {
+        return link;
+    }
+
+    public int etherType() {
+        return etherType;
+    }
+
+    /**
+     * Receives one frame into {@code into} (truncated to its length) without blocking. Returns the
+     * frame's length, 0 for a frame this host itself sent (skip it), or {@code -errno}
+     * ({@code -EAGAIN} when nothing is queued).
+     */
+    public int receive(byte[] into) {
+        fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_LL);
+        long n = Libc.tryRecvfrom(fd, rx, rx.byteSize(), Libc.MSG_DONTWAIT, from, fromLength);
+        if (n < 0) return (int) n;
+        if ((from.get(ValueLayout.JAVA_BYTE, 10) & 0xFF) == PACKET_OUTGOING) return 0;
+        int len = (int) Math.min(n, into.length);
+        MemorySegment.copy(rx, ValueLayout.JAVA_BYTE, 0, into, 0, len);
+        return len;
+    }
+
+    /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
+    public void send(ByteBuffer frame) {
+        sendStaged(stage(frame));
+    }
+
+    /** Copies the frame into the send buffer (the first half of {@link #send}); returns its length. */
+    public int stage(ByteBuffer frame) {
+        int len = frame.remaining();
+        if (frame.hasArray()) {
+            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), tx, ValueLayout.JAVA_BYTE, 0, len);
+        } else {
+            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, tx, 0, len);
+        }
+        return len;
+    }
+
+    /** Sends the {@code length} bytes {@link #stage} put in the send buffer. */
+    public void sendStaged(int length) {
+        sendTx(length);
+    }
+
+    public void send(byte[] frame, int offset, int length) {
+        MemorySegment.copy(frame, offset, tx, ValueLayout.JAVA_BYTE, 0, length);
+        sendTx(length);
+    }
+
+    private void sendTx(int len) {
+        // Bound sockets need no destination: the kernel uses the bound ifindex and protocol.
+        long r = Libc.trySendto(fd, tx, len, 0, MemorySegment.NULL, 0);
+        if (r < 0) Libc.check(r, "sendto(AF_PACKET, ifindex " + link + ", " + len + " bytes)", null);
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+        arena.close();
+    }
+}

@@ -1,0 +1,332 @@
+package org.uarpd.linux;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * rtnetlink (NETLINK_ROUTE) for uarpd: dumps and notifications of links, IPv4 addresses and neighbours,
+ * the kernel's misses ({@code app_solicit}, LINUX-NOTES "The kernel asks user space"), and neighbour
+ * installs. Two sockets: {@link #events()} joins the multicast groups and is polled by the event loop;
+ * the request socket carries dumps and installs, whose echoes come back on the event socket with its
+ * port id ({@link #ownPortId()}).
+ */
+public final class Rtnetlink implements AutoCloseable {
+    public static final int RTM_NEWLINK = 16;
+    public static final int RTM_DELLINK = 17;
+    public static final int RTM_GETLINK = 18;
+    public static final int RTM_NEWADDR = 20;
+    public static final int RTM_DELADDR = 21;
+    public static final int RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_DELNEIGH = 29;
+    public static final int RTM_GETNEIGH = 30;
+
+    public static final int RTNLGRP_LINK = 1;
+    public static final int RTNLGRP_NEIGH = 3;
+    public static final int RTNLGRP_IPV4_IFADDR = 5;
+
+    public static final int NDA_DST = 1;
+    public static final int NDA_LLADDR = 2;
+    public static final int NDA_PROBES = 4;
+    public static final int IFA_ADDRESS = 1;
+    public static final int IFA_LOCAL = 2;
+    public static final int IFLA_ADDRESS = 1;
+    public static final int IFLA_IFNAME = 3;
+
+    public static final int NUD_INCOMPLETE = 0x01;
+    public static final int NUD_REACHABLE = 0x02;
+    public static final int NUD_STALE = 0x04;
+    public static final int NUD_DELAY = 0x08;
+    public static final int NUD_PROBE = 0x10;
+    public static final int NUD_FAILED = 0x20;
+    public static final int NUD_NOARP = 0x40;
+    public static final int NUD_PERMANENT = 0x80;
+    public static final int RTN_UNICAST = 1;
+    public static final int RT_TABLE_MAIN = 254;
+    public static final int RTPROT_STATIC = 4;
+    public static final int RT_SCOPE_LINK = 253;
+    public static final int RTA_DST = 1;
+    public static final int RTA_OIF = 4;
+    public static final int IFF_UP = 0x1;
+    public static final int ARPHRD_ETHER = 1;
+
+    private static final int NDMSG = 12;
+    private static final int IFADDRMSG = 8;
+    private static final int IFINFOMSG = 16;
+    private static final HexFormat MAC = HexFormat.ofDelimiter(":");
+
+    private final NetlinkSocket requests;
+    private final NetlinkSocket events;
+
+    /** Event socket buffer by default: 4 MiB, so bursts of misses are not dropped. */
+    public static final int EVENT_BUFFER = 4 << 20;
+
+    public Rtnetlink() {
+        this(EVENT_BUFFER);
+    }
+
+    /** Opens both sockets, asking for {@code eventBuffer} bytes of kernel buffer on the event socket. */
+    public Rtnetlink(int eventBuffer) {
+        requests = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", 0);
+        try {
+            events = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer,
+                    RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK);
+        } catch (RuntimeException e) {
+            requests.close();
+            throw e;
+        }
+    }
+
+    public NetlinkSocket events() {
+        return events;
+    }
+
+    /** The port id our installs carry, to tell their echoes from other programs' changes. */
+    public int ownPortId() {
+        return requests.portId();
+    }
+
+    // ---- requests ----
+
+    /**
+     * Installs or replaces the binding {@code address → hardware} on {@code link} with {@code state}
+     * (NUD_…): RTM_NEWNEIGH with REQUEST|ACK|CREATE|REPLACE, so a different existing lladdr is changed
+     * (without REPLACE the kernel acks and keeps the old one). Held packets leave at once.
+     */
+    public void installNeighbor(int link, int address, byte[] hardware, int hardwareLength, int state) {
+        NetlinkWriter w = stageInstall(link, address, hardware, hardwareLength, state);
+        requests.request(w, installSeq, "RTM_NEWNEIGH", null);
+    }
+
+    private int installSeq;
+
+    /** Builds the install message of {@link #installNeighbor} without sending it. */
+    public NetlinkWriter stageInstall(int link, int address, byte[] hardware, int hardwareLength, int state) {
+        int seq = installSeq = requests.nextSeq();
+        return requests.writer()
+                .begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                        | NetlinkSocket.NLM_F_REPLACE, seq)
+                .ndmsg(Libc.AF_INET, link, state, 0, RTN_UNICAST)
+                .attrBe32(NDA_DST, address)
+                .attr(NDA_LLADDR, hardware, 0, hardwareLength)
+                .end();
+    }
+
+    /**
+     * Marks an unresolved entry FAILED: the kernel then sends ICMP host unreachable for its held
+     * packets (neigh_invalidate). A missing entry is not an error.
+     */
+    public void failNeighbor(int link, int address) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer()
+                .begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_REPLACE, seq)
+                .ndmsg(Libc.AF_INET, link, NUD_FAILED, 0, RTN_UNICAST)
+                .attrBe32(NDA_DST, address)
+                .end();
+        try {
+            requests.request(w, seq, "RTM_NEWNEIGH FAILED " + org.uarpd.wire.Ip4.format(address) + " dev " + link, null);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
+    /** Deletes the binding; a missing entry is not an error. */
+    public void deleteNeighbor(int link, int address) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer()
+                .begin(RTM_DELNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq)
+                .ndmsg(Libc.AF_INET, link, 0, 0, 0)
+                .attrBe32(NDA_DST, address)
+                .end();
+        try {
+            requests.request(w, seq, "RTM_DELNEIGH " + org.uarpd.wire.Ip4.format(address) + " dev " + link, null);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
+    /** Adds (or replaces) the host route {@code address/32} out of {@code link} in the main table. */
+    public void addHostRoute(int link, int address) {
+        hostRoute(RTM_NEWROUTE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                | NetlinkSocket.NLM_F_REPLACE, link, address);
+    }
+
+    /** Removes the host route; a missing one is not an error. */
+    public void removeHostRoute(int link, int address) {
+        try {
+            hostRoute(RTM_DELROUTE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, link, address);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ESRCH && e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
+    private void hostRoute(int type, int flags, int link, int address) {
+        int seq = requests.nextSeq();
+        // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, u32 flags
+        NetlinkWriter w = requests.writer().begin(type, flags, seq)
+                .u8(Libc.AF_INET).u8(32).u8(0).u8(0).u8(RT_TABLE_MAIN).u8(RTPROT_STATIC).u8(RT_SCOPE_LINK).u8(RTN_UNICAST).u32(0)
+                .attrBe32(RTA_DST, address)
+                .attrU32(RTA_OIF, link)
+                .end();
+        requests.request(w, seq, (type == RTM_NEWROUTE ? "RTM_NEWROUTE " : "RTM_DELROUTE ")
+                + org.uarpd.wire.Ip4.format(address) + "/32 dev " + link, null);
+    }
+
+    /** A read-only RTM_GETLINK for one link, acked: the request path without changing anything. */
+    public void probeLink(int link) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq)
+                .ifinfomsg(Libc.AF_UNSPEC, link).end();
+        requests.request(w, seq, "RTM_GETLINK", null);
+    }
+
+    public List<KernelMessage.Link> dumpLinks() {
+        List<KernelMessage.Link> out = new ArrayList<>();
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
+                .ifinfomsg(Libc.AF_UNSPEC, 0).end();
+        requests.dump(w, seq, "RTM_GETLINK dump", r -> {
+            if (decode(r) instanceof KernelMessage.Link l) out.add(l);
+        });
+        return out;
+    }
+
+    public List<KernelMessage.Address> dumpAddresses() {
+        List<KernelMessage.Address> out = new ArrayList<>();
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
+                .ifaddrmsg(Libc.AF_INET, 0, 0).end();
+        requests.dump(w, seq, "RTM_GETADDR dump", r -> {
+            if (decode(r) instanceof KernelMessage.Address a) out.add(a);
+        });
+        return out;
+    }
+
+    public List<KernelMessage.Neighbor> dumpNeighbors() {
+        List<KernelMessage.Neighbor> out = new ArrayList<>();
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
+                .ndmsg(Libc.AF_INET, 0, 0, 0, 0).end();
+        requests.dump(w, seq, "RTM_GETNEIGH dump", r -> {
+            if (decode(r) instanceof KernelMessage.Neighbor n) out.add(n);
+        });
+        return out;
+    }
+
+    // ---- decoding (one decoder for dumps and notifications) ----
+
+    /** Decodes the message under {@code r}; null for anything uarpd does not use (IPv6, other types). */
+    public static KernelMessage decode(NetlinkReader r) {
+        int type = r.type();
+        int p = r.payload();
+        switch (type) {
+            case RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH -> {
+                if (r.payloadLength() < NDMSG || r.u8(p) != Libc.AF_INET) return null;
+                int link = r.s32(p + 4);
+                int state = r.u16(p + 8);
+                int flags = r.u8(p + 10);
+                int address = 0;
+                boolean hasDst = false;
+                byte[] hardware = null;
+                int probes = -1;
+                r.attributes(NDMSG);
+                while (r.nextAttribute()) {
+                    switch (r.attrType()) {
+                        case NDA_DST -> {
+                            if (r.attrLength() == 4) {
+                                address = r.be32(r.attrStart());
+                                hasDst = true;
+                            }
+                        }
+                        case NDA_LLADDR -> hardware = r.bytes(r.attrStart(), r.attrLength());
+                        case NDA_PROBES -> {
+                            if (r.attrLength() >= 4) probes = r.s32(r.attrStart());
+                        }
+                        default -> { }
+                    }
+                }
+                if (!hasDst) return null;
+                return new KernelMessage.Neighbor(type, r.pid(), link, state, flags, address, hardware, probes);
+            }
+            case RTM_NEWADDR, RTM_DELADDR -> {
+                if (r.payloadLength() < IFADDRMSG || r.u8(p) != Libc.AF_INET) return null;
+                int prefix = r.u8(p + 1);
+                int link = r.s32(p + 4);
+                int local = 0;
+                int peer = 0;
+                boolean hasLocal = false;
+                boolean hasPeer = false;
+                r.attributes(IFADDRMSG);
+                while (r.nextAttribute()) {
+                    if (r.attrLength() != 4) continue;
+                    if (r.attrType() == IFA_LOCAL) {
+                        local = r.be32(r.attrStart());
+                        hasLocal = true;
+                    } else if (r.attrType() == IFA_ADDRESS) {
+                        peer = r.be32(r.attrStart());
+                        hasPeer = true;
+                    }
+                }
+                if (!hasLocal && !hasPeer) return null;
+                return new KernelMessage.Address(type == RTM_NEWADDR, link, hasLocal ? local : peer, prefix);
+            }
+            case RTM_NEWLINK, RTM_DELLINK -> {
+                if (r.payloadLength() < IFINFOMSG) return null;
+                int hwType = r.u16(p + 2);
+                int link = r.s32(p + 4);
+                int flags = r.s32(p + 8);
+                String name = null;
+                byte[] hardware = null;
+                r.attributes(IFINFOMSG);
+                while (r.nextAttribute()) {
+                    switch (r.attrType()) {
+                        case IFLA_IFNAME -> name = r.string(r.attrStart(), r.attrLength());
+                        case IFLA_ADDRESS -> hardware = r.bytes(r.attrStart(), r.attrLength());
+                        default -> { }
+                    }
+                }
+                return new KernelMessage.Link(type == RTM_DELLINK, link, name, hwType, hardware, (flags & IFF_UP) != 0);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    public static String typeName(int type) {
+        return switch (type) {
+            case RTM_NEWNEIGH -> "RTM_NEWNEIGH";
+            case RTM_DELNEIGH -> "RTM_DELNEIGH";
+            case RTM_GETNEIGH -> "RTM_GETNEIGH";
+            default -> "rtm#" + type;
+        };
+    }
+
+    public static String stateName(int state) {
+        return switch (state) {
+            case 0 -> "NONE";
+            case NUD_INCOMPLETE -> "INCOMPLETE";
+            case NUD_REACHABLE -> "REACHABLE";
+            case NUD_STALE -> "STALE";
+            case NUD_DELAY -> "DELAY";
+            case NUD_PROBE -> "PROBE";
+            case NUD_FAILED -> "FAILED";
+            case NUD_NOARP -> "NOARP";
+            case NUD_PERMANENT -> "PERMANENT";
+            default -> "0x" + Integer.toHexString(state);
+        };
+    }
+
+    public static String mac(byte[] b) {
+        return MAC.formatHex(b);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        requests.close();
+    }
+}

@@ -1,0 +1,240 @@
+package org.uarpd.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.uarpd.engine.Action;
+import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Input;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.wire.ArpCodec;
+import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.HardwareType;
+import org.uarpd.wire.Opcode;
+import org.uarpd.wire.ProtocolAddress;
+import org.uarpd.wire.link.Ethernet;
+
+/**
+ * The event loop against the real kernel, driven by a scripted stand-in for the engine (the real
+ * engine is exercised end to end in the daemon module): misses reach the policy, its transmits reach
+ * the wire, its installs release the kernel's held packets, and every kernel setting is put back.
+ */
+@Tag("netns")
+class LinuxBackendTest {
+    static NamespaceLab lab;
+    static String a;
+    static String b;
+
+    @BeforeAll
+    static void build() {
+        lab = new NamespaceLab();
+        a = lab.namespace("a");
+        b = lab.namespace("b");
+        lab.veth(a, "veth-a", "192.0.2.1/24", b, "veth-b", "192.0.2.2/24");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) {
+            lab.close();
+            assertThat(lab.leftovers()).isEmpty();
+        }
+    }
+
+    /** Answers for the host, resolves misses with one broadcast, installs what it hears. Test double. */
+    static final class ScriptedResolver implements Policy {
+        final Map<Integer, HardwareAddress> ownHardware = new HashMap<>();
+        final Set<Integer> ownAddresses = new HashSet<>();
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void handle(long now, Input input, ActionSink out) {
+            switch (input) {
+                case Input.LinkChanged l -> ownHardware.put(l.link(), l.address());
+                case Input.AddressAdded ad -> ownAddresses.add(ad.address());
+                case Input.KernelMiss m -> {
+                    seen.add("miss " + ProtocolAddress.ip4(m.address()));
+                    int source = ownAddresses.iterator().next();
+                    send(out, m.link(), Opcode.REQUEST, Ethernet.INSTANCE.broadcast(), source, HardwareAddress.of(new byte[6]), m.address());
+                }
+                case Input.FrameReceived f -> {
+                    try {
+                        ArpPacket p = ArpCodec.decode(f.frame(), f.offset() + Ethernet.HEADER, f.length() - Ethernet.HEADER);
+                        int sender = p.senderProtocol().toIp4();
+                        if (p.opcode().equals(Opcode.REPLY)) {
+                            seen.add("reply " + p.senderProtocol());
+                            out.accept(new Action.InstallNeighbor(f.link(), sender, p.senderHardware(), NeighborState.REACHABLE));
+                        } else if (p.opcode().equals(Opcode.REQUEST) && ownAddresses.contains(p.targetProtocol().toIp4())) {
+                            seen.add("request " + p.targetProtocol());
+                            send(out, f.link(), Opcode.REPLY, p.senderHardware(), p.targetProtocol().toIp4(), p.senderHardware(), sender);
+                            out.accept(new Action.InstallNeighbor(f.link(), sender, p.senderHardware(), NeighborState.STALE));
+                        }
+                    } catch (Exception e) {
+                        seen.add("bad frame " + e.getMessage());
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private void send(ActionSink out, int link, Opcode op, HardwareAddress to, int from, HardwareAddress targetHw, int target) {
+            HardwareAddress me = ownHardware.get(link);
+            ArpPacket p = new ArpPacket(HardwareType.ETHERNET, EtherType.IPV4, op, me, ProtocolAddress.ip4(from), targetHw,
+                    ProtocolAddress.ip4(target));
+            out.accept(new Action.Transmit(link, ByteBuffer.wrap(Ethernet.INSTANCE.encode(to, me, EtherType.ARP, ArpCodec.encode(p)))));
+        }
+
+        @Override
+        public long nextDeadline() {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static final List<String> KNOBS = List.of(
+            "net.ipv4.neigh.veth-a.app_solicit", "net.ipv4.neigh.veth-a.ucast_solicit", "net.ipv4.neigh.veth-a.mcast_solicit",
+            "net.ipv4.neigh.veth-a.mcast_resolicit", "net.ipv4.conf.veth-a.arp_ignore", "net.ipv4.conf.veth-a.arp_accept",
+            "net.ipv4.conf.veth-a.drop_gratuitous_arp", "net.ipv4.conf.veth-a.arp_notify", "net.ipv4.conf.veth-a.proxy_arp");
+
+    private static Map<String, String> knobs() {
+        Map<String, String> values = new HashMap<>();
+        for (String k : KNOBS) values.put(k, lab.ok(a, "sysctl", "-n", k).strip());
+        return values;
+    }
+
+    @Test
+    void authoritativeLoopResolvesBothWaysAndPutsEverythingBack() throws Exception {
+        Map<String, String> before = knobs();
+        ScriptedResolver policy = new ScriptedResolver();
+        List<String> log = new CopyOnWriteArrayList<>();
+        EventLog events = new EventLog() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void line(long now, String text) {
+                log.add(text);
+            }
+        };
+        try (NamespaceThread inA = new NamespaceThread(a)) {
+            LinuxBackend backend = inA.call(() -> {
+                LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.AUTHORITATIVE)), policy, events);
+                be.start();
+                return be;
+            });
+            // The loop itself runs on a thread of its own in A (the NamespaceThread's executor is busy with it).
+            Future<?> loop = inA.submit(backend::run);
+            try {
+                Map<String, String> during = knobs();
+                assertThat(during).containsEntry("net.ipv4.conf.veth-a.arp_ignore", "8")
+                        .containsEntry("net.ipv4.neigh.veth-a.mcast_solicit", "0")
+                        .containsEntry("net.ipv4.neigh.veth-a.app_solicit", Integer.toString(LinuxBackend.APP_SOLICIT));
+                assertThat(lab.ok(a, "nft", "list", "ruleset")).contains("table arp uarpd");
+
+                assertThat(lab.run(a, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as("A pings B through the loop").isTrue();
+                assertThat(lab.ok(a, "ip", "-j", "neigh", "show", "192.0.2.2")).contains(lab.mac(b, "veth-b"));
+                lab.ok(b, "ip", "neigh", "flush", "dev", "veth-b");
+                assertThat(lab.run(b, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).as("B pings A: A's loop answers").isTrue();
+                assertThat(policy.seen).contains("miss 192.0.2.2", "reply 192.0.2.2", "request 192.0.2.1");
+                assertThat(log).anyMatch(l -> l.startsWith("kernel miss 192.0.2.2 on veth-a"))
+                        .anyMatch(l -> l.startsWith("installed 192.0.2.2 at " + lab.mac(b, "veth-b")));
+            } finally {
+                backend.stop();
+                loop.get(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(knobs()).isEqualTo(before);
+        assertThat(lab.ok(a, "nft", "list", "ruleset")).doesNotContain("uarpd");
+        assertThat(log).contains("restored every kernel setting uarpd changed");
+    }
+
+    @Test
+    void notificationOverrunTriggersAResyncThatLosesNothing() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Set<Integer> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Policy stalling = new Policy() {
+            @Override
+            public void handle(long now, Input input, ActionSink out) {
+                switch (input) {
+                    // Stall the loop on the operator command, so notifications pile up unread.
+                    case Input.Command c -> {
+                        blocked.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    case Input.KernelNeighborChanged k -> {
+                        if (k.hardware() != null && (k.address() >>> 8) == (org.uarpd.wire.Ip4.parse("198.51.100.0") >>> 8)) {
+                            known.add(k.address());
+                        }
+                    }
+                    default -> { }
+                }
+            }
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+        };
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            batch.append("neigh replace 198.51.100.").append(i + 1).append(" lladdr 02:00:5e:00:54:").append(String.format("%02x", i))
+                    .append(" dev veth-a nud permanent\n");
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("uarpd-neigh", ".batch");
+        java.nio.file.Files.writeString(file, batch);
+        try (NamespaceThread inA = new NamespaceThread(a)) {
+            LinuxBackend backend = inA.call(() -> {
+                LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.ASSIST)), stalling, EventLog.SILENT);
+                be.setEventBuffer(4096); // tiny: a few dozen notifications overflow it
+                be.start();
+                return be;
+            });
+            Future<?> loop = inA.submit(backend::run);
+            try {
+                backend.command(new org.uarpd.engine.OperatorCommand.Flush(0));
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+                lab.ok(a, "ip", "-batch", file.toString());
+                release.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (known.size() < 200 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertThat(backend.resyncs()).as("ENOBUFS seen and answered by a resync").isPositive();
+                assertThat(known).as("every binding reached the policy, through the resync's dump").hasSize(200);
+            } finally {
+                release.countDown();
+                backend.stop();
+                loop.get(10, TimeUnit.SECONDS);
+                java.nio.file.Files.deleteIfExists(file);
+                lab.run(a, "ip", "neigh", "flush", "dev", "veth-a", "nud", "permanent");
+            }
+        }
+    }
+
+    @Test
+    void pollTimeoutRoundsUpAndMeansForeverWithoutDeadline() {
+        assertThat(LinuxBackend.timeoutMillis(Long.MAX_VALUE, 5)).isEqualTo(-1);
+        assertThat(LinuxBackend.timeoutMillis(100, 200)).isZero();
+        assertThat(LinuxBackend.timeoutMillis(1_000_001, 0)).isEqualTo(2);
+        assertThat(LinuxBackend.timeoutMillis(1_000_000, 0)).isEqualTo(1);
+    }
+}
