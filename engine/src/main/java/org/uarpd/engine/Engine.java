@@ -99,7 +99,7 @@ import org.uarpd.wire.link.Ethernet;
 public final class Engine {
     private static final int ARP_HEADER = 8;
 
-    private final EngineConfig config;
+    private EngineConfig config;
     private final TimerWheel wheel = new TimerWheel();
     private final NeighborTable table;
     private final Neighbors neighbors;
@@ -290,6 +290,7 @@ public final class Engine {
                     l.published.add(p.entry());
                 }
             }
+            case OperatorCommand.Reconfigure r -> reconfigure(r.next());
             case OperatorCommand.Unpublish u -> {
                 if (u.link() == 0) {
                     publishedEverywhere.remove(u.entry());
@@ -299,6 +300,34 @@ public final class Engine {
                 }
             }
         }
+    }
+
+    /** {@link OperatorCommand.Reconfigure}: checks first, then changes everything at once. */
+    private void reconfigure(EngineConfig next) {
+        if (next.maxEntries() != config.maxEntries() || next.maxStaticEntries() != config.maxStaticEntries()) {
+            throw new IllegalArgumentException("table bounds cannot change while running (maxEntries " + config.maxEntries()
+                    + " → " + next.maxEntries() + ", maxStaticEntries " + config.maxStaticEntries() + " → "
+                    + next.maxStaticEntries() + "): restart to resize the table");
+        }
+        if (next.timerTickNanos() != config.timerTickNanos()) {
+            throw new IllegalArgumentException("the timer tick cannot change while running (" + config.timerTickNanos()
+                    + " → " + next.timerTickNanos() + " ns): restart to change it");
+        }
+        EngineConfig kept = next.withSeed(config.seed());
+        for (int i = 0; i < linksById.length; i++) {
+            if (linksById[i] != null) repolicy(linksById[i], kept);
+        }
+        for (Link l : linksFar.values()) repolicy(l, kept);
+        config = kept;
+        neighbors.reconfigure(kept);
+    }
+
+    /** The link's configured published entries are swapped; those the operator published stay. */
+    private static void repolicy(Link l, EngineConfig next) {
+        LinkPolicy policy = next.policyFor(l.name);
+        for (PublishedEntry e : l.policy.published()) l.published.remove(e);
+        for (PublishedEntry e : policy.published()) l.published.add(e);
+        l.policy = policy;
     }
 
     // -- frames ----------------------------------------------------------------------------------
