@@ -21,7 +21,7 @@ final class UarpdProcess implements AutoCloseable {
 
     UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        List<String> args = new ArrayList<>(List.of("run"));
+        List<String> args = new ArrayList<>(List.of("run", "--log-level", "debug")); // their oracles read per-packet lines
         args.addAll(List.of(runArgs));
         cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
         process = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));

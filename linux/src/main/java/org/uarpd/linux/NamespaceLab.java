@@ -34,8 +34,13 @@ public final class NamespaceLab implements AutoCloseable {
     }
 
     public NamespaceLab() {
+        this("uarpd-" + ProcessHandle.current().pid());
+    }
+
+    /** Namespaces named {@code base-N-short}: test suites running at once pick distinct bases. */
+    public NamespaceLab(String base) {
         requirePrivileges();
-        prefix = "uarpd-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        prefix = base + "-" + COUNTER.incrementAndGet();
         hook = new Thread(this::close, "namespace-lab-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
