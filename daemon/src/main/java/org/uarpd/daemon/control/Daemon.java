@@ -287,12 +287,8 @@ public final class Daemon implements Policy, ActionSink {
             case "flush" -> new Reply.Result(flush(request));
             case "probe" -> new Reply.Result(probe(request));
             case "stats" -> new Reply.Result(onLoop(this::stats, REQUEST_TIMEOUT_SECONDS));
-            case "monitor" -> new Reply.Live(subscribe(new Stream(Stream.Kind.EVENTS, Long.MAX_VALUE)));
-            case "capture" -> {
-                long count = request.path("count").asLong(Long.MAX_VALUE);
-                if (count <= 0) throw new ControlException("capture: --count must be at least 1, got " + count);
-                yield new Reply.Live(subscribe(new Stream(Stream.Kind.FRAMES, count)));
-            }
+            case "monitor" -> new Reply.Live(subscribe(new Stream(Stream.Kind.EVENTS, count(request, cmd))));
+            case "capture" -> new Reply.Live(subscribe(new Stream(Stream.Kind.FRAMES, count(request, cmd))));
             case "reload" -> {
                 ObjectNode r = JSON.createObjectNode();
                 r.put("message", reload());
@@ -301,6 +297,12 @@ public final class Daemon implements Policy, ActionSink {
             default -> throw new ControlException("unknown command '" + cmd + "'; expected show, add, del, publish, unpublish, flush, "
                     + "probe, monitor, stats, capture or reload");
         };
+    }
+
+    private static long count(JsonNode request, String cmd) throws ControlException {
+        long count = request.path("count").asLong(Long.MAX_VALUE);
+        if (count <= 0) throw new ControlException(cmd + ": --count must be at least 1, got " + count);
+        return count;
     }
 
     private static String text(JsonNode request, String field, boolean required) throws ControlException {

@@ -360,21 +360,26 @@ public final class Uarpctl implements Runnable {
         }
     }
 
-    @Command(name = "monitor", description = "Print events as they happen (Ctrl-C to stop), like ip monitor neigh.")
+    @Command(name = "monitor", description = "Print events as they happen (Ctrl-C or --count to stop), like ip monitor neigh.")
     static final class Monitor implements Callable<Integer> {
         @ParentCommand
         Uarpctl ctl;
+        @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
+        Long count;
 
         @Override
         public Integer call() {
+            ObjectNode r = request("monitor");
+            if (count != null) r.put("count", count);
             try (Connection c = ctl.new Connection()) {
-                JsonNode first = c.send(request("monitor"));
+                JsonNode first = c.send(r);
                 if (!first.path("ok").asBoolean()) {
                     ctl.err.println(first.path("error").asText());
                     return 1;
                 }
                 String line;
                 while ((line = c.in.readLine()) != null) {
+                    if (line.startsWith("{\"end\"")) break;
                     if (ctl.json) ctl.out.println(line);
                     else ctl.out.println(event(JSON.readTree(line)));
                     ctl.out.flush();
