@@ -287,8 +287,10 @@ public final class Daemon implements Policy, ActionSink {
             case "flush" -> new Reply.Result(flush(request));
             case "probe" -> new Reply.Result(probe(request));
             case "stats" -> new Reply.Result(onLoop(this::stats, REQUEST_TIMEOUT_SECONDS));
-            case "monitor" -> new Reply.Live(subscribe(new Stream(Stream.Kind.EVENTS, count(request, cmd))));
-            case "capture" -> new Reply.Live(subscribe(new Stream(Stream.Kind.FRAMES, count(request, cmd))));
+            case "monitor" -> new Reply.Live(subscribe(new Stream(Stream.Kind.EVENTS, count(request, cmd),
+                    request.has("dst") ? address(request, "dst") : 0)));
+            case "capture" -> new Reply.Live(subscribe(new Stream(Stream.Kind.FRAMES, count(request, cmd),
+                    request.has("host") ? address(request, "host") : 0)));
             case "reload" -> {
                 ObjectNode r = JSON.createObjectNode();
                 r.put("message", reload());
@@ -420,7 +422,11 @@ public final class Daemon implements Policy, ActionSink {
     }
 
     private static int address(JsonNode request) throws ControlException {
-        String text = text(request, "address", true);
+        return address(request, "address");
+    }
+
+    private static int address(JsonNode request, String field) throws ControlException {
+        String text = text(request, field, true);
         try {
             return Ip4.parse(text);
         } catch (IllegalArgumentException e) {
@@ -671,23 +677,34 @@ public final class Daemon implements Policy, ActionSink {
         o.put("reason", ev.reason().name().toLowerCase());
         if (ev.latencyNanos() > 0) o.put("ms", ev.latencyNanos() / 1e6);
         if (ev.detail() != null) o.put("detail", ev.detail());
-        publish(Stream.Kind.EVENTS, o.toString());
+        publish(Stream.Kind.EVENTS, o.toString(), ev.address(), ev.address());
     }
 
     private void frame(String direction, int link, byte[] buf, int off, int len) {
+        int sender = 0;
+        int target = 0;
+        try {
+            // Ethernet framing (the Linux backend's only one): the ARP packet follows the 14-byte header.
+            org.uarpd.wire.ArpPacket p = org.uarpd.wire.ArpCodec.decode(buf, off + 14, len - 14);
+            if (p.senderProtocol().length() == 4) sender = p.senderProtocol().toIp4();
+            if (p.targetProtocol().length() == 4) target = p.targetProtocol().toIp4();
+        } catch (org.uarpd.wire.MalformedFrameException | RuntimeException e) {
+            // captured as it is; only unfiltered captures get it
+        }
         Instant t = Instant.now();
         ObjectNode o = JSON.createObjectNode();
         o.put("epochNanos", t.getEpochSecond() * 1_000_000_000L + t.getNano());
         o.put("direction", direction);
         o.put("dev", nameOf(link));
         o.put("frame", Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(buf, off, off + len)));
-        publish(Stream.Kind.FRAMES, o.toString());
+        publish(Stream.Kind.FRAMES, o.toString(), sender, target);
     }
 
-    private void publish(Stream.Kind kind, String line) {
+    /** Offers {@code line} to the streams of {@code kind} whose address filter is 0, {@code a} or {@code b}. */
+    private void publish(Stream.Kind kind, String line, int a, int b) {
         boolean changed = false;
         for (Stream s : streams) {
-            if (s.kind == kind && !s.offer(line)) changed = true;
+            if (s.kind == kind && (s.address == 0 || s.address == a || s.address == b) && !s.offer(line)) changed = true;
         }
         if (changed) recount();
     }

@@ -17,10 +17,13 @@ final class Stream {
     final BlockingQueue<String> lines = new ArrayBlockingQueue<>(16_384);
     volatile boolean closed;
     long lost;
+    /** Only events about this address (monitor --dst); 0 for all. */
+    final int address;
 
-    Stream(Kind kind, long count) {
+    Stream(Kind kind, long count, int address) {
         this.kind = kind;
         this.remaining = count;
+        this.address = address;
     }
 
     /** Loop thread: queue one line; false when this stream wants no more. */

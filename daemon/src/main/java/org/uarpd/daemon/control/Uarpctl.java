@@ -366,11 +366,14 @@ public final class Uarpctl implements Runnable {
         Uarpctl ctl;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
         Long count;
+        @Option(names = "--dst", paramLabel = "ADDR", description = "Only events about this address.")
+        String dst;
 
         @Override
         public Integer call() {
             ObjectNode r = request("monitor");
             if (count != null) r.put("count", count);
+            if (dst != null) r.put("dst", dst);
             try (Connection c = ctl.new Connection()) {
                 JsonNode first = c.send(r);
                 if (!first.path("ok").asBoolean()) {
@@ -413,11 +416,14 @@ public final class Uarpctl implements Runnable {
         Path file;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N frames.")
         Long count;
+        @Option(names = "--host", paramLabel = "ADDR", description = "Only ARP packets whose sender or target address is ADDR.")
+        String host;
 
         @Override
         public Integer call() {
             ObjectNode r = request("capture");
             if (count != null) r.put("count", count);
+            if (host != null) r.put("host", host);
             int written = 0;
             try (Connection c = ctl.new Connection(); PcapWriter pcap = PcapWriter.create(file, Ethernet.INSTANCE, TimestampResolution.NANOS)) {
                 JsonNode first = c.send(r);
