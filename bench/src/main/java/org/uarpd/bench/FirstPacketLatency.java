@@ -59,10 +59,10 @@ public final class FirstPacketLatency {
             lab.ok(kh, "sysctl", "-qw", "net.ipv4.neigh.k0.proxy_delay=0");
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", uh));
-            if (realtime) cmd.addAll(List.of("chrt", "-f", "10")); // SCHED_FIFO 10: wakes ahead of ordinary work
             List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC));
             if (busyPoll) run.add("--busy-poll");
+            if (realtime) run.addAll(List.of("--realtime", "10")); // SCHED_FIFO 10: wakes ahead of ordinary work
             cmd.addAll(SelfLauncher.command(run.toArray(String[]::new)));
             Process uarpd = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT, cmd.toArray(String[]::new));
             awaitAuthoritative(lab, uh);

@@ -58,6 +58,7 @@ public final class LabCommand implements Callable<Integer> {
         }
         t0 = System.nanoTime();
         Path dir = Files.createTempDirectory("uarpd-lab");
+        dir.toFile().deleteOnExit(); // Ctrl-C skips the finally below; files are registered as they are made
         try (NamespaceLab lab = new NamespaceLab()) {
             return runLab(lab, dir);
         } finally {
@@ -85,6 +86,7 @@ public final class LabCommand implements Callable<Integer> {
         lab.veth(host, "u0", HOST_IP + "/24", peer, "p0", PEER_IP + "/24");
         Path ethers = dir.resolve("ethers");
         Path hosts = dir.resolve("hosts");
+        for (Path f : List.of(ethers, hosts, dir.resolve("rarp_request.py"))) f.toFile().deleteOnExit();
         Files.writeString(ethers, RARP_CLIENT + " rarp-client\n");
         Files.writeString(hosts, RARP_ADDRESS + " rarp-client\n");
         Path script = dir.resolve("rarp_request.py");
@@ -95,6 +97,7 @@ public final class LabCommand implements Callable<Integer> {
 
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host));
         cmd.addAll(SelfLauncher.command("run", "--interface", "u0", "--mode", "authoritative", "--log-level", "debug",
+                "--control-socket", dir.resolve("control.sock").toString(),
                 "--publish", PUBLISHED + ",!" + EXCLUDED, "--publish-mac", PUBLISH_MAC,
                 "--ethers", ethers.toString(), "--hosts", hosts.toString()));
         say("lab", "starting uarpd authoritative on u0 (published " + PUBLISHED + " except " + EXCLUDED + " as " + PUBLISH_MAC

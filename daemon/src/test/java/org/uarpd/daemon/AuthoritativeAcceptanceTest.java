@@ -142,7 +142,7 @@ class AuthoritativeAcceptanceTest {
         Map<String, String> before = LabCommand.knobs(lab, h);
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "assist", "--publish", "198.51.100.0/29")) {
             assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
-            assertThat(LabCommand.knobs(lab, h)).containsEntry("net.ipv4.conf.u0.arp_ignore", before.get("net.ipv4.conf.u0.arp_ignore"));
+            assertThat(LabCommand.knobs(lab, h)).as("assist changes no sysctl").isEqualTo(before);
             assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).isTrue();
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
             NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "198.51.100.3");
@@ -151,6 +151,59 @@ class AuthoritativeAcceptanceTest {
             assertThat(u.terminate()).isZero();
         }
         assertThat(LabCommand.knobs(lab, h)).isEqualTo(before);
+    }
+
+    @Test
+    void realtimeLoopRunsUnderSchedFifo() throws Exception {
+        try (UarpdProcess u = uarpd("--realtime", "10", "--warm-up", "0")) {
+            // Exactly one thread of the JVM (the loop) is FF (SCHED_FIFO) at priority 10.
+            List<String> threads = lab.ok(null, "ps", "-L", "-o", "cls=,rtprio=", "-p", Long.toString(u.process.pid()))
+                    .lines().map(t -> String.join(" ", t.strip().split("\\s+"))).toList();
+            assertThat(threads.stream().filter(t -> t.startsWith("FF")).toList()).containsExactly("FF 10");
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).isTrue();
+        }
+    }
+
+    @Test
+    void aStaleEntryInUseIsReconfirmedThroughTheKernelsProbeRequest() throws Exception {
+        // Short timers so the kernel walks REACHABLE → STALE → DELAY → PROBE within a few seconds.
+        List<String> fast = List.of("net.ipv4.neigh.u0.base_reachable_time_ms=500", "net.ipv4.neigh.u0.delay_first_probe_time=1");
+        Map<String, String> old = new HashMap<>();
+        for (String k : fast) {
+            String key = k.substring(0, k.indexOf('='));
+            old.put(key, lab.ok(h, "sysctl", "-n", key).strip());
+            lab.ok(h, "sysctl", "-qw", k);
+        }
+        try (UarpdProcess u = uarpd()) {
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
+            Thread.sleep(2000); // REACHABLE lasts 0.25–0.75 s here: now STALE
+            // Traffic on the STALE entry: DELAY for 1 s, then PROBE, which asks uarpd (app_solicit).
+            assertThat(lab.run(h, "ping", "-c", "4", "-i", "0.5", "-W", "3", "192.0.2.2").ok()).isTrue();
+            assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains("kernel miss 192.0.2.2 on u0 (PROBE"));
+            assertThat(u.count(l -> l.contains("installed 192.0.2.2 at " + lab.mac(p, "p0") + " on u0 (REACHABLE)")))
+                    .as("re-confirmed and installed REACHABLE again\n" + u.logText()).isGreaterThanOrEqualTo(2);
+            assertThat(u.log).noneMatch(l -> l.contains("kernel neighbour 192.0.2.2 on u0 FAILED"));
+        } finally {
+            for (Map.Entry<String, String> e : old.entrySet()) lab.ok(h, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+        }
+    }
+
+    @Test
+    void twoInterfacesAreServedByOneLoop() throws Exception {
+        String q = lab.namespace("q");
+        lab.veth(h, "u1", "198.51.100.1/24", q, "q0", "198.51.100.2/24");
+        try {
+            try (UarpdProcess u = uarpd("--interface", "u1")) {
+                assertThat(lab.ok(h, "nft", "list", "ruleset")).contains("iif \"u0\" drop").contains("iif \"u1\" drop");
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "198.51.100.2").ok()).as(u.logText()).isTrue();
+                assertThat(lab.run(q, "ping", "-c", "1", "-W", "3", "198.51.100.1").ok()).as(u.logText()).isTrue();
+                assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "dev", "u1")).contains(lab.mac(q, "q0"));
+            }
+            assertThat(lab.ok(h, "sysctl", "-n", "net.ipv4.conf.u1.arp_ignore").strip()).isEqualTo("0");
+        } finally {
+            lab.run(h, "ip", "link", "del", "u1");
+        }
     }
 
     @Test
@@ -208,6 +261,40 @@ class AuthoritativeAcceptanceTest {
             assertThat(again.ok()).isFalse();
             assertThat(u.count(l -> l.contains("sent ARP request who-has 192.0.2.99")))
                     .as("no new requests while the negative cache holds\n" + u.logText()).isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void aSecondUarpdOnTheSameNamespaceRefusesWithoutDisturbingTheFirst() throws Exception {
+        try (UarpdProcess first = uarpd()) {
+            Map<String, String> during = LabCommand.knobs(lab, h);
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", h));
+            cmd.addAll(SelfLauncher.command("run", "--interface", "u0", "--warm-up", "0"));
+            NamespaceLab.Result second = NamespaceLab.run(cmd);
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.err()).contains("table arp uarpd belongs to someone else").contains("another uarpd runs in this network namespace");
+            assertThat(LabCommand.knobs(lab, h)).isEqualTo(during);
+            assertThat(lab.run(p, "ping", "-c", "1", "-W", "3", "192.0.2.1").ok()).as(first.logText()).isTrue();
+        }
+    }
+
+    @Test
+    void aRestartPicksUpAResolutionThatWasPendingFromTheKernelsTable() throws Exception {
+        // As if uarpd had died mid-resolution: the kernel asks the application and no one answers yet.
+        List<String> knobs = List.of("net.ipv4.neigh.u0.app_solicit=3", "net.ipv4.neigh.u0.ucast_solicit=0",
+                "net.ipv4.neigh.u0.mcast_solicit=0");
+        for (String k : knobs) lab.ok(h, "sysctl", "-qw", k);
+        try {
+            Process ping = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "6", "192.0.2.2");
+            for (int i = 0; i < 100 && !lab.ok(h, "ip", "neigh", "show", "192.0.2.2").contains("INCOMPLETE"); i++) Thread.sleep(10);
+            assertThat(lab.ok(h, "ip", "neigh", "show", "192.0.2.2")).contains("INCOMPLETE");
+            try (UarpdProcess u = uarpd("--warm-up", "0")) {
+                assertThat(ping.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ping.exitValue()).as("the held ping got through\n" + u.logText()).isZero();
+                assertThat(u.log).anyMatch(l -> l.contains("pending resolution 192.0.2.2 on u0"));
+            }
+        } finally {
+            for (Map.Entry<String, String> e : pristine.entrySet()) lab.ok(h, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
         }
     }
 

@@ -22,10 +22,38 @@ class LabCommandTest {
         assertThat(lab.waitFor(120, TimeUnit.SECONDS)).as(out).isTrue();
         assertThat(lab.exitValue()).as(out).isZero();
         assertThat(out).contains("all steps passed").contains("kernel miss 192.0.2.2").contains("installed 192.0.2.2");
-        String prefix = "uarpd-" + lab.pid() + "-";
+        assertNothingLeft(lab.pid());
+    }
+
+    @Test
+    void ctrlCMidwayLeavesNothingBehind() throws Exception {
+        NamespaceLab.requirePrivileges();
+        Process lab = new ProcessBuilder(SelfLauncher.command("lab")).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.contains("uarpd host pings the peer")) {
+                    // Ctrl-C: SIGINT to the lab's JVM, in the middle of the traffic.
+                    NamespaceLab.run(java.util.List.of("kill", "-INT", Long.toString(lab.pid())));
+                }
+            }
+        }
+        assertThat(lab.waitFor(60, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+        assertThat(out.toString()).contains("uarpd host pings the peer").doesNotContain("all steps passed");
+        assertNothingLeft(lab.pid());
+    }
+
+    private static void assertNothingLeft(long labPid) throws InterruptedException {
+        String prefix = "uarpd-" + labPid + "-";
+        // The processes the lab killed may take a moment to be reaped.
+        for (int i = 0; i < 100 && ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine().orElse("").contains(prefix)); i++) {
+            Thread.sleep(50);
+        }
         assertThat(NamespaceLab.run(java.util.List.of("ip", "netns", "list")).out()).doesNotContain(prefix);
         assertThat(NamespaceLab.run(java.util.List.of("ip", "-o", "link")).out()).doesNotContain("u0@").doesNotContain("p0@");
-        assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(prefix)).count())
-                .as("processes left behind").isZero();
+        assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(prefix)).map(h -> h.info().commandLine().orElse("")).toList())
+                .as("processes left behind").isEmpty();
     }
 }

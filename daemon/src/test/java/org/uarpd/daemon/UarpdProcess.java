@@ -15,6 +15,7 @@ import org.uarpd.linux.NamespaceLab;
 /** {@code uarpd run} as a child JVM inside a test namespace, with its stderr lines collected. */
 final class UarpdProcess implements AutoCloseable {
     final Process process;
+    private static final java.util.concurrent.atomic.AtomicInteger SOCKETS = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> log = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Thread reader;
@@ -23,6 +24,10 @@ final class UarpdProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         List<String> args = new ArrayList<>(List.of("run", "--log-level", "debug")); // their oracles read per-packet lines
         args.addAll(List.of(runArgs));
+        if (!args.contains("--config") && !args.contains("--control-socket")) {
+            // Not the default /run/uarpd/control.sock: test daemons run side by side.
+            args.addAll(List.of("--control-socket", "/tmp/uarpd-test-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet() + ".sock"));
+        }
         cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
         process = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));
         reader = new Thread(() -> {

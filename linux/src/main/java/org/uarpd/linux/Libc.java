@@ -41,6 +41,7 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final long SIOCGIFHWADDR = 0x8927;
+    public static final int SCHED_FIFO = 1;
 
     /** {@code struct pollfd}: int fd, short events, short revents. */
     public static final int POLLFD_SIZE = 8;
@@ -70,6 +71,7 @@ public final class Libc {
     private static final MethodHandle IOCTL = capturing("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(INT, PTR, INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle SCHED_SETSCHEDULER = capturing("sched_setscheduler", FunctionDescriptor.of(INT, INT, INT, PTR));
     private static final MethodHandle IF_NAMETOINDEX = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT));
 
@@ -275,6 +277,24 @@ public final class Libc {
         try {
             int r = (int) SETNS.invokeExact(c, fd, nstype);
             check(r >= 0 ? r : -errno(c), "setns(" + what + ")", null);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Puts the calling thread (Linux: pid 0 is the caller's own task, i.e. this thread) under
+     * SCHED_FIFO at {@code priority} (1..99), so it runs as soon as it is woken.
+     */
+    public static void realtime(int priority) {
+        MemorySegment c = CAPTURED.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment param = a.allocate(INT);
+            param.set(INT, 0, priority);
+            int r = (int) SCHED_SETSCHEDULER.invokeExact(c, 0, SCHED_FIFO, param);
+            int errno = r < 0 ? errno(c) : 0;
+            check(r >= 0 ? r : -errno, "sched_setscheduler(SCHED_FIFO, " + priority + ")",
+                    errno == Errno.EPERM ? "needs CAP_SYS_NICE (run as root or grant the capability), or an RLIMIT_RTPRIO of at least " + priority : null);
         } catch (Throwable t) {
             throw rethrow(t);
         }

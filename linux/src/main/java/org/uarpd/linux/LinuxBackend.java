@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
-import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
-import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
@@ -39,7 +39,7 @@ import org.uarpd.wire.link.Ethernet;
  * to a {@link CrashRestorer}, and put back by {@link #stop()}.
  */
 public final class LinuxBackend implements ActionSink, AutoCloseable {
-    /** How many app probes the kernel sends before giving up on its own (authoritative) or broadcasting (assist). */
+    /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
     public static final int APP_SOLICIT = 3;
 
     /** One configured interface. */
@@ -168,11 +168,23 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         eventBuffer = bytes;
     }
 
-    /** The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority". */
+    /**
+     * The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority".
+     * Assist mode changes nothing: with {@code app_solicit} on, the kernel waits one
+     * {@code retrans_time} (1 s by default; measured 1.0 s on veth) for the application before its own
+     * broadcast, so every address uarpd does not already know would resolve a second late. Assist
+     * therefore leaves misses to the kernel and adds published entries and RARP.
+     */
     private void applyMode(Link l) {
         String n = l.name;
-        settings.set(KernelSettings.neigh(n, "app_solicit"), Integer.toString(l.mode == LinkMode.AUTHORITATIVE ? APP_SOLICIT : 1));
-        if (l.mode == LinkMode.ASSIST) return;
+        if (l.mode == LinkMode.ASSIST) {
+            note("%s: assist (the kernel keeps its ARP; uarpd answers published addresses and RARP)", n);
+            return;
+        }
+        // The owned table first: if another uarpd holds this namespace, fail before touching anything.
+        if (nft == null) nft = new NftArpDrop();
+        nft.drop(l.index);
+        settings.set(KernelSettings.neigh(n, "app_solicit"), Integer.toString(APP_SOLICIT));
         settings.set(KernelSettings.neigh(n, "ucast_solicit"), "0");
         settings.set(KernelSettings.neigh(n, "mcast_solicit"), "0");
         settings.set(KernelSettings.neigh(n, "mcast_resolicit"), "0");
@@ -181,19 +193,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         settings.set(KernelSettings.conf(n, "drop_gratuitous_arp"), "1");
         settings.set(KernelSettings.conf(n, "arp_notify"), "0");
         settings.set(KernelSettings.conf(n, "proxy_arp"), "0");
-        if (nft == null) nft = new NftArpDrop();
-        nft.drop(l.index);
         note("%s: authoritative (sysctls set, nftables table arp %s drops ARP input)", n, NftArpDrop.TABLE);
-    }
-
-    /** What uarpd changed, key → value before: for checks and the lab's account. */
-    public java.util.Map<String, String> changedSettings() {
-        return settings == null ? java.util.Map.of() : settings.originals();
-    }
-
-    public int linkIndex(String name) {
-        Link l = byName(name);
-        return l == null ? 0 : l.index;
     }
 
     private Link byName(String name) {
@@ -246,6 +246,20 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     private short revents(int slot) {
         return pollFds.get(ValueLayout.JAVA_SHORT, (long) slot * Libc.POLLFD_SIZE + 6);
+    }
+
+    /**
+     * Runs the loop's thread under SCHED_FIFO {@code priority} (0: leave it alone): woken, it runs
+     * ahead of ordinary work, which cuts the tail latency and lets bursts be answered as they arrive
+     * (BENCHMARKS.md). Call on the loop's thread, before {@link #run()}.
+     */
+    public void realtime(int priority) {
+        if (priority == 0) return;
+        if (busyPoll) {
+            throw new IllegalArgumentException("--busy-poll with a realtime priority would keep a CPU from every ordinary task: choose one");
+        }
+        Libc.realtime(priority);
+        note("event loop runs at SCHED_FIFO priority %d", priority);
     }
 
     /** The event loop: runs until {@link #stop()}, then puts every kernel setting back. */
@@ -467,7 +481,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             }
             if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
             NetlinkReader r = events.reader().reset(n);
+            int own = rtnl.ownPortId();
             while (r.next()) {
+                if (r.pid() == own) continue; // the echo of our own install: nothing new, nothing to decode
                 KernelMessage m = Rtnetlink.decode(r);
                 if (m != null) kernelMessage(m);
             }
@@ -642,8 +658,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             switch (action) {
                 case Action.Transmit t -> {
                     Link l = byIndex(t.link());
-                    if (l == null) {
+                    if (l == null || l.arp == null) {
                         droppedFrames++;
+                        note("error: no socket to send on for ifindex %d (link gone?)", t.link());
                         return;
                     }
                     if (log.packets() && !rehearsing) {
@@ -755,10 +772,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             nft = null;
         }
         if (settings != null) {
+            boolean changed = !settings.originals().isEmpty();
             List<String> failed = settings.restore();
             settings = null;
             for (String f : failed) note("could not restore: %s", f);
-            if (failed.isEmpty()) note("restored every kernel setting uarpd changed");
+            if (failed.isEmpty() && changed) note("restored every kernel setting uarpd changed");
         }
         if (restorer != null) {
             restorer.close();

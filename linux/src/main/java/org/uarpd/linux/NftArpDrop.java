@@ -115,8 +115,17 @@ public final class NftArpDrop implements AutoCloseable {
         w.nestEnd().end();
         messages++;
         w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
-        socket.send(w, "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")");
-        socket.awaitAcks(acked, messages, "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")", ADVICE);
+        String what = "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")";
+        socket.send(w, what);
+        try {
+            socket.awaitAcks(acked, messages, what, ADVICE);
+        } catch (NativeCallException e) {
+            // An owned table answers everyone but its owner with EPERM (EEXIST if the name is taken unowned).
+            if (e.errno() != Errno.EEXIST && e.errno() != Errno.EPERM) throw e;
+            throw new NativeCallException(what, e.errno(), "table arp " + TABLE + " belongs to someone else",
+                    "another uarpd runs in this network namespace (stop it first); or a table of that name was made by hand "
+                            + "(nft delete table arp " + TABLE + "); EPERM also means CAP_NET_ADMIN is missing");
+        }
         tableCreated = true;
         dropping.add(link);
     }
