@@ -171,13 +171,13 @@ public final class Daemon implements Policy, ActionSink {
     private void applyStatics(List<StaticEntry> before, List<StaticEntry> after) {
         for (StaticEntry s : before) {
             if (!after.contains(s)) {
-                int link = backend.linkIndex(s.link());
+                int link = indexOf(s.link());
                 if (link != 0) command(new OperatorCommand.DeleteStatic(link, s.address()));
             }
         }
         for (StaticEntry s : after) {
             if (before.contains(s)) continue;
-            int link = backend.linkIndex(s.link());
+            int link = indexOf(s.link());
             if (link == 0) log.warn("static entry {} on {}: the link is not present now; not installed", Ip4.format(s.address()), s.link());
             else command(new OperatorCommand.AddStatic(link, s.address(), s.hardware()));
         }
@@ -328,6 +328,12 @@ public final class Daemon implements Policy, ActionSink {
         };
     }
 
+    /** The ifindex of configured link {@code name}; 0 when absent (loop thread). */
+    private int indexOf(String name) {
+        for (LinuxBackend.LinkInfo l : backend.linkInfo()) if (l.name().equals(name)) return l.index();
+        return 0;
+    }
+
     private String nameOf(int index) {
         for (LinuxBackend.LinkInfo l : backend.linkInfo()) if (l.index() == index) return l.name();
         return index == 0 ? "*" : "ifindex " + index;
@@ -340,7 +346,7 @@ public final class Daemon implements Policy, ActionSink {
             if (present.size() == 1) return present.getFirst().index();
             throw new ControlException("more than one link: say which with dev IF");
         }
-        int index = backend.linkIndex(name);
+        int index = indexOf(name);
         if (index == 0) {
             String names = String.join(", ", backend.linkInfo().stream().map(LinuxBackend.LinkInfo::name).toList());
             throw new ControlException("no link called '" + name + "' (uarpd runs on " + names + ")");
