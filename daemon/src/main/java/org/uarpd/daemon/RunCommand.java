@@ -78,6 +78,44 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--hosts", paramLabel = "FILE", description = "hosts(5) file for names in the ethers file.")
     Path hosts;
 
+    @Option(names = "--bridge", split = ",", paramLabel = "IF1,IF2[,...]",
+            description = "Proxy-ARP bridge these interfaces (added to --interface if missing): hosts learnt on each side are "
+                    + "answered for on the others and get /32 routes. Needs authoritative mode and IPv4 forwarding.")
+    List<String> bridge = new ArrayList<>();
+
+    @Option(names = "--guard", description = "Guard every interface: consistent senders, no unsolicited replies, a changed "
+            + "binding believed only when the old station stays silent, arpwatch station reports, per-source rate limits.")
+    boolean guard;
+
+    @Option(names = "--pin", paramLabel = "IP=MAC", description = "A pinned binding no frame can change (repeatable; on every interface).")
+    List<String> pin = new ArrayList<>();
+
+    @Option(names = "--lock-learnt", description = "Pin every binding once learnt.")
+    boolean lockLearnt;
+
+    @Option(names = "--allow-unsolicited", description = "With --guard: still believe replies nobody asked for.")
+    boolean allowUnsolicited;
+
+    @Option(names = "--probe", description = "RFC 5227: probe each address the host gains before answering for it.")
+    boolean probe;
+
+    @Option(names = "--announce", description = "RFC 5227: announce each address the host gains (ANNOUNCE_NUM times, ANNOUNCE_INTERVAL apart).")
+    boolean announce;
+
+    @Option(names = "--defend", defaultValue = "report", paramLabel = "POLICY",
+            description = "When another host uses one of ours: report, never (yield at once), once (defend once, then yield), always. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String defend;
+
+    @Option(names = "--defend-address", paramLabel = "IP=POLICY", description = "The defence for one address (repeatable).")
+    List<String> defendAddress = new ArrayList<>();
+
+    @Option(names = "--remove-on-conflict", description = "Delete an address lost to another host from the kernel (put back on exit).")
+    boolean removeOnConflict;
+
+    @Option(names = "--ignore-mismatched-probes", description = "Ignore RFC 5227 probes whose Ethernet source differs from the ARP sender.")
+    boolean ignoreMismatchedProbes;
+
     @Option(names = "--quiet", description = "No per-event lines (for benchmarks).")
     boolean quiet;
 
@@ -284,13 +322,26 @@ public final class RunCommand implements Callable<Integer> {
         } else if (hosts != null) {
             throw new IllegalArgumentException("--hosts is only used with --ethers");
         }
+        for (String b : bridge) {
+            if (b.isBlank()) throw new IllegalArgumentException("--bridge: empty interface name");
+            if (!interfaces.contains(b.strip())) interfaces.add(b.strip());
+        }
+        if (!bridge.isEmpty() && bridge.size() < 2) throw new IllegalArgumentException("--bridge needs at least two interfaces, got " + bridge);
         Map<String, LinkSection> links = new LinkedHashMap<>(c.links());
         for (String i : interfaces) links.putIfAbsent(i, new LinkSection(i, LinkPolicy.authoritative()));
         for (var e : links.entrySet()) {
             LinkPolicy p = e.getValue().policy();
             List<PublishedEntry> all = new ArrayList<>(p.published());
             all.addAll(published);
-            LinkPolicy q = new LinkPolicy(linkMode != null ? linkMode : p.mode(), p.rarp() || ethers != null, p.inarp(), p.announce(), all);
+            LinkMode m = linkMode != null ? linkMode : p.mode();
+            boolean bridged = bridge.stream().anyMatch(b -> b.strip().equals(e.getKey()));
+            if (bridged && m != LinkMode.AUTHORITATIVE) {
+                throw new IllegalArgumentException("--bridge needs --mode authoritative (uarpd must answer and install on the bridged interfaces)");
+            }
+            // The guard and conflict flags apply to every link (the config file has no section for them yet).
+            LinkPolicy q = (m == LinkMode.AUTHORITATIVE ? LinkPolicy.authoritative() : LinkPolicy.assist())
+                    .withRarp(p.rarp() || ethers != null).withInarp(p.inarp()).withAnnounce(p.announce()).withPublished(all)
+                    .withConflict(conflictPolicy()).withGuard(guardPolicy()).withBridge(bridged);
             e.setValue(new LinkSection(e.getKey(), q));
         }
         UarpdConfig out = c.withLinks(links).withRarp(rarp);
@@ -315,6 +366,53 @@ public final class RunCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
+    }
+
+    static org.uarpd.engine.Defense parseDefense(String text, String flag) {
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "report" -> org.uarpd.engine.Defense.REPORT;
+            case "never" -> org.uarpd.engine.Defense.NEVER;
+            case "once" -> org.uarpd.engine.Defense.ONCE_THEN_YIELD;
+            case "always" -> org.uarpd.engine.Defense.ALWAYS;
+            default -> throw new IllegalArgumentException(flag + ": unknown defence '" + text + "' (expected report, never, once or always)");
+        };
+    }
+
+    org.uarpd.engine.ConflictPolicy conflictPolicy() {
+        org.uarpd.engine.ConflictPolicy c = org.uarpd.engine.ConflictPolicy.reportOnly()
+                .withProbe(probe).withAnnounce(announce).withDefense(parseDefense(defend, "--defend"))
+                .withRemoveOnConflict(removeOnConflict).withIgnoreMismatchedProbes(ignoreMismatchedProbes);
+        for (String d : defendAddress) {
+            int eq = d.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("--defend-address " + d + ": expected IP=POLICY");
+            int ip;
+            try {
+                ip = Ip4.parse(d.substring(0, eq).strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--defend-address " + d + ": " + e.getMessage());
+            }
+            c = c.withDefense(ip, parseDefense(d.substring(eq + 1), "--defend-address " + d));
+        }
+        return c;
+    }
+
+    org.uarpd.engine.GuardPolicy guardPolicy() {
+        org.uarpd.engine.GuardPolicy g = guard ? org.uarpd.engine.GuardPolicy.strict() : org.uarpd.engine.GuardPolicy.off();
+        if (guard && allowUnsolicited) g = g.withAllowUnsolicited(true);
+        if (lockLearnt) g = g.withLockLearnt(true);
+        Map<Integer, HardwareAddress> pinned = new LinkedHashMap<>();
+        for (String p : pin) {
+            int eq = p.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("--pin " + p + ": expected IP=MAC");
+            try {
+                HardwareAddress hw = HardwareAddress.parse(p.substring(eq + 1).strip());
+                if (hw.length() != 6) throw new IllegalArgumentException("not a 6-byte Ethernet address");
+                pinned.put(Ip4.parse(p.substring(0, eq).strip()), hw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--pin " + p + ": " + e.getMessage());
+            }
+        }
+        return pinned.isEmpty() ? g : g.withPinned(pinned);
     }
 
     /** {@code CIDR[,!EXCLUDED…]}: a range and what to leave out of it. */

@@ -76,7 +76,7 @@ class OpsAcceptanceTest {
     static void start() throws Exception {
         String tools = LabCommand.missingTools();
         assertThat(tools).as("tools the acceptance tests need").isNull();
-        lab = new NamespaceLab("uo" + ProcessHandle.current().pid());
+        lab = new NamespaceLab("uo");
         h = lab.namespace("h");
         p = lab.namespace("p");
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");

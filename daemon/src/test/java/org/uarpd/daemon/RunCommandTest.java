@@ -43,4 +43,28 @@ class RunCommandTest {
         new CommandLine(bad).parseArgs("--interface", "u0", "--mode", "sometimes");
         assertThatThrownBy(bad::config).hasMessageContaining("unknown mode 'sometimes'");
     }
+
+    @Test
+    void guardDefendAndBridgeFlagsBecomeLinkPolicy() throws Exception {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--interface", "u0", "--bridge", "u0,u1", "--guard", "--pin", "192.0.2.254=02:00:5e:00:53:fe",
+                "--probe", "--announce", "--defend", "once", "--defend-address", "192.0.2.9=always", "--remove-on-conflict");
+        var config = run.config();
+        LinkPolicy u1 = config.policyFor("u1");
+        assertThat(run.interfaces).containsExactly("u0", "u1");
+        assertThat(u1.bridge()).isTrue();
+        assertThat(u1.guard().verifyChanges()).isTrue();
+        assertThat(u1.guard().allowUnsolicited()).isFalse();
+        assertThat(u1.guard().pinned()).containsEntry(Ip4.parse("192.0.2.254"), org.uarpd.wire.HardwareAddress.parse("02:00:5e:00:53:fe"));
+        assertThat(u1.conflict().probe()).isTrue();
+        assertThat(u1.conflict().defenseFor(Ip4.parse("192.0.2.1"))).isEqualTo(org.uarpd.engine.Defense.ONCE_THEN_YIELD);
+        assertThat(u1.conflict().defenseFor(Ip4.parse("192.0.2.9"))).isEqualTo(org.uarpd.engine.Defense.ALWAYS);
+        assertThat(u1.conflict().removeOnConflict()).isTrue();
+        RunCommand bad = new RunCommand();
+        new CommandLine(bad).parseArgs("--interface", "u0", "--defend", "sometimes");
+        assertThatThrownBy(bad::config).hasMessageContaining("unknown defence 'sometimes'");
+        RunCommand assist = new RunCommand();
+        new CommandLine(assist).parseArgs("--interface", "u0", "--mode", "assist", "--bridge", "u0,u1");
+        assertThatThrownBy(assist::config).hasMessageContaining("--bridge needs --mode authoritative");
+    }
 }

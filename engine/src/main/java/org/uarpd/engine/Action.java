@@ -23,6 +23,13 @@ public sealed interface Action {
 
     record RemoveHostRoute(int link, int address) implements Action {}
 
+    /**
+     * Delete the host's own {@code address}/{@code prefixLength} from {@code link} (Linux RTM_DELADDR):
+     * RFC 5227 §2.4, another host won the address. The backend records it and puts it back when
+     * uarpd stops, like every other change it makes.
+     */
+    record RemoveAddress(int link, int address, int prefixLength) implements Action {}
+
     /** Something happened or was decided: for logs, metrics and the monitor. */
     record Emit(EngineEvent event) implements Action {}
 }

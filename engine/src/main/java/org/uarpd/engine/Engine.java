@@ -93,7 +93,12 @@ import org.uarpd.wire.link.Ethernet;
  * <li>{@link EngineEvent} carries the entry's {@link NeighborState}, a {@link Reason} enum (instead
  *     of a string), the resolution latency and a free-text detail (a malformed frame's fault).
  * <li>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
- *     {@link #pendingResolutions()}, {@link #count(Reason)}.
+ *     {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}.
+ * <li>Issue 7 (docs/guard.md): {@link LinkPolicy#conflict()} ({@link ConflictPolicy}, RFC 5227 probe,
+ *     announce and defend, {@link Action.RemoveAddress}), {@link LinkPolicy#guard()} ({@link GuardPolicy}),
+ *     {@link LinkPolicy#bridge()} (proxy-ARP bridging with {@link Action.AddHostRoute} /
+ *     {@link Action.RemoveHostRoute}), {@link OperatorCommand.Announce}, and the event kinds
+ *     {@link Kind#CLAIMED}, {@link Kind#CONFLICT}, {@link Kind#ALERT}.
  * </ul>
  */
 public final class Engine {
@@ -103,13 +108,17 @@ public final class Engine {
     private final TimerWheel wheel = new TimerWheel();
     private final NeighborTable table;
     private final Neighbors neighbors;
+    private final AddressClaims claims;
+    private final Bridge bridge = new Bridge(this);
     private final TimerWheel.Expiry expiry = this::expired;
 
     private Link[] linksById = new Link[16];
     private final Map<Integer, Link> linksFar = new HashMap<>();
     private final PublishedTable publishedEverywhere = new PublishedTable();
     private final PublishedTable.Routes routes = this::routedOutOfAnotherLink;
-    private final Map<Integer, DelayedReply> delayed = new HashMap<>();
+    /** Auxiliary timers (negative wheel ids): what to do when each fires. */
+    private final Map<Integer, Runnable> tasks = new HashMap<>();
+    private int delayedReplies;
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
@@ -121,12 +130,11 @@ public final class Engine {
     private long now;
     private ActionSink out;
 
-    private record DelayedReply(int link, byte[] frame, int address, Reason reason) {}
-
     public Engine(EngineConfig config) {
         this.config = config;
         this.table = new NeighborTable(config.maxEntries(), config.maxStaticEntries(), wheel);
         this.neighbors = new Neighbors(this, table, wheel, config);
+        this.claims = new AddressClaims(this, config.seed());
     }
 
     public EngineConfig config() {
@@ -161,12 +169,14 @@ public final class Engine {
                     boolean isNew = !l.owns(a.address());
                     l.addAddress(a.address(), a.prefixLength());
                     if (isNew && l.up && l.policy.announce()) announce(l, a.address());
+                    if (isNew) claims.added(l, a.address(), a.prefixLength());
                 }
             }
             case Input.AddressRemoved a -> {
                 Link l = link(a.link());
                 if (l != null) {
                     l.removeAddress(a.address());
+                    claims.removed(l.id, a.address());
                     // Entries for neighbours no longer on any of the link's subnets lost their route (NetBSD purges them).
                     neighbors.purgeOffSubnet(l);
                 }
@@ -237,6 +247,7 @@ public final class Engine {
             l = new Link(c.link());
             l.policy = config.policyFor(c.name());
             for (PublishedEntry e : l.policy.published()) l.published.add(e);
+            if (l.policy.guard().active()) l.guard = new Guard(this, l, l.policy.guard());
             if (c.link() >= 0 && c.link() < (1 << 16)) {
                 if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
                 linksById[c.link()] = l;
@@ -251,6 +262,12 @@ public final class Engine {
             // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
             neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
         }
+        if (created) {
+            // Pinned bindings from the configuration: static, so no frame can change them.
+            for (Map.Entry<Integer, HardwareAddress> e : l.policy.guard().pinned().entrySet()) {
+                neighbors.addStatic(l.id, e.getKey(), e.getValue());
+            }
+        }
         if (c.up() && l.policy.announce() && !created && (!wasUp || !c.address().equals(oldHw))) {
             // A link that comes up, or takes a new hardware address, tells its neighbours (RFC 5227 §3).
             for (int i = 0; i < l.addressCount; i++) announce(l, l.addresses[i]);
@@ -261,6 +278,9 @@ public final class Engine {
         Link l = link(id);
         if (l == null) return;
         neighbors.flush(id, Reason.LINK_REMOVED, true, false);
+        claims.linkRemoved(id);
+        bridge.linkRemoved(id);
+        if (l.guard != null) l.guard.forget();
         if (id >= 0 && id < linksById.length) linksById[id] = null; else linksFar.remove(id);
     }
 
@@ -291,6 +311,12 @@ public final class Engine {
                 }
             }
             case OperatorCommand.Reconfigure r -> reconfigure(r.next());
+            case OperatorCommand.Announce a -> {
+                Link l = link(a.link());
+                if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, a.link(), a.address(), null, null, Reason.WRONG_HARDWARE);
+                else announceRepeatedly(a.link(), a.address(), a.count(), a.intervalNanos());
+            }
             case OperatorCommand.Unpublish u -> {
                 if (u.link() == 0) {
                     publishedEverywhere.remove(u.entry());
@@ -322,12 +348,28 @@ public final class Engine {
         neighbors.reconfigure(kept);
     }
 
-    /** The link's configured published entries are swapped; those the operator published stay. */
-    private static void repolicy(Link l, EngineConfig next) {
+    /**
+     * The link's configured published entries are swapped; those the operator published stay. A
+     * changed guard policy starts a fresh guard (its history goes) and swaps the pinned bindings that
+     * changed; an unchanged one keeps its state.
+     */
+    private void repolicy(Link l, EngineConfig next) {
         LinkPolicy policy = next.policyFor(l.name);
-        for (PublishedEntry e : l.policy.published()) l.published.remove(e);
+        LinkPolicy old = l.policy;
+        for (PublishedEntry e : old.published()) l.published.remove(e);
         for (PublishedEntry e : policy.published()) l.published.add(e);
         l.policy = policy;
+        if (!policy.guard().equals(old.guard())) {
+            l.guard = policy.guard().active() ? new Guard(this, l, policy.guard()) : null;
+            Map<Integer, HardwareAddress> before = old.guard().pinned();
+            Map<Integer, HardwareAddress> after = policy.guard().pinned();
+            for (Map.Entry<Integer, HardwareAddress> e : before.entrySet()) {
+                if (!e.getValue().equals(after.get(e.getKey()))) neighbors.deleteStatic(l.id, e.getKey());
+            }
+            for (Map.Entry<Integer, HardwareAddress> e : after.entrySet()) {
+                if (!e.getValue().equals(before.get(e.getKey()))) neighbors.addStatic(l.id, e.getKey(), e.getValue());
+            }
+        }
     }
 
     // -- frames ----------------------------------------------------------------------------------
@@ -346,6 +388,8 @@ public final class Engine {
         int proto;
         boolean toBroadcast;
         boolean toUs;
+        byte[] src;
+        int srcOff;
         try {
             if (l.type == Ethernet.INSTANCE) {
                 // The commonest link, read in place: no allocation on the answer path.
@@ -361,6 +405,8 @@ public final class Engine {
                 v.resetEthernet(buf, off, len);
                 toBroadcast = l.isBroadcast(buf, off, 6);
                 toUs = l.isOwnHardware(buf, off, 6);
+                src = buf;
+                srcOff = off + 6;
             } else {
                 Frame frame = l.type.decode(buf, off, len);
                 proto = frame.protocol();
@@ -371,6 +417,8 @@ public final class Engine {
                 v.reset(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
                 toBroadcast = frame.destination().equals(l.type.broadcast());
                 toUs = frame.destination().equals(l.hardware);
+                src = frame.source() == null ? null : frame.source().toByteArray();
+                srcOff = 0;
             }
         } catch (MalformedFrameException e) {
             dropMalformed(linkId, e.getMessage());
@@ -396,9 +444,24 @@ public final class Engine {
         int spa = v.senderProtocolIp4();
         int tha = v.targetHardwareOffset();
         int tpa = v.targetProtocolIp4();
-        if (l.isOwnHardware(b, sha, hln)) {
+        boolean sourceKnown = src != null && src.length - srcOff >= hln;
+        if (l.isOwnHardware(b, sha, hln) || (sourceKnown && l.isOwnHardware(src, srcOff, hln))) {
+            // Our own frames echoed back (our probes included) are never news, nor conflicts (RFC 5227 §2.1.1).
             emit(Kind.IGNORED, linkId, spa, null, null, Reason.OWN_FRAME);
             return;
+        }
+        if (l.guard != null && sourceKnown && !l.guard.admit(src, srcOff, b, sha, hln, spa)) return;
+        if (proto != EtherType.RARP && (op == 1 || op == 2)) {
+            // RFC 5227 §2.1.1 / §2.4: someone else using, or probing for, one of our addresses.
+            if (spa != 0 && (l.owns(spa) || claims.find(l.id, spa) != null)) {
+                claims.inspect(l, spa, tpa, false, b, sha, hln, true);
+                return;
+            }
+            if (spa == 0 && op == 1 && claims.unusable(l.id, tpa)) {
+                boolean sourceMatches = !sourceKnown || java.util.Arrays.equals(src, srcOff, srcOff + hln, b, sha, sha + hln);
+                if (claims.inspect(l, spa, tpa, true, b, sha, hln, sourceMatches)) return;
+            }
+            if (l.guard != null && !l.guard.observeStation(spa, b, sha, hln)) return;
         }
         if (proto == EtherType.RARP) {
             if (op == Opcode.RARP_REQUEST.value()) onRarpRequest(l, hrd, b, sha, tha, hln);
@@ -409,6 +472,10 @@ public final class Engine {
             case 1 -> onRequest(l, hrd, b, sha, spa, tpa, hln, toBroadcast);
             case 2 -> {
                 Observation kind = spa == tpa ? Observation.GRATUITOUS : toUs ? Observation.REPLY_TO_US : Observation.OVERHEARD;
+                if (kind == Observation.OVERHEARD && table.find(linkId, spa) == NeighborTable.NONE) {
+                    // A reply for someone else about a host we do not track: nothing to learn (Linux neither).
+                    emit(Kind.IGNORED, linkId, spa, null, null, Reason.NOT_FOR_US);
+                }
                 neighbors.handleObservation(l, spa, b, sha, hln, kind);
             }
             case 8 -> onInarpRequest(l, hrd, b, sha, spa, tha, hln);
@@ -419,6 +486,11 @@ public final class Engine {
     /** An ARP request (RFC 826): learn from it, then answer it if it is ours to answer. */
     private void onRequest(Link l, int hrd, byte[] b, int sha, int spa, int tpa, int hln, boolean toBroadcast) {
         boolean ownTarget = l.owns(tpa);
+        if (ownTarget && claims.unusable(l.id, tpa)) {
+            // Still probing for it, or lost to another host: not ours to answer (RFC 5227 §2.1.1).
+            emit(Kind.IGNORED, l.id, tpa, null, null, Reason.ADDRESS_CONFLICT);
+            return;
+        }
         if (spa == tpa) {
             // A gratuitous request announces the sender's binding; nobody answers it (RFC 5227 §2.3).
             neighbors.handleObservation(l, spa, b, sha, hln, Observation.GRATUITOUS);
@@ -432,6 +504,21 @@ public final class Engine {
             }
             // Our own address: answered even for an RFC 5227 probe, which is how the prober learns of the conflict.
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
+            return;
+        }
+        if (l.policy.bridge() && l.policy.mode() == LinkMode.AUTHORITATIVE && !l.owns(tpa)) {
+            // The requester is a host on this side of the bridge: learn it (and route to it).
+            if (spa != 0) neighbors.handleObservation(l, spa, b, sha, hln, Observation.REQUEST_TO_US);
+            Bridge.Requester who = new Bridge.Requester(l.id, spa, HardwareAddress.of(b, sha, hln), hrd);
+            for (Link other : allLinks()) {
+                if (other != l && other.policy.bridge() && other.owns(tpa) && !claims.unusable(other.id, tpa)) {
+                    // The bridge host's own address on the far side: reachable through us.
+                    answerBridged(l, who, tpa);
+                    return;
+                }
+            }
+            int far = bridge.request(l, tpa, who, allLinks(), config.maxPending());
+            if (far != 0) answerBridged(l, who, tpa);
             return;
         }
         PublishedTable.Slot slot = publishedFor(l, tpa);
@@ -502,13 +589,17 @@ public final class Engine {
         if (delay > 0) {
             // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
             // Bounded like Linux's proxy queue, so a flood of requests cannot grow it without end.
-            if (delayed.size() >= config.maxPending()) {
+            if (delayedReplies >= config.maxPending()) {
                 emit(Kind.IGNORED, l.id, senderIp, null, null, Reason.TOO_MANY_PENDING);
                 return;
             }
-            int aux = wheel.allocateAux();
-            delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
-            schedule(aux, now + delay);
+            delayedReplies++;
+            byte[] frame = w.copy();
+            int linkId = l.id;
+            after(delay, () -> {
+                delayedReplies--;
+                sendDelayed(linkId, frame, senderIp, why);
+            });
             return;
         }
         out.accept(w.finish());
@@ -547,8 +638,88 @@ public final class Engine {
         emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id), why);
     }
 
+    /**
+     * {@code count} announcements of {@code address}, one now and the rest {@code interval} apart
+     * (RFC 5227 §2.3 spaces ANNOUNCE_NUM of them ANNOUNCE_INTERVAL apart). A link that is down or gone
+     * when one falls due skips it (the count goes on, so a flapping link does not stretch the run).
+     */
+    void announceRepeatedly(int linkId, int address, int count, long interval) {
+        Link l = link(linkId);
+        if (l == null || !l.up) emit(Kind.IGNORED, linkId, address, null, null, l == null ? Reason.UNKNOWN_LINK : Reason.LINK_IS_DOWN);
+        else announce(l, address);
+        if (count > 1) after(interval, () -> announceRepeatedly(linkId, address, count - 1, interval));
+    }
+
+    /** An RFC 5227 §2.1.1 probe for {@code address}: sender protocol address 0, target hardware 0, broadcast. */
+    void sendProbe(Link l, int address) {
+        int hln = l.type.addressLength();
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(l.broadcastBytes, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
+                l.hardwareBytes, 0, 0, zeros, 0, address);
+        out.accept(w.finish());
+        emit(Kind.REQUESTED, l.id, address, null, null, Reason.PROBING);
+    }
+
+    /** A unicast request for {@code target} to {@code to} (the guard asking an old station if it is still there). */
+    void sendUnicastRequest(Link l, int target, HardwareAddress to) {
+        int hln = l.type.addressLength();
+        to.copyTo(scratch, 0);
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(scratch, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
+                l.hardwareBytes, 0, l.sourceFor(target), zeros, 0, target);
+        out.accept(w.finish());
+        emit(Kind.REQUESTED, l.id, target, to, null, Reason.VERIFYING);
+    }
+
+    /** The guard's verification found no old station: the new binding is believed. */
+    void acceptVerifiedChange(Link l, int address, HardwareAddress hw) {
+        neighbors.applyVerifiedChange(l, address, hw);
+    }
+
+    /** RFC 5227 §2.4: the host must stop using {@code address}; the backend deletes it from the kernel. */
+    void removeOwnAddress(Link l, int address, int prefix) {
+        l.removeAddress(address);
+        out.accept(new Action.RemoveAddress(l.id, address, prefix));
+        emit(Kind.REMOVED, l.id, address, null, null, Reason.ADDRESS_CONFLICT);
+    }
+
+    /** Answers a bridged requester on {@code from} for {@code target}, which lives on another bridged link. */
+    void answerBridged(Link from, Bridge.Requester r, int target) {
+        int hln = from.type.addressLength();
+        byte[] hw = r.hardware().toByteArray();
+        reply(from, r.hrd(), Opcode.REPLY.value(), from.hardwareBytes, 0, target, hw, 0, r.address(), hln, 0, Reason.BRIDGED);
+    }
+
+    void resolveForBridge(Link l, int target) {
+        neighbors.handleOwnNeed(l, target);
+    }
+
+    /** How long a resolution can take before it fails, with every probe and backoff. */
+    long resolutionGiveUpNanos() {
+        NeighborTimers t = config.timers();
+        return Math.min(t.maxRetransNanos(), t.retransNanos() << Math.min(t.broadcastProbes(), 16)) * (t.broadcastProbes() + 1);
+    }
+
+    private Iterable<Link> allLinks() {
+        List<Link> all = new ArrayList<>();
+        for (Link x : linksById) if (x != null) all.add(x);
+        all.addAll(linksFar.values());
+        return all;
+    }
+
+    void act(Action a) {
+        out.accept(a);
+    }
+
+    /** Hosts the bridge knows (for monitors and tests). */
+    public int bridgedHosts() {
+        return bridge.hosts();
+    }
+
     /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
-    private void announce(Link l, int address) {
+    void announce(Link l, int address) {
         if (!l.speaksRfc826()) return;
         int hln = l.type.addressLength();
         FrameWriter w = l.writer;
@@ -596,21 +767,36 @@ public final class Engine {
         wheel.schedule(id, tick);
     }
 
+    /** Runs {@code task} once, {@code delayNanos} from now (an auxiliary timer); returns its id for {@link #cancelTask}. */
+    int after(long delayNanos, Runnable task) {
+        int aux = wheel.allocateAux();
+        tasks.put(aux, task);
+        schedule(aux, now + delayNanos);
+        return aux;
+    }
+
+    void cancelTask(int aux) {
+        if (tasks.remove(aux) != null) wheel.releaseAux(aux);
+    }
+
     private void expired(int id) {
         if (id >= 0) {
             neighbors.handleTimer(id);
             return;
         }
-        DelayedReply r = delayed.remove(id);
+        Runnable task = tasks.remove(id);
         wheel.releaseAux(id);
-        if (r == null) return;
-        Link l = link(r.link());
+        if (task != null) task.run();
+    }
+
+    private void sendDelayed(int linkId, byte[] frame, int address, Reason why) {
+        Link l = link(linkId);
         if (l == null || !l.up) {
-            emit(Kind.IGNORED, r.link(), r.address(), null, null, Reason.LINK_IS_DOWN);
+            emit(Kind.IGNORED, linkId, address, null, null, Reason.LINK_IS_DOWN);
             return;
         }
-        out.accept(new Action.Transmit(r.link(), ByteBuffer.wrap(r.frame())));
-        emit(Kind.ANSWERED, r.link(), r.address(), null, null, r.reason());
+        out.accept(new Action.Transmit(linkId, ByteBuffer.wrap(frame)));
+        emit(Kind.ANSWERED, linkId, address, null, null, why);
     }
 
     // -- actions ---------------------------------------------------------------------------------
@@ -632,7 +818,29 @@ public final class Engine {
 
     void install(int id, NeighborState state) {
         table.flags[id] |= NeighborTable.INSTALLED;
-        out.accept(new Action.InstallNeighbor(table.link[id], table.address[id], table.hardware(id), state));
+        int linkId = table.link[id];
+        int address = table.address[id];
+        HardwareAddress hw = table.hardware(id);
+        out.accept(new Action.InstallNeighbor(linkId, address, hw, state));
+        Link l = link(linkId);
+        if (l == null) return;
+        if (l.policy.bridge()) bridge.learnt(l, address);
+        if (state != NeighborState.STATIC && l.guard != null && l.guard.policy.lockLearnt()) {
+            // Learnt, then locked: pinned as a static entry once this input is done.
+            after(0, () -> {
+                Neighbor n = lookup(linkId, address);
+                if (n != null && n.state() != NeighborState.STATIC && hw.equals(n.hardware())) {
+                    neighbors.addStatic(linkId, address, hw);
+                    emit(Kind.CHANGED, linkId, address, hw, NeighborState.STATIC, Reason.PINNED);
+                }
+            });
+        }
+    }
+
+    /** A neighbour entry was deleted from the table. */
+    void entryGone(int linkId, int address) {
+        Link l = link(linkId);
+        if (l != null && l.policy.bridge()) bridge.gone(linkId, address);
     }
 
     void removeNeighbor(int link, int address, boolean failed) {

@@ -35,8 +35,14 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         ANSWERED,
         /** An input was understood and deliberately not acted on. */
         IGNORED,
-        /** An input could not be used (malformed, unknown link, not ARP). */
-        DROPPED
+        /** An input could not be used (malformed, unknown link, not ARP, over a rate limit). */
+        DROPPED,
+        /** RFC 5227: probing for one of the host's addresses began, or ended with the address ours. */
+        CLAIMED,
+        /** RFC 5227: another host uses, or probes for, one of the host's addresses (defended, yielded, lost). */
+        CONFLICT,
+        /** The guard saw something suspect (spoofing, unsolicited reply, inconsistent sender, new station, flip flop, bogon). */
+        ALERT
     }
 
     /** Why a change or decision happened. */
@@ -54,6 +60,13 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         TABLE_FULL, NEGATIVE_CACHE, ALREADY_RESOLVING, PROBE_NOT_ANSWERED, UNICAST_REQUEST, KERNEL_ANSWERS,
         ADDRESS_CONFLICT, RARP_DISABLED, RARP_UNKNOWN, NO_SOURCE_ADDRESS, LINK_IS_DOWN, NOT_IPV4, WRONG_HARDWARE,
         NO_SUCH_ENTRY, OWN_FRAME,
+        // RFC 5227 (CLAIMED, CONFLICT)
+        PROBING, CLAIMED, PROBE_CONFLICT, DEFENDED, DEFEND_INTERVAL, YIELDED, CONFLICT_RATE_LIMIT, MISMATCHED_PROBE,
+        // guard (ALERT)
+        SENDER_MISMATCH, SPOOFING, VERIFYING, VERIFIED, PINNED, NEW_STATION, CHANGED_STATION, FLIP_FLOP, BOGON,
+        SOURCE_RATE_LIMITED,
+        // bridge
+        BRIDGED, BRIDGE_PENDING,
         // dropped
         MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE
     }

@@ -15,6 +15,8 @@ final class Link {
     boolean up;
     LinkPolicy policy;
     FrameWriter writer;
+    /** The link's guard, or null when its policy guards nothing. */
+    Guard guard;
 
     // the host's own addresses on this link, with their prefixes
     int[] addresses = new int[4];

@@ -209,6 +209,8 @@ final class Neighbors {
                 if (installsLearnt(link)) engine.install(id, next);
             }
             case REACHABLE, STALE, DELAY, PROBE -> {
+                if (!same && link.guard != null && link.guard.refuseChange(id, table, sender, buf, shaOff, hln, kind, state)) return;
+                if (same && link.guard != null) link.guard.heardFromHolder(sender);
                 if (!same) {
                     boolean locked = engine.now() - table.stamp[id] < timers.lockTimeNanos() && kind != Observation.GRATUITOUS;
                     if (locked) {
@@ -310,6 +312,18 @@ final class Neighbors {
         engine.install(id, STATIC);
     }
 
+    /** The guard found no old station answering: {@code hw} is now believed for {@code address}. */
+    void applyVerifiedChange(Link link, int address, HardwareAddress hw) {
+        int id = table.find(link.id, address);
+        if (id == NONE || table.stateOf(id) == STATIC || table.stateOf(id) == INCOMPLETE || table.stateOf(id) == FAILED) return;
+        table.setHardware(id, hw);
+        table.stamp[id] = engine.now();
+        boolean kernelWaiting = (table.flags[id] & KERNEL_WAITING) != 0;
+        table.flags[id] &= ~KERNEL_WAITING;
+        transition(id, STALE, Kind.CHANGED, Reason.VERIFIED);
+        if (installsLearnt(link) || kernelWaiting || (table.flags[id] & INSTALLED) != 0) engine.install(id, STALE);
+    }
+
     void deleteStatic(int link, int address) {
         int id = table.find(link, address);
         if (id == NONE || table.stateOf(id) != STATIC) {
@@ -318,6 +332,7 @@ final class Neighbors {
         }
         engine.emitEntry(Kind.REMOVED, id, Reason.OPERATOR);
         table.remove(id);
+        engine.entryGone(link, address);
         engine.removeNeighbor(link, address, false);
     }
 
@@ -390,6 +405,7 @@ final class Neighbors {
         int link = table.link[id];
         int address = table.address[id];
         table.remove(id);
+        engine.entryGone(link, address);
         if (tellKernel && installed) engine.removeNeighbor(link, address, false);
     }
 

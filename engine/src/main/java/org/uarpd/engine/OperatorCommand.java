@@ -35,4 +35,18 @@ public sealed interface OperatorCommand {
             java.util.Objects.requireNonNull(next, "next");
         }
     }
+
+    /**
+     * Announce {@code address} on {@code link} now: {@code count} gratuitous ARP requests (RFC 5227
+     * §2.3 announcement format: sender and target protocol address both {@code address}, sender
+     * hardware address the link's own, broadcast), the first at once, the next every
+     * {@code intervalNanos}. For failover: the address need not be one the host holds yet.
+     */
+    record Announce(int link, int address, int count, long intervalNanos) implements OperatorCommand {
+        public Announce {
+            if (count < 1 || count > 1000) throw new IllegalArgumentException("announce count must be 1..1000, got " + count);
+            if (intervalNanos < 0) throw new IllegalArgumentException("announce interval must not be negative, got " + intervalNanos + " ns");
+            if (address == 0) throw new IllegalArgumentException("cannot announce 0.0.0.0");
+        }
+    }
 }

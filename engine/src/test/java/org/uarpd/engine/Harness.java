@@ -78,6 +78,28 @@ final class Harness {
         return got;
     }
 
+    /** A sent frame and the time it left. */
+    record Timed(long time, Sent sent) {}
+
+    /** Like {@link #advance}, but records when each frame was sent. */
+    List<Timed> advanceTimed(long nanos) {
+        long target = now + nanos;
+        List<Timed> got = new ArrayList<>();
+        while (true) {
+            long d = engine.nextDeadline();
+            if (d > target) break;
+            if (d > now) now = d;
+            for (Sent s : sent(input(new Input.TimeAdvanced()))) got.add(new Timed(now, s));
+        }
+        now = target;
+        for (Sent s : sent(input(new Input.TimeAdvanced()))) got.add(new Timed(now, s));
+        return got;
+    }
+
+    List<Action> frameOn(int link, byte[] f) {
+        return input(new Input.FrameReceived(link, f, 0, f.length));
+    }
+
     List<Action> miss(int address) {
         return input(new Input.KernelMiss(LINK, address, 0, null));
     }

@@ -24,6 +24,7 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
     public static final int ENXIO = 6;
@@ -56,6 +57,7 @@ public final class Errno {
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EAFNOSUPPORT -> "EAFNOSUPPORT";
             case EADDRINUSE -> "EADDRINUSE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENETDOWN -> "ENETDOWN";
             case ENOBUFS -> "ENOBUFS";
             default -> "errno " + errno;

@@ -68,6 +68,10 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** The links whose sockets are in the poll set, in slot order. */
     private final List<Link> polled = new ArrayList<>();
     private final Set<Long> addresses = new HashSet<>();
+    /** Host routes uarpd added (bridge), removed again on exit: link << 32 | address. */
+    private final Set<Long> addedRoutes = new java.util.LinkedHashSet<>();
+    /** Addresses uarpd deleted (RFC 5227), put back on exit. */
+    private final List<Action.RemoveAddress> removedAddresses = new ArrayList<>();
     private final ConcurrentLinkedQueue<OperatorCommand> commands = new ConcurrentLinkedQueue<>();
     /** Work other threads (the control socket, reload, metrics) hand to the loop: it alone touches the policy. */
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -696,11 +700,19 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.AddHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
+                    addedRoutes.add(routeKey(r.link(), r.address()));
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
+                }
+                case Action.RemoveAddress r -> {
+                    if (rehearsing) return;
+                    rtnl.deleteAddress(r.link(), r.address(), r.prefixLength());
+                    removedAddresses.add(r);
+                    note("address %s/%d removed from %s (RFC 5227 conflict; put back on exit)", Ip4.format(r.address()), r.prefixLength(), nameOf(r.link()));
                 }
                 case Action.RemoveHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
+                    addedRoutes.remove(routeKey(r.link(), r.address()));
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
@@ -712,6 +724,10 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             installErrors++;
             note("error: %s (while carrying out %s)", e.getMessage(), action);
         }
+    }
+
+    private static long routeKey(int link, int address) {
+        return ((long) link << 32) | (address & 0xFFFFFFFFL);
     }
 
     private String nameOf(int index) {
@@ -783,6 +799,23 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             restorer = null;
         }
         if (rtnl != null) {
+            // Bridge routes go, addresses lost to a conflict come back: the kernel as uarpd found it.
+            for (long key : addedRoutes) {
+                try {
+                    rtnl.removeHostRoute((int) (key >>> 32), (int) key);
+                } catch (NativeCallException e) {
+                    note("could not remove route %s/32: %s", Ip4.format((int) key), e.getMessage());
+                }
+            }
+            addedRoutes.clear();
+            for (Action.RemoveAddress r : removedAddresses) {
+                try {
+                    rtnl.addAddress(r.link(), r.address(), r.prefixLength());
+                } catch (NativeCallException e) {
+                    note("could not put back address %s/%d: %s", Ip4.format(r.address()), r.prefixLength(), e.getMessage());
+                }
+            }
+            removedAddresses.clear();
             rtnl.close();
             rtnl = null;
         }

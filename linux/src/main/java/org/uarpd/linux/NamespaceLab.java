@@ -34,13 +34,16 @@ public final class NamespaceLab implements AutoCloseable {
     }
 
     public NamespaceLab() {
-        this("uarpd-" + ProcessHandle.current().pid());
+        this("uarpd-");
     }
 
-    /** Namespaces named {@code base-N-short}: test suites running at once pick distinct bases. */
-    public NamespaceLab(String base) {
+    /**
+     * Namespaces named {@code stem + PID + "-" + N + "-" + short name}: a stem of its own lets tests of
+     * different suites (run at once by different people on one machine) never collide.
+     */
+    public NamespaceLab(String stem) {
         requirePrivileges();
-        prefix = base + "-" + COUNTER.incrementAndGet();
+        prefix = stem + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         hook = new Thread(this::close, "namespace-lab-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -99,6 +102,24 @@ public final class NamespaceLab implements AutoCloseable {
         if (!cidr.startsWith("192.0.2.") && !cidr.startsWith("198.51.100.")) {
             throw new IllegalArgumentException("lab addresses come only from 192.0.2.0/24 and 198.51.100.0/24, not " + cidr);
         }
+    }
+
+    /**
+     * Connects {@code ns} to a switch (a Linux bridge {@code br0} in namespace {@code switchNs}, made on
+     * first use) through a veth pair: {@code ifName} in {@code ns} with {@code cidr}, up.
+     */
+    public void switchPort(String switchNs, String ns, String ifName, String cidr) {
+        checkLabAddress(cidr);
+        if (!run(switchNs, "ip", "link", "show", "br0").ok()) {
+            ok(switchNs, "ip", "link", "add", "br0", "type", "bridge");
+            ok(switchNs, "ip", "link", "set", "br0", "up");
+        }
+        String port = "s" + ifName;
+        ok(ns, "ip", "link", "add", ifName, "type", "veth", "peer", "name", port, "netns", switchNs);
+        ok(ns, "ip", "addr", "add", cidr, "dev", ifName);
+        ok(ns, "ip", "link", "set", ifName, "up");
+        ok(switchNs, "ip", "link", "set", port, "master", "br0");
+        ok(switchNs, "ip", "link", "set", port, "up");
     }
 
     /** The hardware address of {@code link} in {@code ns}. */

@@ -175,6 +175,32 @@ public final class Rtnetlink implements AutoCloseable {
                 + org.uarpd.wire.Ip4.format(address) + "/32 dev " + link, null);
     }
 
+    /** Deletes the host's address {@code address/prefixLength} from {@code link} (RFC 5227: lost to another host); a missing one is not an error. */
+    public void deleteAddress(int link, int address, int prefixLength) {
+        try {
+            hostAddress(RTM_DELADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, link, address, prefixLength);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENOENT && e.errno() != Errno.ENODEV) throw e;
+        }
+    }
+
+    /** Adds {@code address/prefixLength} to {@code link} again (putting back what {@link #deleteAddress} took). */
+    public void addAddress(int link, int address, int prefixLength) {
+        hostAddress(RTM_NEWADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                | NetlinkSocket.NLM_F_REPLACE, link, address, prefixLength);
+    }
+
+    private void hostAddress(int type, int flags, int link, int address, int prefixLength) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(type, flags, seq)
+                .ifaddrmsg(Libc.AF_INET, prefixLength, link)
+                .attrBe32(IFA_LOCAL, address)
+                .attrBe32(IFA_ADDRESS, address)
+                .end();
+        requests.request(w, seq, (type == RTM_NEWADDR ? "RTM_NEWADDR " : "RTM_DELADDR ")
+                + org.uarpd.wire.Ip4.format(address) + "/" + prefixLength + " dev " + link, null);
+    }
+
     /** A read-only RTM_GETLINK for one link, acked: the request path without changing anything. */
     public void probeLink(int link) {
         int seq = requests.nextSeq();

@@ -1,0 +1,189 @@
+package org.uarpd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.uarpd.linux.NamespaceLab;
+
+/**
+ * Issue 7's acceptance, end to end in namespaces named {@code ug<pid>-…}: RFC 5227 conflicts handled
+ * per policy, arpspoof against a guarded host and a plain-kernel control in the same run, and the
+ * three-namespace proxy-ARP bridge. Needs root, iproute2, iputils, scapy and dsniff's arpspoof; fails
+ * saying what is missing.
+ */
+@Tag("netns")
+class GuardBridgeAcceptanceTest {
+    static final String ARPSPOOF = "/usr/sbin/arpspoof";
+    static NamespaceLab lab;
+
+    @BeforeAll
+    static void setUp() {
+        String tools = LabCommand.missingTools();
+        assertThat(tools).as("tools the guard and bridge tests need").isNull();
+        assertThat(Files.isExecutable(Path.of(ARPSPOOF))).as(ARPSPOOF + " (Debian package dsniff) is needed: apt-get install dsniff").isTrue();
+        lab = new NamespaceLab("ug");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) {
+            lab.close();
+            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
+        }
+    }
+
+    /** Waits up to {@code seconds} for {@code condition}. */
+    static boolean within(double seconds, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Another host claims {@code address}: {@code count} ARP announcements (RFC 5227 §2.3 format) from {@code ifName}, 1 s apart. */
+    static void claim(String ns, String ifName, String address, int count) {
+        String mac = lab.mac(ns, ifName);
+        lab.ok(ns, "/usr/bin/python3", "-c", "from scapy.all import Ether, ARP, sendp\n"
+                + "sendp(Ether(src='" + mac + "', dst='ff:ff:ff:ff:ff:ff')/ARP(op=1, hwsrc='" + mac + "', psrc='" + address
+                + "', hwdst='00:00:00:00:00:00', pdst='" + address + "'), iface='" + ifName + "', count=" + count
+                + ", inter=1, verbose=False)");
+    }
+
+    static boolean hasAddress(String ns, String ifName, String address) {
+        return lab.ok(ns, "ip", "-j", "addr", "show", "dev", ifName).contains("\"local\":\"" + address + "\"");
+    }
+
+    static String neighbour(String ns, String address, String ifName) {
+        return lab.run(ns, "ip", "-j", "neigh", "show", address, "dev", ifName).out();
+    }
+
+    // -- RFC 5227 ---------------------------------------------------------------------------------
+
+    @Test
+    void aSecondHostClaimingOurAddressIsDefendedOnceThenYieldedAndTheAddressComesBackOnExit() throws Exception {
+        String h = lab.namespace("c1h");
+        String p = lab.namespace("c1p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "once", "--remove-on-conflict", "--warm-up", "0")) {
+            String peer = lab.mac(p, "p0");
+            claim(p, "p0", "192.0.2.1", 1);
+            assertThat(within(5, () -> u.count(l -> l.contains("conflict 192.0.2.1 at " + peer) && l.contains("(defended)")) == 1))
+                    .as("first conflict defended\n" + u.logText()).isTrue();
+            assertThat(hasAddress(h, "u0", "192.0.2.1")).isTrue();
+            claim(p, "p0", "192.0.2.1", 1); // within DEFEND_INTERVAL: yield
+            assertThat(within(5, () -> !hasAddress(h, "u0", "192.0.2.1"))).as("address removed after the second conflict\n" + u.logText()).isTrue();
+            assertThat(u.log).anyMatch(l -> l.contains("conflict 192.0.2.1") && l.contains("(yielded)"));
+            assertThat(u.terminate()).isZero();
+            assertThat(hasAddress(h, "u0", "192.0.2.1")).as("address put back on exit\n" + u.logText()).isTrue();
+        }
+    }
+
+    @Test
+    void withDefenceAlwaysTheAddressIsKeptAndDefendedAtMostOncePerInterval() throws Exception {
+        String h = lab.namespace("c2h");
+        String p = lab.namespace("c2p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        Process capture = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
+                "tcpdump", "-i", "p0", "-n", "-U", "-w", "/tmp/" + lab.prefix() + "-c2.pcap", "arp");
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "always", "--remove-on-conflict", "--warm-up", "0")) {
+            Thread.sleep(500); // tcpdump attached
+            claim(p, "p0", "192.0.2.1", 3);
+            assertThat(within(5, () -> u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defend interval)")) == 2))
+                    .as("two later conflicts inside DEFEND_INTERVAL\n" + u.logText()).isTrue();
+            assertThat(u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defended)"))).isEqualTo(1);
+            assertThat(hasAddress(h, "u0", "192.0.2.1")).isTrue();
+            Thread.sleep(300);
+            capture.destroy();
+            capture.waitFor();
+            // The peer saw exactly one defending announcement from the host (tshark reads the capture).
+            String hostMac = lab.mac(h, "u0");
+            String seen = lab.ok(null, "tshark", "-r", "/tmp/" + lab.prefix() + "-c2.pcap", "-T", "fields",
+                    "-e", "arp.src.hw_mac", "-e", "arp.src.proto_ipv4", "-e", "arp.dst.proto_ipv4");
+            long announcements = seen.lines().filter(l -> l.equals(hostMac + "\t192.0.2.1\t192.0.2.1")).count();
+            assertThat(announcements).as(seen).isEqualTo(1);
+        } finally {
+            Files.deleteIfExists(Path.of("/tmp/" + lab.prefix() + "-c2.pcap"));
+        }
+    }
+
+    // -- guard against arpspoof ------------------------------------------------------------------
+
+    @Test
+    void arpspoofPoisonsThePlainKernelButNotTheGuardedHost() throws Exception {
+        String sw = lab.namespace("sw");
+        String gw = lab.namespace("gw");
+        String h = lab.namespace("gh");
+        String c = lab.namespace("gc");
+        String a = lab.namespace("ga");
+        lab.switchPort(sw, gw, "g0", "192.0.2.254/24");
+        lab.switchPort(sw, h, "h0", "192.0.2.1/24");
+        lab.switchPort(sw, c, "c0", "192.0.2.3/24");
+        lab.switchPort(sw, a, "a0", "192.0.2.66/24");
+        String gwMac = lab.mac(gw, "g0");
+        String attacker = lab.mac(a, "a0");
+        List<Process> spoofers = new ArrayList<>();
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "h0", "--guard", "--warm-up", "0")) {
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.254").ok()).as("guarded host reaches the gateway\n" + u.logText()).isTrue();
+            assertThat(lab.run(c, "ping", "-c", "1", "-W", "3", "192.0.2.254").ok()).as("control reaches the gateway").isTrue();
+            assertThat(neighbour(h, "192.0.2.254", "h0")).contains(gwMac);
+            assertThat(neighbour(c, "192.0.2.254", "c0")).contains(gwMac);
+            for (String target : List.of("192.0.2.1", "192.0.2.3")) {
+                spoofers.add(lab.start(a, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
+                        ARPSPOOF, "-i", "a0", "-t", target, "192.0.2.254"));
+            }
+            assertThat(within(15, () -> neighbour(c, "192.0.2.254", "c0").contains(attacker)))
+                    .as("the control (plain kernel) is poisoned: " + neighbour(c, "192.0.2.254", "c0")).isTrue();
+            // Give the guarded host as many poisoned replies as the control got, and more.
+            assertThat(within(15, () -> u.count(l -> l.contains("alert 192.0.2.254 at " + attacker)) >= 3))
+                    .as("the attack on the guarded host is reported\n" + u.logText()).isTrue();
+            String guarded = neighbour(h, "192.0.2.254", "h0");
+            assertThat(guarded).as("guarded host's kernel binding for the gateway").contains(gwMac).doesNotContain(attacker);
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.254").ok()).as("the guarded host still reaches the real gateway").isTrue();
+            assertThat(neighbour(h, "192.0.2.254", "h0")).doesNotContain(attacker);
+        } finally {
+            for (Process p : spoofers) p.destroyForcibly().waitFor();
+        }
+    }
+
+    // -- proxy-ARP bridge ------------------------------------------------------------------------
+
+    @Test
+    void hostsOnBothSidesOfTheBridgePingEachOtherColdAndWarm() throws Exception {
+        BridgeTopology t = BridgeTopology.build(lab);
+        try (UarpdProcess u = new UarpdProcess(lab, t.middle(), "--interface", "m1", "--interface", "m2", "--bridge", "m1,m2",
+                "--warm-up", "0")) {
+            // Cold from each side first: nothing is known, uarpd must resolve the far host on the other link.
+            assertThat(t.ping(t.right(), "192.0.2.22", "192.0.2.21", 3)).as("cold right → left\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            assertThat(t.ping(t.left(), "192.0.2.11", "192.0.2.12", 3)).as("cold left → right\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            t.flushNeighbours(); // the hosts forget; uarpd's own knowledge stays (warm)
+            for (String round : List.of("cold", "warm")) {
+                for (String from : BridgeTopology.LEFT_ADDRESSES) {
+                    for (String to : BridgeTopology.RIGHT_ADDRESSES) {
+                        assertThat(t.ping(t.left(), from, to, 3)).as("%s: %s → %s\n%s", round, from, to, u.logText()).isGreaterThanOrEqualTo(0);
+                        assertThat(t.ping(t.right(), to, from, 3)).as("%s: %s → %s\n%s", round, to, from, u.logText()).isGreaterThanOrEqualTo(0);
+                    }
+                }
+            }
+            // The far side's hosts are routed through the bridge, learnt from each side.
+            String routes = lab.ok(t.middle(), "ip", "-j", "route", "show");
+            for (String r : BridgeTopology.RIGHT_ADDRESSES) assertThat(routes).contains("\"dst\":\"" + r + "\",\"dev\":\"m2\"");
+            for (String l : BridgeTopology.LEFT_ADDRESSES) assertThat(routes).contains("\"dst\":\"" + l + "\",\"dev\":\"m1\"");
+            // The hosts believe the far side is on their link, at the middle's address.
+            assertThat(neighbour(t.left(), "192.0.2.12", "l0")).contains(lab.mac(t.middle(), "m1"));
+            assertThat(neighbour(t.right(), "192.0.2.11", "r0")).contains(lab.mac(t.middle(), "m2"));
+            assertThat(u.terminate()).isZero();
+            String after = lab.ok(t.middle(), "ip", "-j", "route", "show");
+            assertThat(after).as("bridge routes removed on exit").doesNotContain("\"dst\":\"192.0.2.12\"").doesNotContain("\"dst\":\"192.0.2.11\"");
+        }
+    }
+}

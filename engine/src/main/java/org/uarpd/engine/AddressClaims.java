@@ -1,0 +1,224 @@
+package org.uarpd.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.wire.HardwareAddress;
+
+/**
+ * RFC 5227 for the host's own addresses: probe before use (§2.1), announce (§2.3), detect conflicts
+ * and defend or yield (§2.4), and limit the probing rate after MAX_CONFLICTS (§2.1.1). One
+ * {@link Claim} per address the host holds on a link with a {@link ConflictPolicy}.
+ *
+ * <pre>
+ *  added ─probe on──▶ PROBING ─PROBE_NUM probes, ANNOUNCE_WAIT quiet─▶ BOUND (announce ANNOUNCE_NUM)
+ *  added ─probe off─▶ BOUND
+ *  PROBING ─conflict─▶ LOST                  (address unusable; removed from the kernel if configured)
+ *  BOUND   ─conflict─▶ BOUND (defended) | LOST (yielded), by {@link Defense}
+ * </pre>
+ */
+final class AddressClaims {
+    enum State { PROBING, BOUND, LOST }
+
+    static final class Claim {
+        final int link;
+        final int address;
+        final int prefix;
+        State state;
+        int probesSent;
+        int timer;
+        /** When the last conflict was recorded for defence (§2.4 (b)), or Long.MIN_VALUE. */
+        long lastConflict = Long.MIN_VALUE;
+        /** When we last defended (§2.4 (c)), or Long.MIN_VALUE. */
+        long lastDefence = Long.MIN_VALUE;
+
+        Claim(int link, int address, int prefix) {
+            this.link = link;
+            this.address = address;
+            this.prefix = prefix;
+        }
+    }
+
+    private final Engine engine;
+    private final SplittableRandom random;
+    private final Map<Long, Claim> claims = new HashMap<>();
+    /** Per link: conflicts seen, and when the last probe run started (for the §2.1.1 rate limit). */
+    private final Map<Integer, long[]> linkConflicts = new HashMap<>();
+
+    AddressClaims(Engine engine, long seed) {
+        this.engine = engine;
+        this.random = new SplittableRandom(seed ^ 0x5227L);
+    }
+
+    private static long key(int link, int address) {
+        return ((long) link << 32) | (address & 0xFFFFFFFFL);
+    }
+
+    Claim find(int link, int address) {
+        return claims.get(key(link, address));
+    }
+
+    /** True when uarpd must not answer for {@code address} (still probing, or lost to another host). */
+    boolean unusable(int link, int address) {
+        Claim c = claims.isEmpty() ? null : find(link, address);
+        return c != null && c.state != State.BOUND;
+    }
+
+    int conflicts(int link) {
+        long[] s = linkConflicts.get(link);
+        return s == null ? 0 : (int) s[0];
+    }
+
+    /** The host gained {@code address} on {@code l}. */
+    void added(Link l, int address, int prefix) {
+        ConflictPolicy p = l.policy.conflict();
+        Claim c = new Claim(l.id, address, prefix);
+        Claim old = claims.put(key(l.id, address), c);
+        if (old != null) engine.cancelTask(old.timer);
+        if (!p.probe()) {
+            c.state = State.BOUND;
+            if (p.announce()) engine.announceRepeatedly(l.id, address, p.timings().announceNum(), p.timings().announceIntervalNanos());
+            return;
+        }
+        c.state = State.PROBING;
+        ConflictTimings t = p.timings();
+        long now = engine.now();
+        // §2.1.1: wait a random time in [0, PROBE_WAIT) so hosts powered on together do not probe in step.
+        long start = now + randomBetween(0, t.probeWaitNanos());
+        long[] s = linkConflicts.computeIfAbsent(l.id, k -> new long[] {0, Long.MIN_VALUE});
+        if (s[0] >= t.maxConflicts() && s[1] != Long.MIN_VALUE && start < s[1] + t.rateLimitIntervalNanos()) {
+            // §2.1.1: after MAX_CONFLICTS, at most one probe run per RATE_LIMIT_INTERVAL.
+            start = s[1] + t.rateLimitIntervalNanos();
+            engine.emit(Kind.IGNORED, l.id, address, null, null, Reason.CONFLICT_RATE_LIMIT);
+        }
+        s[1] = start;
+        engine.emit(Kind.CLAIMED, l.id, address, null, null, Reason.PROBING);
+        c.timer = engine.after(start - now, () -> probeDue(c));
+    }
+
+    /** The host lost {@code address}: forget its claim. */
+    void removed(int link, int address) {
+        Claim c = claims.remove(key(link, address));
+        if (c != null) engine.cancelTask(c.timer);
+    }
+
+    void linkRemoved(int link) {
+        claims.values().removeIf(c -> {
+            if (c.link != link) return false;
+            engine.cancelTask(c.timer);
+            return true;
+        });
+        linkConflicts.remove(link);
+    }
+
+    private void probeDue(Claim c) {
+        if (find(c.link, c.address) != c || c.state != State.PROBING) return;
+        Link l = engine.link(c.link);
+        if (l == null) return;
+        ConflictTimings t = l.policy.conflict().timings();
+        if (c.probesSent < t.probeNum()) {
+            if (l.up) engine.sendProbe(l, c.address);
+            c.probesSent++;
+            long next = c.probesSent < t.probeNum() ? randomBetween(t.probeMinNanos(), t.probeMaxNanos()) : t.announceWaitNanos();
+            c.timer = engine.after(next, () -> probeDue(c));
+            return;
+        }
+        // §2.1.1: PROBE_NUM probes and ANNOUNCE_WAIT without a conflict: the address is ours.
+        c.state = State.BOUND;
+        engine.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
+        if (l.policy.conflict().announce()) engine.announceRepeatedly(c.link, c.address, t.announceNum(), t.announceIntervalNanos());
+    }
+
+    /**
+     * A frame on {@code l} whose sender uses one of our addresses ({@code sender} held by the link
+     * or claimed), or a probe for an address we are probing for. Returns true when it was a conflict
+     * (the frame is then not learnt from).
+     */
+    boolean inspect(Link l, int sender, int target, boolean probe, byte[] b, int sha, int hln, boolean sourceMatches) {
+        if (probe) {
+            // §2.1.1: another host probing for the address we probe for is a conflict too.
+            Claim c = find(l.id, target);
+            if (c == null || c.state != State.PROBING) return false;
+            HardwareAddress hw = HardwareAddress.of(b, sha, hln);
+            if (!sourceMatches && l.policy.conflict().ignoreMismatchedProbes()) {
+                engine.emit(Kind.IGNORED, l.id, target, hw, null, Reason.MISMATCHED_PROBE);
+                return true;
+            }
+            lose(l, c, hw, Reason.PROBE_CONFLICT);
+            return true;
+        }
+        Claim c = find(l.id, sender);
+        if (c == null) {
+            if (!l.owns(sender)) return false;
+            // An address the host held before its link's policy had conflict handling: bound already.
+            c = new Claim(l.id, sender, prefixOf(l, sender));
+            c.state = State.BOUND;
+            claims.put(key(l.id, sender), c);
+        }
+        HardwareAddress hw = HardwareAddress.of(b, sha, hln);
+        switch (c.state) {
+            case PROBING -> lose(l, c, hw, Reason.PROBE_CONFLICT);
+            case LOST -> engine.emit(Kind.CONFLICT, l.id, sender, hw, null, Reason.ADDRESS_CONFLICT);
+            case BOUND -> defend(l, c, hw);
+        }
+        return true;
+    }
+
+    /** §2.4: the address is in use and someone else claims it. */
+    private void defend(Link l, Claim c, HardwareAddress claimant) {
+        ConflictPolicy p = l.policy.conflict();
+        long now = engine.now();
+        long interval = p.timings().defendIntervalNanos();
+        count(l.id);
+        switch (p.defenseFor(c.address)) {
+            case REPORT -> engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.ADDRESS_CONFLICT);
+            case NEVER -> lose(l, c, claimant, Reason.YIELDED);
+            case ONCE_THEN_YIELD -> {
+                if (c.lastConflict != Long.MIN_VALUE && now - c.lastConflict < interval) {
+                    lose(l, c, claimant, Reason.YIELDED);
+                } else {
+                    c.lastConflict = now;
+                    c.lastDefence = now;
+                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    engine.announce(l, c.address);
+                }
+            }
+            case ALWAYS -> {
+                if (c.lastDefence == Long.MIN_VALUE || now - c.lastDefence >= interval) {
+                    c.lastDefence = now;
+                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    engine.announce(l, c.address);
+                } else {
+                    // At most one defence per DEFEND_INTERVAL, so two defenders cannot flood the link.
+                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFEND_INTERVAL);
+                }
+            }
+        }
+    }
+
+    private void lose(Link l, Claim c, HardwareAddress claimant, Reason why) {
+        if (why == Reason.PROBE_CONFLICT) count(l.id);
+        engine.cancelTask(c.timer);
+        c.state = State.LOST;
+        engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, why);
+        if (l.policy.conflict().removeOnConflict() && l.owns(c.address)) {
+            claims.remove(key(c.link, c.address));
+            engine.removeOwnAddress(l, c.address, c.prefix);
+        }
+    }
+
+    private void count(int link) {
+        linkConflicts.computeIfAbsent(link, k -> new long[] {0, Long.MIN_VALUE})[0]++;
+    }
+
+    private static int prefixOf(Link l, int address) {
+        for (int i = 0; i < l.addressCount; i++) if (l.addresses[i] == address) return l.prefixes[i];
+        return 32;
+    }
+
+    private long randomBetween(long min, long max) {
+        return max <= min ? min : min + random.nextLong(max - min);
+    }
+}

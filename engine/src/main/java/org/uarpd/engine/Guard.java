@@ -1,0 +1,179 @@
+package org.uarpd.engine;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.wire.HardwareAddress;
+
+/**
+ * The guard of one link ({@link GuardPolicy}): decides what the wire may teach. Frame checks run
+ * before anything is learnt ({@link #admit}); binding changes are vetted by {@link #refuseChange}.
+ */
+final class Guard {
+    private final Engine engine;
+    private final Link link;
+    final GuardPolicy policy;
+
+    // per-source limits: a fixed table, so forged sources cannot grow memory (a collision evicts)
+    private final long[] sourceKeys;
+    private final long[] sourceTats;
+
+    // arpwatch's station table: address → {hardware, previous hardware}, least recent forgotten first
+    private final LinkedHashMap<Integer, long[]> stations;
+
+    /** Changes being verified: address → the verification. */
+    private final Map<Integer, Verification> verifying = new HashMap<>();
+    /** Refused claims: address → {claimed hardware, refused until}. */
+    private final Map<Integer, long[]> quarantine = new HashMap<>();
+
+    private record Verification(HardwareAddress claimed, HardwareAddress old, int timer) {}
+
+    Guard(Engine engine, Link link, GuardPolicy policy) {
+        this.engine = engine;
+        this.link = link;
+        this.policy = policy;
+        this.sourceKeys = new long[policy.sourceSlots()];
+        this.sourceTats = new long[policy.sourceSlots()];
+        java.util.Arrays.fill(sourceKeys, -1L);
+        int max = policy.maxStations();
+        this.stations = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, long[]> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /**
+     * Frame-level rules, before the engine looks at the packet: per-source rate limit, link-layer
+     * source equal to the ARP sender. Returns false (with an event) to drop the frame.
+     */
+    boolean admit(byte[] src, int srcOff, byte[] b, int sha, int hln, int sender) {
+        if (policy.perSource() != null) {
+            long key = bytesKey(src, srcOff, hln);
+            int slot = (int) (mix(key) & (sourceKeys.length - 1));
+            long now = engine.now();
+            if (sourceKeys[slot] != key) {
+                sourceKeys[slot] = key;
+                sourceTats[slot] = Long.MIN_VALUE;
+            }
+            RateLimit r = policy.perSource();
+            if (r.earliest(sourceTats[slot], now) != Long.MIN_VALUE) {
+                engine.emit(Kind.DROPPED, link.id, sender, null, null, Reason.SOURCE_RATE_LIMITED);
+                return false;
+            }
+            sourceTats[slot] = r.charge(sourceTats[slot], now);
+        }
+        if (policy.senderConsistency() && !java.util.Arrays.equals(src, srcOff, srcOff + hln, b, sha, sha + hln)) {
+            // A frame whose link-layer source is not its ARP sender speaks for someone else (RFC 5227 §2.1.1 notes why).
+            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.SENDER_MISMATCH);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * arpwatch's reports for a sender seen on the link. Returns false when the sender is a bogon
+     * (outside every subnet of the link), which is then not learnt.
+     */
+    boolean observeStation(int sender, byte[] b, int sha, int hln) {
+        if (!policy.stationEvents() || sender == 0) return true;
+        if (link.addressCount > 0 && !link.onSubnet(sender)) {
+            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.BOGON);
+            return false;
+        }
+        long hw = bytesKey(b, sha, hln);
+        long[] st = stations.get(sender);
+        if (st == null) {
+            stations.put(sender, new long[] {hw, -1L});
+            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.NEW_STATION);
+        } else if (st[0] != hw) {
+            // arpwatch: back to the address before the current one is a flip flop, else a change.
+            Reason why = st[1] == hw ? Reason.FLIP_FLOP : Reason.CHANGED_STATION;
+            st[1] = st[0];
+            st[0] = hw;
+            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, why);
+        }
+        return true;
+    }
+
+    /**
+     * A packet from {@code sender} says its hardware address is not the one entry {@code id} holds.
+     * Returns true when the guard refuses (or defers) the change; false lets the engine apply it.
+     */
+    boolean refuseChange(int id, NeighborTable table, int sender, byte[] b, int sha, int hln, Neighbors.Observation kind,
+                         NeighborState state) {
+        HardwareAddress claimed = HardwareAddress.of(b, sha, hln);
+        if (!policy.allowUnsolicited() && kind == Neighbors.Observation.REPLY_TO_US
+                && (state == NeighborState.REACHABLE || state == NeighborState.STALE || state == NeighborState.DELAY)) {
+            // Nobody asked: a reply that would change a binding is how ARP poisoning works.
+            engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.UNSOLICITED);
+            return true;
+        }
+        if (!policy.verifyChanges()) return false;
+        long now = engine.now();
+        long[] q = quarantine.get(sender);
+        if (q != null && q[1] > now && q[0] == bytesKey(b, sha, hln)) {
+            engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.SPOOFING);
+            return true;
+        }
+        Verification v = verifying.get(sender);
+        if (v != null) {
+            engine.emit(Kind.IGNORED, link.id, sender, claimed, state, Reason.VERIFYING);
+            return true;
+        }
+        HardwareAddress old = table.hardware(id);
+        int timer = engine.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(sender));
+        verifying.put(sender, new Verification(claimed, old, timer));
+        engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.VERIFYING);
+        // Ask the old station, by unicast, whether it still holds the address.
+        engine.sendUnicastRequest(link, sender, old);
+        return true;
+    }
+
+    /** A packet from {@code sender} with the hardware address we hold: the old station is alive. */
+    void heardFromHolder(int sender) {
+        if (verifying.isEmpty()) return;
+        Verification v = verifying.remove(sender);
+        if (v == null) return;
+        engine.cancelTask(v.timer());
+        quarantine.put(sender, new long[] {bytesKey(v.claimed()), engine.now() + policy.quarantineNanos()});
+        engine.emit(Kind.ALERT, link.id, sender, v.claimed(), null, Reason.SPOOFING);
+    }
+
+    private void verificationTimedOut(int sender) {
+        Verification v = verifying.remove(sender);
+        if (v == null) return;
+        engine.acceptVerifiedChange(link, sender, v.claimed());
+    }
+
+    void forget() {
+        for (Verification v : verifying.values()) engine.cancelTask(v.timer());
+        verifying.clear();
+    }
+
+    private static long bytesKey(HardwareAddress hw) {
+        byte[] a = hw.toByteArray();
+        return bytesKey(a, 0, a.length);
+    }
+
+    /** Up to 8 bytes exactly; longer addresses (IPoIB) folded by hashing. */
+    static long bytesKey(byte[] b, int off, int len) {
+        long k = 0;
+        if (len <= 7) {
+            for (int i = 0; i < len; i++) k = (k << 8) | (b[off + i] & 0xFF);
+            return k;
+        }
+        for (int i = 0; i < len; i++) k = k * 31 + (b[off + i] & 0xFF);
+        return k & Long.MAX_VALUE;
+    }
+
+    private static long mix(long x) {
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        return x;
+    }
+}
