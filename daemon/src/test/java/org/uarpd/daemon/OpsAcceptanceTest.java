@@ -285,6 +285,36 @@ class OpsAcceptanceTest {
     }
 
     @Test
+    @DisplayName("announce sends gratuitous requests for the address, the given number of times, and the peer learns it")
+    void announce() throws Exception {
+        Path pcap = dir.resolve("a.pcap");
+        var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        CompletableFuture<Ctl> capture = CompletableFuture.supplyAsync(() -> ctl("capture", pcap.toString(), "--count", "2", "--host", "192.0.2.1"), threads);
+        Thread.sleep(1000);
+        assertThat(ok("announce", "192.0.2.1", "--count", "2", "--interval", "0.2").out().strip())
+                .isEqualTo("announcing 192.0.2.1 on u0: 2 gratuitous requests, 200ms apart");
+        Ctl c = capture.get(20, TimeUnit.SECONDS);
+        assertThat(c.out().strip()).isEqualTo("2 frames written to " + pcap);
+        List<CaptureRecord> records = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(pcap)) {
+            CaptureRecord rec;
+            while ((rec = r.next()) != null) records.add(rec);
+        }
+        for (CaptureRecord rec : records) {
+            ArpPacket a = ArpCodec.decode(rec.data(), 14, rec.data().length - 14);
+            assertThat(a.opcode().value()).isEqualTo(1);
+            assertThat(a.senderProtocol().toString()).isEqualTo("192.0.2.1");
+            assertThat(a.targetProtocol().toString()).isEqualTo("192.0.2.1");
+            assertThat(a.senderHardware().toString()).isEqualTo(lab.mac(h, "u0"));
+        }
+        long gapMillis = (records.get(1).timestampNanos() - records.get(0).timestampNanos()) / 1_000_000;
+        assertThat(gapMillis).isBetween(150L, 1500L);
+        Ctl bad = ctl("announce", "192.0.2.1", "--count", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("announce: --count must be 1 to 1000, got 0");
+    }
+
+    @Test
     @DisplayName("stats: text lines and JSON agree")
     void stats() throws Exception {
         assertThat(arping("198.51.100.6", null)).isTrue();

@@ -291,13 +291,14 @@ public final class Daemon implements Policy, ActionSink {
                     request.has("dst") ? address(request, "dst") : 0)));
             case "capture" -> new Reply.Live(subscribe(new Stream(Stream.Kind.FRAMES, count(request, cmd),
                     request.has("host") ? address(request, "host") : 0)));
+            case "announce" -> new Reply.Result(announce(request));
             case "reload" -> {
                 ObjectNode r = JSON.createObjectNode();
                 r.put("message", reload());
                 yield new Reply.Result(r);
             }
             default -> throw new ControlException("unknown command '" + cmd + "'; expected show, add, del, publish, unpublish, flush, "
-                    + "probe, monitor, stats, capture or reload");
+                    + "probe, monitor, stats, capture, announce or reload");
         };
     }
 
@@ -554,6 +555,24 @@ public final class Daemon implements Policy, ActionSink {
         } catch (IllegalArgumentException e) {
             throw new ControlException("'" + text + "' is not an address range (CIDR like 198.51.100.0/24)");
         }
+    }
+
+    /** Gratuitous ARP for {@code address} now, {@code count} times {@code interval} apart (RFC 5227 §2.3 format). */
+    private JsonNode announce(JsonNode request) throws ControlException {
+        int address = address(request);
+        if (address == 0) throw new ControlException("cannot announce 0.0.0.0");
+        long count = request.path("count").asLong(2);
+        if (count < 1 || count > 1000) throw new ControlException("announce: --count must be 1 to 1000, got " + count);
+        String intervalText = request.path("interval").asText("2s");
+        Long interval = parseDuration(intervalText);
+        if (interval == null) throw new ControlException("announce: '" + intervalText + "' is not a duration like 2s or 200ms");
+        String dev = text(request, "dev", false);
+        return onLoop(() -> {
+            int link = linkOf(dev, false);
+            command(new OperatorCommand.Announce(link, address, (int) count, interval));
+            return ok("announcing " + Ip4.format(address) + " on " + nameOf(link) + ": " + count + " gratuitous request"
+                    + (count == 1 ? "" : "s") + (count > 1 ? ", " + Fields.formatDuration(interval) + " apart" : ""));
+        }, REQUEST_TIMEOUT_SECONDS);
     }
 
     private JsonNode flush(JsonNode request) throws ControlException {

@@ -36,7 +36,7 @@ import picocli.CommandLine.ParentCommand;
         description = "Control a running uarpd.",
         subcommands = {CommandLine.HelpCommand.class, Uarpctl.Show.class, Uarpctl.Add.class, Uarpctl.Del.class,
                 Uarpctl.Publish.class, Uarpctl.Unpublish.class, Uarpctl.Flush.class, Uarpctl.Probe.class,
-                Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Reload.class})
+                Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Announce.class, Uarpctl.Reload.class})
 public final class Uarpctl implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -346,6 +346,30 @@ public final class Uarpctl implements Runnable {
                     }
                 });
             });
+        }
+    }
+
+    @Command(name = "announce", description = "Send gratuitous ARP for ADDR now (failover): --count N (default 2), --interval DURATION (default 2s).")
+    static final class Announce implements Callable<Integer> {
+        @ParentCommand
+        Uarpctl ctl;
+        @Parameters(index = "0", paramLabel = "ADDR")
+        String address;
+        @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "2")
+        long count;
+        @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "2s", description = "e.g. 2s, 200ms; a bare number is seconds.")
+        String interval;
+        @Option(names = {"-d", "--dev"}, paramLabel = "IF")
+        String dev;
+
+        @Override
+        public Integer call() {
+            ObjectNode r = request("announce");
+            r.put("address", address);
+            r.put("count", count);
+            r.put("interval", interval.matches("\\d+(\\.\\d+)?") ? interval + "s" : interval);
+            if (dev != null) r.put("dev", dev);
+            return ctl.simple(r, ctl::message);
         }
     }
 
