@@ -24,10 +24,24 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 class CapabilitiesAcceptanceTest {
-    /** The unit's set, as setpriv flags (capability names as setpriv spells them). */
-    static final List<String> SETPRIV = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-            "--inh-caps=-all,+net_raw,+net_admin", "--ambient-caps=-all,+net_raw,+net_admin",
-            "--bounding-set=-all,+net_raw,+net_admin");
+    /**
+     * The unit's capability set, read from packaging/uarpd.service (AmbientCapabilities and
+     * CapabilityBoundingSet must name the same two), as setpriv flags: setpriv spells them
+     * lower-case without "cap_". The unit's user is "uarpd"; the test machine has "nobody".
+     */
+    static List<String> setprivForUnit() throws Exception {
+        List<String> unit = Files.readAllLines(Path.of("..", "packaging", "uarpd.service"));
+        java.util.function.Function<String, java.util.Set<String>> caps = key -> unit.stream()
+                .filter(l -> l.startsWith(key + "=")).findFirst().map(l -> java.util.Set.of(l.substring(key.length() + 1).strip().split("\\s+")))
+                .orElseThrow(() -> new AssertionError("uarpd.service has no " + key));
+        assertThat(caps.apply("AmbientCapabilities")).containsExactlyInAnyOrder("CAP_NET_RAW", "CAP_NET_ADMIN");
+        assertThat(caps.apply("CapabilityBoundingSet")).isEqualTo(caps.apply("AmbientCapabilities"));
+        assertThat(unit).contains("User=uarpd", "NoNewPrivileges=yes", "Restart=on-failure", "ExecReload=/bin/kill -HUP $MAINPID");
+        String set = "-all," + String.join(",", caps.apply("AmbientCapabilities").stream().sorted()
+                .map(c -> "+" + c.substring(4).toLowerCase(java.util.Locale.ROOT)).toList());
+        return List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "--inh-caps=" + set, "--ambient-caps=" + set, "--bounding-set=" + set);
+    }
 
     @Test
     void runsWithOnlyTheUnitsCapabilities() throws Exception {
@@ -53,7 +67,7 @@ class CapabilitiesAcceptanceTest {
             Map<String, String> before = LabCommand.knobs(lab, h);
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", h));
-            cmd.addAll(SETPRIV);
+            cmd.addAll(setprivForUnit());
             cmd.addAll(readableLauncher(dir, "run", "--config", conf.toString(), "--warm-up", "100"));
             Process uarpd = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));
             List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
