@@ -350,17 +350,22 @@ class OpsAcceptanceTest {
             JsonNode before = json("show");
             assertThat(before.toString()).contains("\"dst\":\"192.0.2.2\"");
 
-            Files.writeString(conf, config("198.51.100.16/28", "198.51.100.19"));
+            // New published range, and the static entry moved from .50 to .51.
+            Files.writeString(conf, config("198.51.100.16/28", "198.51.100.19").replace("192.0.2.50", "192.0.2.51").replace("53:50", "53:51"));
             Ctl r = ok("reload");
             assertThat(r.out().strip()).matches("reloaded " + Pattern.quote(conf.toString())
                     + ": 1 link\\(s\\), 1 published entry, 1 static entry; \\d+ neighbour entries kept");
             JsonNode after = json("show");
             for (JsonNode n : before) {
-                if (n.get("dst").asText().equals("192.0.2.2") || n.get("state").asText().equals("STATIC")) {
-                    assertThat(after.toString()).as("kept " + n).contains("\"dst\":\"" + n.get("dst").asText() + "\",\"dev\":\"u0\",\"lladdr\":\""
+                if (n.get("dst").asText().equals("192.0.2.2")) {
+                    assertThat(after.toString()).as("kept " + n).contains("\"dst\":\"192.0.2.2\",\"dev\":\"u0\",\"lladdr\":\""
                             + n.get("lladdr").asText() + "\"");
                 }
             }
+            assertThat(after.toString()).contains("\"dst\":\"192.0.2.51\",\"dev\":\"u0\",\"lladdr\":\"02:00:5e:00:53:51\",\"state\":\"STATIC\"")
+                    .doesNotContain("\"dst\":\"192.0.2.50\"");
+            assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "192.0.2.51", "dev", "u0")).contains("PERMANENT");
+            assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "192.0.2.50", "dev", "u0")).doesNotContain("PERMANENT");
             assertThat(arping("198.51.100.17", null)).as(u.logText()).isTrue();
             assertThat(arping("198.51.100.19", null)).isFalse();
             assertThat(arping("198.51.100.5", null)).isFalse();
@@ -391,6 +396,7 @@ class OpsAcceptanceTest {
             assertThat(u.process.isAlive()).isTrue();
             assertThat(arping("198.51.100.5", null)).isTrue();
             assertThat(json("show").toString()).contains("\"dst\":\"192.0.2.2\"");
+            assertThat(lab.ok(h, "ip", "-j", "neigh", "show", "192.0.2.50", "dev", "u0")).contains("PERMANENT");
         } finally {
             Files.writeString(conf, config("198.51.100.0/28", "198.51.100.3"));
         }

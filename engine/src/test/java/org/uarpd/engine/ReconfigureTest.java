@@ -64,6 +64,23 @@ class ReconfigureTest {
     }
 
     @Test
+    @DisplayName("a changed guard policy swaps the pinned bindings: the new one pinned, the old one freed")
+    void pinnedSwap() {
+        int a = ip("192.0.2.20");
+        int b = ip("192.0.2.21");
+        HardwareAddress hw = mac("02:00:00:00:00:20");
+        LinkPolicy pinA = LinkPolicy.authoritative().withGuard(GuardPolicy.off().withPinned(Map.of(a, hw)));
+        Harness h = new Harness(EngineConfig.defaults().withLinks(Map.of("eth0", pinA)));
+        assertThat(h.state(a)).isEqualTo(NeighborState.STATIC);
+        LinkPolicy pinB = LinkPolicy.authoritative().withGuard(GuardPolicy.off().withPinned(Map.of(b, hw)));
+        List<Action> done = h.command(new OperatorCommand.Reconfigure(EngineConfig.defaults().withLinks(Map.of("eth0", pinB))));
+        assertThat(h.engine.lookup(LINK, a)).isNull();
+        assertThat(h.state(b)).isEqualTo(NeighborState.STATIC);
+        assertThat(only(done, Action.InstallNeighbor.class)).anyMatch(i -> i.address() == b && i.state() == NeighborState.STATIC);
+        assertThat(only(done, Action.RemoveNeighbor.class)).anyMatch(r -> r.address() == a);
+    }
+
+    @Test
     @DisplayName("new table bounds or timer tick are refused and nothing changes")
     void refusesResize() {
         Harness h = new Harness(with(OLD_RANGE));
