@@ -94,7 +94,7 @@ class GuardBridgeAcceptanceTest {
         String p = lab.namespace("c2p");
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
         Process capture = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
-                "tcpdump", "-i", "p0", "-n", "-U", "-w", "/tmp/" + lab.prefix() + "-c2.pcap", "arp");
+                "tcpdump", "-i", "p0", "-n", "-U", "--immediate-mode", "-w", "/tmp/" + lab.prefix() + "-c2.pcap", "arp");
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "always", "--remove-on-conflict", "--warm-up", "0")) {
             Thread.sleep(500); // tcpdump attached
             claim(p, "p0", "192.0.2.1", 3);
@@ -113,6 +113,48 @@ class GuardBridgeAcceptanceTest {
             assertThat(announcements).as(seen).isEqualTo(1);
         } finally {
             Files.deleteIfExists(Path.of("/tmp/" + lab.prefix() + "-c2.pcap"));
+        }
+    }
+
+    @Test
+    void anAddedAddressIsProbedAndAnnouncedAndOneInUseByThePeerIsRemoved() throws Exception {
+        String h = lab.namespace("c3h");
+        String p = lab.namespace("c3p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        Path pcap = Path.of("/tmp/" + lab.prefix() + "-c3.pcap");
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--probe", "--announce", "--remove-on-conflict",
+                "--warm-up", "0")) {
+            // uarpd's start-up claim of 192.0.2.1 is done before the capture starts (at most 7 s).
+            assertThat(within(10, () -> u.count(l -> l.contains("claimed 192.0.2.1") && l.contains("(claimed)")) == 1))
+                    .as(u.logText()).isTrue();
+            Process capture = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
+                    "tcpdump", "-i", "p0", "-n", "-U", "--immediate-mode", "-w", pcap.toString(), "arp");
+            Thread.sleep(500);
+            lab.ok(h, "ip", "addr", "add", "192.0.2.50/24", "dev", "u0");   // free
+            lab.ok(h, "ip", "addr", "add", "192.0.2.2/24", "dev", "u0");    // the peer's: its kernel answers our probe
+            assertThat(within(5, () -> !hasAddress(h, "u0", "192.0.2.2"))).as("address in use removed\n" + u.logText()).isTrue();
+            assertThat(u.log).anyMatch(l -> l.contains("conflict 192.0.2.2 at " + lab.mac(p, "p0")) && l.contains("(probe conflict)"));
+            assertThat(within(12, () -> u.count(l -> l.contains("claimed 192.0.2.50") && l.contains("(claimed)")) == 1))
+                    .as("free address claimed\n" + u.logText()).isTrue();
+            Thread.sleep(3000); // the second announcement, ANNOUNCE_INTERVAL later
+            capture.destroy();
+            capture.waitFor();
+            assertThat(hasAddress(h, "u0", "192.0.2.50")).isTrue();
+            String hostMac = lab.mac(h, "u0");
+            String seen = lab.ok(null, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "arp.opcode",
+                    "-e", "arp.src.hw_mac", "-e", "arp.src.proto_ipv4", "-e", "arp.dst.hw_mac", "-e", "arp.dst.proto_ipv4");
+            // Wireshark's reading of the wire: PROBE_NUM probes (sender 0.0.0.0), then ANNOUNCE_NUM announcements.
+            assertThat(seen.lines().filter(l -> l.equals("1\t" + hostMac + "\t0.0.0.0\t00:00:00:00:00:00\t192.0.2.50")).count())
+                    .as(seen).isEqualTo(3);
+            assertThat(seen.lines().filter(l -> l.equals("1\t" + hostMac + "\t192.0.2.50\t00:00:00:00:00:00\t192.0.2.50")).count())
+                    .as(seen + "\n" + u.logText()).isEqualTo(2);
+            // The conflicting address was never announced.
+            assertThat(seen.lines().filter(l -> l.equals("1\t" + hostMac + "\t192.0.2.2\t00:00:00:00:00:00\t192.0.2.2")).count())
+                    .as(seen).isZero();
+            assertThat(u.terminate()).isZero();
+            assertThat(hasAddress(h, "u0", "192.0.2.2")).as("removed address put back on exit").isTrue();
+        } finally {
+            Files.deleteIfExists(pcap);
         }
     }
 

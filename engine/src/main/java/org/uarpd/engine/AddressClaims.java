@@ -62,8 +62,22 @@ final class AddressClaims {
 
     /** True when uarpd must not answer for {@code address} (still probing, or lost to another host). */
     boolean unusable(int link, int address) {
-        Claim c = claims.isEmpty() ? null : find(link, address);
+        // The answering path asks this for every request to one of our addresses: no map lookup (and
+        // no boxing) unless the link has a claim that is not bound.
+        Link l = engine.link(link);
+        if (l == null || l.unusableClaims == 0) return false;
+        Claim c = find(link, address);
         return c != null && c.state != State.BOUND;
+    }
+
+    /** The one place a claim changes state: keeps the link's count of unusable claims. */
+    private void setState(Claim c, State next) {
+        Link l = engine.link(c.link);
+        if (l != null) {
+            if (c.state != null && c.state != State.BOUND) l.unusableClaims--;
+            if (next != null && next != State.BOUND) l.unusableClaims++;
+        }
+        c.state = next;
     }
 
     int conflicts(int link) {
@@ -76,13 +90,16 @@ final class AddressClaims {
         ConflictPolicy p = l.policy.conflict();
         Claim c = new Claim(l.id, address, prefix);
         Claim old = claims.put(key(l.id, address), c);
-        if (old != null) engine.cancelTask(old.timer);
+        if (old != null) {
+            engine.cancelTask(old.timer);
+            setState(old, null);
+        }
         if (!p.probe()) {
-            c.state = State.BOUND;
+            setState(c, State.BOUND);
             if (p.announce()) engine.announceRepeatedly(l.id, address, p.timings().announceNum(), p.timings().announceIntervalNanos());
             return;
         }
-        c.state = State.PROBING;
+        setState(c, State.PROBING);
         ConflictTimings t = p.timings();
         long now = engine.now();
         // §2.1.1: wait a random time in [0, PROBE_WAIT) so hosts powered on together do not probe in step.
@@ -101,7 +118,10 @@ final class AddressClaims {
     /** The host lost {@code address}: forget its claim. */
     void removed(int link, int address) {
         Claim c = claims.remove(key(link, address));
-        if (c != null) engine.cancelTask(c.timer);
+        if (c != null) {
+            engine.cancelTask(c.timer);
+            setState(c, null);
+        }
     }
 
     void linkRemoved(int link) {
@@ -126,7 +146,7 @@ final class AddressClaims {
             return;
         }
         // §2.1.1: PROBE_NUM probes and ANNOUNCE_WAIT without a conflict: the address is ours.
-        c.state = State.BOUND;
+        setState(c, State.BOUND);
         engine.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
         if (l.policy.conflict().announce()) engine.announceRepeatedly(c.link, c.address, t.announceNum(), t.announceIntervalNanos());
     }
@@ -154,7 +174,7 @@ final class AddressClaims {
             if (!l.owns(sender)) return false;
             // An address the host held before its link's policy had conflict handling: bound already.
             c = new Claim(l.id, sender, prefixOf(l, sender));
-            c.state = State.BOUND;
+            setState(c, State.BOUND);
             claims.put(key(l.id, sender), c);
         }
         HardwareAddress hw = HardwareAddress.of(b, sha, hln);
@@ -201,10 +221,11 @@ final class AddressClaims {
     private void lose(Link l, Claim c, HardwareAddress claimant, Reason why) {
         if (why == Reason.PROBE_CONFLICT) count(l.id);
         engine.cancelTask(c.timer);
-        c.state = State.LOST;
+        setState(c, State.LOST);
         engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, why);
         if (l.policy.conflict().removeOnConflict() && l.owns(c.address)) {
             claims.remove(key(c.link, c.address));
+            setState(c, null);
             engine.removeOwnAddress(l, c.address, c.prefix);
         }
     }

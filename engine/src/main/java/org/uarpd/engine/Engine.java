@@ -453,7 +453,8 @@ public final class Engine {
         if (l.guard != null && sourceKnown && !l.guard.admit(src, srcOff, b, sha, hln, spa)) return;
         if (proto != EtherType.RARP && (op == 1 || op == 2)) {
             // RFC 5227 §2.1.1 / §2.4: someone else using, or probing for, one of our addresses.
-            if (spa != 0 && (l.owns(spa) || claims.find(l.id, spa) != null)) {
+            // (A claim exists only for an address the link holds, so owning is the whole test.)
+            if (spa != 0 && l.owns(spa)) {
                 claims.inspect(l, spa, tpa, false, b, sha, hln, true);
                 return;
             }

@@ -15,6 +15,8 @@ final class Link {
     boolean up;
     LinkPolicy policy;
     FrameWriter writer;
+    /** RFC 5227 claims on this link that are not bound (probing or lost): uarpd must not answer for those. */
+    int unusableClaims;
     /** The link's guard, or null when its policy guards nothing. */
     Guard guard;
 

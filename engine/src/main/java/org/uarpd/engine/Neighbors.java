@@ -171,6 +171,9 @@ final class Neighbors {
             if (!learn) {
                 if (kind == Observation.REPLY_TO_US) {
                     engine.emit(Kind.IGNORED, link.id, sender, HardwareAddress.of(buf, shaOff, hln), null, Reason.UNSOLICITED);
+                } else if (kind == Observation.GRATUITOUS) {
+                    // An announcement from a host we do not track: nothing to update (Linux neither).
+                    engine.emit(Kind.IGNORED, link.id, sender, null, null, Reason.GRATUITOUS);
                 }
                 return;
             }
