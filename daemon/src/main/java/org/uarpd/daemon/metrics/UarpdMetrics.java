@@ -20,6 +20,8 @@ import org.uarpd.engine.NeighborState;
  * uarpd's Prometheus metrics. Fed on the event loop: {@link #observe} for every engine event (the
  * data points are looked up once, here, so observing allocates nothing) and {@link #snapshot} for
  * table sizes and backend counters; the HTTP server's thread only reads what was recorded.
+ * Exemplars are off: uarpd has no traces to link to, and sampling them allocated on every observation
+ * (about 80 bytes per resolution on the loop thread, BENCHMARKS.md "Operating").
  */
 public final class UarpdMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -42,19 +44,19 @@ public final class UarpdMetrics implements AutoCloseable {
     public UarpdMetrics() {
         Counter resolutions = Counter.builder().name("uarpd_resolutions_total")
                 .help("Resolutions finished, by outcome (resolved: an answer came; failed: the probes ran out)")
-                .labelNames("outcome").register(registry);
+                .labelNames("outcome").withoutExemplars().register(registry);
         resolved = resolutions.labelValues("resolved");
         failed = resolutions.labelValues("failed");
         latency = Histogram.builder().name("uarpd_resolution_latency_seconds")
                 .help("Time from the first request to the answer, for resolutions that got one")
                 .classicOnly().classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1, 3, 10)
-                .register(registry);
+                .withoutExemplars().register(registry);
         Counter answered = Counter.builder().name("uarpd_answers_total")
-                .help("Requests answered (ARP, RARP, InARP, kernel misses from the cache), by reason").labelNames("reason").register(registry);
+                .help("Requests answered (ARP, RARP, InARP, kernel misses from the cache), by reason").labelNames("reason").withoutExemplars().register(registry);
         Counter drops = Counter.builder().name("uarpd_frames_dropped_total")
-                .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").register(registry);
+                .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
         Counter ignores = Counter.builder().name("uarpd_ignored_total")
-                .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").register(registry);
+                .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
         for (Reason r : Reason.values()) {
             String label = label(r);
             answers.put(r, answered.labelValues(label));
@@ -62,10 +64,10 @@ public final class UarpdMetrics implements AutoCloseable {
             ignored.put(r, ignores.labelValues(label));
         }
         Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
-                .help("ARP requests deferred by a rate limit, by scope").labelNames("scope").register(registry);
+                .help("ARP requests deferred by a rate limit, by scope").labelNames("scope").withoutExemplars().register(registry);
         linkLimited = limited.labelValues("link");
         targetLimited = limited.labelValues("target");
-        requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").register(registry);
+        requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").withoutExemplars().register(registry);
         entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
                 .labelNames("state").register(registry);
         pending = Gauge.builder().name("uarpd_pending_resolutions").help("Resolutions under way").register(registry);
