@@ -25,7 +25,7 @@ final class Guard {
 
     /** Changes being verified: address → the verification. */
     private final Map<Integer, Verification> verifying = new HashMap<>();
-    /** Refused claims: address → {claimed hardware, refused until}. */
+    /** Refused claims: address → {claimed hardware, refused until}; at most maxStations (expired ones swept first). */
     private final Map<Integer, long[]> quarantine = new HashMap<>();
 
     private record Verification(HardwareAddress claimed, HardwareAddress old, int timer) {}
@@ -139,7 +139,9 @@ final class Guard {
         Verification v = verifying.remove(sender);
         if (v == null) return;
         engine.cancelTask(v.timer());
-        quarantine.put(sender, new long[] {bytesKey(v.claimed()), engine.now() + policy.quarantineNanos()});
+        long now = engine.now();
+        if (quarantine.size() >= policy.maxStations()) quarantine.values().removeIf(q -> q[1] <= now);
+        if (quarantine.size() < policy.maxStations()) quarantine.put(sender, new long[] {bytesKey(v.claimed()), now + policy.quarantineNanos()});
         engine.emit(Kind.ALERT, link.id, sender, v.claimed(), null, Reason.SPOOFING);
     }
 
