@@ -139,6 +139,12 @@ class OpsAcceptanceTest {
         return r.ok() && (expectMac == null || r.out().toLowerCase().contains(expectMac));
     }
 
+    /** Waits until the daemon serves {@code n} monitors and captures (they subscribe from their own threads). */
+    static void awaitStreams(int n) throws Exception {
+        for (int i = 0; i < 200 && json("stats").get("liveStreams").asInt() < n; i++) Thread.sleep(25);
+        assertThat(json("stats").get("liveStreams").asInt()).isEqualTo(n);
+    }
+
     static final Pattern NEIGH = Pattern.compile("(\\S+) dev (\\S+)(?: lladdr (\\S+))? (\\S+)");
 
     @Test
@@ -257,7 +263,7 @@ class OpsAcceptanceTest {
         CompletableFuture<Ctl> monitorText = CompletableFuture.supplyAsync(() -> ctl("monitor", "--count", "1", "--dst", "198.51.100.5"), threads);
         Path pcap = dir.resolve("c.pcap");
         CompletableFuture<Ctl> capture = CompletableFuture.supplyAsync(() -> ctl("capture", pcap.toString(), "--count", "2", "--host", "198.51.100.5"), threads);
-        Thread.sleep(1500); // the three have subscribed
+        awaitStreams(3);
         assertThat(arping("198.51.100.5", lab.mac(h, "u0"))).as(u.logText()).isTrue();
 
         Ctl mj = monitorJson.get(20, TimeUnit.SECONDS);
@@ -290,7 +296,7 @@ class OpsAcceptanceTest {
         Path pcap = dir.resolve("a.pcap");
         var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<Ctl> capture = CompletableFuture.supplyAsync(() -> ctl("capture", pcap.toString(), "--count", "2", "--host", "192.0.2.1"), threads);
-        Thread.sleep(1000);
+        awaitStreams(1);
         assertThat(ok("announce", "192.0.2.1", "--count", "2", "--interval", "0.2").out().strip())
                 .isEqualTo("announcing 192.0.2.1 on u0: 2 gratuitous requests, 200ms apart");
         Ctl c = capture.get(20, TimeUnit.SECONDS);

@@ -650,6 +650,8 @@ public final class Daemon implements Policy, ActionSink {
         o.put("framesUnsent", backend.droppedFrames());
         o.put("resyncs", backend.resyncs());
         o.put("policyFailures", backend.policyFailures());
+        recount();
+        o.put("liveStreams", streams.size());
         ObjectNode reasons = o.putObject("events");
         for (Reason r : Reason.values()) {
             long n = engine.count(r);
