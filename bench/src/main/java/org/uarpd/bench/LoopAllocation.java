@@ -22,13 +22,18 @@ import org.uarpd.linux.Policy;
  * measured with the loop thread's allocation counter ({@code com.sun.management.ThreadMXBean}) over
  * {@code n} resolutions after a warm-up. Needs root. Results in BENCHMARKS.md.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" org.uarpd.bench.LoopAllocation [n]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" org.uarpd.bench.LoopAllocation [n] [daemon|daemon-no-metrics]</pre>
+ *
+ * With {@code daemon} the policy is what {@code uarpd run} drives: the engine inside the daemon's
+ * {@code Daemon} (control socket tap, metrics on), to show what operating it costs the loop.
  */
 public final class LoopAllocation {
     private LoopAllocation() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        boolean daemon = args.length > 1 && args[1].startsWith("daemon");
+        boolean metrics = !(args.length > 1 && args[1].equals("daemon-no-metrics"));
         NamespaceLab.requirePrivileges();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (NamespaceLab lab = new NamespaceLab(); ) {
@@ -39,10 +44,13 @@ public final class LoopAllocation {
             Engine engine = new Engine(config);
             try (NamespaceThread inH = new NamespaceThread(h)) {
                 LinuxBackend backend = inH.call(() -> {
+                    Policy policy = daemon ? daemonPolicy(engine, metrics) : Policy.of(engine::handle, engine::nextDeadline);
                     LinuxBackend b = new LinuxBackend(List.of(new LinuxBackend.Interface("u0", LinkMode.AUTHORITATIVE)),
-                            Policy.of(engine::handle, engine::nextDeadline), EventLog.SILENT);
+                            policy, EventLog.SILENT);
+                    if (policy instanceof org.uarpd.daemon.control.Daemon d) d.attach(b);
                     b.start();
-                    b.rehearse(Policy.of(new Engine(config)::handle, () -> Long.MAX_VALUE), 20_000, new int[0], null);
+                    b.rehearse(daemon ? daemonPolicy(new Engine(config), metrics) : Policy.of(new Engine(config)::handle, () -> Long.MAX_VALUE),
+                            20_000, new int[0], null);
                     return b;
                 });
                 long loopThread = inH.call(() -> Thread.currentThread().threadId());
@@ -52,14 +60,20 @@ public final class LoopAllocation {
                     long before = threads.getThreadAllocatedBytes(loopThread);
                     for (int i = 0; i < n; i++) resolve(lab, h, p);
                     long after = threads.getThreadAllocatedBytes(loopThread);
-                    System.out.printf(Locale.ROOT, "loop thread allocated %.0f bytes per resolution (%d resolutions, real engine, log off)%n",
-                            (after - before) / (double) n, n);
+                    System.out.printf(Locale.ROOT, "loop thread allocated %.0f bytes per resolution (%d resolutions, real engine%s, log off)%n",
+                            (after - before) / (double) n, n, daemon ? " in the daemon, metrics " + (metrics ? "on" : "off") : "");
                 } finally {
                     backend.stop();
                     loop.get(10, TimeUnit.SECONDS);
                 }
             }
         }
+    }
+
+    private static Policy daemonPolicy(Engine engine, boolean metrics) {
+        var links = Map.of("u0", new org.uarpd.daemon.config.LinkSection("u0", LinkPolicy.authoritative()));
+        var settings = org.uarpd.daemon.config.UarpdConfig.defaults().withLinks(links);
+        return new org.uarpd.daemon.control.Daemon(engine, settings, null, c -> c, metrics ? new org.uarpd.daemon.metrics.UarpdMetrics() : null);
     }
 
     /** Flushes both caches and pings once: one miss resolved on the wire, one request from the peer answered. */

@@ -96,7 +96,8 @@ public final class LabCommand implements Callable<Integer> {
         Map<String, String> before = knobs(lab, host);
 
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host));
-        cmd.addAll(SelfLauncher.command("run", "--interface", "u0", "--mode", "authoritative",
+        cmd.addAll(SelfLauncher.command("run", "--interface", "u0", "--mode", "authoritative", "--log-level", "debug",
+                "--control-socket", dir.resolve("control.sock").toString(),
                 "--publish", PUBLISHED + ",!" + EXCLUDED, "--publish-mac", PUBLISH_MAC,
                 "--ethers", ethers.toString(), "--hosts", hosts.toString()));
         say("lab", "starting uarpd authoritative on u0 (published " + PUBLISHED + " except " + EXCLUDED + " as " + PUBLISH_MAC

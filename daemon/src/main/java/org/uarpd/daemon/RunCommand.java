@@ -6,6 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uarpd.daemon.config.ConfigException;
+import org.uarpd.daemon.config.ControlSection;
+import org.uarpd.daemon.config.LinkSection;
+import org.uarpd.daemon.config.LogSection;
+import org.uarpd.daemon.config.RarpSection;
+import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.daemon.control.ControlException;
+import org.uarpd.daemon.control.ControlServer;
+import org.uarpd.daemon.control.Daemon;
+import org.uarpd.daemon.metrics.UarpdMetrics;
 import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
@@ -16,7 +31,6 @@ import org.uarpd.engine.rarp.EthersTable;
 import org.uarpd.linux.LinuxBackend;
 import org.uarpd.linux.NamespaceLab;
 import org.uarpd.linux.NativeCallException;
-import org.uarpd.linux.Policy;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import picocli.CommandLine.Command;
@@ -33,12 +47,23 @@ public final class RunCommand implements Callable<Integer> {
     /** Printed once the loop is about to start; the lab and the tests wait for it. */
     static final String READY = "uarpd ready";
 
-    @Option(names = "--interface", required = true, paramLabel = "IF", description = "Interface to run on (repeatable).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (TOML; default " + UarpdConfig.DEFAULT_PATH + " when it exists). Flags override it.")
+    Path configFile;
+
+    @Option(names = "--interface", paramLabel = "IF", description = "Interface to run on (repeatable; added to the config's [links]).")
     List<String> interfaces = new ArrayList<>();
 
-    @Option(names = "--mode", defaultValue = "authoritative", paramLabel = "MODE",
-            description = "authoritative (uarpd alone does ARP) or assist (the kernel keeps its ARP). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "authoritative (uarpd alone does ARP) or assist (the kernel keeps its ARP), for every link. Default: the config's, else authoritative.")
     String mode;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "Control socket for uarpctl (overrides [control] socket).")
+    Path controlSocket;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warn, info, debug (adds a line per packet, miss and install) or trace. Default: the config's log.level, else info.")
+    String logLevel;
 
     @Option(names = "--publish", paramLabel = "CIDR[,!EXCLUDED...]",
             description = "Answer for these addresses too (repeatable), e.g. 198.51.100.0/24,!198.51.100.7.")
@@ -108,45 +133,82 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UarpdConfig settings;
+        try {
+            settings = settings();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.err.println("uarpd run: the config has mistakes (above); nothing was started");
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("uarpd run: " + e.getMessage());
+            return 2;
+        }
+        configureLogging(settings.log().level());
         String missing = NamespaceLab.missingPrivileges("for netlink, packet sockets, sysctls and nftables");
         if (missing != null) {
             System.err.println("uarpd run: " + missing);
             return 1;
         }
-        EngineConfig config;
-        try {
-            config = config();
-        } catch (IllegalArgumentException e) {
-            System.err.println("uarpd run: " + e.getMessage());
-            return 2;
-        }
+        EngineConfig config = settings.engineConfig(System.nanoTime());
         Engine engine = new Engine(config);
+        UarpdMetrics metrics = settings.metrics().enabled() ? new UarpdMetrics() : null;
+        Daemon daemon = new Daemon(engine, settings, loadedFrom, this::withFlags, metrics);
+        List<String> names = new ArrayList<>(settings.links().keySet());
         List<LinuxBackend.Interface> links = new ArrayList<>();
-        for (String i : interfaces) links.add(new LinuxBackend.Interface(i, config.policyFor(i).mode()));
-        LinuxBackend backend = new LinuxBackend(links, policyOf(engine),
-                quiet ? org.uarpd.linux.EventLog.SILENT : new StderrEventLog(System.err), busyPoll);
+        for (String i : names) links.add(new LinuxBackend.Interface(i, config.policyFor(i).mode()));
+        Logger log = LoggerFactory.getLogger("uarpd");
+        LinuxBackend backend = new LinuxBackend(links, daemon,
+                quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
+        daemon.attach(backend);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
-        for (String signal : List.of("TERM", "INT", "HUP")) {
+        for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
         }
+        // SIGHUP: read the config again and apply it (off the signal thread: reload waits for the loop).
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("uarpd-reload").start(() -> {
+            try {
+                daemon.reload();
+            } catch (ControlException e) {
+                log.error(e.getMessage());
+            }
+        }));
         // Any other orderly JVM exit (System.exit elsewhere, an uncaught error path): the same clean-up.
         Thread hook = new Thread(backend::stop, "uarpd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        ControlServer control = new ControlServer(daemon, settings.control());
+        ScheduledExecutorService ticker = null;
         try {
             backend.start();
+            daemon.applyInitialStatics();
+            try {
+                control.start();
+            } catch (java.io.IOException | RuntimeException e) {
+                // ARP service does not depend on the control socket: say so loudly and go on without it.
+                log.error("control socket {}: {}; running without a control socket (uarpctl will not reach this uarpd)",
+                        settings.control().socket(), e.getMessage());
+            }
+            if (metrics != null) {
+                int port = metrics.serve(settings.metrics().host(), settings.metrics().port());
+                log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), port);
+                ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-metrics").unstarted(r));
+                ticker.scheduleAtFixedRate(() -> backend.execute(daemon::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
+            }
             if (warmUp > 0) {
                 long t = System.nanoTime();
-                LinkPolicy first = config.policyFor(interfaces.get(0));
+                LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(policyOf(new Engine(config)), warmUp, publishedSamples(first), rarpClient);
+                backend.rehearse(new Daemon(new Engine(config), settings, null, c -> c, metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
                 }
             }
             backend.realtime(realtime); // after the rehearsal: a realtime thread must not spin through it
-            System.err.println(READY + " on " + String.join(", ", interfaces) + " (" + mode + ")");
+            System.err.println(READY + " on " + String.join(", ", names) + " (" + String.join(", ",
+                    settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")"
+                    + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + settings.control().socket());
             backend.run();
             return 0;
         } catch (NativeCallException e) {
@@ -161,6 +223,9 @@ public final class RunCommand implements Callable<Integer> {
             e.printStackTrace();
             return 1;
         } finally {
+            if (ticker != null) ticker.shutdownNow();
+            control.close();
+            if (metrics != null) metrics.close();
             backend.close(); // already done after a normal stop; after a failure it puts everything back now
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -168,11 +233,6 @@ public final class RunCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
-    }
-
-    /** One place builds every policy, so the real engine and the rehearsal's look alike to the JIT. */
-    private static Policy policyOf(Engine engine) {
-        return Policy.of(engine::handle, engine::nextDeadline);
     }
 
     /** One address from each published entry of {@code policy}, for the rehearsal to ask for. */
@@ -198,13 +258,47 @@ public final class RunCommand implements Callable<Integer> {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Where the config was read from (null: none); set by {@link #settings()}. */
+    private Path loadedFrom;
+
+    /** The engine's configuration from the file (if any) and the flags. */
     EngineConfig config() throws Exception {
+        return settings().engineConfig(System.nanoTime());
+    }
+
+    /**
+     * The file named by --config (or the default file when it exists), with the flags applied over
+     * it; a config naming no link is refused.
+     */
+    UarpdConfig settings() throws ConfigException {
+        UarpdConfig base;
+        if (configFile != null) {
+            base = UarpdConfig.load(configFile);
+            loadedFrom = configFile;
+        } else if (java.nio.file.Files.exists(Path.of(UarpdConfig.DEFAULT_PATH))) {
+            loadedFrom = Path.of(UarpdConfig.DEFAULT_PATH);
+            base = UarpdConfig.load(loadedFrom);
+        } else {
+            base = UarpdConfig.defaults();
+        }
+        UarpdConfig c = withFlags(base);
+        if (c.links().isEmpty()) {
+            throw new IllegalArgumentException("no interface to run on: give --interface IF or a [links.IF] table in the config");
+        }
+        return c;
+    }
+
+    /** The flags over {@code c}: applied at start and again at every reload, so they keep overriding the file. */
+    UarpdConfig withFlags(UarpdConfig c) {
         if (realtime < 0 || realtime > 99) throw new IllegalArgumentException("--realtime: priority must be 0..99, got " + realtime);
-        LinkMode linkMode = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
-            case "authoritative" -> LinkMode.AUTHORITATIVE;
-            case "assist" -> LinkMode.ASSIST;
-            default -> throw new IllegalArgumentException("--mode: unknown mode '" + mode + "' (expected authoritative or assist)");
-        };
+        LinkMode linkMode = null;
+        if (mode != null) {
+            linkMode = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+                case "authoritative" -> LinkMode.AUTHORITATIVE;
+                case "assist" -> LinkMode.ASSIST;
+                default -> throw new IllegalArgumentException("--mode: unknown mode '" + mode + "' (expected authoritative or assist)");
+            };
+        }
         HardwareAddress mac = null;
         if (publishMac != null) {
             try {
@@ -216,10 +310,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<PublishedEntry> published = new ArrayList<>();
         for (String p : publish) published.add(parsePublish(p).withHardware(mac));
-        EthersTable table = EthersTable.EMPTY;
+        RarpSection rarp = c.rarp();
         if (ethers != null) {
             try {
-                table = EthersTable.read(ethers, hosts);
+                rarp = new RarpSection(ethers, hosts, EthersTable.read(ethers, hosts));
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("--ethers: cannot read " + ethers + ": " + e.getMessage());
             } catch (org.uarpd.engine.rarp.ConfigFileException e) {
@@ -228,20 +322,50 @@ public final class RunCommand implements Callable<Integer> {
         } else if (hosts != null) {
             throw new IllegalArgumentException("--hosts is only used with --ethers");
         }
-        LinkPolicy policy = (linkMode == LinkMode.AUTHORITATIVE ? LinkPolicy.authoritative() : LinkPolicy.assist())
-                .withRarp(ethers != null).withPublished(published)
-                .withConflict(conflictPolicy()).withGuard(guardPolicy());
         for (String b : bridge) {
             if (b.isBlank()) throw new IllegalArgumentException("--bridge: empty interface name");
             if (!interfaces.contains(b.strip())) interfaces.add(b.strip());
         }
         if (!bridge.isEmpty() && bridge.size() < 2) throw new IllegalArgumentException("--bridge needs at least two interfaces, got " + bridge);
-        if (!bridge.isEmpty() && linkMode != LinkMode.AUTHORITATIVE) {
-            throw new IllegalArgumentException("--bridge needs --mode authoritative (uarpd must answer and install on the bridged interfaces)");
+        Map<String, LinkSection> links = new LinkedHashMap<>(c.links());
+        for (String i : interfaces) links.putIfAbsent(i, new LinkSection(i, LinkPolicy.authoritative()));
+        for (var e : links.entrySet()) {
+            LinkPolicy p = e.getValue().policy();
+            List<PublishedEntry> all = new ArrayList<>(p.published());
+            all.addAll(published);
+            LinkMode m = linkMode != null ? linkMode : p.mode();
+            boolean bridged = bridge.stream().anyMatch(b -> b.strip().equals(e.getKey()));
+            if (bridged && m != LinkMode.AUTHORITATIVE) {
+                throw new IllegalArgumentException("--bridge needs --mode authoritative (uarpd must answer and install on the bridged interfaces)");
+            }
+            // The guard and conflict flags apply to every link (the config file has no section for them yet).
+            LinkPolicy q = (m == LinkMode.AUTHORITATIVE ? LinkPolicy.authoritative() : LinkPolicy.assist())
+                    .withRarp(p.rarp() || ethers != null).withInarp(p.inarp()).withAnnounce(p.announce()).withPublished(all)
+                    .withConflict(conflictPolicy()).withGuard(guardPolicy()).withBridge(bridged);
+            e.setValue(new LinkSection(e.getKey(), q));
         }
-        Map<String, LinkPolicy> byName = new LinkedHashMap<>();
-        for (String i : interfaces) byName.put(i, policy.withBridge(bridge.stream().anyMatch(b -> b.strip().equals(i))));
-        return EngineConfig.defaults().withSeed(System.nanoTime()).withLinks(byName).withEthers(table);
+        UarpdConfig out = c.withLinks(links).withRarp(rarp);
+        if (controlSocket != null) {
+            if (!controlSocket.isAbsolute()) throw new IllegalArgumentException("--control-socket: " + controlSocket + " is not an absolute path");
+            out = out.withControl(new ControlSection(controlSocket, c.control().group()));
+        }
+        if (logLevel != null) {
+            if (!LogSection.LEVELS.contains(logLevel)) {
+                throw new IllegalArgumentException("--log-level: unknown level '" + logLevel + "' (expected " + String.join(", ", LogSection.LEVELS) + ")");
+            }
+            out = out.withLog(new LogSection(logLevel));
+        }
+        return out;
+    }
+
+    /** SLF4J's simple logger reads its settings once, at its first use: set them before anything logs. */
+    static void configureLogging(String level) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
     }
 
     static org.uarpd.engine.Defense parseDefense(String text, String flag) {

@@ -15,14 +15,22 @@ import org.uarpd.linux.NamespaceLab;
 /** {@code uarpd run} as a child JVM inside a test namespace, with its stderr lines collected. */
 final class UarpdProcess implements AutoCloseable {
     final Process process;
+    private static final java.util.concurrent.atomic.AtomicInteger SOCKETS = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** The control socket this class chose (null when the caller did); removed after a SIGKILL. */
+    private java.nio.file.Path controlSocket;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Thread reader;
 
     UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        List<String> args = new ArrayList<>(List.of("run"));
+        List<String> args = new ArrayList<>(List.of("run", "--log-level", "debug")); // their oracles read per-packet lines
         args.addAll(List.of(runArgs));
+        if (!args.contains("--config") && !args.contains("--control-socket")) {
+            // Not the default /run/uarpd/control.sock: test daemons run side by side.
+            controlSocket = java.nio.file.Path.of("/tmp/uarpd-test-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet() + ".sock");
+            args.addAll(List.of("--control-socket", controlSocket.toString()));
+        }
         cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
         process = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));
         reader = new Thread(() -> {
@@ -64,6 +72,13 @@ final class UarpdProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+        if (controlSocket != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(controlSocket); // a killed uarpd cannot remove it
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     @Override

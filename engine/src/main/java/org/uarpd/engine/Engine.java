@@ -104,7 +104,7 @@ import org.uarpd.wire.link.Ethernet;
 public final class Engine {
     private static final int ARP_HEADER = 8;
 
-    private final EngineConfig config;
+    private EngineConfig config;
     private final TimerWheel wheel = new TimerWheel();
     private final NeighborTable table;
     private final Neighbors neighbors;
@@ -310,6 +310,7 @@ public final class Engine {
                     l.published.add(p.entry());
                 }
             }
+            case OperatorCommand.Reconfigure r -> reconfigure(r.next());
             case OperatorCommand.Announce a -> {
                 Link l = link(a.link());
                 if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
@@ -323,6 +324,50 @@ public final class Engine {
                     Link l = link(u.link());
                     if (l != null) l.published.remove(u.entry());
                 }
+            }
+        }
+    }
+
+    /** {@link OperatorCommand.Reconfigure}: checks first, then changes everything at once. */
+    private void reconfigure(EngineConfig next) {
+        if (next.maxEntries() != config.maxEntries() || next.maxStaticEntries() != config.maxStaticEntries()) {
+            throw new IllegalArgumentException("table bounds cannot change while running (maxEntries " + config.maxEntries()
+                    + " → " + next.maxEntries() + ", maxStaticEntries " + config.maxStaticEntries() + " → "
+                    + next.maxStaticEntries() + "): restart to resize the table");
+        }
+        if (next.timerTickNanos() != config.timerTickNanos()) {
+            throw new IllegalArgumentException("the timer tick cannot change while running (" + config.timerTickNanos()
+                    + " → " + next.timerTickNanos() + " ns): restart to change it");
+        }
+        EngineConfig kept = next.withSeed(config.seed());
+        for (int i = 0; i < linksById.length; i++) {
+            if (linksById[i] != null) repolicy(linksById[i], kept);
+        }
+        for (Link l : linksFar.values()) repolicy(l, kept);
+        config = kept;
+        neighbors.reconfigure(kept);
+    }
+
+    /**
+     * The link's configured published entries are swapped; those the operator published stay. A
+     * changed guard policy starts a fresh guard (its history goes) and swaps the pinned bindings that
+     * changed; an unchanged one keeps its state.
+     */
+    private void repolicy(Link l, EngineConfig next) {
+        LinkPolicy policy = next.policyFor(l.name);
+        LinkPolicy old = l.policy;
+        for (PublishedEntry e : old.published()) l.published.remove(e);
+        for (PublishedEntry e : policy.published()) l.published.add(e);
+        l.policy = policy;
+        if (!policy.guard().equals(old.guard())) {
+            l.guard = policy.guard().active() ? new Guard(this, l, policy.guard()) : null;
+            Map<Integer, HardwareAddress> before = old.guard().pinned();
+            Map<Integer, HardwareAddress> after = policy.guard().pinned();
+            for (Map.Entry<Integer, HardwareAddress> e : before.entrySet()) {
+                if (!e.getValue().equals(after.get(e.getKey()))) neighbors.deleteStatic(l.id, e.getKey());
+            }
+            for (Map.Entry<Integer, HardwareAddress> e : after.entrySet()) {
+                if (!e.getValue().equals(before.get(e.getKey()))) neighbors.addStatic(l.id, e.getKey(), e.getValue());
             }
         }
     }

@@ -54,8 +54,8 @@ final class Neighbors {
     private final Engine engine;
     private final NeighborTable table;
     private final TimerWheel wheel;
-    private final NeighborTimers timers;
-    private final EngineConfig config;
+    private NeighborTimers timers;
+    private EngineConfig config;
     private final SplittableRandom random;
     private int pending;
 
@@ -70,6 +70,12 @@ final class Neighbors {
 
     int pending() {
         return pending;
+    }
+
+    /** Takes the timers, limits and bounds of {@code next} for what happens from now on (armed timers keep their deadlines). */
+    void reconfigure(EngineConfig next) {
+        this.config = next;
+        this.timers = next.timers();
     }
 
     // -- events from the kernel and the operator -------------------------------------------------

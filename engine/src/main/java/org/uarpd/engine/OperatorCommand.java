@@ -22,6 +22,21 @@ public sealed interface OperatorCommand {
     record Unpublish(int link, PublishedEntry entry) implements OperatorCommand {}
 
     /**
+     * Apply a new configuration without losing state: every entry, resolution and operator-published
+     * entry stays; timers, rate limits, {@code maxPending}, the RARP table and each known link's
+     * {@link LinkPolicy} (mode, rarp, inarp, announce, its configured published entries) become
+     * {@code next}'s. Timers already armed keep their deadlines. The table's size bounds
+     * ({@code maxEntries}, {@code maxStaticEntries}) and the timer tick cannot change while running
+     * (the table and the wheel are sized by them): a {@code next} that changes them is refused with
+     * {@link IllegalArgumentException} before anything changes. The seed is kept.
+     */
+    record Reconfigure(EngineConfig next) implements OperatorCommand {
+        public Reconfigure {
+            java.util.Objects.requireNonNull(next, "next");
+        }
+    }
+
+    /**
      * Announce {@code address} on {@code link} now: {@code count} gratuitous ARP requests (RFC 5227
      * §2.3 announcement format: sender and target protocol address both {@code address}, sender
      * hardware address the link's own, broadcast), the first at once, the next every

@@ -6,6 +6,20 @@ public interface EventLog {
 
     void line(long nowNanos, String text);
 
+    /**
+     * Whether lines about single packets, misses and installs are wanted (the hot path). By default
+     * as {@link #enabled()}; a log that keeps them below its threshold says false, so the loop does
+     * not even format them.
+     */
+    default boolean packets() {
+        return enabled();
+    }
+
+    /** One line about a single packet, miss or install (only called when {@link #packets()}). */
+    default void packet(long nowNanos, String text) {
+        line(nowNanos, text);
+    }
+
     EventLog SILENT = new EventLog() {
         @Override
         public boolean enabled() {

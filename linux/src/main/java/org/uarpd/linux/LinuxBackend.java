@@ -73,6 +73,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** Addresses uarpd deleted (RFC 5227), put back on exit. */
     private final List<Action.RemoveAddress> removedAddresses = new ArrayList<>();
     private final ConcurrentLinkedQueue<OperatorCommand> commands = new ConcurrentLinkedQueue<>();
+    /** Work other threads (the control socket, reload, metrics) hand to the loop: it alone touches the policy. */
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
     private final byte[] frame = new byte[65536];
@@ -96,6 +98,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private long resyncs;
     private long policyFailures;
     private int eventBuffer = Rtnetlink.EVENT_BUFFER;
+    private long droppedFrames;
+    private long installErrors;
 
     public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log) {
         this(interfaces, policy, log, false);
@@ -421,6 +425,51 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         Libc.tryRead(wakeFd, eventCounter, 8);
         OperatorCommand c;
         while ((c = commands.poll()) != null) feed(new Input.Command(c));
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            now = System.nanoTime();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                note("error: a task on the loop failed: %s", e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, between two inputs (from any thread). The daemon's control
+     * socket, reload and metrics go through here, so only the loop ever touches the policy; a task
+     * that feeds the policy hands it this backend as its {@link ActionSink}.
+     */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        wake();
+    }
+
+    /** One configured interface as the loop sees it (call on the loop thread): index 0 while it is gone. */
+    public record LinkInfo(String name, int index, HardwareAddress hardware, LinkMode mode) {}
+
+    public List<LinkInfo> linkInfo() {
+        List<LinkInfo> out = new ArrayList<>();
+        for (Link l : links) out.add(new LinkInfo(l.name, l.index, l.hardware == null ? null : HardwareAddress.of(l.hardware), l.mode));
+        return out;
+    }
+
+    /** The host's addresses on configured links, as (ifindex, address) pairs (call on the loop thread). */
+    public List<long[]> addresses() {
+        List<long[]> out = new ArrayList<>();
+        for (long key : addresses) out.add(new long[] {key >>> 32, key & 0xFFFFFFFFL});
+        return out;
+    }
+
+    /** Requests the kernel refused while carrying out actions (neighbour installs and removals, routes, sends). */
+    public long installErrors() {
+        return installErrors;
+    }
+
+    /** Frames the policy asked to send on a link that was gone. */
+    public long droppedFrames() {
+        return droppedFrames;
     }
 
     private void drainNetlink() {
@@ -450,7 +499,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             case KernelMessage.Neighbor nb -> {
                 if (byIndex(nb.link()) == null) return;
                 if (nb.isMiss()) {
-                    if (log.enabled()) note("kernel miss %s on %s (%s, probes %d)", Ip4.format(nb.address()), nameOf(nb.link()),
+                    if (log.packets()) notePacket("kernel miss %s on %s (%s, probes %d)", Ip4.format(nb.address()), nameOf(nb.link()),
                             Rtnetlink.stateName(nb.state()), nb.probes());
                     HardwareAddress known = nb.hardware() == null ? null : HardwareAddress.of(nb.hardware());
                     feed(new Input.KernelMiss(nb.link(), nb.address(), Math.max(0, nb.probes()), known));
@@ -509,7 +558,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         NeighborState state = deleted ? null : neighborState(nb.state());
         if (!deleted && state == null) return; // NOARP, NONE: not ARP's business
         HardwareAddress hw = deleted || nb.hardware() == null ? null : HardwareAddress.of(nb.hardware());
-        if (log.enabled()) note("kernel neighbour %s on %s %s%s", Ip4.format(nb.address()), nameOf(nb.link()),
+        if (log.packets()) notePacket("kernel neighbour %s on %s %s%s", Ip4.format(nb.address()), nameOf(nb.link()),
                 deleted ? "deleted" : Rtnetlink.stateName(nb.state()), hw != null ? " " + hw : "");
         feed(new Input.KernelNeighborChanged(nb.link(), nb.address(), hw, state));
     }
@@ -585,7 +634,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 return;
             }
             if (n == 0) continue; // our own host's transmission
-            if (log.enabled()) note("%s: received %s", l.name, describe(frame, 0, n));
+            if (log.packets()) notePacket("%s: received %s", l.name, describe(frame, 0, n));
             feed(new Input.FrameReceived(l.index, frame, 0, n));
         }
     }
@@ -614,14 +663,15 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.Transmit t -> {
                     Link l = byIndex(t.link());
                     if (l == null || l.arp == null) {
+                        droppedFrames++;
                         note("error: no socket to send on for ifindex %d (link gone?)", t.link());
                         return;
                     }
-                    if (log.enabled() && !rehearsing) {
+                    if (log.packets() && !rehearsing) {
                         var b = t.frame();
                         byte[] copy = new byte[b.remaining()];
                         b.duplicate().get(copy);
-                        note("%s: sent %s", l.name, describe(copy, 0, copy.length));
+                        notePacket("%s: sent %s", l.name, describe(copy, 0, copy.length));
                     }
                     int length = l.arp.stage(t.frame());
                     if (rehearsing) rehearsedActions++;
@@ -636,7 +686,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                         return;
                     }
                     rtnl.installNeighbor(i.link(), i.address(), lladdr, len, nud(i.state()));
-                    if (log.enabled()) note("installed %s at %s on %s (%s)", Ip4.format(i.address()), i.hardware(), nameOf(i.link()), i.state());
+                    if (log.packets()) notePacket("installed %s at %s on %s (%s)", Ip4.format(i.address()), i.hardware(), nameOf(i.link()), i.state());
                 }
                 case Action.RemoveNeighbor r -> {
                     if (rehearsing) {
@@ -645,7 +695,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                     }
                     if (r.failed()) rtnl.failNeighbor(r.link(), r.address());
                     else rtnl.deleteNeighbor(r.link(), r.address());
-                    if (log.enabled()) note("%s %s on %s", r.failed() ? "failed" : "removed", Ip4.format(r.address()), nameOf(r.link()));
+                    if (log.packets()) notePacket("%s %s on %s", r.failed() ? "failed" : "removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.AddHostRoute r -> {
                     if (rehearsing) return;
@@ -666,11 +716,12 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
-                    if (log.enabled() && !rehearsing) note("%s", describe(e.event()));
+                    if (log.packets() && !rehearsing) notePacket("%s", describe(e.event()));
                 }
             }
         } catch (NativeCallException e) {
             // One refused request (a vanished interface, a full table) must not stop the loop.
+            installErrors++;
             note("error: %s (while carrying out %s)", e.getMessage(), action);
         }
     }
@@ -718,6 +769,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     private void note(String format, Object... args) {
         if (log.enabled() && !rehearsing) log.line(System.nanoTime(), String.format(format, args));
+    }
+
+    /** A line about one packet, miss or install: logged only when {@link EventLog#packets()} asks for them. */
+    private void notePacket(String format, Object... args) {
+        if (log.packets() && !rehearsing) log.packet(System.nanoTime(), String.format(format, args));
     }
 
     public long resyncs() {

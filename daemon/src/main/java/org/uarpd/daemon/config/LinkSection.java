@@ -1,0 +1,32 @@
+package org.uarpd.daemon.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.PublishedEntry;
+
+/** {@code [links.NAME]}: one interface uarpd runs on, its mode and what it publishes there. */
+public record LinkSection(String name, LinkPolicy policy) {
+    static LinkSection read(String name, Fields f) {
+        if (!name.matches("[^/\\s]{1,15}")) {
+            f.error(null, "\"" + name + "\" is not an interface name; expected 1 to 15 characters without '/' or spaces");
+        }
+        String mode = f.choice("mode", "a mode", List.of("authoritative", "assist"), "authoritative");
+        boolean rarp = f.bool("rarp", false);
+        boolean inarp = f.bool("inarp", true);
+        boolean announce = f.bool("announce", false);
+        List<PublishedEntry> published = new ArrayList<>();
+        for (Fields p : f.tables("publish")) {
+            PublishedEntry e = PublishSection.read(p);
+            if (e != null) published.add(e);
+        }
+        f.finish();
+        LinkPolicy base = mode.equals("assist") ? LinkPolicy.assist() : LinkPolicy.authoritative();
+        return new LinkSection(name, base.withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published));
+    }
+
+    public LinkMode mode() {
+        return policy.mode();
+    }
+}

@@ -1,0 +1,89 @@
+package org.uarpd.daemon.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+/**
+ * One {@code [[links.NAME.publish]]} entry: exactly one of {@code address}, {@code range} (with
+ * {@code exclude}) or {@code proxy = true}, and the per-entry options.
+ */
+public final class PublishSection {
+    private PublishSection() {}
+
+    static PublishedEntry read(Fields f) {
+        String address = f.string("address", null);
+        String range = f.string("range", null);
+        boolean proxy = f.bool("proxy", false);
+        List<String> exclude = f.strings("exclude");
+        HardwareAddress hw = hardware(f, "hardware");
+        boolean broadcastOnly = f.bool("broadcast-only", false);
+        long delay = f.duration("reply-delay", 0, true);
+        boolean answerProbes = f.bool("answer-probes", false);
+        f.finish();
+        int kinds = (address != null ? 1 : 0) + (range != null ? 1 : 0) + (proxy ? 1 : 0);
+        if (kinds != 1) {
+            f.error(null, (kinds == 0 ? "says nothing to publish" : "has more than one of address, range and proxy")
+                    + "; expected exactly one of address = \"198.51.100.7\", range = \"198.51.100.0/24\" or proxy = true");
+            return null;
+        }
+        PublishedEntry.Target target = null;
+        if (address != null) {
+            Integer a = ip(f, "address", address);
+            if (a != null) target = new PublishedEntry.Target.Address(a);
+            if (!exclude.isEmpty()) f.error("exclude", "exclusions need a range; expected range = \"CIDR\" instead of address");
+        } else if (range != null) {
+            Cidr r = cidr(f, "range", range);
+            List<Cidr> excluded = new ArrayList<>();
+            for (String x : exclude) {
+                Cidr c = cidr(f, "exclude", x);
+                if (c == null || r == null) continue;
+                if (!r.contains(c.network()) || c.prefixLength() < r.prefixLength()) {
+                    f.error("exclude", "\"" + x + "\" is outside the range " + range + "; expected addresses within it");
+                } else {
+                    excluded.add(c);
+                }
+            }
+            if (r != null) target = new PublishedEntry.Target.Range(r, excluded);
+        } else {
+            if (!exclude.isEmpty()) f.error("exclude", "exclusions need a range; proxy entries take none");
+            target = new PublishedEntry.Target.RoutedElsewhere();
+        }
+        if (target == null) return null;
+        return new PublishedEntry(target, hw, broadcastOnly, delay, answerProbes);
+    }
+
+    static Integer ip(Fields f, String key, String text) {
+        try {
+            return Ip4.parse(text);
+        } catch (IllegalArgumentException e) {
+            f.error(key, "\"" + text + "\" is not an IPv4 address; expected dotted quad like \"192.0.2.7\"");
+            return null;
+        }
+    }
+
+    static Cidr cidr(Fields f, String key, String text) {
+        try {
+            return Cidr.parse(text.contains("/") ? text : text + "/32");
+        } catch (IllegalArgumentException e) {
+            f.error(key, "\"" + text + "\" is not an address range; expected CIDR like \"198.51.100.0/24\"");
+            return null;
+        }
+    }
+
+    static HardwareAddress hardware(Fields f, String key) {
+        String text = f.string(key, null);
+        if (text == null) return null;
+        try {
+            HardwareAddress hw = HardwareAddress.parse(text);
+            if (hw.length() == 6) return hw;
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        f.error(key, "\"" + text + "\" is not an Ethernet address; expected six hex bytes like \"02:00:5e:00:53:01\"");
+        return null;
+    }
+}

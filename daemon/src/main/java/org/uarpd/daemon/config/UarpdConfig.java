@@ -1,0 +1,139 @@
+package org.uarpd.daemon.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.uarpd.engine.EngineConfig;
+import org.uarpd.engine.LinkPolicy;
+
+/**
+ * uarpd's configuration, read from a TOML file (default {@value #DEFAULT_PATH}). One record per
+ * section, each with its own {@code read(Fields)} that checks it; adding a section (guard, conflict
+ * settings…) is one record, one line in {@link #read} and one component here.
+ *
+ * <p>Reading never stops at the first mistake: every section is read, every mistake collected, and a
+ * {@link ConfigException} lists them all. A config is only returned when it has none, so a bad file
+ * changes nothing.
+ */
+public record UarpdConfig(String source, LogSection log, ControlSection control, MetricsSection metrics,
+                          TimersSection timers, LimitsSection limits, RarpSection rarp,
+                          Map<String, LinkSection> links, List<StaticEntry> statics) {
+    public static final String DEFAULT_PATH = "/etc/uarpd/uarpd.toml";
+
+    public UarpdConfig {
+        links = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(links));
+        statics = List.copyOf(statics);
+    }
+
+    /** No file: everything at its default, no links (the command line names them). */
+    public static UarpdConfig defaults() {
+        return new UarpdConfig("(defaults)", LogSection.DEFAULT, ControlSection.DEFAULT, MetricsSection.OFF,
+                TimersSection.DEFAULT, LimitsSection.DEFAULT, RarpSection.NONE, Map.of(), List.of());
+    }
+
+    /** Reads and checks {@code file}; relative ethers/hosts paths are taken from the file's directory. */
+    public static UarpdConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "", "no such file; expected a uarpd.toml (see packaging/uarpd.toml)")));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "", "cannot read: " + e)));
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), dir == null ? Path.of("/") : dir);
+    }
+
+    /** Checks {@code text}, reported as coming from {@code name}. */
+    public static UarpdConfig parse(String text, String name, Path baseDir) throws ConfigException {
+        Toml.Table root;
+        try {
+            root = Toml.parse(text);
+        } catch (Toml.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigError(name, e.line, "", e.getMessage())));
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        UarpdConfig c = read(name, new Fields(name, "", root, errors), baseDir);
+        if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparingInt(ConfigError::line));
+            throw new ConfigException(errors);
+        }
+        return c;
+    }
+
+    private static UarpdConfig read(String name, Fields root, Path baseDir) {
+        LogSection log = section(root, "log", LogSection::read);
+        ControlSection control = section(root, "control", ControlSection::read);
+        MetricsSection metrics = section(root, "metrics", MetricsSection::read);
+        TimersSection timers = section(root, "timers", TimersSection::read);
+        LimitsSection limits = section(root, "limits", LimitsSection::read);
+        RarpSection rarp = section(root, "rarp", f -> RarpSection.read(f, baseDir));
+        Map<String, LinkSection> links = new LinkedHashMap<>();
+        Fields linksTable = root.table("links");
+        if (linksTable != null) {
+            for (var e : linksTable.namedTables().entrySet()) links.put(e.getKey(), LinkSection.read(e.getKey(), e.getValue()));
+        }
+        List<StaticEntry> statics = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Fields s : root.tables("static")) {
+            StaticEntry e = StaticEntry.read(s, links.keySet());
+            if (e == null) continue;
+            if (!seen.add(e.link() + "/" + e.address())) {
+                s.error("address", "\"" + org.uarpd.wire.Ip4.format(e.address()) + "\" on " + e.link()
+                        + " is already a static entry; expected one entry per address and link");
+            } else {
+                statics.add(e);
+            }
+        }
+        for (LinkSection l : links.values()) {
+            if (l.policy().rarp() && rarp.table().addresses().isEmpty() && rarp.ethers() == null) {
+                linksTable.tableOrEmpty(l.name()).error("rarp", "is true but there is no ethers file to answer from; expected an [rarp] table with ethers = \"/etc/ethers\"");
+            }
+        }
+        root.finish();
+        return new UarpdConfig(name, log, control, metrics, timers, limits, rarp, links, statics);
+    }
+
+    /** Reads section {@code name} (an empty table when absent, so defaults go the same way), then reports its unknown keys. */
+    private static <T> T section(Fields root, String name, java.util.function.Function<Fields, T> reader) {
+        Fields f = root.tableOrEmpty(name);
+        T value = reader.apply(f);
+        f.finish();
+        return value;
+    }
+
+    /** The engine's configuration: timers, limits, the RARP table and one policy per configured link. */
+    public EngineConfig engineConfig(long seed) {
+        Map<String, LinkPolicy> byName = new LinkedHashMap<>();
+        for (LinkSection l : links.values()) byName.put(l.name(), l.policy());
+        return EngineConfig.defaults().withSeed(seed).withTimers(timers.timers())
+                .withBounds(limits.maxEntries(), limits.maxStaticEntries(), limits.maxPending())
+                .withRateLimits(limits.linkRequests(), limits.targetRequests())
+                .withLinks(byName).withEthers(rarp.table());
+    }
+
+    public UarpdConfig withLinks(Map<String, LinkSection> l) {
+        return new UarpdConfig(source, log, control, metrics, timers, limits, rarp, l, statics);
+    }
+
+    public UarpdConfig withRarp(RarpSection r) {
+        return new UarpdConfig(source, log, control, metrics, timers, limits, r, links, statics);
+    }
+
+    public UarpdConfig withLog(LogSection l) {
+        return new UarpdConfig(source, l, control, metrics, timers, limits, rarp, links, statics);
+    }
+
+    public UarpdConfig withControl(ControlSection c) {
+        return new UarpdConfig(source, log, c, metrics, timers, limits, rarp, links, statics);
+    }
+}

@@ -1,0 +1,179 @@
+package org.uarpd.daemon.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uarpd.daemon.config.ControlSection;
+
+/**
+ * The control socket: a Unix domain stream socket (mode 0660, group configurable) speaking one JSON
+ * object per line. Request {@code {"command":"show","what":"neigh"}}; reply {@code {"ok":true,
+ * "result":…}} or {@code {"ok":false,"error":"…"}}. {@code monitor} and {@code capture} reply
+ * {@code {"ok":true,"stream":true}}, then one JSON line per event or frame, and
+ * {@code {"end":true,"lost":N}} when a capture has its count. Connections are served by virtual
+ * threads, which only parse and write: the work itself runs on the event loop ({@link Daemon#onLoop}).
+ */
+public final class ControlServer implements AutoCloseable {
+    private final Logger log = LoggerFactory.getLogger("uarpd.control");
+    private final Daemon daemon;
+    private final ControlSection section;
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closing;
+
+    public ControlServer(Daemon daemon, ControlSection section) {
+        this.daemon = daemon;
+        this.section = section;
+    }
+
+    public Path path() {
+        return section.socket();
+    }
+
+    /** Creates the socket (replacing a stale one) and starts accepting. */
+    public void start() throws IOException {
+        Path path = section.socket();
+        if (path.getParent() != null) Files.createDirectories(path.getParent());
+        if (Files.exists(path)) {
+            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                throw new IOException(path + ": another uarpd answers on this control socket; stop it or set [control] socket elsewhere");
+            } catch (IOException stale) {
+                if (stale.getMessage() != null && stale.getMessage().contains("another uarpd")) throw stale;
+                Files.delete(path); // left by a uarpd that did not exit cleanly
+            }
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        if (section.group() != null) {
+            GroupPrincipal group = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(section.group());
+            Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
+        }
+        acceptor = Thread.ofPlatform().daemon().name("uarpd-control").start(this::accept);
+        log.info("control socket {} (mode 0660{})", path, section.group() == null ? "" : ", group " + section.group());
+    }
+
+    private void accept() {
+        while (!closing) {
+            try {
+                SocketChannel c = server.accept();
+                Thread.ofVirtual().name("uarpd-control-conn").start(() -> serve(c));
+            } catch (IOException e) {
+                if (!closing) log.warn("control socket: accept failed: {}", e.toString());
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel c) {
+        try (c; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+             OutputStream out = Channels.newOutputStream(c)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) continue;
+                ObjectNode reply = Daemon.JSON.createObjectNode();
+                Daemon.Reply r;
+                try {
+                    JsonNode request;
+                    try {
+                        request = Daemon.JSON.readTree(line);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new ControlException("request is not JSON: " + e.getOriginalMessage());
+                    }
+                    if (request == null || !request.isObject()) throw new ControlException("request must be a JSON object");
+                    r = daemon.serve(request);
+                } catch (ControlException e) {
+                    reply.put("ok", false);
+                    reply.put("error", e.getMessage());
+                    write(out, reply.toString());
+                    continue;
+                }
+                switch (r) {
+                    case Daemon.Reply.Result result -> {
+                        reply.put("ok", true);
+                        reply.set("result", result.value());
+                        write(out, reply.toString());
+                    }
+                    case Daemon.Reply.Live live -> {
+                        reply.put("ok", true);
+                        reply.put("stream", true);
+                        write(out, reply.toString());
+                        stream(live.stream(), in, out);
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    /** Writes a stream's lines until it ends or the client hangs up (seen by a reader of the input). */
+    private void stream(Stream s, BufferedReader in, OutputStream out) throws IOException {
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // nothing is expected after a stream request
+                }
+            } catch (IOException ignored) {
+                // closed
+            }
+            s.closed = true;
+            s.lines.offer(Stream.END);
+        });
+        try {
+            while (true) {
+                String line;
+                try {
+                    line = s.lines.poll(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (line == null) {
+                    if (s.closed && s.lines.isEmpty()) return;
+                    continue;
+                }
+                if (line == Stream.END) {
+                    if (s.remaining <= 0) write(out, "{\"end\":true,\"lost\":" + s.lost + "}");
+                    return;
+                }
+                write(out, line);
+            }
+        } finally {
+            daemon.unsubscribe(s);
+            watcher.interrupt();
+        }
+    }
+
+    private static void write(OutputStream out, String line) throws IOException {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            if (server != null) server.close();
+            Files.deleteIfExists(section.socket());
+        } catch (IOException e) {
+            log.warn("control socket: cannot remove {}: {}", section.socket(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.uarpd.daemon.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.uarpd.engine.EngineEvent;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.engine.NeighborState;
+
+/**
+ * uarpd's Prometheus metrics. Fed on the event loop: {@link #observe} for every engine event (the
+ * data points are looked up once, here, so observing allocates nothing) and {@link #snapshot} for
+ * table sizes and backend counters; the HTTP server's thread only reads what was recorded.
+ * Exemplars are off: uarpd has no traces to link to, and sampling them allocated on every observation
+ * (about 80 bytes per resolution on the loop thread, BENCHMARKS.md "Operating").
+ */
+public final class UarpdMetrics implements AutoCloseable {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final CounterDataPoint resolved;
+    private final CounterDataPoint failed;
+    private final Histogram latency;
+    private final Map<Reason, CounterDataPoint> answers = new EnumMap<>(Reason.class);
+    private final Map<Reason, CounterDataPoint> dropped = new EnumMap<>(Reason.class);
+    private final Map<Reason, CounterDataPoint> ignored = new EnumMap<>(Reason.class);
+    private final CounterDataPoint linkLimited;
+    private final CounterDataPoint targetLimited;
+    private final Counter requestsSent;
+    private final Gauge entries;
+    private final Gauge pending;
+    private volatile long kernelErrors;
+    private volatile long framesNoLink;
+    private volatile long resyncs;
+    private HTTPServer server;
+
+    public UarpdMetrics() {
+        Counter resolutions = Counter.builder().name("uarpd_resolutions_total")
+                .help("Resolutions finished, by outcome (resolved: an answer came; failed: the probes ran out)")
+                .labelNames("outcome").withoutExemplars().register(registry);
+        resolved = resolutions.labelValues("resolved");
+        failed = resolutions.labelValues("failed");
+        latency = Histogram.builder().name("uarpd_resolution_latency_seconds")
+                .help("Time from the first request to the answer, for resolutions that got one")
+                .classicOnly().classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1, 3, 10)
+                .withoutExemplars().register(registry);
+        Counter answered = Counter.builder().name("uarpd_answers_total")
+                .help("Requests answered (ARP, RARP, InARP, kernel misses from the cache), by reason").labelNames("reason").withoutExemplars().register(registry);
+        Counter drops = Counter.builder().name("uarpd_frames_dropped_total")
+                .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
+        Counter ignores = Counter.builder().name("uarpd_ignored_total")
+                .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
+        for (Reason r : Reason.values()) {
+            String label = label(r);
+            answers.put(r, answered.labelValues(label));
+            dropped.put(r, drops.labelValues(label));
+            ignored.put(r, ignores.labelValues(label));
+        }
+        Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
+                .help("ARP requests deferred by a rate limit, by scope").labelNames("scope").withoutExemplars().register(registry);
+        linkLimited = limited.labelValues("link");
+        targetLimited = limited.labelValues("target");
+        requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").withoutExemplars().register(registry);
+        entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
+                .labelNames("state").register(registry);
+        pending = Gauge.builder().name("uarpd_pending_resolutions").help("Resolutions under way").register(registry);
+        CounterWithCallback.builder().name("uarpd_kernel_errors_total")
+                .help("Requests the kernel refused while uarpd carried out an action (neighbour installs and removals, routes, sends)")
+                .callback(cb -> cb.call(kernelErrors)).register(registry);
+        CounterWithCallback.builder().name("uarpd_frames_unsent_total")
+                .help("Frames not sent because their link was gone").callback(cb -> cb.call(framesNoLink)).register(registry);
+        CounterWithCallback.builder().name("uarpd_resyncs_total")
+                .help("Resynchronisations from kernel dumps after a netlink overrun").callback(cb -> cb.call(resyncs)).register(registry);
+    }
+
+    static String label(Reason r) {
+        return r.name().toLowerCase(Locale.ROOT);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** One engine event (loop thread). */
+    public void observe(EngineEvent e) {
+        switch (e.kind()) {
+            case RESOLVED -> {
+                resolved.inc();
+                if (e.latencyNanos() > 0) latency.observe(e.latencyNanos() / 1e9);
+            }
+            case FAILED -> failed.inc();
+            case ANSWERED -> answers.get(e.reason()).inc();
+            case DROPPED -> dropped.get(e.reason()).inc();
+            case IGNORED -> {
+                ignored.get(e.reason()).inc();
+                if (e.reason() == Reason.LINK_RATE_LIMITED) linkLimited.inc();
+                else if (e.reason() == Reason.TARGET_RATE_LIMITED) targetLimited.inc();
+            }
+            case REQUESTED -> requestsSent.inc();
+            case ADDED, CHANGED, REMOVED -> { }
+        }
+    }
+
+    /** Table sizes and backend counters (loop thread, every few seconds and before a scrape is likely). */
+    public void snapshot(Map<NeighborState, Integer> byState, int pendingResolutions, long kernelErrors, long framesNoLink, long resyncs) {
+        for (NeighborState s : NeighborState.values()) entries.labelValues(s.name().toLowerCase(Locale.ROOT)).set(byState.getOrDefault(s, 0));
+        pending.set(pendingResolutions);
+        this.kernelErrors = kernelErrors;
+        this.framesNoLink = framesNoLink;
+        this.resyncs = resyncs;
+    }
+
+    /** Serves {@code /metrics} on {@code host:port} (port 0: any free one); returns the port. */
+    public int serve(String host, int port) throws IOException {
+        server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.close();
+    }
+}

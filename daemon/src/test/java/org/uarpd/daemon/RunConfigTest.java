@@ -1,0 +1,57 @@
+package org.uarpd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.engine.LinkMode;
+import picocli.CommandLine;
+
+/** {@code uarpd run --config}: the file, the flags over it, and a bad file refusing to start (no root needed). */
+class RunConfigTest {
+    @Test
+    void badConfigStopsBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("uarpd.toml");
+        Files.writeString(conf, "[links.u0]\nmode = \"authorative\"\n[timers]\nreachable = 30\n");
+        Process p = new ProcessBuilder(SelfLauncher.command("run", "--config", conf.toString())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out.lines().toList()).containsExactly(
+                conf + ":2: links.u0.mode: \"authorative\" is not a mode; expected \"authoritative\" or \"assist\"",
+                conf + ":4: timers.reachable: 30 has no unit; expected a duration like \"30s\", \"500ms\" or \"2m\"",
+                "uarpd run: the config has mistakes (above); nothing was started");
+    }
+
+    @Test
+    void flagsOverrideTheFile(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("uarpd.toml");
+        Files.writeString(conf, """
+                [control]
+                socket = "/tmp/x.sock"
+                [links.u0]
+                mode = "assist"
+                [[links.u0.publish]]
+                address = "198.51.100.9"
+                """);
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--config", conf.toString(), "--interface", "u1", "--mode", "authoritative",
+                "--publish", "198.51.100.64/30", "--control-socket", "/tmp/y.sock", "--log-level", "debug");
+        UarpdConfig c = run.settings();
+        assertThat(c.links().keySet()).containsExactly("u0", "u1");
+        assertThat(c.links().get("u0").mode()).isEqualTo(LinkMode.AUTHORITATIVE);
+        assertThat(c.links().get("u0").policy().published()).hasSize(2);
+        assertThat(c.links().get("u1").policy().published()).hasSize(1);
+        assertThat(c.control().socket()).isEqualTo(Path.of("/tmp/y.sock"));
+        assertThat(c.log().level()).isEqualTo("debug");
+        // Applied again on reload: the flags keep overriding a file that changed.
+        UarpdConfig again = run.withFlags(UarpdConfig.parse("[links.u0]\nmode = \"assist\"\n", "new.toml", dir));
+        assertThat(again.links().get("u0").mode()).isEqualTo(LinkMode.AUTHORITATIVE);
+        assertThat(again.links().keySet()).containsExactly("u0", "u1");
+    }
+}

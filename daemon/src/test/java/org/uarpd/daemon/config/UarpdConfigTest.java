@@ -1,0 +1,167 @@
+package org.uarpd.daemon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.EngineConfig;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+class UarpdConfigTest {
+    static final Path HERE = Path.of(".");
+
+    static List<String> errors(String text) {
+        try {
+            UarpdConfig.parse(text.replace("\\n", "\n"), "uarpd.toml", HERE);
+        } catch (ConfigException e) {
+            return e.errors().stream().map(ConfigError::toString).toList();
+        }
+        throw new AssertionError("no error for:\n" + text);
+    }
+
+    /** One mistake per row: the file (\n for newlines) and the exact message. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+        [links.eth0]\\nmode = "authorative"                  | uarpd.toml:2: links.eth0.mode: "authorative" is not a mode; expected "authoritative" or "assist"
+        [links.eth0]\\nmdoe = "assist"                       | uarpd.toml:2: links.eth0.mdoe: unknown key; did you mean 'mode'?
+        [timers]\\nreachable = 30                            | uarpd.toml:2: timers.reachable: 30 has no unit; expected a duration like "30s", "500ms" or "2m"
+        [timers]\\nretransmit = "fast"                       | uarpd.toml:2: timers.retransmit: "fast" is not a duration; expected a duration like "30s", "500ms" or "2m"
+        [timers]\\nnegative-cache = "0s"                     | uarpd.toml:2: timers.negative-cache: "0s" is out of range; expected a duration greater than 0s
+        [timers]\\nbroadcast-probes = 0                      | uarpd.toml:2: timers.broadcast-probes: 0 is out of range; expected a whole number from 1 to 100
+        [timers]\\nretransmit = "2s"\\nmax-retransmit = "1s" | uarpd.toml:3: timers.max-retransmit: max-retransmit (1s) is shorter than retransmit (2s); expected max-retransmit ≥ retransmit
+        [links.eth0]\\nrarp = "yes"                          | uarpd.toml:2: links.eth0.rarp: "yes" is a string; expected true or false
+        [links.eth0]\\nrarp = true                           | uarpd.toml:2: links.eth0.rarp: is true but there is no ethers file to answer from; expected an [rarp] table with ethers = "/etc/ethers"
+        [[links.eth0.publish]]\\nrange = "198.51.100.0/33"   | uarpd.toml:2: links.eth0.publish[0].range: "198.51.100.0/33" is not an address range; expected CIDR like "198.51.100.0/24"
+        [[links.eth0.publish]]\\nrange = "198.51.100.0/24"\\nexclude = ["192.0.2.1"] | uarpd.toml:3: links.eth0.publish[0].exclude: "192.0.2.1" is outside the range 198.51.100.0/24; expected addresses within it
+        [[links.eth0.publish]]\\nbroadcast-only = true       | uarpd.toml:1: links.eth0.publish[0]: says nothing to publish; expected exactly one of address = "198.51.100.7", range = "198.51.100.0/24" or proxy = true
+        [[links.eth0.publish]]\\naddress = "198.51.100.7"\\nhardware = "02:00:5e:00:53"   | uarpd.toml:3: links.eth0.publish[0].hardware: "02:00:5e:00:53" is not an Ethernet address; expected six hex bytes like "02:00:5e:00:53:01"
+        [[links.eth0.publish]]\\naddress = "198.51.100.300"  | uarpd.toml:2: links.eth0.publish[0].address: "198.51.100.300" is not an IPv4 address; expected dotted quad like "192.0.2.7"
+        [links.eth0]\\n[[static]]\\nlink = "eth1"\\naddress = "192.0.2.9"\\nhardware = "02:00:5e:00:53:09" | uarpd.toml:3: static[0].link: "eth1" is not a configured link; expected "eth0"
+        [metrics]\\nlisten = "127.0.0.1"                     | uarpd.toml:2: metrics.listen: "127.0.0.1" has no port; expected HOST:PORT like "127.0.0.1:9587" or "[::1]:9587"
+        [metrics]\\nlisten = "127.0.0.1:70000"               | uarpd.toml:2: metrics.listen: port 70000 is out of range; expected 1 to 65535
+        [control]\\nsocket = "run/uarpd.sock"                | uarpd.toml:2: control.socket: "run/uarpd.sock" is not an absolute path; expected one like "/run/uarpd/control.sock"
+        [log]\\nlevel = "verbose"                            | uarpd.toml:2: log.level: "verbose" is not a log level; expected "error", "warn", "info", "debug" or "trace"
+        [limits]\\nlink-requests = { burst = 0, per-second = 10 } | uarpd.toml:2: limits.link-requests.burst: 0 is out of range; expected a whole number from 1 to 1000000
+        [limits]\\nmax-entries = "many"                      | uarpd.toml:2: limits.max-entries: "many" is a string; expected a whole number from 1 to 268435456
+        [rarp]\\nhosts = "/etc/hosts"                        | uarpd.toml:2: rarp.hosts: a hosts file is only used with an ethers file; add ethers = "/etc/ethers"
+        [links.eth0]\\nmode = assist                         | uarpd.toml:2: 'assist' is not a value; strings need quotes, like "assist"
+        [links.eth0]\\n[links.eth0]                          | uarpd.toml:2: [links.eth0] is defined twice (first on line 1)
+        [timers]\\nreachable = "30s"\\nreachable = "10s"     | uarpd.toml:3: key 'reachable' is defined twice (first on line 2)
+        [timer]\\nreachable = "30s"                          | uarpd.toml:1: timer: unknown key; did you mean 'timers'?
+        """)
+    void mistake(String file, String message) {
+        assertThat(errors(file)).containsExactly(message);
+    }
+
+    @Test
+    @DisplayName("every mistake in a file is reported, in line order, not just the first")
+    void allErrors() {
+        List<String> got = errors("""
+                [log]
+                level = "loud"
+                [links.eth0]
+                mode = "authorative"
+                annonce = true
+                [timers]
+                reachable = "soon"
+                """);
+        assertThat(got).containsExactly(
+                "uarpd.toml:2: log.level: \"loud\" is not a log level; expected \"error\", \"warn\", \"info\", \"debug\" or \"trace\"",
+                "uarpd.toml:4: links.eth0.mode: \"authorative\" is not a mode; expected \"authoritative\" or \"assist\"",
+                "uarpd.toml:5: links.eth0.annonce: unknown key; did you mean 'announce'?",
+                "uarpd.toml:7: timers.reachable: \"soon\" is not a duration; expected a duration like \"30s\", \"500ms\" or \"2m\"");
+    }
+
+    @Test
+    @DisplayName("a missing file names itself")
+    void missingFile(@TempDir Path dir) {
+        Path f = dir.resolve("nope.toml");
+        assertThatThrownBy(() -> UarpdConfig.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessage(f + ": no such file; expected a uarpd.toml (see packaging/uarpd.toml)");
+    }
+
+    @Test
+    @DisplayName("a bad ethers file is a config error naming the ethers file and line")
+    void badEthers(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ethers"), "02:00:5e:00:53:01 192.0.2.9\nnot-a-mac 192.0.2.10\n");
+        Path conf = dir.resolve("uarpd.toml");
+        Files.writeString(conf, "[rarp]\nethers = \"ethers\"\n[links.eth0]\nrarp = true\n");
+        assertThatThrownBy(() -> UarpdConfig.load(conf)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(conf + ":2: rarp.ethers: ").hasMessageContaining(dir.resolve("ethers") + ":2");
+    }
+
+    @Test
+    @DisplayName("the sample config in packaging/ parses, and says what the defaults are")
+    void sampleParses() throws Exception {
+        Path sample = Path.of("..", "packaging", "uarpd.toml");
+        UarpdConfig c = UarpdConfig.load(sample);
+        EngineConfig e = c.engineConfig(1);
+        EngineConfig d = EngineConfig.defaults();
+        assertThat(e.timers()).isEqualTo(d.timers());
+        assertThat(e.linkRequests()).isEqualTo(d.linkRequests());
+        assertThat(e.targetRequests()).isEqualTo(d.targetRequests());
+        assertThat(e.maxEntries()).isEqualTo(d.maxEntries());
+        assertThat(c.log().level()).isEqualTo("info");
+        assertThat(c.metrics().enabled()).isFalse();
+        assertThat(e.policyFor("eth0").mode()).isEqualTo(LinkMode.AUTHORITATIVE);
+        assertThat(e.policyFor("eth0").published()).containsExactly(PublishedEntry.range(Cidr.parse("198.51.100.0/24"),
+                Cidr.parse("198.51.100.1/32"), Cidr.parse("198.51.100.128/28")));
+    }
+
+    @Test
+    @DisplayName("a full config maps onto the engine's: per-entry options, statics, limits, metrics, control")
+    void fullConfig() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("""
+                [control]
+                socket = "/tmp/u.sock"
+                group = "uarpd"
+                [metrics]
+                listen = "127.0.0.1:9587"
+                [timers]
+                reachable = "1.5s"
+                negative-cache = "500ms"
+                [limits]
+                max-pending = 10
+                target-requests = { burst = 2, per-second = 0.5 }
+                [links.u0]
+                mode = "assist"   # trailing comment
+                [[links.u0.publish]]
+                address = '198.51.100.7'
+                hardware = "02:00:5e:00:53:07"
+                broadcast-only = true
+                reply-delay = "20ms"
+                answer-probes = true
+                [[links.u0.publish]]
+                proxy = true
+                [[static]]
+                link = "u0"
+                address = "192.0.2.9"
+                hardware = "02:00:5e:00:53:09"
+                """, "t.toml", HERE);
+        EngineConfig e = c.engineConfig(7);
+        assertThat(e.timers().baseReachableNanos()).isEqualTo(1_500_000_000L);
+        assertThat(e.timers().negativeCacheNanos()).isEqualTo(500_000_000L);
+        assertThat(e.maxPending()).isEqualTo(10);
+        assertThat(e.targetRequests().burst()).isEqualTo(2);
+        assertThat(e.targetRequests().perSecond()).isEqualTo(0.5);
+        assertThat(e.policyFor("u0").mode()).isEqualTo(LinkMode.ASSIST);
+        assertThat(e.policyFor("u0").published()).containsExactly(
+                PublishedEntry.address(Ip4.parse("198.51.100.7")).withHardware(HardwareAddress.parse("02:00:5e:00:53:07"))
+                        .withBroadcastOnly(true).withReplyDelay(20_000_000L).withAnswerProbes(true),
+                PublishedEntry.routedElsewhere());
+        assertThat(c.statics()).containsExactly(new StaticEntry("u0", Ip4.parse("192.0.2.9"), HardwareAddress.parse("02:00:5e:00:53:09")));
+        assertThat(c.metrics()).isEqualTo(new MetricsSection("127.0.0.1", 9587));
+        assertThat(c.control()).isEqualTo(new ControlSection(Path.of("/tmp/u.sock"), "uarpd"));
+    }
+}

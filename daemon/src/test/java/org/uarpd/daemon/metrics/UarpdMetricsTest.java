@@ -1,0 +1,68 @@
+package org.uarpd.daemon.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.uarpd.engine.EngineEvent;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.engine.NeighborState;
+
+class UarpdMetricsTest {
+    static EngineEvent event(Kind kind, Reason reason, long latency) {
+        return new EngineEvent(0, kind, 2, 0x0a000001, null, null, reason, latency, null);
+    }
+
+    static String scrape(UarpdMetrics m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("engine events and loop snapshots become the documented metrics, in valid text format")
+    void eventsBecomeMetrics() throws Exception {
+        UarpdMetrics m = new UarpdMetrics();
+        m.observe(event(Kind.RESOLVED, Reason.REPLY, 300_000));
+        m.observe(event(Kind.RESOLVED, Reason.REPLY, 2_000_000));
+        m.observe(event(Kind.FAILED, Reason.PROBES_EXHAUSTED, 0));
+        m.observe(event(Kind.ANSWERED, Reason.PUBLISHED, 0));
+        m.observe(event(Kind.ANSWERED, Reason.OWN_ADDRESS, 0));
+        m.observe(event(Kind.DROPPED, Reason.MALFORMED, 0));
+        m.observe(event(Kind.IGNORED, Reason.TARGET_RATE_LIMITED, 0));
+        m.observe(event(Kind.REQUESTED, Reason.KERNEL_MISS, 0));
+        m.snapshot(Map.of(NeighborState.REACHABLE, 5, NeighborState.STATIC, 1), 2, 7, 1, 3);
+        PromText p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_resolutions_total", "outcome", "resolved")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_resolutions_total", "outcome", "failed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_count")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_bucket", "le", "5.0E-4")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_sum")).isCloseTo(0.0023, org.assertj.core.data.Offset.offset(1e-9));
+        p.checkHistogram("uarpd_resolution_latency_seconds");
+        assertThat(p.value("uarpd_answers_total", "reason", "published")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_answers_total", "reason", "own_address")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "reason", "malformed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "target")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_requests_sent_total")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_neighbor_entries", "state", "reachable")).isEqualTo(5.0);
+        assertThat(p.value("uarpd_neighbor_entries", "state", "incomplete")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_pending_resolutions")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_kernel_errors_total")).isEqualTo(7.0);
+        assertThat(p.types).containsEntry("uarpd_resolution_latency_seconds", "histogram").containsEntry("uarpd_resolutions_total", "counter")
+                .containsEntry("uarpd_neighbor_entries", "gauge");
+    }
+
+    @Test
+    @DisplayName("the test's parser rejects what is not the text format")
+    void parserIsStrict() {
+        assertThatThrownBy(() -> PromText.parse("x_total 1\n")).hasMessageContaining("undeclared family");
+        assertThatThrownBy(() -> PromText.parse("# TYPE x counter\nx{a=\"1\" 1\n")).hasMessageContaining("not a sample");
+        assertThatThrownBy(() -> PromText.parse("# TYPE x gauge\nx 1\nx 2\n")).hasMessageContaining("repeated");
+    }
+}
