@@ -1,0 +1,524 @@
+package org.uarpd.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.sim.rtsock.RoutingMessage;
+import org.uarpd.sim.rtsock.RoutingMessageCodec;
+import org.uarpd.sim.rtsock.Rtm;
+import org.uarpd.sim.rtsock.Sockaddr;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.Frame;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+import org.uarpd.wire.MalformedFrameException;
+
+/**
+ * The simulated kernel of one host, as the seed describes it: it keeps only mechanism. An IPv4
+ * routing table whose connected-subnet routes clone per-destination link-layer entries; an output
+ * path that, lacking a binding, holds the packet and asks the resolver; a routing socket speaking
+ * BSD-style messages; and the minimal in-kernel ARP that serves while no daemon runs (diskless boot,
+ * legacy hosts).
+ *
+ * <p>While a resolver (uarpd) has its routing socket open, misses go to it as RTM_MISS and every
+ * ARP-family frame is handed to it through the {@link LinkTap}; the in-kernel ARP is silent. When the
+ * resolver closes (or dies), the kernel falls back to its own ARP so the host keeps working.
+ */
+public final class Kernel {
+    /** How often a packet for a still-unresolved entry may repeat the RTM_MISS (as Linux re-solicits per probe). */
+    static final long MISS_REPEAT = Simulation.SECOND;
+
+    /** A route: a connected subnet (cloning), a host route, or a gateway route. */
+    record Route(int destination, int prefixLength, SimInterface iface, int gateway, int flags) {
+        boolean matches(int address) {
+            return ((address ^ destination) & Ip4.mask(prefixLength)) == 0;
+        }
+    }
+
+    private final SimHost host;
+    private final World world;
+    private final Simulation sim;
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<Long, NeighborEntry> neighbors = new HashMap<>();
+    private final List<RoutingSocket> sockets = new ArrayList<>();
+    private final KernelArp arp;
+    private RoutingSocket resolver;
+    private LinkTap tap;
+    private int holdDepth = 1;
+    private boolean forwarding;
+    private int routeSeq;
+
+    Kernel(SimHost host) {
+        this.host = host;
+        this.world = host.world();
+        this.sim = world.sim();
+        this.arp = new KernelArp(this);
+    }
+
+    SimHost host() { return host; }
+    World world() { return world; }
+    Simulation sim() { return sim; }
+    KernelArp arp() { return arp; }
+
+    public void setHoldDepth(int depth) {
+        if (depth < 1) throw new IllegalArgumentException("hold depth must be at least 1, got " + depth);
+        this.holdDepth = depth;
+    }
+
+    public int holdDepth() { return holdDepth; }
+
+    public void setForwarding(boolean forwarding) { this.forwarding = forwarding; }
+
+    public boolean forwarding() { return forwarding; }
+
+    /** True while a resolver daemon holds the routing socket. */
+    public boolean resolverAttached() {
+        return resolver != null;
+    }
+
+    // ---------------------------------------------------------------- addresses and routes
+
+    void addAddress(SimInterface iface, int address, int prefixLength) {
+        SimInterface.InterfaceAddress a = new SimInterface.InterfaceAddress(address, prefixLength);
+        iface.addAddress(a);
+        routes.add(new Route(a.network(), prefixLength, iface, 0, Rtm.RTF_UP | Rtm.RTF_CLONING));
+        world.timeline().log(host.name(), iface.name() + " address " + a);
+        broadcast(new RoutingMessage(Rtm.NEWADDR, iface.index(), Rtm.RTF_UP, 0, 0, 0, 0, 0, 0, null,
+                new Sockaddr.In(address), null, new Sockaddr.In(Ip4.mask(prefixLength)), dl(iface), new Sockaddr.In(address)));
+    }
+
+    void removeAddress(SimInterface iface, int address) {
+        for (SimInterface.InterfaceAddress a : iface.addresses()) {
+            if (a.address() != address) continue;
+            iface.removeAddress(address);
+            routes.removeIf(r -> r.iface == iface && r.gateway == 0 && r.prefixLength == a.prefixLength() && r.destination == a.network());
+            broadcast(new RoutingMessage(Rtm.DELADDR, iface.index(), 0, 0, 0, 0, 0, 0, 0, null,
+                    new Sockaddr.In(address), null, new Sockaddr.In(Ip4.mask(a.prefixLength())), dl(iface), new Sockaddr.In(address)));
+        }
+    }
+
+    /** Adds a route to {@code prefix/length} through {@code gateway} (0: directly out of {@code iface}). */
+    public void addRoute(int prefix, int length, SimInterface iface, int gateway) {
+        int flags = Rtm.RTF_UP | Rtm.RTF_STATIC | (gateway != 0 ? Rtm.RTF_GATEWAY : 0) | (length == 32 ? Rtm.RTF_HOST : 0);
+        routes.add(new Route(prefix & Ip4.mask(length), length, iface, gateway, flags));
+    }
+
+    /** Longest-prefix match; null when no route. */
+    Route lookup(int destination) {
+        Route best = null;
+        for (int i = 0, n = routes.size(); i < n; i++) {
+            Route r = routes.get(i);
+            if (r.matches(destination) && (best == null || r.prefixLength > best.prefixLength)) best = r;
+        }
+        return best;
+    }
+
+    boolean ownsAddress(int address) {
+        for (SimInterface i : host.interfaces()) if (i.owns(address)) return true;
+        return false;
+    }
+
+    // ---------------------------------------------------------------- output path
+
+    /** Sends an IPv4 datagram (as built by {@link Ipv4Datagram}) towards {@code destination}. */
+    void output(byte[] datagram, int destination) {
+        if (ownsAddress(destination)) {
+            deliverLocally(datagram);
+            return;
+        }
+        Route route = lookup(destination);
+        if (route == null) {
+            world.stats().packetsNoRoute++;
+            world.timeline().log(host.name(), "no route to " + Ip4.format(destination));
+            return;
+        }
+        SimInterface ifp = route.iface;
+        int nextHop = route.gateway != 0 ? route.gateway : destination;
+        if (nextHop == -1 || isSubnetBroadcast(ifp, nextHop)) {
+            transmitIp(ifp, ifp.type().broadcast(), datagram);
+            return;
+        }
+        NeighborEntry e = neighbors.get(key(ifp.index(), nextHop));
+        if (e != null && e.resolved()) {
+            transmitIp(ifp, e.hardware, datagram);
+            return;
+        }
+        if (e != null && e.rejectUntil > sim.now()) {
+            world.stats().packetsUnreachable++;
+            return;
+        }
+        boolean fresh = e == null || e.pendingSince < 0;
+        if (e == null) {
+            e = new NeighborEntry(ifp, nextHop);
+            neighbors.put(key(ifp.index(), nextHop), e);
+        }
+        if (fresh) {
+            e.state = NeighborState.INCOMPLETE;
+            e.pendingSince = sim.now();
+            e.misses = 0;
+            e.arpTries = 0;
+            e.rejectUntil = 0;
+        }
+        // BSD kept one packet per entry and let a newer one push out the older: so do we, at any depth
+        if (e.held.size() >= holdDepth) {
+            e.held.removeFirst();
+            world.stats().packetsHoldDropped++;
+        }
+        e.held.addLast(datagram);
+        if (fresh) {
+            miss(e);
+        } else if (resolver != null && sim.now() - e.lastMiss >= MISS_REPEAT) {
+            miss(e);
+        }
+    }
+
+    private boolean isSubnetBroadcast(SimInterface ifp, int address) {
+        for (SimInterface.InterfaceAddress a : ifp.addresses()) {
+            if (a.prefixLength() < 31 && a.broadcast() == address) return true;
+        }
+        return false;
+    }
+
+    private void miss(NeighborEntry e) {
+        e.lastMiss = sim.now();
+        world.stats().misses++;
+        if (resolver != null) {
+            world.timeline().log(host.name(), "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
+                    + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
+            broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0,
+                    e.held.size(), e.misses, 0, null, new Sockaddr.In(e.address), null, null, dl(e.iface), null));
+            e.misses++;
+        } else {
+            world.timeline().log(host.name(), "miss " + Ip4.format(e.address) + " on " + e.iface.name() + ": in-kernel ARP resolves");
+            arp.solicit(e);
+        }
+    }
+
+    void transmitIp(SimInterface ifp, HardwareAddress destination, byte[] datagram) {
+        transmitFrame(ifp, destination, ifp.type().encode(destination, ifp.address(), EtherType.IPV4, datagram));
+    }
+
+    void transmitFrame(SimInterface ifp, HardwareAddress destination, byte[] frame) {
+        if (!ifp.up() || !host.isUp()) return;
+        ifp.segment().transmit(ifp, destination, frame);
+    }
+
+    /**
+     * The daemon's raw send (its packet socket): the destination is read from the frame itself,
+     * as the medium would.
+     */
+    public void transmitRaw(int ifindex, byte[] frame) {
+        SimInterface ifp = host.interfaceByIndex(ifindex);
+        if (ifp == null) throw new IllegalArgumentException(host.name() + " has no interface #" + ifindex);
+        Frame f;
+        try {
+            f = ifp.type().decode(frame, 0, frame.length);
+        } catch (MalformedFrameException e) {
+            throw new IllegalArgumentException("daemon on " + host.name() + " sent a malformed " + ifp.type().name() + " frame: " + e.getMessage(), e);
+        }
+        transmitFrame(ifp, f.destination(), frame);
+    }
+
+    // ---------------------------------------------------------------- input path
+
+    void input(SimInterface iface, byte[] frame) {
+        Frame f;
+        try {
+            f = iface.type().decode(frame, 0, frame.length);
+        } catch (MalformedFrameException e) {
+            world.stats().malformedFrames++;
+            world.timeline().log(host.name(), "dropped malformed frame on " + iface.name() + ": " + e.getMessage());
+            return;
+        }
+        if (EtherType.isArpFamily(f.protocol())) {
+            if (tap != null) {
+                tap.frame(iface, frame);
+            } else {
+                arp.input(iface, f);
+            }
+        } else if (f.protocol() == EtherType.IPV4) {
+            ipInput(iface, f);
+        }
+    }
+
+    private void ipInput(SimInterface iface, Frame f) {
+        byte[] b = f.buffer();
+        int off = f.payloadOffset();
+        if (!Ipv4Datagram.valid(b, off, f.payloadLength())) {
+            world.stats().malformedFrames++;
+            return;
+        }
+        int dst = Ipv4Datagram.destination(b, off);
+        if (ownsAddress(dst) || dst == -1 || isSubnetBroadcast(iface, dst)) {
+            deliverLocally(java.util.Arrays.copyOfRange(b, off, off + Ipv4Datagram.LENGTH));
+        } else if (forwarding && Ipv4Datagram.ttl(b, off) > 1) {
+            output(Ipv4Datagram.forwarded(b, off), dst);
+        }
+    }
+
+    private void deliverLocally(byte[] d) {
+        world.stats().packetsDelivered++;
+        world.timeline().log(host.name(), "received packet #" + Ipv4Datagram.number(d, 0) + " from " + Ip4.format(Ipv4Datagram.source(d, 0))
+                + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, 0)) + " s");
+    }
+
+    // ---------------------------------------------------------------- neighbour entries
+
+    NeighborEntry neighbor(SimInterface iface, int address) {
+        return neighbors.get(key(iface.index(), address));
+    }
+
+    /** Snapshot of the neighbour table: (interface, address) → hardware address or null, with state. */
+    public List<String> neighborTable() {
+        List<String> out = new ArrayList<>();
+        neighbors.values().stream()
+                .sorted(java.util.Comparator.comparingInt((NeighborEntry e) -> e.iface.index()).thenComparingInt(e -> e.address))
+                .forEach(e -> out.add(Ip4.format(e.address) + " " + e.iface.name() + " " + (e.hardware == null ? "(incomplete)" : e.hardware) + " " + e.state));
+        return out;
+    }
+
+    /** The hardware address the kernel holds for {@code address} on {@code iface}, or null. */
+    public HardwareAddress lookupNeighbor(SimInterface iface, int address) {
+        NeighborEntry e = neighbor(iface, address);
+        return e != null && e.resolved() ? e.hardware : null;
+    }
+
+    /**
+     * Binds {@code address} to {@code hardware}: from the in-kernel ARP, an operator, or the daemon's
+     * RTM_ADD. Sends what was held and, for a pending resolution, records its latency.
+     */
+    void install(SimInterface iface, int address, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
+        if (state == NeighborState.FAILED) {
+            NeighborEntry e = neighbor(iface, address);
+            if (e != null) fail(e, KernelArp.DOWN_TIME);
+            return;
+        }
+        long k = key(iface.index(), address);
+        NeighborEntry e = neighbors.get(k);
+        if (e == null) {
+            e = new NeighborEntry(iface, address);
+            neighbors.put(k, e);
+        }
+        boolean changed = !hardware.equals(e.hardware) || e.state != state;
+        e.hardware = hardware;
+        e.state = state;
+        e.pinned = state == NeighborState.STATIC;
+        e.rejectUntil = 0;
+        if (e.pendingSince >= 0) {
+            world.stats().resolved(sim.now() - e.pendingSince);
+            world.timeline().log(host.name(), "resolved " + Ip4.format(address) + " is " + hardware + " on " + iface.name()
+                    + " after " + Simulation.formatTime(sim.now() - e.pendingSince) + " s");
+            e.pendingSince = -1;
+        } else if (changed && !fromDaemon) {
+            world.timeline().log(host.name(), "kernel ARP learnt " + Ip4.format(address) + " is " + hardware + " on " + iface.name());
+        }
+        while (!e.held.isEmpty()) transmitIp(iface, hardware, e.held.removeFirst());
+        if (!fromDaemon && changed) {
+            broadcast(neighborMessage(Rtm.ADD, e));
+        }
+    }
+
+    /** Gives up on {@code e}: held packets get host-unreachable, and so do new ones until {@code rejectFor} has passed. */
+    void fail(NeighborEntry e, long rejectFor) {
+        int dropped = e.held.size();
+        world.stats().packetsUnreachable += dropped;
+        e.held.clear();
+        if (e.pendingSince >= 0) {
+            world.stats().countFailure();
+            world.timeline().log(host.name(), "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
+                    + " (" + dropped + " held packet(s) host-unreachable)");
+            e.pendingSince = -1;
+        }
+        e.hardware = null;
+        e.state = NeighborState.FAILED;
+        e.rejectUntil = sim.now() + rejectFor;
+    }
+
+    void remove(SimInterface iface, int address) {
+        NeighborEntry e = neighbors.remove(key(iface.index(), address));
+        if (e != null && !e.held.isEmpty()) {
+            world.stats().packetsUnreachable += e.held.size();
+            e.held.clear();
+        }
+    }
+
+    /** Operator's static entry (arp -s): pinned, announced on the routing socket like any change made by someone else. */
+    public void addStatic(SimInterface iface, int address, HardwareAddress hardware) {
+        install(iface, address, hardware, NeighborState.STATIC, false);
+    }
+
+    private static long key(int ifindex, int address) {
+        return ((long) ifindex << 32) | (address & 0xFFFFFFFFL);
+    }
+
+    // ---------------------------------------------------------------- routing socket
+
+    /**
+     * Opens the routing socket of the resolver daemon with process id {@code pid}. From now on
+     * misses go to it and ARP-family frames to {@code tap}. Like a dump at start-up, the socket
+     * first reads the interfaces (RTM_IFINFO), their addresses (RTM_NEWADDR), the bindings the
+     * kernel already has (RTM_ADD) and the resolutions in progress (RTM_MISS).
+     */
+    public RoutingSocket openResolver(int pid, Consumer<byte[]> reader, LinkTap tap) {
+        if (resolver != null) throw new IllegalStateException(host.name() + " already has a resolver (pid " + resolver.pid() + ")");
+        RoutingSocket s = new RoutingSocket(this, pid, reader);
+        sockets.add(s);
+        resolver = s;
+        this.tap = tap;
+        for (SimInterface i : host.interfaces()) {
+            send(s, ifinfo(i));
+            for (SimInterface.InterfaceAddress a : i.addresses()) {
+                send(s, new RoutingMessage(Rtm.NEWADDR, i.index(), Rtm.RTF_UP, 0, 0, 0, 0, 0, 0, null, new Sockaddr.In(a.address()), null,
+                        new Sockaddr.In(Ip4.mask(a.prefixLength())), dl(i), new Sockaddr.In(a.address())));
+            }
+        }
+        List<NeighborEntry> entries = new ArrayList<>(neighbors.values());
+        entries.sort(java.util.Comparator.comparingInt((NeighborEntry e) -> e.iface.index()).thenComparingInt(e -> e.address));
+        for (NeighborEntry e : entries) {
+            if (e.resolved()) send(s, neighborMessage(Rtm.ADD, e));
+        }
+        for (NeighborEntry e : entries) {
+            if (e.pendingSince >= 0) miss(e);
+        }
+        return s;
+    }
+
+    /** Any other process's routing socket (route monitor): reads every broadcast message. */
+    public RoutingSocket openMonitor(int pid, Consumer<byte[]> reader) {
+        RoutingSocket s = new RoutingSocket(this, pid, reader);
+        sockets.add(s);
+        return s;
+    }
+
+    void socketClosed(RoutingSocket s) {
+        sockets.remove(s);
+        if (s == resolver) {
+            resolver = null;
+            tap = null;
+            world.timeline().log(host.name(), "resolver gone: in-kernel ARP takes over");
+            for (NeighborEntry e : new ArrayList<>(neighbors.values())) {
+                if (e.pendingSince >= 0) arp.solicit(e);
+            }
+        }
+    }
+
+    /** Announces a link's state (RTM_IFINFO), e.g. after it went up or down. */
+    void linkChanged(SimInterface i) {
+        broadcast(ifinfo(i));
+    }
+
+    private RoutingMessage ifinfo(SimInterface i) {
+        return new RoutingMessage(Rtm.IFINFO, i.index(), i.up() ? Rtm.IFF_UP : 0, 0, 0, 0, 0, 0, 0, null, null, null, null, dl(i), null);
+    }
+
+    private RoutingMessage neighborMessage(int type, NeighborEntry e) {
+        int flags = Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO | (e.pinned ? Rtm.RTF_STATIC : 0);
+        return new RoutingMessage(type, e.iface.index(), flags, 0, 0, 0, 0, 0, 0, e.state, new Sockaddr.In(e.address),
+                new Sockaddr.Dl(e.iface.index(), World.interfaceType(e.iface.type()), "", e.hardware), null, dl(e.iface), null);
+    }
+
+    static Sockaddr.Dl dl(SimInterface i) {
+        return new Sockaddr.Dl(i.index(), World.interfaceType(i.type()), i.name(), i.address());
+    }
+
+    private void broadcast(RoutingMessage m) {
+        if (sockets.isEmpty()) return;
+        byte[] bytes = RoutingMessageCodec.encode(m);
+        for (RoutingSocket s : List.copyOf(sockets)) deliver(s, bytes);
+    }
+
+    private void send(RoutingSocket s, RoutingMessage m) {
+        deliver(s, RoutingMessageCodec.encode(m));
+    }
+
+    private void deliver(RoutingSocket s, byte[] bytes) {
+        int epoch = host.epoch();
+        sim.after(world.socketLatency(), () -> {
+            if (s.open && host.epoch() == epoch) s.reader.accept(bytes);
+        });
+    }
+
+    /** route_output: applies a message written by {@code from}; echoes it, with its errno, to the other sockets. */
+    int routeWrite(RoutingSocket from, byte[] bytes) {
+        RoutingMessage m;
+        try {
+            m = RoutingMessageCodec.decode(bytes);
+        } catch (MalformedFrameException e) {
+            world.timeline().log(host.name(), "routing socket: refused malformed message from pid " + from.pid() + ": " + e.getMessage());
+            return Rtm.EINVAL;
+        }
+        int errno = apply(m);
+        RoutingMessage echo = new RoutingMessage(m.type(), m.index(), m.flags() | (errno == 0 ? Rtm.RTF_DONE : 0), from.pid(), m.seq(), errno,
+                m.held(), m.probes(), m.expire(), m.state(), m.dst(), m.gateway(), m.netmask(), m.ifp(), m.ifa());
+        byte[] out = RoutingMessageCodec.encode(echo);
+        for (RoutingSocket s : List.copyOf(sockets)) if (s != from) deliver(s, out);
+        if (errno != 0) world.timeline().log(host.name(), "routing socket: " + m + " failed, errno " + errno);
+        return errno;
+    }
+
+    private int apply(RoutingMessage m) {
+        SimInterface ifp = host.interfaceByIndex(m.index());
+        if (ifp == null) return Rtm.ENETUNREACH;
+        if (m.dst() == null) return Rtm.EINVAL;
+        int address = m.dst().address();
+        return switch (m.type()) {
+            case Rtm.ADD, Rtm.CHANGE -> {
+                if (m.has(Rtm.RTF_LLINFO)) {
+                    if (!(m.gateway() instanceof Sockaddr.Dl gw)) yield Rtm.EINVAL;
+                    if (gw.address().length() != ifp.type().addressLength()) yield Rtm.EINVAL;
+                    NeighborState state = m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
+                    if (m.has(Rtm.RTF_REJECT)) state = NeighborState.FAILED;
+                    world.timeline().log(host.name(), Rtm.typeName(m.type()) + " " + Ip4.format(address) + " " + gw.address() + " " + state + " on " + ifp.name());
+                    install(ifp, address, gw.address(), state, true);
+                    yield 0;
+                }
+                if (m.has(Rtm.RTF_HOST)) {
+                    routes.removeIf(r -> r.prefixLength == 32 && r.destination == address && r.gateway == 0);
+                    routes.add(new Route(address, 32, ifp, 0, m.flags()));
+                    world.timeline().log(host.name(), "host route " + Ip4.format(address) + " via " + ifp.name());
+                    yield 0;
+                }
+                yield Rtm.EINVAL;
+            }
+            case Rtm.DELETE -> {
+                if (m.has(Rtm.RTF_LLINFO)) {
+                    NeighborEntry e = neighbor(ifp, address);
+                    if (e == null) yield Rtm.ESRCH;
+                    if (m.has(Rtm.RTF_REJECT)) {
+                        fail(e, 0);
+                        neighbors.remove(key(ifp.index(), address));
+                    } else {
+                        world.timeline().log(host.name(), "RTM_DELETE " + Ip4.format(address) + " on " + ifp.name());
+                        remove(ifp, address);
+                    }
+                    yield 0;
+                }
+                if (m.has(Rtm.RTF_HOST)) {
+                    boolean removed = routes.removeIf(r -> r.prefixLength == 32 && r.destination == address && r.iface == ifp && r.gateway == 0);
+                    yield removed ? 0 : Rtm.ESRCH;
+                }
+                yield Rtm.EINVAL;
+            }
+            default -> Rtm.EINVAL;
+        };
+    }
+
+    // ---------------------------------------------------------------- crash
+
+    /** Everything volatile is lost: bindings, held packets, sockets, RARP-learnt addresses. */
+    void reset() {
+        for (RoutingSocket s : sockets) s.open = false;
+        sockets.clear();
+        resolver = null;
+        tap = null;
+        neighbors.clear();
+        routes.clear();
+    }
+
+    int nextRouteSeq() {
+        return ++routeSeq;
+    }
+}

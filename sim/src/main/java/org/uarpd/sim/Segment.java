@@ -1,0 +1,131 @@
+package org.uarpd.sim;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.LinkType;
+
+/**
+ * A shared medium joining interfaces of one link type. Frames travel in the link's real framing;
+ * a broadcast is delivered to every other attached interface, a unicast to the interface that owns
+ * the destination address (a learning switch, or the receiving NIC's address filter). Faults are
+ * drawn per delivery; a partition keeps frames inside each group.
+ */
+public final class Segment {
+    private final Simulation sim;
+    private final String name;
+    private final LinkType linkType;
+    private final List<SimInterface> ports = new ArrayList<>();
+    private SegmentFaults faults = SegmentFaults.NONE;
+    private PcapTap tap;
+    private long framesSent;
+    private long deliveries;
+    private long lost;
+    private long duplicated;
+    private long blocked;
+
+    public Segment(Simulation sim, String name, LinkType linkType) {
+        this.sim = Objects.requireNonNull(sim);
+        this.name = Objects.requireNonNull(name);
+        this.linkType = Objects.requireNonNull(linkType);
+    }
+
+    public String name() { return name; }
+    public LinkType linkType() { return linkType; }
+    public List<SimInterface> ports() { return List.copyOf(ports); }
+    public SegmentFaults faults() { return faults; }
+    public long framesSent() { return framesSent; }
+    public long deliveries() { return deliveries; }
+    public long lost() { return lost; }
+    public long duplicated() { return duplicated; }
+    /** Deliveries a partition stopped. */
+    public long blocked() { return blocked; }
+
+    public void setFaults(SegmentFaults faults) {
+        this.faults = Objects.requireNonNull(faults);
+    }
+
+    public void setTap(PcapTap tap) {
+        this.tap = tap;
+    }
+
+    public PcapTap tap() {
+        return tap;
+    }
+
+    void attach(SimInterface port) {
+        if (port.type() != linkType) {
+            throw new IllegalArgumentException("interface " + port + " is " + port.type().name() + ", segment " + name + " is " + linkType.name());
+        }
+        ports.add(port);
+    }
+
+    void detach(SimInterface port) {
+        ports.remove(port);
+    }
+
+    /**
+     * Splits the segment: interfaces of hosts in {@code groups.get(i)} form group i+1 and hear only
+     * each other; interfaces of hosts in no group stay together in group 0.
+     */
+    public void partition(List<? extends Collection<SimHost>> groups) {
+        for (SimInterface p : ports) {
+            p.partitionGroup = 0;
+            for (int g = 0; g < groups.size(); g++) {
+                if (groups.get(g).contains(p.host())) p.partitionGroup = g + 1;
+            }
+        }
+    }
+
+    public void heal() {
+        for (SimInterface p : ports) p.partitionGroup = 0;
+    }
+
+    /**
+     * Puts {@code frame} on the medium from {@code from}, addressed to {@code destination} (the
+     * link-layer destination the sender framed it for; ATM frames carry none, so the sender's
+     * virtual circuit is named here). The array must not be changed afterwards: every receiver
+     * shares it.
+     */
+    public void transmit(SimInterface from, HardwareAddress destination, byte[] frame) {
+        framesSent++;
+        if (tap != null) tap.record(sim.now(), frame, 0, frame.length);
+        boolean broadcast = destination.equals(linkType.broadcast());
+        SplittableRandom random = sim.random();
+        SegmentFaults f = faults;
+        for (int i = 0, n = ports.size(); i < n; i++) {
+            SimInterface to = ports.get(i);
+            if (to == from) continue;
+            if (!broadcast && !to.address().equals(destination)) continue;
+            if (to.partitionGroup != from.partitionGroup) {
+                blocked++;
+                continue;
+            }
+            if (f.loss() > 0 && random.nextDouble() < f.loss()) {
+                lost++;
+                continue;
+            }
+            long delay = f.delayNanos();
+            if (f.jitterNanos() > 0) delay += random.nextLong(f.jitterNanos());
+            if (f.reorder() > 0 && random.nextDouble() < f.reorder()) delay += f.reorderNanos();
+            deliver(to, frame, delay);
+            if (f.duplicate() > 0 && random.nextDouble() < f.duplicate()) {
+                duplicated++;
+                deliver(to, frame, delay + Math.max(1, f.jitterNanos()));
+            }
+        }
+    }
+
+    private void deliver(SimInterface to, byte[] frame, long delay) {
+        deliveries++;
+        sim.after(delay, () -> to.receive(frame));
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + linkType.name() + ")";
+    }
+}

@@ -1,0 +1,191 @@
+package org.uarpd.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+/**
+ * A simulated host: interfaces, a kernel, optionally a resolver daemon (uarpd over the sim
+ * backend), and a boot sequence — configured addresses, RARP for interfaces that learn theirs at
+ * boot (a diskless client), then the daemon if the host runs one. A crash loses all volatile
+ * state; a restart boots again.
+ */
+public final class SimHost {
+    /** A process that resolves for this host's kernel through its routing socket. */
+    public interface Resolver {
+        /** Opens the routing socket and begins. */
+        void start();
+
+        /** Stops at once (crash or kill): no clean-up reaches the kernel. */
+        void kill();
+    }
+
+    private record ConfiguredAddress(SimInterface iface, int address, int prefixLength) {}
+
+    private final World world;
+    private final String name;
+    private final List<SimInterface> interfaces = new ArrayList<>();
+    private final List<ConfiguredAddress> configured = new ArrayList<>();
+    private final Map<SimInterface, Integer> rarpPrefix = new LinkedHashMap<>();
+    private Kernel kernel;
+    private boolean up;
+    private int epoch;
+    private int holdDepth = 1;
+    private boolean forwarding;
+    private Function<SimHost, Resolver> resolverFactory;
+    private long resolverDelay;
+    private Resolver resolver;
+
+    SimHost(World world, String name) {
+        this.world = world;
+        this.name = Objects.requireNonNull(name);
+        this.kernel = new Kernel(this);
+    }
+
+    public World world() { return world; }
+    public String name() { return name; }
+    public Kernel kernel() { return kernel; }
+    public boolean isUp() { return up; }
+    /** Boot count: events armed in an earlier life of the host check it and do nothing. */
+    public int epoch() { return epoch; }
+    public List<SimInterface> interfaces() { return List.copyOf(interfaces); }
+    public Resolver resolver() { return resolver; }
+
+    public SimInterface interfaceByIndex(int index) {
+        return index >= 1 && index <= interfaces.size() ? interfaces.get(index - 1) : null;
+    }
+
+    public SimInterface interfaceNamed(String ifname) {
+        for (SimInterface i : interfaces) if (i.name().equals(ifname)) return i;
+        return null;
+    }
+
+    /** Adds an interface on {@code segment} with hardware address {@code address}; indexes count from 1. */
+    public SimInterface attach(String ifname, Segment segment, HardwareAddress address) {
+        if (interfaceNamed(ifname) != null) throw new IllegalArgumentException(name + " already has an interface " + ifname);
+        SimInterface i = new SimInterface(this, interfaces.size() + 1, ifname, segment, address);
+        interfaces.add(i);
+        segment.attach(i);
+        return i;
+    }
+
+    /** An address configured at every boot. */
+    public void configure(SimInterface iface, int address, int prefixLength) {
+        configured.add(new ConfiguredAddress(iface, address, prefixLength));
+        if (up) kernel.addAddress(iface, address, prefixLength);
+    }
+
+    /** The interface learns its address by RARP at every boot and uses {@code prefixLength} with it. */
+    public void configureRarp(SimInterface iface, int prefixLength) {
+        rarpPrefix.put(iface, prefixLength);
+    }
+
+    public void setHoldDepth(int depth) {
+        this.holdDepth = depth;
+        kernel.setHoldDepth(depth);
+    }
+
+    public void setForwarding(boolean on) {
+        this.forwarding = on;
+        kernel.setForwarding(on);
+    }
+
+    /** Runs the resolver made by {@code factory}, {@code delay} after each boot (null: a legacy host). */
+    public void runResolver(Function<SimHost, Resolver> factory, long delay) {
+        this.resolverFactory = factory;
+        this.resolverDelay = delay;
+    }
+
+    /** Powers on (or back on): a fresh kernel, configured addresses, RARP, then the resolver. */
+    public void boot() {
+        if (up) return;
+        up = true;
+        epoch++;
+        kernel = new Kernel(this);
+        kernel.setHoldDepth(holdDepth);
+        kernel.setForwarding(forwarding);
+        for (SimInterface i : interfaces) i.clearAddresses();
+        world.timeline().log(name, epoch == 1 ? "boot" : "reboot");
+        for (ConfiguredAddress c : configured) kernel.addAddress(c.iface(), c.address(), c.prefixLength());
+        for (SimInterface i : rarpPrefix.keySet()) startRarp(i, epoch);
+        if (resolverFactory != null) {
+            int e = epoch;
+            world.sim().after(resolverDelay, () -> {
+                if (epoch == e && up) startResolver();
+            });
+        }
+    }
+
+    /** Starts the resolver now (if the host has one configured and none is running). */
+    public void startResolver() {
+        if (resolverFactory == null || resolver != null) return;
+        resolver = resolverFactory.apply(this);
+        world.timeline().log(name, "uarpd starts");
+        resolver.start();
+    }
+
+    /** Kills the resolver; the kernel falls back to its own ARP. */
+    public void killResolver() {
+        if (resolver == null) return;
+        Resolver r = resolver;
+        resolver = null;
+        world.timeline().log(name, "uarpd killed");
+        r.kill();
+    }
+
+    public void crash() {
+        if (!up) return;
+        world.timeline().log(name, "CRASH");
+        if (resolver != null) {
+            resolver.kill();
+            resolver = null;
+        }
+        up = false;
+        epoch++;
+        kernel.reset();
+    }
+
+    public void restart() {
+        boot();
+    }
+
+    /** Sends one datagram to {@code destination}; returns its number. */
+    public long send(int destination) {
+        long number = world.nextPacketNumber();
+        if (!up) return number;
+        world.stats().packetsSent++;
+        Kernel.Route r = kernel.lookup(destination);
+        int source = r == null ? 0 : r.iface().sourceFor(destination);
+        world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
+        kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
+        return number;
+    }
+
+    private void startRarp(SimInterface iface, int bootEpoch) {
+        world.timeline().log(name, iface.name() + " has no address: RARP request for " + iface.address());
+        rarpAttempt(iface, bootEpoch, KernelArp.RARP_FIRST_RETRY);
+    }
+
+    private void rarpAttempt(SimInterface iface, int bootEpoch, long retry) {
+        if (epoch != bootEpoch || !up || !iface.addresses().isEmpty()) return;
+        kernel.arp().rarpRequest(iface);
+        world.sim().after(retry, () -> rarpAttempt(iface, bootEpoch, Math.min(retry * 2, KernelArp.RARP_MAX_RETRY)));
+    }
+
+    void rarpAnswered(SimInterface iface, int address) {
+        Integer prefix = rarpPrefix.get(iface);
+        if (prefix == null || !iface.addresses().isEmpty()) return;
+        world.timeline().log(name, "RARP reply: " + iface.name() + " is " + Ip4.format(address));
+        kernel.addAddress(iface, address, prefix);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
