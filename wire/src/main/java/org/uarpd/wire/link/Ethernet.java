@@ -6,12 +6,26 @@ import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.LinkType;
 import org.uarpd.wire.MalformedFrameException;
 
-/** Ethernet II (DIX): destination, source, EtherType, payload. Pads to the 60-byte minimum on encode. */
+/**
+ * Ethernet II (DIX): destination, source, EtherType, payload. Pads to the 60-byte minimum on encode.
+ *
+ * <p>One wire carries both Ethernet II and IEEE 802.3 frames, told apart by the type/length field
+ * (IEEE 802.3 clause 3.2.6: values up to 1500 are lengths, from 0x0600 on EtherTypes), and pcap has
+ * one link type (1) for both. So {@link #decode} hands length-field frames to {@link Ieee8023} and
+ * accepts one IEEE 802.1Q tag, which it reports as a {@link VlanTag} in {@link Frame#extras()}.
+ */
 public final class Ethernet implements LinkType {
     public static final Ethernet INSTANCE = new Ethernet();
     public static final int HEADER = 14;
     public static final int MIN_FRAME = 60;
-    private static final HardwareAddress BROADCAST = HardwareAddress.parse("ff:ff:ff:ff:ff:ff");
+    /** Largest value of the type/length field that is a length (IEEE 802.3 clause 3.2.6). */
+    public static final int MAX_LENGTH_FIELD = 1500;
+    public static final int MIN_ETHERTYPE = 0x0600;
+    public static final int TPID_8021Q = 0x8100;
+    static final HardwareAddress BROADCAST = HardwareAddress.parse("ff:ff:ff:ff:ff:ff");
+
+    /** An IEEE 802.1Q tag found between the source address and the EtherType. */
+    public record VlanTag(int priority, boolean dropEligible, int vlanId) {}
 
     private Ethernet() {}
 
@@ -23,25 +37,44 @@ public final class Ethernet implements LinkType {
 
     @Override
     public byte[] encode(HardwareAddress destination, HardwareAddress source, int protocol, byte[] payload) {
+        Bytes.requireLength("destination", destination, 6, name());
+        Bytes.requireLength("source", source, 6, name());
+        if (protocol < MIN_ETHERTYPE || protocol > 0xFFFF) {
+            throw new IllegalArgumentException(String.format("0x%04x is not an EtherType (must be 0x0600..0xffff)", protocol));
+        }
         byte[] out = new byte[Math.max(MIN_FRAME, HEADER + payload.length)];
         destination.copyTo(out, 0);
         source.copyTo(out, 6);
-        out[12] = (byte) (protocol >>> 8);
-        out[13] = (byte) protocol;
+        Bytes.putU16(out, 12, protocol);
         System.arraycopy(payload, 0, out, HEADER, payload.length);
         return out;
     }
 
     @Override
     public Frame decode(byte[] buf, int offset, int length) throws MalformedFrameException {
-        if (length < HEADER) {
-            throw new MalformedFrameException("Ethernet header truncated: " + length + " of " + HEADER + " bytes", offset);
+        Bytes.checkWindow(buf, offset, length);
+        Bytes.needHeader("Ethernet header", HEADER, offset, length);
+        int typeAt = offset + 12;
+        int type = Bytes.u16(buf, typeAt);
+        VlanTag tag = null;
+        if (type == TPID_8021Q) {
+            Bytes.needHeader("802.1Q tagged Ethernet header", HEADER + 4, offset, length);
+            int tci = Bytes.u16(buf, offset + 14);
+            tag = new VlanTag(tci >>> 13, (tci & 0x1000) != 0, tci & 0x0FFF);
+            typeAt += 4;
+            type = Bytes.u16(buf, typeAt);
         }
-        int type = ((buf[offset + 12] & 0xFF) << 8) | (buf[offset + 13] & 0xFF);
-        if (type < 0x0600) {
-            throw new MalformedFrameException("802.3 length field " + type + " where an EtherType was expected", offset + 12);
+        if (type <= MAX_LENGTH_FIELD) {
+            if (tag != null) {
+                throw new MalformedFrameException("802.3 length field inside an 802.1Q tag is not supported", typeAt);
+            }
+            return Ieee8023.INSTANCE.decode(buf, offset, length);
         }
+        if (type < MIN_ETHERTYPE) {
+            throw new MalformedFrameException("type/length field " + type + " is neither an 802.3 length (<= 1500) nor an EtherType (>= 0x0600)", typeAt);
+        }
+        int payloadAt = typeAt + 2;
         return new Frame(HardwareAddress.of(buf, offset, 6), HardwareAddress.of(buf, offset + 6, 6), type,
-                buf, offset + HEADER, length - HEADER, null);
+                buf, payloadAt, offset + length - payloadAt, tag);
     }
 }
