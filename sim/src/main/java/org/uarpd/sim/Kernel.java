@@ -10,7 +10,12 @@ import org.uarpd.sim.rtsock.RoutingMessage;
 import org.uarpd.sim.rtsock.RoutingMessageCodec;
 import org.uarpd.sim.rtsock.Rtm;
 import org.uarpd.sim.rtsock.Sockaddr;
+import org.uarpd.wire.ArpFamilyCodec;
+import org.uarpd.wire.ArpFamilyPacket;
+import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.AtmArpPacket;
 import org.uarpd.wire.EtherType;
+import org.uarpd.wire.Opcode;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -219,7 +224,34 @@ public final class Kernel {
         } catch (MalformedFrameException e) {
             throw new IllegalArgumentException("daemon on " + host.name() + " sent a malformed " + ifp.type().name() + " frame: " + e.getMessage(), e);
         }
-        transmitFrame(ifp, f.destination(), frame);
+        HardwareAddress destination = f.destination();
+        if (destination.length() == 0) destination = impliedDestination(ifp, f);
+        transmitFrame(ifp, destination, frame);
+    }
+
+    /**
+     * Where a frame goes on a medium whose framing names no destination (a Linux cooked capture of
+     * IPoIB, an ATM virtual circuit): the ARP-family packet inside names its peer — the target
+     * hardware address of a reply, the broadcast group for a request, and on ATM the target ATM
+     * number or else the circuit to the LIS's ATMARP server.
+     */
+    private HardwareAddress impliedDestination(SimInterface ifp, Frame f) {
+        ArpFamilyPacket packet;
+        try {
+            packet = ArpFamilyCodec.decode(f.buffer(), f.payloadOffset(), f.payloadLength());
+        } catch (MalformedFrameException e) {
+            return ifp.type().broadcast();
+        }
+        return switch (packet) {
+            case ArpPacket p -> p.targetHardware().isZero() || p.opcode().equals(Opcode.REQUEST) ? ifp.type().broadcast() : p.targetHardware();
+            case AtmArpPacket p -> p.targetAtmNumber().isPresent() ? p.targetAtmNumber().value() : atmServer(ifp);
+        };
+    }
+
+    /** The ATM address of the ATMARP server of {@code ifp}'s logical IP subnet (empty when none is known). */
+    HardwareAddress atmServer(SimInterface ifp) {
+        HardwareAddress server = ifp.segment().atmArpServer();
+        return server == null ? HardwareAddress.EMPTY : server;
     }
 
     // ---------------------------------------------------------------- input path

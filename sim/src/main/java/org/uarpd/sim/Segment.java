@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.uarpd.wire.pcap.PcapWriter;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.LinkType;
 
@@ -20,12 +23,13 @@ public final class Segment {
     private final LinkType linkType;
     private final List<SimInterface> ports = new ArrayList<>();
     private SegmentFaults faults = SegmentFaults.NONE;
-    private PcapTap tap;
+    private PcapWriter tap;
     private long framesSent;
     private long deliveries;
     private long lost;
     private long duplicated;
     private long blocked;
+    private HardwareAddress atmArpServer;
 
     public Segment(Simulation sim, String name, LinkType linkType) {
         this.sim = Objects.requireNonNull(sim);
@@ -48,12 +52,22 @@ public final class Segment {
         this.faults = Objects.requireNonNull(faults);
     }
 
-    public void setTap(PcapTap tap) {
+    /** Captures every frame put on this segment, stamped with virtual time (null: no capture). */
+    public void setTap(PcapWriter tap) {
         this.tap = tap;
     }
 
-    public PcapTap tap() {
+    public PcapWriter tap() {
         return tap;
+    }
+
+    /** On an ATM segment (a logical IP subnet): the ATM address of its ATMARP server, or null. */
+    public HardwareAddress atmArpServer() {
+        return atmArpServer;
+    }
+
+    public void setAtmArpServer(HardwareAddress server) {
+        this.atmArpServer = server;
     }
 
     void attach(SimInterface port) {
@@ -92,8 +106,15 @@ public final class Segment {
      */
     public void transmit(SimInterface from, HardwareAddress destination, byte[] frame) {
         framesSent++;
-        if (tap != null) tap.record(sim.now(), frame, 0, frame.length);
-        boolean broadcast = destination.equals(linkType.broadcast());
+        if (tap != null) {
+            try {
+                tap.write(sim.now(), frame);
+            } catch (IOException e) {
+                throw new UncheckedIOException("capturing segment " + name, e);
+            }
+        }
+        // ATM has no broadcast (its broadcast() is empty): a frame with no destination reaches nobody
+        boolean broadcast = destination.length() > 0 && destination.equals(linkType.broadcast());
         SplittableRandom random = sim.random();
         SegmentFaults f = faults;
         for (int i = 0, n = ports.size(); i < n; i++) {

@@ -1,22 +1,21 @@
 package org.uarpd.sim;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.uarpd.sim.rtsock.Rtm;
 import org.uarpd.wire.LinkType;
-import org.uarpd.wire.link.Ethernet;
+import org.uarpd.wire.link.LinkTypes;
 
 /**
  * The link types the simulator can build segments of, by the name scenario files use, and the
  * mapping between a link type and the {@code IFT_*} interface type its sockaddr_dl carries.
  */
 public final class SimLinkTypes {
-    private static final List<LinkType> KNOWN = new ArrayList<>(List.of(Ethernet.INSTANCE));
+    private static final List<LinkType> KNOWN = LinkTypes.all();
 
     private SimLinkTypes() {}
 
     public static List<LinkType> all() {
-        return List.copyOf(KNOWN);
+        return KNOWN;
     }
 
     /** The link type called {@code name}, or null. */
@@ -25,16 +24,22 @@ public final class SimLinkTypes {
         return null;
     }
 
-    /** IFT_* for a link type, chosen by its pcap framing (DLT), which names the medium. */
+    /**
+     * IFT_* for a link type. Two framings share a medium twice: IEEE 802.3 with LLC/SNAP gets
+     * IFT_ISO88023 beside Ethernet II's IFT_ETHER, and the Linux capture framing of ARCnet (with
+     * its offset field) gets 0x24 (IFT_ARCNETPLUS in if_types.h, reused here) beside IFT_ARCNET.
+     */
     public static int interfaceType(LinkType type) {
-        return switch (type.pcapLinkType()) {
-            case 1 -> Rtm.IFT_ETHER;
-            case 6 -> Rtm.IFT_ISO88025;
-            case 10 -> Rtm.IFT_FDDI;
-            case 7, 129 -> Rtm.IFT_ARCNET;
-            case 11 -> Rtm.IFT_ATM;
-            case 113 -> Rtm.IFT_INFINIBAND;
-            default -> 1; // IFT_OTHER
+        return switch (type.name()) {
+            case "ethernet" -> Rtm.IFT_ETHER;
+            case "ieee802.3" -> Rtm.IFT_ISO88023;
+            case "token-ring" -> Rtm.IFT_ISO88025;
+            case "fddi" -> Rtm.IFT_FDDI;
+            case "arcnet" -> Rtm.IFT_ARCNET;
+            case "arcnet-linux" -> Rtm.IFT_ARCNET_LINUX;
+            case "atm" -> Rtm.IFT_ATM;
+            case "ipoib" -> Rtm.IFT_INFINIBAND;
+            default -> Rtm.IFT_OTHER;
         };
     }
 

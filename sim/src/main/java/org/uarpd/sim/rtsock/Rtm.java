@@ -49,10 +49,14 @@ public final class Rtm {
     public static final int AF_LINK = 18;
 
     // sdl_type (if_types.h)
+    public static final int IFT_OTHER = 0x01;
     public static final int IFT_ETHER = 0x06;
+    public static final int IFT_ISO88023 = 0x07;
     public static final int IFT_ISO88025 = 0x09;
     public static final int IFT_FDDI = 0x0f;
     public static final int IFT_ARCNET = 0x23;
+    /** ARCnet in the Linux capture framing (0x24 is IFT_ARCNETPLUS in if_types.h, reused). */
+    public static final int IFT_ARCNET_LINUX = 0x24;
     public static final int IFT_ATM = 0x25;
     public static final int IFT_INFINIBAND = 0xc7;
 
