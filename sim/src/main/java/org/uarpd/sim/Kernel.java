@@ -91,6 +91,7 @@ public final class Kernel {
         iface.addAddress(a);
         routes.add(new Route(a.network(), prefixLength, iface, 0, Rtm.RTF_UP | Rtm.RTF_CLONING));
         world.timeline().log(host.name(), iface.name() + " address " + a);
+        if (isAtm(iface)) arp.atmRegister(iface);
         broadcast(new RoutingMessage(Rtm.NEWADDR, iface.index(), Rtm.RTF_UP, 0, 0, 0, 0, 0, 0, null,
                 new Sockaddr.In(address), null, new Sockaddr.In(Ip4.mask(prefixLength)), dl(iface), new Sockaddr.In(address)));
     }
@@ -105,7 +106,10 @@ public final class Kernel {
         }
     }
 
-    /** Adds a route to {@code prefix/length} through {@code gateway} (0: directly out of {@code iface}). */
+    /**
+     * Adds a route to {@code prefix/length} through {@code gateway} (0: directly out of
+     * {@code iface}); a gateway route may leave {@code iface} null, to go out where the gateway is.
+     */
     public void addRoute(int prefix, int length, SimInterface iface, int gateway) {
         int flags = Rtm.RTF_UP | Rtm.RTF_STATIC | (gateway != 0 ? Rtm.RTF_GATEWAY : 0) | (length == 32 ? Rtm.RTF_HOST : 0);
         routes.add(new Route(prefix & Ip4.mask(length), length, iface, gateway, flags));
@@ -142,6 +146,16 @@ public final class Kernel {
         }
         SimInterface ifp = route.iface;
         int nextHop = route.gateway != 0 ? route.gateway : destination;
+        if (ifp == null) {
+            // a gateway route names no interface: the gateway's own (connected) route does
+            Route toGateway = lookup(nextHop);
+            if (toGateway == null || toGateway.iface == null || toGateway.gateway != 0) {
+                world.stats().packetsNoRoute++;
+                world.timeline().log(host.name(), "gateway " + Ip4.format(nextHop) + " unreachable");
+                return;
+            }
+            ifp = toGateway.iface;
+        }
         if (nextHop == -1 || isSubnetBroadcast(ifp, nextHop)) {
             transmitIp(ifp, ifp.type().broadcast(), datagram);
             return;
@@ -175,7 +189,7 @@ public final class Kernel {
         e.held.addLast(datagram);
         if (fresh) {
             miss(e);
-        } else if (resolver != null && sim.now() - e.lastMiss >= MISS_REPEAT) {
+        } else if (resolver != null && !isAtm(ifp) && sim.now() - e.lastMiss >= MISS_REPEAT) {
             miss(e);
         }
     }
@@ -190,7 +204,7 @@ public final class Kernel {
     private void miss(NeighborEntry e) {
         e.lastMiss = sim.now();
         world.stats().misses++;
-        if (resolver != null) {
+        if (resolver != null && !isAtm(e.iface)) {
             world.timeline().log(host.name(), "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
                     + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
             broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0,
@@ -250,8 +264,8 @@ public final class Kernel {
 
     /** The ATM address of the ATMARP server of {@code ifp}'s logical IP subnet (empty when none is known). */
     HardwareAddress atmServer(SimInterface ifp) {
-        HardwareAddress server = ifp.segment().atmArpServer();
-        return server == null ? HardwareAddress.EMPTY : server;
+        AtmArpServer server = ifp.segment().atmArpServer();
+        return server == null ? HardwareAddress.EMPTY : server.address();
     }
 
     // ---------------------------------------------------------------- input path
@@ -266,7 +280,10 @@ public final class Kernel {
             return;
         }
         if (EtherType.isArpFamily(f.protocol())) {
-            if (tap != null) {
+            AtmArpServer server = iface.segment().atmArpServer();
+            if (server != null && server.iface() == iface) {
+                atmServerInput(server, f);
+            } else if (tap != null && !isAtm(iface)) {
                 tap.frame(iface, frame);
             } else {
                 arp.input(iface, f);
@@ -274,6 +291,22 @@ public final class Kernel {
         } else if (f.protocol() == EtherType.IPV4) {
             ipInput(iface, f);
         }
+    }
+
+    private void atmServerInput(AtmArpServer server, Frame f) {
+        try {
+            if (ArpFamilyCodec.decode(f.buffer(), f.payloadOffset(), f.payloadLength()) instanceof AtmArpPacket p) server.input(p);
+        } catch (MalformedFrameException e) {
+            world.stats().malformedFrames++;
+        }
+    }
+
+    /**
+     * ATM interfaces resolve through the LIS's ATMARP server with the kernel's own ATMARP client
+     * (RFC 2225 §8.5), with or without uarpd: the engine speaks no ATMARP.
+     */
+    static boolean isAtm(SimInterface iface) {
+        return iface.type().hardwareType().equals(org.uarpd.wire.HardwareType.ATM);
     }
 
     private void ipInput(SimInterface iface, Frame f) {

@@ -29,7 +29,7 @@ public final class Segment {
     private long lost;
     private long duplicated;
     private long blocked;
-    private HardwareAddress atmArpServer;
+    private AtmArpServer atmArpServer;
 
     public Segment(Simulation sim, String name, LinkType linkType) {
         this.sim = Objects.requireNonNull(sim);
@@ -62,11 +62,12 @@ public final class Segment {
     }
 
     /** On an ATM segment (a logical IP subnet): the ATM address of its ATMARP server, or null. */
-    public HardwareAddress atmArpServer() {
+    public AtmArpServer atmArpServer() {
         return atmArpServer;
     }
 
-    public void setAtmArpServer(HardwareAddress server) {
+    void setAtmArpServer(AtmArpServer server) {
+        if (atmArpServer != null) throw new IllegalStateException("segment " + name + " already has an ATMARP server");
         this.atmArpServer = server;
     }
 

@@ -27,10 +27,13 @@ public final class SimHost {
 
     private record ConfiguredAddress(SimInterface iface, int address, int prefixLength) {}
 
+    private record ConfiguredRoute(int prefix, int prefixLength, SimInterface iface, int gateway) {}
+
     private final World world;
     private final String name;
     private final List<SimInterface> interfaces = new ArrayList<>();
     private final List<ConfiguredAddress> configured = new ArrayList<>();
+    private final List<ConfiguredRoute> configuredRoutes = new ArrayList<>();
     private final Map<SimInterface, Integer> rarpPrefix = new LinkedHashMap<>();
     private Kernel kernel;
     private boolean up;
@@ -80,6 +83,20 @@ public final class SimHost {
         if (up) kernel.addAddress(iface, address, prefixLength);
     }
 
+    /** A static route installed at every boot ({@code gateway} 0: directly out of {@code iface}). */
+    public void configureRoute(int prefix, int prefixLength, SimInterface iface, int gateway) {
+        configuredRoutes.add(new ConfiguredRoute(prefix, prefixLength, iface, gateway));
+        if (up) kernel.addRoute(prefix, prefixLength, iface, gateway);
+    }
+
+    /** Makes this host the ATMARP server (RFC 2225) of the logical IP subnet on {@code iface}'s ATM segment. */
+    public AtmArpServer serveAtmArp(SimInterface iface) {
+        if (!Kernel.isAtm(iface)) throw new IllegalArgumentException(iface + " is not an ATM interface");
+        AtmArpServer server = new AtmArpServer(iface);
+        iface.segment().setAtmArpServer(server);
+        return server;
+    }
+
     /** The interface learns its address by RARP at every boot and uses {@code prefixLength} with it. */
     public void configureRarp(SimInterface iface, int prefixLength) {
         rarpPrefix.put(iface, prefixLength);
@@ -112,6 +129,7 @@ public final class SimHost {
         for (SimInterface i : interfaces) i.clearAddresses();
         world.timeline().log(name, epoch == 1 ? "boot" : "reboot");
         for (ConfiguredAddress c : configured) kernel.addAddress(c.iface(), c.address(), c.prefixLength());
+        for (ConfiguredRoute r : configuredRoutes) kernel.addRoute(r.prefix(), r.prefixLength(), r.iface(), r.gateway());
         for (SimInterface i : rarpPrefix.keySet()) startRarp(i, epoch);
         if (resolverFactory != null) {
             int e = epoch;
@@ -160,10 +178,16 @@ public final class SimHost {
         if (!up) return number;
         world.stats().packetsSent++;
         Kernel.Route r = kernel.lookup(destination);
-        int source = r == null ? 0 : r.iface().sourceFor(destination);
+        SimInterface out = r == null ? null : r.iface() != null ? r.iface() : routeInterface(r.gateway());
+        int source = out == null ? 0 : out.sourceFor(destination);
         world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
         kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
         return number;
+    }
+
+    private SimInterface routeInterface(int gateway) {
+        Kernel.Route r = kernel.lookup(gateway);
+        return r == null ? null : r.iface();
     }
 
     private void startRarp(SimInterface iface, int bootEpoch) {
