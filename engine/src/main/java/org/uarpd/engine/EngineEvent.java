@@ -3,11 +3,58 @@ package org.uarpd.engine;
 import org.uarpd.wire.HardwareAddress;
 
 /**
- * One change or decision, with what logs, metrics and the monitor need. {@code hardware} and
- * {@code reason} may be null where they do not apply.
+ * One change or decision, with what logs, metrics and the monitor need. A plain value.
+ *
+ * @param time      the {@code now} of the call that produced it
+ * @param kind      what happened
+ * @param link      the link it concerns (0 when none)
+ * @param address   the IPv4 address it concerns (0 when none)
+ * @param hardware  the hardware address involved, or null
+ * @param state     the neighbour entry's state after the change, or null when not about an entry
+ * @param reason    why (never null)
+ * @param latencyNanos for {@link Kind#RESOLVED}: time from the start of resolution to the answer; else 0
+ * @param detail    free text for humans (a malformed frame's fault), or null
  */
-public record EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware, String reason) {
+public record EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
+                          NeighborState state, Reason reason, long latencyNanos, String detail) {
+
     public enum Kind {
-        ADDED, CHANGED, REMOVED, FAILED, RESOLVED, REQUESTED, ANSWERED, IGNORED, DROPPED
+        /** A neighbour entry was created. */
+        ADDED,
+        /** A neighbour entry changed state or hardware address. */
+        CHANGED,
+        /** A neighbour entry was deleted. */
+        REMOVED,
+        /** A resolution (or re-probe) ran out of probes. */
+        FAILED,
+        /** A resolution got its answer. */
+        RESOLVED,
+        /** An ARP request was sent. */
+        REQUESTED,
+        /** A request was answered (ARP, RARP, InARP, or a kernel miss from the cache). */
+        ANSWERED,
+        /** An input was understood and deliberately not acted on. */
+        IGNORED,
+        /** An input could not be used (malformed, unknown link, not ARP). */
+        DROPPED
+    }
+
+    /** Why a change or decision happened. */
+    public enum Reason {
+        // what started or changed an entry
+        KERNEL_MISS, OWN_NEED, OPERATOR, KERNEL_CHANGED, LEARNED_FROM_REQUEST, REPLY, OBSERVED, GRATUITOUS,
+        // timers
+        REACHABLE_TIMEOUT, DELAY_TIMEOUT, RETRANSMIT, PROBES_EXHAUSTED, STALE_EXPIRED, NEGATIVE_CACHE_EXPIRED,
+        // removals
+        EVICTED, FLUSHED, LINK_DOWN, LINK_REMOVED,
+        // answers
+        OWN_ADDRESS, PUBLISHED, PROXY, RARP, INARP, FROM_CACHE,
+        // ignored
+        NOT_FOR_US, LOCKED, STATIC_ENTRY, UNSOLICITED, LINK_RATE_LIMITED, TARGET_RATE_LIMITED, TOO_MANY_PENDING,
+        TABLE_FULL, NEGATIVE_CACHE, ALREADY_RESOLVING, PROBE_NOT_ANSWERED, UNICAST_REQUEST, KERNEL_ANSWERS,
+        ADDRESS_CONFLICT, RARP_DISABLED, RARP_UNKNOWN, NO_SOURCE_ADDRESS, LINK_IS_DOWN, NOT_IPV4, WRONG_HARDWARE,
+        NO_SUCH_ENTRY, OWN_FRAME,
+        // dropped
+        MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE
     }
 }

@@ -1,0 +1,576 @@
+package org.uarpd.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.engine.Neighbors.Observation;
+import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.Frame;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.Opcode;
+
+/**
+ * uarpd's policy: a deterministic, sans-I/O ARP engine (DESIGN.md). No threads, sockets or clock:
+ * a backend passes each {@link Input} with the time it happened to {@link #handle}, carries out the
+ * {@link Action}s handed to its {@link ActionSink} (in order, during the call), and calls again, with
+ * {@link Input.TimeAdvanced} if nothing else happened, no later than {@link #nextDeadline()}. The same
+ * config (seed included) and the same inputs at the same times give the same actions.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ * <li>{@code now} is the backend's monotonic clock in nanoseconds (any origin; a value earlier than
+ *     the previous call's is taken as the previous one).
+ * <li>Links are known from {@link Input.LinkChanged}; frames, misses and addresses of unknown links
+ *     are dropped with an event. A link's {@link LinkPolicy} is chosen once, by its name, from
+ *     {@link EngineConfig#links()} (else {@link EngineConfig#defaultLink()}).
+ * <li>{@link Action.Transmit} frames and their buffers may be the engine's scratch space, reused by
+ *     the next action: copy what you keep.
+ * <li>Nothing is thrown for anything on the wire: a malformed frame is counted and reported as a
+ *     {@link Kind#DROPPED} event. {@link IllegalArgumentException} is thrown only for invalid
+ *     operator input (a timer beyond range, a bad command argument).
+ * </ul>
+ *
+ * <h2>Inputs handled</h2>
+ * <ul>
+ * <li>{@link Input.KernelMiss}: served from the table when it can (InstallNeighbor, event ANSWERED
+ *     FROM_CACHE; a STALE entry is served and then checked, DELAY → PROBE); otherwise resolved:
+ *     broadcast requests, then InstallNeighbor(REACHABLE) on the reply, or RemoveNeighbor(failed=true)
+ *     when the probes are spent, so the kernel's held packets get host-unreachable. {@code probes}
+ *     (Linux NDA_PROBES) counts against the budget; {@code known} (a kernel re-check, NUD_PROBE)
+ *     starts unicast probes. On ASSIST links a miss not in the table is left to the kernel.
+ * <li>{@link Input.FrameReceived}: ARP (requests, replies, InARP) and RARP frames; see
+ *     {@link #handle}. Answers: the host's own addresses (AUTHORITATIVE links only), published
+ *     entries, proxy ARP, RARP, InARP.
+ * <li>{@link Input.AddressAdded} / {@link Input.AddressRemoved}: the host's addresses and subnets per
+ *     link (also what proxy ARP, {@link PublishedEntry.Target.RoutedElsewhere}, routes by).
+ * <li>{@link Input.LinkChanged} / {@link Input.LinkRemoved}: a link going down drops its dynamic
+ *     entries; a removed link drops all of its state.
+ * <li>{@link Input.KernelNeighborChanged}: static entries are re-installed if someone else changed
+ *     them; otherwise the table follows the kernel.
+ * <li>{@link Input.Command}: {@link OperatorCommand.AddStatic}, {@code DeleteStatic}, {@code Flush},
+ *     {@code Probe}, and (added here) {@link OperatorCommand.Publish} / {@link OperatorCommand.Unpublish}.
+ * </ul>
+ *
+ * <h2>Additions to the skeleton's contract</h2>
+ * {@link EngineConfig} (with {@link NeighborTimers}, {@link RateLimit}, {@link LinkPolicy},
+ * {@link LinkMode}, {@link PublishedEntry}, {@link Cidr}, {@link org.uarpd.engine.rarp.EthersTable});
+ * {@link OperatorCommand.Publish} and {@link OperatorCommand.Unpublish}; {@link EngineEvent} now
+ * carries the entry's {@link NeighborState}, a {@link Reason} enum (instead of a string), the
+ * resolution latency and a free-text detail. Read-only views for monitors and tests:
+ * {@link #lookup}, {@link #neighbors()}, {@link #size()}, {@link #pendingResolutions()},
+ * {@link #count(Reason)}.
+ */
+public final class Engine {
+    private static final int ARP_HEADER = 8;
+
+    private final EngineConfig config;
+    private final TimerWheel wheel = new TimerWheel();
+    private final NeighborTable table;
+    private final Neighbors neighbors;
+    private final TimerWheel.Expiry expiry = this::expired;
+
+    private Link[] linksById = new Link[16];
+    private final Map<Integer, Link> linksFar = new HashMap<>();
+    private final List<PublishedEntry> publishedEverywhere = new ArrayList<>();
+    private final Map<Integer, DelayedReply> delayed = new HashMap<>();
+    private final long[] counters = new long[Reason.values().length];
+    private final byte[] scratch = new byte[255];
+    private final byte[] zeros = new byte[255];
+
+    private boolean started;
+    private long origin;
+    private long now;
+    private ActionSink out;
+
+    private record DelayedReply(int link, byte[] frame, int address, Reason reason) {}
+
+    public Engine(EngineConfig config) {
+        this.config = config;
+        this.table = new NeighborTable(config.maxEntries(), config.maxStaticEntries(), wheel);
+        this.neighbors = new Neighbors(this, table, wheel, config);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Handles one input at time {@code nowNanos}, running every timer due by then first. */
+    public void handle(long nowNanos, Input input, ActionSink sink) {
+        this.out = sink;
+        if (!started) {
+            started = true;
+            origin = nowNanos;
+            now = nowNanos;
+        } else if (nowNanos > now) {
+            now = nowNanos;
+        }
+        wheel.advance(Math.floorDiv(now - origin, config.timerTickNanos()), expiry);
+        switch (input) {
+            case Input.FrameReceived f -> onFrame(f.link(), f.frame(), f.offset(), f.length());
+            case Input.KernelMiss m -> {
+                Link l = link(m.link());
+                if (l == null) emit(Kind.DROPPED, m.link(), m.address(), null, null, Reason.UNKNOWN_LINK);
+                else if (!l.up) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.LINK_IS_DOWN);
+                else neighbors.handleKernelMiss(l, m.address(), m.probes(), m.known());
+            }
+            case Input.AddressAdded a -> {
+                Link l = link(a.link());
+                if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
+                else l.addAddress(a.address(), a.prefixLength());
+            }
+            case Input.AddressRemoved a -> {
+                Link l = link(a.link());
+                if (l != null) l.removeAddress(a.address());
+            }
+            case Input.LinkChanged c -> onLinkChanged(c);
+            case Input.LinkRemoved r -> onLinkRemoved(r.link());
+            case Input.KernelNeighborChanged k -> neighbors.handleKernelChanged(k.link(), k.address(), k.hardware(), k.state());
+            case Input.Command c -> onCommand(c.command());
+            case Input.TimeAdvanced t -> { }
+        }
+        this.out = null;
+    }
+
+    /** When the engine next needs a call (with {@link Input.TimeAdvanced}); {@link Long#MAX_VALUE} if never. */
+    public long nextDeadline() {
+        long tick = wheel.nextDeadlineTick();
+        return tick == Long.MAX_VALUE ? Long.MAX_VALUE : origin + tick * config.timerTickNanos();
+    }
+
+    // -- read-only views -------------------------------------------------------------------------
+
+    /** One neighbour entry as seen from outside. {@code hardware} is null while INCOMPLETE or FAILED. */
+    public record Neighbor(int link, int address, HardwareAddress hardware, NeighborState state) {}
+
+    public Neighbor lookup(int link, int address) {
+        int id = table.find(link, address);
+        return id == NeighborTable.NONE ? null : view(id);
+    }
+
+    /** Every entry, in no particular order. */
+    public List<Neighbor> neighbors() {
+        List<Neighbor> all = new ArrayList<>(table.size());
+        for (int id = 0; id < table.highWater(); id++) {
+            if (table.inUse(id)) all.add(view(id));
+        }
+        return all;
+    }
+
+    /** Entries in the table (dynamic and static). */
+    public int size() {
+        return table.size();
+    }
+
+    public int pendingResolutions() {
+        return neighbors.pending();
+    }
+
+    /** How many events have been reported with {@code reason} since the engine was made. */
+    public long count(Reason reason) {
+        return counters[reason.ordinal()];
+    }
+
+    private Neighbor view(int id) {
+        return new Neighbor(table.link[id], table.address[id], table.hardware(id), table.stateOf(id));
+    }
+
+    // -- links -----------------------------------------------------------------------------------
+
+    Link link(int id) {
+        if (id >= 0 && id < linksById.length) return linksById[id];
+        return linksFar.get(id);
+    }
+
+    private void onLinkChanged(Input.LinkChanged c) {
+        Link l = link(c.link());
+        boolean created = l == null;
+        if (created) {
+            l = new Link(c.link());
+            l.policy = config.policyFor(c.name());
+            l.published.addAll(l.policy.published());
+            l.refreshPublished();
+            if (c.link() >= 0 && c.link() < (1 << 16)) {
+                if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
+                linksById[c.link()] = l;
+            } else {
+                linksFar.put(c.link(), l);
+            }
+        }
+        boolean wasUp = l.up;
+        l.configure(c.name(), c.type(), c.address(), c.up());
+        if (wasUp && !c.up()) {
+            // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
+            neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
+        }
+    }
+
+    private void onLinkRemoved(int id) {
+        Link l = link(id);
+        if (l == null) return;
+        neighbors.flush(id, Reason.LINK_REMOVED, true, false);
+        if (id >= 0 && id < linksById.length) linksById[id] = null; else linksFar.remove(id);
+    }
+
+    // -- operator --------------------------------------------------------------------------------
+
+    private void onCommand(OperatorCommand command) {
+        switch (command) {
+            case OperatorCommand.AddStatic a -> neighbors.addStatic(a.link(), a.address(), a.hardware());
+            case OperatorCommand.DeleteStatic d -> neighbors.deleteStatic(d.link(), d.address());
+            case OperatorCommand.Flush f -> neighbors.flush(f.link(), Reason.FLUSHED, false, true);
+            case OperatorCommand.Probe p -> {
+                Link l = link(p.link());
+                if (l == null) emit(Kind.DROPPED, p.link(), p.address(), null, null, Reason.UNKNOWN_LINK);
+                else if (!l.up) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.LINK_IS_DOWN);
+                else neighbors.handleOwnNeed(l, p.address());
+            }
+            case OperatorCommand.Publish p -> {
+                if (p.link() == 0) {
+                    publishedEverywhere.add(p.entry());
+                } else {
+                    Link l = link(p.link());
+                    if (l == null) {
+                        emit(Kind.DROPPED, p.link(), 0, null, null, Reason.UNKNOWN_LINK);
+                        return;
+                    }
+                    l.published.add(p.entry());
+                    l.refreshPublished();
+                }
+            }
+            case OperatorCommand.Unpublish u -> {
+                if (u.link() == 0) {
+                    publishedEverywhere.remove(u.entry());
+                } else {
+                    Link l = link(u.link());
+                    if (l != null && l.published.remove(u.entry())) l.refreshPublished();
+                }
+            }
+        }
+    }
+
+    // -- frames ----------------------------------------------------------------------------------
+
+    private void onFrame(int linkId, byte[] buf, int off, int len) {
+        Link l = link(linkId);
+        if (l == null) {
+            emit(Kind.DROPPED, linkId, 0, null, null, Reason.UNKNOWN_LINK);
+            return;
+        }
+        if (!l.up) {
+            emit(Kind.IGNORED, linkId, 0, null, null, Reason.LINK_IS_DOWN);
+            return;
+        }
+        Frame frame;
+        try {
+            frame = l.type.decode(buf, off, len);
+        } catch (MalformedFrameException e) {
+            dropMalformed(linkId, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A decoder must not throw anything else, but a bad frame must never stop the loop.
+            dropMalformed(linkId, "decoder failed: " + e);
+            return;
+        }
+        int proto = frame.protocol();
+        if (!EtherType.isArpFamily(proto)) {
+            emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+            return;
+        }
+        byte[] b = frame.buffer();
+        int p = frame.payloadOffset();
+        int plen = frame.payloadLength();
+        // Offsets from the packet's own ar_hln / ar_pln, as ArpCodec checks them.
+        if (plen < ARP_HEADER) {
+            dropMalformed(linkId, "ARP header truncated: " + plen + " of " + ARP_HEADER + " bytes");
+            return;
+        }
+        int hrd = u16(b, p);
+        int pro = u16(b, p + 2);
+        int hln = b[p + 4] & 0xFF;
+        int pln = b[p + 5] & 0xFF;
+        int op = u16(b, p + 6);
+        if (hln == 0 || pln == 0) {
+            dropMalformed(linkId, "zero address length (ar_hln " + hln + ", ar_pln " + pln + ")");
+            return;
+        }
+        if (plen < ARP_HEADER + 2 * hln + 2 * pln) {
+            dropMalformed(linkId, "ARP addresses overrun the frame: need " + (ARP_HEADER + 2 * hln + 2 * pln) + " bytes, " + plen + " present");
+            return;
+        }
+        if (pro != EtherType.IPV4 || pln != 4) {
+            emit(Kind.IGNORED, linkId, 0, null, null, Reason.NOT_IPV4);
+            return;
+        }
+        if (hln != l.type.addressLength()) {
+            emit(Kind.IGNORED, linkId, 0, null, null, Reason.WRONG_HARDWARE);
+            return;
+        }
+        int sha = p + ARP_HEADER;
+        int spa = Ip4.read(b, sha + hln);
+        int tha = sha + hln + 4;
+        int tpa = Ip4.read(b, tha + hln);
+        if (l.isOwnHardware(b, sha, hln)) {
+            emit(Kind.IGNORED, linkId, spa, null, null, Reason.OWN_FRAME);
+            return;
+        }
+        HardwareAddress destination = frame.destination();
+        boolean toBroadcast = destination.equals(l.type.broadcast());
+        boolean toUs = destination.equals(l.hardware);
+        if (proto == EtherType.RARP) {
+            if (op == Opcode.RARP_REQUEST.value()) onRarpRequest(l, hrd, b, sha, tha, hln);
+            else emit(Kind.DROPPED, linkId, spa, null, null, Reason.UNSUPPORTED_OPCODE);
+            return;
+        }
+        switch (op) {
+            case 1 -> onRequest(l, hrd, b, sha, spa, tpa, hln, toBroadcast);
+            case 2 -> {
+                Observation kind = spa == tpa ? Observation.GRATUITOUS : toUs ? Observation.REPLY_TO_US : Observation.OVERHEARD;
+                neighbors.handleObservation(l, spa, b, sha, hln, kind);
+            }
+            case 8 -> onInarpRequest(l, hrd, b, sha, spa, tha, hln);
+            default -> emit(Kind.DROPPED, linkId, spa, null, null, Reason.UNSUPPORTED_OPCODE);
+        }
+    }
+
+    /** An ARP request (RFC 826): learn from it, then answer it if it is ours to answer. */
+    private void onRequest(Link l, int hrd, byte[] b, int sha, int spa, int tpa, int hln, boolean toBroadcast) {
+        boolean ownTarget = l.owns(tpa);
+        if (spa == tpa) {
+            // A gratuitous request announces the sender's binding; nobody answers it (RFC 5227 §2.3).
+            neighbors.handleObservation(l, spa, b, sha, hln, Observation.GRATUITOUS);
+            return;
+        }
+        neighbors.handleObservation(l, spa, b, sha, hln, ownTarget ? Observation.REQUEST_TO_US : Observation.OVERHEARD);
+        if (ownTarget) {
+            if (l.policy.mode() == LinkMode.ASSIST) {
+                emit(Kind.IGNORED, l.id, tpa, null, null, Reason.KERNEL_ANSWERS);
+                return;
+            }
+            // Our own address: answered even for an RFC 5227 probe, which is how the prober learns of the conflict.
+            reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
+            return;
+        }
+        PublishedEntry entry = publishedFor(l, tpa);
+        if (entry == null) {
+            emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
+            return;
+        }
+        if (spa == 0 && !entry.answerProbes()) {
+            emit(Kind.IGNORED, l.id, tpa, null, null, Reason.PROBE_NOT_ANSWERED);
+            return;
+        }
+        if (entry.broadcastOnly() && !toBroadcast) {
+            emit(Kind.IGNORED, l.id, tpa, null, null, Reason.UNICAST_REQUEST);
+            return;
+        }
+        byte[] hw = entry.hardware() == null ? l.hardwareBytes : publishedHardware(entry);
+        Reason why = entry.target() instanceof Target.RoutedElsewhere ? Reason.PROXY : Reason.PUBLISHED;
+        reply(l, hrd, Opcode.REPLY.value(), hw, 0, tpa, b, sha, spa, hln, entry.replyDelayNanos(), why);
+    }
+
+    /** An Inverse ARP request (RFC 2390 §7.1): tell the asker our protocol address on this link. */
+    private void onInarpRequest(Link l, int hrd, byte[] b, int sha, int spa, int tha, int hln) {
+        if (!l.policy.inarp() || !l.isOwnHardware(b, tha, hln)) {
+            emit(Kind.IGNORED, l.id, spa, null, null, Reason.NOT_FOR_US);
+            return;
+        }
+        int ours = l.sourceFor(spa);
+        if (ours == 0) {
+            emit(Kind.IGNORED, l.id, spa, null, null, Reason.NO_SOURCE_ADDRESS);
+            return;
+        }
+        neighbors.handleObservation(l, spa, b, sha, hln, Observation.REQUEST_TO_US);
+        reply(l, hrd, Opcode.INARP_REPLY.value(), l.hardwareBytes, 0, ours, b, sha, spa, hln, 0, Reason.INARP);
+    }
+
+    /** A RARP request (RFC 903): the protocol address of the target hardware address, from the ethers table. */
+    private void onRarpRequest(Link l, int hrd, byte[] b, int sha, int tha, int hln) {
+        if (!l.policy.rarp()) {
+            emit(Kind.IGNORED, l.id, 0, null, null, Reason.RARP_DISABLED);
+            return;
+        }
+        HardwareAddress asked = HardwareAddress.of(b, tha, hln);
+        Integer ip = config.ethers().lookup(asked);
+        if (ip == null) {
+            emit(Kind.IGNORED, l.id, 0, asked, null, Reason.RARP_UNKNOWN);
+            return;
+        }
+        int ours = l.sourceFor(ip);
+        if (ours == 0) {
+            emit(Kind.IGNORED, l.id, ip, asked, null, Reason.NO_SOURCE_ADDRESS);
+            return;
+        }
+        // RFC 903: sender fields are the server's, target fields the answer; sent back to the asker.
+        FrameWriter w = l.writer;
+        int plen = ARP_HEADER + 2 * hln + 8;
+        byte[] f = w.begin(b, sha, hln, EtherType.RARP, plen);
+        writeArp(f, w.payloadOffset(), hrd, Opcode.RARP_REPLY.value(), hln, l.hardwareBytes, 0, ours, b, tha, ip);
+        out.accept(w.finish());
+        emit(Kind.ANSWERED, l.id, ip, asked, null, Reason.RARP);
+    }
+
+    private void reply(Link l, int hrd, int op, byte[] senderHw, int senderHwOff, int senderIp,
+                       byte[] b, int requesterHw, int requesterIp, int hln, long delay, Reason why) {
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(b, requesterHw, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        writeArp(f, w.payloadOffset(), hrd, op, hln, senderHw, senderHwOff, senderIp, b, requesterHw, requesterIp);
+        if (delay > 0) {
+            // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
+            int aux = wheel.allocateAux();
+            delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
+            schedule(aux, now + delay);
+            return;
+        }
+        out.accept(w.finish());
+        emit(Kind.ANSWERED, l.id, senderIp, null, null, why);
+    }
+
+    private static void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
+                                 byte[] tha, int thaOff, int tpa) {
+        f[p] = (byte) (hrd >>> 8);
+        f[p + 1] = (byte) hrd;
+        f[p + 2] = (byte) (EtherType.IPV4 >>> 8);
+        f[p + 3] = (byte) EtherType.IPV4;
+        f[p + 4] = (byte) hln;
+        f[p + 5] = 4;
+        f[p + 6] = (byte) (op >>> 8);
+        f[p + 7] = (byte) op;
+        int q = p + ARP_HEADER;
+        System.arraycopy(sha, shaOff, f, q, hln);
+        Ip4.write(f, q + hln, spa);
+        System.arraycopy(tha, thaOff, f, q + hln + 4, hln);
+        Ip4.write(f, q + 2 * hln + 4, tpa);
+    }
+
+    /** Sends the next request for entry {@code id}: broadcast, or unicast to its known address. */
+    void sendRequest(Link l, int id, boolean unicast) {
+        int target = table.address[id];
+        int hln = l.type.addressLength();
+        byte[] dst;
+        if (unicast) {
+            table.copyHardware(id, scratch, 0);
+            dst = scratch;
+        } else {
+            dst = l.broadcastBytes;
+        }
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(dst, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        int source = l.sourceFor(target);
+        writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
+                l.hardwareBytes, 0, source, zeros, 0, target);
+        out.accept(w.finish());
+        emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id),
+                unicast ? Reason.RETRANSMIT : Reason.KERNEL_MISS);
+    }
+
+    private PublishedEntry publishedFor(Link l, int target) {
+        for (PublishedEntry e : l.publishedView) {
+            if (covers(l, e, target)) return e;
+        }
+        for (PublishedEntry e : publishedEverywhere) {
+            if (covers(l, e, target)) return e;
+        }
+        return null;
+    }
+
+    private boolean covers(Link l, PublishedEntry e, int target) {
+        return switch (e.target()) {
+            case Target.Address a -> a.address() == target;
+            case Target.Range r -> {
+                if (!r.range().contains(target)) yield false;
+                for (Cidr x : r.excluded()) {
+                    if (x.contains(target)) yield false;
+                }
+                yield true;
+            }
+            case Target.RoutedElsewhere re -> !l.onSubnet(target) && routedOutOfAnotherLink(l, target);
+        };
+    }
+
+    /** RFC 1027: the target is reached through another of our links (on its subnet), not this one. */
+    private boolean routedOutOfAnotherLink(Link asking, int target) {
+        for (Link other : linksById) {
+            if (other != null && other != asking && other.up && other.onSubnet(target) && !other.owns(target)) return true;
+        }
+        for (Link other : linksFar.values()) {
+            if (other != asking && other.up && other.onSubnet(target) && !other.owns(target)) return true;
+        }
+        return false;
+    }
+
+    private final Map<PublishedEntry, byte[]> publishedHw = new HashMap<>();
+
+    private byte[] publishedHardware(PublishedEntry e) {
+        return publishedHw.computeIfAbsent(e, x -> x.hardware().toByteArray());
+    }
+
+    private void dropMalformed(int link, String detail) {
+        counters[Reason.MALFORMED.ordinal()]++;
+        out.accept(new Action.Emit(new EngineEvent(now, Kind.DROPPED, link, 0, null, null, Reason.MALFORMED, 0, detail)));
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+
+    // -- timers ----------------------------------------------------------------------------------
+
+    long now() {
+        return now;
+    }
+
+    void schedule(int id, long deadlineNanos) {
+        long tick = Math.ceilDiv(deadlineNanos - origin, config.timerTickNanos());
+        wheel.schedule(id, tick);
+    }
+
+    private void expired(int id) {
+        if (id >= 0) {
+            neighbors.handleTimer(id);
+            return;
+        }
+        DelayedReply r = delayed.remove(id);
+        wheel.releaseAux(id);
+        if (r == null) return;
+        Link l = link(r.link());
+        if (l == null || !l.up) {
+            emit(Kind.IGNORED, r.link(), r.address(), null, null, Reason.LINK_IS_DOWN);
+            return;
+        }
+        out.accept(new Action.Transmit(r.link(), ByteBuffer.wrap(r.frame())));
+        emit(Kind.ANSWERED, r.link(), r.address(), null, null, r.reason());
+    }
+
+    // -- actions ---------------------------------------------------------------------------------
+
+    void emit(Kind kind, int link, int address, HardwareAddress hw, NeighborState state, Reason reason) {
+        counters[reason.ordinal()]++;
+        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, 0, null)));
+    }
+
+    void emitEntry(Kind kind, int id, Reason reason) {
+        emit(kind, table.link[id], table.address[id], table.hardware(id), table.stateOf(id), reason);
+    }
+
+    void emitResolved(int id, Reason reason, long latency) {
+        counters[reason.ordinal()]++;
+        out.accept(new Action.Emit(new EngineEvent(now, Kind.RESOLVED, table.link[id], table.address[id],
+                table.hardware(id), table.stateOf(id), reason, latency, null)));
+    }
+
+    void install(int id, NeighborState state) {
+        table.flags[id] |= NeighborTable.INSTALLED;
+        out.accept(new Action.InstallNeighbor(table.link[id], table.address[id], table.hardware(id), state));
+    }
+
+    void removeNeighbor(int link, int address, boolean failed) {
+        out.accept(new Action.RemoveNeighbor(link, address, failed));
+    }
+}

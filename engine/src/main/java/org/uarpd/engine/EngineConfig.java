@@ -1,0 +1,93 @@
+package org.uarpd.engine;
+
+import java.util.Map;
+import java.util.Objects;
+import org.uarpd.engine.rarp.EthersTable;
+
+/**
+ * Everything the engine is told once, at construction. A value; build from {@link #defaults()} with
+ * the {@code with…} methods.
+ *
+ * @param seed            seeds the one random generator (reachable-time jitter): same seed and same
+ *                        inputs give the same actions
+ * @param timers          neighbour-unreachability timing
+ * @param maxEntries      bound on dynamic neighbour entries over all links (LRU eviction beyond it)
+ * @param maxStaticEntries bound on static entries (the operator's; never evicted)
+ * @param maxPending      bound on entries resolving at once (INCOMPLETE)
+ * @param linkRequests    rate limit on ARP requests sent per link
+ * @param targetRequests  rate limit on ARP requests sent per target address
+ * @param timerTickNanos  resolution of the timer wheel: timers fire on the first tick at or after
+ *                        their deadline
+ * @param defaultLink     policy of links not named in {@code links}
+ * @param links           policy per link name (as reported by {@link Input.LinkChanged})
+ * @param ethers          the RARP server's table (empty when RARP is not used)
+ */
+public record EngineConfig(long seed, NeighborTimers timers, int maxEntries, int maxStaticEntries, int maxPending,
+                           RateLimit linkRequests, RateLimit targetRequests, long timerTickNanos,
+                           LinkPolicy defaultLink, Map<String, LinkPolicy> links, EthersTable ethers) {
+
+    public EngineConfig {
+        Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(linkRequests, "linkRequests");
+        Objects.requireNonNull(targetRequests, "targetRequests");
+        Objects.requireNonNull(defaultLink, "defaultLink");
+        Objects.requireNonNull(ethers, "ethers");
+        links = Map.copyOf(links);
+        if (maxEntries < 1 || maxStaticEntries < 0 || (long) maxEntries + maxStaticEntries > (1 << 29)) {
+            throw new IllegalArgumentException("table bounds out of range: maxEntries " + maxEntries
+                    + ", maxStaticEntries " + maxStaticEntries + " (at most 2^29 together)");
+        }
+        if (maxPending < 1) throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
+        if (timerTickNanos < 1000) throw new IllegalArgumentException("timer tick must be at least 1 µs, got " + timerTickNanos + " ns");
+        long longest = Math.max(Math.max(timers.baseReachableNanos() * 3 / 2, timers.staleLifetimeNanos()),
+                Math.max(timers.negativeCacheNanos(), timers.maxRetransNanos()));
+        if (longest / timerTickNanos >= TimerWheel.MAX_AHEAD - 1) {
+            throw new IllegalArgumentException("a timer of " + longest + " ns is beyond the wheel's reach at a tick of "
+                    + timerTickNanos + " ns; raise the tick");
+        }
+    }
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(1, NeighborTimers.defaults(), 65_536, 4_096, 4_096,
+                new RateLimit(256, 1000), new RateLimit(3, 1), 1_000_000L,
+                LinkPolicy.authoritative(), Map.of(), EthersTable.EMPTY);
+    }
+
+    /** The policy for the link called {@code name}. */
+    public LinkPolicy policyFor(String name) {
+        LinkPolicy p = name == null ? null : links.get(name);
+        return p != null ? p : defaultLink;
+    }
+
+    public EngineConfig withSeed(long s) {
+        return new EngineConfig(s, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+    }
+
+    public EngineConfig withTimers(NeighborTimers t) {
+        return new EngineConfig(seed, t, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+    }
+
+    public EngineConfig withBounds(int entries, int statics, int pending) {
+        return new EngineConfig(seed, timers, entries, statics, pending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+    }
+
+    public EngineConfig withRateLimits(RateLimit perLink, RateLimit perTarget) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, perLink, perTarget, timerTickNanos, defaultLink, links, ethers);
+    }
+
+    public EngineConfig withTimerTick(long nanos) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, nanos, defaultLink, links, ethers);
+    }
+
+    public EngineConfig withDefaultLink(LinkPolicy p) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, p, links, ethers);
+    }
+
+    public EngineConfig withLinks(Map<String, LinkPolicy> byName) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, byName, ethers);
+    }
+
+    public EngineConfig withEthers(EthersTable e) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, e);
+    }
+}

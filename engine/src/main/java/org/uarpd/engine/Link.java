@@ -1,0 +1,111 @@
+package org.uarpd.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+import org.uarpd.wire.LinkType;
+
+/** What the engine knows of one link: kind, hardware address, state, addresses, policy, limits. */
+final class Link {
+    final int id;
+    String name;
+    LinkType type;
+    HardwareAddress hardware;
+    byte[] hardwareBytes;
+    byte[] broadcastBytes;
+    boolean up;
+    LinkPolicy policy;
+    FrameWriter writer;
+
+    // the host's own addresses on this link, with their prefixes
+    int[] addresses = new int[4];
+    int[] prefixes = new int[4];
+    int addressCount;
+
+    /** Published entries: the policy's, then the operator's. */
+    final List<PublishedEntry> published = new ArrayList<>();
+    PublishedEntry[] publishedView = new PublishedEntry[0];
+
+    /** GCRA state of the per-link request limit. */
+    long requestTat = Long.MIN_VALUE;
+
+    Link(int id) {
+        this.id = id;
+    }
+
+    void configure(String name, LinkType type, HardwareAddress hw, boolean up) {
+        this.name = name;
+        if (this.type != type || !hw.equals(this.hardware)) {
+            this.type = type;
+            this.hardware = hw;
+            this.hardwareBytes = hw.toByteArray();
+            this.broadcastBytes = type.broadcast().toByteArray();
+            this.writer = new FrameWriter(id, type, hw);
+        }
+        this.up = up;
+    }
+
+    boolean owns(int address) {
+        for (int i = 0; i < addressCount; i++) {
+            if (addresses[i] == address) return true;
+        }
+        return false;
+    }
+
+    /** True when {@code address} lies on one of this link's subnets. */
+    boolean onSubnet(int address) {
+        for (int i = 0; i < addressCount; i++) {
+            int mask = Ip4.mask(prefixes[i]);
+            if (((addresses[i] ^ address) & mask) == 0) return true;
+        }
+        return false;
+    }
+
+    /** The source address to ask {@code target} from: one on its subnet, else the first, else 0. */
+    int sourceFor(int target) {
+        for (int i = 0; i < addressCount; i++) {
+            if (((addresses[i] ^ target) & Ip4.mask(prefixes[i])) == 0) return addresses[i];
+        }
+        return addressCount > 0 ? addresses[0] : 0;
+    }
+
+    void addAddress(int address, int prefix) {
+        for (int i = 0; i < addressCount; i++) {
+            if (addresses[i] == address) {
+                prefixes[i] = prefix;
+                return;
+            }
+        }
+        if (addressCount == addresses.length) {
+            addresses = java.util.Arrays.copyOf(addresses, addressCount * 2);
+            prefixes = java.util.Arrays.copyOf(prefixes, addressCount * 2);
+        }
+        addresses[addressCount] = address;
+        prefixes[addressCount] = prefix;
+        addressCount++;
+    }
+
+    void removeAddress(int address) {
+        for (int i = 0; i < addressCount; i++) {
+            if (addresses[i] == address) {
+                addressCount--;
+                System.arraycopy(addresses, i + 1, addresses, i, addressCount - i);
+                System.arraycopy(prefixes, i + 1, prefixes, i, addressCount - i);
+                return;
+            }
+        }
+    }
+
+    void refreshPublished() {
+        publishedView = published.toArray(new PublishedEntry[0]);
+    }
+
+    boolean isBroadcast(byte[] buf, int off, int len) {
+        return java.util.Arrays.equals(broadcastBytes, 0, broadcastBytes.length, buf, off, off + len);
+    }
+
+    boolean isOwnHardware(byte[] buf, int off, int len) {
+        return java.util.Arrays.equals(hardwareBytes, 0, hardwareBytes.length, buf, off, off + len);
+    }
+}

@@ -1,0 +1,16 @@
+package org.uarpd.engine;
+
+/** Who has the last word on a link (DESIGN.md, "authoritative / assist"). */
+public enum LinkMode {
+    /**
+     * The kernel sends and believes no ARP there: uarpd answers for the host's own addresses, learns
+     * requesters (installing them STALE), and resolves every kernel miss.
+     */
+    AUTHORITATIVE,
+    /**
+     * The kernel keeps its own ARP: uarpd does not answer for the host's own addresses nor install
+     * what it learns, but answers published entries, RARP and InARP, and answers kernel misses from
+     * its cache when it can (leaving a cache miss to the kernel's own resolution).
+     */
+    ASSIST
+}

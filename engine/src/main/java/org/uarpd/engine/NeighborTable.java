@@ -1,0 +1,348 @@
+package org.uarpd.engine;
+
+import java.util.Arrays;
+import org.uarpd.wire.HardwareAddress;
+
+/**
+ * The neighbour entries of every link, in primitive arrays so that a million entries cost tens of
+ * bytes each rather than a few hundred: an entry is a dense index into parallel arrays, found through
+ * an open-addressing index keyed by (link, address) with linear probing and backward-shift deletion
+ * (no tombstones). Hardware addresses of up to 8 bytes (Ethernet, ARCnet…) are packed into a
+ * {@code long}; longer ones (IPoIB, ATM) go to a side array allocated only when one appears.
+ *
+ * <p>Dynamic entries sit on an intrusive LRU list (least recently used first) so that eviction is
+ * O(1); static entries are not on it and do not count against the dynamic bound (gVisor's
+ * neighbour cache does the same).
+ *
+ * <p>This class stores; it decides nothing. {@link Neighbors} is the state machine over it.
+ */
+final class NeighborTable {
+    static final int NONE = -1;
+    static final byte FREE = 0;
+
+    /** Entry flags. */
+    static final int KERNEL_WAITING = 1; // the kernel asked and must hear the outcome
+    static final int INSTALLED = 2;      // the kernel holds a binding we installed or it reported
+
+    private final int maxDynamic;
+    private final int maxStatic;
+    private final int hardLimit;
+
+    int[] link = new int[0];
+    int[] address = new int[0];
+    byte[] state = new byte[0];     // NeighborState.ordinal() + 1, FREE when unused
+    byte[] flags = new byte[0];
+    byte[] probes = new byte[0];    // probes sent in the current INCOMPLETE / PROBE phase
+    byte[] hwLength = new byte[0];
+    long[] hwPacked = new long[0];
+    HardwareAddress[] hwWide;       // only for addresses longer than 8 bytes
+    long[] stamp = new long[0];     // INCOMPLETE: when resolution started; otherwise: last update
+    long[] targetTat = new long[0]; // per-target request rate limit (GCRA theoretical arrival time)
+    private int[] lruPrev = new int[0];
+    private int[] lruNext = new int[0];
+
+    private int[] index = new int[16]; // entry id + 1, 0 = empty slot
+    private int indexMask = 15;
+    private int used;          // ids handed out so far (high-water mark)
+    private int freeList = NONE;
+    private int dynamicCount;
+    private int staticCount;
+    private int lruHead = NONE;
+    private int lruTail = NONE;
+    private final TimerWheel wheel;
+
+    NeighborTable(int maxDynamic, int maxStatic, TimerWheel wheel) {
+        this.maxDynamic = maxDynamic;
+        this.maxStatic = maxStatic;
+        this.hardLimit = maxDynamic + maxStatic;
+        this.wheel = wheel;
+    }
+
+    int dynamicCount() {
+        return dynamicCount;
+    }
+
+    int staticCount() {
+        return staticCount;
+    }
+
+    int size() {
+        return dynamicCount + staticCount;
+    }
+
+    boolean dynamicFull() {
+        return dynamicCount >= maxDynamic;
+    }
+
+    boolean staticFull() {
+        return staticCount >= maxStatic;
+    }
+
+    /** Upper bound (exclusive) of ids ever handed out, for scans. */
+    int highWater() {
+        return used;
+    }
+
+    boolean inUse(int id) {
+        return state[id] != FREE;
+    }
+
+    NeighborState stateOf(int id) {
+        return STATES[state[id] - 1];
+    }
+
+    void setState(int id, NeighborState s) {
+        NeighborState old = stateOf(id);
+        if (old == NeighborState.STATIC && s != NeighborState.STATIC) {
+            staticCount--;
+            dynamicCount++;
+            lruAppend(id);
+        } else if (old != NeighborState.STATIC && s == NeighborState.STATIC) {
+            lruUnlink(id);
+            dynamicCount--;
+            staticCount++;
+        }
+        state[id] = (byte) (s.ordinal() + 1);
+    }
+
+    private static final NeighborState[] STATES = NeighborState.values();
+
+    static int hash(int link, int address) {
+        long k = ((long) link << 32) | (address & 0xFFFFFFFFL);
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return (int) k;
+    }
+
+    int find(int link, int address) {
+        int[] idx = index;
+        int mask = indexMask;
+        for (int slot = hash(link, address) & mask; ; slot = (slot + 1) & mask) {
+            int v = idx[slot];
+            if (v == 0) return NONE;
+            int id = v - 1;
+            if (this.address[id] == address && this.link[id] == link) return id;
+        }
+    }
+
+    /**
+     * Adds an entry in {@code initial} state with no hardware address. The caller has made room
+     * (see {@link #dynamicFull()}, {@link #lruOldest()}); exceeding the bound is a bug.
+     */
+    int add(int link, int address, NeighborState initial, long now) {
+        boolean isStatic = initial == NeighborState.STATIC;
+        if (isStatic ? staticCount >= maxStatic : dynamicCount >= maxDynamic) {
+            throw new IllegalStateException("neighbour table bound exceeded");
+        }
+        if ((size() + 1) * 2 > index.length) rehash(index.length * 2);
+        int id;
+        if (freeList != NONE) {
+            id = freeList;
+            freeList = lruNext[id];
+        } else {
+            if (used == this.link.length) grow();
+            id = used++;
+        }
+        this.link[id] = link;
+        this.address[id] = address;
+        state[id] = (byte) (initial.ordinal() + 1);
+        flags[id] = 0;
+        probes[id] = 0;
+        hwLength[id] = 0;
+        hwPacked[id] = 0;
+        if (hwWide != null) hwWide[id] = null;
+        stamp[id] = now;
+        targetTat[id] = Long.MIN_VALUE;
+        if (isStatic) {
+            staticCount++;
+            lruPrev[id] = NONE;
+            lruNext[id] = NONE;
+        } else {
+            dynamicCount++;
+            lruAppend(id);
+        }
+        insertIndex(id);
+        return id;
+    }
+
+    void remove(int id) {
+        wheel.cancel(id);
+        if (stateOf(id) == NeighborState.STATIC) {
+            staticCount--;
+        } else {
+            lruUnlink(id);
+            dynamicCount--;
+        }
+        removeIndex(id);
+        state[id] = FREE;
+        if (hwWide != null) hwWide[id] = null;
+        lruNext[id] = freeList;
+        freeList = id;
+    }
+
+    // -- hardware addresses ---------------------------------------------------------------------
+
+    boolean hasHardware(int id) {
+        return hwLength[id] != 0;
+    }
+
+    void setHardware(int id, byte[] buf, int off, int len) {
+        hwLength[id] = (byte) len;
+        if (len <= 8) {
+            hwPacked[id] = pack(buf, off, len);
+            if (hwWide != null) hwWide[id] = null;
+        } else {
+            if (hwWide == null) hwWide = new HardwareAddress[this.link.length];
+            hwWide[id] = HardwareAddress.of(buf, off, len);
+        }
+    }
+
+    void setHardware(int id, HardwareAddress hw) {
+        byte[] b = hw.toByteArray();
+        setHardware(id, b, 0, b.length);
+    }
+
+    void clearHardware(int id) {
+        hwLength[id] = 0;
+        hwPacked[id] = 0;
+        if (hwWide != null) hwWide[id] = null;
+    }
+
+    boolean hardwareEquals(int id, byte[] buf, int off, int len) {
+        if ((hwLength[id] & 0xFF) != len) return false;
+        if (len <= 8) return hwPacked[id] == pack(buf, off, len);
+        return hwWide[id].equalsBytes(buf, off, len);
+    }
+
+    boolean hardwareEquals(int id, HardwareAddress hw) {
+        int len = hw.length();
+        if ((hwLength[id] & 0xFF) != len) return false;
+        if (len <= 8) {
+            long v = 0;
+            for (int i = 0; i < len; i++) v = (v << 8) | (hw.get(i) & 0xFF);
+            return hwPacked[id] == v;
+        }
+        return hwWide[id].equals(hw);
+    }
+
+    /** Writes the entry's hardware address at {@code out[off]}; returns its length. */
+    int copyHardware(int id, byte[] out, int off) {
+        int len = hwLength[id] & 0xFF;
+        if (len <= 8) {
+            long v = hwPacked[id];
+            for (int i = len - 1; i >= 0; i--) {
+                out[off + i] = (byte) v;
+                v >>>= 8;
+            }
+        } else {
+            hwWide[id].copyTo(out, off);
+        }
+        return len;
+    }
+
+    HardwareAddress hardware(int id) {
+        int len = hwLength[id] & 0xFF;
+        if (len == 0) return null;
+        if (len > 8) return hwWide[id];
+        byte[] b = new byte[len];
+        copyHardware(id, b, 0);
+        return HardwareAddress.of(b);
+    }
+
+    private static long pack(byte[] buf, int off, int len) {
+        long v = 0;
+        for (int i = 0; i < len; i++) v = (v << 8) | (buf[off + i] & 0xFF);
+        return v;
+    }
+
+    // -- LRU ------------------------------------------------------------------------------------
+
+    /** Marks a dynamic entry as just used. */
+    void touch(int id) {
+        if (stateOf(id) == NeighborState.STATIC || lruTail == id) return;
+        lruUnlink(id);
+        lruAppend(id);
+    }
+
+    /** The least recently used dynamic entry, or {@link #NONE}. */
+    int lruOldest() {
+        return lruHead;
+    }
+
+    int lruNewer(int id) {
+        return lruNext[id];
+    }
+
+    private void lruAppend(int id) {
+        lruPrev[id] = lruTail;
+        lruNext[id] = NONE;
+        if (lruTail != NONE) lruNext[lruTail] = id; else lruHead = id;
+        lruTail = id;
+    }
+
+    private void lruUnlink(int id) {
+        int p = lruPrev[id];
+        int n = lruNext[id];
+        if (p != NONE) lruNext[p] = n; else lruHead = n;
+        if (n != NONE) lruPrev[n] = p; else lruTail = p;
+        lruPrev[id] = NONE;
+        lruNext[id] = NONE;
+    }
+
+    // -- storage --------------------------------------------------------------------------------
+
+    private void grow() {
+        int old = this.link.length;
+        int n = (int) Math.min((long) hardLimit, Math.max(16L, old * 2L));
+        if (n <= old) throw new IllegalStateException("neighbour table bound exceeded");
+        link = Arrays.copyOf(link, n);
+        address = Arrays.copyOf(address, n);
+        state = Arrays.copyOf(state, n);
+        flags = Arrays.copyOf(flags, n);
+        probes = Arrays.copyOf(probes, n);
+        hwLength = Arrays.copyOf(hwLength, n);
+        hwPacked = Arrays.copyOf(hwPacked, n);
+        if (hwWide != null) hwWide = Arrays.copyOf(hwWide, n);
+        stamp = Arrays.copyOf(stamp, n);
+        targetTat = Arrays.copyOf(targetTat, n);
+        lruPrev = Arrays.copyOf(lruPrev, n);
+        lruNext = Arrays.copyOf(lruNext, n);
+        wheel.ensureCapacity(n);
+    }
+
+    private void rehash(int newSize) {
+        index = new int[newSize];
+        indexMask = newSize - 1;
+        for (int id = 0; id < used; id++) {
+            if (state[id] != FREE) insertIndex(id);
+        }
+    }
+
+    private void insertIndex(int id) {
+        int mask = indexMask;
+        int slot = hash(link[id], address[id]) & mask;
+        while (index[slot] != 0) slot = (slot + 1) & mask;
+        index[slot] = id + 1;
+    }
+
+    private void removeIndex(int id) {
+        int mask = indexMask;
+        int slot = hash(link[id], address[id]) & mask;
+        while (index[slot] != id + 1) slot = (slot + 1) & mask;
+        // Backward-shift deletion: pull later members of the probe run into the hole.
+        int hole = slot;
+        for (int s = (hole + 1) & mask; index[s] != 0; s = (s + 1) & mask) {
+            int other = index[s] - 1;
+            int home = hash(link[other], address[other]) & mask;
+            // Move when the hole lies cyclically within [home, s).
+            if (((s - home) & mask) >= ((s - hole) & mask)) {
+                index[hole] = index[s];
+                hole = s;
+            }
+        }
+        index[hole] = 0;
+    }
+}

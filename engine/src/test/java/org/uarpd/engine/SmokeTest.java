@@ -1,0 +1,56 @@
+package org.uarpd.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.uarpd.engine.Harness.*;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.Opcode;
+import org.uarpd.wire.ProtocolAddress;
+
+class SmokeTest {
+    static final int PEER = ip("192.0.2.7");
+    static final org.uarpd.wire.HardwareAddress PEER_HW = mac("02:00:00:00:00:07");
+
+    @Test
+    @DisplayName("kernel miss → broadcast request → reply → InstallNeighbor(REACHABLE)")
+    void missToInstall() {
+        Harness h = new Harness();
+        List<Action> a = h.miss(PEER);
+        List<ArpPacket> req = transmitted(a);
+        assertThat(req).hasSize(1);
+        assertThat(req.get(0).opcode()).isEqualTo(Opcode.REQUEST);
+        assertThat(req.get(0).targetProtocol()).isEqualTo(ProtocolAddress.ip4(PEER));
+        assertThat(req.get(0).senderProtocol()).isEqualTo(ProtocolAddress.ip4(OUR_IP));
+        assertThat(sent(a).get(0).frame().destination()).isEqualTo(BROADCAST);
+        h.advance(3 * MS);
+        List<Action> r = h.frame(reply(PEER_HW, PEER));
+        assertThat(only(r, Action.InstallNeighbor.class))
+                .containsExactly(new Action.InstallNeighbor(LINK, PEER, PEER_HW, NeighborState.REACHABLE));
+        assertThat(events(r)).anySatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(EngineEvent.Kind.RESOLVED);
+            assertThat(e.latencyNanos()).isEqualTo(3 * MS);
+        });
+        assertThat(h.state(PEER)).isEqualTo(NeighborState.REACHABLE);
+    }
+
+    @Test
+    @DisplayName("a request for our own address is answered with our hardware address")
+    void answersOwnAddress() {
+        Harness h = new Harness();
+        List<Action> a = h.frame(request(PEER_HW, PEER, OUR_IP));
+        List<Sent> s = sent(a);
+        assertThat(s).hasSize(1);
+        assertThat(s.get(0).frame().destination()).isEqualTo(PEER_HW);
+        ArpPacket p = s.get(0).packet();
+        assertThat(p.opcode()).isEqualTo(Opcode.REPLY);
+        assertThat(p.senderHardware()).isEqualTo(OUR_HW);
+        assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(OUR_IP));
+        assertThat(p.targetHardware()).isEqualTo(PEER_HW);
+        assertThat(p.targetProtocol()).isEqualTo(ProtocolAddress.ip4(PEER));
+        assertThat(only(a, Action.InstallNeighbor.class))
+                .containsExactly(new Action.InstallNeighbor(LINK, PEER, PEER_HW, NeighborState.STALE));
+    }
+}
