@@ -32,7 +32,8 @@ public record Scenario(
 
     /** An interface; {@code address} is ignored when {@code rarp} is set (the address comes by RARP at boot). */
     public record InterfaceDecl(int line, String host, String name, String segment, HardwareAddress hardware,
-                                int address, int prefixLength, boolean rarp, boolean rarpServer, boolean proxy) {}
+                                int address, int prefixLength, boolean rarp, boolean rarpServer, boolean proxy,
+                                boolean atmArpServer) {}
 
     /** A route; {@code gateway} 0 means directly out of {@code device}. */
     public record RouteDecl(int line, String host, int prefix, int prefixLength, int gateway, String device) {}

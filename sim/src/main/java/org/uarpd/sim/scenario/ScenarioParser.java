@@ -16,6 +16,7 @@ import org.uarpd.sim.SimLinkTypes;
 import org.uarpd.sim.Simulation;
 import org.uarpd.sim.scenario.Scenario.Event;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.LinkType;
 
@@ -35,6 +36,7 @@ public final class ScenarioParser {
     private final Map<String, Scenario.HostDecl> hostsByName = new HashMap<>();
     private final Set<String> interfaceNames = new HashSet<>();
     private final Set<HardwareAddress> hardwareSeen = new HashSet<>();
+    private final Set<String> atmServers = new HashSet<>();
 
     private int line;
     private String[] f;
@@ -151,7 +153,7 @@ public final class ScenarioParser {
     }
 
     private void iface() throws ScenarioException {
-        need(6, "iface HOST IFNAME SEGMENT HWADDR (ADDRESS/LEN | rarp/LEN) [rarp-server] [proxy]");
+        need(6, "iface HOST IFNAME SEGMENT HWADDR (ADDRESS/LEN | rarp/LEN) [rarp-server] [proxy] [atmarp-server]");
         String host = knownHost(f[1], "host");
         String ifname = f[2];
         if (!interfaceNames.add(host + ":" + ifname)) throw error("interface", host + " already has an interface " + ifname);
@@ -170,17 +172,26 @@ public final class ScenarioParser {
         int address = rarp ? 0 : ip(addr.substring(0, slash), "address");
         boolean rarpServer = false;
         boolean proxy = false;
+        boolean atmArpServer = false;
         for (int i = 6; i < f.length; i++) {
             switch (f[i]) {
                 case "rarp-server" -> rarpServer = true;
                 case "proxy" -> proxy = true;
-                default -> throw error("field " + (i + 1), "unknown option '" + f[i] + "': expected rarp-server or proxy");
+                case "atmarp-server" -> {
+                    if (!seg.type().hardwareType().equals(HardwareType.ATM)) {
+                        throw error("atmarp-server", "segment " + seg.name() + " is " + seg.type().name() + ", not ATM");
+                    }
+                    if (!atmServers.add(seg.name())) throw error("atmarp-server", "segment " + seg.name() + " already has an ATMARP server");
+                    atmArpServer = true;
+                }
+                default -> throw error("field " + (i + 1), "unknown option '" + f[i] + "': expected rarp-server, proxy or atmarp-server");
             }
         }
+        if (rarp && atmArpServer) throw error("atmarp-server", "the ATMARP server needs a configured address, not rarp/LEN");
         if ((rarpServer || proxy) && !hostsByName.get(host).uarpd()) {
             throw error(rarpServer ? "rarp-server" : "proxy", "host " + host + " runs no uarpd (declare it 'host " + host + " uarpd')");
         }
-        interfaces.add(new Scenario.InterfaceDecl(line, host, ifname, seg.name(), hw, address, prefix, rarp, rarpServer, proxy));
+        interfaces.add(new Scenario.InterfaceDecl(line, host, ifname, seg.name(), hw, address, prefix, rarp, rarpServer, proxy, atmArpServer));
     }
 
     private void route() throws ScenarioException {

@@ -63,6 +63,7 @@ public final class ScenarioRunner {
             } else {
                 h.configure(i, d.address(), d.prefixLength());
             }
+            if (d.atmArpServer()) h.serveAtmArp(i);
         }
         for (Scenario.RouteDecl r : scenario.routes()) {
             SimHost h = world.host(r.host());
@@ -78,6 +79,19 @@ public final class ScenarioRunner {
     public Scenario scenario() {
         return scenario;
     }
+
+    /** Parses the built-in default scenario (docs/sim.md describes it). */
+    public static Scenario defaultScenario() {
+        try (var in = ScenarioRunner.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("the default scenario " + DEFAULT_RESOURCE + " is missing from the jar");
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return ScenarioParser.parse("(default scenario)", text.lines().toList());
+        } catch (IOException | ScenarioException e) {
+            throw new IllegalStateException("the built-in default scenario does not load: " + e.getMessage(), e);
+        }
+    }
+
+    static final String DEFAULT_RESOURCE = "/org/uarpd/sim/scenario/default.scenario";
 
     /** Boots every host at time 0, runs to the scenario's end and closes the captures. */
     public void run() throws IOException {
