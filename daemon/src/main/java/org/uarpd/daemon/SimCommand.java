@@ -1,7 +1,7 @@
 package org.uarpd.daemon;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,33 +41,35 @@ public final class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = new PrintStream(spec.commandLine().getOut() == null ? System.out : System.out, true);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Scenario scenario;
         try {
             scenario = scenarioFile == null ? ScenarioRunner.defaultScenario() : ScenarioParser.parse(scenarioFile);
         } catch (NoSuchFileException e) {
-            System.err.println("uarpd sim: no such scenario file: " + e.getFile());
-            return 2;
+            err.println("uarpd sim: no such scenario file: " + e.getFile());
+            return Main.EXIT_FAILED;
         } catch (IOException e) {
-            System.err.println("uarpd sim: cannot read " + scenarioFile + ": " + e.getMessage());
-            return 2;
+            err.println("uarpd sim: cannot read " + scenarioFile + ": " + e.getMessage());
+            return Main.EXIT_FAILED;
         } catch (ScenarioException e) {
-            System.err.println("uarpd sim: " + e.getMessage());
-            return 2;
+            err.println("uarpd sim: " + e.getMessage());
+            return Main.EXIT_FAILED;
         }
         try {
             ScenarioRunner runner = new ScenarioRunner(scenario, seed, pcapDir, EngineResolver.forScenarios());
-            if (!quiet) runner.world().timeline().echoTo(out);
+            if (!quiet) runner.world().timeline().echoTo(out::println);
             else runner.world().timeline().setEnabled(false);
             out.println("# uarpd sim: " + scenario.source() + ", seed " + runner.world().sim().seed());
             runner.run();
             out.println();
             out.print(runner.summary());
             if (pcapDir != null) out.println("captures: " + pcapDir.toAbsolutePath() + "/<segment>.pcap");
-            return 0;
+            out.flush();
+            return Main.EXIT_OK;
         } catch (IOException e) {
-            System.err.println("uarpd sim: cannot write captures to " + pcapDir + ": " + e.getMessage());
-            return 1;
+            err.println("uarpd sim: cannot write captures to " + pcapDir + ": " + e.getMessage());
+            return Main.EXIT_FAILED;
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.uarpd.sim;
 
-import java.io.PrintStream;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +12,7 @@ public final class Timeline {
     private final Simulation sim;
     private final List<String> lines = new ArrayList<>();
     private boolean enabled = true;
-    private PrintStream echo;
+    private Consumer<String> echo;
 
     public Timeline(Simulation sim) {
         this.sim = sim;
@@ -26,8 +26,8 @@ public final class Timeline {
         return enabled;
     }
 
-    /** Also print every line to {@code out} as it is logged (null to stop). */
-    public void echoTo(PrintStream out) {
+    /** Also hand every line to {@code out} as it is logged (null to stop). */
+    public void echoTo(Consumer<String> out) {
         this.echo = out;
     }
 
@@ -35,7 +35,7 @@ public final class Timeline {
         if (!enabled) return;
         String line = String.format("%12s  %-10s %s", Simulation.formatTime(sim.now()), who, what);
         lines.add(line);
-        if (echo != null) echo.println(line);
+        if (echo != null) echo.accept(line);
     }
 
     public List<String> lines() {

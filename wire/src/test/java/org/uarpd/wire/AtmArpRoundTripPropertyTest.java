@@ -18,7 +18,7 @@ import net.jqwik.api.Tuple;
  * RFC 2225's null address), known and unknown opcodes, survive both ways round the codec and are
  * dispatched to the ATMARP layout by {@link ArpFamilyCodec}.
  */
-class AtmArpRoundTripProperties {
+class AtmArpRoundTripPropertyTest {
 
     static Arbitrary<byte[]> bytes(int n) {
         return Arbitraries.bytes().array(byte[].class).ofSize(n);
@@ -53,7 +53,7 @@ class AtmArpRoundTripProperties {
 
     @Provide
     Arbitrary<AtmArpPacket> packets() {
-        return Combinators.combine(Arbitraries.integers().between(0, 0xFFFF), ArpRoundTripProperties.opcodes(),
+        return Combinators.combine(Arbitraries.integers().between(0, 0xFFFF), ArpRoundTripPropertyTest.opcodes(),
                         atmAddresses(), protocolAddresses(), atmAddresses(), protocolAddresses())
                 .as((pro, op, sender, spa, target, tpa) -> new AtmArpPacket(pro, Opcode.valueOf(op),
                         sender.get1(), sender.get2(), spa, target.get1(), target.get2(), tpa));
@@ -67,7 +67,7 @@ class AtmArpRoundTripProperties {
                 Arbitraries.integers().between(0, 16), Arbitraries.integers().between(0, 16))
                 .as((sType, shl, ssl, tType, thl, tsl, spl, tpl) -> new int[] {
                         sType | shl, shl == 0 ? 0 : ssl, spl, tType | thl, thl == 0 ? 0 : tsl, tpl});
-        return Combinators.combine(typeLengths, Arbitraries.integers().between(0, 0xFFFF), ArpRoundTripProperties.opcodes())
+        return Combinators.combine(typeLengths, Arbitraries.integers().between(0, 0xFFFF), ArpRoundTripPropertyTest.opcodes())
                 .flatAs((tl, pro, op) -> {
                     int body = (tl[0] & 0x3F) + tl[1] + tl[2] + (tl[3] & 0x3F) + tl[4] + tl[5];
                     return bytes(body).map(addresses -> {

@@ -18,7 +18,7 @@ import net.jqwik.api.Tuple;
  * 6 and 20 (IPoIB) weighted in, protocol addresses of 1 to 16 bytes — survive both ways round the
  * codec, and the zero-copy view reads and writes the same fields as the record.
  */
-class ArpRoundTripProperties {
+class ArpRoundTripPropertyTest {
 
     // ---- Generators ----
 

@@ -1,0 +1,212 @@
+package org.uarpd.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.uarpd.wire.ArpFamilyPacket;
+import org.uarpd.wire.AtmArpPacket;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.Frame;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.ProtocolAddress;
+import org.uarpd.wire.pcap.CaptureReader;
+import org.uarpd.wire.pcap.CaptureRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code uarpd decode FILE [-j]}: prints each ARP-family frame of a pcap or pcapng file as one line
+ * (or one JSON object), lists other frames as such, reports malformed ones and goes on, and ends
+ * with a summary on stderr.
+ */
+@Command(name = "decode", mixinStandardHelpOptions = true,
+        description = {"Print the ARP-family frames (ARP, RARP, InARP, ARP-NAK, ATMARP) of a pcap or pcapng capture.",
+                "Link types: Ethernet/802.3 (1), Token Ring (6), ARCnet (7), FDDI (10), ATM LLC/SNAP (11),",
+                "Linux cooked IPoIB (113), ARCnet Linux (129)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the file was read to its end (malformed frames are reported, not fatal)",
+                "1:the file could not be read or is not a well-formed capture",
+                "2:usage error"})
+public final class DecodeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "pcap or pcapng file")
+    Path file;
+
+    @Option(names = {"-j", "--json"}, description = "one JSON object per frame instead of a line of text")
+    boolean json;
+
+    /** Frame counts for the summary line. */
+    private long arp, other, malformed, unsupported;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int exit = Main.EXIT_OK;
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            for (CaptureRecord rec; (rec = reader.next()) != null; ) {
+                DecodedFrame decoded = CaptureDecoder.decode(rec);
+                count(decoded);
+                out.println(json ? toJson(decoded) : toLine(decoded));
+            }
+        } catch (NoSuchFileException e) {
+            err.println("uarpd decode: " + file + ": no such file");
+            return Main.EXIT_FAILED;
+        } catch (IOException e) {
+            err.println("uarpd decode: cannot read " + file + ": " + e.getMessage());
+            exit = Main.EXIT_FAILED;
+        } catch (MalformedFrameException e) {
+            err.println("uarpd decode: " + file + " is not a well-formed capture: " + e.reason() + " at file offset " + e.offset());
+            exit = Main.EXIT_FAILED;
+        }
+        out.flush();
+        err.println("uarpd decode: " + file + ": " + (arp + other + malformed + unsupported) + " frames: " + arp + " ARP-family, "
+                + other + " other, " + malformed + " malformed, " + unsupported + " of unsupported link types");
+        err.flush();
+        return exit;
+    }
+
+    private void count(DecodedFrame d) {
+        switch (d) {
+            case DecodedFrame.Arp a -> arp++;
+            case DecodedFrame.Other o -> other++;
+            case DecodedFrame.Malformed m -> malformed++;
+            case DecodedFrame.UnsupportedLink u -> unsupported++;
+        }
+    }
+
+    // ---- text -------------------------------------------------------------------------------
+
+    static String toLine(DecodedFrame d) {
+        CaptureRecord rec = d.record();
+        StringBuilder line = new StringBuilder(String.format("%4d %s ", rec.number(), time(rec)));
+        switch (d) {
+            case DecodedFrame.Arp a -> line.append(a.link().name()).append(addresses(a.frame()))
+                    .append(' ').append(family(a.frame(), a.packet())).append(' ').append(a.packet().opcode()).append(": ")
+                    .append(a.packet().describe()).append(tag(a.packet()))
+                    .append(", hw ").append(a.packet().hardwareType()).append('/').append(a.packet().senderHardware().length());
+            case DecodedFrame.Other o -> line.append(o.link().name()).append(addresses(o.frame()))
+                    .append(" not ARP: protocol ").append(hex16(o.frame().protocol())).append(", ").append(rec.data().length).append(" bytes");
+            case DecodedFrame.Malformed m -> line.append(m.link().name()).append(" malformed: ").append(m.error().getMessage())
+                    .append(truncation(rec));
+            case DecodedFrame.UnsupportedLink u -> line.append("linktype ").append(rec.pcapLinkType())
+                    .append(" not supported, ").append(rec.data().length).append(" bytes");
+        }
+        return line.toString();
+    }
+
+    private static String time(CaptureRecord rec) {
+        return rec.hasTimestamp() ? Instant.ofEpochSecond(0, rec.timestampNanos()).toString() : "-";
+    }
+
+    /** " src > dst", or nothing where the framing has no addresses (ATM virtual circuits). */
+    private static String addresses(Frame f) {
+        if (f.source().length() == 0 && f.destination().length() == 0) return "";
+        return " " + text(f.source(), "?") + " > " + text(f.destination(), "?");
+    }
+
+    private static String text(HardwareAddress a, String absent) {
+        return a.length() == 0 ? absent : a.toString();
+    }
+
+    private static String family(Frame f, ArpFamilyPacket p) {
+        if (p instanceof AtmArpPacket) return "ATMARP";
+        return f.protocol() == EtherType.RARP ? "RARP" : "ARP";
+    }
+
+    /** RFC 5227 words for the requests a host sends about its own address. */
+    private static String tag(ArpFamilyPacket p) {
+        if (p instanceof AtmArpPacket || p.senderProtocol().length() == 0) return "";
+        int op = p.opcode().value();
+        if (op != 1 && op != 2) return "";
+        if (p.senderProtocol().equals(p.targetProtocol())) return " (gratuitous)";
+        if (op == 1 && isZero(p.senderProtocol())) return " (probe)";
+        return "";
+    }
+
+    private static boolean isZero(ProtocolAddress a) {
+        for (byte b : a.toByteArray()) if (b != 0) return false;
+        return true;
+    }
+
+    private static String truncation(CaptureRecord rec) {
+        return rec.data().length < rec.originalLength()
+                ? " (only " + rec.data().length + " of " + rec.originalLength() + " bytes were captured)" : "";
+    }
+
+    private static String hex16(int v) {
+        return String.format("0x%04x", v);
+    }
+
+    // ---- JSON -------------------------------------------------------------------------------
+
+    static String toJson(DecodedFrame d) {
+        CaptureRecord rec = d.record();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("frame", rec.number());
+        if (rec.hasTimestamp()) o.put("time", time(rec)); else o.putNull("time");
+        o.put("linktype", rec.pcapLinkType());
+        o.put("length", rec.data().length);
+        switch (d) {
+            case DecodedFrame.Arp a -> {
+                o.put("link", a.link().name());
+                o.put("kind", "arp");
+                putAddresses(o, a.frame());
+                ArpFamilyPacket p = a.packet();
+                o.put("family", family(a.frame(), p));
+                o.put("htype", p.hardwareType().value());
+                o.put("ptype", hex16(p.protocolType()));
+                o.put("op", p.opcode().value());
+                o.put("opname", p.opcode().toString());
+                o.put("sha", p.senderHardware().toString());
+                o.put("spa", p.senderProtocol().toString());
+                o.put("tha", p.targetHardware().toString());
+                o.put("tpa", p.targetProtocol().toString());
+                if (p instanceof AtmArpPacket atm) {
+                    o.put("ssa", atm.senderAtmSubaddress().toString());
+                    o.put("tsa", atm.targetAtmSubaddress().toString());
+                    o.put("sha_text", atm.senderAtmNumber().toString());
+                    o.put("tha_text", atm.targetAtmNumber().toString());
+                }
+                o.put("summary", p.describe() + tag(p));
+            }
+            case DecodedFrame.Other x -> {
+                o.put("link", x.link().name());
+                o.put("kind", "other");
+                putAddresses(o, x.frame());
+                o.put("protocol", hex16(x.frame().protocol()));
+            }
+            case DecodedFrame.Malformed m -> {
+                o.put("link", m.link().name());
+                o.put("kind", "malformed");
+                o.put("error", m.error().reason() + truncation(rec));
+                o.put("offset", m.error().offset());
+            }
+            case DecodedFrame.UnsupportedLink u -> o.put("kind", "unsupported-linktype");
+        }
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for frame " + rec.number(), e);
+        }
+    }
+
+    private static void putAddresses(ObjectNode o, Frame f) {
+        o.put("src", f.source().toString());
+        o.put("dst", f.destination().toString());
+    }
+}
