@@ -122,12 +122,21 @@ public final class Engine {
             }
             case Input.AddressAdded a -> {
                 Link l = link(a.link());
-                if (l == null) emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
-                else l.addAddress(a.address(), a.prefixLength());
+                if (l == null) {
+                    emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
+                } else {
+                    boolean isNew = !l.owns(a.address());
+                    l.addAddress(a.address(), a.prefixLength());
+                    if (isNew && l.up && l.policy.announce()) announce(l, a.address());
+                }
             }
             case Input.AddressRemoved a -> {
                 Link l = link(a.link());
-                if (l != null) l.removeAddress(a.address());
+                if (l != null) {
+                    l.removeAddress(a.address());
+                    // Entries for neighbours no longer on any of the link's subnets lost their route (NetBSD purges them).
+                    neighbors.purgeOffSubnet(l);
+                }
             }
             case Input.LinkChanged c -> onLinkChanged(c);
             case Input.LinkRemoved r -> onLinkRemoved(r.link());
@@ -204,10 +213,15 @@ public final class Engine {
             }
         }
         boolean wasUp = l.up;
+        HardwareAddress oldHw = l.hardware;
         l.configure(c.name(), c.type(), c.address(), c.up());
         if (wasUp && !c.up()) {
             // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
             neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
+        }
+        if (c.up() && l.policy.announce() && !created && (!wasUp || !c.address().equals(oldHw))) {
+            // A link that comes up, or takes a new hardware address, tells its neighbours (RFC 5227 §3).
+            for (int i = 0; i < l.addressCount; i++) announce(l, l.addresses[i]);
         }
     }
 
@@ -450,7 +464,7 @@ public final class Engine {
     }
 
     /** Sends the next request for entry {@code id}: broadcast, or unicast to its known address. */
-    void sendRequest(Link l, int id, boolean unicast) {
+    void sendRequest(Link l, int id, boolean unicast, int alreadySent) {
         int target = table.address[id];
         int hln = l.type.addressLength();
         byte[] dst;
@@ -466,8 +480,20 @@ public final class Engine {
         writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
                 l.hardwareBytes, 0, source, zeros, 0, target);
         out.accept(w.finish());
-        emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id),
-                unicast ? Reason.RETRANSMIT : Reason.KERNEL_MISS);
+        Reason why = alreadySent > 0 ? Reason.RETRANSMIT
+                : (table.flags[id] & NeighborTable.KERNEL_WAITING) != 0 ? Reason.KERNEL_MISS : Reason.OWN_NEED;
+        emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id), why);
+    }
+
+    /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
+    private void announce(Link l, int address) {
+        int hln = l.type.addressLength();
+        FrameWriter w = l.writer;
+        byte[] f = w.begin(l.broadcastBytes, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
+        writeArp(f, w.payloadOffset(), l.type.hardwareType().value(), Opcode.REQUEST.value(), hln,
+                l.hardwareBytes, 0, address, zeros, 0, address);
+        out.accept(w.finish());
+        emit(Kind.ANSWERED, l.id, address, l.hardware, null, Reason.ANNOUNCED);
     }
 
     private PublishedEntry publishedFor(Link l, int target) {

@@ -318,6 +318,16 @@ final class Neighbors {
         }
     }
 
+    /** Drops dynamic entries of {@code link} that no longer lie on any of its subnets. */
+    void purgeOffSubnet(Link link) {
+        for (int id = 0; id < table.highWater(); id++) {
+            if (table.inUse(id) && table.link[id] == link.id && table.stateOf(id) != STATIC
+                    && !link.onSubnet(table.address[id])) {
+                remove(id, Reason.ADDRESS_REMOVED, false);
+            }
+        }
+    }
+
     // -- timers ----------------------------------------------------------------------------------
 
     void handleTimer(int id) {
@@ -437,7 +447,7 @@ final class Neighbors {
         link.requestTat = config.linkRequests().charge(link.requestTat, now);
         table.targetTat[id] = config.targetRequests().charge(table.targetTat[id], now);
         boolean unicast = s == PROBE && sent < timers.unicastProbes() && table.hasHardware(id);
-        engine.sendRequest(link, id, unicast);
+        engine.sendRequest(link, id, unicast, sent);
         table.probes[id] = (byte) (sent + 1);
         engine.schedule(id, now + timers.intervalAfter(sent + 1));
     }

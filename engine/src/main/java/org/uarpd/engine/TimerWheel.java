@@ -114,7 +114,7 @@ final class TimerWheel {
      * the next tick, so a handler that re-arms with no delay cannot loop.
      */
     void schedule(int id, long tick) {
-        if (isArmed(id)) unlink(id);
+        cancel(id);
         if (tick <= current) tick = current + 1;
         if (tick - current >= MAX_AHEAD) {
             throw new IllegalArgumentException("timer " + (tick - current) + " ticks ahead exceeds the wheel's range of " + MAX_AHEAD);
