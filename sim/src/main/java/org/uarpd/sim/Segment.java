@@ -22,6 +22,7 @@ public final class Segment {
     private final String name;
     private final LinkType linkType;
     private final List<SimInterface> ports = new ArrayList<>();
+    private final List<CompactStations> blocks = new ArrayList<>();
     private SegmentFaults faults = SegmentFaults.NONE;
     private PcapWriter tap;
     private long framesSent;
@@ -49,6 +50,7 @@ public final class Segment {
     public long blocked() { return blocked; }
 
     public void setFaults(SegmentFaults faults) {
+        if (!blocks.isEmpty()) checkBlockFaults(faults);
         this.faults = Objects.requireNonNull(faults);
     }
 
@@ -106,6 +108,15 @@ public final class Segment {
      * shares it.
      */
     public void transmit(SimInterface from, HardwareAddress destination, byte[] frame) {
+        put(from, null, -1, destination, frame);
+    }
+
+    /** A frame sent by station {@code member} of a block of compact stations. */
+    void transmitFromBlock(CompactStations block, int member, HardwareAddress destination, byte[] frame) {
+        put(null, block, member, destination, frame);
+    }
+
+    private void put(SimInterface from, CompactStations fromBlock, int fromMember, HardwareAddress destination, byte[] frame) {
         framesSent++;
         if (tap != null) {
             try {
@@ -116,13 +127,14 @@ public final class Segment {
         }
         // ATM has no broadcast (its broadcast() is empty): a frame with no destination reaches nobody
         boolean broadcast = destination.length() > 0 && destination.equals(linkType.broadcast());
+        int fromGroup = from == null ? 0 : from.partitionGroup;
         SplittableRandom random = sim.random();
         SegmentFaults f = faults;
         for (int i = 0, n = ports.size(); i < n; i++) {
             SimInterface to = ports.get(i);
             if (to == from) continue;
             if (!broadcast && !to.address().equals(destination)) continue;
-            if (to.partitionGroup != from.partitionGroup) {
+            if (to.partitionGroup != fromGroup) {
                 blocked++;
                 continue;
             }
@@ -138,6 +150,45 @@ public final class Segment {
                 duplicated++;
                 deliver(to, frame, delay + Math.max(1, f.jitterNanos()));
             }
+        }
+        for (int b = 0, n = blocks.size(); b < n; b++) {
+            CompactStations block = blocks.get(b);
+            if (fromGroup != 0) {
+                blocked += broadcast ? block.count() : 1;
+                continue;
+            }
+            int skip = block == fromBlock ? fromMember : -1;
+            if (broadcast) {
+                // one event for the whole block; each station still looks at the frame (and draws its own loss)
+                deliveries += block.count() - (skip >= 0 ? 1 : 0);
+                double loss = f.loss();
+                sim.after(f.delayNanos(), () -> block.receiveBroadcast(frame, skip, loss));
+            } else {
+                int station = block.stationOf(destination);
+                if (station < 0 || station == skip) continue;
+                if (f.loss() > 0 && random.nextDouble() < f.loss()) {
+                    lost++;
+                    continue;
+                }
+                deliveries++;
+                sim.after(f.delayNanos(), () -> block.receiveUnicast(station, frame));
+            }
+        }
+    }
+
+    void countLost() {
+        lost++;
+        deliveries--;
+    }
+
+    void attachBlock(CompactStations block) {
+        checkBlockFaults(faults);
+        blocks.add(block);
+    }
+
+    private void checkBlockFaults(SegmentFaults f) {
+        if (f.jitterNanos() > 0 || f.duplicate() > 0 || f.reorder() > 0) {
+            throw new IllegalStateException("segment " + name + " has compact stations, which support only loss and a fixed delay");
         }
     }
 
