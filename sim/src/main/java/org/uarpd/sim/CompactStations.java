@@ -1,7 +1,5 @@
 package org.uarpd.sim;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.uarpd.wire.ArpView;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.HardwareAddress;
@@ -38,9 +36,18 @@ public final class CompactStations {
     private final int prefixLength;
     private final int[] keys;
     private final long[] macs;
-    /** Per station, one bit per hash of the addresses its table holds: a fast "certainly not there". */
-    private final long[] present;
-    private final Map<Long, Pending> pending = new HashMap<>();
+    /**
+     * Each station's membership summary of its own table (a two-hash Bloom filter of
+     * {@link #FILTER_BITS} bits), stored bit-sliced: {@code filter[b]} holds bit b of every station,
+     * 64 stations a word. Looking at a broadcast, each station asks its summary whether it may know
+     * the sender; bit-slicing lets 64 stations ask at once. A "maybe" goes to the real table.
+     */
+    private final long[][] filter;
+    private final int words;
+    static final int FILTER_BITS = 512;
+    /** Resolutions in progress (or failed and refusing), by table slot. */
+    private final Pending[] pending;
+    private final java.util.ArrayDeque<Pending> retries = new java.util.ArrayDeque<>();
     private final ArpView view = new ArpView();
     private long receivedPackets;
 
@@ -53,6 +60,8 @@ public final class CompactStations {
         byte[] held;
         long rejectUntil;
         boolean timerArmed;
+        long retryAt;
+        int target;
 
         Pending(int station, int slot) {
             this.station = station;
@@ -73,7 +82,9 @@ public final class CompactStations {
         this.prefixLength = prefixLength;
         this.keys = new int[count * SLOTS];
         this.macs = new long[count * SLOTS];
-        this.present = new long[count];
+        this.pending = new Pending[count * SLOTS];
+        this.words = (count + 63) >>> 6;
+        this.filter = new long[FILTER_BITS][words];
         segment.attachBlock(this);
     }
 
@@ -113,8 +124,7 @@ public final class CompactStations {
             transmitIp(station, macs[slot], datagram);
             return number;
         }
-        long key = pendingKey(station, destination);
-        Pending p = pending.get(key);
+        Pending p = slot < 0 ? null : pending[slot];
         if (p != null && p.rejectUntil > sim.now()) {
             world.stats().packetsUnreachable++;
             return number;
@@ -129,7 +139,7 @@ public final class CompactStations {
         boolean fresh = p == null || p.since < 0;
         if (p == null) {
             p = new Pending(station, slot);
-            pending.put(key, p);
+            pending[slot] = p;
         }
         if (fresh) {
             p.since = sim.now();
@@ -161,14 +171,28 @@ public final class CompactStations {
         view.setTargetProtocolIp4(target);
         segment.transmitFromBlock(this, p.station, Ethernet.INSTANCE.broadcast(), frame);
         p.timerArmed = true;
-        sim.after(KernelArp.RETRANSMIT, () -> {
+        p.retryAt = sim.now() + KernelArp.RETRANSMIT;
+        p.target = target;
+        retries.addLast(p);
+        if (retries.size() == 1) sim.at(p.retryAt, this::retryDue);
+    }
+
+    /**
+     * Every retry is due exactly {@link KernelArp#RETRANSMIT} after its request, so the retries of a
+     * block come due in the order they were armed: one queue and one pending event serve them all.
+     */
+    private void retryDue() {
+        long now = sim.now();
+        while (!retries.isEmpty() && retries.peekFirst().retryAt <= now) {
+            Pending p = retries.removeFirst();
             p.timerArmed = false;
             if (p.since < 0) {
-                if (p.rejectUntil == 0) pending.remove(pendingKey(p.station, target)); // resolved meanwhile
-                return;
+                if (p.rejectUntil == 0 && pending[p.slot] == p) pending[p.slot] = null; // resolved meanwhile
+                continue;
             }
-            solicit(p, target);
-        });
+            solicit(p, p.target);
+        }
+        if (!retries.isEmpty()) sim.at(retries.peekFirst().retryAt, this::retryDue);
     }
 
     private void fail(Pending p) {
@@ -189,16 +213,29 @@ public final class CompactStations {
         int spa = view.senderProtocolIp4();
         int tpa = view.targetProtocolIp4();
         int op = view.opcode();
-        int bit = bit(spa);
-        for (int i = 0; i < count; i++) {
-            if (i == sender) continue;
-            if (loss > 0 && sim.random().nextDouble() < loss) {
-                segment.countLost();
-                continue;
+        long[] maybe1 = filter[filterBit1(spa)];
+        long[] maybe2 = filter[filterBit2(spa)];
+        int target = tpa - baseAddress;
+        for (int w = 0; w < words; w++) {
+            // the stations of this word that may know the sender (RFC 826 merge) or are the target
+            long looking = maybe1[w] & maybe2[w];
+            if (target >>> 6 == w && target >= 0 && target < count) looking |= 1L << target;
+            if (sender >>> 6 == w && sender >= 0) looking &= ~(1L << sender);
+            if (loss > 0) {
+                // every station draws its own fate, in station order, whether or not it would react
+                for (int i = w << 6, end = Math.min(count, i + 64); i < end; i++) {
+                    if (i == sender) continue;
+                    if (sim.random().nextDouble() < loss) {
+                        segment.countLost();
+                        looking &= ~(1L << i);
+                    }
+                }
             }
-            // RFC 826: only a station that already knows the sender, or is the target, looks further
-            int own = baseAddress + i;
-            if (own == tpa || ((present[i] >>> bit) & 1) != 0) arpInput(i, op, sha, spa, tpa);
+            while (looking != 0) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(looking);
+                looking &= looking - 1;
+                arpInput(i, op, sha, spa, tpa);
+            }
         }
     }
 
@@ -254,7 +291,7 @@ public final class CompactStations {
 
     private void learn(int station, int slot, int address, long mac) {
         macs[slot] = mac;
-        Pending p = pending.get(pendingKey(station, address));
+        Pending p = pending[slot];
         if (p == null) return;
         p.rejectUntil = 0;
         if (p.since >= 0) {
@@ -266,7 +303,7 @@ public final class CompactStations {
             p.held = null;
             transmitIp(station, mac, d);
         }
-        if (!p.timerArmed) pending.remove(pendingKey(station, address));
+        if (!p.timerArmed) pending[slot] = null;
     }
 
     private void transmitIp(int station, long mac, byte[] datagram) {
@@ -290,7 +327,8 @@ public final class CompactStations {
             if (keys[base + h] == 0) {
                 keys[base + h] = address;
                 macs[base + h] = mac;
-                present[station] |= 1L << bit(address);
+                filter[filterBit1(address)][station >>> 6] |= 1L << station;
+                filter[filterBit2(address)][station >>> 6] |= 1L << station;
                 return base + h;
             }
         }
@@ -301,12 +339,12 @@ public final class CompactStations {
         return (address * 0x9E3779B9) >>> 26;
     }
 
-    private static int bit(int address) {
-        return (address * 0x85EBCA6B) >>> 26;
+    private static int filterBit1(int address) {
+        return (address * 0x85EBCA6B) >>> 23;
     }
 
-    private static long pendingKey(int station, int address) {
-        return ((long) station << 32) | (address & 0xFFFFFFFFL);
+    private static int filterBit2(int address) {
+        return (address * 0xC2B2AE35) >>> 23;
     }
 
     private static void putMac(byte[] b, int off, long mac) {
