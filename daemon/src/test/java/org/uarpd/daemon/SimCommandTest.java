@@ -28,7 +28,7 @@ class SimCommandTest {
                 "resolutions:", "latency", "frames per segment:");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("arc.pcap", "fddi.pcap", "ib.pcap", "lan.pcap", "lis.pcap", "ring.pcap");
+                    .containsExactly("arc.pcap", "fddi.pcap", "ib.pcap", "lan.pcap", "lis.pcap", "ring.pcap", "ring2.pcap");
         }
     }
 

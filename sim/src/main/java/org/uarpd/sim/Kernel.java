@@ -16,6 +16,7 @@ import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.AtmArpPacket;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Opcode;
+import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -222,7 +223,15 @@ public final class Kernel {
 
     void transmitFrame(SimInterface ifp, HardwareAddress destination, byte[] frame) {
         if (!ifp.up() || !host.isUp()) return;
+        if (ifp.type() == TokenRing.INSTANCE) frame = sourceRouting(ifp).outgoing(frame, destination);
         ifp.segment().transmit(ifp, destination, frame);
+    }
+
+    private final Map<SimInterface, SourceRouting> sourceRouting = new HashMap<>();
+
+    /** The Token Ring driver's source-route cache of {@code ifp}. */
+    SourceRouting sourceRouting(SimInterface ifp) {
+        return sourceRouting.computeIfAbsent(ifp, i -> new SourceRouting());
     }
 
     /**
@@ -279,6 +288,7 @@ public final class Kernel {
             world.timeline().log(host.name(), "dropped malformed frame on " + iface.name() + ": " + e.getMessage());
             return;
         }
+        if (iface.type() == TokenRing.INSTANCE) sourceRouting(iface).learn(f);
         if (EtherType.isArpFamily(f.protocol())) {
             AtmArpServer server = iface.segment().atmArpServer();
             if (server != null && server.iface() == iface) {

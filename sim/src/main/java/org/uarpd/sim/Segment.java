@@ -23,6 +23,7 @@ public final class Segment {
     private final LinkType linkType;
     private final List<SimInterface> ports = new ArrayList<>();
     private final List<CompactStations> blocks = new ArrayList<>();
+    private final List<SourceRouteBridge> bridges = new ArrayList<>();
     private SegmentFaults faults = SegmentFaults.NONE;
     private PcapWriter tap;
     private long framesSent;
@@ -109,11 +110,30 @@ public final class Segment {
      */
     public void transmit(SimInterface from, HardwareAddress destination, byte[] frame) {
         put(from, null, -1, destination, frame);
+        hearBridges(null, destination, frame, from == null ? 0 : from.partitionGroup);
+    }
+
+    /** A frame a source-route bridge copies onto this ring. */
+    void transmitFromBridge(SourceRouteBridge from, HardwareAddress destination, byte[] frame) {
+        put(null, null, -1, destination, frame);
+        hearBridges(from, destination, frame, 0);
+    }
+
+    void attachBridge(SourceRouteBridge bridge) {
+        bridges.add(bridge);
+    }
+
+    private void hearBridges(SourceRouteBridge from, HardwareAddress destination, byte[] frame, int group) {
+        for (SourceRouteBridge b : bridges) {
+            if (b == from || group != 0) continue;
+            sim.after(faults.delayNanos(), () -> b.heard(this, destination, frame));
+        }
     }
 
     /** A frame sent by station {@code member} of a block of compact stations. */
     void transmitFromBlock(CompactStations block, int member, HardwareAddress destination, byte[] frame) {
         put(null, block, member, destination, frame);
+        hearBridges(null, destination, frame, 0);
     }
 
     private void put(SimInterface from, CompactStations fromBlock, int fromMember, HardwareAddress destination, byte[] frame) {

@@ -18,6 +18,7 @@ public record Scenario(
         List<RouteDecl> routes,
         List<PublishDecl> published,
         List<EthersDecl> ethers,
+        List<BridgeDecl> bridges,
         List<TimedEvent> events,
         long duration) {
 
@@ -44,6 +45,9 @@ public record Scenario(
 
     /** One line of the RARP server's ethers table on {@code host}. */
     public record EthersDecl(int line, String host, HardwareAddress hardware, int address) {}
+
+    /** A source-route bridge (number {@code bridge}) between two Token Ring segments with their ring numbers. */
+    public record BridgeDecl(int line, String segmentA, int ringA, String segmentB, int ringB, int bridge) {}
 
     /** Something scheduled at {@code time}. */
     public record TimedEvent(int line, long time, Event event) {}

@@ -31,6 +31,7 @@ public final class ScenarioParser {
     private final List<Scenario.RouteDecl> routes = new ArrayList<>();
     private final List<Scenario.PublishDecl> published = new ArrayList<>();
     private final List<Scenario.EthersDecl> ethers = new ArrayList<>();
+    private final List<Scenario.BridgeDecl> bridges = new ArrayList<>();
     private final List<Scenario.TimedEvent> events = new ArrayList<>();
     private final Map<String, Scenario.SegmentDecl> segmentsByName = new HashMap<>();
     private final Map<String, Scenario.HostDecl> hostsByName = new HashMap<>();
@@ -66,7 +67,7 @@ public final class ScenarioParser {
             throw new ScenarioException(file, lines.size(), "run", "missing: end the scenario with 'run DURATION' (e.g. 'run 30s')");
         }
         return new Scenario(file, p.seed, List.copyOf(p.segments), List.copyOf(p.hosts), List.copyOf(p.interfaces),
-                List.copyOf(p.routes), List.copyOf(p.published), List.copyOf(p.ethers), List.copyOf(p.events), p.duration);
+                List.copyOf(p.routes), List.copyOf(p.published), List.copyOf(p.ethers), List.copyOf(p.bridges), List.copyOf(p.events), p.duration);
     }
 
     private void statement() throws ScenarioException {
@@ -81,13 +82,14 @@ public final class ScenarioParser {
             case "route" -> route();
             case "publish" -> publish();
             case "ethers" -> ethersLine();
+            case "srbridge" -> bridge();
             case "at" -> at();
             case "run" -> {
                 need(2, "run DURATION");
                 duration = parseTime(f[1], "duration");
             }
             default -> throw error("statement", "unknown '" + f[0]
-                    + "': expected seed, segment, host, iface, route, publish, ethers, at or run");
+                    + "': expected seed, segment, host, iface, route, publish, ethers, srbridge, at or run");
         }
     }
 
@@ -234,6 +236,25 @@ public final class ScenarioParser {
         String host = knownHost(f[1], "host");
         if (!hostsByName.get(host).uarpd()) throw error("host", "host " + host + " runs no uarpd: only uarpd serves RARP");
         ethers.add(new Scenario.EthersDecl(line, host, hardware(f[2], "hardware address"), ip(f[3], "address")));
+    }
+
+    private void bridge() throws ScenarioException {
+        need(6, "srbridge SEGMENT-A RING-A SEGMENT-B RING-B BRIDGE");
+        String[] segs = {knownSegment(f[1]), knownSegment(f[3])};
+        for (int k = 0; k < 2; k++) {
+            if (!segmentsByName.get(segs[k]).type().name().equals("token-ring")) {
+                throw error("segment", "segment " + segs[k] + " is " + segmentsByName.get(segs[k]).type().name() + ": source-route bridges join Token Rings");
+            }
+        }
+        if (segs[0].equals(segs[1])) throw error("segment", "a bridge joins two different segments");
+        int ringA = (int) parseLong(f[2], "ring number");
+        int ringB = (int) parseLong(f[4], "ring number");
+        int number = (int) parseLong(f[5], "bridge number");
+        if (ringA < 1 || ringA > 4095 || ringB < 1 || ringB > 4095 || ringA == ringB) {
+            throw error("ring number", "ring numbers are two different numbers in 1..4095");
+        }
+        if (number < 1 || number > 15) throw error("bridge number", number + " is not in 1..15");
+        bridges.add(new Scenario.BridgeDecl(line, segs[0], ringA, segs[1], ringB, number));
     }
 
     private void at() throws ScenarioException {

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.uarpd.sim.Segment;
 import org.uarpd.sim.SimHost;
 import org.uarpd.sim.SimInterface;
+import org.uarpd.sim.SourceRouteBridge;
 import org.uarpd.sim.World;
 import org.uarpd.sim.scenario.Scenario.Event;
 import org.uarpd.wire.pcap.PcapWriter;
@@ -40,6 +41,9 @@ public final class ScenarioRunner {
         for (Scenario.SegmentDecl d : scenario.segments()) {
             Segment seg = world.addSegment(d.name(), d.type());
             seg.setFaults(d.faults());
+        }
+        for (Scenario.BridgeDecl b : scenario.bridges()) {
+            new SourceRouteBridge(world, world.segment(b.segmentA()), b.ringA(), world.segment(b.segmentB()), b.ringB(), b.bridge());
         }
         if (pcapDir != null) {
             Files.createDirectories(pcapDir);

@@ -45,6 +45,8 @@ class DefaultScenarioTest {
         assertThat(t.grep("ATMARP server: registered")).hasSize(2);
         assertThat(t.grep("atm2       received packet")).hasSize(2);
         assertThat(t.grep("atm1       FAILED 198.51.100.150")).hasSize(1);
+        // across the source-route bridge
+        assertThat(t.grep("tr3        received packet")).hasSize(1);
         // the partition: FAILED, then recovery after the heal
         assertThat(t.grep("gw         FAILED 192.0.2.12")).hasSize(1);
         assertThat(t.grep("carol      received packet")).hasSize(1);
@@ -61,7 +63,7 @@ class DefaultScenarioTest {
         try (var files = Files.list(dir)) {
             captures = files.sorted().toList();
         }
-        assertThat(captures).hasSize(6);
+        assertThat(captures).hasSize(7);
         for (Path capture : captures) {
             List<JsonNode> packets = dissect(tshark, capture);
             assertThat(packets).as("packets in %s", capture.getFileName()).isNotEmpty();

@@ -91,6 +91,7 @@ class ScenarioParserTest {
             at 1s dance a                                            | 7 | action
             at 1s kill-uarpd b                                       | 7 | host
             at 1s partition lan a , zed                              | 7 | partition group
+            srbridge lan 1 lis 2 5                                   | 7 | segment
             """)
     void mistakesNameFileLineAndField(String line, int lineNumber, String field) {
         assertThatThrownBy(() -> parse(HEAD + line + "\nrun 1s\n"))
