@@ -91,7 +91,7 @@ public final class Kernel {
         SimInterface.InterfaceAddress a = new SimInterface.InterfaceAddress(address, prefixLength);
         iface.addAddress(a);
         routes.add(new Route(a.network(), prefixLength, iface, 0, Rtm.RTF_UP | Rtm.RTF_CLONING));
-        world.timeline().log(host.name(), iface.name() + " address " + a);
+        trace(() -> iface.name() + " address " + a);
         if (isAtm(iface)) arp.atmRegister(iface);
         broadcast(new RoutingMessage(Rtm.NEWADDR, iface.index(), Rtm.RTF_UP, 0, 0, 0, 0, 0, 0, null,
                 new Sockaddr.In(address), null, new Sockaddr.In(Ip4.mask(prefixLength)), dl(iface), new Sockaddr.In(address)));
@@ -142,7 +142,7 @@ public final class Kernel {
         Route route = lookup(destination);
         if (route == null) {
             world.stats().packetsNoRoute++;
-            world.timeline().log(host.name(), "no route to " + Ip4.format(destination));
+            trace(() -> "no route to " + Ip4.format(destination));
             return;
         }
         SimInterface ifp = route.iface;
@@ -152,7 +152,7 @@ public final class Kernel {
             Route toGateway = lookup(nextHop);
             if (toGateway == null || toGateway.iface == null || toGateway.gateway != 0) {
                 world.stats().packetsNoRoute++;
-                world.timeline().log(host.name(), "gateway " + Ip4.format(nextHop) + " unreachable");
+                trace(() -> "gateway " + Ip4.format(nextHop) + " unreachable");
                 return;
             }
             ifp = toGateway.iface;
@@ -206,13 +206,13 @@ public final class Kernel {
         e.lastMiss = sim.now();
         world.stats().misses++;
         if (resolver != null && !isAtm(e.iface)) {
-            world.timeline().log(host.name(), "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
+            trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
                     + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
             broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0,
                     e.held.size(), e.misses, 0, null, new Sockaddr.In(e.address), null, null, dl(e.iface), null));
             e.misses++;
         } else {
-            world.timeline().log(host.name(), "miss " + Ip4.format(e.address) + " on " + e.iface.name() + ": in-kernel ARP resolves");
+            trace(() -> "miss " + Ip4.format(e.address) + " on " + e.iface.name() + ": in-kernel ARP resolves");
             arp.solicit(e);
         }
     }
@@ -285,7 +285,7 @@ public final class Kernel {
             f = iface.type().decode(frame, 0, frame.length);
         } catch (MalformedFrameException e) {
             world.stats().malformedFrames++;
-            world.timeline().log(host.name(), "dropped malformed frame on " + iface.name() + ": " + e.getMessage());
+            trace(() -> "dropped malformed frame on " + iface.name() + ": " + e.getMessage());
             return;
         }
         if (iface.type() == TokenRing.INSTANCE) sourceRouting(iface).learn(f);
@@ -336,7 +336,7 @@ public final class Kernel {
 
     private void deliverLocally(byte[] d) {
         world.stats().packetsDelivered++;
-        world.timeline().log(host.name(), "received packet #" + Ipv4Datagram.number(d, 0) + " from " + Ip4.format(Ipv4Datagram.source(d, 0))
+        trace(() -> "received packet #" + Ipv4Datagram.number(d, 0) + " from " + Ip4.format(Ipv4Datagram.source(d, 0))
                 + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, 0)) + " s");
     }
 
@@ -383,12 +383,13 @@ public final class Kernel {
         e.pinned = state == NeighborState.STATIC;
         e.rejectUntil = 0;
         if (e.pendingSince >= 0) {
-            world.stats().resolved(sim.now() - e.pendingSince);
-            world.timeline().log(host.name(), "resolved " + Ip4.format(address) + " is " + hardware + " on " + iface.name()
-                    + " after " + Simulation.formatTime(sim.now() - e.pendingSince) + " s");
+            long latency = sim.now() - e.pendingSince;
+            world.stats().resolved(latency);
+            trace(() -> "resolved " + Ip4.format(address) + " is " + hardware + " on " + iface.name()
+                    + " after " + Simulation.formatTime(latency) + " s");
             e.pendingSince = -1;
         } else if (changed && !fromDaemon) {
-            world.timeline().log(host.name(), "kernel ARP learnt " + Ip4.format(address) + " is " + hardware + " on " + iface.name());
+            trace(() -> "kernel ARP learnt " + Ip4.format(address) + " is " + hardware + " on " + iface.name());
         }
         while (!e.held.isEmpty()) transmitIp(iface, hardware, e.held.removeFirst());
         if (!fromDaemon && changed) {
@@ -403,7 +404,7 @@ public final class Kernel {
         e.held.clear();
         if (e.pendingSince >= 0) {
             world.stats().countFailure();
-            world.timeline().log(host.name(), "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
+            trace(() -> "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
                     + " (" + dropped + " held packet(s) host-unreachable)");
             e.pendingSince = -1;
         }
@@ -473,7 +474,7 @@ public final class Kernel {
         if (s == resolver) {
             resolver = null;
             tap = null;
-            world.timeline().log(host.name(), "resolver gone: in-kernel ARP takes over");
+            trace(() -> "resolver gone: in-kernel ARP takes over");
             for (NeighborEntry e : new ArrayList<>(neighbors.values())) {
                 if (e.pendingSince >= 0) arp.solicit(e);
             }
@@ -522,7 +523,7 @@ public final class Kernel {
         try {
             m = RoutingMessageCodec.decode(bytes);
         } catch (MalformedFrameException e) {
-            world.timeline().log(host.name(), "routing socket: refused malformed message from pid " + from.pid() + ": " + e.getMessage());
+            trace(() -> "routing socket: refused malformed message from pid " + from.pid() + ": " + e.getMessage());
             return Rtm.EINVAL;
         }
         int errno = apply(m);
@@ -530,7 +531,7 @@ public final class Kernel {
                 m.held(), m.probes(), m.expire(), m.state(), m.dst(), m.gateway(), m.netmask(), m.ifp(), m.ifa());
         byte[] out = RoutingMessageCodec.encode(echo);
         for (RoutingSocket s : List.copyOf(sockets)) if (s != from) deliver(s, out);
-        if (errno != 0) world.timeline().log(host.name(), "routing socket: " + m + " failed, errno " + errno);
+        if (errno != 0) trace(() -> "routing socket: " + m + " failed, errno " + errno);
         return errno;
     }
 
@@ -544,16 +545,16 @@ public final class Kernel {
                 if (m.has(Rtm.RTF_LLINFO)) {
                     if (!(m.gateway() instanceof Sockaddr.Dl gw)) yield Rtm.EINVAL;
                     if (gw.address().length() != ifp.type().addressLength()) yield Rtm.EINVAL;
-                    NeighborState state = m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
-                    if (m.has(Rtm.RTF_REJECT)) state = NeighborState.FAILED;
-                    world.timeline().log(host.name(), Rtm.typeName(m.type()) + " " + Ip4.format(address) + " " + gw.address() + " " + state + " on " + ifp.name());
+                    NeighborState state = m.has(Rtm.RTF_REJECT) ? NeighborState.FAILED
+                            : m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
+                    trace(() -> Rtm.typeName(m.type()) + " " + Ip4.format(address) + " " + gw.address() + " " + state + " on " + ifp.name());
                     install(ifp, address, gw.address(), state, true);
                     yield 0;
                 }
                 if (m.has(Rtm.RTF_HOST)) {
                     routes.removeIf(r -> r.prefixLength == 32 && r.destination == address && r.gateway == 0);
                     routes.add(new Route(address, 32, ifp, 0, m.flags()));
-                    world.timeline().log(host.name(), "host route " + Ip4.format(address) + " via " + ifp.name());
+                    trace(() -> "host route " + Ip4.format(address) + " via " + ifp.name());
                     yield 0;
                 }
                 yield Rtm.EINVAL;
@@ -566,7 +567,7 @@ public final class Kernel {
                         fail(e, 0);
                         neighbors.remove(key(ifp.index(), address));
                     } else {
-                        world.timeline().log(host.name(), "RTM_DELETE " + Ip4.format(address) + " on " + ifp.name());
+                        trace(() -> "RTM_DELETE " + Ip4.format(address) + " on " + ifp.name());
                         remove(ifp, address);
                     }
                     yield 0;
@@ -579,6 +580,12 @@ public final class Kernel {
             }
             default -> Rtm.EINVAL;
         };
+    }
+
+    /** Adds a timeline line, building its text only when the timeline is on (large runs turn it off). */
+    private void trace(java.util.function.Supplier<String> text) {
+        Timeline t = world.timeline();
+        if (t.enabled()) t.log(host.name(), text.get());
     }
 
     // ---------------------------------------------------------------- crash

@@ -161,7 +161,9 @@ public final class SimBackend implements SimHost.Resolver {
                     new Sockaddr.In(r.address()), linkGateway(r.link()), new Sockaddr.In(-1), null, null));
             case Action.RemoveHostRoute r -> write(new RoutingMessage(Rtm.DELETE, r.link(), Rtm.RTF_HOST, pid, ++seq, 0, 0, 0, 0, null,
                     new Sockaddr.In(r.address()), null, null, null, null));
-            case Action.Emit e -> log(e.event());
+            case Action.Emit e -> {
+                if (world.timeline().enabled()) log(e.event());
+            }
         }
     }
 
