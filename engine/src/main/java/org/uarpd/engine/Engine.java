@@ -9,32 +9,45 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.Neighbors.Observation;
 import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.ArpView;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.Opcode;
+import org.uarpd.wire.link.Ethernet;
 
 /**
  * uarpd's policy: a deterministic, sans-I/O ARP engine (DESIGN.md). No threads, sockets or clock:
  * a backend passes each {@link Input} with the time it happened to {@link #handle}, carries out the
  * {@link Action}s handed to its {@link ActionSink} (in order, during the call), and calls again, with
  * {@link Input.TimeAdvanced} if nothing else happened, no later than {@link #nextDeadline()}. The same
- * config (seed included) and the same inputs at the same times give the same actions.
+ * config (seed included) and the same inputs at the same times give the same actions. Not
+ * thread-safe: one thread (the backend's event loop) drives it.
  *
  * <h2>Contract</h2>
  * <ul>
  * <li>{@code now} is the backend's monotonic clock in nanoseconds (any origin; a value earlier than
- *     the previous call's is taken as the previous one).
+ *     the previous call's is taken as the previous one). Timers fire on the first tick of
+ *     {@link EngineConfig#timerTickNanos()} at or after their deadline; {@link #nextDeadline()} is that
+ *     tick's time.
  * <li>Links are known from {@link Input.LinkChanged}; frames, misses and addresses of unknown links
- *     are dropped with an event. A link's {@link LinkPolicy} is chosen once, by its name, from
- *     {@link EngineConfig#links()} (else {@link EngineConfig#defaultLink()}).
- * <li>{@link Action.Transmit} frames and their buffers may be the engine's scratch space, reused by
- *     the next action: copy what you keep.
+ *     are dropped with an event. A link's {@link LinkPolicy} is chosen once, when the link is first
+ *     seen, by its name from {@link EngineConfig#links()} (else {@link EngineConfig#defaultLink()}).
+ *     Link ids are the backend's (ifindex); 0 means "every link" in {@code Flush} and {@code Publish}.
+ * <li>{@link Action.Transmit} frames and their buffers are the engine's scratch space, reused by
+ *     the next Transmit: copy what you keep beyond the sink call.
+ * <li>{@link Action.InstallNeighbor} means "create or replace" (NLM_F_CREATE|NLM_F_REPLACE);
+ *     state STATIC means NUD_PERMANENT. {@link Action.RemoveNeighbor} with {@code failed=true} means
+ *     "resolution failed: fail the held packets" (set NUD_FAILED / delete), with {@code false} a plain
+ *     delete.
+ * <li>Backends should not feed the engine's own installs back as {@link Input.KernelNeighborChanged}
+ *     (Linux: skip messages whose nlmsg_pid is ours); if they do, an echo that matches the table is
+ *     ignored.
  * <li>Nothing is thrown for anything on the wire: a malformed frame is counted and reported as a
  *     {@link Kind#DROPPED} event. {@link IllegalArgumentException} is thrown only for invalid
- *     operator input (a timer beyond range, a bad command argument).
+ *     operator input (a timer beyond the wheel's range).
  * </ul>
  *
  * <h2>Inputs handled</h2>
@@ -44,28 +57,44 @@ import org.uarpd.wire.Opcode;
  *     broadcast requests, then InstallNeighbor(REACHABLE) on the reply, or RemoveNeighbor(failed=true)
  *     when the probes are spent, so the kernel's held packets get host-unreachable. {@code probes}
  *     (Linux NDA_PROBES) counts against the budget; {@code known} (a kernel re-check, NUD_PROBE)
- *     starts unicast probes. On ASSIST links a miss not in the table is left to the kernel.
- * <li>{@link Input.FrameReceived}: ARP (requests, replies, InARP) and RARP frames; see
- *     {@link #handle}. Answers: the host's own addresses (AUTHORITATIVE links only), published
- *     entries, proxy ARP, RARP, InARP.
+ *     starts unicast probes at once. A FAILED entry (negative cache) answers RemoveNeighbor(failed)
+ *     at once. On ASSIST links a miss not in the table is left to the kernel.
+ * <li>{@link Input.FrameReceived}: ARP requests, replies and InARP requests (EtherType 0x0806) and
+ *     RARP requests (0x8035). Answers: the host's own addresses (AUTHORITATIVE links only), published
+ *     entries, proxy ARP, RARP, InARP. Learning follows Linux arp_process: a request to one of our
+ *     addresses creates the requester's entry (InstallNeighbor STALE on AUTHORITATIVE links), any
+ *     packet updates an existing entry, a reply sent to our hardware address confirms (REACHABLE),
+ *     a different address within the lock time is ignored unless gratuitous; STATIC never changes.
  * <li>{@link Input.AddressAdded} / {@link Input.AddressRemoved}: the host's addresses and subnets per
- *     link (also what proxy ARP, {@link PublishedEntry.Target.RoutedElsewhere}, routes by).
+ *     link (also what proxy ARP, {@link PublishedEntry.Target.RoutedElsewhere}, routes by). Removing
+ *     one drops dynamic entries no longer on any of the link's subnets; adding one announces it
+ *     when {@link LinkPolicy#announce()}.
  * <li>{@link Input.LinkChanged} / {@link Input.LinkRemoved}: a link going down drops its dynamic
- *     entries; a removed link drops all of its state.
+ *     entries; a removed link drops all of its state, static entries included.
  * <li>{@link Input.KernelNeighborChanged}: static entries are re-installed if someone else changed
- *     them; otherwise the table follows the kernel.
- * <li>{@link Input.Command}: {@link OperatorCommand.AddStatic}, {@code DeleteStatic}, {@code Flush},
+ *     them; REACHABLE/STALE bindings are adopted; a deletion removes our binding (not a resolution
+ *     under way, nor a negative-cache entry).
+ * <li>{@link Input.Command}: {@link OperatorCommand.AddStatic} (replaces a dynamic entry),
+ *     {@code DeleteStatic}, {@code Flush} (dynamic entries; RemoveNeighbor for those installed),
  *     {@code Probe}, and (added here) {@link OperatorCommand.Publish} / {@link OperatorCommand.Unpublish}.
  * </ul>
  *
  * <h2>Additions to the skeleton's contract</h2>
- * {@link EngineConfig} (with {@link NeighborTimers}, {@link RateLimit}, {@link LinkPolicy},
- * {@link LinkMode}, {@link PublishedEntry}, {@link Cidr}, {@link org.uarpd.engine.rarp.EthersTable});
- * {@link OperatorCommand.Publish} and {@link OperatorCommand.Unpublish}; {@link EngineEvent} now
- * carries the entry's {@link NeighborState}, a {@link Reason} enum (instead of a string), the
- * resolution latency and a free-text detail. Read-only views for monitors and tests:
- * {@link #lookup}, {@link #neighbors()}, {@link #size()}, {@link #pendingResolutions()},
- * {@link #count(Reason)}.
+ * <ul>
+ * <li>{@link EngineConfig} (record; {@link EngineConfig#defaults()} and {@code with…}) with
+ *     {@link NeighborTimers}, {@link RateLimit} (per link and per target), {@link LinkPolicy} per link
+ *     name ({@link LinkMode} AUTHORITATIVE / ASSIST, rarp, inarp, announce, published entries),
+ *     table bounds, timer tick, seed, and the RARP table {@link org.uarpd.engine.rarp.EthersTable}
+ *     (read from ethers/hosts files; errors are {@link org.uarpd.engine.rarp.ConfigFileException}).
+ * <li>{@link PublishedEntry} (single address, {@link Cidr} range with exclusions, or proxy ARP for
+ *     addresses routed out of another link; own or configured hardware address; broadcast-only,
+ *     reply delay, answer RFC 5227 probes) and the commands {@link OperatorCommand.Publish} and
+ *     {@link OperatorCommand.Unpublish}.
+ * <li>{@link EngineEvent} carries the entry's {@link NeighborState}, a {@link Reason} enum (instead
+ *     of a string), the resolution latency and a free-text detail (a malformed frame's fault).
+ * <li>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
+ *     {@link #pendingResolutions()}, {@link #count(Reason)}.
+ * </ul>
  */
 public final class Engine {
     private static final int ARP_HEADER = 8;
@@ -83,6 +112,7 @@ public final class Engine {
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
+    private final ArpView view = new ArpView();
 
     private boolean started;
     private long origin;
@@ -281,9 +311,36 @@ public final class Engine {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.LINK_IS_DOWN);
             return;
         }
-        Frame frame;
+        ArpView v = view;
+        int proto;
+        boolean toBroadcast;
+        boolean toUs;
         try {
-            frame = l.type.decode(buf, off, len);
+            if (l.type == Ethernet.INSTANCE) {
+                // The commonest link, read in place: no allocation on the answer path.
+                if (len < Ethernet.HEADER) {
+                    dropMalformed(linkId, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
+                    return;
+                }
+                proto = u16(buf, off + 12);
+                if (proto >= 0x0600 && !EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.resetEthernet(buf, off, len);
+                toBroadcast = l.isBroadcast(buf, off, 6);
+                toUs = l.isOwnHardware(buf, off, 6);
+            } else {
+                Frame frame = l.type.decode(buf, off, len);
+                proto = frame.protocol();
+                if (!EtherType.isArpFamily(proto)) {
+                    emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
+                    return;
+                }
+                v.reset(frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+                toBroadcast = frame.destination().equals(l.type.broadcast());
+                toUs = frame.destination().equals(l.hardware);
+            }
         } catch (MalformedFrameException e) {
             dropMalformed(linkId, e.getMessage());
             return;
@@ -292,51 +349,26 @@ public final class Engine {
             dropMalformed(linkId, "decoder failed: " + e);
             return;
         }
-        int proto = frame.protocol();
-        if (!EtherType.isArpFamily(proto)) {
-            emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
-            return;
-        }
-        byte[] b = frame.buffer();
-        int p = frame.payloadOffset();
-        int plen = frame.payloadLength();
-        // Offsets from the packet's own ar_hln / ar_pln, as ArpCodec checks them.
-        if (plen < ARP_HEADER) {
-            dropMalformed(linkId, "ARP header truncated: " + plen + " of " + ARP_HEADER + " bytes");
-            return;
-        }
-        int hrd = u16(b, p);
-        int pro = u16(b, p + 2);
-        int hln = b[p + 4] & 0xFF;
-        int pln = b[p + 5] & 0xFF;
-        int op = u16(b, p + 6);
-        if (hln == 0 || pln == 0) {
-            dropMalformed(linkId, "zero address length (ar_hln " + hln + ", ar_pln " + pln + ")");
-            return;
-        }
-        if (plen < ARP_HEADER + 2 * hln + 2 * pln) {
-            dropMalformed(linkId, "ARP addresses overrun the frame: need " + (ARP_HEADER + 2 * hln + 2 * pln) + " bytes, " + plen + " present");
-            return;
-        }
-        if (pro != EtherType.IPV4 || pln != 4) {
+        if (!v.isIp4()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.NOT_IPV4);
             return;
         }
+        int hln = v.hardwareLength();
         if (hln != l.type.addressLength()) {
             emit(Kind.IGNORED, linkId, 0, null, null, Reason.WRONG_HARDWARE);
             return;
         }
-        int sha = p + ARP_HEADER;
-        int spa = Ip4.read(b, sha + hln);
-        int tha = sha + hln + 4;
-        int tpa = Ip4.read(b, tha + hln);
+        byte[] b = v.buffer();
+        int hrd = v.hardwareType();
+        int op = v.opcode();
+        int sha = v.senderHardwareOffset();
+        int spa = v.senderProtocolIp4();
+        int tha = v.targetHardwareOffset();
+        int tpa = v.targetProtocolIp4();
         if (l.isOwnHardware(b, sha, hln)) {
             emit(Kind.IGNORED, linkId, spa, null, null, Reason.OWN_FRAME);
             return;
         }
-        HardwareAddress destination = frame.destination();
-        boolean toBroadcast = destination.equals(l.type.broadcast());
-        boolean toUs = destination.equals(l.hardware);
         if (proto == EtherType.RARP) {
             if (op == Opcode.RARP_REQUEST.value()) onRarpRequest(l, hrd, b, sha, tha, hln);
             else emit(Kind.DROPPED, linkId, spa, null, null, Reason.UNSUPPORTED_OPCODE);
@@ -437,6 +469,11 @@ public final class Engine {
         writeArp(f, w.payloadOffset(), hrd, op, hln, senderHw, senderHwOff, senderIp, b, requesterHw, requesterIp);
         if (delay > 0) {
             // Timer-driven: the real host, if it is there, gets to answer first (Linux proxy_delay).
+            // Bounded like Linux's proxy queue, so a flood of requests cannot grow it without end.
+            if (delayed.size() >= config.maxPending()) {
+                emit(Kind.IGNORED, l.id, senderIp, null, null, Reason.TOO_MANY_PENDING);
+                return;
+            }
             int aux = wheel.allocateAux();
             delayed.put(aux, new DelayedReply(l.id, w.copy(), senderIp, why));
             schedule(aux, now + delay);

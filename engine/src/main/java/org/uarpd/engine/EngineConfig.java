@@ -13,7 +13,8 @@ import org.uarpd.engine.rarp.EthersTable;
  * @param timers          neighbour-unreachability timing
  * @param maxEntries      bound on dynamic neighbour entries over all links (LRU eviction beyond it)
  * @param maxStaticEntries bound on static entries (the operator's; never evicted)
- * @param maxPending      bound on entries resolving at once (INCOMPLETE)
+ * @param maxPending      bound on entries resolving at once (INCOMPLETE), and separately on delayed
+ *                        replies waiting to be sent
  * @param linkRequests    rate limit on ARP requests sent per link
  * @param targetRequests  rate limit on ARP requests sent per target address
  * @param timerTickNanos  resolution of the timer wheel: timers fire on the first tick at or after

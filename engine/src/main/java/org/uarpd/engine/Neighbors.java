@@ -247,10 +247,17 @@ final class Neighbors {
             return;
         }
         if (hw == null || hw.length() == 0) {
-            if (id != NONE) {
+            // Only a binding the kernel held goes with it: a resolution under way or a negative-cache
+            // entry stays (the deletion may well be the kernel carrying out our own RemoveNeighbor).
+            if (id != NONE && table.stateOf(id) != INCOMPLETE && table.stateOf(id) != FAILED) {
                 table.flags[id] &= ~(INSTALLED | KERNEL_WAITING);
                 remove(id, Reason.KERNEL_CHANGED, false);
             }
+            return;
+        }
+        if (id != NONE && table.stateOf(id) == kernelState && table.hardwareEquals(id, hw)) {
+            // Nothing new (typically the echo of our own install): not a change.
+            table.flags[id] |= INSTALLED;
             return;
         }
         if (kernelState != REACHABLE && kernelState != STALE) {

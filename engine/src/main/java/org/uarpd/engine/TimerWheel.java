@@ -133,7 +133,8 @@ final class TimerWheel {
     /** Fires, in order, every timer due at or before {@code target}, and makes {@code target} current. */
     void advance(long target, Expiry expiry) {
         if (target <= current) return;
-        cacheValid = false;
+        // Moving time and cascading change no deadline: the cached earliest stays right unless
+        // something fires (fireSlot0 drops it then).
         while (true) {
             long t = nextInterestingTick(false);
             if (t == Long.MAX_VALUE || t > target) {
@@ -229,6 +230,7 @@ final class TimerWheel {
         int id;
         while ((id = nextOf(sentinel)) != sentinel) {
             unlink(id);
+            cacheValid = false;
             expiry.expired(id);
         }
     }

@@ -108,6 +108,16 @@ class AnsweringTest {
     }
 
     @Test
+    @DisplayName("delayed replies waiting at once are bounded; beyond the bound a request is ignored with a reason")
+    void delayedRepliesBounded() {
+        Harness h = new Harness(EngineConfig.defaults().withBounds(100, 4, 3));
+        h.command(new OperatorCommand.Publish(LINK, PublishedEntry.range(POOL).withReplyDelay(100 * MS)));
+        for (int i = 1; i <= 5; i++) h.frame(request(ASKER_HW, ASKER, ip("198.51.100.0") + i));
+        assertThat(h.engine.count(Reason.TOO_MANY_PENDING)).isEqualTo(2);
+        assertThat(transmitted(h.advance(100 * MS))).hasSize(3);
+    }
+
+    @Test
     @DisplayName("answers for many requesters in a row are each addressed to their own requester")
     void manyRequesters() {
         Harness h = withRange(PublishedEntry.range(POOL));

@@ -170,7 +170,11 @@ class EngineProperties {
         assertThat(h.engine.neighbors()).noneMatch(n -> n.state() == NeighborState.INCOMPLETE);
         Map<Integer, Integer> requests = new HashMap<>();
         Map<Integer, Boolean> open = new HashMap<>();
+        Map<Integer, Long> started = new HashMap<>();
         int budget = NeighborTimers.defaults().broadcastProbes();
+        // The budget's own time, plus what the link's rate limit can defer every pending probe by.
+        long longest = budget * NeighborTimers.defaults().retransNanos()
+                + (long) MAX_PENDING * budget * LINK_LIMIT.intervalNanos() + 10 * MS;
         for (Action a : h.actions) {
             if (!(a instanceof Action.Emit e)) continue;
             EngineEvent ev = e.event();
@@ -181,6 +185,7 @@ class EngineProperties {
                     if (ev.state() == NeighborState.INCOMPLETE) {
                         open.put(addr, true);
                         requests.put(addr, 0);
+                        started.put(addr, ev.time());
                     }
                 }
                 case REQUESTED -> {
@@ -190,7 +195,14 @@ class EngineProperties {
                         assertThat(requests.get(addr)).isLessThanOrEqualTo(budget);
                     }
                 }
-                case RESOLVED, FAILED, REMOVED -> open.put(addr, false);
+                case FAILED -> {
+                    if (isOpen) {
+                        assertThat(ev.time() - started.get(addr)).as("resolution of %s took", addr).isLessThanOrEqualTo(longest);
+                        assertThat(requests.get(addr)).isEqualTo(budget);
+                    }
+                    open.put(addr, false);
+                }
+                case RESOLVED, REMOVED -> open.put(addr, false);
                 case CHANGED -> {
                     if (ev.state() != NeighborState.INCOMPLETE) open.put(addr, false);
                 }

@@ -38,7 +38,7 @@ public record ArpPacket(
         if (protocolType < 0 || protocolType > 0xFFFF) {
             throw new IllegalArgumentException("protocol type out of 16-bit range: " + protocolType);
         }
-        if (hardwareType.equals(HardwareType.ATM)) {
+        if (hardwareType.value() == AtmArpLayout.ATM) {
             throw new IllegalArgumentException("hardware type 19 (ATM) uses the RFC 2225 layout: build an AtmArpPacket");
         }
         if (senderHardware.length() != targetHardware.length()) {
@@ -94,7 +94,7 @@ public record ArpPacket(
     }
 
     /**
-     * RFC 2390 §7.1 InARP request: the sender gives both its addresses and the target's hardware
+     * RFC 2390 InARP request: the sender gives both its addresses and the target's hardware
      * address (typically known from the virtual circuit), asking for the target's protocol address.
      */
     public static ArpPacket inarpRequest(HardwareType hardwareType, HardwareAddress senderHardware, int senderIp,
@@ -124,7 +124,7 @@ public record ArpPacket(
     }
 
     /**
-     * The RFC 2390 §7.2 reply to this InARP request: the responder puts its own addresses (the
+     * The RFC 2390 reply to this InARP request: the responder puts its own addresses (the
      * requested hardware address and {@code ownProtocol}) in the sender fields and the requester's
      * in the target fields.
      */

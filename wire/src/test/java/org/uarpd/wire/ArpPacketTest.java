@@ -116,6 +116,8 @@ class ArpPacketTest {
     void valuesThatCannotGoOnTheWireAreRefused() {
         assertThatThrownBy(() -> ArpPacket.request(HardwareType.ATM, A, IP1, IP2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AtmArpPacket");
+        assertThatThrownBy(() -> ArpPacket.request(new HardwareType(19, null), A, IP1, IP2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AtmArpPacket");
         assertThatThrownBy(() -> new ArpPacket(HardwareType.ETHERNET, 0x800, Opcode.REQUEST, HardwareAddress.EMPTY,
                 ProtocolAddress.ip4(IP1), HardwareAddress.EMPTY, ProtocolAddress.ip4(IP2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length 0");

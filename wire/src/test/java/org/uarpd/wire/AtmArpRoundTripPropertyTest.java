@@ -90,6 +90,34 @@ class AtmArpRoundTripPropertyTest {
                 });
     }
 
+    /** The kinds an ATMARP client and server exchange, built with the factories. */
+    @Provide
+    Arbitrary<AtmArpPacket> factoryKinds() {
+        return Combinators.combine(atmAddresses(), atmAddresses(), Arbitraries.integers(), Arbitraries.integers(),
+                        Arbitraries.integers().between(0, 4))
+                .as((me, them, ip1, ip2, kind) -> {
+                    AtmArpPacket request = AtmArpPacket.request(me.get1(), me.get2(), ip1, ip2);
+                    AtmArpPacket inRequest = AtmArpPacket.inatmarpRequest(me.get1(), me.get2(), ip1, them.get1(), them.get2());
+                    return switch (kind) {
+                        case 0 -> request;
+                        case 1 -> request.replyTo(them.get1(), them.get2());
+                        case 2 -> request.nak();
+                        case 3 -> inRequest;
+                        default -> inRequest.inatmarpReplyTo(ProtocolAddress.ip4(ip2));
+                    };
+                });
+    }
+
+    @Property
+    void everyFactoryKindRoundTrips(@ForAll("factoryKinds") AtmArpPacket p) throws Exception {
+        byte[] wire = AtmArpCodec.encode(p);
+        assertThat(ArpFamilyCodec.decodeExact(wire, 0, wire.length)).isEqualTo(p);
+        assertThat(p.describe()).isNotBlank().doesNotContain("op#");
+        if (p.opcode().equals(Opcode.INARP_REQUEST)) {
+            assertThat(wire[11]).as("InATMARP request: null target protocol address").isZero();
+        }
+    }
+
     @Property
     void decodeOfEncodeGivesThePacketBack(@ForAll("packets") AtmArpPacket p) throws Exception {
         byte[] wire = AtmArpCodec.encode(p);
