@@ -100,6 +100,7 @@ public final class Kernel {
     void removeAddress(SimInterface iface, int address) {
         for (SimInterface.InterfaceAddress a : iface.addresses()) {
             if (a.address() != address) continue;
+            trace(() -> iface.name() + " address " + a + " removed");
             iface.removeAddress(address);
             routes.removeIf(r -> r.iface == iface && r.gateway == 0 && r.prefixLength == a.prefixLength() && r.destination == a.network());
             broadcast(new RoutingMessage(Rtm.DELADDR, iface.index(), 0, 0, 0, 0, 0, 0, 0, null,
@@ -483,6 +484,15 @@ public final class Kernel {
 
     /** Announces a link's state (RTM_IFINFO), e.g. after it went up or down. */
     void linkChanged(SimInterface i) {
+        if (!i.up()) {
+            // the link's bindings go with it; what was held gets host-unreachable
+            for (NeighborEntry e : new ArrayList<>(neighbors.values())) {
+                if (e.iface != i) continue;
+                if (e.pendingSince >= 0) fail(e, 0);
+                remove(i, e.address);
+            }
+        }
+        trace(() -> i.name() + (i.up() ? " up" : " down"));
         broadcast(ifinfo(i));
     }
 

@@ -89,6 +89,23 @@ public final class SimHost {
         if (up) kernel.addRoute(prefix, prefixLength, iface, gateway);
     }
 
+    /** Takes a link up or down now (RTM_IFINFO tells the daemon). */
+    public void setLinkUp(SimInterface iface, boolean linkUp) {
+        if (iface.up() == linkUp) return;
+        iface.setUp(linkUp);
+        if (up) kernel.linkChanged(iface);
+    }
+
+    /** Adds an address now, for this boot only (as ifconfig alias would); RTM_NEWADDR tells the daemon. */
+    public void addAddress(SimInterface iface, int address, int prefixLength) {
+        if (up) kernel.addAddress(iface, address, prefixLength);
+    }
+
+    /** Removes an address now; RTM_DELADDR tells the daemon. */
+    public void removeAddress(SimInterface iface, int address) {
+        if (up) kernel.removeAddress(iface, address);
+    }
+
     /** Makes this host the ATMARP server (RFC 2225) of the logical IP subnet on {@code iface}'s ATM segment. */
     public AtmArpServer serveAtmArp(SimInterface iface) {
         if (!Kernel.isAtm(iface)) throw new IllegalArgumentException(iface + " is not an ATM interface");

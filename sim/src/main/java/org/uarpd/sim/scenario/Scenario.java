@@ -70,5 +70,14 @@ public record Scenario(
         record StartUarpd(String host) implements Event {}
 
         record KillUarpd(String host) implements Event {}
+
+        /** Take an interface up or down. */
+        record Link(String host, String ifname, boolean up) implements Event {}
+
+        /** Add or remove an address on an interface. */
+        record Address(String host, String ifname, int address, int prefixLength, boolean add) implements Event {}
+
+        /** The operator pins a binding in the kernel (arp -s): the daemon hears of it on the routing socket. */
+        record StaticEntry(String host, String ifname, int address, org.uarpd.wire.HardwareAddress hardware) implements Event {}
     }
 }

@@ -307,8 +307,31 @@ public final class ScenarioParser {
             case "restart" -> new Event.Restart(hostArg());
             case "start-uarpd" -> new Event.StartUarpd(uarpdHostArg());
             case "kill-uarpd" -> new Event.KillUarpd(uarpdHostArg());
+            case "link" -> {
+                need(6, "at TIME link HOST IFNAME up|down");
+                String host = knownHost(f[3], "host");
+                String ifname = knownInterface(host, f[4]);
+                if (!f[5].equals("up") && !f[5].equals("down")) throw error("state", "expected up or down, got '" + f[5] + "'");
+                yield new Event.Link(host, ifname, f[5].equals("up"));
+            }
+            case "addr" -> {
+                need(7, "at TIME addr HOST IFNAME add|del ADDRESS/LEN");
+                String host = knownHost(f[3], "host");
+                String ifname = knownInterface(host, f[4]);
+                if (!f[5].equals("add") && !f[5].equals("del")) throw error("operation", "expected add or del, got '" + f[5] + "'");
+                int slash = f[6].indexOf('/');
+                if (slash < 0) throw error("address", "'" + f[6] + "' lacks /LEN");
+                yield new Event.Address(host, ifname, ip(f[6].substring(0, slash), "address"),
+                        prefixLength(f[6].substring(slash + 1), "address"), f[5].equals("add"));
+            }
+            case "static" -> {
+                need(7, "at TIME static HOST IFNAME ADDRESS HWADDR");
+                String host = knownHost(f[3], "host");
+                String ifname = knownInterface(host, f[4]);
+                yield new Event.StaticEntry(host, ifname, ip(f[5], "address"), hardware(f[6], "hardware address"));
+            }
             default -> throw error("action", "unknown '" + rest[0]
-                    + "': expected send, partition, heal, faults, crash, restart, start-uarpd or kill-uarpd");
+                    + "': expected send, partition, heal, faults, crash, restart, start-uarpd, kill-uarpd, link, addr or static");
         };
         events.add(new Scenario.TimedEvent(line, time, e));
     }

@@ -137,6 +137,19 @@ public final class ScenarioRunner {
             case Event.Restart r -> world.sim().at(e.time(), () -> world.host(r.host()).restart());
             case Event.StartUarpd s -> world.sim().at(e.time(), () -> world.host(s.host()).startResolver());
             case Event.KillUarpd k -> world.sim().at(e.time(), () -> world.host(k.host()).killResolver());
+            case Event.Link l -> world.sim().at(e.time(), () -> {
+                SimHost h = world.host(l.host());
+                h.setLinkUp(h.interfaceNamed(l.ifname()), l.up());
+            });
+            case Event.Address a -> world.sim().at(e.time(), () -> {
+                SimHost h = world.host(a.host());
+                if (a.add()) h.addAddress(h.interfaceNamed(a.ifname()), a.address(), a.prefixLength());
+                else h.removeAddress(h.interfaceNamed(a.ifname()), a.address());
+            });
+            case Event.StaticEntry st -> world.sim().at(e.time(), () -> {
+                SimHost h = world.host(st.host());
+                if (h.isUp()) h.kernel().addStatic(h.interfaceNamed(st.ifname()), st.address(), st.hardware());
+            });
         }
     }
 }

@@ -39,6 +39,9 @@ class ScenarioParserTest {
                 at 6s kill-uarpd a
                 at 7s start-uarpd a
                 at 8s faults lan loss 0.5
+                at 9s link a eth0 down
+                at 9s addr a eth0 add 192.0.2.50/24
+                at 9s static b eth0 192.0.2.1 02:00:00:00:00:01
                 run 10s
                 """);
         assertThat(s.seed()).isEqualTo(42L);
@@ -50,7 +53,9 @@ class ScenarioParserTest {
         assertThat(s.interfaces().getFirst().rarpServer()).isTrue();
         assertThat(s.published().getFirst().excluded()).hasSize(2);
         assertThat(s.routes().getFirst().gateway()).isEqualTo(Ip4.parse("192.0.2.1"));
-        assertThat(s.events()).hasSize(8);
+        assertThat(s.events()).hasSize(11);
+        assertThat(s.events().get(8).event()).isEqualTo(new Scenario.Event.Link("a", "eth0", false));
+        assertThat(s.events().get(9).event()).isEqualTo(new Scenario.Event.Address("a", "eth0", Ip4.parse("192.0.2.50"), 24, true));
         assertThat(s.events().getFirst().time()).isEqualTo(1_500_000_000L);
         assertThat(s.events().getFirst().event()).isEqualTo(new Scenario.Event.Send("b", Ip4.parse("192.0.2.1"), 3, 200_000_000L));
         assertThat(s.events().get(1).event()).isEqualTo(new Scenario.Event.Partition("lan", List.of(List.of("a"), List.of("b"))));
@@ -92,6 +97,9 @@ class ScenarioParserTest {
             at 1s kill-uarpd b                                       | 7 | host
             at 1s partition lan a , zed                              | 7 | partition group
             srbridge lan 1 lis 2 5                                   | 7 | segment
+            at 1s link a eth0 sideways                               | 7 | state
+            at 1s addr a eth7 add 192.0.2.9/24                       | 7 | interface
+            at 1s static b eth0 192.0.2.1 zz:00                      | 7 | hardware address
             """)
     void mistakesNameFileLineAndField(String line, int lineNumber, String field) {
         assertThatThrownBy(() -> parse(HEAD + line + "\nrun 1s\n"))
