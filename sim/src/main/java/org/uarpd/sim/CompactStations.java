@@ -11,7 +11,7 @@ import org.uarpd.wire.link.Ethernet;
 /**
  * Many legacy hosts of one Ethernet segment in struct-of-arrays form: the same minimal in-kernel
  * ARP as {@link KernelArp} (answer for the own address, RFC 826 merge, five one-second retries, then
- * host-unreachable for 20 s; one held packet per entry), at a few dozen bytes of state per host, so
+ * host-unreachable for 20 s; one held packet per entry), in about 1 KB of state per host, so
  * that segments of thousands of stations fit. Every frame still reaches every station: a broadcast
  * is one event for the whole block, in which each station in turn looks at it exactly as a
  * {@link Kernel} would. Station {@code i} has hardware address {@code baseMac + i} and IPv4 address

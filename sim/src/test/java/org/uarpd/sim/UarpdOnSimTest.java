@@ -121,6 +121,27 @@ class UarpdOnSimTest {
     }
 
     @Test
+    void duplicatedReorderedAndJitteredFramesStillResolveOnce() {
+        lan.setFaults(SegmentFaults.NONE.withDuplicate(0.5).withDelay(50_000, 400_000).withReorder(0.3, 2_000_000));
+        uarpdOnA();
+        world.bootAll();
+        world.sim().runUntil(S / 10);
+        for (int i = 0; i < 10; i++) {
+            SimHost h = world.addHost("q" + i);
+            h.configure(h.attach("eth0", lan, SimAddresses.station(Ethernet.INSTANCE, 40 + i)), Ip4.parse("192.0.2." + (40 + i)), 24);
+            h.boot();
+            a.send(Ip4.parse("192.0.2." + (40 + i)));
+        }
+        world.sim().runUntil(5 * S);
+        assertThat(lan.duplicated()).isPositive();
+        assertThat(world.stats().resolved()).isEqualTo(10);
+        assertThat(world.stats().failed()).isZero();
+        // a duplicate reply is no second resolution and no second install
+        assertThat(world.timeline().grep("a          RTM_ADD")).hasSize(10);
+        assertThat(world.stats().packetsDelivered()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void partitionGivesFailedThenRecovery() {
         uarpdOnA();
         world.bootAll();
