@@ -55,6 +55,7 @@ public final class Kernel {
     private LinkTap tap;
     private int holdDepth = 1;
     private boolean forwarding;
+    private boolean assist;
     private int routeSeq;
 
     Kernel(SimHost host) {
@@ -79,6 +80,18 @@ public final class Kernel {
     public void setForwarding(boolean forwarding) { this.forwarding = forwarding; }
 
     public boolean forwarding() { return forwarding; }
+
+    /**
+     * Assist mode: the kernel keeps its own ARP even while a resolver is attached — it resolves
+     * misses and answers for its addresses itself, and the resolver hears the misses and frames too
+     * (uarpd then adds published entries, RARP, answers from its cache). Authoritative otherwise.
+     */
+    public void setAssist(boolean assist) { this.assist = assist; }
+
+    /** True while the in-kernel ARP acts: no resolver, or a resolver in assist mode. */
+    boolean kernelArpActive() {
+        return resolver == null || assist;
+    }
 
     /** True while a resolver daemon holds the routing socket. */
     public boolean resolverAttached() {
@@ -207,6 +220,7 @@ public final class Kernel {
         e.lastMiss = sim.now();
         world.stats().misses++;
         if (resolver != null && !isAtm(e.iface)) {
+            if (assist) arp.solicit(e);
             trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
                     + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
             broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0,
@@ -296,6 +310,7 @@ public final class Kernel {
                 atmServerInput(server, f);
             } else if (tap != null && !isAtm(iface)) {
                 tap.frame(iface, frame);
+                if (assist) arp.input(iface, f);
             } else {
                 arp.input(iface, f);
             }

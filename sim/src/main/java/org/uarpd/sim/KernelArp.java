@@ -44,7 +44,7 @@ final class KernelArp {
     }
 
     private void sendRequest(NeighborEntry e) {
-        if (kernel.resolverAttached() || e.pendingSince < 0 || kernel.neighbor(e.iface, e.address) != e) return;
+        if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbor(e.iface, e.address) != e) return;
         if (e.arpTries >= MAX_TRIES) {
             kernel.fail(e, DOWN_TIME);
             return;

@@ -40,6 +40,7 @@ public final class SimHost {
     private int epoch;
     private int holdDepth = 1;
     private boolean forwarding;
+    private boolean assist;
     private Function<SimHost, Resolver> resolverFactory;
     private long resolverDelay;
     private Resolver resolver;
@@ -129,6 +130,12 @@ public final class SimHost {
         kernel.setForwarding(on);
     }
 
+    /** The kernel keeps its own ARP beside uarpd (uarpd's links in assist mode); see {@link Kernel#setAssist}. */
+    public void setAssist(boolean on) {
+        this.assist = on;
+        kernel.setAssist(on);
+    }
+
     /** Runs the resolver made by {@code factory}, {@code delay} after each boot (null: a legacy host). */
     public void runResolver(Function<SimHost, Resolver> factory, long delay) {
         this.resolverFactory = factory;
@@ -143,6 +150,7 @@ public final class SimHost {
         kernel = new Kernel(this);
         kernel.setHoldDepth(holdDepth);
         kernel.setForwarding(forwarding);
+        kernel.setAssist(assist);
         for (SimInterface i : interfaces) i.clearAddresses();
         world.timeline().log(name, epoch == 1 ? "boot" : "reboot");
         for (ConfiguredAddress c : configured) kernel.addAddress(c.iface(), c.address(), c.prefixLength());

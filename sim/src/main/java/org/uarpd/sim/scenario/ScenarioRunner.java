@@ -57,6 +57,7 @@ public final class ScenarioRunner {
             SimHost h = world.addHost(d.name());
             h.setHoldDepth(d.holdDepth());
             h.setForwarding(d.forward());
+            h.setAssist(d.assist());
             if (d.uarpd()) h.runResolver(host -> resolvers.create(host, scenario, d), d.uarpdDelay());
         }
         for (Scenario.InterfaceDecl d : scenario.interfaces()) {
