@@ -55,15 +55,19 @@ public final class SimScale {
             throw new IllegalArgumentException("need segment ≤ 1022 dividing hosts, at most 128 segments (198.18.0.0/15),"
                     + " hosts ≤ 2^20, uarpd < segment, resolutions < segment and ≤ 16");
         }
-        run(hosts, segmentSize, resolutions, uarpdPerSegment, seed);
+        run(hosts, segmentSize, resolutions, uarpdPerSegment, seed, true);
     }
+
+    /** What a run measured. */
+    public record Result(long resolved, long failed, long frames, long deliveries, long packetsDelivered,
+                         long realNanos, long cpuNanos, long peakHeapBytes) {}
 
     private static String need(String v, String option) {
         if (v == null) throw new IllegalArgumentException(option + " needs a value");
         return v;
     }
 
-    static void run(int hosts, int segmentSize, int resolutions, int uarpdPerSegment, long seed) {
+    public static Result run(int hosts, int segmentSize, int resolutions, int uarpdPerSegment, long seed, boolean print) {
         long buildStart = System.nanoTime();
         World world = new World(seed);
         world.timeline().setEnabled(false);
@@ -114,7 +118,8 @@ public final class SimScale {
         long start = System.nanoTime();
         world.sim().runUntil((resolutions + 8) * Simulation.SECOND);
         long elapsed = System.nanoTime() - start;
-        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        long cpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
+        double cpuSeconds = cpuNanos / 1e9;
         long peak = peakHeap();
 
         long deliveries = 0;
@@ -125,6 +130,8 @@ public final class SimScale {
         }
         double seconds = elapsed / 1e9;
         long resolved = world.stats().resolved();
+        Result result = new Result(resolved, world.stats().failed(), frames, deliveries, world.stats().packetsDelivered(), elapsed, cpuNanos, peak);
+        if (!print) return result;
         System.out.printf(Locale.ROOT, "SimScale: %d hosts, %d segments of %d (%d uarpd + %d compact legacy each), %d resolutions per host, seed %d%n",
                 hosts, segments, segmentSize, uarpdPerSegment, compactPerSegment, resolutions, seed);
         System.out.printf(Locale.ROOT, "build: %.2f s, heap after build %d MB%n", buildNanos / 1e9, heapAfterBuild >> 20);
@@ -136,6 +143,7 @@ public final class SimScale {
         System.out.printf(Locale.ROOT, "per CPU second: %.0f resolutions/s, %.0f frame deliveries/s%n", resolved / cpuSeconds, deliveries / cpuSeconds);
         System.out.printf(Locale.ROOT, "peak heap during run: %d MB (max heap %d MB)%n", peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
         System.out.print(world.stats().summary());
+        return result;
     }
 
     /** Feeds the sorted starts to the hosts: one event at a time, at the next start's time. */

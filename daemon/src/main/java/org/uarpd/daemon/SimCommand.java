@@ -36,6 +36,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "print only the summary, not the timeline")
     boolean quiet;
 
+    @Option(names = "--route-monitor", description = "also print every routing-socket message each kernel sends, decoded (like route monitor)")
+    boolean routeMonitor;
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +61,7 @@ public final class SimCommand implements Callable<Integer> {
         }
         try {
             ScenarioRunner runner = new ScenarioRunner(scenario, seed, pcapDir, EngineResolver.forScenarios());
+            runner.world().setRouteMonitor(routeMonitor);
             if (!quiet) runner.world().timeline().echoTo(out::println);
             else runner.world().timeline().setEnabled(false);
             out.println("# uarpd sim: " + scenario.source() + ", seed " + runner.world().sim().seed());

@@ -57,6 +57,24 @@ class SimCommandTest {
     }
 
     @Test
+    void theRouteMonitorShowsTheRoutingSocketTraffic(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("two.scenario");
+        Files.writeString(f, """
+                segment lan ethernet
+                host a uarpd
+                iface a eth0 lan 02:00:00:00:00:01 192.0.2.1/24
+                host b
+                iface b eth0 lan 02:00:00:00:00:02 192.0.2.2/24
+                at 1s send a 192.0.2.2
+                run 2s
+                """);
+        Run r = uarpd("sim", "--route-monitor", f.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("route monitor: RTM_IFINFO if#1", "route monitor: RTM_NEWADDR if#1",
+                "route monitor: RTM_MISS if#1", "route monitor: RTM_ADD if#1");
+    }
+
+    @Test
     void aBadScenarioNamesFileLineAndField(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.scenario");
         Files.writeString(f, "segment lan ethernet\nsegment ring tokenring\nrun 1s\n");

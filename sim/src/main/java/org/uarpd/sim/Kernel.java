@@ -497,6 +497,11 @@ public final class Kernel {
         }
     }
 
+    /** Announces an interface as it comes up at boot (BSD's if_up → rt_ifmsg). */
+    void interfaceAttached(SimInterface i) {
+        broadcast(ifinfo(i));
+    }
+
     /** Announces a link's state (RTM_IFINFO), e.g. after it went up or down. */
     void linkChanged(SimInterface i) {
         if (!i.up()) {

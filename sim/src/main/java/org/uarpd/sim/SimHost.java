@@ -153,6 +153,8 @@ public final class SimHost {
         kernel.setAssist(assist);
         for (SimInterface i : interfaces) i.clearAddresses();
         world.timeline().log(name, epoch == 1 ? "boot" : "reboot");
+        if (world.routeMonitor()) openRouteMonitor();
+        for (SimInterface i : interfaces) kernel.interfaceAttached(i);
         for (ConfiguredAddress c : configured) kernel.addAddress(c.iface(), c.address(), c.prefixLength());
         for (ConfiguredRoute r : configuredRoutes) kernel.addRoute(r.prefix(), r.prefixLength(), r.iface(), r.gateway());
         for (SimInterface i : rarpPrefix.keySet()) startRarp(i, epoch);
@@ -208,6 +210,16 @@ public final class SimHost {
         world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
         kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
         return number;
+    }
+
+    private void openRouteMonitor() {
+        kernel.openMonitor(0, bytes -> {
+            try {
+                world.timeline().log(name, "route monitor: " + org.uarpd.sim.rtsock.RoutingMessageCodec.decode(bytes));
+            } catch (org.uarpd.wire.MalformedFrameException e) {
+                world.timeline().log(name, "route monitor: malformed message: " + e.getMessage());
+            }
+        });
     }
 
     private SimInterface routeInterface(int gateway) {

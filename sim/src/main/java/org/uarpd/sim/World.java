@@ -16,6 +16,7 @@ public final class World {
     private long socketLatency = 0;
     private long packetNumber;
     private int pid = 100;
+    private boolean routeMonitor;
 
     public World(long seed) {
         this.sim = new Simulation(seed);
@@ -35,6 +36,18 @@ public final class World {
 
     public void setSocketLatency(long nanos) {
         this.socketLatency = nanos;
+    }
+
+    /**
+     * With the monitor on, every host opens a routing socket at boot and every message the kernel
+     * sends on it is written to the timeline, decoded, like {@code route monitor} prints them.
+     */
+    public void setRouteMonitor(boolean on) {
+        this.routeMonitor = on;
+    }
+
+    public boolean routeMonitor() {
+        return routeMonitor;
     }
 
     public Segment addSegment(String name, LinkType type) {
