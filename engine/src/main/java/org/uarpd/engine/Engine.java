@@ -107,12 +107,14 @@ public final class Engine {
 
     private Link[] linksById = new Link[16];
     private final Map<Integer, Link> linksFar = new HashMap<>();
-    private final List<PublishedEntry> publishedEverywhere = new ArrayList<>();
+    private final PublishedTable publishedEverywhere = new PublishedTable();
+    private final PublishedTable.Routes routes = this::routedOutOfAnotherLink;
     private final Map<Integer, DelayedReply> delayed = new HashMap<>();
     private final long[] counters = new long[Reason.values().length];
     private final byte[] scratch = new byte[255];
     private final byte[] zeros = new byte[255];
     private final ArpView view = new ArpView();
+    private final ArpView outView = new ArpView();
 
     private boolean started;
     private long origin;
@@ -148,6 +150,7 @@ public final class Engine {
                 Link l = link(m.link());
                 if (l == null) emit(Kind.DROPPED, m.link(), m.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, m.link(), m.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleKernelMiss(l, m.address(), m.probes(), m.known());
             }
             case Input.AddressAdded a -> {
@@ -233,8 +236,7 @@ public final class Engine {
         if (created) {
             l = new Link(c.link());
             l.policy = config.policyFor(c.name());
-            l.published.addAll(l.policy.published());
-            l.refreshPublished();
+            for (PublishedEntry e : l.policy.published()) l.published.add(e);
             if (c.link() >= 0 && c.link() < (1 << 16)) {
                 if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
                 linksById[c.link()] = l;
@@ -273,6 +275,7 @@ public final class Engine {
                 Link l = link(p.link());
                 if (l == null) emit(Kind.DROPPED, p.link(), p.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.up) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.LINK_IS_DOWN);
+                else if (!l.speaksRfc826()) emit(Kind.IGNORED, p.link(), p.address(), null, null, Reason.WRONG_HARDWARE);
                 else neighbors.handleOwnNeed(l, p.address());
             }
             case OperatorCommand.Publish p -> {
@@ -285,7 +288,6 @@ public final class Engine {
                         return;
                     }
                     l.published.add(p.entry());
-                    l.refreshPublished();
                 }
             }
             case OperatorCommand.Unpublish u -> {
@@ -293,7 +295,7 @@ public final class Engine {
                     publishedEverywhere.remove(u.entry());
                 } else {
                     Link l = link(u.link());
-                    if (l != null && l.published.remove(u.entry())) l.refreshPublished();
+                    if (l != null) l.published.remove(u.entry());
                 }
             }
         }
@@ -403,11 +405,12 @@ public final class Engine {
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
             return;
         }
-        PublishedEntry entry = publishedFor(l, tpa);
-        if (entry == null) {
+        PublishedTable.Slot slot = publishedFor(l, tpa);
+        if (slot == null) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
             return;
         }
+        PublishedEntry entry = slot.entry();
         if (spa == 0 && !entry.answerProbes()) {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.PROBE_NOT_ANSWERED);
             return;
@@ -416,8 +419,8 @@ public final class Engine {
             emit(Kind.IGNORED, l.id, tpa, null, null, Reason.UNICAST_REQUEST);
             return;
         }
-        byte[] hw = entry.hardware() == null ? l.hardwareBytes : publishedHardware(entry);
-        Reason why = entry.target() instanceof Target.RoutedElsewhere ? Reason.PROXY : Reason.PUBLISHED;
+        byte[] hw = slot.hardware() == null ? l.hardwareBytes : slot.hardware();
+        Reason why = slot.why() == PublishedTable.Slot.Reason.PROXY ? Reason.PROXY : Reason.PUBLISHED;
         reply(l, hrd, Opcode.REPLY.value(), hw, 0, tpa, b, sha, spa, hln, entry.replyDelayNanos(), why);
     }
 
@@ -483,21 +486,14 @@ public final class Engine {
         emit(Kind.ANSWERED, l.id, senderIp, null, null, why);
     }
 
-    private static void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
-                                 byte[] tha, int thaOff, int tpa) {
-        f[p] = (byte) (hrd >>> 8);
-        f[p + 1] = (byte) hrd;
-        f[p + 2] = (byte) (EtherType.IPV4 >>> 8);
-        f[p + 3] = (byte) EtherType.IPV4;
-        f[p + 4] = (byte) hln;
-        f[p + 5] = 4;
-        f[p + 6] = (byte) (op >>> 8);
-        f[p + 7] = (byte) op;
-        int q = p + ARP_HEADER;
-        System.arraycopy(sha, shaOff, f, q, hln);
-        Ip4.write(f, q + hln, spa);
-        System.arraycopy(tha, thaOff, f, q + hln + 4, hln);
-        Ip4.write(f, q + 2 * hln + 4, tpa);
+    /** Writes an IPv4-over-{@code hrd} ARP-family packet at {@code f[p]} (RFC 826 layout) through wire's view. */
+    private void writeArp(byte[] f, int p, int hrd, int op, int hln, byte[] sha, int shaOff, int spa,
+                          byte[] tha, int thaOff, int tpa) {
+        ArpView w = outView.initialize(f, p, hrd, EtherType.IPV4, hln, 4, op);
+        w.setSenderHardware(sha, shaOff);
+        w.setSenderProtocolIp4(spa);
+        w.setTargetHardware(tha, thaOff);
+        w.setTargetProtocolIp4(tpa);
     }
 
     /** Sends the next request for entry {@code id}: broadcast, or unicast to its known address. */
@@ -524,6 +520,7 @@ public final class Engine {
 
     /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
     private void announce(Link l, int address) {
+        if (!l.speaksRfc826()) return;
         int hln = l.type.addressLength();
         FrameWriter w = l.writer;
         byte[] f = w.begin(l.broadcastBytes, 0, hln, EtherType.ARP, ARP_HEADER + 2 * hln + 8);
@@ -533,28 +530,10 @@ public final class Engine {
         emit(Kind.ANSWERED, l.id, address, l.hardware, null, Reason.ANNOUNCED);
     }
 
-    private PublishedEntry publishedFor(Link l, int target) {
-        for (PublishedEntry e : l.publishedView) {
-            if (covers(l, e, target)) return e;
-        }
-        for (PublishedEntry e : publishedEverywhere) {
-            if (covers(l, e, target)) return e;
-        }
-        return null;
-    }
-
-    private boolean covers(Link l, PublishedEntry e, int target) {
-        return switch (e.target()) {
-            case Target.Address a -> a.address() == target;
-            case Target.Range r -> {
-                if (!r.range().contains(target)) yield false;
-                for (Cidr x : r.excluded()) {
-                    if (x.contains(target)) yield false;
-                }
-                yield true;
-            }
-            case Target.RoutedElsewhere re -> !l.onSubnet(target) && routedOutOfAnotherLink(l, target);
-        };
+    private PublishedTable.Slot publishedFor(Link l, int target) {
+        PublishedTable.Slot s = l.published.isEmpty() ? null : l.published.match(target, l, routes);
+        if (s == null && !publishedEverywhere.isEmpty()) s = publishedEverywhere.match(target, l, routes);
+        return s;
     }
 
     /** RFC 1027: the target is reached through another of our links (on its subnet), not this one. */
@@ -566,12 +545,6 @@ public final class Engine {
             if (other != asking && other.up && other.onSubnet(target) && !other.owns(target)) return true;
         }
         return false;
-    }
-
-    private final Map<PublishedEntry, byte[]> publishedHw = new HashMap<>();
-
-    private byte[] publishedHardware(PublishedEntry e) {
-        return publishedHw.computeIfAbsent(e, x -> x.hardware().toByteArray());
     }
 
     private void dropMalformed(int link, String detail) {

@@ -1,7 +1,5 @@
 package org.uarpd.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.LinkType;
@@ -24,8 +22,7 @@ final class Link {
     int addressCount;
 
     /** Published entries: the policy's, then the operator's. */
-    final List<PublishedEntry> published = new ArrayList<>();
-    PublishedEntry[] publishedView = new PublishedEntry[0];
+    final PublishedTable published = new PublishedTable();
 
     /** GCRA state of the per-link request limit. */
     long requestTat = Long.MIN_VALUE;
@@ -45,6 +42,16 @@ final class Link {
         }
         this.up = up;
     }
+
+    /**
+     * False on ATM links (hardware type 19), whose ATMARP (RFC 2225) has its own packet layout: the
+     * engine neither asks nor announces there (wire's ArpFamilyCodec reads that layout).
+     */
+    boolean speaksRfc826() {
+        return type.hardwareType().value() != ATM_HARDWARE_TYPE;
+    }
+
+    private static final int ATM_HARDWARE_TYPE = 19;
 
     boolean owns(int address) {
         for (int i = 0; i < addressCount; i++) {
@@ -95,10 +102,6 @@ final class Link {
                 return;
             }
         }
-    }
-
-    void refreshPublished() {
-        publishedView = published.toArray(new PublishedEntry[0]);
     }
 
     boolean isBroadcast(byte[] buf, int off, int len) {

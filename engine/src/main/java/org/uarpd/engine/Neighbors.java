@@ -133,7 +133,8 @@ final class Neighbors {
         switch (table.stateOf(id)) {
             case INCOMPLETE, PROBE, DELAY -> engine.emit(Kind.IGNORED, link.id, address, null, table.stateOf(id), Reason.ALREADY_RESOLVING);
             case FAILED -> engine.emit(Kind.IGNORED, link.id, address, null, FAILED, Reason.NEGATIVE_CACHE);
-            case STALE -> transition(id, DELAY, Kind.CHANGED, Reason.OWN_NEED);
+            // Asked for now: no upper layer will confirm it, so skip DELAY and check by unicast at once.
+            case STALE -> transition(id, PROBE, Kind.CHANGED, Reason.OWN_NEED);
             case REACHABLE, STATIC -> engine.emit(Kind.ANSWERED, link.id, address, table.hardware(id), table.stateOf(id), Reason.FROM_CACHE);
         }
     }
@@ -437,7 +438,7 @@ final class Neighbors {
             return;
         }
         Link link = engine.link(table.link[id]);
-        if (link == null || !link.up) {
+        if (link == null || !link.up || !link.speaksRfc826()) {
             fail(id);
             return;
         }

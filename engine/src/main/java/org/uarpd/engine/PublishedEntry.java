@@ -6,6 +6,8 @@ import org.uarpd.wire.HardwareAddress;
 
 /**
  * An address (or set of addresses) uarpd answers ARP requests for although the host does not own it.
+ * When several cover a target, the most specific answers: a single address, then the range with the
+ * longest prefix, then proxy ARP; entries on the asking link before those published on every link.
  *
  * @param target           which target addresses it covers
  * @param hardware         the hardware address to answer with; null for the link's own

@@ -44,6 +44,48 @@ class AnsweringTest {
     }
 
     @Test
+    @DisplayName("the most specific published entry answers: an address, then the longest range; unpublishing restores the next")
+    void mostSpecificWins() {
+        HardwareAddress a = mac("02:00:00:00:aa:01");
+        HardwareAddress b = mac("02:00:00:00:bb:01");
+        HardwareAddress c = mac("02:00:00:00:cc:01");
+        Harness h = new Harness();
+        PublishedEntry wide = PublishedEntry.range(Cidr.parse("198.51.100.0/24")).withHardware(a);
+        PublishedEntry narrow = PublishedEntry.range(Cidr.parse("198.51.100.0/28")).withHardware(b);
+        PublishedEntry single = PublishedEntry.address(ip("198.51.100.3")).withHardware(c);
+        h.command(new OperatorCommand.Publish(LINK, wide));
+        h.command(new OperatorCommand.Publish(LINK, single));
+        h.command(new OperatorCommand.Publish(LINK, narrow));
+        java.util.function.IntFunction<HardwareAddress> answer = last -> {
+            List<ArpPacket> p = transmitted(h.frame(request(ASKER_HW, ASKER, ip("198.51.100.0") + last)));
+            return p.isEmpty() ? null : p.get(0).senderHardware();
+        };
+        assertThat(answer.apply(3)).isEqualTo(c);
+        assertThat(answer.apply(4)).isEqualTo(b);
+        assertThat(answer.apply(200)).isEqualTo(a);
+        h.command(new OperatorCommand.Unpublish(LINK, single));
+        assertThat(answer.apply(3)).isEqualTo(b);
+        h.command(new OperatorCommand.Unpublish(LINK, narrow));
+        assertThat(answer.apply(3)).isEqualTo(a);
+        h.command(new OperatorCommand.Unpublish(LINK, wide));
+        assertThat(answer.apply(3)).isNull();
+    }
+
+    @Test
+    @DisplayName("thousands of single published addresses are each answered, and each unpublished")
+    void manySingleAddresses() {
+        Harness h = new Harness();
+        int base = ip("198.51.100.0");
+        for (int link = 2; link <= 20; link++) h.linkUp(link, "eth" + link, HardwareAddress.ofLong48(0x020000000000L + link));
+        for (int i = 0; i < 256; i++) h.command(new OperatorCommand.Publish(LINK, PublishedEntry.address(base + i)));
+        for (int i = 0; i < 256; i++) assertThat(transmitted(h.frame(request(ASKER_HW, ASKER, base + i)))).hasSize(1);
+        for (int i = 0; i < 256; i += 2) h.command(new OperatorCommand.Unpublish(LINK, PublishedEntry.address(base + i)));
+        for (int i = 0; i < 256; i++) {
+            assertThat(transmitted(h.frame(request(ASKER_HW, ASKER, base + i)))).hasSize(i % 2);
+        }
+    }
+
+    @Test
     @DisplayName("a published entry on link 0 is answered on every link")
     void publishedEverywhere() {
         Harness h = new Harness();

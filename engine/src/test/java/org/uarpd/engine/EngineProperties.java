@@ -100,7 +100,7 @@ class EngineProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     @Label("a static entry never changes until the operator deletes it")
     void staticNeverChanges(@ForAll("steps") List<Step> steps) {
         Harness h = new Harness(config(7));
@@ -116,7 +116,7 @@ class EngineProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     @Label("the table never exceeds its bounds (dynamic, static, pending)")
     void bounded(@ForAll("steps") List<Step> steps) {
         Harness h = new Harness(config(7));
@@ -133,7 +133,7 @@ class EngineProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     @Label("no link sends more requests than its rate limit allows (burst, then the steady rate)")
     void rateLimited(@ForAll("steps") List<Step> steps) {
         Harness h = new Harness(config(7));
@@ -158,7 +158,7 @@ class EngineProperties {
                 .isEqualTo(times.size());
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     @Label("every INCOMPLETE entry ends REACHABLE/STALE (answered) or FAILED within its probe budget, or is removed")
     void resolutionsEnd(@ForAll("steps") List<Step> steps) {
         Harness h = new Harness(config(7));

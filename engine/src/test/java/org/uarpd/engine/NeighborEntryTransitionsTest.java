@@ -345,6 +345,17 @@ class NeighborEntryTransitionsTest {
     }
 
     @Test
+    @DisplayName("an own-need probe of a stale entry checks it by unicast at once")
+    void ownNeedOnStale() {
+        Harness h = stale();
+        List<Action> a = h.command(new OperatorCommand.Probe(LINK, PEER));
+        assertThat(h.state(PEER)).isEqualTo(PROBE);
+        assertThat(sent(a)).singleElement().satisfies(s -> assertThat(s.frame().destination()).isEqualTo(HW1));
+        assertThat(only(h.frame(reply(HW1, PEER)), Action.InstallNeighbor.class))
+                .containsExactly(new Action.InstallNeighbor(LINK, PEER, HW1, REACHABLE));
+    }
+
+    @Test
     @DisplayName("the probe count the kernel reports counts against the broadcast budget")
     void kernelProbeCount() {
         Harness h = new Harness();

@@ -26,7 +26,7 @@ import org.uarpd.wire.ProtocolAddress;
  */
 class OtherLinkTypesTest {
     /** [dst 2][src 2][protocol 2][xor of dst 1] payload. */
-    static final class Tiny implements LinkType {
+    static class Tiny implements LinkType {
         @Override public String name() { return "tiny"; }
         @Override public HardwareType hardwareType() { return HardwareType.valueOf(0x7777); }
         @Override public int addressLength() { return 2; }
@@ -94,5 +94,22 @@ class OtherLinkTypesTest {
         engine.handle(10, new Input.KernelMiss(3, Ip4.parse("192.0.2.50"), 0, null), sink);
         byte[] req = ((Action.Transmit) out.get(out.size() - 1)).frame().array();
         assertThat(TINY.decode(req, 0, req.length).destination()).isEqualTo(TINY.broadcast());
+    }
+
+    @Test
+    @DisplayName("on an ATM link (hardware type 19, RFC 2225 layout) the engine neither asks nor throws")
+    void atmLinkIsLeftAlone() {
+        LinkType atm = new Tiny() {
+            @Override public HardwareType hardwareType() { return HardwareType.ATM; }
+        };
+        Engine engine = new Engine(EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withAnnounce(true)));
+        List<Action> out = new ArrayList<>();
+        engine.handle(0, new Input.LinkChanged(4, "atm0", atm, US, true), out::add);
+        engine.handle(0, new Input.AddressAdded(4, Ip4.parse("192.0.2.1"), 24), out::add);
+        engine.handle(0, new Input.KernelMiss(4, Ip4.parse("192.0.2.2"), 0, null), out::add);
+        engine.handle(0, new Input.Command(new OperatorCommand.Probe(4, Ip4.parse("192.0.2.3"))), out::add);
+        assertThat(out).noneMatch(a -> a instanceof Action.Transmit);
+        assertThat(engine.count(org.uarpd.engine.EngineEvent.Reason.WRONG_HARDWARE)).isEqualTo(2);
+        assertThat(engine.size()).isZero();
     }
 }
