@@ -68,6 +68,10 @@ def build(link, op, sha, tha, dst, arp, ethertype):
     if link == "arcnet-linux":
         soft = 4 + len(bytes(arp))
         return Raw(struct.pack(">BBBBBBH", sha[0], dst[0], 256 - soft, 0, pid, 0, op) + bytes(arp))
+    if link == "linux-cooked":
+        # tcpdump -i any on an Ethernet device: ARPHRD_ETHER, the sender's 6-byte address.
+        pkttype = 1 if dst == b"\xff" * 6 else 0
+        return CookedLinux(pkttype=pkttype, lladdrtype=1, lladdrlen=6, src=sha + b"\0\0", proto=ethertype) / arp
     if link == "ipoib":
         pkttype = 1 if dst == IB_BROADCAST else 0
         return CookedLinux(pkttype=pkttype, lladdrtype=32, lladdrlen=0, src=b"\0" * 8, proto=ethertype) / arp
@@ -86,6 +90,7 @@ LINKS = [
     ("arcnet-exception", "arcnet", 7, 7, 1, b"\x00"),
     ("arcnet-linux", "arcnet-linux", 129, 7, 1, b"\x00"),
     ("ipoib", "ipoib", 113, 32, 20, IB_BROADCAST),
+    ("linux-cooked", "linux-cooked", 113, 1, 6, b"\xff" * 6),
 ]
 
 
@@ -138,8 +143,8 @@ def main(out_dir):
                 "file": file_name + ".pcap", "index": len(per_file[file_name][1]) - 1, "builder": name,
                 "linktype": dlt, "protocol": ethertype, "op": op, "htype": htype, "ptype": 0x0800,
                 "sha": hexcolon(sha), "spa": spa, "tha": hexcolon(tha), "tpa": tpa,
-                "src": "" if dlt == 113 else hexcolon(sha),
-                "dst": hexcolon(IB_BROADCAST) if dlt == 113 and dst == IB_BROADCAST else "" if dlt == 113 else hexcolon(dst),
+                "src": "" if name == "ipoib" else hexcolon(sha),
+                "dst": (hexcolon(dst) if dst == bcast else "") if dlt == 113 else hexcolon(dst),
             })
     for file_name, (dlt, frames) in per_file.items():
         wrpcap(os.path.join(out_dir, file_name + ".pcap"), frames, linktype=dlt)

@@ -15,7 +15,7 @@ public final class CaptureDecoder {
     private CaptureDecoder() {}
 
     public static DecodedFrame decode(CaptureRecord record) {
-        Optional<LinkType> found = LinkTypes.forPcap(record.pcapLinkType());
+        Optional<LinkType> found = LinkTypes.forCapture(record.pcapLinkType(), record.data());
         if (found.isEmpty()) return new DecodedFrame.UnsupportedLink(record);
         LinkType link = found.get();
         byte[] data = record.data();

@@ -16,6 +16,8 @@ import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.ProtocolAddress;
+import org.uarpd.wire.link.CookedHeader;
+import org.uarpd.wire.link.LlcSnap;
 import org.uarpd.wire.pcap.CaptureReader;
 import org.uarpd.wire.pcap.CaptureRecord;
 import picocli.CommandLine.Command;
@@ -30,9 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * with a summary on stderr.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Print the ARP-family frames (ARP, RARP, InARP, ARP-NAK, ATMARP) of a pcap or pcapng capture.",
-                "Link types: Ethernet/802.3 (1), Token Ring (6), ARCnet (7), FDDI (10), ATM LLC/SNAP (11),",
-                "Linux cooked IPoIB (113), ARCnet Linux (129)."},
+        description = {"Print the ARP-family frames (ARP, RARP, InARP, NAK, ATMARP) of a pcap or pcapng file.",
+                "Link types: 1 Ethernet/802.3, 6 Token Ring, 7 ARCnet, 10 FDDI,",
+                "11 ATM LLC/SNAP, 113 Linux cooked IPoIB, 129 ARCnet (Linux)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the file was read to its end (malformed frames are reported, not fatal)",
                 "1:the file could not be read or is not a well-formed capture",
@@ -100,7 +102,7 @@ public final class DecodeCommand implements Callable<Integer> {
                     .append(a.packet().describe()).append(tag(a.packet()))
                     .append(", hw ").append(a.packet().hardwareType()).append('/').append(a.packet().senderHardware().length());
             case DecodedFrame.Other o -> line.append(o.link().name()).append(addresses(o.frame()))
-                    .append(" not ARP: protocol ").append(hex16(o.frame().protocol())).append(", ").append(rec.data().length).append(" bytes");
+                    .append(" not ARP: protocol ").append(protocolText(o.frame())).append(", ").append(rec.data().length).append(" bytes");
             case DecodedFrame.Malformed m -> line.append(m.link().name()).append(" malformed: ").append(m.error().getMessage())
                     .append(truncation(rec));
             case DecodedFrame.UnsupportedLink u -> line.append("linktype ").append(rec.pcapLinkType())
@@ -148,6 +150,20 @@ public final class DecodeCommand implements Callable<Integer> {
                 ? " (only " + rec.data().length + " of " + rec.originalLength() + " bytes were captured)" : "";
     }
 
+    /**
+     * The EtherType as {@code 0x0800}; for frames without one, the 802.2 SAPs ({@code 802.2 LLC
+     * dsap 0x42 ssap 0x42}) or Linux's cooked-capture pseudo-protocol ({@code linux 0x0001}).
+     */
+    static String protocolText(Frame f) {
+        if (f.protocol() != LlcSnap.NOT_ETHERTYPE) return hex16(f.protocol());
+        if (f.extras() instanceof CookedHeader h && h.protocol() != CookedHeader.PROTOCOL_802_2) {
+            return "linux " + hex16(h.protocol());
+        }
+        byte[] b = f.buffer();
+        int p = f.payloadOffset();
+        return f.payloadLength() >= 2 ? String.format("802.2 LLC dsap 0x%02x ssap 0x%02x", b[p] & 0xFF, b[p + 1] & 0xFF) : "802.2 LLC";
+    }
+
     private static String hex16(int v) {
         return String.format("0x%04x", v);
     }
@@ -188,7 +204,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 o.put("link", x.link().name());
                 o.put("kind", "other");
                 putAddresses(o, x.frame());
-                o.put("protocol", hex16(x.frame().protocol()));
+                o.put("protocol", protocolText(x.frame()));
             }
             case DecodedFrame.Malformed m -> {
                 o.put("link", m.link().name());

@@ -30,6 +30,7 @@ import org.uarpd.wire.link.AtmLlcSnap;
 import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.link.Fddi;
 import org.uarpd.wire.link.Ipoib;
+import org.uarpd.wire.link.LinuxCooked;
 import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.pcap.PcapNgWriter;
 import org.uarpd.wire.pcap.PcapWriter;
@@ -105,6 +106,10 @@ class DecodeCommandTest {
                             HardwareAddress.of((byte) 2), "0.0.0.0"))));
             w.write(fddi, T0 + 11_000, Fddi.INSTANCE.encode(A, B, EtherType.ARP,
                     ArpCodec.encode(arp(HardwareType.ETHERNET, Opcode.NAK, A, "192.0.2.1", ZERO6, "192.0.2.77"))));
+            // 13 a spanning tree BPDU (802.3, LLC SAP 0x42), 14 "tcpdump -i any" of an Ethernet ARP reply
+            w.write(eth, T0 + 12_000, HexFormat.of().parseHex("0180c2000000" + "02005e100001" + "0026" + "424203" + "00".repeat(35)));
+            w.write(ib, T0 + 13_000, LinuxCooked.INSTANCE.encode(A, B, EtherType.ARP,
+                    ArpCodec.encode(arp(HardwareType.ETHERNET, Opcode.REPLY, B, "192.0.2.2", A, "192.0.2.1"))));
         }
     }
 
@@ -113,10 +118,10 @@ class DecodeCommandTest {
         Run r = run("decode", mixed.toString(), "-j");
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> frames = r.json();
-        assertThat(frames).hasSize(12);
+        assertThat(frames).hasSize(14);
         assertThat(frames).extracting(n -> n.path("kind").asText()).containsExactly(
-                "arp", "arp", "arp", "arp", "other", "malformed", "arp", "arp", "arp", "unsupported-linktype", "arp", "arp");
-        assertThat(frames).extracting(n -> n.path("linktype").asInt()).containsExactly(1, 1, 1, 1, 1, 1, 6, 11, 113, 105, 129, 10);
+                "arp", "arp", "arp", "arp", "other", "malformed", "arp", "arp", "arp", "unsupported-linktype", "arp", "arp", "other", "arp");
+        assertThat(frames).extracting(n -> n.path("linktype").asInt()).containsExactly(1, 1, 1, 1, 1, 1, 6, 11, 113, 105, 129, 10, 1, 113);
 
         JsonNode request = frames.get(0);
         assertThat(request.path("frame").asInt()).isEqualTo(1);
@@ -160,7 +165,12 @@ class DecodeCommandTest {
         assertThat(frames.get(11).path("op").asInt()).isEqualTo(10);
         assertThat(frames.get(11).path("htype").asInt()).isEqualTo(1); // FDDI: hardware type 1 (RFC 1390)
 
-        assertThat(r.err()).contains("12 frames: 9 ARP-family, 1 other, 1 malformed, 1 of unsupported link types");
+        assertThat(frames.get(12).path("protocol").asText()).isEqualTo("802.2 LLC dsap 0x42 ssap 0x42");
+        JsonNode cooked = frames.get(13);
+        assertThat(cooked.path("link").asText()).isEqualTo("linux-cooked");
+        assertThat(cooked.path("src").asText()).isEqualTo("02:00:5e:10:00:02");
+        assertThat(cooked.path("op").asInt()).isEqualTo(2);
+        assertThat(r.err()).contains("14 frames: 10 ARP-family, 2 other, 1 malformed, 1 of unsupported link types");
     }
 
     @Test
@@ -168,7 +178,7 @@ class DecodeCommandTest {
         Run r = run("decode", mixed.toString());
         assertThat(r.exit()).isZero();
         String[] lines = r.out().split("\n");
-        assertThat(lines).hasSize(12);
+        assertThat(lines).hasSize(14);
         assertThat(lines[0]).startsWith("   1 2023-11-14T22:13:20Z ethernet 02:00:5e:10:00:01 > ff:ff:ff:ff:ff:ff ARP request: who-has 192.0.2.2 tell 192.0.2.1");
         assertThat(lines[1]).contains("ARP reply: 192.0.2.2 is-at 02:00:5e:10:00:02");
         assertThat(lines[2]).contains("(gratuitous)");
@@ -181,7 +191,9 @@ class DecodeCommandTest {
         assertThat(lines[9]).contains("linktype 105 not supported");
         assertThat(lines[10]).contains("arcnet-linux 01 > 02 ARP inarp-request");
         assertThat(lines[11]).contains("fddi", "ARP nak");
-        assertThat(r.err()).contains("12 frames");
+        assertThat(lines[12]).contains("not ARP: protocol 802.2 LLC dsap 0x42 ssap 0x42");
+        assertThat(lines[13]).contains("linux-cooked 02:00:5e:10:00:02 > ? ARP reply");
+        assertThat(r.err()).contains("14 frames");
     }
 
     @Test
@@ -225,7 +237,7 @@ class DecodeCommandTest {
         Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 10));
         Run r = run("decode", cut.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().split("\n")).hasSize(11);
-        assertThat(r.err()).contains("is not a well-formed capture", "truncated", "11 frames");
+        assertThat(r.out().split("\n")).hasSize(13);
+        assertThat(r.err()).contains("is not a well-formed capture", "truncated", "13 frames");
     }
 }

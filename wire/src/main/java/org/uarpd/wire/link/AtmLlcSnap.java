@@ -37,7 +37,7 @@ public final class AtmLlcSnap implements LinkType {
     public Frame decode(byte[] buf, int offset, int length) throws MalformedFrameException {
         Bytes.checkWindow(buf, offset, length);
         int protocol = LlcSnap.read(buf, offset, length);
-        return new Frame(HardwareAddress.EMPTY, HardwareAddress.EMPTY, protocol, buf, offset + LlcSnap.SIZE,
-                length - LlcSnap.SIZE, null);
+        int payloadAt = LlcSnap.payloadOffset(protocol, offset);
+        return new Frame(HardwareAddress.EMPTY, HardwareAddress.EMPTY, protocol, buf, payloadAt, offset + length - payloadAt, null);
     }
 }

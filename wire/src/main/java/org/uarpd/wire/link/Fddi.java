@@ -11,6 +11,11 @@ import org.uarpd.wire.MalformedFrameException;
  * payload. RFC 1390 §3 has ARP on FDDI use hardware type 1 (Ethernet), not 6 (IEEE 802), so that
  * FDDI and Ethernet stations bridged together understand each other's ARP. The frame control byte is
  * reported as a {@link Header} in {@link Frame#extras()}.
+ *
+ * <p>Bit order: the header addresses are kept in canonical (Ethernet) order, as Linux FDDI drivers
+ * hand them to packet sockets and as tcpdump on Linux prints them, so that a frame's source equals
+ * the ARP sender hardware address. Wireshark builds with {@code BIT_SWAPPED_MAC_ADDRS} (Debian's
+ * among them) show pcap link type 10 header addresses bit-reversed; the ARP fields are unaffected.
  */
 public final class Fddi implements LinkType {
     public static final Fddi INSTANCE = new Fddi();
@@ -53,7 +58,7 @@ public final class Fddi implements LinkType {
             throw new MalformedFrameException(String.format("FDDI FC 0x%02x is not an LLC frame with 48-bit addresses", fc), offset);
         }
         int protocol = LlcSnap.read(buf, offset + MAC_HEADER, length - MAC_HEADER);
-        int payloadAt = offset + MAC_HEADER + LlcSnap.SIZE;
+        int payloadAt = LlcSnap.payloadOffset(protocol, offset + MAC_HEADER);
         return new Frame(HardwareAddress.of(buf, offset + 1, 6), HardwareAddress.of(buf, offset + 7, 6), protocol,
                 buf, payloadAt, offset + length - payloadAt, new Header(fc));
     }

@@ -57,9 +57,11 @@ public final class Ieee8023 implements LinkType {
             throw new MalformedFrameException("802.3 length field " + llcLength + " overruns the " + (length - MAC_HEADER)
                     + " bytes after the MAC header", offset + 12);
         }
-        int protocol = LlcSnap.read(buf, offset + MAC_HEADER, llcLength);
+        int llcAt = offset + MAC_HEADER;
+        int protocol = LlcSnap.read(buf, llcAt, llcLength);
+        int payloadAt = LlcSnap.payloadOffset(protocol, llcAt);
         // Bytes past the length field's end are Ethernet padding, not payload.
         return new Frame(HardwareAddress.of(buf, offset, 6), HardwareAddress.of(buf, offset + 6, 6), protocol,
-                buf, offset + HEADER, llcLength - LlcSnap.SIZE, null);
+                buf, payloadAt, llcAt + llcLength - payloadAt, null);
     }
 }

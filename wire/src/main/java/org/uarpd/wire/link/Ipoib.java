@@ -16,28 +16,19 @@ import org.uarpd.wire.MalformedFrameException;
  * header-parse operation, so its captures carry address length 0. The destination is therefore
  * known only as "broadcast" (packet type 1); decoding gives the IPoIB broadcast address for those
  * frames and an empty address otherwise, and an empty source. The SLL header is reported as a
- * {@link CookedHeader} in {@link Frame#extras()}. ARP here uses hardware type 32 with 20-byte addresses.
+ * {@link CookedHeader} in {@link Frame#extras()}. Cooked captures of other devices are
+ * {@link LinuxCooked}'s. ARP here uses hardware type 32 with 20-byte addresses.
  */
 public final class Ipoib implements LinkType {
     public static final Ipoib INSTANCE = new Ipoib();
-    public static final int SLL_HEADER = 16;
-    public static final int SLL_ADDRESS_BYTES = 8;
     public static final int ARPHRD_INFINIBAND = 32;
     public static final int ADDRESS_LENGTH = 20;
-    public static final int PACKET_HOST = 0;
-    public static final int PACKET_BROADCAST = 1;
-    public static final int PACKET_MULTICAST = 2;
-    public static final int PACKET_OTHERHOST = 3;
-    public static final int PACKET_OUTGOING = 4;
     /**
      * The IPv4 broadcast group of the default partition (RFC 4391 §4: QPN 0xFFFFFF, GID
      * ff12:401b:ffff::ffff:ffff, i.e. link-local scope, IPv4 signature 0x401B, P_Key 0xFFFF).
      */
     public static final HardwareAddress BROADCAST =
             HardwareAddress.parse("00:ff:ff:ff:ff:12:40:1b:ff:ff:00:00:00:00:00:00:ff:ff:ff:ff");
-
-    /** The SLL fields: packet type, address length as recorded, and the address bytes present (at most 8). */
-    public record CookedHeader(int packetType, int addressLength, HardwareAddress addressBytes) {}
 
     private Ipoib() {}
 
@@ -59,15 +50,12 @@ public final class Ipoib implements LinkType {
         if (protocol < Ethernet.MIN_ETHERTYPE || protocol > 0xFFFF) {
             throw new IllegalArgumentException(String.format("0x%04x is not an EtherType", protocol));
         }
-        int packetType = destination.equals(BROADCAST) ? PACKET_BROADCAST
-                : destination.length() == ADDRESS_LENGTH && (destination.get(4) & 0xFF) == 0xFF ? PACKET_MULTICAST
-                : PACKET_HOST;
-        byte[] out = new byte[SLL_HEADER + payload.length];
-        Bytes.putU16(out, 0, packetType);
-        Bytes.putU16(out, 2, ARPHRD_INFINIBAND);
-        Bytes.putU16(out, 4, 0);
-        Bytes.putU16(out, 14, protocol);
-        System.arraycopy(payload, 0, out, SLL_HEADER, payload.length);
+        int packetType = destination.equals(BROADCAST) ? CookedHeader.PACKET_BROADCAST
+                : destination.length() == ADDRESS_LENGTH && (destination.get(4) & 0xFF) == 0xFF ? CookedHeader.PACKET_MULTICAST
+                : CookedHeader.PACKET_HOST;
+        byte[] out = new byte[CookedHeader.SIZE + payload.length];
+        CookedHeader.write(out, packetType, ARPHRD_INFINIBAND, HardwareAddress.EMPTY, protocol);
+        System.arraycopy(payload, 0, out, CookedHeader.SIZE, payload.length);
         return out;
     }
 
@@ -80,26 +68,18 @@ public final class Ipoib implements LinkType {
     @Override
     public Frame decode(byte[] buf, int offset, int length) throws MalformedFrameException {
         Bytes.checkWindow(buf, offset, length);
-        Bytes.needHeader("Linux cooked (SLL) header", SLL_HEADER, offset, length);
-        int packetType = Bytes.u16(buf, offset);
-        if (packetType > PACKET_OUTGOING) {
-            throw new MalformedFrameException("SLL packet type " + packetType + " is not one of 0..4", offset);
+        CookedHeader h = CookedHeader.read(buf, offset, length);
+        if (h.hardwareType() != ARPHRD_INFINIBAND) {
+            throw new MalformedFrameException("SLL hatype " + h.hardwareType() + " is not ARPHRD_INFINIBAND (32)", offset + 2);
         }
-        int hatype = Bytes.u16(buf, offset + 2);
-        if (hatype != ARPHRD_INFINIBAND) {
-            throw new MalformedFrameException("SLL hatype " + hatype + " is not ARPHRD_INFINIBAND (32)", offset + 2);
+        if (h.addressLength() > CookedHeader.ADDRESS_FIELD && h.addressLength() != ADDRESS_LENGTH) {
+            throw new MalformedFrameException("SLL halen " + h.addressLength() + " is neither at most 8 nor the IPoIB address length 20", offset + 4);
         }
-        int halen = Bytes.u16(buf, offset + 4);
-        if (halen > SLL_ADDRESS_BYTES && halen != ADDRESS_LENGTH) {
-            throw new MalformedFrameException("SLL halen " + halen + " is neither at most 8 nor the IPoIB address length 20", offset + 4);
+        if (h.protocol() < Ethernet.MIN_ETHERTYPE) {
+            throw new MalformedFrameException(String.format("SLL protocol 0x%04x is not an EtherType", h.protocol()), offset + 14);
         }
-        int protocol = Bytes.u16(buf, offset + 14);
-        if (protocol < Ethernet.MIN_ETHERTYPE) {
-            throw new MalformedFrameException(String.format("SLL protocol 0x%04x is not an EtherType", protocol), offset + 14);
-        }
-        HardwareAddress present = HardwareAddress.of(buf, offset + 6, Math.min(halen, SLL_ADDRESS_BYTES));
-        HardwareAddress destination = packetType == PACKET_BROADCAST ? BROADCAST : HardwareAddress.EMPTY;
-        return new Frame(destination, HardwareAddress.EMPTY, protocol, buf, offset + SLL_HEADER, length - SLL_HEADER,
-                new CookedHeader(packetType, halen, present));
+        HardwareAddress destination = h.packetType() == CookedHeader.PACKET_BROADCAST ? BROADCAST : HardwareAddress.EMPTY;
+        return new Frame(destination, HardwareAddress.EMPTY, h.protocol(), buf, offset + CookedHeader.SIZE,
+                length - CookedHeader.SIZE, h);
     }
 }

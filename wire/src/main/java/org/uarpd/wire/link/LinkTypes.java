@@ -28,6 +28,19 @@ public final class LinkTypes {
     }
 
     /**
+     * The link type that decodes the captured frame {@code data} of pcap link-layer type
+     * {@code pcapLinkType}: as {@link #forPcap}, except that a Linux cooked capture (113) is
+     * {@link Ipoib} only when its header says {@code ARPHRD_INFINIBAND}, {@link LinuxCooked} otherwise.
+     */
+    public static Optional<LinkType> forCapture(int pcapLinkType, byte[] data) {
+        if (pcapLinkType == LinuxCooked.INSTANCE.pcapLinkType()) {
+            boolean infiniband = data.length >= 4 && Bytes.u16(data, 2) == Ipoib.ARPHRD_INFINIBAND;
+            return Optional.of(infiniband ? Ipoib.INSTANCE : LinuxCooked.INSTANCE);
+        }
+        return forPcap(pcapLinkType);
+    }
+
+    /**
      * The link type that decodes captures of pcap link-layer type {@code pcapLinkType}. Type 1 is
      * shared by Ethernet II and IEEE 802.3; {@link Ethernet} decodes both.
      */

@@ -160,7 +160,7 @@ public final class TokenRing implements LinkType {
             p += rifLength;
         }
         int protocol = LlcSnap.read(buf, p, offset + length - p);
-        int payloadAt = p + LlcSnap.SIZE;
+        int payloadAt = LlcSnap.payloadOffset(protocol, p);
         return new Frame(destination, HardwareAddress.of(src), protocol, buf, payloadAt, offset + length - payloadAt,
                 new Header(ac, fc, rif));
     }

@@ -51,7 +51,7 @@ class ScapyOracleTest {
             String what = want.path("builder").asText() + " op " + want.path("op").asInt();
             assertThat(rec.pcapLinkType()).as("%s link type", what).isEqualTo(want.path("linktype").asInt());
 
-            LinkType link = LinkTypes.forPcap(rec.pcapLinkType()).orElseThrow();
+            LinkType link = LinkTypes.forCapture(rec.pcapLinkType(), rec.data()).orElseThrow();
             Frame frame = link.decode(rec.data(), 0, rec.data().length);
             assertThat(frame.protocol()).as("%s protocol", what).isEqualTo(want.path("protocol").asInt());
             assertThat(frame.source().toString()).as("%s link source", what).isEqualTo(want.path("src").asText());
@@ -74,8 +74,8 @@ class ScapyOracleTest {
         }
         // Every link type and all seven opcodes (ATMARP's five kinds on ATM) were covered.
         assertThat(builders).contains("ethernet", "ieee802.3", "token-ring", "token-ring-routed", "fddi", "arcnet",
-                "arcnet-exception", "arcnet-linux", "ipoib", "atm");
-        assertThat(checked).isEqualTo(9 * 7 + 6);
+                "arcnet-exception", "arcnet-linux", "ipoib", "linux-cooked", "atm");
+        assertThat(checked).isEqualTo(10 * 7 + 6);
     }
 
     private static List<CaptureRecord> readAll(Path file) {

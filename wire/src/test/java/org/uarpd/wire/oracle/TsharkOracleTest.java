@@ -16,10 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.LinkType;
 import org.uarpd.wire.Opcode;
 import org.uarpd.wire.link.Arcnet;
 import org.uarpd.wire.link.ArpSamples;
+import org.uarpd.wire.link.LinuxCooked;
 import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.pcap.PcapNgWriter;
 import org.uarpd.wire.pcap.PcapWriter;
@@ -36,12 +38,15 @@ class TsharkOracleTest {
     /** First dissector tshark should apply for each link type (pcap link type 1 is Ethernet for 802.3 too). */
     private static final Map<String, String> FIRST_LAYER = Map.of(
             "ethernet", "eth", "ieee802.3", "eth", "token-ring", "tr", "fddi", "fddi",
-            "arcnet", "arcnet", "arcnet-linux", "arcnet", "ipoib", "sll");
+            "arcnet", "arcnet", "arcnet-linux", "arcnet", "ipoib", "sll", "linux-cooked", "sll");
 
-    record Sent(LinkType link, ArpPacket packet, byte[] frame) {}
+    /** Every RFC 826-format link type, and Linux cooked captures of Ethernet. */
+    static final List<LinkType> LINKS = Stream.concat(ArpSamples.RFC826_LINKS.stream(), Stream.of(LinuxCooked.INSTANCE)).toList();
+
+    record Sent(LinkType link, ArpPacket packet, HardwareAddress destination, HardwareAddress source, byte[] frame) {}
 
     static Stream<LinkType> links() {
-        return ArpSamples.RFC826_LINKS.stream();
+        return LINKS.stream();
     }
 
     static List<Sent> framesFor(LinkType link) {
@@ -49,8 +54,9 @@ class TsharkOracleTest {
         for (Opcode op : ArpSamples.OPCODES) {
             ArpPacket p = ArpSamples.packet(link, op);
             byte[] payload = ArpCodec.encode(p);
-            byte[] frame = link.encode(ArpSamples.destination(link, op), ArpSamples.station(link, 1), ArpSamples.etherType(op), payload);
-            sent.add(new Sent(link, p, frame));
+            HardwareAddress dst = ArpSamples.destination(link, op);
+            byte[] frame = link.encode(dst, ArpSamples.station(link, 1), ArpSamples.etherType(op), payload);
+            sent.add(new Sent(link, p, dst, ArpSamples.station(link, 1), frame));
         }
         if (link == TokenRing.INSTANCE) {
             // A source-routed reply: a RIF of two hops, direction bit set.
@@ -59,11 +65,11 @@ class TsharkOracleTest {
                     List.of(new TokenRing.RouteDesignator(0x012, 5), new TokenRing.RouteDesignator(0x034, 0)));
             byte[] frame = TokenRing.INSTANCE.encode(ArpSamples.station(link, 2), ArpSamples.station(link, 1), ArpSamples.etherType(Opcode.REPLY),
                     ArpCodec.encode(p), new TokenRing.Header(0x10, 0x40, rif));
-            sent.add(new Sent(link, p, frame));
+            sent.add(new Sent(link, p, ArpSamples.station(link, 2), ArpSamples.station(link, 1), frame));
         }
         if (link instanceof Arcnet arc) {
             ArpPacket p = ArpSamples.packet(link, Opcode.REQUEST);
-            sent.add(new Sent(link, p, arc.encode(link.broadcast(), ArpSamples.station(link, 1), ArpSamples.etherType(Opcode.REQUEST),
+            sent.add(new Sent(link, p, link.broadcast(), ArpSamples.station(link, 1), arc.encode(link.broadcast(), ArpSamples.station(link, 1), ArpSamples.etherType(Opcode.REQUEST),
                     ArpCodec.encode(p), 0xBEEF)));
         }
         return sent;
@@ -94,7 +100,7 @@ class TsharkOracleTest {
         Path file = dir.resolve("all.pcapng");
         List<Sent> order = new ArrayList<>();
         try (PcapNgWriter w = PcapNgWriter.create(file)) {
-            for (LinkType link : ArpSamples.RFC826_LINKS) {
+            for (LinkType link : LINKS) {
                 int itf = w.addInterface(link.pcapLinkType(), "uarpd-" + link.name(), TimestampResolution.NANOS);
                 for (Sent s : framesFor(link)) {
                     w.write(itf, T0 + order.size(), s.frame(), "uarpd " + link.name() + " " + s.packet().opcode());
@@ -109,10 +115,52 @@ class TsharkOracleTest {
         }
     }
 
+    /** The link header's addresses as Wireshark reads them (IPoIB's SLL header carries none, only "broadcast"). */
+    static void assertLinkAddresses(JsonNode layers, Sent sent, String what) {
+        String dst = sent.destination().toString();
+        String src = sent.source().toString();
+        switch (sent.link().name()) {
+            case "ethernet", "ieee802.3" -> {
+                assertThat(layers.path("eth").path("eth.dst").asText()).as("%s eth.dst", what).isEqualTo(dst);
+                assertThat(layers.path("eth").path("eth.src").asText()).as("%s eth.src", what).isEqualTo(src);
+            }
+            case "token-ring" -> {
+                // tshark prints tr.src twice, raw and without the routing bit; the parser keeps the last.
+                assertThat(layers.path("tr").path("tr.dst").asText()).as("%s tr.dst", what).isEqualTo(dst);
+                assertThat(layers.path("tr").path("tr.src").asText()).as("%s tr.src", what).isEqualTo(src);
+            }
+            case "fddi" -> {
+                // Debian's Wireshark is built with BIT_SWAPPED_MAC_ADDRS and shows pcap link type 10 header
+                // addresses bit-reversed; uarpd keeps them canonical, as Linux FDDI drivers hand them over.
+                assertThat(layers.path("fddi").path("fddi.dst").asText()).as("%s fddi.dst", what).isEqualTo(bitReversed(sent.destination()));
+                assertThat(layers.path("fddi").path("fddi.src").asText()).as("%s fddi.src", what).isEqualTo(bitReversed(sent.source()));
+            }
+            case "arcnet", "arcnet-linux" -> {
+                assertThat(layers.path("arcnet").path("arcnet.dst").asText()).as("%s arcnet.dst", what).isEqualTo("0x" + dst);
+                assertThat(layers.path("arcnet").path("arcnet.src").asText()).as("%s arcnet.src", what).isEqualTo("0x" + src);
+            }
+            case "linux-cooked" -> {
+                assertThat(layers.path("sll").path("sll.src.eth").asText()).as("%s sll.src.eth", what).isEqualTo(src);
+                assertThat(layers.path("sll").path("sll.pkttype").asText()).as("%s sll.pkttype", what)
+                        .isEqualTo(sent.destination().equals(sent.link().broadcast()) ? "1" : "0");
+            }
+            case "ipoib" -> assertThat(layers.path("sll").path("sll.pkttype").asText()).as("%s sll.pkttype", what)
+                    .isEqualTo(sent.destination().equals(sent.link().broadcast()) ? "1" : "0");
+            default -> throw new AssertionError("no link address check for " + sent.link().name());
+        }
+    }
+
+    private static String bitReversed(HardwareAddress a) {
+        byte[] b = a.toByteArray();
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (Integer.reverse(b[i] & 0xFF) >>> 24);
+        return HardwareAddress.of(b).toString();
+    }
+
     static void assertDissectedAs(JsonNode layers, Sent sent, String what) {
         TsharkJson.assertClean(layers, what);
         String protocols = layers.path("frame").path("frame.protocols").asText();
         assertThat(protocols).as("%s protocols", what).startsWith(FIRST_LAYER.get(sent.link().name())).endsWith(":arp");
+        assertLinkAddresses(layers, sent, what);
         JsonNode arp = layers.path("arp");
         ArpPacket p = sent.packet();
         assertThat(arp.path("arp.opcode").asText()).as("%s opcode", what).isEqualTo(Integer.toString(p.opcode().value()));

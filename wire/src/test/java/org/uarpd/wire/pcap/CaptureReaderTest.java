@@ -209,7 +209,12 @@ class CaptureReaderTest {
             w.write(T + 7, F2);
         }
         Path ng = dir.resolve("out.pcapng");
-        Process p = new ProcessBuilder("editcap", "-F", "pcapng", pcap.toString(), ng.toString()).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder("editcap", "-F", "pcapng", pcap.toString(), ng.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("editcap is not installed: install the Debian package 'tshark' (it brings wireshark-common's editcap)", e);
+        }
         String output = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("editcap (Debian package wireshark-common, installed with tshark): %s", output).isZero();
         try (CaptureReader r = CaptureReader.open(ng)) {

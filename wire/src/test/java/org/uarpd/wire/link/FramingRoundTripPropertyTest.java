@@ -23,7 +23,7 @@ import org.uarpd.wire.Opcode;
 import org.uarpd.wire.ProtocolAddress;
 
 /** decode(encode(f)) gives back what each framing carries: addresses, protocol and payload. */
-class FramingRoundTripProperties {
+class FramingRoundTripPropertyTest {
 
     @Provide
     Arbitrary<byte[]> mac() {
@@ -151,7 +151,22 @@ class FramingRoundTripProperties {
         assertThat(f.source()).isEqualTo(HardwareAddress.EMPTY);
         assertThat(f.protocol()).isEqualTo(type);
         assertThat(f.payload()).isEqualTo(payload);
-        assertThat(((Ipoib.CookedHeader) f.extras()).packetType()).isEqualTo(broadcast ? Ipoib.PACKET_BROADCAST : Ipoib.PACKET_HOST);
+        assertThat(((CookedHeader) f.extras()).packetType()).isEqualTo(broadcast ? CookedHeader.PACKET_BROADCAST : CookedHeader.PACKET_HOST);
+    }
+
+    @Property
+    void linuxCooked(@ForAll("mac") byte[] dst, @ForAll("mac") byte[] src, @ForAll("etherType") int type,
+                     @ForAll("payload") byte[] payload) throws MalformedFrameException {
+        byte[] frame = LinuxCooked.INSTANCE.encode(HardwareAddress.of(dst), HardwareAddress.of(src), type, payload);
+        Frame f = decode(LinkTypes.forCapture(113, frame).orElseThrow(), frame);
+        // SLL keeps the sender and "broadcast", not the destination.
+        boolean broadcast = HardwareAddress.of(dst).equals(Ethernet.BROADCAST);
+        assertThat(f.destination()).isEqualTo(broadcast ? Ethernet.BROADCAST : HardwareAddress.EMPTY);
+        assertThat(f.source()).isEqualTo(HardwareAddress.of(src));
+        assertThat(f.protocol()).isEqualTo(type);
+        assertThat(f.payload()).isEqualTo(payload);
+        int expectedType = broadcast ? CookedHeader.PACKET_BROADCAST : (dst[0] & 1) != 0 ? CookedHeader.PACKET_MULTICAST : CookedHeader.PACKET_HOST;
+        assertThat(((CookedHeader) f.extras()).packetType()).isEqualTo(expectedType);
     }
 
     @Provide
@@ -185,6 +200,8 @@ class FramingRoundTripProperties {
 
     @Provide
     Arbitrary<LinkType> rfc826OrAtm() {
-        return Arbitraries.of(LinkTypes.all());
+        List<LinkType> all = new java.util.ArrayList<>(LinkTypes.all());
+        all.add(LinuxCooked.INSTANCE);
+        return Arbitraries.of(all);
     }
 }
