@@ -196,7 +196,7 @@ public final class CompactStations {
     }
 
     private void fail(Pending p) {
-        world.stats().countFailure();
+        world.stats().countFailure(SimStats.Failure.NO_ANSWER);
         if (p.held != null) {
             world.stats().packetsUnreachable++;
             p.held = null;

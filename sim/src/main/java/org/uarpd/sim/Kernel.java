@@ -255,12 +255,19 @@ public final class Kernel {
      */
     public void transmitRaw(int ifindex, byte[] frame) {
         SimInterface ifp = host.interfaceByIndex(ifindex);
-        if (ifp == null) throw new IllegalArgumentException(host.name() + " has no interface #" + ifindex);
+        if (ifp == null) {
+            world.stats().refusedSends++;
+            trace(() -> "packet socket: no interface #" + ifindex + ", frame dropped");
+            return;
+        }
         Frame f;
         try {
             f = ifp.type().decode(frame, 0, frame.length);
         } catch (MalformedFrameException e) {
-            throw new IllegalArgumentException("daemon on " + host.name() + " sent a malformed " + ifp.type().name() + " frame: " + e.getMessage(), e);
+            // as a driver would: the frame is not put on the wire, and the run goes on
+            world.stats().refusedSends++;
+            trace(() -> "packet socket: malformed " + ifp.type().name() + " frame from the daemon dropped: " + e.getMessage());
+            return;
         }
         HardwareAddress destination = f.destination();
         if (destination.length() == 0) destination = impliedDestination(ifp, f);
@@ -415,11 +422,15 @@ public final class Kernel {
 
     /** Gives up on {@code e}: held packets get host-unreachable, and so do new ones until {@code rejectFor} has passed. */
     void fail(NeighborEntry e, long rejectFor) {
+        fail(e, rejectFor, SimStats.Failure.NO_ANSWER);
+    }
+
+    void fail(NeighborEntry e, long rejectFor, SimStats.Failure why) {
         int dropped = e.held.size();
         world.stats().packetsUnreachable += dropped;
         e.held.clear();
         if (e.pendingSince >= 0) {
-            world.stats().countFailure();
+            world.stats().countFailure(why);
             trace(() -> "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
                     + " (" + dropped + " held packet(s) host-unreachable)");
             e.pendingSince = -1;

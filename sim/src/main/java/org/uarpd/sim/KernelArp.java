@@ -172,7 +172,7 @@ final class KernelArp {
                 NeighborEntry e = kernel.neighbor(ifp, p.targetProtocol().toIp4());
                 if (e != null && e.pendingSince >= 0) {
                     kernel.world().timeline().log(kernel.host().name(), "ATMARP NAK for " + p.targetProtocol());
-                    kernel.fail(e, DOWN_TIME);
+                    kernel.fail(e, DOWN_TIME, SimStats.Failure.NAK);
                 }
             }
             default -> { }

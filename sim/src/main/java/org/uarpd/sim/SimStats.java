@@ -11,8 +11,18 @@ public final class SimStats {
     };
     static final String[] BUCKET_NAMES = {"<100us", "<1ms", "<10ms", "<100ms", "<1s", "<10s", ">=10s"};
 
+    /** Why a resolution failed. */
+    public enum Failure {
+        /** Every request went unanswered (or the resolver gave up and said so). */
+        NO_ANSWER,
+        /** An ATMARP server answered that it knows no such address (RFC 2225 ATMARP_NAK). */
+        NAK
+    }
+
     private long resolved;
     private long failed;
+    private final long[] failedBy = new long[Failure.values().length];
+    long refusedSends;
     private final long[] latency = new long[BUCKET_BOUNDS.length + 1];
     private long latencySum;
     private long latencyMax;
@@ -33,8 +43,13 @@ public final class SimStats {
         latency[b]++;
     }
 
-    void countFailure() {
+    void countFailure(Failure why) {
         failed++;
+        failedBy[why.ordinal()]++;
+    }
+
+    public long failed(Failure why) {
+        return failedBy[why.ordinal()];
     }
 
     public long resolved() { return resolved; }
@@ -54,7 +69,8 @@ public final class SimStats {
     /** Multi-line summary of resolutions and the latency histogram. */
     public String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "resolutions: %d resolved, %d failed (%d kernel misses)%n", resolved, failed, misses));
+        s.append(String.format(Locale.ROOT, "resolutions: %d resolved, %d failed (%d unanswered, %d refused by NAK); %d kernel misses%n",
+                resolved, failed, failedBy[Failure.NO_ANSWER.ordinal()], failedBy[Failure.NAK.ordinal()], misses));
         if (resolved > 0) {
             s.append(String.format(Locale.ROOT, "latency: mean %s s, max %s s%n",
                     Simulation.formatTime(latencySum / resolved), Simulation.formatTime(latencyMax)));
@@ -68,6 +84,7 @@ public final class SimStats {
         s.append(String.format(Locale.ROOT, "packets: %d sent, %d delivered, %d host-unreachable, %d dropped from hold queue, %d no route%n",
                 packetsSent, packetsDelivered, packetsUnreachable, packetsHoldDropped, packetsNoRoute));
         if (malformedFrames > 0) s.append("malformed frames dropped: ").append(malformedFrames).append('\n');
+        if (refusedSends > 0) s.append("frames refused by a packet socket: ").append(refusedSends).append('\n');
         return s.toString();
     }
 }

@@ -52,7 +52,7 @@ class AtmLisTest {
         c1.send(Ip4.parse("192.0.2.99"));
         world.sim().runUntil(2 * S);
         assertThat(arpServer.naks()).isEqualTo(1);
-        assertThat(world.stats().failed()).isEqualTo(1);
+        assertThat(world.stats().failed(SimStats.Failure.NAK)).isEqualTo(1);
         assertThat(world.stats().packetsUnreachable()).isEqualTo(1);
         // one request, one NAK: no retries after a NAK
         assertThat(world.timeline().grep("ATMARP NAK for 192.0.2.99")).hasSize(1);

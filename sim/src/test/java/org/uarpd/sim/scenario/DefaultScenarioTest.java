@@ -51,6 +51,7 @@ class DefaultScenarioTest {
         assertThat(t.grep("gw         FAILED 192.0.2.12")).hasSize(1);
         assertThat(t.grep("carol      received packet")).hasSize(1);
         assertThat(r.world().stats().failed()).isEqualTo(3);
+        assertThat(r.world().stats().failed(org.uarpd.sim.SimStats.Failure.NAK)).isEqualTo(1);
         assertThat(r.world().stats().malformedFrames()).isZero();
         assertThat(r.summary()).contains("resolutions:", "latency", "frames per segment:", "token-ring", "ipoib");
     }
