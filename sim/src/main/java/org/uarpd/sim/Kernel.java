@@ -105,7 +105,7 @@ public final class Kernel {
         iface.addAddress(a);
         routes.add(new Route(a.network(), prefixLength, iface, 0, Rtm.RTF_UP | Rtm.RTF_CLONING));
         trace(() -> iface.name() + " address " + a);
-        if (isAtm(iface)) arp.atmRegister(iface);
+        if (isAtm(iface) && kernelArpActive()) atmClient(iface).register();
         broadcast(new RoutingMessage(Rtm.NEWADDR, iface.index(), Rtm.RTF_UP, 0, 0, 0, 0, 0, 0, null,
                 new Sockaddr.In(address), null, new Sockaddr.In(Ip4.mask(prefixLength)), dl(iface), new Sockaddr.In(address)));
     }
@@ -204,7 +204,7 @@ public final class Kernel {
         e.held.addLast(datagram);
         if (fresh) {
             miss(e);
-        } else if (resolver != null && !isAtm(ifp) && sim.now() - e.lastMiss >= MISS_REPEAT) {
+        } else if (resolver != null && sim.now() - e.lastMiss >= MISS_REPEAT) {
             miss(e);
         }
     }
@@ -219,7 +219,7 @@ public final class Kernel {
     private void miss(NeighborEntry e) {
         e.lastMiss = sim.now();
         world.stats().misses++;
-        if (resolver != null && !isAtm(e.iface)) {
+        if (resolver != null) {
             if (assist) arp.solicit(e);
             trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
                     + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
@@ -293,6 +293,31 @@ public final class Kernel {
         };
     }
 
+    private final Map<SimInterface, AtmArpClient> atmClients = new HashMap<>();
+
+    /** The kernel's own ATMARP client on {@code ifp}: it binds in this kernel's table. */
+    AtmArpClient atmClient(SimInterface ifp) {
+        return atmClients.computeIfAbsent(ifp, i -> new AtmArpClient(i, new AtmArpClient.Binder() {
+            @Override
+            public void bind(int address, HardwareAddress atm) {
+                NeighborEntry e = neighbor(i, address);
+                if (e != null && !e.pinned) install(i, address, atm, NeighborState.REACHABLE, false);
+            }
+
+            @Override
+            public void fail(int address, boolean nak) {
+                NeighborEntry e = neighbor(i, address);
+                if (e != null && e.pendingSince >= 0) Kernel.this.fail(e, KernelArp.DOWN_TIME, nak ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
+            }
+
+            @Override
+            public void expire(int address, HardwareAddress atm) {
+                NeighborEntry e = neighbor(i, address);
+                if (e != null && atm.equals(e.hardware) && e.pendingSince < 0 && !e.pinned) remove(i, address);
+            }
+        }, this::kernelArpActive, (to, frame) -> transmitFrame(i, to, frame)));
+    }
+
     /** The ATM address of the ATMARP server of {@code ifp}'s logical IP subnet (empty when none is known). */
     HardwareAddress atmServer(SimInterface ifp) {
         AtmArpServer server = ifp.segment().atmArpServer();
@@ -315,7 +340,7 @@ public final class Kernel {
             AtmArpServer server = iface.segment().atmArpServer();
             if (server != null && server.iface() == iface) {
                 atmServerInput(server, f);
-            } else if (tap != null && !isAtm(iface)) {
+            } else if (tap != null) {
                 tap.frame(iface, frame);
                 if (assist) arp.input(iface, f);
             } else {
@@ -334,10 +359,7 @@ public final class Kernel {
         }
     }
 
-    /**
-     * ATM interfaces resolve through the LIS's ATMARP server with the kernel's own ATMARP client
-     * (RFC 2225 §8.5), with or without uarpd: the engine speaks no ATMARP.
-     */
+    /** ATM interfaces resolve through their LIS's ATMARP server (RFC 2225), never by broadcast. */
     static boolean isAtm(SimInterface iface) {
         return iface.type().hardwareType().equals(org.uarpd.wire.HardwareType.ATM);
     }
@@ -605,7 +627,8 @@ public final class Kernel {
                     NeighborEntry e = neighbor(ifp, address);
                     if (e == null) yield Rtm.ESRCH;
                     if (m.has(Rtm.RTF_REJECT)) {
-                        fail(e, 0);
+                        // a resolver may say why in rtm_errno: ECONNREFUSED for an ATMARP NAK
+                        fail(e, 0, m.errno() == Rtm.ECONNREFUSED ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
                         neighbors.remove(key(ifp.index(), address));
                     } else {
                         trace(() -> "RTM_DELETE " + Ip4.format(address) + " on " + ifp.name());

@@ -45,26 +45,20 @@ final class KernelArp {
 
     private void sendRequest(NeighborEntry e) {
         if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbor(e.iface, e.address) != e) return;
+        SimInterface ifp = e.iface;
+        if (Kernel.isAtm(ifp)) {
+            // RFC 2225 §8.5: no broadcast; the client asks its LIS's ATMARP server and retries itself
+            kernel.atmClient(ifp).resolve(e.address);
+            return;
+        }
         if (e.arpTries >= MAX_TRIES) {
             kernel.fail(e, DOWN_TIME);
             return;
         }
         e.arpTries++;
-        SimInterface ifp = e.iface;
-        int source = ifp.sourceFor(e.address);
-        if (Kernel.isAtm(ifp)) {
-            // RFC 2225 §8.5: a client resolves by asking its LIS's ATMARP server
-            HardwareAddress server = kernel.atmServer(ifp);
-            if (server.length() == 0) {
-                kernel.fail(e, DOWN_TIME);
-                return;
-            }
-            sendAtm(ifp, server, AtmArpPacket.request(AtmAddress.nsap(ifp.address()), AtmAddress.ABSENT, source, e.address));
-        } else {
-            ArpPacket request = new ArpPacket(ifp.type().hardwareType(), EtherType.IPV4, Opcode.REQUEST, ifp.address(),
-                    ProtocolAddress.ip4(source), zeros(ifp), ProtocolAddress.ip4(e.address));
-            send(ifp, ifp.type().broadcast(), EtherType.ARP, request);
-        }
+        ArpPacket request = new ArpPacket(ifp.type().hardwareType(), EtherType.IPV4, Opcode.REQUEST, ifp.address(),
+                ProtocolAddress.ip4(ifp.sourceFor(e.address)), zeros(ifp), ProtocolAddress.ip4(e.address));
+        send(ifp, ifp.type().broadcast(), EtherType.ARP, request);
         e.arpTimerArmed = true;
         SimHost host = kernel.host();
         int epoch = host.epoch();
@@ -85,7 +79,7 @@ final class KernelArp {
         }
         switch (packet) {
             case ArpPacket p -> arpInput(ifp, p);
-            case AtmArpPacket p -> atmInput(ifp, p);
+            case AtmArpPacket p -> kernel.atmClient(ifp).input(p);
         }
     }
 
@@ -118,80 +112,6 @@ final class KernelArp {
                     p.targetProtocol(), p.senderHardware(), p.senderProtocol());
             send(ifp, p.senderHardware(), EtherType.ARP, reply);
         }
-    }
-
-    // ---------------------------------------------------------------- ATMARP client (RFC 2225 §8.5)
-
-    /** RFC 2225 §8.5.1: client entries live at most 15 minutes; the client re-registers as often. */
-    static final long ATM_CLIENT_LIFETIME = 15 * 60 * Simulation.SECOND;
-
-    /**
-     * A new address on an ATM interface: open the circuit to the ATMARP server, which registers us
-     * by InATMARP (§8.4), and re-register every {@link #ATM_CLIENT_LIFETIME} by asking the server
-     * for our own address.
-     */
-    void atmRegister(SimInterface ifp) {
-        AtmArpServer server = ifp.segment().atmArpServer();
-        if (server == null || server.iface() == ifp) return;
-        SimHost host = kernel.host();
-        int epoch = host.epoch();
-        HardwareAddress self = ifp.address();
-        kernel.sim().after(ifp.segment().faults().delayNanos(), () -> server.circuitOpened(self));
-        kernel.sim().after(ATM_CLIENT_LIFETIME, () -> reRegister(ifp, epoch));
-    }
-
-    private void reRegister(SimInterface ifp, int epoch) {
-        SimHost host = kernel.host();
-        if (host.epoch() != epoch || ifp.addresses().isEmpty()) return;
-        HardwareAddress server = kernel.atmServer(ifp);
-        int own = ifp.addresses().getFirst().address();
-        kernel.world().timeline().log(host.name(), "ATMARP re-registration of " + Ip4.format(own));
-        sendAtm(ifp, server, AtmArpPacket.request(AtmAddress.nsap(ifp.address()), AtmAddress.ABSENT, own, own));
-        kernel.sim().after(ATM_CLIENT_LIFETIME, () -> reRegister(ifp, epoch));
-    }
-
-    private void atmInput(SimInterface ifp, AtmArpPacket p) {
-        if (p.protocolType() != EtherType.IPV4) return;
-        switch (p.opcode().value()) {
-            case 8 -> { // InATMARP request from the server (or a peer): say who we are
-                if (ifp.addresses().isEmpty()) return;
-                sendAtm(ifp, p.senderHardware(), p.inatmarpReplyTo(ProtocolAddress.ip4(ifp.addresses().getFirst().address())));
-            }
-            case 2 -> { // ATMARP reply: sender fields hold the answer
-                if (!p.senderProtocol().isIp4()) return;
-                int ip = p.senderProtocol().toIp4();
-                if (ifp.owns(ip)) return; // the answer to our own re-registration
-                NeighborEntry e = kernel.neighbor(ifp, ip);
-                if (e != null && !e.pinned) {
-                    kernel.install(ifp, ip, p.senderHardware(), NeighborState.REACHABLE, false);
-                    expireLater(ifp, ip, e);
-                }
-            }
-            case 10 -> { // ATMARP NAK: the server knows no such address
-                if (!p.targetProtocol().isIp4()) return;
-                NeighborEntry e = kernel.neighbor(ifp, p.targetProtocol().toIp4());
-                if (e != null && e.pendingSince >= 0) {
-                    kernel.world().timeline().log(kernel.host().name(), "ATMARP NAK for " + p.targetProtocol());
-                    kernel.fail(e, DOWN_TIME, SimStats.Failure.NAK);
-                }
-            }
-            default -> { }
-        }
-    }
-
-    private void expireLater(SimInterface ifp, int ip, NeighborEntry e) {
-        SimHost host = kernel.host();
-        int epoch = host.epoch();
-        HardwareAddress bound = e.hardware;
-        kernel.sim().after(ATM_CLIENT_LIFETIME, () -> {
-            if (host.epoch() == epoch && kernel.neighbor(ifp, ip) == e && e.hardware == bound && e.pendingSince < 0) {
-                kernel.remove(ifp, ip);
-            }
-        });
-    }
-
-    private void sendAtm(SimInterface ifp, HardwareAddress to, AtmArpPacket p) {
-        kernel.transmitFrame(ifp, to, ifp.type().encode(to, ifp.address(), EtherType.ARP, AtmArpCodec.encode(p)));
     }
 
     /** Broadcasts a RARP request for {@code ifp}'s own hardware address (RFC 903). */

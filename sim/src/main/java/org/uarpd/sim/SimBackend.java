@@ -1,7 +1,9 @@
 package org.uarpd.sim;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.EngineEvent;
@@ -14,6 +16,9 @@ import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.LinkType;
+import org.uarpd.wire.ArpFamilyCodec;
+import org.uarpd.wire.AtmArpPacket;
+import org.uarpd.wire.Frame;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
@@ -30,11 +35,14 @@ public final class SimBackend implements SimHost.Resolver {
     private final World world;
     private final int pid;
     private final Set<Long> installed = new HashSet<>();
+    /** ATM links: resolved by this process's own ATMARP client, not the engine (which speaks no ATMARP). */
+    private final Map<Integer, AtmArpClient> atm = new HashMap<>();
     private RoutingSocket socket;
     private boolean alive;
     private long wakeAt = Long.MAX_VALUE;
     private int seq;
     private long malformedMessages;
+    private long malformedFrames;
 
     public SimBackend(SimHost host, DrivenEngine engine) {
         this.host = host;
@@ -79,6 +87,23 @@ public final class SimBackend implements SimHost.Resolver {
 
     /** What a routing message means to the engine; null for messages it need not hear. */
     private Input toInput(RoutingMessage m) {
+        AtmArpClient atmClient = atm.get(m.index());
+        if (atmClient != null) {
+            switch (m.type()) {
+                case Rtm.MISS -> {
+                    if (m.dst() != null) atmClient.resolve(m.dst().address());
+                    return null;
+                }
+                case Rtm.NEWADDR -> {
+                    atmClient.register();
+                    return null;
+                }
+                case Rtm.IFINFO, Rtm.DELADDR -> {
+                    return null;
+                }
+                default -> { }
+            }
+        }
         return switch (m.type()) {
             case Rtm.MISS -> m.dst() == null ? null : new Input.KernelMiss(m.index(), m.dst().address(), m.probes(), null);
             case Rtm.NEWADDR -> m.ifa() == null ? null : new Input.AddressAdded(m.index(), m.ifa().address(), prefixLength(m.netmask()));
@@ -87,6 +112,11 @@ public final class SimBackend implements SimHost.Resolver {
                 Sockaddr.Dl ifp = m.ifp();
                 if (ifp == null) yield null;
                 LinkType type = SimLinkTypes.byInterfaceType(ifp.type(), ifp.address().length());
+                if (ifp.type() == Rtm.IFT_ATM) {
+                    SimInterface i = host.interfaceByIndex(m.index());
+                    if (i != null) atm.put(m.index(), atmClient(i));
+                    yield null;
+                }
                 if (type == null) {
                     world.timeline().log(host.name(), "uarpd: ignoring " + ifp.name() + ", interface type " + ifp.type() + " unknown");
                     yield null;
@@ -115,6 +145,16 @@ public final class SimBackend implements SimHost.Resolver {
 
     private void onFrame(SimInterface iface, byte[] frame) {
         if (!alive) return;
+        AtmArpClient atmClient = atm.get(iface.index());
+        if (atmClient != null) {
+            try {
+                Frame f = iface.type().decode(frame, 0, frame.length);
+                if (ArpFamilyCodec.decode(f.buffer(), f.payloadOffset(), f.payloadLength()) instanceof AtmArpPacket p) atmClient.input(p);
+            } catch (MalformedFrameException e) {
+                malformedFrames++;
+            }
+            return;
+        }
         drive(new Input.FrameReceived(iface.index(), frame, 0, frame.length));
     }
 
@@ -180,6 +220,30 @@ public final class SimBackend implements SimHost.Resolver {
         if (ifp != null) s.append(" on ").append(ifp.name());
         if (e.reason() != null) s.append(" (").append(e.reason()).append(')');
         world.timeline().log(host.name(), s.toString());
+    }
+
+    /** This process's ATMARP client on {@code i}: its answers become RTM_ADD / RTM_DELETE. */
+    private AtmArpClient atmClient(SimInterface i) {
+        int link = i.index();
+        return new AtmArpClient(i, new AtmArpClient.Binder() {
+            @Override
+            public void bind(int address, HardwareAddress hw) {
+                world.timeline().log(host.name(), "uarpd: ATMARP " + Ip4.format(address) + " is at " + hw);
+                perform(new Action.InstallNeighbor(link, address, hw, NeighborState.REACHABLE));
+            }
+
+            @Override
+            public void fail(int address, boolean nak) {
+                installed.remove(key(link, address));
+                write(new RoutingMessage(Rtm.DELETE, link, Rtm.RTF_HOST | Rtm.RTF_LLINFO | Rtm.RTF_REJECT, pid, ++seq,
+                        nak ? Rtm.ECONNREFUSED : 0, 0, 0, 0, null, new Sockaddr.In(address), null, null, null, null));
+            }
+
+            @Override
+            public void expire(int address, HardwareAddress hw) {
+                perform(new Action.RemoveNeighbor(link, address, false));
+            }
+        }, () -> alive, (to, frame) -> host.kernel().transmitRaw(link, frame));
     }
 
     private Sockaddr.Dl linkGateway(int link) {

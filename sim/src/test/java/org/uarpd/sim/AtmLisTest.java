@@ -74,6 +74,38 @@ class AtmLisTest {
     }
 
     @Test
+    void uarpdResolvesOnAtmThroughTheRoutingSocketWithItsOwnAtmarpClient() {
+        c1.runResolver(EngineResolver.withConfig(org.uarpd.engine.EngineConfig.defaults()), 0);
+        world.bootAll();
+        world.sim().runUntil(S);
+        c1.send(Ip4.parse("192.0.2.2"));
+        c1.send(Ip4.parse("192.0.2.99"));
+        c2.send(Ip4.parse("192.0.2.1"));
+        world.sim().runUntil(2 * S);
+        assertThat(world.timeline().grep("c1         RTM_MISS 192.0.2.2 on atm0")).hasSize(1);
+        assertThat(world.timeline().grep("c1         uarpd: ATMARP 192.0.2.2 is at")).hasSize(1);
+        assertThat(world.timeline().grep("c1         RTM_ADD 192.0.2.2 " + SimAddresses.station(AtmLlcSnap.INSTANCE, 3))).hasSize(1);
+        assertThat(world.stats().packetsDelivered()).isEqualTo(2);
+        // the NAK travels as RTM_DELETE|RTF_REJECT with ECONNREFUSED, and the kernel counts it as one
+        assertThat(world.stats().failed(SimStats.Failure.NAK)).isEqualTo(1);
+        assertThat(arpServer.lookup(Ip4.parse("192.0.2.1"))).isEqualTo(SimAddresses.station(AtmLlcSnap.INSTANCE, 2));
+    }
+
+    @Test
+    void uarpdKeepsItsHostRegisteredAndTheKernelTakesOverWhenItDies() {
+        c1.runResolver(EngineResolver.withConfig(org.uarpd.engine.EngineConfig.defaults()), 0);
+        world.bootAll();
+        world.sim().runUntil(25 * MIN);
+        assertThat(arpServer.lookup(Ip4.parse("192.0.2.1"))).isNotNull();
+        assertThat(world.timeline().grep("c1         ATMARP re-registration")).isNotEmpty();
+        c1.killResolver();
+        c1.send(Ip4.parse("192.0.2.2"));
+        world.sim().runUntil(26 * MIN);
+        assertThat(world.stats().resolved()).isEqualTo(1);
+        assertThat(world.timeline().grep("c1         RTM_MISS")).isEmpty();
+    }
+
+    @Test
     void clientEntriesExpireAfterFifteenMinutes() {
         world.bootAll();
         world.sim().runUntil(S);

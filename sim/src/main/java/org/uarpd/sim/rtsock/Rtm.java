@@ -65,6 +65,8 @@ public final class Rtm {
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENETUNREACH = 51;
+    /** Set by a resolver on RTM_DELETE|RTF_REJECT when the answer was a definite no (an ATMARP NAK). */
+    public static final int ECONNREFUSED = 61;
     public static final int EHOSTUNREACH = 65;
 
     public static String typeName(int type) {
