@@ -30,8 +30,10 @@ import org.uarpd.wire.MalformedFrameException;
  * legacy hosts).
  *
  * <p>While a resolver (uarpd) has its routing socket open, misses go to it as RTM_MISS and every
- * ARP-family frame is handed to it through the {@link LinkTap}; the in-kernel ARP is silent. When the
- * resolver closes (or dies), the kernel falls back to its own ARP so the host keeps working.
+ * ARP-family frame is handed to it through the {@link LinkTap}; the in-kernel ARP is silent (unless
+ * the host is in assist mode, {@link #setAssist}). When the resolver closes (or dies), the kernel
+ * falls back to its own ARP so the host keeps working. Token Ring source routing lives here too,
+ * in the driver ({@link SourceRouting}), below both.
  */
 public final class Kernel {
     /** How often a packet for a still-unresolved entry may repeat the RTM_MISS (as Linux re-solicits per probe). */
@@ -56,7 +58,6 @@ public final class Kernel {
     private int holdDepth = 1;
     private boolean forwarding;
     private boolean assist;
-    private int routeSeq;
 
     Kernel(SimHost host) {
         this.host = host;
@@ -556,11 +557,11 @@ public final class Kernel {
     private RoutingMessage neighborMessage(int type, NeighborEntry e) {
         int flags = Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO | (e.pinned ? Rtm.RTF_STATIC : 0);
         return new RoutingMessage(type, e.iface.index(), flags, 0, 0, 0, 0, 0, 0, e.state, new Sockaddr.In(e.address),
-                new Sockaddr.Dl(e.iface.index(), World.interfaceType(e.iface.type()), "", e.hardware), null, dl(e.iface), null);
+                new Sockaddr.Dl(e.iface.index(), SimLinkTypes.interfaceType(e.iface.type()), "", e.hardware), null, dl(e.iface), null);
     }
 
     static Sockaddr.Dl dl(SimInterface i) {
-        return new Sockaddr.Dl(i.index(), World.interfaceType(i.type()), i.name(), i.address());
+        return new Sockaddr.Dl(i.index(), SimLinkTypes.interfaceType(i.type()), i.name(), i.address());
     }
 
     private void broadcast(RoutingMessage m) {
@@ -662,9 +663,5 @@ public final class Kernel {
         tap = null;
         neighbors.clear();
         routes.clear();
-    }
-
-    int nextRouteSeq() {
-        return ++routeSeq;
     }
 }

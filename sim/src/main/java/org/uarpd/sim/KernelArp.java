@@ -4,8 +4,6 @@ import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpFamilyCodec;
 import org.uarpd.wire.ArpFamilyPacket;
-import org.uarpd.wire.AtmAddress;
-import org.uarpd.wire.AtmArpCodec;
 import org.uarpd.wire.AtmArpPacket;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.EtherType;

@@ -253,7 +253,7 @@ public final class SimBackend implements SimHost.Resolver {
 
     private int interfaceType(int link) {
         SimInterface i = host.interfaceByIndex(link);
-        return i == null ? 0 : World.interfaceType(i.type());
+        return i == null ? 0 : SimLinkTypes.interfaceType(i.type());
     }
 
     private static int prefixLength(Sockaddr.In mask) {

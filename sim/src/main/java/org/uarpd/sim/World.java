@@ -78,11 +78,6 @@ public final class World {
         return ++pid;
     }
 
-    /** The sockaddr_dl interface type ({@code IFT_*}) of a link type, from its pcap framing. */
-    public static int interfaceType(LinkType type) {
-        return SimLinkTypes.interfaceType(type);
-    }
-
     /** Frames per segment, one line each. */
     public String segmentSummary() {
         StringBuilder s = new StringBuilder("frames per segment:\n");
