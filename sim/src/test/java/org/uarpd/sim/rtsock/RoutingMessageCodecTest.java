@@ -24,6 +24,26 @@ class RoutingMessageCodecTest {
         assertThat(RoutingMessageCodec.decode(bytes)).isEqualTo(m);
     }
 
+    @Property
+    void arbitraryBytesDecodeOrRaiseTheOneTypedError(@ForAll byte[] junk) {
+        try {
+            RoutingMessageCodec.decode(junk);
+        } catch (MalformedFrameException expected) {
+            assertThat(expected.reason()).isNotBlank();
+        }
+    }
+
+    @Property
+    void corruptedMessagesDecodeOrRaiseTheOneTypedError(@ForAll("messages") RoutingMessage m, @ForAll int position, @ForAll byte value) {
+        byte[] b = RoutingMessageCodec.encode(m);
+        b[Math.floorMod(position, b.length)] = value;
+        try {
+            RoutingMessageCodec.decode(b);
+        } catch (MalformedFrameException expected) {
+            assertThat(expected.offset()).isBetween(0, b.length);
+        }
+    }
+
     @Test
     void rtmAddCarriesTheHardwareAddressInASockaddrDl() throws MalformedFrameException {
         HardwareAddress mac = HardwareAddress.parse("02:00:00:00:00:02");
