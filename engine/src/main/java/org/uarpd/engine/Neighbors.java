@@ -190,8 +190,7 @@ final class Neighbors {
                 table.stamp[id] = engine.now();
                 pending--;
                 table.flags[id] &= ~KERNEL_WAITING;
-                table.setState(id, next);
-                arm(id, next);
+                setState(id, next, null, null);
                 engine.emitResolved(id, reason, latency);
                 engine.install(id, next);
             }
@@ -362,9 +361,7 @@ final class Neighbors {
         if (forKernel) table.flags[id] |= KERNEL_WAITING;
         // Probes the kernel reports as already made count against the budget, but one is always sent.
         table.probes[id] = (byte) Math.max(0, Math.min(kernelProbes, timers.broadcastProbes() - 1));
-        engine.emitEntry(Kind.ADDED, id, reason);
-        arm(id, INCOMPLETE);
-        probe(id);
+        setState(id, INCOMPLETE, Kind.ADDED, reason);
     }
 
     /** A new dynamic entry, evicting the least recently used one if the table is full. */
@@ -398,15 +395,15 @@ final class Neighbors {
 
     /**
      * The one place an entry enters a state: arms (or cancels) the timer that state needs, reports
-     * the change ({@code kind} null: the caller already did), and on entering PROBE sends the first
-     * unicast probe.
+     * the change ({@code kind} null: the caller reports it), and on entering INCOMPLETE or PROBE
+     * sends the first probe (which arms the retransmit timer).
      */
     private void setState(int id, NeighborState next, Kind kind, Reason reason) {
         if (next == PROBE) table.probes[id] = 0;
         table.setState(id, next);
         arm(id, next);
         if (kind != null) engine.emitEntry(kind, id, reason);
-        if (next == PROBE) probe(id);
+        if (next == PROBE || next == INCOMPLETE) probe(id);
     }
 
     private void arm(int id, NeighborState s) {
@@ -431,7 +428,7 @@ final class Neighbors {
      */
     private void probe(int id) {
         NeighborState s = table.stateOf(id);
-        int sent = table.probes[id];
+        int sent = table.probes[id] & 0xFF; // up to 200 (unicast + reprobes): unsigned
         int budget = s == INCOMPLETE ? timers.broadcastProbes() : timers.unicastProbes() + timers.broadcastReprobes();
         if (sent >= budget) {
             fail(id);
@@ -467,9 +464,7 @@ final class Neighbors {
         table.flags[id] &= ~(KERNEL_WAITING | INSTALLED);
         table.clearHardware(id);
         table.stamp[id] = engine.now();
-        table.setState(id, FAILED);
-        arm(id, FAILED);
-        engine.emitEntry(Kind.FAILED, id, Reason.PROBES_EXHAUSTED);
+        setState(id, FAILED, Kind.FAILED, Reason.PROBES_EXHAUSTED);
         // The kernel's held packets get host-unreachable; a binding it still used is withdrawn.
         if (tell) engine.removeNeighbor(table.link[id], table.address[id], true);
     }

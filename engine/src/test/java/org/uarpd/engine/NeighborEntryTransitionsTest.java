@@ -168,6 +168,30 @@ class NeighborEntryTransitionsTest {
     }
 
     @Test
+    @DisplayName("reachable times are drawn per entry from [0.5, 1.5) × base, from the configured seed")
+    void reachableTimesSpread() {
+        java.util.Map<Long, List<Long>> bySeed = new java.util.HashMap<>();
+        for (long seed : new long[] {1, 2, 1}) {
+            Harness h = new Harness(EngineConfig.defaults().withSeed(seed).withBounds(1000, 4, 1000)
+                    .withRateLimits(new RateLimit(1000, 1000), new RateLimit(3, 1)));
+            long start = h.now;
+            for (int i = 0; i < 100; i++) {
+                h.miss(ip("192.0.2.0") + 10 + i);
+                h.frame(reply(HardwareAddress.ofLong48(0x020000000100L + i), ip("192.0.2.0") + 10 + i));
+            }
+            h.actions.clear();
+            h.advance(46 * S);
+            List<Long> staleAt = events(h.actions).stream().filter(e -> e.reason() == Reason.REACHABLE_TIMEOUT)
+                    .map(e -> e.time() - start).toList();
+            assertThat(staleAt).hasSize(100).allSatisfy(t -> assertThat(t).isBetween(15 * S, 45 * S + MS));
+            assertThat(staleAt.stream().distinct().count()).isGreaterThan(50);
+            if (bySeed.containsKey(seed)) assertThat(staleAt).isEqualTo(bySeed.get(seed));
+            bySeed.put(seed, staleAt);
+        }
+        assertThat(bySeed.get(1L)).isNotEqualTo(bySeed.get(2L));
+    }
+
+    @Test
     @DisplayName("gVisor entry: Reachable → Stale on a probe with a different address (after the lock time)")
     void reachableToStaleOnNewAddress() {
         Harness h = resolved();
@@ -342,6 +366,29 @@ class NeighborEntryTransitionsTest {
         assertThat(sent(a)).singleElement().satisfies(s -> assertThat(s.frame().destination()).isEqualTo(HW1));
         List<Action> r = h.frame(reply(HW1, PEER));
         assertThat(only(r, Action.InstallNeighbor.class)).containsExactly(new Action.InstallNeighbor(LINK, PEER, HW1, REACHABLE));
+    }
+
+    @Test
+    @DisplayName("the largest probe budget (100 unicast + 100 broadcast re-probes) is counted out exactly")
+    void largestBudget() {
+        EngineConfig c = EngineConfig.defaults().withTimers(NeighborTimers.defaults().withProbes(100, 3, 100))
+                .withRateLimits(new RateLimit(1000, 1000), new RateLimit(1000, 1000));
+        Harness h = probing(c);
+        h.advance(200 * S + MS);
+        assertThat(h.state(PEER)).isEqualTo(FAILED);
+        List<Sent> s = sent(h.actions);
+        assertThat(s).hasSize(200);
+        assertThat(s.subList(0, 100)).allSatisfy(x -> assertThat(x.frame().destination()).isEqualTo(HW1));
+        assertThat(s.subList(100, 200)).allSatisfy(x -> assertThat(x.frame().destination()).isEqualTo(BROADCAST));
+    }
+
+    Harness probing(EngineConfig c) {
+        Harness h = new Harness(c);
+        h.frame(request(HW1, PEER, OUR_IP));
+        h.actions.clear();
+        h.command(new OperatorCommand.Probe(LINK, PEER));
+        assertThat(h.state(PEER)).isEqualTo(PROBE);
+        return h;
     }
 
     @Test
