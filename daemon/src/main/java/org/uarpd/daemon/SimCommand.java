@@ -19,10 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code uarpd sim}: runs a simulated network (the seed's kernel, in-process) and reports. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = {
-            "Runs uarpd on a simulated network: hosts with BSD-style kernels (routing socket, cloned",
-            "link-layer routes, hold queue), segments of every link type, faults, on a virtual clock.",
-            "Prints a timeline and a summary. Without SCENARIO-FILE runs the built-in default scenario;",
-            "the file format is in docs/sim.md."})
+            "Runs uarpd on a simulated network and prints a timeline and a summary.",
+            "%nHosts have BSD-style kernels (routing socket, cloned link-layer routes, hold queue); segments of"
+                    + " every link type carry real frames; faults and time are simulated. Without SCENARIO-FILE the"
+                    + " built-in default scenario runs; the file format is in docs/sim.md."})
 public final class SimCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO-FILE", description = "scenario to run (default: built-in)")
     Path scenarioFile;
