@@ -178,6 +178,7 @@ public final class Kernel {
         }
         NeighborEntry e = neighbors.get(key(ifp.index(), nextHop));
         if (e != null && e.resolved()) {
+            if (e.state == NeighborState.STALE && resolver != null && !e.recheckAsked) askRecheck(e);
             transmitIp(ifp, e.hardware, datagram);
             return;
         }
@@ -231,6 +232,20 @@ public final class Kernel {
             trace(() -> "miss " + Ip4.format(e.address) + " on " + e.iface.name() + ": in-kernel ARP resolves");
             arp.solicit(e);
         }
+    }
+
+    /**
+     * Traffic is using a binding the resolver installed as STALE: ask it, once, to check the binding
+     * is still good — an RTM_MISS that carries the hardware address in use (Linux asks its
+     * application resolver the same way when an entry goes from DELAY to PROBE). The packet goes out
+     * meanwhile; the resolver answers with RTM_CHANGE, or RTM_DELETE if the neighbour is gone.
+     */
+    private void askRecheck(NeighborEntry e) {
+        e.recheckAsked = true;
+        trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name() + " (re-check " + e.hardware + ")");
+        broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0, 0, 0, 0, e.state,
+                new Sockaddr.In(e.address), new Sockaddr.Dl(e.iface.index(), SimLinkTypes.interfaceType(e.iface.type()), "", e.hardware),
+                null, dl(e.iface), null));
     }
 
     void transmitIp(SimInterface ifp, HardwareAddress destination, byte[] datagram) {
@@ -428,6 +443,7 @@ public final class Kernel {
         e.state = state;
         e.pinned = state == NeighborState.STATIC;
         e.rejectUntil = 0;
+        e.recheckAsked = false;
         if (e.pendingSince >= 0) {
             long latency = sim.now() - e.pendingSince;
             world.stats().resolved(latency);

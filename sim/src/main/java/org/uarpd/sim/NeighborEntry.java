@@ -24,6 +24,8 @@ final class NeighborEntry {
     /** In-kernel ARP requests sent for the current resolution. */
     int arpTries;
     boolean arpTimerArmed;
+    /** An RTM_MISS re-check of this (STALE) binding has been sent since it was last installed. */
+    boolean recheckAsked;
     /** After a failure, packets are refused as host-unreachable until then (BSD's RTF_REJECT). */
     long rejectUntil;
 

@@ -105,7 +105,9 @@ public final class SimBackend implements SimHost.Resolver {
             }
         }
         return switch (m.type()) {
-            case Rtm.MISS -> m.dst() == null ? null : new Input.KernelMiss(m.index(), m.dst().address(), m.probes(), null);
+            // a miss carrying a hardware address is the kernel asking to re-check a binding in use
+            case Rtm.MISS -> m.dst() == null ? null : new Input.KernelMiss(m.index(), m.dst().address(), m.probes(),
+                    m.gateway() instanceof Sockaddr.Dl known && known.address().length() > 0 ? known.address() : null);
             case Rtm.NEWADDR -> m.ifa() == null ? null : new Input.AddressAdded(m.index(), m.ifa().address(), prefixLength(m.netmask()));
             case Rtm.DELADDR -> m.ifa() == null ? null : new Input.AddressRemoved(m.index(), m.ifa().address(), prefixLength(m.netmask()));
             case Rtm.IFINFO -> {
@@ -203,7 +205,26 @@ public final class SimBackend implements SimHost.Resolver {
                     new Sockaddr.In(r.address()), null, null, null, null));
             case Action.Emit e -> {
                 if (world.timeline().enabled()) log(e.event());
+                mirrorAgeing(e.event());
             }
+        }
+    }
+
+    /**
+     * This kernel, like BSD's, runs no reachability timers of its own for the bindings uarpd installs;
+     * the engine ages them without an action (on Linux the kernel ages its copy itself). So the
+     * backend carries the two timer-driven changes over: an installed binding gone STALE is changed
+     * to STALE in the kernel (whose next use of it then asks for a re-check), and one dropped at the
+     * end of its stale lifetime is deleted.
+     */
+    private void mirrorAgeing(EngineEvent ev) {
+        long k = key(ev.link(), ev.address());
+        if (!installed.contains(k)) return;
+        if (ev.kind() == EngineEvent.Kind.CHANGED && ev.reason() == EngineEvent.Reason.REACHABLE_TIMEOUT
+                && ev.state() == NeighborState.STALE && ev.hardware() != null) {
+            perform(new Action.InstallNeighbor(ev.link(), ev.address(), ev.hardware(), NeighborState.STALE));
+        } else if (ev.kind() == EngineEvent.Kind.REMOVED && ev.reason() == EngineEvent.Reason.STALE_EXPIRED) {
+            perform(new Action.RemoveNeighbor(ev.link(), ev.address(), false));
         }
     }
 

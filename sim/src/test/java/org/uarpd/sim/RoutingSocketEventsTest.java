@@ -88,6 +88,41 @@ class RoutingSocketEventsTest {
     }
 
     @Test
+    void trafficOnAStaleBindingAsksUarpdToReCheckIt() {
+        start();
+        p.send(U); // uarpd answers and learns p from the request: installed STALE
+        world.sim().runUntil(S);
+        assertThat(world.timeline().grep("u          RTM_ADD 192.0.2.2 " + pi.address() + " STALE")).hasSize(1);
+        u.send(P);
+        world.sim().runUntil(10 * S);
+        // sent at once on the stale binding, and a re-check asked: uarpd probed p by unicast and confirmed it
+        assertThat(world.timeline().grep("u          RTM_MISS 192.0.2.2 on eth0 (re-check")).hasSize(1);
+        assertThat(world.timeline().grep("u          RTM_CHANGE 192.0.2.2 " + pi.address() + " REACHABLE")).hasSize(1);
+        assertThat(world.stats().packetsDelivered()).isEqualTo(2);
+
+        // p disappears; uarpd's binding goes stale (and so does the kernel's copy); the next packet
+        // asks for a re-check, uarpd's unicast probes go unanswered, and the binding is taken away
+        p.crash();
+        world.sim().runUntil(60 * S);
+        assertThat(world.timeline().grep("u          RTM_CHANGE 192.0.2.2 " + pi.address() + " STALE")).hasSize(1);
+        u.send(P);
+        world.sim().runUntil(80 * S);
+        assertThat(world.timeline().grep("u          RTM_MISS 192.0.2.2 on eth0 (re-check")).hasSize(2);
+        assertThat(u.kernel().lookupNeighbor(ui, P)).isNull();
+    }
+
+    @Test
+    void anUnusedBindingLeavesTheKernelAtTheEndOfItsStaleLifetime() {
+        start();
+        p.send(U);
+        world.sim().runUntil(S);
+        assertThat(u.kernel().lookupNeighbor(ui, P)).isEqualTo(pi.address());
+        world.sim().runUntil(1300 * S); // the engine's stale lifetime is BSD's arpt_keep, 20 minutes
+        assertThat(u.kernel().lookupNeighbor(ui, P)).isNull();
+        assertThat(world.timeline().grep("u          RTM_DELETE 192.0.2.2")).hasSize(1);
+    }
+
+    @Test
     void aDeeperHoldQueueDeliversTheWholeBurst() {
         u.setHoldDepth(4);
         start();
