@@ -218,8 +218,8 @@ public final class SimBackend implements SimHost.Resolver {
      * end of its stale lifetime is deleted.
      */
     private void mirrorAgeing(EngineEvent ev) {
-        long k = key(ev.link(), ev.address());
-        if (!installed.contains(k)) return;
+        if (ev.kind() != EngineEvent.Kind.CHANGED && ev.kind() != EngineEvent.Kind.REMOVED) return;
+        if (!installed.contains(key(ev.link(), ev.address()))) return;
         if (ev.kind() == EngineEvent.Kind.CHANGED && ev.reason() == EngineEvent.Reason.REACHABLE_TIMEOUT
                 && ev.state() == NeighborState.STALE && ev.hardware() != null) {
             perform(new Action.InstallNeighbor(ev.link(), ev.address(), ev.hardware(), NeighborState.STALE));
