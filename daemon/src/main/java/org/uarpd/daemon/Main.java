@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "uarpd", mixinStandardHelpOptions = true, version = "uarpd 0.1.0",
         description = "A user-level ARP daemon.",
-        subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RunCommand.class, LabCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, RunCommand.class, LabCommand.class, SimCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -1,0 +1,81 @@
+package org.uarpd.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.EngineConfig;
+import org.uarpd.engine.Input;
+import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.engine.rarp.EthersTable;
+import org.uarpd.sim.scenario.Scenario;
+import org.uarpd.sim.scenario.ScenarioRunner;
+import org.uarpd.wire.HardwareAddress;
+
+/** uarpd on a simulated host: a real {@link Engine} behind the {@link SimBackend}. */
+public final class EngineResolver {
+    private EngineResolver() {}
+
+    /** The engine as the backend drives it. */
+    public static DrivenEngine driven(Engine engine) {
+        return new DrivenEngine() {
+            @Override
+            public void handle(long nowNanos, Input input, ActionSink out) {
+                engine.handle(nowNanos, input, out);
+            }
+
+            @Override
+            public long nextDeadline() {
+                return engine.nextDeadline();
+            }
+        };
+    }
+
+    /** A resolver factory for {@link SimHost#runResolver}: each (re)start gets a fresh engine from {@code config}. */
+    public static java.util.function.Function<SimHost, SimHost.Resolver> withConfig(EngineConfig config) {
+        return host -> new SimBackend(host, driven(new Engine(config)));
+    }
+
+    /** The factory scenario files use: an engine configured from the host's declarations. */
+    public static ScenarioRunner.ResolverFactory forScenarios() {
+        return (host, scenario, decl) -> new SimBackend(host, driven(new Engine(config(host, scenario, decl))));
+    }
+
+    /**
+     * The engine configuration a scenario gives a host: each interface's mode, whether it serves
+     * RARP, answers for its published ranges and, with {@code proxy}, for every address routed out
+     * of another interface (proxy-ARP bridging); the ethers table; a seed derived from the run's.
+     */
+    static EngineConfig config(SimHost host, Scenario scenario, Scenario.HostDecl decl) {
+        Map<String, List<PublishedEntry>> published = new HashMap<>();
+        for (Scenario.PublishDecl p : scenario.published()) {
+            if (!p.host().equals(decl.name())) continue;
+            List<Cidr> excluded = new ArrayList<>();
+            for (int[] e : p.excluded()) excluded.add(new Cidr(e[0], e[1]));
+            PublishedEntry entry = PublishedEntry.range(new Cidr(p.network(), p.prefixLength()), excluded.toArray(Cidr[]::new));
+            if (p.hardware() != null) entry = entry.withHardware(p.hardware());
+            published.computeIfAbsent(p.ifname(), k -> new ArrayList<>()).add(entry);
+        }
+        Map<String, LinkPolicy> links = new LinkedHashMap<>();
+        for (Scenario.InterfaceDecl i : scenario.interfaces()) {
+            if (!i.host().equals(decl.name())) continue;
+            LinkPolicy policy = decl.assist() ? LinkPolicy.assist() : LinkPolicy.authoritative();
+            List<PublishedEntry> entries = new ArrayList<>(published.getOrDefault(i.name(), List.of()));
+            if (i.proxy()) entries.add(PublishedEntry.routedElsewhere());
+            links.put(i.name(), policy.withRarp(i.rarpServer()).withPublished(entries));
+        }
+        Map<HardwareAddress, Integer> ethers = new HashMap<>();
+        for (Scenario.EthersDecl e : scenario.ethers()) {
+            if (e.host().equals(decl.name())) ethers.put(e.hardware(), e.address());
+        }
+        return EngineConfig.defaults()
+                .withSeed(host.world().sim().seed() * 31 + decl.name().hashCode())
+                .withLinks(links)
+                .withEthers(new EthersTable(ethers));
+    }
+}

@@ -1,0 +1,28 @@
+package org.uarpd.sim.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.uarpd.sim.EngineResolver;
+
+/** The example in docs/sim.md parses and runs as the text around it says. */
+class DocumentedExampleTest {
+    @Test
+    void theExampleInTheDocsRuns() throws IOException, ScenarioException {
+        Path doc = Path.of("..", "docs", "sim.md");
+        List<String> lines = Files.readAllLines(doc);
+        int start = lines.indexOf("```scenario");
+        assertThat(start).as("a ```scenario block in %s", doc).isNotNegative();
+        int end = lines.subList(start + 1, lines.size()).indexOf("```") + start + 1;
+        Scenario s = ScenarioParser.parse("docs/sim.md", lines.subList(start + 1, end));
+        ScenarioRunner r = new ScenarioRunner(s, null, null, EngineResolver.forScenarios());
+        r.run();
+        assertThat(r.world().stats().resolved()).isEqualTo(2);
+        assertThat(r.world().stats().failed()).isEqualTo(1);
+        assertThat(r.world().timeline().grep("a          FAILED 192.0.2.3")).hasSize(1);
+    }
+}
