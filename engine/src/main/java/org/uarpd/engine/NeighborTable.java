@@ -23,6 +23,7 @@ final class NeighborTable {
     /** Entry flags. */
     static final int KERNEL_WAITING = 1; // the kernel asked and must hear the outcome
     static final int INSTALLED = 2;      // the kernel holds a binding we installed or it reported
+    static final int KERNEL_STATIC = 4;  // a STATIC entry someone else made in the kernel: followed, never installed
 
     private final int maxDynamic;
     private final int maxStatic;

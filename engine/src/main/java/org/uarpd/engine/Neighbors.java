@@ -8,6 +8,7 @@ import static org.uarpd.engine.NeighborState.REACHABLE;
 import static org.uarpd.engine.NeighborState.STALE;
 import static org.uarpd.engine.NeighborState.STATIC;
 import static org.uarpd.engine.NeighborTable.INSTALLED;
+import static org.uarpd.engine.NeighborTable.KERNEL_STATIC;
 import static org.uarpd.engine.NeighborTable.KERNEL_WAITING;
 import static org.uarpd.engine.NeighborTable.NONE;
 
@@ -249,6 +250,24 @@ final class Neighbors {
     /** Someone other than uarpd changed the kernel's binding. */
     void handleKernelChanged(int link, int address, HardwareAddress hw, NeighborState kernelState) {
         int id = table.find(link, address);
+        boolean bound = hw != null && hw.length() > 0;
+        if (id != NONE && (table.flags[id] & KERNEL_STATIC) != 0) {
+            // Someone else's permanent entry: the kernel has the last word on it, we follow.
+            if (bound && kernelState == STATIC) {
+                if (!table.hardwareEquals(id, hw)) {
+                    table.setHardware(id, hw);
+                    engine.emitEntry(Kind.CHANGED, id, Reason.KERNEL_CHANGED);
+                }
+                return;
+            }
+            remove(id, Reason.KERNEL_CHANGED, false); // deleted, or no longer pinned
+            if (!bound) return;
+            id = NONE;
+        }
+        if (bound && kernelState == STATIC && (id == NONE || table.stateOf(id) != STATIC)) {
+            adoptKernelStatic(id, link, address, hw);
+            return;
+        }
         if (id != NONE && table.stateOf(id) == STATIC) {
             if (hw == null || kernelState != STATIC || !table.hardwareEquals(id, hw)) {
                 // Static bindings are ours to keep: put it back.
@@ -290,6 +309,25 @@ final class Neighbors {
         table.stamp[id] = engine.now();
         table.flags[id] = (byte) ((table.flags[id] | INSTALLED) & ~KERNEL_WAITING);
         transition(id, kernelState, Kind.CHANGED, Reason.KERNEL_CHANGED);
+    }
+
+    /**
+     * The operator pinned a binding in the kernel itself ({@code ip neigh add … permanent},
+     * {@code arp -s}): it becomes a STATIC entry here too, so that nothing learnt from the wire is
+     * ever installed over it, but one the kernel owns — followed when it changes or goes, never
+     * installed or put back by us.
+     */
+    private void adoptKernelStatic(int id, int link, int address, HardwareAddress hw) {
+        if (engine.link(link) == null) return;
+        if (id != NONE) remove(id, Reason.KERNEL_CHANGED, false); // the kernel's entry replaced it there
+        if (table.staticFull()) {
+            engine.emit(Kind.IGNORED, link, address, hw, STATIC, Reason.TABLE_FULL);
+            return;
+        }
+        id = table.add(link, address, STATIC, engine.now());
+        table.setHardware(id, hw);
+        table.flags[id] |= INSTALLED | KERNEL_STATIC;
+        engine.emitEntry(Kind.ADDED, id, Reason.KERNEL_CHANGED);
     }
 
     void addStatic(int link, int address, HardwareAddress hw) {

@@ -56,4 +56,26 @@ class KernelChangesTest {
         assertThat(h.state(nobody)).isEqualTo(FAILED);
         assertThat(h.engine.count(Reason.KERNEL_CHANGED)).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("a permanent entry the operator made in the kernel (ip neigh … permanent) is never overwritten, and followed when changed or deleted")
+    void operatorsKernelStaticRespected() {
+        Harness h = new Harness();
+        h.input(new Input.KernelNeighborChanged(LINK, PEER, HW, STATIC));
+        assertThat(h.state(PEER)).isEqualTo(STATIC);
+        // the wire cannot move it: a gratuitous claim and a request from OTHER install nothing
+        assertThat(only(h.frame(gratuitous(OTHER, PEER)), Action.InstallNeighbor.class)).isEmpty();
+        assertThat(only(h.frame(request(OTHER, PEER, OUR_IP)), Action.InstallNeighbor.class)).isEmpty();
+        assertThat(h.hardware(PEER)).isEqualTo(HW);
+        // it is the kernel's own: a miss is answered from it, but never re-installed by us
+        assertThat(only(h.input(new Input.KernelNeighborChanged(LINK, PEER, OTHER, STATIC)), Action.InstallNeighbor.class)).isEmpty();
+        assertThat(h.hardware(PEER)).isEqualTo(OTHER);
+        // the operator deletes it: we let it go instead of putting it back
+        assertThat(only(h.input(new Input.KernelNeighborChanged(LINK, PEER, null, FAILED)), Action.InstallNeighbor.class)).isEmpty();
+        assertThat(h.state(PEER)).isNull();
+        // and the address is an ordinary one again
+        h.miss(PEER);
+        h.frame(reply(HW, PEER));
+        assertThat(h.state(PEER)).isEqualTo(REACHABLE);
+    }
 }
