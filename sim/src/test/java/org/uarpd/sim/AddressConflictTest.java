@@ -37,7 +37,7 @@ class AddressConflictTest {
         return h;
     }
 
-    /** Runs the conflict with uarpd on host "a" under {@code conflict}; returns "a". */
+    /** Both hosts boot with the address; uarpd on "a", under {@code conflict}, meets the legacy host using it. */
     SimHost conflictWithLegacyHost(ConflictPolicy conflict) {
         SimHost a = host("a", 1, SHARED);
         SimHost legacy = host("legacy", 2, SHARED);
@@ -53,7 +53,7 @@ class AddressConflictTest {
                 throw new AssertionError(e);
             }
         });
-        // past the probes and announcements (RFC 5227: PROBE_WAIT + 3 probes + ANNOUNCE_WAIT + 2 announcements)
+        // past the announcements; no probe (a probe would have met the legacy host's answer: see below)
         world.sim().runUntil(15 * S);
         assertThat(a.interfaces().getFirst().owns(SHARED)).as("a holds its address before the conflict").isTrue();
         // the legacy host uses the same address: its unanswered ARP requests, one a second, carry it as sender
@@ -64,7 +64,7 @@ class AddressConflictTest {
 
     @Test
     void yieldingRemovesTheAddressAndTheKernelAnnouncesRtmDeladdr() {
-        SimHost a = conflictWithLegacyHost(ConflictPolicy.rfc5227());
+        SimHost a = conflictWithLegacyHost(ConflictPolicy.rfc5227().withProbe(false));
         // defended once (§2.4 b), then the second claim within DEFEND_INTERVAL makes it yield
         assertThat(world.timeline().grep("uarpd: CONFLICT 192.0.2.1")).hasSize(2);
         assertThat(world.timeline().grep("(YIELDED)")).hasSize(1);
@@ -81,8 +81,37 @@ class AddressConflictTest {
     }
 
     @Test
+    void aProbeAnsweredByTheLegacyHostMeansTheAddressIsNeverUsed() {
+        SimHost legacy = host("legacy", 2, SHARED);
+        legacy.boot();
+        world.sim().runUntil(S);
+        SimHost a = host("a", 1, SHARED);
+        a.runResolver(EngineResolver.withConfig(EngineConfig.defaults().withSeed(7)
+                .withLinks(Map.of("eth0", LinkPolicy.authoritative().withConflict(ConflictPolicy.rfc5227())))), 0);
+        a.boot();
+        a.kernel().openMonitor(1, bytes -> {
+            try {
+                seenByMonitor.add(RoutingMessageCodec.decode(bytes));
+            } catch (MalformedFrameException e) {
+                throw new AssertionError(e);
+            }
+        });
+        world.sim().runUntil(15 * S);
+        // RFC 5227 §2.1.1: the holder's reply to a probe is a conflict; uarpd never claims nor announces
+        assertThat(world.timeline().grep("(PROBE_CONFLICT)")).isNotEmpty();
+        assertThat(world.timeline().grep("uarpd: CLAIMED 192.0.2.1 is")).isEmpty();
+        assertThat(world.timeline().grep("(ANNOUNCED)")).isEmpty();
+        assertThat(seenByMonitor).filteredOn(m -> m.type() == Rtm.DELADDR).singleElement()
+                .satisfies(m -> assertThat(m.ifa().address()).isEqualTo(SHARED));
+        assertThat(a.interfaces().getFirst().owns(SHARED)).isFalse();
+        assertThat(legacy.interfaces().getFirst().owns(SHARED)).isTrue();
+        // the probe taught the legacy host nothing (its sender is 0.0.0.0)
+        assertThat(legacy.kernel().lookupNeighbor(legacy.interfaces().getFirst(), 0)).isNull();
+    }
+
+    @Test
     void withoutRemoveOnConflictTheAddressStays() {
-        SimHost a = conflictWithLegacyHost(ConflictPolicy.rfc5227().withRemoveOnConflict(false));
+        SimHost a = conflictWithLegacyHost(ConflictPolicy.rfc5227().withProbe(false).withRemoveOnConflict(false));
         assertThat(world.timeline().grep("uarpd: CONFLICT 192.0.2.1")).isNotEmpty();
         assertThat(seenByMonitor).noneMatch(m -> m.type() == Rtm.DELADDR);
         assertThat(a.interfaces().getFirst().owns(SHARED)).isTrue();
