@@ -268,13 +268,15 @@ public final class CompactStations {
 
     private void arpInput(int i, int op, long sha, int spa, int tpa) {
         int own = baseAddress + i;
-        if (spa == 0 || spa == own) return; // a probe, or a conflict: nothing to learn (as KernelArp)
+        if (spa == own) return; // a conflict: nothing to learn (as KernelArp)
         boolean forMe = own == tpa;
-        int slot = find(i, spa);
-        if (slot >= 0) {
-            learn(i, slot, spa, sha);
-        } else if (forMe) {
-            slot = insert(i, spa, sha);
+        if (spa != 0) { // a probe teaches nothing but is answered (as KernelArp)
+            int slot = find(i, spa);
+            if (slot >= 0) {
+                learn(i, slot, spa, sha);
+            } else if (forMe) {
+                insert(i, spa, sha);
+            }
         }
         if (op == Opcode.REQUEST.value() && forMe) {
             byte[] reply = new byte[Ethernet.MIN_FRAME];

@@ -94,16 +94,19 @@ final class KernelArp {
         if (op != Opcode.REQUEST.value() && op != Opcode.REPLY.value()) return;
         int spa = p.senderProtocol().toIp4();
         int tpa = p.targetProtocol().toIp4();
-        if (spa == 0) return; // an RFC 5227 probe: nothing to learn
-        if (ifp.owns(spa)) {
+        if (spa != 0 && ifp.owns(spa)) {
             kernel.world().timeline().log(kernel.host().name(), "duplicate address " + Ip4.format(spa) + " claimed by " + p.senderHardware());
             return;
         }
         boolean forMe = ifp.owns(tpa);
-        NeighborEntry known = kernel.neighbor(ifp, spa);
-        // RFC 826: update a sender we already have; add it only when the packet is for us
-        if ((known != null && !known.pinned) || (known == null && forMe)) {
-            kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE, false);
+        // an RFC 5227 probe (sender 0.0.0.0) teaches nothing, but 4.4BSD's in_arpinput still answered
+        // one for its own address, and that answer is what tells the prober of the conflict (§2.1.1)
+        if (spa != 0) {
+            NeighborEntry known = kernel.neighbor(ifp, spa);
+            // RFC 826: update a sender we already have; add it only when the packet is for us
+            if ((known != null && !known.pinned) || (known == null && forMe)) {
+                kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE, false);
+            }
         }
         if (op == Opcode.REQUEST.value() && forMe) {
             ArpPacket reply = new ArpPacket(p.hardwareType(), EtherType.IPV4, Opcode.REPLY, ifp.address(),

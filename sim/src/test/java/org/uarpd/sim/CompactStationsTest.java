@@ -32,6 +32,19 @@ class CompactStationsTest {
         w.sim().at(5 * S, () -> send.accept(5, Ip4.parse("192.0.2.200")));
     }
 
+    /**
+     * A uarpd host that boots claiming station 4's address with RFC 5227 probing: the legacy station
+     * must answer the probe (sender 0.0.0.0) in both forms alike.
+     */
+    static SimHost prober(World w, Segment lan) {
+        SimHost p = w.addHost("prober");
+        p.configure(p.attach("eth0", lan, HardwareAddress.ofLong48(0x0200000000feL)), BASE + 4, 24);
+        p.runResolver(EngineResolver.withConfig(EngineConfig.defaults().withSeed(3)
+                .withLinks(java.util.Map.of("eth0", org.uarpd.engine.LinkPolicy.authoritative()
+                        .withConflict(org.uarpd.engine.ConflictPolicy.rfc5227())))), 0);
+        return p;
+    }
+
     static byte[] withFullHosts(World w) throws IOException {
         ByteArrayOutputStream capture = new ByteArrayOutputStream();
         Segment lan = w.addSegment("lan", Ethernet.INSTANCE);
@@ -41,6 +54,7 @@ class CompactStationsTest {
             hosts[i] = w.addHost("h" + i);
             hosts[i].configure(hosts[i].attach("eth0", lan, HardwareAddress.ofLong48(MAC + i)), BASE + i, 24);
         }
+        prober(w, lan);
         w.bootAll();
         traffic(w, (from, to) -> hosts[from].send(to));
         w.sim().runUntil(30 * S);
@@ -52,6 +66,7 @@ class CompactStationsTest {
         Segment lan = w.addSegment("lan", Ethernet.INSTANCE);
         lan.setTap(new PcapWriter(capture, Ethernet.INSTANCE, TimestampResolution.MICROS));
         CompactStations block = new CompactStations(w, lan, "h", N, MAC, BASE, 24);
+        prober(w, lan).boot();
         traffic(w, block::send);
         w.sim().runUntil(30 * S);
         return capture.toByteArray();
@@ -69,6 +84,9 @@ class CompactStationsTest {
         assertThat(compact.stats().failed()).isEqualTo(full.stats().failed()).isEqualTo(1);
         assertThat(compact.stats().packetsDelivered()).isEqualTo(full.stats().packetsDelivered());
         assertThat(compact.segment("lan").deliveries()).isEqualTo(full.segment("lan").deliveries());
+        // the probe was answered, in both: the prober gave the address up
+        assertThat(full.timeline().grep("prober     uarpd: CONFLICT 192.0.2.14")).hasSize(1);
+        assertThat(compact.timeline().grep("prober     uarpd: CONFLICT 192.0.2.14")).hasSize(1);
     }
 
     @Test

@@ -65,6 +65,26 @@ class LegacyKernelTest {
     }
 
     @Test
+    void overflowingADeeperHoldQueueDropsTheOldestAndKeepsTheNewest() {
+        a.setHoldDepth(2);
+        world.bootAll();
+        long[] sent = new long[5];
+        for (int i = 0; i < sent.length; i++) sent[i] = a.send(B);
+        world.sim().runUntil(S);
+        assertThat(world.stats().packetsHoldDropped()).isEqualTo(3);
+        assertThat(world.stats().packetsDelivered()).isEqualTo(2);
+        assertThat(world.timeline().grep("received packet #" + sent[3] + " ")).hasSize(1);
+        assertThat(world.timeline().grep("received packet #" + sent[4] + " ")).hasSize(1);
+        for (int i = 0; i < 3; i++) assertThat(world.timeline().grep("received packet #" + sent[i] + " ")).isEmpty();
+    }
+
+    @Test
+    void holdDepthBelowOneIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.setHoldDepth(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hold depth");
+    }
+
+    @Test
     void unansweredRequestsFailAfterFiveTriesAndRejectForAWhile() {
         world.bootAll();
         a.send(C);
