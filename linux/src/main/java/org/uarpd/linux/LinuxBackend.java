@@ -701,18 +701,20 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                     if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
                     addedRoutes.add(routeKey(r.link(), r.address()));
+                    crashUndo(true, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.RemoveAddress r -> {
                     if (rehearsing) return;
                     rtnl.deleteAddress(r.link(), r.address(), r.prefixLength());
                     removedAddresses.add(r);
+                    crashUndo(true, "ip", "addr", "add", Ip4.format(r.address()) + "/" + r.prefixLength(), "dev", nameOf(r.link()));
                     note("address %s/%d removed from %s (RFC 5227 conflict; put back on exit)", Ip4.format(r.address()), r.prefixLength(), nameOf(r.link()));
                 }
                 case Action.RemoveHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
-                    addedRoutes.remove(routeKey(r.link(), r.address()));
+                    if (addedRoutes.remove(routeKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
@@ -723,6 +725,25 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             // One refused request (a vanished interface, a full table) must not stop the loop.
             installErrors++;
             note("error: %s (while carrying out %s)", e.getMessage(), action);
+        }
+    }
+
+    /** The command that deletes the bridge route uarpd added ({@link Rtnetlink#addHostRoute}: proto static, main table). */
+    private String[] routeUndo(int link, int address) {
+        return new String[] {"ip", "route", "del", Ip4.format(address) + "/32", "dev", nameOf(link), "proto", "static"};
+    }
+
+    /**
+     * Tells the {@link CrashRestorer} how to reverse (or no longer reverse) a route or address change,
+     * so a SIGKILLed uarpd leaves the routes and addresses as it found them, like the sysctls.
+     */
+    private void crashUndo(boolean arm, String... command) {
+        if (restorer == null) return;
+        try {
+            if (arm) restorer.undo(command);
+            else restorer.forget(command);
+        } catch (RuntimeException e) {
+            note("error: the crash restorer cannot carry `%s`: %s (it is still reversed on a clean exit)", String.join(" ", command), e.getMessage());
         }
     }
 
