@@ -36,7 +36,9 @@ import org.uarpd.wire.link.Ethernet;
  *
  * <p>Kernel changes ({@link #start()}): per interface the sysctls of its {@link LinkMode} and, for
  * authoritative ones, the owned nftables ARP input drop. Every sysctl's old value is recorded, handed
- * to a {@link CrashRestorer}, and put back by {@link #stop()}.
+ * to a {@link CrashRestorer}, and put back by {@link #stop()}; so are the bridge's host routes (deleted)
+ * and addresses removed after a conflict (added back), the restorer holding the {@code ip} command
+ * that reverses each one.
  */
 public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
