@@ -817,10 +817,6 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             for (String f : failed) note("could not restore: %s", f);
             if (failed.isEmpty() && changed) note("restored every kernel setting uarpd changed");
         }
-        if (restorer != null) {
-            restorer.close();
-            restorer = null;
-        }
         if (rtnl != null) {
             // Bridge routes go, addresses lost to a conflict come back: the kernel as uarpd found it.
             for (long key : addedRoutes) {
@@ -841,6 +837,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             removedAddresses.clear();
             rtnl.close();
             rtnl = null;
+        }
+        // Disarmed last: until every route and address is back, a SIGKILL still leaves it to the restorer.
+        if (restorer != null) {
+            restorer.close();
+            restorer = null;
         }
         if (wakeFd >= 0) {
             Libc.close(wakeFd);
