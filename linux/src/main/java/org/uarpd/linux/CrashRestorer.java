@@ -6,28 +6,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * Puts sysctls back when uarpd dies without running its shutdown hooks (SIGKILL, a JVM crash): a
+ * Puts the kernel back when uarpd dies without running its shutdown hooks (SIGKILL, a JVM crash): a
  * small {@code sh} in its own session holds the read end of a pipe from us, collects "record PATH
- * VALUE" lines, and when the pipe reaches end-of-file without a final "clean" line — which only
- * happens when our process is gone — writes every recorded value back. No polling: the kernel closes
- * our end of the pipe when we die, however we die. It runs in uarpd's network namespace, so
- * {@code /proc/sys/net} there is the one it restores.
+ * VALUE" lines (sysctls) and "undo COMMAND" lines (an {@code ip} command that reverses one change:
+ * a bridge host route to delete, an address lost to a conflict to add back; "forget COMMAND" drops
+ * one that uarpd reversed itself), and when the pipe reaches end-of-file without a final "clean" line
+ * — which only happens when our process is gone — writes every recorded value back and runs every
+ * remaining undo command. No polling: the kernel closes our end of the pipe when we die, however we
+ * die. It runs in uarpd's network namespace, so {@code /proc/sys/net} and the routes there are the
+ * ones it restores.
  */
 public final class CrashRestorer implements AutoCloseable {
     private static final Pattern SAFE_PATH = Pattern.compile("/proc/sys/[A-Za-z0-9_./-]+");
     private static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9_. \t-]*");
+    /** Undo commands are split into words by the shell unquoted: no glob, quote or operator characters. */
+    private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_.:/@-]+");
 
     private static final String SCRIPT = """
             restore=''
-            while IFS=' ' read -r cmd path value; do
+            undo=''
+            while IFS=' ' read -r cmd rest; do
               case "$cmd" in
-                record) restore="$restore$path $value
+                record) restore="$restore$rest
             " ;;
+                undo) undo="$undo$rest
+            " ;;
+                forget) undo=$(printf '%s' "$undo" | grep -vxF -e "$rest"; echo .); undo=${undo%.} ;;
                 clean) exit 0 ;;
               esac
             done
             printf '%s' "$restore" | while IFS=' ' read -r path value; do
               printf '%s\\n' "$value" > "$path" 2>/dev/null
+            done
+            printf '%s' "$undo" | while IFS= read -r line; do
+              $line >/dev/null 2>&1
             done
             """;
 
@@ -62,6 +74,26 @@ public final class CrashRestorer implements AutoCloseable {
             throw new IllegalArgumentException("crash restorer cannot carry " + path + " = '" + value + "'");
         }
         write("record " + path + " " + value + "\n");
+    }
+
+    /**
+     * Remembers a command that reverses one change uarpd made (e.g. {@code ip route del 192.0.2.9/32
+     * dev m1}), run only if uarpd dies without cleaning up.
+     */
+    public synchronized void undo(String... command) {
+        write("undo " + words(command) + "\n");
+    }
+
+    /** uarpd reversed that change itself: the restorer must not run {@code command} any more. */
+    public synchronized void forget(String... command) {
+        write("forget " + words(command) + "\n");
+    }
+
+    private static String words(String... command) {
+        for (String w : command) {
+            if (!SAFE_WORD.matcher(w).matches()) throw new IllegalArgumentException("crash restorer cannot carry the word '" + w + "'");
+        }
+        return String.join(" ", command);
     }
 
     private void write(String line) {

@@ -36,7 +36,9 @@ import org.uarpd.wire.link.Ethernet;
  *
  * <p>Kernel changes ({@link #start()}): per interface the sysctls of its {@link LinkMode} and, for
  * authoritative ones, the owned nftables ARP input drop. Every sysctl's old value is recorded, handed
- * to a {@link CrashRestorer}, and put back by {@link #stop()}.
+ * to a {@link CrashRestorer}, and put back by {@link #stop()}; so are the bridge's host routes (deleted)
+ * and addresses removed after a conflict (added back), the restorer holding the {@code ip} command
+ * that reverses each one.
  */
 public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
@@ -701,18 +703,20 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                     if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
                     addedRoutes.add(routeKey(r.link(), r.address()));
+                    crashUndo(true, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.RemoveAddress r -> {
                     if (rehearsing) return;
                     rtnl.deleteAddress(r.link(), r.address(), r.prefixLength());
                     removedAddresses.add(r);
+                    crashUndo(true, "ip", "addr", "add", Ip4.format(r.address()) + "/" + r.prefixLength(), "dev", nameOf(r.link()));
                     note("address %s/%d removed from %s (RFC 5227 conflict; put back on exit)", Ip4.format(r.address()), r.prefixLength(), nameOf(r.link()));
                 }
                 case Action.RemoveHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
-                    addedRoutes.remove(routeKey(r.link(), r.address()));
+                    if (addedRoutes.remove(routeKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
@@ -723,6 +727,25 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             // One refused request (a vanished interface, a full table) must not stop the loop.
             installErrors++;
             note("error: %s (while carrying out %s)", e.getMessage(), action);
+        }
+    }
+
+    /** The command that deletes the bridge route uarpd added ({@link Rtnetlink#addHostRoute}: proto static, main table). */
+    private String[] routeUndo(int link, int address) {
+        return new String[] {"ip", "route", "del", Ip4.format(address) + "/32", "dev", nameOf(link), "proto", "static"};
+    }
+
+    /**
+     * Tells the {@link CrashRestorer} how to reverse (or no longer reverse) a route or address change,
+     * so a SIGKILLed uarpd leaves the routes and addresses as it found them, like the sysctls.
+     */
+    private void crashUndo(boolean arm, String... command) {
+        if (restorer == null) return;
+        try {
+            if (arm) restorer.undo(command);
+            else restorer.forget(command);
+        } catch (RuntimeException e) {
+            note("error: the crash restorer cannot carry `%s`: %s (it is still reversed on a clean exit)", String.join(" ", command), e.getMessage());
         }
     }
 
@@ -794,10 +817,6 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             for (String f : failed) note("could not restore: %s", f);
             if (failed.isEmpty() && changed) note("restored every kernel setting uarpd changed");
         }
-        if (restorer != null) {
-            restorer.close();
-            restorer = null;
-        }
         if (rtnl != null) {
             // Bridge routes go, addresses lost to a conflict come back: the kernel as uarpd found it.
             for (long key : addedRoutes) {
@@ -818,6 +837,11 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
             removedAddresses.clear();
             rtnl.close();
             rtnl = null;
+        }
+        // Disarmed last: until every route and address is back, a SIGKILL still leaves it to the restorer.
+        if (restorer != null) {
+            restorer.close();
+            restorer = null;
         }
         if (wakeFd >= 0) {
             Libc.close(wakeFd);

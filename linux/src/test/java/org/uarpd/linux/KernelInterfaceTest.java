@@ -225,6 +225,39 @@ class KernelInterfaceTest {
         assertThat(lab.ok(a, "cat", key).strip()).isEqualTo(before);
     }
 
+    @Test
+    void crashRestorerRunsTheUndoCommandsItStillHoldsWhenItsOwnerDies() throws Exception {
+        // Two changes armed, one of them reversed by the owner itself (forget): after the SIGKILL only
+        // the other is undone.
+        String owner = "exec 3> >(setsid sh -c \"$RESTORER\"); "
+                + "echo 'undo ip addr add 192.0.2.77/32 dev veth-a' >&3; "
+                + "echo 'undo ip addr add 192.0.2.78/32 dev veth-a' >&3; "
+                + "echo 'forget ip addr add 192.0.2.78/32 dev veth-a' >&3; echo ready; exec sleep 30";
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", a, "bash", "-c", owner)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("RESTORER", CrashRestorer.script());
+        Process p = pb.start();
+        try {
+            assertThat(new String(p.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ready\n");
+            sleep(200); // the restorer has read its lines; nothing is undone while the owner lives
+            assertThat(lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a")).doesNotContain("192.0.2.77");
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 250 && !lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a").contains("192.0.2.77/32"); i++) sleep(20);
+            String addrs = lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a");
+            assertThat(addrs).as("the armed undo ran").contains("192.0.2.77/32");
+            assertThat(addrs).as("the forgotten undo did not").doesNotContain("192.0.2.78");
+        } finally {
+            lab.run(a, "ip", "addr", "del", "192.0.2.77/32", "dev", "veth-a");
+            lab.run(a, "ip", "addr", "del", "192.0.2.78/32", "dev", "veth-a");
+        }
+        // The Java side refuses words the shell would interpret.
+        try (CrashRestorer r = new CrashRestorer()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.undo("ip", "addr", "add", "$(reboot)"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("$(reboot)");
+        }
+    }
+
     private static void awaitValue(String key, String value) {
         for (int i = 0; i < 300; i++) {
             if (lab.ok(a, "cat", key).strip().equals(value)) return;

@@ -231,6 +231,87 @@ class LinuxBackendTest {
     }
 
     @Test
+    void aMissDroppedByAnOverrunIsReplayedByTheResync() throws Exception {
+        // The kernel asks the application once (app_solicit 1) and would ask again only after
+        // retrans_time_ms = 10 s: a miss seen within a few seconds of the overrun can only come from the
+        // resync's neighbour dump (its INCOMPLETE entry replayed as a miss).
+        java.util.Map<String, String> knobs = new java.util.LinkedHashMap<>();
+        knobs.put("net.ipv4.neigh.veth-a.app_solicit", "1");
+        knobs.put("net.ipv4.neigh.veth-a.ucast_solicit", "0");
+        knobs.put("net.ipv4.neigh.veth-a.mcast_solicit", "0");
+        knobs.put("net.ipv4.neigh.veth-a.retrans_time_ms", "10000");
+        java.util.Map<String, String> old = new java.util.LinkedHashMap<>();
+        for (String k : knobs.keySet()) old.put(k, lab.ok(a, "sysctl", "-n", k).strip());
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Set<Integer> missed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Policy stalling = new Policy() {
+            @Override
+            public void handle(long now, Input input, ActionSink out) {
+                switch (input) {
+                    case Input.Command c -> {
+                        blocked.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    case Input.KernelMiss m -> missed.add(m.address());
+                    default -> { }
+                }
+            }
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+        };
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            batch.append("neigh replace 198.51.100.").append(i + 1).append(" lladdr 02:00:5e:00:55:").append(String.format("%02x", i))
+                    .append(" dev veth-a nud permanent\n");
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("uarpd-r4-neigh", ".batch");
+        java.nio.file.Files.writeString(file, batch);
+        int target = org.uarpd.wire.Ip4.parse("192.0.2.77");
+        try (NamespaceThread inA = new NamespaceThread(a)) {
+            for (var e : knobs.entrySet()) lab.ok(a, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+            LinuxBackend backend = inA.call(() -> {
+                LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.ASSIST)), stalling, EventLog.SILENT);
+                be.setEventBuffer(4096);
+                be.start();
+                return be;
+            });
+            Future<?> loop = inA.submit(backend::run);
+            Process ping = null;
+            try {
+                backend.command(new org.uarpd.engine.OperatorCommand.Flush(0));
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+                lab.ok(a, "ip", "-batch", file.toString()); // fills the unread socket: ENOBUFS
+                ping = lab.start(a, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "8", "192.0.2.77");
+                for (int i = 0; i < 100 && !lab.ok(a, "ip", "neigh", "show", "192.0.2.77").contains("INCOMPLETE"); i++) Thread.sleep(10);
+                assertThat(lab.ok(a, "ip", "neigh", "show", "192.0.2.77")).contains("INCOMPLETE");
+                Thread.sleep(100); // the kernel's one miss has been multicast (and dropped: the buffer is full)
+                long released = System.nanoTime();
+                release.countDown();
+                while (!missed.contains(target) && System.nanoTime() - released < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(10);
+                assertThat(backend.resyncs()).as("ENOBUFS seen and answered by a resync").isPositive();
+                assertThat(missed).as("the dropped miss reached the policy long before the kernel would ask again").contains(target);
+            } finally {
+                release.countDown();
+                if (ping != null) ping.destroyForcibly();
+                backend.stop();
+                loop.get(10, TimeUnit.SECONDS);
+                java.nio.file.Files.deleteIfExists(file);
+                for (var e : old.entrySet()) lab.ok(a, "sysctl", "-qw", e.getKey() + "=" + e.getValue());
+                lab.run(a, "ip", "neigh", "flush", "dev", "veth-a");
+                lab.run(a, "ip", "neigh", "flush", "dev", "veth-a", "nud", "permanent");
+            }
+        }
+    }
+
+    @Test
     void pollTimeoutRoundsUpAndMeansForeverWithoutDeadline() {
         assertThat(LinuxBackend.timeoutMillis(Long.MAX_VALUE, 5)).isEqualTo(-1);
         assertThat(LinuxBackend.timeoutMillis(100, 200)).isZero();
