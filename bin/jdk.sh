@@ -2,11 +2,14 @@
 uarpd_java_major() { # JAVA_HOME -> major version number, or 0
   local v
   v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-  echo "${v:-0}"
+  v=${v#1.}                                # Java 8 and older say "1.8"
+  case "$v" in ''|*[!0-9]*) v=0 ;; esac     # anything unreadable counts as too old
+  echo "$v"
 }
 uarpd_find_jdk() {
   local candidate
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(uarpd_java_major "$JAVA_HOME")" -ge 25 ]; then
+  # A JDK, not a JRE: bin/uarpd and bin/test compile.
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(uarpd_java_major "$JAVA_HOME")" -ge 25 ]; then
     return 0
   fi
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do

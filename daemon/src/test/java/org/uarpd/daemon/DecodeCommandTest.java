@@ -123,6 +123,16 @@ class DecodeCommandTest {
                 "arp", "arp", "arp", "arp", "other", "malformed", "arp", "arp", "arp", "unsupported-linktype", "arp", "arp", "other", "arp");
         assertThat(frames).extracting(n -> n.path("linktype").asInt()).containsExactly(1, 1, 1, 1, 1, 1, 6, 11, 113, 105, 129, 10, 1, 113);
 
+        // The field types, on every ARP-family frame: numbers as on the wire, addresses as text.
+        for (JsonNode f : frames) {
+            assertThat(f.path("linktype").isInt()).as("linktype of %s is a number", f).isTrue();
+            if (!f.path("kind").asText().equals("arp")) continue;
+            for (String number : List.of("op", "htype")) assertThat(f.path(number).isInt()).as("%s of %s is a number", number, f).isTrue();
+            for (String text : List.of("ptype", "sha", "spa", "tha", "tpa")) {
+                assertThat(f.path(text).isTextual()).as("%s of %s is text", text, f).isTrue();
+            }
+        }
+
         JsonNode request = frames.get(0);
         assertThat(request.path("frame").asInt()).isEqualTo(1);
         assertThat(request.path("time").asText()).isEqualTo("2023-11-14T22:13:20Z");

@@ -235,6 +235,89 @@ class AnsweringTest {
     }
 
     @Test
+    @DisplayName("options are per entry: a broadcast-only address, a delayed range with its own hardware address, a proxy entry answering probes")
+    void optionsPerEntry() {
+        HardwareAddress rangeHw = mac("02:00:00:00:aa:aa");
+        HardwareAddress proxyHw = mac("02:00:00:00:bb:bb");
+        Harness h = new Harness();
+        h.linkUp(2, "tap1", mac("02:00:00:00:02:02"));
+        h.input(new Input.AddressAdded(2, ip("198.51.100.1"), 24));
+        h.command(new OperatorCommand.Publish(LINK, PublishedEntry.address(ip("192.0.2.50")).withBroadcastOnly(true)));
+        h.command(new OperatorCommand.Publish(LINK, PublishedEntry.range(Cidr.parse("192.0.2.64/28"))
+                .withHardware(rangeHw).withReplyDelay(200 * MS)));
+        h.command(new OperatorCommand.Publish(LINK, PublishedEntry.routedElsewhere().withHardware(proxyHw).withAnswerProbes(true)));
+        h.actions.clear();
+
+        // broadcast-only: the unicast check goes unanswered, the broadcast request is answered at once
+        List<Action> unicast = h.frame(unicastRequest(ASKER_HW, ASKER, ip("192.0.2.50"), OUR_HW));
+        assertThat(transmitted(unicast)).isEmpty();
+        assertThat(events(unicast)).extracting(EngineEvent::reason).contains(Reason.UNICAST_REQUEST);
+        assertThat(transmitted(h.frame(request(ASKER_HW, ASKER, ip("192.0.2.50"))))).singleElement()
+                .satisfies(p -> assertThat(p.senderHardware()).isEqualTo(OUR_HW));
+
+        // the range: not broadcast-only, so a unicast request is answered, after its own delay, with its own address
+        assertThat(transmitted(h.frame(unicastRequest(ASKER_HW, ASKER, ip("192.0.2.65"), OUR_HW)))).isEmpty();
+        assertThat(transmitted(h.advance(199 * MS))).isEmpty();
+        assertThat(transmitted(h.advance(MS))).singleElement().satisfies(p -> {
+            assertThat(p.senderHardware()).isEqualTo(rangeHw);
+            assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(ip("192.0.2.65")));
+        });
+        // …and, not answering probes, stays silent for one
+        assertThat(events(h.frame(request(ASKER_HW, 0, ip("192.0.2.65"))))).extracting(EngineEvent::reason)
+                .containsExactly(Reason.PROBE_NOT_ANSWERED);
+
+        // proxy ARP for the far link's subnet: at once, with its configured address, probes included
+        List<Action> proxied = h.frame(request(ASKER_HW, ASKER, ip("198.51.100.3")));
+        assertThat(transmitted(proxied)).singleElement().satisfies(p -> assertThat(p.senderHardware()).isEqualTo(proxyHw));
+        assertThat(events(proxied)).extracting(EngineEvent::reason).contains(Reason.PROXY);
+        assertThat(transmitted(h.frame(request(ASKER_HW, 0, ip("198.51.100.3"))))).singleElement()
+                .satisfies(p -> assertThat(p.targetProtocol()).isEqualTo(ProtocolAddress.ip4(0)));
+    }
+
+    @Test
+    @DisplayName("RFC 903: the RARP table comes from ethers + hosts files, and answers only on the links it is enabled for")
+    void rarpFromFilesPerLink(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path hosts = dir.resolve("hosts");
+        java.nio.file.Path ethersFile = dir.resolve("ethers");
+        java.nio.file.Files.writeString(hosts, "192.0.2.33 diskless diskless.example.\n198.51.100.44 other\n");
+        java.nio.file.Files.writeString(ethersFile, "8:0:20:1:2:3 diskless\n08:00:20:0a:0b:0c other\n");
+        EthersTable ethers = EthersTable.read(ethersFile, hosts);
+        EngineConfig c = EngineConfig.defaults().withEthers(ethers)
+                .withLinks(Map.of("eth0", LinkPolicy.authoritative().withRarp(true)));
+        Harness h = new Harness(c);
+        HardwareAddress eth1Hw = mac("02:00:00:00:02:02");
+        h.linkUp(2, "eth1", eth1Hw);
+        h.input(new Input.AddressAdded(2, ip("198.51.100.1"), 24));
+        h.actions.clear();
+        HardwareAddress diskless = mac("08:00:20:01:02:03");
+        HardwareAddress other = mac("08:00:20:0a:0b:0c");
+        byte[] ask = arpFrame(BROADCAST, diskless, EtherType.RARP, Opcode.RARP_REQUEST, diskless, 0, diskless, 0);
+        assertThat(sent(h.frame(ask))).singleElement().satisfies(x -> {
+            assertThat(x.packet().opcode()).isEqualTo(Opcode.RARP_REPLY);
+            assertThat(x.packet().targetProtocol()).isEqualTo(ProtocolAddress.ip4(ip("192.0.2.33")));
+        });
+        // eth1 has no RARP: the same kind of request, for a host the table knows, is refused with the reason
+        byte[] askOnEth1 = arpFrame(BROADCAST, other, EtherType.RARP, Opcode.RARP_REQUEST, other, 0, other, 0);
+        List<Action> a = h.frameOn(2, askOnEth1);
+        assertThat(transmitted(a)).isEmpty();
+        assertThat(events(a)).extracting(EngineEvent::reason).containsExactly(Reason.RARP_DISABLED);
+    }
+
+    @Test
+    @DisplayName("RFC 2390: Inverse ARP is answered only for our own hardware address, and only where enabled")
+    void inarpRefusals() {
+        HardwareAddress someoneElse = mac("02:00:00:00:00:99");
+        Harness h = new Harness();
+        List<Action> a = h.frame(arpFrame(BROADCAST, ASKER_HW, EtherType.ARP, Opcode.INARP_REQUEST, ASKER_HW, ASKER, someoneElse, 0));
+        assertThat(transmitted(a)).isEmpty();
+        assertThat(events(a)).extracting(EngineEvent::reason).containsExactly(Reason.NOT_FOR_US);
+        Harness off = new Harness(EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withInarp(false)));
+        List<Action> b = off.frame(arpFrame(OUR_HW, ASKER_HW, EtherType.ARP, Opcode.INARP_REQUEST, ASKER_HW, ASKER, OUR_HW, 0));
+        assertThat(transmitted(b)).isEmpty();
+        assertThat(events(b)).extracting(EngineEvent::reason).containsExactly(Reason.NOT_FOR_US);
+    }
+
+    @Test
     @DisplayName("malformed frames are counted and dropped with a reason, never thrown")
     void malformed() {
         Harness h = new Harness();

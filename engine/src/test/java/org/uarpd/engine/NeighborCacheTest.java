@@ -202,10 +202,17 @@ class NeighborCacheTest {
         Harness h = cache();
         h.miss(peer(0));
         h.advance(3 * S);
+        assertThat(h.state(peer(0))).isEqualTo(FAILED);
         List<Action> late = h.frame(reply(peerHw(0), peer(0)));
-        // A sign of life revives the failed entry, but nothing was waiting any more: no REACHABLE install.
-        assertThat(only(late, Action.InstallNeighbor.class)).allSatisfy(i -> assertThat(i.state()).isEqualTo(REACHABLE));
+        // Too late to resolve anything: the resolution already ended FAILED (no RESOLVED event), and the
+        // kernel was told so. The reply still is a sign of life: the negative-cache entry is revived
+        // as a change, like any confirmation of a failed neighbour.
         assertThat(events(late)).noneMatch(e -> e.kind() == Kind.RESOLVED);
+        assertThat(events(late)).filteredOn(e -> e.address() == peer(0)).extracting(EngineEvent::kind, EngineEvent::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.CHANGED, Reason.REPLY));
+        assertThat(only(late, Action.InstallNeighbor.class)).containsExactly(
+                new Action.InstallNeighbor(LINK, peer(0), peerHw(0), REACHABLE));
+        assertThat(h.engine.pendingResolutions()).isZero();
     }
 
     @Test

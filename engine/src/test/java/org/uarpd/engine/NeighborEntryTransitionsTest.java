@@ -431,6 +431,44 @@ class NeighborEntryTransitionsTest {
     }
 
     @Test
+    @DisplayName("each timer follows its own setting: retransmit, probe budget, negative cache, delay before the first probe, lock time")
+    void configuredTimers() {
+        NeighborTimers t = NeighborTimers.defaults().withRetrans(400 * MS).withProbes(2, 2, 0)
+                .withNegativeCache(7 * S).withDelayFirstProbe(2 * S).withLockTime(300 * MS);
+        Harness h = new Harness(EngineConfig.defaults().withTimers(t));
+        // two broadcast requests 400 ms apart, FAILED one retransmit interval after the last
+        h.miss(PEER);
+        assertThat(transmitted(h.advance(399 * MS))).isEmpty();
+        assertThat(transmitted(h.advance(MS))).hasSize(1);
+        h.advance(399 * MS);
+        assertThat(h.state(PEER)).isEqualTo(INCOMPLETE);
+        h.advance(MS);
+        assertThat(h.state(PEER)).isEqualTo(FAILED);
+        // the negative cache lasts 7 s, not the default 20 s
+        h.advance(7 * S - MS);
+        assertThat(h.state(PEER)).isEqualTo(FAILED);
+        h.advance(MS);
+        assertThat(h.state(PEER)).isNull();
+        // learnt STALE, used: DELAY for 2 s, not the default 5 s, then a unicast probe
+        h.frame(request(HW1, PEER, OUR_IP));
+        h.miss(PEER);
+        assertThat(h.state(PEER)).isEqualTo(DELAY);
+        h.advance(2 * S - MS);
+        assertThat(h.state(PEER)).isEqualTo(DELAY);
+        List<Sent> probe = sent(h.advance(MS));
+        assertThat(h.state(PEER)).isEqualTo(PROBE);
+        assertThat(probe).singleElement().satisfies(x -> assertThat(x.frame().destination()).isEqualTo(HW1));
+        // confirmed at time c: another address is refused for 300 ms (not the default 1 s), then taken
+        h.frame(reply(HW1, PEER));
+        assertThat(h.state(PEER)).isEqualTo(REACHABLE);
+        h.advance(299 * MS);
+        assertThat(events(h.frame(reply(HW2, PEER)))).extracting(EngineEvent::reason).containsExactly(Reason.LOCKED);
+        h.advance(MS);
+        h.frame(reply(HW2, PEER));
+        assertThat(h.hardware(PEER)).isEqualTo(HW2);
+    }
+
+    @Test
     @DisplayName("a request sent by uarpd asks from the link's address on the target's subnet")
     void requestSource() {
         Harness h = new Harness();

@@ -3,6 +3,7 @@ package org.uarpd.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.uarpd.engine.Harness.*;
 
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.uarpd.engine.EngineEvent.Reason;
@@ -35,6 +36,24 @@ class RateLimitTest {
         assertThat(transmitted(h.advance(S))).isEmpty();
         assertThat(h.engine.count(Reason.TARGET_RATE_LIMITED)).isEqualTo(1);
         assertThat(transmitted(h.advance(S))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("per target: a burst of probes goes at once, then one per steady interval")
+    void perTargetBurstThenSteady() {
+        // Retransmit every 100 ms, 6 broadcast probes; the target allows 3 at once, then 1 per 500 ms.
+        EngineConfig c = EngineConfig.defaults().withRateLimits(new RateLimit(100, 1000), new RateLimit(3, 2))
+                .withTimers(NeighborTimers.defaults().withRetrans(100 * MS).withProbes(3, 6, 0));
+        Harness h = new Harness(c);
+        h.miss(ip("192.0.2.10"));
+        List<Long> sentAt = new java.util.ArrayList<>();
+        for (Harness.Timed t : h.advanceTimed(5 * S)) sentAt.add(t.time());
+        sentAt.add(0, h.now - 5 * S);
+        long start = sentAt.get(0);
+        assertThat(sentAt.stream().map(t -> (t - start) / MS).toList()).containsExactly(0L, 100L, 200L, 500L, 1000L, 1500L);
+        assertThat(h.engine.count(Reason.TARGET_RATE_LIMITED)).isEqualTo(3);
+        // another target is not held back by this one's bucket
+        assertThat(transmitted(h.miss(ip("192.0.2.11")))).hasSize(1);
     }
 
     @Test
