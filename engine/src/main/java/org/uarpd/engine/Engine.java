@@ -58,7 +58,8 @@ import org.uarpd.wire.link.Ethernet;
  *     when the probes are spent, so the kernel's held packets get host-unreachable. {@code probes}
  *     (Linux NDA_PROBES) counts against the budget; {@code known} (a kernel re-check, NUD_PROBE)
  *     starts unicast probes at once. A FAILED entry (negative cache) answers RemoveNeighbor(failed)
- *     at once. On ASSIST links a miss not in the table is left to the kernel.
+ *     at once. On ASSIST links a miss not in the table gets one broadcast request and no more; the
+ *     kernel's own broadcasts follow and decide failure (no RemoveNeighbor, no negative cache).
  * <li>{@link Input.FrameReceived}: ARP requests, replies and InARP requests (EtherType 0x0806) and
  *     RARP requests (0x8035). Answers: the host's own addresses (AUTHORITATIVE links only), published
  *     entries, proxy ARP, RARP, InARP. Learning follows Linux arp_process: a request to one of our

@@ -86,11 +86,7 @@ final class Neighbors {
         if (known != null && known.length() == 0) known = null;
         int id = table.find(link.id, address);
         if (id == NONE) {
-            if (link.policy.mode() == LinkMode.ASSIST) {
-                engine.emit(Kind.IGNORED, link.id, address, null, null, Reason.KERNEL_ANSWERS);
-                return;
-            }
-            if (known != null) {
+            if (known != null && link.policy.mode() != LinkMode.ASSIST) {
                 // The kernel re-checks a binding we do not hold (we restarted): confirm it by unicast.
                 id = create(link, address, PROBE, Reason.KERNEL_MISS);
                 if (id == NONE) return;
@@ -333,6 +329,7 @@ final class Neighbors {
     void addStatic(int link, int address, HardwareAddress hw) {
         int id = table.find(link, address);
         if (id != NONE && table.stateOf(id) == STATIC) {
+            table.flags[id] &= ~KERNEL_STATIC; // the operator's through uarpd now: ours to keep
             if (table.hardwareEquals(id, hw)) return; // nothing changes (gVisor: no event either)
             table.setHardware(id, hw);
             engine.emitEntry(Kind.CHANGED, id, Reason.OPERATOR);
@@ -422,7 +419,8 @@ final class Neighbors {
         pending++;
         if (forKernel) table.flags[id] |= KERNEL_WAITING;
         // Probes the kernel reports as already made count against the budget, but one is always sent.
-        table.probes[id] = (byte) Math.max(0, Math.min(kernelProbes, timers.broadcastProbes() - 1));
+        // The kernel's count is of its own solicitations; on an ASSIST link those come after ours.
+        table.probes[id] = assisting(link) ? 0 : (byte) Math.max(0, Math.min(kernelProbes, timers.broadcastProbes() - 1));
         setState(id, INCOMPLETE, Kind.ADDED, reason);
     }
 
@@ -492,12 +490,13 @@ final class Neighbors {
     private void probe(int id) {
         NeighborState s = table.stateOf(id);
         int sent = table.probes[id] & 0xFF; // up to 200 (unicast + reprobes): unsigned
-        int budget = s == INCOMPLETE ? timers.broadcastProbes() : timers.unicastProbes() + timers.broadcastReprobes();
+        Link link = engine.link(table.link[id]);
+        int budget = s != INCOMPLETE ? timers.unicastProbes() + timers.broadcastReprobes()
+                : assisting(link) ? Math.min(1, timers.broadcastProbes()) : timers.broadcastProbes();
         if (sent >= budget) {
             fail(id);
             return;
         }
-        Link link = engine.link(table.link[id]);
         if (link == null || !link.up || !link.speaksRfc826()) {
             fail(id);
             return;
@@ -520,7 +519,21 @@ final class Neighbors {
         engine.schedule(id, now + timers.intervalAfter(sent + 1));
     }
 
+    /**
+     * On an ASSIST link the kernel keeps its own ARP and has the last word: a miss uarpd cannot serve
+     * from its table gets one broadcast at once (the kernel, with app_solicit 1, would otherwise wait a
+     * retransmit interval before its own), and whether an address is unreachable is the kernel's call,
+     * not ours: a resolution or re-check that gets no answer just ends, with no negative cache.
+     */
+    private static boolean assisting(Link link) {
+        return link != null && link.policy.mode() == LinkMode.ASSIST;
+    }
+
     private void fail(int id) {
+        if (assisting(engine.link(table.link[id]))) {
+            remove(id, Reason.KERNEL_ANSWERS, false);
+            return;
+        }
         NeighborState was = table.stateOf(id);
         if (was == INCOMPLETE) pending--;
         boolean tell = (table.flags[id] & (KERNEL_WAITING | INSTALLED)) != 0;

@@ -186,10 +186,21 @@ class AnsweringTest {
         assertThat(h.state(ASKER)).isEqualTo(NeighborState.STALE);
         List<Action> m = h.miss(ASKER);
         assertThat(only(m, Action.InstallNeighbor.class)).containsExactly(new Action.InstallNeighbor(LINK, ASKER, ASKER_HW, NeighborState.STALE));
-        // a miss it cannot serve is left to the kernel's own resolution
-        List<Action> other = h.miss(ip("192.0.2.200"));
-        assertThat(transmitted(other)).isEmpty();
-        assertThat(events(other)).extracting(EngineEvent::reason).containsExactly(Reason.KERNEL_ANSWERS);
+        // a miss it cannot serve gets one broadcast at once; failure is the kernel's to decide
+        int nobody = ip("192.0.2.200");
+        List<Action> other = h.miss(nobody);
+        assertThat(transmitted(other)).singleElement().satisfies(p -> assertThat(p.targetProtocol().toIp4()).isEqualTo(nobody));
+        List<Action> later = h.advance(10 * S);
+        assertThat(transmitted(later)).noneMatch(p -> p.targetProtocol().toIp4() == nobody);
+        assertThat(only(later, Action.RemoveNeighbor.class)).isEmpty();
+        assertThat(events(later)).extracting(EngineEvent::reason).contains(Reason.KERNEL_ANSWERS);
+        assertThat(h.state(nobody)).isNull();
+        // …and one that is answered is installed like any other
+        int peer = ip("192.0.2.201");
+        HardwareAddress peerHw = mac("02:00:00:00:02:01");
+        assertThat(transmitted(h.miss(peer))).hasSize(1);
+        assertThat(only(h.frame(reply(peerHw, peer)), Action.InstallNeighbor.class))
+                .containsExactly(new Action.InstallNeighbor(LINK, peer, peerHw, NeighborState.REACHABLE));
         // published entries are still answered
         h.command(new OperatorCommand.Publish(LINK, PublishedEntry.address(ip("192.0.2.100"))));
         assertThat(transmitted(h.frame(request(ASKER_HW, ASKER, ip("192.0.2.100"))))).hasSize(1);

@@ -176,15 +176,17 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     /**
      * The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority".
-     * Assist mode changes nothing: with {@code app_solicit} on, the kernel waits one
-     * {@code retrans_time} (1 s by default; measured 1.0 s on veth) for the application before its own
-     * broadcast, so every address uarpd does not already know would resolve a second late. Assist
-     * therefore leaves misses to the kernel and adds published entries and RARP.
+     * Assist mode sets only {@code app_solicit} to 1: the kernel keeps its ARP, but tells uarpd of each
+     * miss first, so a binding uarpd already knows is installed at once, and for one it does not the
+     * engine broadcasts a request at once (the kernel's own broadcasts would wait one
+     * {@code retrans_time}, 1 s by default). The kernel still decides failure; if uarpd dies, a new
+     * resolution costs one retransmit interval more and nothing else.
      */
     private void applyMode(Link l) {
         String n = l.name;
         if (l.mode == LinkMode.ASSIST) {
-            note("%s: assist (the kernel keeps its ARP; uarpd answers published addresses and RARP)", n);
+            settings.set(KernelSettings.neigh(n, "app_solicit"), "1");
+            note("%s: assist (the kernel keeps its ARP and asks uarpd first; uarpd adds its cache, published addresses and RARP)", n);
             return;
         }
         // The owned table first: if another uarpd holds this namespace, fail before touching anything.
