@@ -114,6 +114,22 @@ class ConfiguredBridgeAcceptanceTest {
             PromText prom = PromText.parse(scrape.out());
             assertThat(prom.value("uarpd_guard_alerts_total", "reason", "new_station")).isGreaterThanOrEqualTo(2.0);
             assertThat(prom.types).containsEntry("uarpd_conflicts_total", "counter").containsEntry("uarpd_claims_total", "counter");
+
+            // Reload: a mistake in a guard table is refused verbatim and the bridge keeps working; a good file
+            // that drops the guard is taken.
+            String good = Files.readString(conf);
+            Files.writeString(conf, good.replace("[links.m1.guard]\n", "[links.m1.guard]\nsource-slots = 1000\n"));
+            Ctl bad = ctl(sock, "reload");
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err().strip()).isEqualTo("refused " + conf + "; the running configuration stays:\n"
+                    + conf + ":6: links.m1.guard.source-slots: 1000 is not a power of two; expected one like 1024");
+            t.flushNeighbours();
+            assertThat(t.ping(t.left(), "192.0.2.11", "192.0.2.22", 3)).as("still bridging\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            Files.writeString(conf, good.replace("[links.m1.guard]\n", ""));
+            Ctl reload = ctl(sock, "reload");
+            assertThat(reload.exit()).as(reload.err()).isZero();
+            t.flushNeighbours();
+            assertThat(t.ping(t.right(), "192.0.2.12", "192.0.2.21", 3)).as("bridging after reload\n" + u.logText()).isGreaterThanOrEqualTo(0);
             assertThat(u.terminate()).isZero();
         }
     }
