@@ -36,6 +36,7 @@ public final class UarpdMetrics implements AutoCloseable {
     private final Map<Reason, CounterDataPoint> alerts = new EnumMap<>(Reason.class);
     private final CounterDataPoint linkLimited;
     private final CounterDataPoint targetLimited;
+    private final CounterDataPoint sourceLimited;
     private final Counter requestsSent;
     private final Gauge entries;
     private final Gauge pending;
@@ -77,9 +78,11 @@ public final class UarpdMetrics implements AutoCloseable {
             alerts.put(r, alerted.labelValues(label));
         }
         Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
-                .help("ARP requests deferred by a rate limit, by scope").labelNames("scope").withoutExemplars().register(registry);
+                .help("Rate-limit hits, by scope (link, target: ARP requests deferred; source: frames from one source dropped by the guard)")
+                .labelNames("scope").withoutExemplars().register(registry);
         linkLimited = limited.labelValues("link");
         targetLimited = limited.labelValues("target");
+        sourceLimited = limited.labelValues("source");
         requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").withoutExemplars().register(registry);
         entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
                 .labelNames("state").register(registry);
@@ -110,7 +113,10 @@ public final class UarpdMetrics implements AutoCloseable {
             }
             case FAILED -> failed.inc();
             case ANSWERED -> answers.get(e.reason()).inc();
-            case DROPPED -> dropped.get(e.reason()).inc();
+            case DROPPED -> {
+                dropped.get(e.reason()).inc();
+                if (e.reason() == Reason.SOURCE_RATE_LIMITED) sourceLimited.inc();
+            }
             case IGNORED -> {
                 ignored.get(e.reason()).inc();
                 if (e.reason() == Reason.LINK_RATE_LIMITED) linkLimited.inc();

@@ -70,7 +70,10 @@ class UarpdMetricsTest {
         m.observe(event(Kind.ALERT, Reason.SPOOFING, 0));
         m.observe(event(Kind.ALERT, Reason.NEW_STATION, 0));
         m.observe(event(Kind.ALERT, Reason.BOGON, 0));
+        m.observe(event(Kind.DROPPED, Reason.SOURCE_RATE_LIMITED, 0));
         PromText p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "source")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "reason", "source_rate_limited")).isEqualTo(1.0);
         assertThat(p.value("uarpd_claims_total", "reason", "probing")).isEqualTo(1.0);
         assertThat(p.value("uarpd_claims_total", "reason", "claimed")).isEqualTo(1.0);
         assertThat(p.value("uarpd_conflicts_total", "reason", "defended")).isEqualTo(2.0);
