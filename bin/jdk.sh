@@ -1,4 +1,5 @@
-# Sourced by bin/uarpd, bin/test and .ci/run: finds a JDK 25 or newer and exports JAVA_HOME.
+# Sourced by bin/uarpd, bin/uarpctl, bin/test and .ci/run: finds a JDK 25 or newer and exports JAVA_HOME;
+# uarpd_ensure_jar (re)builds the distribution the launchers run when it is missing or stale.
 uarpd_java_major() { # JAVA_HOME -> major version number, or 0
   local v
   v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
@@ -25,3 +26,33 @@ uarpd_find_jdk() {
 uarpd_find_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+
+# The distribution jar is stale when missing or older than any source, POM or main resource (bench is
+# not part of it). $1: the repository root.
+uarpd_jar_stale() {
+  local root="$1" jar="$1/daemon/target/uarpd.jar"
+  [ ! -f "$jar" ] && return 0
+  # A source directory newer than the jar had a file deleted or renamed in it: stale too.
+  [ -n "$(find "$root" \( -path "$root/bench" -o -path "$root/.git" -o -name target \) -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' -o \( -type d -path '*/src/*' \) \) \
+      -newer "$jar" -print -quit 2>/dev/null)" ]
+}
+# Builds daemon/target/uarpd.jar when stale (offline first, then online); one place for bin/uarpd and
+# bin/uarpctl, so neither runs an old build of the other's code. $1: the repository root.
+uarpd_ensure_jar() {
+  local root="$1" jar="$1/daemon/target/uarpd.jar" log
+  uarpd_jar_stale "$root" || return 0
+  echo "uarpd: building the distribution (mvn package)..." >&2
+  # Maven's output is kept aside and shown only if the build fails: Maven 3.8 writes ANSI colour
+  # resets even in quiet batch mode, which would otherwise clutter the command's own output.
+  log="$(mktemp "${TMPDIR:-/tmp}/uarpd-build.XXXXXX")"
+  if ! (cd "$root" && { mvn -q -B -o -DskipTests -pl daemon -am package >"$log" 2>&1 \
+          || mvn -q -B -DskipTests -pl daemon -am package >"$log" 2>&1; }); then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "uarpd: build failed; run 'mvn -pl daemon -am package' in $root to see why" >&2
+    return 1
+  fi
+  rm -f "$log"
+  touch "$jar"
+}

@@ -83,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "answered for on the others and get /32 routes. Needs authoritative mode and IPv4 forwarding.")
     List<String> bridge = new ArrayList<>();
 
-    @Option(names = "--guard", description = "Guard every interface: consistent senders, no unsolicited replies, a changed "
+    @Option(names = "--guard", description = "Guard every interface (as an empty [links.IF.guard] table does for one): consistent senders, no unsolicited replies, a changed "
             + "binding believed only when the old station stays silent, arpwatch station reports, per-source rate limits.")
     boolean guard;
 
@@ -102,9 +102,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--announce", description = "RFC 5227: announce each address the host gains (ANNOUNCE_NUM times, ANNOUNCE_INTERVAL apart).")
     boolean announce;
 
-    @Option(names = "--defend", defaultValue = "report", paramLabel = "POLICY",
+    @Option(names = "--defend", paramLabel = "POLICY",
             description = "When another host uses one of ours: report, never (yield at once), once (defend once, then yield), always. "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "Default: the config's [links.IF.conflict] defend, else report.")
     String defend;
 
     @Option(names = "--defend-address", paramLabel = "IP=POLICY", description = "The defence for one address (repeatable).")
@@ -334,14 +334,14 @@ public final class RunCommand implements Callable<Integer> {
             List<PublishedEntry> all = new ArrayList<>(p.published());
             all.addAll(published);
             LinkMode m = linkMode != null ? linkMode : p.mode();
-            boolean bridged = bridge.stream().anyMatch(b -> b.strip().equals(e.getKey()));
+            boolean bridged = p.bridge() || bridge.stream().anyMatch(b -> b.strip().equals(e.getKey()));
             if (bridged && m != LinkMode.AUTHORITATIVE) {
                 throw new IllegalArgumentException("--bridge needs --mode authoritative (uarpd must answer and install on the bridged interfaces)");
             }
-            // The guard and conflict flags apply to every link (the config file has no section for them yet).
+            // Each guard and conflict flag given overrides its key on every link; the rest comes from the file.
             LinkPolicy q = (m == LinkMode.AUTHORITATIVE ? LinkPolicy.authoritative() : LinkPolicy.assist())
                     .withRarp(p.rarp() || ethers != null).withInarp(p.inarp()).withAnnounce(p.announce()).withPublished(all)
-                    .withConflict(conflictPolicy()).withGuard(guardPolicy()).withBridge(bridged);
+                    .withConflict(conflictPolicy(p.conflict())).withGuard(guardPolicy(p.guard())).withBridge(bridged);
             e.setValue(new LinkSection(e.getKey(), q));
         }
         UarpdConfig out = c.withLinks(links).withRarp(rarp);
@@ -369,19 +369,21 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static org.uarpd.engine.Defense parseDefense(String text, String flag) {
-        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "report" -> org.uarpd.engine.Defense.REPORT;
-            case "never" -> org.uarpd.engine.Defense.NEVER;
-            case "once" -> org.uarpd.engine.Defense.ONCE_THEN_YIELD;
-            case "always" -> org.uarpd.engine.Defense.ALWAYS;
-            default -> throw new IllegalArgumentException(flag + ": unknown defence '" + text + "' (expected report, never, once or always)");
-        };
+        try {
+            return org.uarpd.daemon.config.ConflictSection.defence(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
     }
 
-    org.uarpd.engine.ConflictPolicy conflictPolicy() {
-        org.uarpd.engine.ConflictPolicy c = org.uarpd.engine.ConflictPolicy.reportOnly()
-                .withProbe(probe).withAnnounce(announce).withDefense(parseDefense(defend, "--defend"))
-                .withRemoveOnConflict(removeOnConflict).withIgnoreMismatchedProbes(ignoreMismatchedProbes);
+    /** The conflict flags over a link's {@code [links.NAME.conflict]}: each flag given overrides its key. */
+    org.uarpd.engine.ConflictPolicy conflictPolicy(org.uarpd.engine.ConflictPolicy fromFile) {
+        org.uarpd.engine.ConflictPolicy c = fromFile;
+        if (probe) c = c.withProbe(true);
+        if (announce) c = c.withAnnounce(true);
+        if (defend != null) c = c.withDefense(parseDefense(defend, "--defend"));
+        if (removeOnConflict) c = c.withRemoveOnConflict(true);
+        if (ignoreMismatchedProbes) c = c.withIgnoreMismatchedProbes(true);
         for (String d : defendAddress) {
             int eq = d.indexOf('=');
             if (eq < 0) throw new IllegalArgumentException("--defend-address " + d + ": expected IP=POLICY");
@@ -396,11 +398,13 @@ public final class RunCommand implements Callable<Integer> {
         return c;
     }
 
-    org.uarpd.engine.GuardPolicy guardPolicy() {
-        org.uarpd.engine.GuardPolicy g = guard ? org.uarpd.engine.GuardPolicy.strict() : org.uarpd.engine.GuardPolicy.off();
+    /** The guard flags over a link's {@code [links.NAME.guard]}: --guard turns every rule on (keeping the
+     *  file's pins), the others override their key; pins from both apply. */
+    org.uarpd.engine.GuardPolicy guardPolicy(org.uarpd.engine.GuardPolicy fromFile) {
+        org.uarpd.engine.GuardPolicy g = guard ? org.uarpd.engine.GuardPolicy.strict().withPinned(fromFile.pinned()) : fromFile;
         if (guard && allowUnsolicited) g = g.withAllowUnsolicited(true);
         if (lockLearnt) g = g.withLockLearnt(true);
-        Map<Integer, HardwareAddress> pinned = new LinkedHashMap<>();
+        Map<Integer, HardwareAddress> pinned = new LinkedHashMap<>(g.pinned());
         for (String p : pin) {
             int eq = p.indexOf('=');
             if (eq < 0) throw new IllegalArgumentException("--pin " + p + ": expected IP=MAC");
@@ -412,7 +416,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--pin " + p + ": " + e.getMessage());
             }
         }
-        return pinned.isEmpty() ? g : g.withPinned(pinned);
+        return pin.isEmpty() ? g : g.withPinned(pinned);
     }
 
     /** {@code CIDR[,!EXCLUDED…]}: a range and what to leave out of it. */

@@ -54,4 +54,51 @@ class RunConfigTest {
         assertThat(again.links().get("u0").mode()).isEqualTo(LinkMode.AUTHORITATIVE);
         assertThat(again.links().keySet()).containsExactly("u0", "u1");
     }
+
+    @Test
+    void r67GuardConflictAndBridgeComeFromTheFileUnlessAFlagSaysOtherwise(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("uarpd.toml");
+        Files.writeString(conf, """
+                [links.u0]
+                bridge = true
+                [links.u0.guard]
+                allow-unsolicited = true
+                [[links.u0.guard.pin]]
+                address = "192.0.2.254"
+                hardware = "02:00:5e:00:53:fe"
+                [links.u0.conflict]
+                defend = "always"
+                [links.u1]
+                bridge = true
+                [links.u2]
+                """);
+        RunCommand plain = new RunCommand();
+        new CommandLine(plain).parseArgs("--config", conf.toString());
+        UarpdConfig c = plain.settings();
+        var u0 = c.links().get("u0").policy();
+        assertThat(u0.bridge()).isTrue();
+        assertThat(c.links().get("u1").policy().bridge()).isTrue();
+        assertThat(c.links().get("u2").policy().bridge()).isFalse();
+        assertThat(u0.guard().allowUnsolicited()).isTrue();
+        assertThat(u0.guard().verifyChanges()).isTrue();
+        assertThat(u0.guard().pinned()).hasSize(1);
+        assertThat(u0.conflict().defense()).isEqualTo(org.uarpd.engine.Defense.ALWAYS);
+        assertThat(c.links().get("u2").policy().guard().active()).as("no [guard] table: no guard").isFalse();
+
+        RunCommand flagged = new RunCommand();
+        new CommandLine(flagged).parseArgs("--config", conf.toString(), "--guard", "--defend", "never",
+                "--pin", "192.0.2.253=02:00:5e:00:53:fd");
+        UarpdConfig f = flagged.settings();
+        var g0 = f.links().get("u0").policy();
+        assertThat(g0.guard().allowUnsolicited()).as("--guard without --allow-unsolicited: the strict guard").isFalse();
+        assertThat(g0.guard().pinned()).as("the file's pin and the flag's").hasSize(2);
+        assertThat(g0.conflict().defense()).isEqualTo(org.uarpd.engine.Defense.NEVER);
+        assertThat(f.links().get("u2").policy().guard().active()).isTrue();
+        assertThat(f.links().get("u2").policy().guard().pinned()).hasSize(1);
+        // on reload the file's new guard settings apply where no flag overrides them
+        UarpdConfig again = plain.withFlags(UarpdConfig.parse("[links.u0]\n[links.u0.conflict]\ndefend = \"once\"\n", "new.toml", dir));
+        assertThat(again.links().get("u0").policy().conflict().defense()).isEqualTo(org.uarpd.engine.Defense.ONCE_THEN_YIELD);
+        assertThat(again.links().get("u0").policy().guard().active()).isFalse();
+        assertThat(again.links().get("u0").policy().bridge()).isFalse();
+    }
 }

@@ -135,4 +135,46 @@ class BridgeTest {
         assertThat(tx.getFirst().link()).isEqualTo(RIGHT);
         assertThat(decode(tx.getFirst()).frame().destination()).isEqualTo(H2_HW);
     }
+
+    @Test
+    @DisplayName("r67 cold flood: 400 far hosts asked for at once, each by two requesters; none is dropped, every one is answered once it resolves")
+    void coldFloodDropsNothing() {
+        Harness h = bridged();
+        // More than the link's request burst (256): some resolutions are deferred by the rate limit, none refused.
+        java.util.Map<Integer, HardwareAddress> far = new java.util.LinkedHashMap<>();
+        for (int i = 100; i < 500; i++) {
+            int target = i < 250 ? ip("192.0.2.0") + i : ip("198.51.100.0") + (i - 249); // .1 .. .250 of the second
+            far.put(target, HardwareAddress.ofLong48(0x0200_0009_0000L + i));
+        }
+        int n = far.size();
+        for (int target : far.keySet()) {
+            h.frameOn(LEFT, request(H1_HW, H1, target));
+            h.frameOn(LEFT, request(H1B_HW, H1B, target));
+        }
+        // The far hosts answer every request uarpd sends on the right, as the requests come out.
+        java.util.Map<Integer, java.util.Set<HardwareAddress>> answered = new java.util.HashMap<>();
+        java.util.Set<Integer> asked = new java.util.HashSet<>();
+        List<Action> pending = new java.util.ArrayList<>(h.actions);
+        for (int round = 0; round < 20 && answered.size() < n; round++) {
+            pending.addAll(h.advance(100 * MS));
+            List<Action> now = new java.util.ArrayList<>(pending);
+            pending.clear();
+            for (Action.Transmit t : only(now, Action.Transmit.class)) {
+                ArpPacket p = decode(t).packet();
+                if (t.link() == RIGHT && p.opcode() == Opcode.REQUEST) {
+                    int target = p.targetProtocol().toIp4();
+                    if (far.containsKey(target) && asked.add(target)) {
+                        pending.addAll(h.frameOn(RIGHT, replyTo(far.get(target), target, RIGHT_HW, RIGHT_IP)));
+                    }
+                } else if (t.link() == LEFT && p.opcode() == Opcode.REPLY) {
+                    answered.computeIfAbsent(p.senderProtocol().toIp4(), k -> new java.util.HashSet<>())
+                            .add(decode(t).frame().destination());
+                }
+            }
+        }
+        assertThat(asked).as("every far host was looked for on the right").hasSize(n);
+        assertThat(answered).as("every far host answered for on the left").hasSize(n);
+        assertThat(answered.values()).allSatisfy(to -> assertThat(to).containsExactlyInAnyOrder(H1_HW, H1B_HW));
+        assertThat(h.engine.count(Reason.TOO_MANY_PENDING)).isZero();
+    }
 }

@@ -2,11 +2,16 @@ package org.uarpd.daemon.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.uarpd.engine.ConflictPolicy;
+import org.uarpd.engine.GuardPolicy;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.engine.PublishedEntry;
 
-/** {@code [links.NAME]}: one interface uarpd runs on, its mode and what it publishes there. */
+/**
+ * {@code [links.NAME]}: one interface uarpd runs on, its mode, what it publishes there, whether it is
+ * bridged, and its {@code conflict} (RFC 5227) and {@code guard} sub-tables.
+ */
 public record LinkSection(String name, LinkPolicy policy) {
     static LinkSection read(String name, Fields f) {
         if (!name.matches("[^/\\s]{1,15}")) {
@@ -16,6 +21,14 @@ public record LinkSection(String name, LinkPolicy policy) {
         boolean rarp = f.bool("rarp", false);
         boolean inarp = f.bool("inarp", true);
         boolean announce = f.bool("announce", false);
+        boolean bridge = f.bool("bridge", false);
+        if (bridge && mode.equals("assist")) {
+            f.error("bridge", "needs mode = \"authoritative\" (uarpd must answer and install routes on a bridged link); expected bridge = false or mode = \"authoritative\"");
+        }
+        Fields conflictTable = f.table("conflict");
+        ConflictPolicy conflict = conflictTable == null ? ConflictPolicy.reportOnly() : ConflictSection.read(conflictTable);
+        Fields guardTable = f.table("guard");
+        GuardPolicy guard = guardTable == null ? GuardPolicy.off() : GuardSection.read(guardTable);
         List<PublishedEntry> published = new ArrayList<>();
         for (Fields p : f.tables("publish")) {
             PublishedEntry e = PublishSection.read(p);
@@ -23,7 +36,8 @@ public record LinkSection(String name, LinkPolicy policy) {
         }
         f.finish();
         LinkPolicy base = mode.equals("assist") ? LinkPolicy.assist() : LinkPolicy.authoritative();
-        return new LinkSection(name, base.withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published));
+        return new LinkSection(name, base.withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
+                .withConflict(conflict).withGuard(guard).withBridge(bridge));
     }
 
     public LinkMode mode() {

@@ -16,8 +16,8 @@ import org.uarpd.engine.LinkPolicy;
 
 /**
  * uarpd's configuration, read from a TOML file (default {@value #DEFAULT_PATH}). One record per
- * section, each with its own {@code read(Fields)} that checks it; adding a section (guard, conflict
- * settings…) is one record, one line in {@link #read} and one component here.
+ * section, each with its own {@code read(Fields)} that checks it; a link's guard, conflict and bridge
+ * settings are read by {@link LinkSection} ({@link GuardSection}, {@link ConflictSection}).
  *
  * <p>Reading never stops at the first mistake: every section is read, every mistake collected, and a
  * {@link ConfigException} lists them all. A config is only returned when it has none, so a bad file
@@ -98,6 +98,10 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
             if (l.policy().rarp() && rarp.table().addresses().isEmpty() && rarp.ethers() == null) {
                 linksTable.tableOrEmpty(l.name()).error("rarp", "is true but there is no ethers file to answer from; expected an [rarp] table with ethers = \"/etc/ethers\"");
             }
+        }
+        List<LinkSection> bridged = links.values().stream().filter(l -> l.policy().bridge()).toList();
+        if (bridged.size() == 1) {
+            linksTable.tableOrEmpty(bridged.get(0).name()).error("bridge", "is the only bridged link; expected bridge = true on at least two links");
         }
         root.finish();
         return new UarpdConfig(name, log, control, metrics, timers, limits, rarp, links, statics);

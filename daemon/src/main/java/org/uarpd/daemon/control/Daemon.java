@@ -345,7 +345,9 @@ public final class Daemon implements Policy, ActionSink {
             if (allowAll) return 0;
             List<LinuxBackend.LinkInfo> present = backend.linkInfo().stream().filter(l -> l.index() != 0).toList();
             if (present.size() == 1) return present.getFirst().index();
-            throw new ControlException("more than one link: say which with dev IF");
+            if (present.isEmpty()) throw new ControlException("no link is up yet: say which with -d IF (--dev IF)");
+            throw new ControlException("uarpd runs on several links (" + String.join(", ", present.stream().map(LinuxBackend.LinkInfo::name).toList())
+                    + "): say which with -d IF (--dev IF)");
         }
         int index = indexOf(name);
         if (index == 0) {

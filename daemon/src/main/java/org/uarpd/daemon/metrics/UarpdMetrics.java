@@ -31,8 +31,12 @@ public final class UarpdMetrics implements AutoCloseable {
     private final Map<Reason, CounterDataPoint> answers = new EnumMap<>(Reason.class);
     private final Map<Reason, CounterDataPoint> dropped = new EnumMap<>(Reason.class);
     private final Map<Reason, CounterDataPoint> ignored = new EnumMap<>(Reason.class);
+    private final Map<Reason, CounterDataPoint> claims = new EnumMap<>(Reason.class);
+    private final Map<Reason, CounterDataPoint> conflicts = new EnumMap<>(Reason.class);
+    private final Map<Reason, CounterDataPoint> alerts = new EnumMap<>(Reason.class);
     private final CounterDataPoint linkLimited;
     private final CounterDataPoint targetLimited;
+    private final CounterDataPoint sourceLimited;
     private final Counter requestsSent;
     private final Gauge entries;
     private final Gauge pending;
@@ -57,16 +61,28 @@ public final class UarpdMetrics implements AutoCloseable {
                 .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
         Counter ignores = Counter.builder().name("uarpd_ignored_total")
                 .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
+        // RFC 5227 and the guard (issue 7: conflicts are events and metrics): one counter per event kind.
+        Counter claimed = Counter.builder().name("uarpd_claims_total")
+                .help("RFC 5227 claims of the host's addresses, by step (probing began, address claimed)").labelNames("reason").withoutExemplars().register(registry);
+        Counter conflicted = Counter.builder().name("uarpd_conflicts_total")
+                .help("RFC 5227 address conflicts, by outcome (probe conflict, defended, yielded, rate limited...)").labelNames("reason").withoutExemplars().register(registry);
+        Counter alerted = Counter.builder().name("uarpd_guard_alerts_total")
+                .help("Guard reports (spoofing, sender mismatch, new station, flip flop, bogon...), by reason").labelNames("reason").withoutExemplars().register(registry);
         for (Reason r : Reason.values()) {
             String label = label(r);
             answers.put(r, answered.labelValues(label));
             dropped.put(r, drops.labelValues(label));
             ignored.put(r, ignores.labelValues(label));
+            claims.put(r, claimed.labelValues(label));
+            conflicts.put(r, conflicted.labelValues(label));
+            alerts.put(r, alerted.labelValues(label));
         }
         Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
-                .help("ARP requests deferred by a rate limit, by scope").labelNames("scope").withoutExemplars().register(registry);
+                .help("Rate-limit hits, by scope (link, target: ARP requests deferred; source: frames from one source dropped by the guard)")
+                .labelNames("scope").withoutExemplars().register(registry);
         linkLimited = limited.labelValues("link");
         targetLimited = limited.labelValues("target");
+        sourceLimited = limited.labelValues("source");
         requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").withoutExemplars().register(registry);
         entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
                 .labelNames("state").register(registry);
@@ -97,13 +113,19 @@ public final class UarpdMetrics implements AutoCloseable {
             }
             case FAILED -> failed.inc();
             case ANSWERED -> answers.get(e.reason()).inc();
-            case DROPPED -> dropped.get(e.reason()).inc();
+            case DROPPED -> {
+                dropped.get(e.reason()).inc();
+                if (e.reason() == Reason.SOURCE_RATE_LIMITED) sourceLimited.inc();
+            }
             case IGNORED -> {
                 ignored.get(e.reason()).inc();
                 if (e.reason() == Reason.LINK_RATE_LIMITED) linkLimited.inc();
                 else if (e.reason() == Reason.TARGET_RATE_LIMITED) targetLimited.inc();
             }
             case REQUESTED -> requestsSent.inc();
+            case CLAIMED -> claims.get(e.reason()).inc();
+            case CONFLICT -> conflicts.get(e.reason()).inc();
+            case ALERT -> alerts.get(e.reason()).inc();
             case ADDED, CHANGED, REMOVED -> { }
         }
     }

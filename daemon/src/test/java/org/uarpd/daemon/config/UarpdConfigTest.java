@@ -59,9 +59,85 @@ class UarpdConfigTest {
         [links.eth0]\\n[links.eth0]                          | uarpd.toml:2: [links.eth0] is defined twice (first on line 1)
         [timers]\\nreachable = "30s"\\nreachable = "10s"     | uarpd.toml:3: key 'reachable' is defined twice (first on line 2)
         [timer]\\nreachable = "30s"                          | uarpd.toml:1: timer: unknown key; did you mean 'timers'?
+        [links.eth0.conflict]\\ndefend = "sometimes"         | uarpd.toml:2: links.eth0.conflict.defend: "sometimes" is not a defence; expected "report", "never", "once" or "always"
+        [links.eth0.conflict]\\nprobe = 1                    | uarpd.toml:2: links.eth0.conflict.probe: 1 is a whole number; expected true or false
+        [[links.eth0.conflict.address]]\\ndefend = "always"  | uarpd.toml:1: links.eth0.conflict.address[0]: names no address; expected address = "192.0.2.1" and defend = "always"
+        [[links.eth0.conflict.address]]\\naddress = "192.0.2.1"\\ndefend = "always"\\n[[links.eth0.conflict.address]]\\naddress = "192.0.2.1"\\ndefend = "never" | uarpd.toml:5: links.eth0.conflict.address[1].address: "192.0.2.1" already has a defence on this link; expected one entry per address
+        [links.eth0.guard]\\nverify-timeout = "0s"           | uarpd.toml:2: links.eth0.guard.verify-timeout: "0s" is out of range; expected a duration greater than 0s
+        [links.eth0.guard]\\nsource-slots = 1000             | uarpd.toml:2: links.eth0.guard.source-slots: 1000 is not a power of two; expected one like 1024
+        [links.eth0.guard]\\nper-source = { burst = 20, per-second = 0 } | uarpd.toml:2: links.eth0.guard.per-source.per-second: 0 is out of range; expected a number greater than 0.0
+        [links.eth0.guard]\\nverify-change = false           | uarpd.toml:2: links.eth0.guard.verify-change: unknown key; did you mean 'verify-changes'?
+        [[links.eth0.guard.pin]]\\naddress = "192.0.2.254"   | uarpd.toml:1: links.eth0.guard.pin[0]: needs both address and hardware; expected address = "192.0.2.254" and hardware = "02:00:5e:00:53:fe"
+        [[links.eth0.guard.pin]]\\naddress = "192.0.2.254"\\nhardware = "fe"   | uarpd.toml:3: links.eth0.guard.pin[0].hardware: "fe" is not an Ethernet address; expected six hex bytes like "02:00:5e:00:53:01"
+        [links.eth0]\\nguard = true                         | uarpd.toml:2: links.eth0.guard: true is a boolean; expected a table ([links.eth0.guard] or { ... })
+        [links.eth0]\\nbridge = true\\n[links.eth1]         | uarpd.toml:2: links.eth0.bridge: is the only bridged link; expected bridge = true on at least two links
+        [links.eth0]\\nbridge = true\\n[links.eth1]\\nbridge = true\\nmode = "assist" | uarpd.toml:4: links.eth1.bridge: needs mode = "authoritative" (uarpd must answer and install routes on a bridged link); expected bridge = false or mode = "authoritative"
         """)
     void mistake(String file, String message) {
         assertThat(errors(file)).containsExactly(message);
+    }
+
+    @Test
+    @DisplayName("r67: per-link guard, conflict and bridge settings map onto the engine's link policies; absent tables mean off")
+    void guardConflictBridge() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("""
+                [links.u0]
+                bridge = true
+                [links.u0.conflict]
+                probe = true
+                announce = true
+                defend = "once"
+                remove-on-conflict = true
+                ignore-mismatched-probes = true
+                [[links.u0.conflict.address]]
+                address = "192.0.2.9"
+                defend = "always"
+                [links.u0.guard]
+                allow-unsolicited = true
+                lock-learnt = true
+                verify-timeout = "250ms"
+                per-source = { burst = 5, per-second = 10 }
+                source-slots = 64
+                [[links.u0.guard.pin]]
+                address = "192.0.2.254"
+                hardware = "02:00:5e:00:53:fe"
+                [links.u1]
+                bridge = true
+                [links.u1.guard]
+                station-events = false
+                rate-limit = false
+                [links.u2]
+                mode = "assist"
+                """, "t.toml", HERE);
+        EngineConfig e = c.engineConfig(1);
+        var u0 = e.policyFor("u0");
+        assertThat(u0.bridge()).isTrue();
+        assertThat(u0.conflict().probe()).isTrue();
+        assertThat(u0.conflict().announce()).isTrue();
+        assertThat(u0.conflict().removeOnConflict()).isTrue();
+        assertThat(u0.conflict().ignoreMismatchedProbes()).isTrue();
+        assertThat(u0.conflict().defenseFor(Ip4.parse("192.0.2.1"))).isEqualTo(org.uarpd.engine.Defense.ONCE_THEN_YIELD);
+        assertThat(u0.conflict().defenseFor(Ip4.parse("192.0.2.9"))).isEqualTo(org.uarpd.engine.Defense.ALWAYS);
+        assertThat(u0.guard().active()).isTrue();
+        assertThat(u0.guard().allowUnsolicited()).isTrue();
+        assertThat(u0.guard().senderConsistency()).isTrue();
+        assertThat(u0.guard().verifyChanges()).isTrue();
+        assertThat(u0.guard().lockLearnt()).isTrue();
+        assertThat(u0.guard().verifyTimeoutNanos()).isEqualTo(250_000_000L);
+        assertThat(u0.guard().perSource()).isEqualTo(new org.uarpd.engine.RateLimit(5, 10));
+        assertThat(u0.guard().sourceSlots()).isEqualTo(64);
+        assertThat(u0.guard().pinned()).containsExactly(java.util.Map.entry(Ip4.parse("192.0.2.254"), HardwareAddress.parse("02:00:5e:00:53:fe")));
+        var u1 = e.policyFor("u1");
+        assertThat(u1.bridge()).isTrue();
+        assertThat(u1.guard()).isEqualTo(org.uarpd.engine.GuardPolicy.strict().withStationEvents(false, 4096).withPerSource(null, 1024));
+        assertThat(u1.conflict()).isEqualTo(org.uarpd.engine.ConflictPolicy.reportOnly());
+        var u2 = e.policyFor("u2");
+        assertThat(u2.bridge()).isFalse();
+        assertThat(u2.guard()).isEqualTo(org.uarpd.engine.GuardPolicy.off());
+        assertThat(u2.guard().active()).isFalse();
+        // an empty [links.IF.guard] table is the same guard as `uarpd run --guard`
+        UarpdConfig empty = UarpdConfig.parse("[links.u0.guard]\n", "t.toml", HERE);
+        assertThat(empty.links().get("u0").policy().guard()).isEqualTo(org.uarpd.engine.GuardPolicy.strict());
     }
 
     @Test
@@ -115,6 +191,16 @@ class UarpdConfigTest {
         assertThat(c.log().level()).isEqualTo("info");
         assertThat(c.metrics().enabled()).isFalse();
         assertThat(e.policyFor("eth0").mode()).isEqualTo(LinkMode.AUTHORITATIVE);
+        assertThat(e.policyFor("eth0").conflict()).isEqualTo(org.uarpd.engine.ConflictPolicy.reportOnly());
+        assertThat(e.policyFor("eth0").guard()).isEqualTo(org.uarpd.engine.GuardPolicy.off());
+        assertThat(e.policyFor("eth0").bridge()).isFalse();
+        // the sample's commented guard table, uncommented, is the documented default guard
+        String guard = Files.readString(sample).lines().dropWhile(l -> !l.startsWith("# [links.eth0.guard]"))
+                .takeWhile(l -> l.startsWith("# ")).map(l -> l.substring(2)).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(guard).contains("per-source");
+        UarpdConfig g = UarpdConfig.parse(guard + "\n", "guard.toml", HERE);
+        assertThat(g.links().get("eth0").policy().guard()).isEqualTo(org.uarpd.engine.GuardPolicy.strict()
+                .withPinned(java.util.Map.of(Ip4.parse("192.0.2.254"), HardwareAddress.parse("02:00:5e:00:53:fe"))));
         assertThat(e.policyFor("eth0").published()).containsExactly(PublishedEntry.range(Cidr.parse("198.51.100.0/24"),
                 Cidr.parse("198.51.100.1/32"), Cidr.parse("198.51.100.128/28")));
     }

@@ -59,6 +59,43 @@ class UarpdMetricsTest {
     }
 
     @Test
+    @DisplayName("r67: RFC 5227 claims, conflicts and guard alerts are counted by reason, every kind of event is counted somewhere")
+    void guardEventsBecomeMetrics() throws Exception {
+        UarpdMetrics m = new UarpdMetrics();
+        m.observe(event(Kind.CLAIMED, Reason.PROBING, 0));
+        m.observe(event(Kind.CLAIMED, Reason.CLAIMED, 0));
+        m.observe(event(Kind.CONFLICT, Reason.DEFENDED, 0));
+        m.observe(event(Kind.CONFLICT, Reason.DEFENDED, 0));
+        m.observe(event(Kind.CONFLICT, Reason.YIELDED, 0));
+        m.observe(event(Kind.ALERT, Reason.SPOOFING, 0));
+        m.observe(event(Kind.ALERT, Reason.NEW_STATION, 0));
+        m.observe(event(Kind.ALERT, Reason.BOGON, 0));
+        m.observe(event(Kind.DROPPED, Reason.SOURCE_RATE_LIMITED, 0));
+        PromText p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "source")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "reason", "source_rate_limited")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_claims_total", "reason", "probing")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_claims_total", "reason", "claimed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "reason", "defended")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_conflicts_total", "reason", "yielded")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "reason", "probe_conflict")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "reason", "spoofing")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "reason", "new_station")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "reason", "bogon")).isEqualTo(1.0);
+        assertThat(p.types).containsEntry("uarpd_conflicts_total", "counter").containsEntry("uarpd_guard_alerts_total", "counter")
+                .containsEntry("uarpd_claims_total", "counter");
+        // Every kind but the table's own changes (seen as the entries gauge) moves some counter: a new kind
+        // that nobody counts fails here.
+        for (Kind k : Kind.values()) {
+            if (k == Kind.ADDED || k == Kind.CHANGED || k == Kind.REMOVED) continue;
+            UarpdMetrics one = new UarpdMetrics();
+            String before = scrape(one);
+            one.observe(event(k, k == Kind.IGNORED ? Reason.UNSOLICITED : Reason.REPLY, 1000));
+            assertThat(scrape(one)).as("event kind %s is counted", k).isNotEqualTo(before);
+        }
+    }
+
+    @Test
     @DisplayName("the test's parser rejects what is not the text format")
     void parserIsStrict() {
         assertThatThrownBy(() -> PromText.parse("x_total 1\n")).hasMessageContaining("undeclared family");
