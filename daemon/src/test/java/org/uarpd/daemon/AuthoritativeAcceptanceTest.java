@@ -293,15 +293,17 @@ class AuthoritativeAcceptanceTest {
     @Test
     void aRestartPicksUpAResolutionThatWasPendingFromTheKernelsTable() throws Exception {
         // As if uarpd had died mid-resolution: the kernel asks the application and no one answers yet.
-        List<String> knobs = List.of("net.ipv4.neigh.u0.app_solicit=3", "net.ipv4.neigh.u0.ucast_solicit=0",
+        // Six app probes, one a second: the kernel keeps the entry (and the ping) waiting long enough
+        // for a JVM to start on a loaded machine.
+        List<String> knobs = List.of("net.ipv4.neigh.u0.app_solicit=6", "net.ipv4.neigh.u0.ucast_solicit=0",
                 "net.ipv4.neigh.u0.mcast_solicit=0");
         for (String k : knobs) lab.ok(h, "sysctl", "-qw", k);
         try {
-            Process ping = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "6", "192.0.2.2");
+            Process ping = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "9", "192.0.2.2");
             for (int i = 0; i < 100 && !lab.ok(h, "ip", "neigh", "show", "192.0.2.2").contains("INCOMPLETE"); i++) Thread.sleep(10);
             assertThat(lab.ok(h, "ip", "neigh", "show", "192.0.2.2")).contains("INCOMPLETE");
             try (UarpdProcess u = uarpd("--warm-up", "0")) {
-                assertThat(ping.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ping.waitFor(12, TimeUnit.SECONDS)).isTrue();
                 assertThat(ping.exitValue()).as("the held ping got through\n" + u.logText()).isZero();
                 assertThat(u.log).anyMatch(l -> l.contains("pending resolution 192.0.2.2 on u0"));
             }
