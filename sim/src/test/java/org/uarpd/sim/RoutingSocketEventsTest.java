@@ -78,8 +78,9 @@ class RoutingSocketEventsTest {
         u.kernel().addStatic(ui, P, pinned);
         world.sim().runUntil(S);
         // the RTM_ADD (pid 0, RTF_STATIC) became KernelNeighborChanged(STATIC) for the engine, which
-        // today leaves kernel-made static entries to the kernel (Neighbors.handleKernelChanged)
-        assertThat(world.timeline().grep("u          uarpd: IGNORED 192.0.2.2 is 02:00:00:00:00:99 on eth0 (KERNEL_CHANGED)")).hasSize(1);
+        // adopts it as a static entry the kernel owns: nothing from the wire will be installed over it
+        assertThat(world.timeline().grep("u          uarpd: ADDED 192.0.2.2 is 02:00:00:00:00:99 on eth0 (KERNEL_CHANGED)")).hasSize(1);
+        assertThat(world.timeline().grep("u          RTM_CHANGE 192.0.2.2")).isEmpty();
         assertThat(u.kernel().lookupNeighbor(ui, P)).isEqualTo(pinned);
         // packets use the operator's binding at once: no miss
         u.send(P);
