@@ -43,9 +43,13 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     public static final int APP_SOLICIT = 3;
 
     /**
-     * Default of {@link #setSpinMicros}: chosen by measurement (BENCHMARKS.md, "Linux backend (issue 4)").
+     * Default of {@link #setSpinMicros}: off. Measured (BENCHMARKS.md, "Linux backend (issue 4)",
+     * spin window): no window from 50 µs to 100 ms moved the first-packet median — a resolution has
+     * one wake-up (the miss; on veth the reply and the install's ack are queued before our sendto
+     * returns) — while windows of 2 ms and more slowed the arp-scan burst replies several-fold on
+     * the shared machine (a spinning thread loses the scheduler's wake-up preference).
      */
-    public static final int DEFAULT_SPIN_MICROS = 500;
+    public static final int DEFAULT_SPIN_MICROS = 0;
 
     /** The longest spin window accepted: beyond this, use --busy-poll and say so. */
     public static final int MAX_SPIN_MICROS = 100_000;
