@@ -44,10 +44,12 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     /**
      * Default of {@link #setSpinMicros}: off. Measured (BENCHMARKS.md, "Linux backend (issue 4)",
-     * spin window): no window from 50 µs to 100 ms moved the first-packet median — a resolution has
-     * one wake-up (the miss; on veth the reply and the install's ack are queued before our sendto
-     * returns) — while windows of 2 ms and more slowed the arp-scan burst replies several-fold on
-     * the shared machine (a spinning thread loses the scheduler's wake-up preference).
+     * spin window): no window from 50 µs to 100 ms moved the median of the first packet after idle —
+     * a resolution has one wake-up, the miss, and a window opened by an earlier event does not reach
+     * it (on veth the reply and the install's ack are queued before our sendto returns) — while under
+     * load windows of 2 ms and more slowed arp-scan bursts (a spinning thread loses the scheduler's
+     * wake-up preference). A miss that does arrive inside a window is resolved as fast as with busy
+     * polling.
      */
     public static final int DEFAULT_SPIN_MICROS = 0;
 
