@@ -19,7 +19,14 @@ import org.uarpd.linux.NamespaceLab;
  * <p>Two separate namespace pairs, same addresses: U (uarpd host "uh" u0 192.0.2.1 — peer "up" p0
  * 192.0.2.2) and K (plain host "kh" k0 192.0.2.1 — peer "kp" q0 192.0.2.2). Needs root.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FirstPacketLatency [pairs [warm-up pairs]] [--busy-poll] [--realtime]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FirstPacketLatency [pairs [warm-up pairs]] [--busy-poll] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST]</pre>
+ *
+ * <p>{@code --spin-us=N} is passed to {@code uarpd run} (its spin window after each event).
+ * {@code --gap-ms=N} waits N ms between flushing the caches and the ping, on both sides: the flush of
+ * the uarpd host's cache is itself an event uarpd sees (RTM_DELNEIGH), and without a gap longer than
+ * the spin window the miss would arrive while uarpd still spins after it — a warm first packet that
+ * a real first packet after idle would not get. {@code --uarpd-cpus=LIST} starts uarpd under
+ * {@code taskset -c LIST} (an affinity experiment).
  */
 public final class FirstPacketLatency {
     private static final Pattern TIME = Pattern.compile("time=([0-9.]+) ms");
@@ -36,6 +43,10 @@ public final class FirstPacketLatency {
         int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 50;
         boolean busyPoll = flags.contains("--busy-poll");
         boolean realtime = flags.contains("--realtime");
+        String spin = valueOf(flags, "--spin-us=");
+        String gap = valueOf(flags, "--gap-ms=");
+        gapMillis = gap == null ? 0 : Integer.parseInt(gap);
+        String cpus = valueOf(flags, "--uarpd-cpus="); // experiment: uarpd under `taskset -c CPUS`
         String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) {
             System.err.println("FirstPacketLatency: " + missing);
@@ -59,9 +70,11 @@ public final class FirstPacketLatency {
             lab.ok(kh, "sysctl", "-qw", "net.ipv4.neigh.k0.proxy_delay=0");
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", uh));
+            if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
             List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC));
             if (busyPoll) run.add("--busy-poll");
+            if (spin != null) run.addAll(List.of("--spin-us", spin));
             if (realtime) run.addAll(List.of("--realtime", "10")); // SCHED_FIFO 10: wakes ahead of ordinary work
             cmd.addAll(SelfLauncher.command(run.toArray(String[]::new)));
             Process uarpd = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT, cmd.toArray(String[]::new));
@@ -88,7 +101,8 @@ public final class FirstPacketLatency {
             }
             System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + pairs + " alternated pairs, "
                     + warmup + " warm-up pairs first; uarpd " + (busyPoll ? "--busy-poll" : "sleeping in poll")
-                    + (realtime ? ", SCHED_FIFO 10" : ", normal priority") + ")");
+                    + (spin != null ? ", --spin-us " + spin : ", default spin window")
+                    + (realtime ? ", SCHED_FIFO 10" : ", normal priority") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis + " ms from flush to ping)");
             System.out.printf(Locale.ROOT, "uarpd authoritative: median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
                     percentile(u, 50), percentile(u, 99), percentile(u, 0), percentile(u, 100));
             System.out.printf(Locale.ROOT, "kernel native:       median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
@@ -107,6 +121,13 @@ public final class FirstPacketLatency {
         }
     }
 
+    private static int gapMillis;
+
+    private static String valueOf(List<String> flags, String prefix) {
+        for (String f : flags) if (f.startsWith(prefix)) return f.substring(prefix.length());
+        return null;
+    }
+
     /** Waits until uarpd's nftables table exists in {@code ns}: then its loop is running. */
     private static void awaitAuthoritative(NamespaceLab lab, String ns) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
@@ -123,6 +144,13 @@ public final class FirstPacketLatency {
     private static double firstPing(NamespaceLab lab, String host, String peer) {
         lab.ok(host, "ip", "neigh", "flush", "all");
         lab.ok(peer, "ip", "neigh", "flush", "all");
+        if (gapMillis > 0) {
+            try {
+                Thread.sleep(gapMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         NamespaceLab.Result r = lab.run(host, "ping", "-n", "-c", "1", "-W", "3", "192.0.2.2");
         Matcher m = TIME.matcher(r.out());
         if (!r.ok() || !m.find()) throw new IllegalStateException("ping from " + host + " failed: " + r.out() + r.err());

@@ -122,6 +122,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "Never sleep in poll(2): one CPU at 100%% for the lowest first-packet latency.")
     boolean busyPoll;
 
+    @Option(names = "--spin-us", paramLabel = "MICROSECONDS", defaultValue = "" + LinuxBackend.DEFAULT_SPIN_MICROS,
+            description = "After each event keep polling this long before sleeping again (0..100000; 0: sleep at once), so the reply "
+                    + "to a request just sent is caught without another wake-up. Idle, the loop sleeps. Default: ${DEFAULT-VALUE}.")
+    int spinMicros;
+
     @Option(names = "--realtime", paramLabel = "PRIORITY", defaultValue = "0",
             description = "Run the event loop under SCHED_FIFO at this priority (1..99; 0: no). Cuts tail latency. Needs CAP_SYS_NICE.")
     int realtime;
@@ -135,6 +140,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UarpdConfig settings;
         try {
+            LinuxBackend.checkSpinMicros(spinMicros);
             settings = settings();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -160,6 +166,7 @@ public final class RunCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger("uarpd");
         LinuxBackend backend = new LinuxBackend(links, daemon,
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
+        backend.setSpinMicros(spinMicros);
         daemon.attach(backend);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT")) {

@@ -67,4 +67,19 @@ class RunCommandTest {
         new CommandLine(assist).parseArgs("--interface", "u0", "--mode", "assist", "--bridge", "u0,u1");
         assertThatThrownBy(assist::config).hasMessageContaining("--bridge needs --mode authoritative");
     }
+
+    @Test
+    void spinWindowFlagIsParsedAndCheckedBeforeAnythingStarts() throws Exception {
+        RunCommand defaults = new RunCommand();
+        new CommandLine(defaults).parseArgs("--interface", "u0");
+        assertThat(defaults.spinMicros).isEqualTo(org.uarpd.linux.LinuxBackend.DEFAULT_SPIN_MICROS);
+        RunCommand set = new RunCommand();
+        new CommandLine(set).parseArgs("--interface", "u0", "--spin-us", "250");
+        assertThat(set.spinMicros).isEqualTo(250);
+        RunCommand bad = new RunCommand();
+        new CommandLine(bad).parseArgs("--interface", "u0", "--spin-us", "-5");
+        assertThat(bad.call()).as("exit status for an out-of-range --spin-us").isEqualTo(2);
+        assertThatThrownBy(() -> new CommandLine(new RunCommand()).parseArgs("--interface", "u0", "--spin-us", "soon"))
+                .hasMessageContaining("--spin-us");
+    }
 }

@@ -44,6 +44,20 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
     public static final int APP_SOLICIT = 3;
 
+    /**
+     * Default of {@link #setSpinMicros}: off. Measured (BENCHMARKS.md, "Linux backend (issue 4)",
+     * spin window): no window from 50 µs to 100 ms moved the median of the first packet after idle —
+     * a resolution has one wake-up, the miss, and a window opened by an earlier event does not reach
+     * it (on veth the reply and the install's ack are queued before our sendto returns) — while under
+     * load windows of 2 ms and more slowed arp-scan bursts (a spinning thread loses the scheduler's
+     * wake-up preference). A miss that does arrive inside a window is resolved as fast as with busy
+     * polling.
+     */
+    public static final int DEFAULT_SPIN_MICROS = 0;
+
+    /** The longest spin window accepted: beyond this, use --busy-poll and say so. */
+    public static final int MAX_SPIN_MICROS = 100_000;
+
     /** One configured interface. */
     public record Interface(String name, LinkMode mode) {}
 
@@ -63,6 +77,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
 
     private final List<Interface> interfaces;
     private final boolean busyPoll;
+    /** After an event, how long the loop keeps polling without sleeping (nanoseconds; 0: never): {@link #setSpinMicros}. */
+    private long spinNanos = DEFAULT_SPIN_MICROS * 1_000L;
     /** The real policy; swapped for a scratch one only while {@link #rehearse} runs. */
     private Policy policy;
     private final EventLog log;
@@ -175,6 +191,28 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     /**
+     * After every event (a descriptor ready, a deadline handled) the loop keeps polling with a zero
+     * timeout for {@code micros} before it sleeps again, so what follows closely — the reply to the
+     * request just sent, the next request of a burst — is caught by a CPU that is still awake instead
+     * of after another wake-up from idle. Idle, the loop still sleeps (the window only opens on an
+     * event). 0 turns it off. Set before {@link #run()}.
+     */
+    public void setSpinMicros(int micros) {
+        checkSpinMicros(micros);
+        if (running) throw new IllegalStateException("set the spin window before run()");
+        spinNanos = micros * 1_000L;
+    }
+
+    /** Returns {@code micros} if it is a spin window {@link #setSpinMicros} accepts, else says why not. */
+    public static int checkSpinMicros(int micros) {
+        if (micros < 0 || micros > MAX_SPIN_MICROS) {
+            throw new IllegalArgumentException("--spin-us " + micros + " is outside 0.." + MAX_SPIN_MICROS
+                    + " microseconds (for a loop that never sleeps use --busy-poll)");
+        }
+        return micros;
+    }
+
+    /**
      * The sysctls (and nftables rule) of {@code l}'s mode; LINUX-NOTES "Being the only authority".
      * Assist mode sets only {@code app_solicit} to 1: the kernel keeps its ARP, but tells uarpd of each
      * miss first, so a binding uarpd already knows is installed at once, and for one it does not the
@@ -270,14 +308,21 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         note("event loop runs at SCHED_FIFO priority %d", priority);
     }
 
-    /** The event loop: runs until {@link #stop()}, then puts every kernel setting back. */
+    /**
+     * The event loop: runs until {@link #stop()}, then puts every kernel setting back. Sleeps in
+     * poll(2) until the next descriptor or deadline, except inside the spin window that follows
+     * every event ({@link #setSpinMicros}), or always with busy polling.
+     */
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
+        long spinUntil = System.nanoTime();
         try {
             while (!stopping) {
                 long deadline = policy.nextDeadline();
-                int timeout = busyPoll ? 0 : timeoutMillis(deadline, System.nanoTime());
+                long before = System.nanoTime();
+                boolean spinning = busyPoll || before - spinUntil < 0;
+                int timeout = spinning ? 0 : timeoutMillis(deadline, before);
                 int ready = Libc.tryPoll(pollFds, pollCount, timeout);
                 now = System.nanoTime();
                 if (ready < 0) {
@@ -293,8 +338,14 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                         if (revents(2 + 2 * i) != 0) drainFrames(l, l.arp);
                         if (l.rarp != null && revents(3 + 2 * i) != 0) drainFrames(l, l.rarp);
                     }
+                    spinUntil = now + spinNanos;
                 }
-                if (policy.nextDeadline() - now <= 0) feed(TIME_ADVANCED);
+                if (policy.nextDeadline() - now <= 0) {
+                    feed(TIME_ADVANCED);
+                    spinUntil = now + spinNanos; // a timer may have sent a request: its reply is due soon
+                } else if (ready == 0 && spinning) {
+                    Thread.onSpinWait();
+                }
             }
         } finally {
             cleanUp();

@@ -230,6 +230,77 @@ class LinuxBackendTest {
         }
     }
 
+    /**
+     * The spin window: after an event the loop polls without sleeping for the window, then sleeps
+     * again. Counted by how often the loop asks the policy for its deadline (once per poll), and by
+     * the loop thread's CPU time over an idle second (ThreadMXBean: CPU time, not a wall-clock bound).
+     */
+    @Test
+    void spinWindowPollsHotAfterAnEventAndSleepsWhenIdle() throws Exception {
+        java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong commands = new java.util.concurrent.atomic.AtomicLong();
+        Policy counting = new Policy() {
+            @Override
+            public void handle(long now, Input input, ActionSink out) {
+                if (input instanceof Input.Command) commands.incrementAndGet();
+            }
+
+            @Override
+            public long nextDeadline() {
+                polls.incrementAndGet();
+                return Long.MAX_VALUE;
+            }
+        };
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (NamespaceThread inA = new NamespaceThread(a)) {
+            LinuxBackend backend = inA.call(() -> {
+                LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.ASSIST)), counting, EventLog.SILENT);
+                be.setSpinMicros(LinuxBackend.MAX_SPIN_MICROS); // 100 ms: long enough to count polls in
+                be.start();
+                return be;
+            });
+            Future<?> loop = inA.submit(backend::run);
+            try {
+                java.util.concurrent.CompletableFuture<Long> loopThread = new java.util.concurrent.CompletableFuture<>();
+                backend.execute(() -> loopThread.complete(Thread.currentThread().threadId()));
+                long id = loopThread.get(5, TimeUnit.SECONDS);
+
+                Thread.sleep(400); // the window opened by that task has closed
+                long idlePolls = polls.get();
+                long idleCpu = cpu.getThreadCpuTime(id);
+                Thread.sleep(1000);
+                long idleCpuNanos = cpu.getThreadCpuTime(id) - idleCpu;
+                assertThat(polls.get() - idlePolls).as("polls over an idle second: the loop sleeps").isLessThanOrEqualTo(2);
+                assertThat(idleCpuNanos).as("loop thread CPU time over an idle second").isLessThan(TimeUnit.MILLISECONDS.toNanos(20));
+
+                long beforeEvent = polls.get();
+                backend.command(new org.uarpd.engine.OperatorCommand.Flush(0));
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (commands.get() == 0 && System.nanoTime() < until) Thread.sleep(5);
+                Thread.sleep(300);
+                assertThat(commands.get()).isEqualTo(1);
+                assertThat(polls.get() - beforeEvent).as("polls in the spin window after one event").isGreaterThan(50);
+
+                long afterWindow = polls.get();
+                Thread.sleep(500);
+                assertThat(polls.get() - afterWindow).as("after the window the loop sleeps again").isLessThanOrEqualTo(2);
+            } finally {
+                backend.stop();
+                loop.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void spinWindowOutsideItsRangeIsRefusedWithTheFlagsName() {
+        assertThat(LinuxBackend.checkSpinMicros(0)).isZero();
+        assertThat(LinuxBackend.checkSpinMicros(LinuxBackend.MAX_SPIN_MICROS)).isEqualTo(LinuxBackend.MAX_SPIN_MICROS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LinuxBackend.checkSpinMicros(-1))
+                .hasMessageContaining("--spin-us -1").hasMessageContaining("--busy-poll");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LinuxBackend.checkSpinMicros(LinuxBackend.MAX_SPIN_MICROS + 1))
+                .hasMessageContaining("outside 0..100000");
+    }
+
     @Test
     void aMissDroppedByAnOverrunIsReplayedByTheResync() throws Exception {
         // The kernel asks the application once (app_solicit 1) and would ask again only after
