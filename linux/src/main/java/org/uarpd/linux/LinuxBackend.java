@@ -272,7 +272,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         polled.clear();
         for (Link l : links) if (l.arp != null) polled.add(l);
         pollCount = 2 + 2 * polled.size();
-        pollFds = arena.allocate((long) Libc.POLLFD_SIZE * pollCount, 8);
+        // Sized once for every configured link: a link that goes and comes back reuses it (the arena
+        // frees nothing before close, so a new array per change would grow with every flap).
+        if (pollFds == null) pollFds = arena.allocate((long) Libc.POLLFD_SIZE * (2 + 2 * links.size()), 8);
         int slot = 0;
         slot = pollSlot(slot, wakeFd);
         slot = pollSlot(slot, rtnl.events().fd());
@@ -436,7 +438,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         if (deadline == Long.MAX_VALUE) return -1;
         long wait = deadline - now;
         if (wait <= 0) return 0;
-        return (int) Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000);
+        return (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(wait, 1_000_000L)); // ceilDiv: no overflow near Long.MAX_VALUE
     }
 
     /** Asks the loop to stop (from any thread, e.g. a signal's shutdown hook) and waits for its clean-up. */
