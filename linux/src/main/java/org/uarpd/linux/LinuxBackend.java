@@ -621,7 +621,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private void address(KernelMessage.Address a) {
-        long key = ((long) a.link() << 32) | (a.address() & 0xFFFFFFFFL);
+        long key = linkAddressKey(a.link(), a.address());
         if (a.added()) {
             if (addresses.add(key)) note("address %s/%d on %s", Ip4.format(a.address()), a.prefixLength(), nameOf(a.link()));
             feed(new Input.AddressAdded(a.link(), a.address(), a.prefixLength()));
@@ -641,7 +641,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         Set<Long> before = new HashSet<>(addresses);
         for (KernelMessage.Address a : rtnl.dumpAddresses()) {
             if (byIndex(a.link()) == null) continue;
-            before.remove(((long) a.link() << 32) | (a.address() & 0xFFFFFFFFL));
+            before.remove(linkAddressKey(a.link(), a.address()));
             address(a);
         }
         for (long gone : before) {
@@ -757,7 +757,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.AddHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
-                    addedRoutes.add(routeKey(r.link(), r.address()));
+                    addedRoutes.add(linkAddressKey(r.link(), r.address()));
                     crashUndo(true, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
                 }
@@ -771,7 +771,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.RemoveHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
-                    if (addedRoutes.remove(routeKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
+                    if (addedRoutes.remove(linkAddressKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
@@ -804,7 +804,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         }
     }
 
-    private static long routeKey(int link, int address) {
+    /** The key of {@link #addresses} and {@link #addedRoutes}: link in the high half, address (unsigned) in the low. */
+    private static long linkAddressKey(int link, int address) {
         return ((long) link << 32) | (address & 0xFFFFFFFFL);
     }
 
