@@ -208,9 +208,7 @@ public final class Daemon implements Policy, ActionSink {
             UarpdConfig next;
             try {
                 next = overrides.apply(UarpdConfig.load(configFile));
-            } catch (ConfigException e) {
-                throw new ControlException(refused(e.getMessage()));
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException | IllegalArgumentException e) {
                 throw new ControlException(refused(e.getMessage()));
             }
             UarpdConfig now = config;
