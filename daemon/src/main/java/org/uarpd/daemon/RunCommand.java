@@ -218,11 +218,8 @@ public final class RunCommand implements Callable<Integer> {
                     + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + settings.control().socket());
             backend.run();
             return 0;
-        } catch (NativeCallException e) {
-            System.err.println("uarpd run: " + e.getMessage());
-            return 1;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // What the user or the host can cause: an unusable interface, a sysctl that cannot be written.
+        } catch (NativeCallException | IllegalArgumentException | IllegalStateException e) {
+            // What the user or the host can cause: a refused call, an unusable interface, a sysctl that cannot be written.
             System.err.println("uarpd run: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {

@@ -47,8 +47,8 @@ public final class KernelSettings {
 
     /** Sets {@code key} (e.g. {@code net/ipv4/conf/eth0/arp_ignore}) to {@code value}, recording the old value first. */
     public synchronized void set(String key, String value) {
-        String old = read(key);
         if (!originals.containsKey(key)) {
+            String old = read(key);
             originals.put(key, old);
             if (restorer != null) restorer.record(root.resolve(key).toString(), old);
         }

@@ -272,7 +272,9 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         polled.clear();
         for (Link l : links) if (l.arp != null) polled.add(l);
         pollCount = 2 + 2 * polled.size();
-        pollFds = arena.allocate((long) Libc.POLLFD_SIZE * pollCount, 8);
+        // Sized once for every configured link: a link that goes and comes back reuses it (the arena
+        // frees nothing before close, so a new array per change would grow with every flap).
+        if (pollFds == null) pollFds = arena.allocate((long) Libc.POLLFD_SIZE * (2 + 2 * links.size()), 8);
         int slot = 0;
         slot = pollSlot(slot, wakeFd);
         slot = pollSlot(slot, rtnl.events().fd());
@@ -436,7 +438,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         if (deadline == Long.MAX_VALUE) return -1;
         long wait = deadline - now;
         if (wait <= 0) return 0;
-        return (int) Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000);
+        return (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(wait, 1_000_000L)); // ceilDiv: no overflow near Long.MAX_VALUE
     }
 
     /** Asks the loop to stop (from any thread, e.g. a signal's shutdown hook) and waits for its clean-up. */
@@ -619,7 +621,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     }
 
     private void address(KernelMessage.Address a) {
-        long key = ((long) a.link() << 32) | (a.address() & 0xFFFFFFFFL);
+        long key = linkAddressKey(a.link(), a.address());
         if (a.added()) {
             if (addresses.add(key)) note("address %s/%d on %s", Ip4.format(a.address()), a.prefixLength(), nameOf(a.link()));
             feed(new Input.AddressAdded(a.link(), a.address(), a.prefixLength()));
@@ -639,7 +641,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         Set<Long> before = new HashSet<>(addresses);
         for (KernelMessage.Address a : rtnl.dumpAddresses()) {
             if (byIndex(a.link()) == null) continue;
-            before.remove(((long) a.link() << 32) | (a.address() & 0xFFFFFFFFL));
+            before.remove(linkAddressKey(a.link(), a.address()));
             address(a);
         }
         for (long gone : before) {
@@ -755,7 +757,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.AddHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.addHostRoute(r.link(), r.address());
-                    addedRoutes.add(routeKey(r.link(), r.address()));
+                    addedRoutes.add(linkAddressKey(r.link(), r.address()));
                     crashUndo(true, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s added", Ip4.format(r.address()), nameOf(r.link()));
                 }
@@ -769,7 +771,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
                 case Action.RemoveHostRoute r -> {
                     if (rehearsing) return;
                     rtnl.removeHostRoute(r.link(), r.address());
-                    if (addedRoutes.remove(routeKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
+                    if (addedRoutes.remove(linkAddressKey(r.link(), r.address()))) crashUndo(false, routeUndo(r.link(), r.address()));
                     note("route %s/32 dev %s removed", Ip4.format(r.address()), nameOf(r.link()));
                 }
                 case Action.Emit e -> {
@@ -802,7 +804,8 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
         }
     }
 
-    private static long routeKey(int link, int address) {
+    /** The key of {@link #addresses} and {@link #addedRoutes}: link in the high half, address (unsigned) in the low. */
+    private static long linkAddressKey(int link, int address) {
         return ((long) link << 32) | (address & 0xFFFFFFFFL);
     }
 

@@ -21,15 +21,20 @@ public final class NamespaceThread implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        call(() -> {
-            int fd = Libc.open("/var/run/netns/" + namespace, Libc.O_RDONLY | Libc.O_CLOEXEC);
-            try {
-                Libc.setns(fd, Libc.CLONE_NEWNET, "network namespace " + namespace);
-            } finally {
-                Libc.close(fd);
-            }
-            return null;
-        });
+        try {
+            call(() -> {
+                int fd = Libc.open("/var/run/netns/" + namespace, Libc.O_RDONLY | Libc.O_CLOEXEC);
+                try {
+                    Libc.setns(fd, Libc.CLONE_NEWNET, "network namespace " + namespace);
+                } finally {
+                    Libc.close(fd);
+                }
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            executor.shutdownNow(); // the caller gets no object to close: the thread must not outlive the failure
+            throw e;
+        }
     }
 
     public String namespace() {

@@ -48,7 +48,7 @@ public final class NetlinkReader {
     public boolean next() {
         if (next + NetlinkWriter.NLMSG_HDRLEN > limit) return false;
         int len = buf.get(INT, next);
-        if (len < NetlinkWriter.NLMSG_HDRLEN || next + len > limit) return false;
+        if (len < NetlinkWriter.NLMSG_HDRLEN || len > limit - next) return false; // not next + len: a lying len overflows it
         start = next;
         length = len;
         next += NetlinkWriter.align(len);

@@ -27,6 +27,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NLM_F_REPLACE = 0x100;
     public static final int NLM_F_EXCL = 0x200;
     public static final int NLM_F_CREATE = 0x400;
+    public static final int NLM_F_APPEND = 0x800;
     public static final int NLM_F_DUMP = 0x300;
     /** On NLMSG_ERROR: the original payload was left out / TLVs follow. */
     public static final int NLM_F_CAPPED = 0x100;

@@ -98,7 +98,7 @@ public final class NftArpDrop implements AutoCloseable {
             messages += 2;
         }
         // meta iif == link → drop
-        w.begin(type(NFT_MSG_NEWRULE), create | 0x800 /* NLM_F_APPEND */, seq++).nfgenmsg(NFPROTO_ARP, 0)
+        w.begin(type(NFT_MSG_NEWRULE), create | NetlinkSocket.NLM_F_APPEND, seq++).nfgenmsg(NFPROTO_ARP, 0)
                 .attrString(NFTA_RULE_TABLE, TABLE)
                 .attrString(NFTA_RULE_CHAIN, CHAIN)
                 .nestStart(NFTA_RULE_EXPRESSIONS);

@@ -51,12 +51,10 @@ public final class ControlServer implements AutoCloseable {
         Path path = section.socket();
         if (path.getParent() != null) Files.createDirectories(path.getParent());
         if (Files.exists(path)) {
-            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            if (answers(path)) {
                 throw new IOException(path + ": another uarpd answers on this control socket; stop it or set [control] socket elsewhere");
-            } catch (IOException stale) {
-                if (stale.getMessage() != null && stale.getMessage().contains("another uarpd")) throw stale;
-                Files.delete(path); // left by a uarpd that did not exit cleanly
             }
+            Files.delete(path); // left by a uarpd that did not exit cleanly
         }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
@@ -67,6 +65,16 @@ public final class ControlServer implements AutoCloseable {
         }
         acceptor = Thread.ofPlatform().daemon().name("uarpd-control").start(this::accept);
         log.info("control socket {} (mode 0660{})", path, section.group() == null ? "" : ", group " + section.group());
+    }
+
+    /** Whether something accepts connections on the socket file {@code path}. */
+    private static boolean answers(Path path) {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     private void accept() {

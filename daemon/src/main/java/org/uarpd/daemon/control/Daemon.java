@@ -208,9 +208,7 @@ public final class Daemon implements Policy, ActionSink {
             UarpdConfig next;
             try {
                 next = overrides.apply(UarpdConfig.load(configFile));
-            } catch (ConfigException e) {
-                throw new ControlException(refused(e.getMessage()));
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException | IllegalArgumentException e) {
                 throw new ControlException(refused(e.getMessage()));
             }
             UarpdConfig now = config;
@@ -603,6 +601,8 @@ public final class Daemon implements Policy, ActionSink {
         } catch (ExecutionException e) {
             throw new ControlException(e.getCause().getMessage());
         } catch (TimeoutException e) {
+            // Nobody waits any more: drop the wait, or it stays in the list (and taps every event) for good.
+            backend.execute(() -> probes.removeIf(w -> w.done() == done));
             throw new ControlException("no outcome for " + Ip4.format(address) + " within " + PROBE_TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
