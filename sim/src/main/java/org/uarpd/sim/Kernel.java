@@ -141,16 +141,12 @@ public final class Kernel {
         return best;
     }
 
-    boolean ownsAddress(int address) {
-        for (SimInterface i : host.interfaces()) if (i.owns(address)) return true;
-        return false;
-    }
 
     // ---------------------------------------------------------------- output path
 
     /** Sends an IPv4 datagram (as built by {@link Ipv4Datagram}) towards {@code destination}. */
     void output(byte[] datagram, int destination) {
-        if (ownsAddress(destination)) {
+        if (host.owns(destination)) {
             deliverLocally(datagram);
             return;
         }
@@ -172,7 +168,7 @@ public final class Kernel {
             }
             ifp = toGateway.iface;
         }
-        if (nextHop == -1 || isSubnetBroadcast(ifp, nextHop)) {
+        if (nextHop == -1 || ifp.isSubnetBroadcast(nextHop)) {
             transmitIp(ifp, ifp.type().broadcast(), datagram);
             return;
         }
@@ -209,13 +205,6 @@ public final class Kernel {
         } else if (resolver != null && sim.now() - e.lastMiss >= MISS_REPEAT) {
             miss(e);
         }
-    }
-
-    private boolean isSubnetBroadcast(SimInterface ifp, int address) {
-        for (SimInterface.InterfaceAddress a : ifp.addresses()) {
-            if (a.prefixLength() < 31 && a.broadcast() == address) return true;
-        }
-        return false;
     }
 
     private void miss(NeighborEntry e) {
@@ -388,7 +377,7 @@ public final class Kernel {
             return;
         }
         int dst = Ipv4Datagram.destination(b, off);
-        if (ownsAddress(dst) || dst == -1 || isSubnetBroadcast(iface, dst)) {
+        if (host.owns(dst) || dst == -1 || iface.isSubnetBroadcast(dst)) {
             deliverLocally(java.util.Arrays.copyOfRange(b, off, off + Ipv4Datagram.LENGTH));
         } else if (forwarding && Ipv4Datagram.ttl(b, off) > 1) {
             output(Ipv4Datagram.forwarded(b, off), dst);

@@ -69,6 +69,12 @@ public final class SimHost {
         return null;
     }
 
+    /** True when {@code ip} is configured on one of this host's interfaces (walks the live list: packet path). */
+    boolean owns(int ip) {
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).owns(ip)) return true;
+        return false;
+    }
+
     /** Adds an interface on {@code segment} with hardware address {@code address}; indexes count from 1. */
     public SimInterface attach(String ifname, Segment segment, HardwareAddress address) {
         if (interfaceNamed(ifname) != null) throw new IllegalArgumentException(name + " already has an interface " + ifname);
