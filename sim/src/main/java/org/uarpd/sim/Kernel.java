@@ -147,7 +147,7 @@ public final class Kernel {
     /** Sends an IPv4 datagram (as built by {@link Ipv4Datagram}) towards {@code destination}. */
     void output(byte[] datagram, int destination) {
         if (host.owns(destination)) {
-            deliverLocally(datagram);
+            deliverLocally(datagram, 0);
             return;
         }
         Route route = lookup(destination);
@@ -378,16 +378,17 @@ public final class Kernel {
         }
         int dst = Ipv4Datagram.destination(b, off);
         if (host.owns(dst) || dst == -1 || iface.isSubnetBroadcast(dst)) {
-            deliverLocally(java.util.Arrays.copyOfRange(b, off, off + Ipv4Datagram.LENGTH));
+            deliverLocally(b, off);
         } else if (forwarding && Ipv4Datagram.ttl(b, off) > 1) {
             output(Ipv4Datagram.forwarded(b, off), dst);
         }
     }
 
-    private void deliverLocally(byte[] d) {
+    /** Delivers the datagram at {@code d[off]} to this host, read in place: frames are never changed once sent. */
+    private void deliverLocally(byte[] d, int off) {
         world.stats().packetsDelivered++;
-        trace(() -> "received packet #" + Ipv4Datagram.number(d, 0) + " from " + Ip4.format(Ipv4Datagram.source(d, 0))
-                + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, 0)) + " s");
+        trace(() -> "received packet #" + Ipv4Datagram.number(d, off) + " from " + Ip4.format(Ipv4Datagram.source(d, off))
+                + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, off)) + " s");
     }
 
     // ---------------------------------------------------------------- neighbour entries
