@@ -213,7 +213,7 @@ public final class SimHost {
         Kernel.Route r = kernel.lookup(destination);
         SimInterface out = r == null ? null : r.iface() != null ? r.iface() : routeInterface(r.gateway());
         int source = out == null ? 0 : out.sourceFor(destination);
-        world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
+        if (world.timeline().enabled()) world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
         kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
         return number;
     }
