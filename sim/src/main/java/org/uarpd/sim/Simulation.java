@@ -149,6 +149,6 @@ public final class Simulation {
     /** Formats a virtual time as seconds with microsecond precision ("12.000345"). */
     public static String formatTime(long nanos) {
         long micros = nanos / MICROSECOND;
-        return String.format("%d.%06d", micros / 1_000_000, micros % 1_000_000);
+        return String.format(java.util.Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
     }
 }
