@@ -55,6 +55,8 @@ public final class AtmArpClient {
     private final FrameOut out;
     private final int epoch;
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** The re-registration timer is armed (one per client, however often the circuit is (re)opened). */
+    private boolean reRegistering;
 
     /** {@code active} says whether the owner still acts (its timers stop doing anything when it does not). */
     AtmArpClient(SimInterface ifp, Binder binder, BooleanSupplier active, FrameOut out) {
@@ -81,6 +83,9 @@ public final class AtmArpClient {
         if (server == null || server.iface() == ifp) return;
         HardwareAddress self = ifp.address();
         sim.after(ifp.segment().faults().delayNanos(), () -> server.circuitOpened(self));
+        // every address added calls register(); a second timer would only double each re-registration
+        if (reRegistering) return;
+        reRegistering = true;
         sim.after(ENTRY_LIFETIME, this::reRegister);
     }
 

@@ -141,17 +141,13 @@ public final class Kernel {
         return best;
     }
 
-    boolean ownsAddress(int address) {
-        for (SimInterface i : host.interfaces()) if (i.owns(address)) return true;
-        return false;
-    }
 
     // ---------------------------------------------------------------- output path
 
     /** Sends an IPv4 datagram (as built by {@link Ipv4Datagram}) towards {@code destination}. */
     void output(byte[] datagram, int destination) {
-        if (ownsAddress(destination)) {
-            deliverLocally(datagram);
+        if (host.owns(destination)) {
+            deliverLocally(datagram, 0);
             return;
         }
         Route route = lookup(destination);
@@ -172,7 +168,7 @@ public final class Kernel {
             }
             ifp = toGateway.iface;
         }
-        if (nextHop == -1 || isSubnetBroadcast(ifp, nextHop)) {
+        if (nextHop == -1 || ifp.isSubnetBroadcast(nextHop)) {
             transmitIp(ifp, ifp.type().broadcast(), datagram);
             return;
         }
@@ -209,13 +205,6 @@ public final class Kernel {
         } else if (resolver != null && sim.now() - e.lastMiss >= MISS_REPEAT) {
             miss(e);
         }
-    }
-
-    private boolean isSubnetBroadcast(SimInterface ifp, int address) {
-        for (SimInterface.InterfaceAddress a : ifp.addresses()) {
-            if (a.prefixLength() < 31 && a.broadcast() == address) return true;
-        }
-        return false;
     }
 
     private void miss(NeighborEntry e) {
@@ -388,17 +377,18 @@ public final class Kernel {
             return;
         }
         int dst = Ipv4Datagram.destination(b, off);
-        if (ownsAddress(dst) || dst == -1 || isSubnetBroadcast(iface, dst)) {
-            deliverLocally(java.util.Arrays.copyOfRange(b, off, off + Ipv4Datagram.LENGTH));
+        if (host.owns(dst) || dst == -1 || iface.isSubnetBroadcast(dst)) {
+            deliverLocally(b, off);
         } else if (forwarding && Ipv4Datagram.ttl(b, off) > 1) {
             output(Ipv4Datagram.forwarded(b, off), dst);
         }
     }
 
-    private void deliverLocally(byte[] d) {
+    /** Delivers the datagram at {@code d[off]} to this host, read in place: frames are never changed once sent. */
+    private void deliverLocally(byte[] d, int off) {
         world.stats().packetsDelivered++;
-        trace(() -> "received packet #" + Ipv4Datagram.number(d, 0) + " from " + Ip4.format(Ipv4Datagram.source(d, 0))
-                + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, 0)) + " s");
+        trace(() -> "received packet #" + Ipv4Datagram.number(d, off) + " from " + Ip4.format(Ipv4Datagram.source(d, off))
+                + " after " + Simulation.formatTime(sim.now() - Ipv4Datagram.sentAt(d, off)) + " s");
     }
 
     // ---------------------------------------------------------------- neighbour entries

@@ -116,7 +116,8 @@ public final class SimBackend implements SimHost.Resolver {
                 LinkType type = SimLinkTypes.byInterfaceType(ifp.type(), ifp.address().length());
                 if (ifp.type() == Rtm.IFT_ATM) {
                     SimInterface i = host.interfaceByIndex(m.index());
-                    if (i != null) atm.put(m.index(), atmClient(i));
+                    // one client per link for the process's life: replacing it on every RTM_IFINFO orphaned what the old one had in flight
+                    if (i != null) atm.computeIfAbsent(m.index(), k -> atmClient(i));
                     yield null;
                 }
                 if (type == null) {

@@ -69,6 +69,12 @@ public final class SimHost {
         return null;
     }
 
+    /** True when {@code ip} is configured on one of this host's interfaces (walks the live list: packet path). */
+    boolean owns(int ip) {
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).owns(ip)) return true;
+        return false;
+    }
+
     /** Adds an interface on {@code segment} with hardware address {@code address}; indexes count from 1. */
     public SimInterface attach(String ifname, Segment segment, HardwareAddress address) {
         if (interfaceNamed(ifname) != null) throw new IllegalArgumentException(name + " already has an interface " + ifname);
@@ -207,7 +213,7 @@ public final class SimHost {
         Kernel.Route r = kernel.lookup(destination);
         SimInterface out = r == null ? null : r.iface() != null ? r.iface() : routeInterface(r.gateway());
         int source = out == null ? 0 : out.sourceFor(destination);
-        world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
+        if (world.timeline().enabled()) world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
         kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
         return number;
     }

@@ -83,6 +83,15 @@ public final class SimInterface {
         return false;
     }
 
+    /** True when {@code ip} is the directed broadcast of one of this interface's subnets (none for /31 and /32). */
+    boolean isSubnetBroadcast(int ip) {
+        for (int i = 0; i < addresses.size(); i++) {
+            InterfaceAddress a = addresses.get(i);
+            if (a.prefixLength() < 31 && a.broadcast() == ip) return true;
+        }
+        return false;
+    }
+
     /** The address to speak from towards {@code target}: the one whose subnet holds it, else the first; 0 if none. */
     public int sourceFor(int target) {
         for (InterfaceAddress a : addresses) if (a.contains(target)) return a.address();

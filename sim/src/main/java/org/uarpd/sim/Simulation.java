@@ -69,9 +69,11 @@ public final class Simulation {
         events[i] = event;
     }
 
-    /** Runs {@code event} {@code delay} nanoseconds from now. */
+    /** Runs {@code event} {@code delay} nanoseconds from now; a delay past the end of time saturates there. */
     public void after(long delay, Runnable event) {
-        at(now + Math.max(0, delay), event);
+        // now + delay would wrap negative for a huge delay, which at() would clamp to "run now"
+        long d = Math.max(0, delay);
+        at(d > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + d, event);
     }
 
     /** Time of the next event, or {@link Long#MAX_VALUE} when the queue is empty. */
@@ -147,6 +149,6 @@ public final class Simulation {
     /** Formats a virtual time as seconds with microsecond precision ("12.000345"). */
     public static String formatTime(long nanos) {
         long micros = nanos / MICROSECOND;
-        return String.format("%d.%06d", micros / 1_000_000, micros % 1_000_000);
+        return String.format(java.util.Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
     }
 }

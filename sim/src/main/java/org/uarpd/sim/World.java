@@ -82,7 +82,7 @@ public final class World {
     public String segmentSummary() {
         StringBuilder s = new StringBuilder("frames per segment:\n");
         for (Segment g : segments.values()) {
-            s.append(String.format("  %-10s %-11s %7d sent %8d delivered %6d lost %5d duplicated %6d blocked%n",
+            s.append(String.format(java.util.Locale.ROOT, "  %-10s %-11s %7d sent %8d delivered %6d lost %5d duplicated %6d blocked%n",
                     g.name(), g.linkType().name(), g.framesSent(), g.deliveries(), g.lost(), g.duplicated(), g.blocked()));
         }
         return s.toString();

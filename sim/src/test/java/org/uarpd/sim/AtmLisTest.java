@@ -74,6 +74,18 @@ class AtmLisTest {
     }
 
     @Test
+    void aClientWithTwoAddressesReRegistersOncePerLifetime() {
+        world.bootAll();
+        c1.addAddress(c1.interfaces().getFirst(), Ip4.parse("192.0.2.11"), 24);
+        c1.runResolver(EngineResolver.withConfig(org.uarpd.engine.EngineConfig.defaults()), 0);
+        c1.startResolver();
+        c1.setLinkUp(c1.interfaces().getFirst(), false);
+        c1.setLinkUp(c1.interfaces().getFirst(), true);
+        world.sim().runUntil(25 * MIN);
+        assertThat(world.timeline().grep("c1         ATMARP re-registration")).hasSize(1);
+    }
+
+    @Test
     void uarpdResolvesOnAtmThroughTheRoutingSocketWithItsOwnAtmarpClient() {
         c1.runResolver(EngineResolver.withConfig(org.uarpd.engine.EngineConfig.defaults()), 0);
         world.bootAll();

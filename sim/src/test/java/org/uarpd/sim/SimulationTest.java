@@ -31,6 +31,18 @@ class SimulationTest {
     }
 
     @Test
+    void aDelayPastTheEndOfTimeNeverRunsEarly() {
+        Simulation sim = new Simulation(1);
+        List<String> order = new ArrayList<>();
+        sim.at(100, () -> sim.after(Long.MAX_VALUE, () -> order.add("never")));
+        sim.at(200, () -> order.add("later"));
+        sim.runUntil(1_000);
+        assertThat(order).containsExactly("later");
+        assertThat(sim.nextEventTime()).isEqualTo(Long.MAX_VALUE);
+        assertThat(sim.pending()).isEqualTo(1);
+    }
+
+    @Test
     void manyEventsComeOutSorted() {
         Simulation sim = new Simulation(7);
         List<Long> seen = new ArrayList<>();

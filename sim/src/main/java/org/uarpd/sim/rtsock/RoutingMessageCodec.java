@@ -152,8 +152,10 @@ public final class RoutingMessageCodec {
                 putI32(b, p + 4, in.address());
             }
             case Sockaddr.Dl dl -> {
+                // sdl_len is one byte: a longer sockaddr_dl would wrap it and decode as garbage
+                if (len > 255) throw new IllegalArgumentException("sockaddr_dl of " + len + " bytes (name " + dl.name().length()
+                        + ", address " + dl.address().length() + ") exceeds sdl_len's 255");
                 byte[] name = dl.name().getBytes(StandardCharsets.US_ASCII);
-                if (name.length > 255) throw new IllegalArgumentException("interface name longer than 255 bytes");
                 b[p + 1] = (byte) Rtm.AF_LINK;
                 putU16(b, p + 2, dl.index());
                 b[p + 4] = (byte) dl.type();

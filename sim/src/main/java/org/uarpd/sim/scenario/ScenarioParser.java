@@ -142,7 +142,7 @@ public final class ScenarioParser {
                 case "forward" -> forward = true;
                 case "after" -> after = parseTime(value(++i, "after"), "after");
                 case "hold" -> {
-                    hold = (int) parseLong(value(++i, "hold"), "hold");
+                    hold = parseInt(value(++i, "hold"), "hold");
                     if (hold < 1) throw error("hold", "must be at least 1, got " + hold);
                 }
                 default -> throw error("field " + (i + 1), "unknown option '" + f[i] + "': expected uarpd, after, assist, hold or forward");
@@ -247,9 +247,9 @@ public final class ScenarioParser {
             }
         }
         if (segs[0].equals(segs[1])) throw error("segment", "a bridge joins two different segments");
-        int ringA = (int) parseLong(f[2], "ring number");
-        int ringB = (int) parseLong(f[4], "ring number");
-        int number = (int) parseLong(f[5], "bridge number");
+        int ringA = parseInt(f[2], "ring number");
+        int ringB = parseInt(f[4], "ring number");
+        int number = parseInt(f[5], "bridge number");
         if (ringA < 1 || ringA > 4095 || ringB < 1 || ringB > 4095 || ringA == ringB) {
             throw error("ring number", "ring numbers are two different numbers in 1..4095");
         }
@@ -271,7 +271,7 @@ public final class ScenarioParser {
                 for (int i = 5; i < f.length; i++) {
                     switch (f[i]) {
                         case "count" -> {
-                            count = (int) parseLong(value(++i, "count"), "count");
+                            count = parseInt(value(++i, "count"), "count");
                             if (count < 1) throw error("count", "must be at least 1");
                         }
                         case "every" -> every = parseTime(value(++i, "every"), "every");
@@ -409,6 +409,13 @@ public final class ScenarioParser {
         } catch (NumberFormatException e) {
             throw error(field, "'" + text + "' is not a whole number");
         }
+    }
+
+    /** A whole number that must fit an int: a plain cast would wrap 4294967297 to 1 and pass every range check. */
+    private int parseInt(String text, String field) throws ScenarioException {
+        long v = parseLong(text, field);
+        if (v != (int) v) throw error(field, "'" + text + "' is too large");
+        return (int) v;
     }
 
     private double probability(String text, String field) throws ScenarioException {

@@ -114,7 +114,11 @@ public final class ScenarioRunner {
         switch (e.event()) {
             case Event.Send s -> {
                 SimHost h = world.host(s.host());
-                for (int k = 0; k < s.count(); k++) world.sim().at(e.time() + k * s.interval(), () -> h.send(s.destination()));
+                for (int k = 0; k < s.count(); k++) {
+                    // a repeat past the end of virtual time never runs; time + k × interval would wrap negative
+                    if (k > 0 && s.interval() > 0 && k > (Long.MAX_VALUE - e.time()) / s.interval()) break;
+                    world.sim().at(e.time() + k * s.interval(), () -> h.send(s.destination()));
+                }
             }
             case Event.Partition p -> world.sim().at(e.time(), () -> {
                 List<Set<SimHost>> groups = new ArrayList<>();

@@ -71,6 +71,14 @@ class RoutingMessageCodecTest {
     }
 
     @Test
+    void aSockaddrDlTooLongForItsLengthByteIsRefusedWhenEncoding() {
+        RoutingMessage m = new RoutingMessage(Rtm.IFINFO, 3, Rtm.IFF_UP, 0, 0, 0, 0, 0, 0, null, null, null, null,
+                new Sockaddr.Dl(3, Rtm.IFT_INFINIBAND, "i".repeat(240), HardwareAddress.of(new byte[20])), null);
+        assertThatThrownBy(() -> RoutingMessageCodec.encode(m))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds sdl_len");
+    }
+
+    @Test
     void truncatedHeaderIsRefused() {
         assertThatThrownBy(() -> RoutingMessageCodec.decode(new byte[10]))
                 .isInstanceOf(MalformedFrameException.class).hasMessageContaining("header truncated");

@@ -78,6 +78,7 @@ class ScenarioParserTest {
             segment lan2 ethernet loss 1.5                          | 7 | loss
             segment lan2 ethernet delay fast                        | 7 | delay
             host c uarpd hold 0                                     | 7 | hold
+            host c uarpd hold 4294967297                            | 7 | hold
             host c assist                                           | 7 | uarpd
             iface c eth0 lan 02:00:00:00:00:03 192.0.2.3/24          | 7 | host
             iface a eth1 nowhere 02:00:00:00:00:03 192.0.2.3/24      | 7 | segment
@@ -93,6 +94,7 @@ class ScenarioParserTest {
             publish a eth0 192.0.2.65/27                             | 7 | range
             at soon send a 192.0.2.2                                 | 7 | time
             at 1s send a                                             | 7 | field 5
+            at 1s send a 192.0.2.2 count 4294967297                  | 7 | count
             at 1s dance a                                            | 7 | action
             at 1s kill-uarpd b                                       | 7 | host
             at 1s partition lan a , zed                              | 7 | partition group
