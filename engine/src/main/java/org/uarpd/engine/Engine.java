@@ -104,6 +104,8 @@ import org.uarpd.wire.link.Ethernet;
  */
 public final class Engine {
     private static final int ARP_HEADER = 8;
+    /** Link ids (ifindex) below this are kept in an array; rarer larger ones in a map. */
+    private static final int DIRECT_LINK_IDS = 1 << 16;
 
     private EngineConfig config;
     private final TimerWheel wheel = new TimerWheel();
@@ -249,8 +251,13 @@ public final class Engine {
             l.policy = config.policyFor(c.name());
             for (PublishedEntry e : l.policy.published()) l.published.add(e);
             if (l.policy.guard().active()) l.guard = new Guard(this, l, l.policy.guard());
-            if (c.link() >= 0 && c.link() < (1 << 16)) {
-                if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
+            if (c.link() >= 0 && c.link() < DIRECT_LINK_IDS) {
+                // Capped, so that link() and this choose the same place for every id: an array longer
+                // than DIRECT_LINK_IDS would hide the links kept in linksFar behind its null slots.
+                if (c.link() >= linksById.length) {
+                    linksById = java.util.Arrays.copyOf(linksById,
+                            Math.min(DIRECT_LINK_IDS, Math.max(c.link() + 1, linksById.length * 2)));
+                }
                 linksById[c.link()] = l;
             } else {
                 linksFar.put(c.link(), l);

@@ -53,4 +53,20 @@ class SmokeTest {
         assertThat(only(a, Action.InstallNeighbor.class))
                 .containsExactly(new Action.InstallNeighbor(LINK, PEER, PEER_HW, NeighborState.STALE));
     }
+
+    @Test
+    @DisplayName("a link with a large ifindex is found after smaller ones have grown the direct index")
+    void largeLinkIdsStayReachable() {
+        Harness h = new Harness();
+        int far = 70_000;
+        h.linkUp(40_000, "a0", mac("02:00:00:00:00:0a"));
+        h.linkUp(50_000, "b0", mac("02:00:00:00:00:0b"));
+        h.linkUp(far, "c0", mac("02:00:00:00:00:0c"));
+        int farIp = ip("198.51.100.1");
+        h.input(new Input.AddressAdded(far, farIp, 24));
+        List<Action> a = h.frameOn(far, request(PEER_HW, ip("198.51.100.7"), farIp));
+        assertThat(events(a)).extracting(EngineEvent::reason).doesNotContain(EngineEvent.Reason.UNKNOWN_LINK);
+        assertThat(transmitted(a)).singleElement()
+                .satisfies(p -> assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(farIp)));
+    }
 }
