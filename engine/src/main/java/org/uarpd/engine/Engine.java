@@ -515,18 +515,19 @@ public final class Engine {
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
             return;
         }
-        if (l.policy.bridge() && l.policy.mode() == LinkMode.AUTHORITATIVE && !l.owns(tpa)) {
+        if (l.policy.bridge() && l.policy.mode() == LinkMode.AUTHORITATIVE) {
             // The requester is a host on this side of the bridge: learn it (and route to it).
             if (spa != 0) neighbors.handleObservation(l, spa, b, sha, hln, Observation.REQUEST_TO_US);
             Bridge.Requester who = new Bridge.Requester(l.id, spa, HardwareAddress.of(b, sha, hln), hrd);
-            for (Link other : allLinks()) {
+            Iterable<Link> links = allLinks();
+            for (Link other : links) {
                 if (other != l && other.policy.bridge() && other.owns(tpa) && !claims.unusable(other.id, tpa)) {
                     // The bridge host's own address on the far side: reachable through us.
                     answerBridged(l, who, tpa);
                     return;
                 }
             }
-            int far = bridge.request(l, tpa, who, allLinks(), config.maxPending());
+            int far = bridge.request(l, tpa, who, links, config.maxPending());
             if (far != 0) answerBridged(l, who, tpa);
             return;
         }
