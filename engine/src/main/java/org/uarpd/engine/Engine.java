@@ -368,6 +368,8 @@ public final class Engine {
         for (PublishedEntry e : policy.published()) l.published.add(e);
         l.policy = policy;
         if (!policy.guard().equals(old.guard())) {
+            // The old guard's pending verifications go with it, or their timers would still act on the link.
+            if (l.guard != null) l.guard.forget();
             l.guard = policy.guard().active() ? new Guard(this, l, policy.guard()) : null;
             Map<Integer, HardwareAddress> before = old.guard().pinned();
             Map<Integer, HardwareAddress> after = policy.guard().pinned();
