@@ -401,14 +401,16 @@ public final class Engine {
         byte[] src;
         int srcOff;
         try {
-            if (l.type == Ethernet.INSTANCE) {
-                // The commonest link, read in place: no allocation on the answer path.
+            if (l.type == Ethernet.INSTANCE && (len < Ethernet.HEADER || u16(buf, off + 12) >= Ethernet.MIN_ETHERTYPE)) {
+                // The commonest link, Ethernet II, read in place: no allocation on the answer path.
+                // (IEEE 802.3 length-field frames, LLC/SNAP-encapsulated ARP among them, take the
+                // general path below: Ethernet.decode reads them.)
                 if (len < Ethernet.HEADER) {
                     dropMalformed(linkId, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
                     return;
                 }
                 proto = u16(buf, off + 12);
-                if (proto >= 0x0600 && !EtherType.isArpFamily(proto)) {
+                if (!EtherType.isArpFamily(proto)) {
                     emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
                     return;
                 }

@@ -69,4 +69,27 @@ class SmokeTest {
         assertThat(transmitted(a)).singleElement()
                 .satisfies(p -> assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(farIp)));
     }
+
+    @Test
+    @DisplayName("ARP in IEEE 802.3 LLC/SNAP framing (RFC 1042) on an Ethernet link is answered; other LLC frames are not ARP")
+    void llcSnapOnEthernet() {
+        Harness h = new Harness();
+        byte[] arp = java.util.Arrays.copyOfRange(request(PEER_HW, PEER, OUR_IP), org.uarpd.wire.link.Ethernet.HEADER,
+                org.uarpd.wire.link.Ethernet.HEADER + 28);
+        byte[] snap = org.uarpd.wire.link.Ieee8023.INSTANCE.encode(BROADCAST, PEER_HW, org.uarpd.wire.EtherType.ARP, arp);
+        List<ArpPacket> answer = transmitted(h.frame(snap));
+        assertThat(answer).singleElement().satisfies(p -> {
+            assertThat(p.opcode()).isEqualTo(Opcode.REPLY);
+            assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(OUR_IP));
+        });
+        byte[] bpdu = new byte[60]; // spanning tree: 802.3 length 38, LLC SAPs 0x42
+        BROADCAST.copyTo(bpdu, 0);
+        PEER_HW.copyTo(bpdu, 6);
+        bpdu[13] = 38;
+        bpdu[14] = 0x42;
+        bpdu[15] = 0x42;
+        bpdu[16] = 0x03;
+        assertThat(events(h.frame(bpdu))).extracting(EngineEvent::reason).containsExactly(EngineEvent.Reason.NOT_ARP);
+        assertThat(h.engine.count(EngineEvent.Reason.MALFORMED)).isZero();
+    }
 }
