@@ -92,4 +92,16 @@ class SmokeTest {
         assertThat(events(h.frame(bpdu))).extracting(EngineEvent::reason).containsExactly(EngineEvent.Reason.NOT_ARP);
         assertThat(h.engine.count(EngineEvent.Reason.MALFORMED)).isZero();
     }
+
+    @Test
+    @DisplayName("a config whose neighbour timers cannot fit the timer wheel is refused up front, overflow included")
+    void timersBeyondTheWheelAreRefused() {
+        NeighborTimers t = NeighborTimers.defaults();
+        for (NeighborTimers bad : List.of(t.withReachable(Long.MAX_VALUE / 2), t.withDelayFirstProbe(Long.MAX_VALUE / 2))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineConfig.defaults().withTimers(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beyond the wheel's reach");
+        }
+        assertThat(EngineConfig.defaults().withTimers(t.withReachable(3_600 * S)).timers().baseReachableNanos())
+                .isEqualTo(3_600 * S);
+    }
 }
