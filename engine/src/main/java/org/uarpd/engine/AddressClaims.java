@@ -22,13 +22,17 @@ import org.uarpd.wire.HardwareAddress;
 final class AddressClaims {
     enum State { PROBING, BOUND, LOST }
 
+    /** Auxiliary timer ids are negative: 0 is never one, so cancelling it does nothing. */
+    static final int NO_TIMER = 0;
+
     static final class Claim {
         final int link;
         final int address;
         final int prefix;
         State state;
         int probesSent;
-        int timer;
+        /** The claim's pending probe or announcement task, or {@link #NO_TIMER}. */
+        int timer = NO_TIMER;
         /** When the last conflict was recorded for defence (§2.4 (b)), or Long.MIN_VALUE. */
         long lastConflict = Long.MIN_VALUE;
         /** When we last defended (§2.4 (c)), or Long.MIN_VALUE. */
@@ -80,11 +84,6 @@ final class AddressClaims {
         c.state = next;
     }
 
-    int conflicts(int link) {
-        long[] s = linkConflicts.get(link);
-        return s == null ? 0 : (int) s[0];
-    }
-
     /** The host gained {@code address} on {@code l}. */
     void added(Link l, int address, int prefix) {
         ConflictPolicy p = l.policy.conflict();
@@ -96,7 +95,7 @@ final class AddressClaims {
         }
         if (!p.probe()) {
             setState(c, State.BOUND);
-            if (p.announce()) engine.announceRepeatedly(l.id, address, p.timings().announceNum(), p.timings().announceIntervalNanos());
+            if (p.announce()) announceWhileBound(c, p.timings().announceNum(), p.timings().announceIntervalNanos());
             return;
         }
         setState(c, State.PROBING);
@@ -134,6 +133,8 @@ final class AddressClaims {
     }
 
     private void probeDue(Claim c) {
+        // The task that called us is spent and its id free for reuse: cancelling it later could cancel another's.
+        c.timer = NO_TIMER;
         if (find(c.link, c.address) != c || c.state != State.PROBING) return;
         Link l = engine.link(c.link);
         if (l == null) return;
@@ -148,7 +149,18 @@ final class AddressClaims {
         // §2.1.1: PROBE_NUM probes and ANNOUNCE_WAIT without a conflict: the address is ours.
         setState(c, State.BOUND);
         engine.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
-        if (l.policy.conflict().announce()) engine.announceRepeatedly(c.link, c.address, t.announceNum(), t.announceIntervalNanos());
+        if (l.policy.conflict().announce()) announceWhileBound(c, t.announceNum(), t.announceIntervalNanos());
+    }
+
+    /**
+     * {@code count} announcements {@code interval} apart (RFC 5227 §2.3), kept as the claim's timer so
+     * that an address lost or removed meanwhile is not announced any more (§2.4: stop using it).
+     */
+    private void announceWhileBound(Claim c, int count, long interval) {
+        c.timer = NO_TIMER;
+        if (find(c.link, c.address) != c || c.state != State.BOUND) return;
+        engine.announceRepeatedly(c.link, c.address, 1, 0);
+        if (count > 1) c.timer = engine.after(interval, () -> announceWhileBound(c, count - 1, interval));
     }
 
     /**

@@ -29,12 +29,6 @@ final class Bridge {
         this.engine = engine;
     }
 
-    /** The link a bridged host lives on, or 0. */
-    int linkOf(int address) {
-        Integer l = hosts.get(address);
-        return l == null ? 0 : l;
-    }
-
     int hosts() {
         return hosts.size();
     }

@@ -104,6 +104,8 @@ import org.uarpd.wire.link.Ethernet;
  */
 public final class Engine {
     private static final int ARP_HEADER = 8;
+    /** Link ids (ifindex) below this are kept in an array; rarer larger ones in a map. */
+    private static final int DIRECT_LINK_IDS = 1 << 16;
 
     private EngineConfig config;
     private final TimerWheel wheel = new TimerWheel();
@@ -249,8 +251,13 @@ public final class Engine {
             l.policy = config.policyFor(c.name());
             for (PublishedEntry e : l.policy.published()) l.published.add(e);
             if (l.policy.guard().active()) l.guard = new Guard(this, l, l.policy.guard());
-            if (c.link() >= 0 && c.link() < (1 << 16)) {
-                if (c.link() >= linksById.length) linksById = java.util.Arrays.copyOf(linksById, Math.max(c.link() + 1, linksById.length * 2));
+            if (c.link() >= 0 && c.link() < DIRECT_LINK_IDS) {
+                // Capped, so that link() and this choose the same place for every id: an array longer
+                // than DIRECT_LINK_IDS would hide the links kept in linksFar behind its null slots.
+                if (c.link() >= linksById.length) {
+                    linksById = java.util.Arrays.copyOf(linksById,
+                            Math.min(DIRECT_LINK_IDS, Math.max(c.link() + 1, linksById.length * 2)));
+                }
                 linksById[c.link()] = l;
             } else {
                 linksFar.put(c.link(), l);
@@ -361,6 +368,8 @@ public final class Engine {
         for (PublishedEntry e : policy.published()) l.published.add(e);
         l.policy = policy;
         if (!policy.guard().equals(old.guard())) {
+            // The old guard's pending verifications go with it, or their timers would still act on the link.
+            if (l.guard != null) l.guard.forget();
             l.guard = policy.guard().active() ? new Guard(this, l, policy.guard()) : null;
             Map<Integer, HardwareAddress> before = old.guard().pinned();
             Map<Integer, HardwareAddress> after = policy.guard().pinned();
@@ -392,14 +401,16 @@ public final class Engine {
         byte[] src;
         int srcOff;
         try {
-            if (l.type == Ethernet.INSTANCE) {
-                // The commonest link, read in place: no allocation on the answer path.
+            if (l.type == Ethernet.INSTANCE && (len < Ethernet.HEADER || u16(buf, off + 12) >= Ethernet.MIN_ETHERTYPE)) {
+                // The commonest link, Ethernet II, read in place: no allocation on the answer path.
+                // (IEEE 802.3 length-field frames, LLC/SNAP-encapsulated ARP among them, take the
+                // general path below: Ethernet.decode reads them.)
                 if (len < Ethernet.HEADER) {
                     dropMalformed(linkId, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
                     return;
                 }
                 proto = u16(buf, off + 12);
-                if (proto >= 0x0600 && !EtherType.isArpFamily(proto)) {
+                if (!EtherType.isArpFamily(proto)) {
                     emit(Kind.DROPPED, linkId, 0, null, null, Reason.NOT_ARP);
                     return;
                 }
@@ -508,18 +519,19 @@ public final class Engine {
             reply(l, hrd, Opcode.REPLY.value(), l.hardwareBytes, 0, tpa, b, sha, spa, hln, 0, Reason.OWN_ADDRESS);
             return;
         }
-        if (l.policy.bridge() && l.policy.mode() == LinkMode.AUTHORITATIVE && !l.owns(tpa)) {
+        if (l.policy.bridge() && l.policy.mode() == LinkMode.AUTHORITATIVE) {
             // The requester is a host on this side of the bridge: learn it (and route to it).
             if (spa != 0) neighbors.handleObservation(l, spa, b, sha, hln, Observation.REQUEST_TO_US);
             Bridge.Requester who = new Bridge.Requester(l.id, spa, HardwareAddress.of(b, sha, hln), hrd);
-            for (Link other : allLinks()) {
+            Iterable<Link> links = allLinks();
+            for (Link other : links) {
                 if (other != l && other.policy.bridge() && other.owns(tpa) && !claims.unusable(other.id, tpa)) {
                     // The bridge host's own address on the far side: reachable through us.
                     answerBridged(l, who, tpa);
                     return;
                 }
             }
-            int far = bridge.request(l, tpa, who, allLinks(), config.maxPending());
+            int far = bridge.request(l, tpa, who, links, config.maxPending());
             if (far != 0) answerBridged(l, who, tpa);
             return;
         }

@@ -40,11 +40,14 @@ public record EngineConfig(long seed, NeighborTimers timers, int maxEntries, int
         }
         if (maxPending < 1) throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
         if (timerTickNanos < 1000) throw new IllegalArgumentException("timer tick must be at least 1 µs, got " + timerTickNanos + " ns");
-        long longest = Math.max(Math.max(timers.baseReachableNanos() * 3 / 2, timers.staleLifetimeNanos()),
-                Math.max(timers.negativeCacheNanos(), timers.maxRetransNanos()));
-        if (longest / timerTickNanos >= TimerWheel.MAX_AHEAD - 1) {
-            throw new IllegalArgumentException("a timer of " + longest + " ns is beyond the wheel's reach at a tick of "
-                    + timerTickNanos + " ns; raise the tick");
+        // Every neighbour timer must fit the wheel, or arming it would throw while handling a packet.
+        // Counted in ticks so that no product can overflow (REACHABLE lasts up to 1.5 × its base).
+        long longest = Math.max(Math.max(timers.staleLifetimeNanos(), timers.negativeCacheNanos()),
+                Math.max(timers.maxRetransNanos(), timers.delayFirstProbeNanos()));
+        long longestTicks = Math.max(longest / timerTickNanos, timers.baseReachableNanos() / timerTickNanos * 3 / 2 + 1);
+        if (longestTicks >= TimerWheel.MAX_AHEAD - 1) {
+            throw new IllegalArgumentException("a neighbour timer of " + longestTicks + " ticks is beyond the wheel's reach of "
+                    + TimerWheel.MAX_AHEAD + " ticks at a tick of " + timerTickNanos + " ns; raise the tick or shorten the timer");
         }
     }
 

@@ -161,7 +161,10 @@ final class Guard {
         return bytesKey(a, 0, a.length);
     }
 
-    /** Up to 8 bytes exactly; longer addresses (IPoIB) folded by hashing. */
+    /**
+     * Up to 7 bytes exactly, longer addresses (IPoIB) folded by hashing: never negative either way,
+     * so -1 can stand for "no address" (a station's previous one).
+     */
     static long bytesKey(byte[] b, int off, int len) {
         long k = 0;
         if (len <= 7) {

@@ -66,19 +66,22 @@ final class Link {
 
     /** True when {@code address} lies on one of this link's subnets. */
     boolean onSubnet(int address) {
-        for (int i = 0; i < addressCount; i++) {
-            int mask = Ip4.mask(prefixes[i]);
-            if (((addresses[i] ^ address) & mask) == 0) return true;
-        }
-        return false;
+        return subnetOf(address) >= 0;
     }
 
     /** The source address to ask {@code target} from: one on its subnet, else the first, else 0. */
     int sourceFor(int target) {
-        for (int i = 0; i < addressCount; i++) {
-            if (((addresses[i] ^ target) & Ip4.mask(prefixes[i])) == 0) return addresses[i];
-        }
+        int i = subnetOf(target);
+        if (i >= 0) return addresses[i];
         return addressCount > 0 ? addresses[0] : 0;
+    }
+
+    /** Index of the first of our addresses whose subnet holds {@code address}, or -1. */
+    private int subnetOf(int address) {
+        for (int i = 0; i < addressCount; i++) {
+            if (((addresses[i] ^ address) & Ip4.mask(prefixes[i])) == 0) return i;
+        }
+        return -1;
     }
 
     void addAddress(int address, int prefix) {

@@ -219,11 +219,7 @@ final class Neighbors {
                     }
                     table.setHardware(id, buf, shaOff, hln);
                     table.stamp[id] = engine.now();
-                    NeighborState next = kind == Observation.REPLY_TO_US ? REACHABLE : STALE;
-                    boolean kernelWaiting = (table.flags[id] & KERNEL_WAITING) != 0;
-                    table.flags[id] &= ~KERNEL_WAITING;
-                    transition(id, next, Kind.CHANGED, reason);
-                    if (installsLearnt(link) || kernelWaiting || (table.flags[id] & INSTALLED) != 0) engine.install(id, next);
+                    rebind(link, id, kind == Observation.REPLY_TO_US ? REACHABLE : STALE, reason);
                 } else if (kind == Observation.REPLY_TO_US) {
                     // Confirmation of the address we have (RFC 4861 §7.3.3: solicited → REACHABLE).
                     table.stamp[id] = engine.now();
@@ -231,12 +227,7 @@ final class Neighbors {
                     if (state == REACHABLE) {
                         arm(id, REACHABLE); // fresh again; not a change
                     } else {
-                        boolean kernelWaiting = (table.flags[id] & KERNEL_WAITING) != 0;
-                        table.flags[id] &= ~KERNEL_WAITING;
-                        transition(id, REACHABLE, Kind.CHANGED, reason);
-                        if (installsLearnt(link) || kernelWaiting || (table.flags[id] & INSTALLED) != 0) {
-                            engine.install(id, REACHABLE);
-                        }
+                        rebind(link, id, REACHABLE, reason);
                     }
                 }
             }
@@ -356,10 +347,19 @@ final class Neighbors {
         if (id == NONE || table.stateOf(id) == STATIC || table.stateOf(id) == INCOMPLETE || table.stateOf(id) == FAILED) return;
         table.setHardware(id, hw);
         table.stamp[id] = engine.now();
+        rebind(link, id, STALE, Reason.VERIFIED);
+    }
+
+    /**
+     * A dynamic entry's binding changed or was confirmed: moves it to {@code next} and installs it
+     * where the kernel should hear of it (an AUTHORITATIVE link, a kernel waiting on it, or a binding
+     * the kernel already holds).
+     */
+    private void rebind(Link link, int id, NeighborState next, Reason reason) {
         boolean kernelWaiting = (table.flags[id] & KERNEL_WAITING) != 0;
         table.flags[id] &= ~KERNEL_WAITING;
-        transition(id, STALE, Kind.CHANGED, Reason.VERIFIED);
-        if (installsLearnt(link) || kernelWaiting || (table.flags[id] & INSTALLED) != 0) engine.install(id, STALE);
+        transition(id, next, Kind.CHANGED, reason);
+        if (installsLearnt(link) || kernelWaiting || (table.flags[id] & INSTALLED) != 0) engine.install(id, next);
     }
 
     void deleteStatic(int link, int address) {

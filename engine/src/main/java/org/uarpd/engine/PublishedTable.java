@@ -87,9 +87,8 @@ final class PublishedTable {
             Target.Range r = (Target.Range) s.entry().target();
             if (r.range().contains(target) && !excluded(r, target)) return s;
         }
-        for (Slot s : proxies) {
-            if (!asking.onSubnet(target) && routes.routedElsewhere(asking, target)) return s;
-        }
+        // The test does not depend on the entry: the first proxy entry answers, or none does.
+        if (proxies.length > 0 && !asking.onSubnet(target) && routes.routedElsewhere(asking, target)) return proxies[0];
         return null;
     }
 

@@ -278,4 +278,22 @@ class Rfc5227Test {
         assertThat(transmitted(h.frame(request(mac("02:00:00:00:00:07"), ip("192.0.2.7"), ADDR)))).isEmpty();
         assertThat(conflicts(h.frame(gratuitous(OTHER, ADDR)))).containsExactly(Reason.ADDRESS_CONFLICT);
     }
+
+    @Test
+    @DisplayName("removing a claimed address cancels only its own timers, never another task's (a delayed reply here)")
+    void removedClaimLeavesOtherTimersAlone() {
+        Harness h = harness(ConflictPolicy.rfc5227(), 1);
+        h.input(new Input.AddressAdded(LINK, ADDR, 24));
+        h.advance(30 * S); // probed, claimed, announced: the claim has nothing left to wait for
+        assertThat(h.engine.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+        int published = ip("192.0.2.60");
+        h.command(new OperatorCommand.Publish(LINK, PublishedEntry.address(published).withReplyDelay(500 * MS)));
+        assertThat(transmitted(h.frame(request(OTHER, ip("192.0.2.7"), published)))).isEmpty(); // delayed
+        h.input(new Input.AddressRemoved(LINK, ADDR, 24));
+        List<ArpPacket> later = transmitted(h.advance(S));
+        assertThat(later).singleElement().satisfies(p -> {
+            assertThat(p.opcode()).isEqualTo(Opcode.REPLY);
+            assertThat(p.senderProtocol()).isEqualTo(ProtocolAddress.ip4(published));
+        });
+    }
 }

@@ -43,7 +43,18 @@ public final class PcapNgWriter implements Closeable {
     }
 
     public static PcapNgWriter create(Path file) throws IOException {
-        return new PcapNgWriter(Files.newOutputStream(file));
+        OutputStream s = Files.newOutputStream(file);
+        try {
+            return new PcapNgWriter(s);
+        } catch (IOException | RuntimeException e) {
+            // The section header could not be written: the file handle must not leak with the error.
+            try {
+                s.close();
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
     }
 
     /** Adds an interface of pcap link type {@code pcapLinkType}; returns its id for {@link #write}. */

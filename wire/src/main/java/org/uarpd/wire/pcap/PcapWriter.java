@@ -49,11 +49,22 @@ public final class PcapWriter implements Closeable {
 
     /** Creates (or truncates) {@code file}. */
     public static PcapWriter create(Path file, LinkType linkType, TimestampResolution resolution) throws IOException {
-        return new PcapWriter(Files.newOutputStream(file), linkType, resolution);
+        return create(file, linkType.pcapLinkType(), resolution);
     }
 
     public static PcapWriter create(Path file, int pcapLinkType, TimestampResolution resolution) throws IOException {
-        return new PcapWriter(Files.newOutputStream(file), pcapLinkType, resolution, DEFAULT_SNAPLEN);
+        OutputStream s = Files.newOutputStream(file);
+        try {
+            return new PcapWriter(s, pcapLinkType, resolution, DEFAULT_SNAPLEN);
+        } catch (IOException | RuntimeException e) {
+            // The header could not be written: the file handle must not leak with the error.
+            try {
+                s.close();
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
     }
 
     /** Writes one frame captured whole at {@code epochNanos}. */
