@@ -130,6 +130,13 @@ public final class Uarpctl implements Runnable {
         return r;
     }
 
+    /** A request for one link ({@code dev}), or for the daemon's only link when {@code dev} is null. */
+    static ObjectNode request(String command, String dev) {
+        ObjectNode r = request(command);
+        if (dev != null) r.put("dev", dev);
+        return r;
+    }
+
     /** Runs a one-shot request and prints its result with {@code text} (or as JSON). */
     int simple(ObjectNode request, java.util.function.Consumer<JsonNode> text) {
         JsonNode result = call(request);
@@ -211,10 +218,9 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("add");
+            ObjectNode r = request("add", dev);
             r.put("address", address);
             r.put("lladdr", lladdr);
-            if (dev != null) r.put("dev", dev);
             return ctl.simple(r, ctl::message);
         }
     }
@@ -230,9 +236,8 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("del");
+            ObjectNode r = request("del", dev);
             r.put("address", address);
-            if (dev != null) r.put("dev", dev);
             return ctl.simple(r, ctl::message);
         }
     }
@@ -256,11 +261,10 @@ public final class Uarpctl implements Runnable {
         boolean answerProbes;
 
         int send(String command) {
-            ObjectNode r = request(command);
+            ObjectNode r = request(command, dev);
             r.put("target", target);
             var x = r.putArray("exclude");
             exclude.forEach(x::add);
-            if (dev != null) r.put("dev", dev);
             if (lladdr != null) r.put("lladdr", lladdr);
             if (broadcastOnly) r.put("broadcastOnly", true);
             if (replyDelay != null) r.put("replyDelay", replyDelay);
@@ -294,8 +298,7 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("flush");
-            if (dev != null) r.put("dev", dev);
+            ObjectNode r = request("flush", dev);
             return ctl.simple(r, ctl::message);
         }
     }
@@ -311,9 +314,8 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("probe");
+            ObjectNode r = request("probe", dev);
             r.put("address", address);
-            if (dev != null) r.put("dev", dev);
             JsonNode result = ctl.call(r);
             if (result == null) return 1;
             if (ctl.json) ctl.out.println(result.toString());
@@ -364,11 +366,10 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("announce");
+            ObjectNode r = request("announce", dev);
             r.put("address", address);
             r.put("count", count);
             r.put("interval", interval.matches("\\d+(\\.\\d+)?") ? interval + "s" : interval);
-            if (dev != null) r.put("dev", dev);
             return ctl.simple(r, ctl::message);
         }
     }
