@@ -14,7 +14,7 @@ import org.uarpd.linux.EventLog;
 import org.uarpd.linux.LinuxBackend;
 import org.uarpd.linux.NamespaceLab;
 import org.uarpd.linux.NamespaceThread;
-import org.uarpd.linux.Policy;
+import org.uarpd.engine.EnginePort;
 
 /**
  * Heap bytes the event-loop thread allocates per first-packet resolution (miss → request → reply →
@@ -44,12 +44,12 @@ public final class LoopAllocation {
             Engine engine = new Engine(config);
             try (NamespaceThread inH = new NamespaceThread(h)) {
                 LinuxBackend backend = inH.call(() -> {
-                    Policy policy = daemon ? daemonPolicy(engine, metrics) : Policy.of(engine::handle, engine::nextDeadline);
+                    EnginePort policy = daemon ? daemonPolicy(engine, metrics) : engine;
                     LinuxBackend b = new LinuxBackend(List.of(new LinuxBackend.Interface("u0", LinkMode.AUTHORITATIVE)),
                             policy, EventLog.SILENT);
                     if (policy instanceof org.uarpd.daemon.control.Daemon d) d.attach(b);
                     b.start();
-                    b.rehearse(daemon ? daemonPolicy(new Engine(config), metrics) : Policy.of(new Engine(config)::handle, () -> Long.MAX_VALUE),
+                    b.rehearse(daemon ? daemonPolicy(new Engine(config), metrics) : new Engine(config),
                             20_000, new int[0], null);
                     return b;
                 });
@@ -70,7 +70,7 @@ public final class LoopAllocation {
         }
     }
 
-    private static Policy daemonPolicy(Engine engine, boolean metrics) {
+    private static EnginePort daemonPolicy(Engine engine, boolean metrics) {
         var links = Map.of("u0", new org.uarpd.daemon.config.LinkSection("u0", LinkPolicy.authoritative()));
         var settings = org.uarpd.daemon.config.UarpdConfig.defaults().withLinks(links);
         return new org.uarpd.daemon.control.Daemon(engine, settings, null, c -> c, metrics ? new org.uarpd.daemon.metrics.UarpdMetrics() : null);

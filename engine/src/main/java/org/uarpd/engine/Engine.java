@@ -102,7 +102,7 @@ import org.uarpd.wire.link.Ethernet;
  *     {@link Kind#CLAIMED}, {@link Kind#CONFLICT}, {@link Kind#ALERT}.
  * </ul>
  */
-public final class Engine {
+public final class Engine implements EnginePort {
     private static final int ARP_HEADER = 8;
     /** Link ids (ifindex) below this are kept in an array; rarer larger ones in a map. */
     private static final int DIRECT_LINK_IDS = 1 << 16;
@@ -145,6 +145,7 @@ public final class Engine {
     }
 
     /** Handles one input at time {@code nowNanos}, running every timer due by then first. */
+    @Override
     public void handle(long nowNanos, Input input, ActionSink sink) {
         this.out = sink;
         if (!started) {
@@ -194,6 +195,7 @@ public final class Engine {
     }
 
     /** When the engine next needs a call (with {@link Input.TimeAdvanced}); {@link Long#MAX_VALUE} if never. */
+    @Override
     public long nextDeadline() {
         long tick = wheel.nextDeadlineTick();
         return tick == Long.MAX_VALUE ? Long.MAX_VALUE : origin + tick * config.timerTickNanos();

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.uarpd.engine.Action;
+import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkMode;
@@ -30,7 +31,7 @@ import org.uarpd.wire.link.Ethernet;
 /**
  * uarpd on a real Linux host: one event-loop thread polls every descriptor — the rtnetlink event
  * socket, an ARP and a RARP packet socket per interface, and an eventfd that wakes it for commands and
- * stop — and drives the {@link Policy}, whose next deadline is the poll timeout. The clock is
+ * stop — and drives the {@link EnginePort}, whose next deadline is the poll timeout. The clock is
  * {@code System.nanoTime()}. Buffers are allocated once; the hot path (miss → request out → reply in
  * → install) reuses them.
  *
@@ -80,7 +81,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     /** After an event, how long the loop keeps polling without sleeping (nanoseconds; 0: never): {@link #setSpinMicros}. */
     private long spinNanos = DEFAULT_SPIN_MICROS * 1_000L;
     /** The real policy; swapped for a scratch one only while {@link #rehearse} runs. */
-    private Policy policy;
+    private EnginePort policy;
     private final EventLog log;
     private final List<Link> links = new ArrayList<>();
     /** The links whose sockets are in the poll set, in slot order. */
@@ -119,7 +120,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
     private long droppedFrames;
     private long installErrors;
 
-    public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log) {
+    public LinuxBackend(List<Interface> interfaces, EnginePort policy, EventLog log) {
         this(interfaces, policy, log, false);
     }
 
@@ -128,7 +129,7 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
      * over, which costs one CPU at 100% but removes the wake-up from idle (tens to hundreds of
      * microseconds on a loaded VM) from every first packet: BENCHMARKS.md, "Linux backend".
      */
-    public LinuxBackend(List<Interface> interfaces, Policy policy, EventLog log, boolean busyPoll) {
+    public LinuxBackend(List<Interface> interfaces, EnginePort policy, EventLog log, boolean busyPoll) {
         if (interfaces.isEmpty()) throw new IllegalArgumentException("no interface given (use --interface IF)");
         this.interfaces = List.copyOf(interfaces);
         this.policy = policy;
@@ -368,10 +369,10 @@ public final class LinuxBackend implements ActionSink, AutoCloseable {
      * tables. The read-only syscalls (poll without waiting, an acked RTM_GETLINK) run for real. Real
      * events arriving meanwhile wait in their sockets for {@link #run()}.
      */
-    public void rehearse(Policy scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
+    public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (!started) throw new IllegalStateException("start() first");
         Link l = links.get(0);
-        Policy real = policy;
+        EnginePort real = policy;
         long clock = System.nanoTime();
         policy = scratch;
         rehearsing = true;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.engine.Action;
+import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkMode;
@@ -57,7 +58,7 @@ class LinuxBackendTest {
     }
 
     /** Answers for the host, resolves misses with one broadcast, installs what it hears. Test double. */
-    static final class ScriptedResolver implements Policy {
+    static final class ScriptedResolver implements EnginePort {
         final Map<Integer, HardwareAddress> ownHardware = new HashMap<>();
         final Set<Integer> ownAddresses = new HashSet<>();
         final List<String> seen = new CopyOnWriteArrayList<>();
@@ -169,7 +170,7 @@ class LinuxBackendTest {
         java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Set<Integer> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Policy stalling = new Policy() {
+        EnginePort stalling = new EnginePort() {
             @Override
             public void handle(long now, Input input, ActionSink out) {
                 switch (input) {
@@ -239,7 +240,7 @@ class LinuxBackendTest {
     void spinWindowPollsHotAfterAnEventAndSleepsWhenIdle() throws Exception {
         java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong commands = new java.util.concurrent.atomic.AtomicLong();
-        Policy counting = new Policy() {
+        EnginePort counting = new EnginePort() {
             @Override
             public void handle(long now, Input input, ActionSink out) {
                 if (input instanceof Input.Command) commands.incrementAndGet();
@@ -316,7 +317,7 @@ class LinuxBackendTest {
         java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Set<Integer> missed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Policy stalling = new Policy() {
+        EnginePort stalling = new EnginePort() {
             @Override
             public void handle(long now, Input input, ActionSink out) {
                 switch (input) {

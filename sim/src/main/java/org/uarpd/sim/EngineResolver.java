@@ -5,11 +5,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
-import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.engine.rarp.EthersTable;
@@ -21,29 +19,14 @@ import org.uarpd.wire.HardwareAddress;
 public final class EngineResolver {
     private EngineResolver() {}
 
-    /** The engine as the backend drives it. */
-    public static DrivenEngine driven(Engine engine) {
-        return new DrivenEngine() {
-            @Override
-            public void handle(long nowNanos, Input input, ActionSink out) {
-                engine.handle(nowNanos, input, out);
-            }
-
-            @Override
-            public long nextDeadline() {
-                return engine.nextDeadline();
-            }
-        };
-    }
-
     /** A resolver factory for {@link SimHost#runResolver}: each (re)start gets a fresh engine from {@code config}. */
     public static java.util.function.Function<SimHost, SimHost.Resolver> withConfig(EngineConfig config) {
-        return host -> new SimBackend(host, driven(new Engine(config)));
+        return host -> new SimBackend(host, new Engine(config));
     }
 
     /** The factory scenario files use: an engine configured from the host's declarations. */
     public static ScenarioRunner.ResolverFactory forScenarios() {
-        return (host, scenario, decl) -> new SimBackend(host, driven(new Engine(config(host, scenario, decl))));
+        return (host, scenario, decl) -> new SimBackend(host, new Engine(config(host, scenario, decl)));
     }
 
     /**

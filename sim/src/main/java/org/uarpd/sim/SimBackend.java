@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.uarpd.engine.Action;
+import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.NeighborState;
@@ -31,7 +32,7 @@ import org.uarpd.wire.MalformedFrameException;
  */
 public final class SimBackend implements SimHost.Resolver {
     private final SimHost host;
-    private final DrivenEngine engine;
+    private final EnginePort engine;
     private final World world;
     private final int pid;
     private final Set<Long> installed = new HashSet<>();
@@ -44,7 +45,7 @@ public final class SimBackend implements SimHost.Resolver {
     private long malformedMessages;
     private long malformedFrames;
 
-    public SimBackend(SimHost host, DrivenEngine engine) {
+    public SimBackend(SimHost host, EnginePort engine) {
         this.host = host;
         this.engine = engine;
         this.world = host.world();

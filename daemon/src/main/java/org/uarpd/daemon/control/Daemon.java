@@ -39,18 +39,18 @@ import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.linux.LinuxBackend;
-import org.uarpd.linux.Policy;
+import org.uarpd.engine.EnginePort;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
 /**
- * The running daemon around the engine: it is the {@link Policy} the Linux loop drives (the engine,
+ * The running daemon around the engine: it is the {@link EnginePort} the Linux loop drives (the engine,
  * with a tap that feeds metrics, live monitors, captures and waiting probes from the engine's own
  * inputs and actions), and it carries out control requests and reloads. Everything that touches the
  * engine runs on the loop thread: other threads hand work over with {@link #onLoop}, which goes
  * through the loop's task queue and eventfd.
  */
-public final class Daemon implements Policy, ActionSink {
+public final class Daemon implements EnginePort, ActionSink {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final long REQUEST_TIMEOUT_SECONDS = 10;
     private static final long PROBE_TIMEOUT_SECONDS = 120;
