@@ -35,6 +35,11 @@ final class Link {
         this.id = id;
     }
 
+    /** What the link's mode allows. */
+    ModeRules rules() {
+        return ModeRules.of(policy.mode());
+    }
+
     void configure(String name, LinkType type, HardwareAddress hw, boolean up) {
         this.name = name;
         if (this.type != type || !hw.equals(this.hardware)) {
