@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.LinkType;
 
@@ -57,10 +58,8 @@ final class Link {
      * engine neither asks nor announces there (wire's ArpFamilyCodec reads that layout).
      */
     boolean speaksRfc826() {
-        return type.hardwareType().value() != ATM_HARDWARE_TYPE;
+        return type.hardwareType().value() != HardwareType.ATM.value();
     }
-
-    private static final int ATM_HARDWARE_TYPE = 19;
 
     boolean owns(int address) {
         for (int i = 0; i < addressCount; i++) {

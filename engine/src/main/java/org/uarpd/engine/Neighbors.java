@@ -10,6 +10,7 @@ import static org.uarpd.engine.NeighborState.STATIC;
 import static org.uarpd.engine.NeighborTable.NONE;
 
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
@@ -57,11 +58,6 @@ final class Neighbors {
         void installed(Link link, int address, HardwareAddress hw, NeighborState state);
 
         void removed(Link link, int address);
-    }
-
-    /** Picks entries for {@link #purge}. */
-    interface EntryTest {
-        boolean test(int id);
     }
 
     private final EngineContext ctx;
@@ -289,7 +285,7 @@ final class Neighbors {
     }
 
     /** Drops the dynamic entries of {@code link} that {@code test} picks. */
-    void purge(int link, EntryTest test, Reason reason) {
+    void purge(int link, IntPredicate test, Reason reason) {
         for (int id = 0; id < table.highWater(); id++) {
             if (table.inUse(id) && table.link[id] == link && table.stateOf(id) != STATIC && test.test(id)) {
                 remove(id, reason, false);
