@@ -54,7 +54,7 @@ final class EtcdFleet implements Fleet {
   private final LeaseDeadline deadline;
   private final Map<String, Long> owned = new ConcurrentHashMap<>();
   private final Set<String> claiming = new HashSet<>();
-  private final Map<String, String> lastOwner = new HashMap<>();
+  private final Map<String, String> previousOwner = new HashMap<>();
   private final PrefixMirror owners;
   private final PrefixMirror bindings;
   private final Directory directory;
@@ -244,12 +244,21 @@ final class EtcdFleet implements Fleet {
 
   /** Claims every configured group that looks free (or still carries this host's lease). */
   private void claimFree() {
-    if (closed || leaseId == 0 || !deadline.live(System.nanoTime())) return;
+    if (closed || leaseId == 0 || !roomToClaim()) return;
     for (String group : config.groups()) {
       if (owned.containsKey(group) || claiming.contains(group)) continue;
       KeyValue kv = owners.get(group);
       if (kv == null || kv.getLease() == leaseId) claim(group);
     }
+  }
+
+  /**
+   * Whether the lease has at least two keepalive intervals left: a group gained with less would
+   * most likely be lost again before the next answer (seen on a loaded machine right after start,
+   * when the first round trips are slow).
+   */
+  private boolean roomToClaim() {
+    return deadline.remaining(System.nanoTime()) > 2 * config.keepaliveInterval().toNanos() && deadline.live(System.nanoTime());
   }
 
   private void claim(String group) {
@@ -270,6 +279,9 @@ final class EtcdFleet implements Fleet {
           }
           contact();
           if (closed || id != leaseId || !deadline.live(System.nanoTime())) return;
+          // Won but too close to the deadline to keep it: the key stays with this lease and the next
+          // answered keepalive gains it through the existing-key path below, without a flap.
+          if (!roomToClaim()) return;
           if (r.isSucceeded()) {
             gain(group, r.getHeader().getRevision());
             return;
@@ -284,10 +296,11 @@ final class EtcdFleet implements Fleet {
   private void gain(String group, long revision) {
     if (owned.putIfAbsent(group, revision) != null) return;
     counters.gains.incrementAndGet();
-    String before = lastOwner.put(group, config.host());
-    if (before != null && !before.equals(config.host())) counters.takeovers.incrementAndGet();
+    // The watch may report this host's own key before the claim's answer arrives: remember only others.
+    String before = previousOwner.remove(group);
+    if (before != null) counters.takeovers.incrementAndGet();
     log.info("fleet {}: answering for {} (revision {}{})", config.name(), group, revision,
-        before != null && !before.equals(config.host()) ? ", taken over from " + before : "");
+        before != null ? ", taken over from " + before : "");
     listener.gained(group, revision);
     List<Duration> schedule = config.announceSchedule();
     for (int i = 0; i < schedule.size(); i++) {
@@ -319,7 +332,7 @@ final class EtcdFleet implements Fleet {
       return;
     }
     String host = after.getValue().toString(StandardCharsets.UTF_8);
-    lastOwner.put(group, host);
+    if (!host.equals(config.host())) previousOwner.put(group, host);
     if (mine != null && after.getCreateRevision() != mine) lose(group, "ownership key now held by " + host);
   }
 

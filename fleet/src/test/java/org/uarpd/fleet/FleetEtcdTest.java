@@ -73,7 +73,7 @@ class FleetEtcdTest {
       System.out.printf("fleet: SIGTERM of the owner → %s answers after %.1f ms%n", third, (handover - stopped) / 1e6);
       second.await(l -> l.startsWith("LOST vip ") && l.contains("host stopping"), Duration.ofSeconds(10));
       second.await(l -> l.startsWith("STOPPED "), Duration.ofSeconds(10));
-      assertThat(third.ask("health", "HEALTH")).contains("owned=vip").contains("takeovers=1");
+      assertThat(third.ask("health", "HEALTH")).as("%s\n%s", third.lines(), third.stderr()).contains("owned=vip").contains("takeovers=1");
       assertNoOverlap(lab, deaths);
     }
   }
@@ -86,9 +86,11 @@ class FleetEtcdTest {
       FleetLab.Host owner = soleOwner(hosts);
       FleetLab.Host other = hosts.stream().filter(h -> h != owner).findFirst().orElseThrow();
 
+      int mark = owner.lines().size();
       lab.partition(owner.name, true);
-      long silent = stamp(owner.next(l -> l.startsWith("SILENT vip "), TAKEOVER_LIMIT), 2);
-      long lost = stamp(owner.await(l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT), 2);
+      long silent = stamp(owner.awaitAfter(mark, l -> l.startsWith("SILENT vip "), TAKEOVER_LIMIT), 2);
+      String lostLine = owner.awaitAfter(mark, l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
+      long lost = stamp(lostLine, 2);
       long takeover = stamp(other.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
       System.out.printf("fleet: partitioned owner silent %.1f ms before %s takes over (listener told %.1f ms before)%n",
           (takeover - silent) / 1e6, other, (takeover - lost) / 1e6);
@@ -100,7 +102,8 @@ class FleetEtcdTest {
       lab.partition(owner.name, false);
       FleetLab.await(TAKEOVER_LIMIT, "the old owner to reconnect and see the new one",
           () -> owner.ask("health", "HEALTH").matches(".*connected=true.*owned= .*vip=" + other.name + ".*"));
-      assertThat(owner.lines().stream().filter(FleetEtcdTest::gained)).hasSize(1);
+      List<String> after = owner.lines().subList(owner.lines().indexOf(lostLine), owner.lines().size());
+      assertThat(after).as("the old owner after the partition, then the new one: %s", other.lines()).noneMatch(FleetEtcdTest::gained);
       assertNoOverlap(lab, Map.of());
     }
   }
@@ -146,17 +149,20 @@ class FleetEtcdTest {
       String leader = owner.ask("leader", "LEADER").split(" ")[1];
       int follower = 1;
       while (etcd.get(follower - 1).equals(leader)) follower++;
+      Map<FleetLab.Host, Integer> mark = new HashMap<>();
+      for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
       lab.killMember(follower);
-      // Three lease TTLs with one member gone: no host may lose or gain anything.
-      assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(3L * TTL), "a change of owner",
-          () -> hosts.stream().anyMatch(h -> h.lines().stream().anyMatch(l -> l.startsWith("LOST ") || l.startsWith("CONNECTED false")))))
+      // Three lease TTLs with one member gone: no host may lose, gain or disconnect.
+      assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(3L * TTL), "a change of owner", () -> hosts.stream()
+          .anyMatch(h -> h.lines().subList(mark.get(h), h.lines().size()).stream()
+              .anyMatch(l -> l.startsWith("LOST ") || l.startsWith("GAINED ") || l.startsWith("CONNECTED false")))))
           .isInstanceOf(AssertionError.class).hasMessageContaining("timed out");
       assertThat(owner.ask("health", "HEALTH")).contains("connected=true", "owned=vip");
-      assertThat(hosts.stream().mapToLong(h -> h.lines().stream().filter(FleetEtcdTest::gained).count()).sum()).isEqualTo(1);
 
+      for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
       for (int i = 1; i <= 3; i++) if (i != follower) lab.killMember(i);
-      for (FleetLab.Host h : hosts) h.await(l -> l.startsWith("CONNECTED false"), TAKEOVER_LIMIT);
-      owner.await(l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
+      for (FleetLab.Host h : hosts) h.awaitAfter(mark.get(h), l -> l.startsWith("CONNECTED false"), TAKEOVER_LIMIT);
+      owner.awaitAfter(mark.get(owner), l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
       for (FleetLab.Host h : hosts) {
         assertThat(h.ask("lookup 198.51.100.9", "LOOKUP")).isEqualTo("LOOKUP 198.51.100.9 02:00:00:00:00:09 " + other.name + " eth0");
         assertThat(h.ask("health", "HEALTH")).contains("connected=false", "directory=1", "owned= ");

@@ -104,9 +104,18 @@ final class FleetLab implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), FleetParticipant.class.getName(),
         String.join(",", endpoints), fleet, name, Integer.toString(ttlSeconds)));
     cmd.addAll(List.of(groups));
+    return launch(name, ns, cmd);
+  }
+
+  /** Starts a new process for a host that was killed or stopped, in the same namespace with the same arguments. */
+  Host restart(Host old) {
+    return launch(old.name, old.ns, old.command);
+  }
+
+  private Host launch(String name, String ns, List<String> cmd) {
     Path err = dir.resolve(name + "-" + hosts.size() + ".err");
     Process p = lab.start(ns, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.to(err.toFile()), cmd.toArray(String[]::new));
-    Host h = new Host(name, p, err);
+    Host h = new Host(name, ns, cmd, p, err);
     hosts.add(h);
     h.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
     return h;
@@ -163,6 +172,8 @@ final class FleetLab implements AutoCloseable {
   /** A running {@link FleetParticipant}: its stdout lines as they come, and its stdin for commands. */
   static final class Host {
     final String name;
+    final String ns;
+    final List<String> command;
     final Process process;
     private final Path err;
     private final Writer in;
@@ -170,8 +181,10 @@ final class FleetLab implements AutoCloseable {
     private int consumed;
     private boolean ended;
 
-    Host(String name, Process process, Path err) {
+    Host(String name, String ns, List<String> command, Process process, Path err) {
       this.name = name;
+      this.ns = ns;
+      this.command = command;
       this.process = process;
       this.err = err;
       this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -194,6 +207,11 @@ final class FleetLab implements AutoCloseable {
       });
     }
 
+    /** What the host logged, for failure messages. */
+    String stderr() {
+      return read(err);
+    }
+
     synchronized List<String> lines() {
       return List.copyOf(lines);
     }
@@ -201,6 +219,11 @@ final class FleetLab implements AutoCloseable {
     /** The first line from the start that matches, waiting up to {@code limit}. */
     String await(Predicate<String> match, Duration limit) {
       return awaitFrom(0, match, limit);
+    }
+
+    /** The first matching line at or after index {@code from} of {@link #lines()}. */
+    String awaitAfter(int from, Predicate<String> match, Duration limit) {
+      return awaitFrom(from, match, limit);
     }
 
     /** The first matching line printed after the last {@link #ask} or {@link #next}. */
