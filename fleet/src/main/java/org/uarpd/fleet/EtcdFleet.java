@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,7 @@ final class EtcdFleet implements Fleet {
   private volatile Instant lastContact;
   private volatile boolean connected;
   private volatile boolean closed;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private EtcdFleet(FleetConfig config, FleetListener listener) {
     this.config = config;
@@ -340,7 +342,7 @@ final class EtcdFleet implements Fleet {
 
   @Override
   public void close() {
-    if (closed) return;
+    if (!closing.compareAndSet(false, true)) return;
     try {
       executor.submit(() -> { stop(); return null; }).get(2 * timeoutMillis + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -30,8 +30,7 @@ public final class FailoverBench {
     if (!mode.equals("kill") && !mode.equals("term")) throw new IllegalArgumentException("MODE is kill or term, not " + mode);
     try (FleetLab lab = new FleetLab()) {
       List<String> etcd = lab.etcd(1, heartbeat, election);
-      List<FleetLab.Host> live = new ArrayList<>();
-      for (int i = 1; i <= 3; i++) live.add(lab.host(i, etcd, "bench", ttl, "vip"));
+      List<FleetLab.Host> live = new ArrayList<>(lab.startHosts(3, etcd, "bench", ttl, "vip"));
       Map<String, Long> deaths = new HashMap<>();
       List<Double> millis = new ArrayList<>();
       String granted = "?";

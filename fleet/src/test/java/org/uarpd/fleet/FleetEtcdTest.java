@@ -43,6 +43,19 @@ class FleetEtcdTest {
     assertThat(overlap).as("two hosts answering vip at once").isNull();
   }
 
+  /** etcd with etcd's default timing, hosts that publish vip, and the one that gained it. */
+  private record Started(List<String> etcd, List<FleetLab.Host> hosts, FleetLab.Host owner) {}
+
+  private static Started startWithOwner(FleetLab lab, int members, int hosts) throws Exception {
+    List<String> etcd = lab.etcd(members, 100, 1000);
+    List<FleetLab.Host> started = lab.startHosts(hosts, etcd, "f", TTL, "vip");
+    return new Started(etcd, started, soleOwner(started));
+  }
+
+  private static FleetLab.Host anyBut(List<FleetLab.Host> hosts, FleetLab.Host not) {
+    return hosts.stream().filter(h -> h != not).findFirst().orElseThrow();
+  }
+
   private static String key(FleetLab.Host h) {
     return h.name + "#" + h.process.pid();
   }
@@ -50,10 +63,9 @@ class FleetEtcdTest {
   @Test
   void oneOwnerAmongThreeAndFailoverOnKillAndStop() throws Exception {
     try (FleetLab lab = new FleetLab()) {
-      List<String> etcd = lab.etcd(1, 100, 1000);
-      List<FleetLab.Host> hosts = List.of(lab.host(1, etcd, "f", TTL, "vip"), lab.host(2, etcd, "f", TTL, "vip"),
-          lab.host(3, etcd, "f", TTL, "vip"));
-      FleetLab.Host first = soleOwner(hosts);
+      Started s = startWithOwner(lab, 1, 3);
+      List<FleetLab.Host> hosts = s.hosts();
+      FleetLab.Host first = s.owner();
       for (FleetLab.Host h : hosts)
         FleetLab.await(Duration.ofSeconds(10), h + " to see the owner", () -> h.ask("health", "HEALTH").contains("vip=" + first.name));
       Map<String, Long> deaths = new HashMap<>();
@@ -66,7 +78,7 @@ class FleetEtcdTest {
       System.out.printf("fleet: SIGKILL of the owner → %s answers after %.1f ms (TTL %d s)%n", second, (takeover - killed) / 1e6, TTL);
       assertThat(takeover).isGreaterThan(killed);
 
-      FleetLab.Host third = rest.stream().filter(h -> h != second).findFirst().orElseThrow();
+      FleetLab.Host third = anyBut(rest, second);
       long stopped = second.terminate();
       long handover = stamp(third.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
       second.process.waitFor();
@@ -81,10 +93,9 @@ class FleetEtcdTest {
   @Test
   void partitionedOwnerFallsSilentBeforeAnotherTakesOver() throws Exception {
     try (FleetLab lab = new FleetLab()) {
-      List<String> etcd = lab.etcd(1, 100, 1000);
-      List<FleetLab.Host> hosts = List.of(lab.host(1, etcd, "f", TTL, "vip"), lab.host(2, etcd, "f", TTL, "vip"));
-      FleetLab.Host owner = soleOwner(hosts);
-      FleetLab.Host other = hosts.stream().filter(h -> h != owner).findFirst().orElseThrow();
+      Started s = startWithOwner(lab, 1, 2);
+      FleetLab.Host owner = s.owner();
+      FleetLab.Host other = anyBut(s.hosts(), owner);
 
       int mark = owner.lines().size();
       lab.partition(owner.name, true);
@@ -137,11 +148,11 @@ class FleetEtcdTest {
   @Test
   void threeMemberClusterRidesOutOneLossAndServesTheDirectoryWithoutAny() throws Exception {
     try (FleetLab lab = new FleetLab()) {
-      List<String> etcd = lab.etcd(3, 100, 1000);
-      List<FleetLab.Host> hosts = List.of(lab.host(1, etcd, "f", TTL, "vip"), lab.host(2, etcd, "f", TTL, "vip"),
-          lab.host(3, etcd, "f", TTL, "vip"));
-      FleetLab.Host owner = soleOwner(hosts);
-      FleetLab.Host other = hosts.stream().filter(h -> h != owner).findFirst().orElseThrow();
+      Started s = startWithOwner(lab, 3, 3);
+      List<String> etcd = s.etcd();
+      List<FleetLab.Host> hosts = s.hosts();
+      FleetLab.Host owner = s.owner();
+      FleetLab.Host other = anyBut(hosts, owner);
       other.ask("publish 198.51.100.9 02:00:00:00:00:09 eth0\nhealth", "HEALTH");
       for (FleetLab.Host h : hosts)
         FleetLab.await(Duration.ofSeconds(10), h + " to see the binding", () -> h.ask("lookup 198.51.100.9", "LOOKUP").contains(" h"));

@@ -107,6 +107,13 @@ final class FleetLab implements AutoCloseable {
     return launch(name, ns, cmd);
   }
 
+  /** Starts hosts h1..h{@code n} alike. */
+  List<Host> startHosts(int n, List<String> endpoints, String fleet, int ttlSeconds, String... groups) throws IOException {
+    List<Host> started = new ArrayList<>();
+    for (int i = 1; i <= n; i++) started.add(host(i, endpoints, fleet, ttlSeconds, groups));
+    return started;
+  }
+
   /** Starts a new process for a host that was killed or stopped, in the same namespace with the same arguments. */
   Host restart(Host old) {
     return launch(old.name, old.ns, old.command);
