@@ -26,80 +26,80 @@ import java.util.concurrent.TimeUnit;
  */
 final class Directory implements PrefixMirror.Changes {
 
-  private final FleetConfig config;
-  private final KV kv;
-  private final FleetCounters counters;
-  private final Map<InetAddress, Binding> cache = new ConcurrentHashMap<>();
-  private final Map<InetAddress, Binding> own = new HashMap<>();
-  private long leaseId;
+    private final FleetConfig config;
+    private final KV kv;
+    private final FleetCounters counters;
+    private final Map<InetAddress, Binding> cache = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Binding> own = new HashMap<>();
+    private long leaseId;
 
-  Directory(FleetConfig config, KV kv, FleetCounters counters) {
-    this.config = config;
-    this.kv = kv;
-    this.counters = counters;
-  }
-
-  Optional<Binding> lookup(InetAddress ip) {
-    return Optional.ofNullable(cache.get(ip));
-  }
-
-  int size() {
-    return cache.size();
-  }
-
-  @Override
-  public void changed(String suffix, KeyValue before, KeyValue after) {
-    InetAddress ip;
-    try {
-      ip = InetAddress.ofLiteral(suffix);
-    } catch (IllegalArgumentException e) {
-      counters.malformed.incrementAndGet();
-      return;
+    Directory(FleetConfig config, KV kv, FleetCounters counters) {
+        this.config = config;
+        this.kv = kv;
+        this.counters = counters;
     }
-    if (after == null) {
-      cache.remove(ip);
-      return;
+
+    Optional<Binding> lookup(InetAddress ip) {
+        return Optional.ofNullable(cache.get(ip));
     }
-    try {
-      cache.put(ip, Binding.decode(ip, after.getValue().toString(StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException e) {
-      counters.malformed.incrementAndGet();
-      cache.remove(ip);
+
+    int size() {
+        return cache.size();
     }
-  }
 
-  void publish(Binding b) {
-    own.put(b.ip(), b);
-    if (leaseId != 0) write(b);
-  }
+    @Override
+    public void changed(String suffix, KeyValue before, KeyValue after) {
+        InetAddress ip;
+        try {
+            ip = InetAddress.ofLiteral(suffix);
+        } catch (IllegalArgumentException e) {
+            counters.malformed.incrementAndGet();
+            return;
+        }
+        if (after == null) {
+            cache.remove(ip);
+            return;
+        }
+        try {
+            cache.put(ip, Binding.decode(ip, after.getValue().toString(StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            counters.malformed.incrementAndGet();
+            cache.remove(ip);
+        }
+    }
 
-  void withdraw(InetAddress ip) {
-    Binding b = own.remove(ip);
-    if (b == null) return;
-    ByteSequence key = key(ip);
-    kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(PrefixMirror.bytes(b.encode()))))
-        .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()
-        .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> { if (e != null) counters.storeErrors.incrementAndGet(); });
-  }
+    void publish(Binding b) {
+        own.put(b.ip(), b);
+        if (leaseId != 0) write(b);
+    }
 
-  /** A new lease: every own binding is written again under it (the old lease took them away). */
-  void leased(long id) {
-    leaseId = id;
-    for (Binding b : own.values()) write(b);
-  }
+    void withdraw(InetAddress ip) {
+        Binding b = own.remove(ip);
+        if (b == null) return;
+        ByteSequence key = key(ip);
+        kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(PrefixMirror.bytes(b.encode()))))
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> { if (e != null) counters.storeErrors.incrementAndGet(); });
+    }
 
-  void unleased() {
-    leaseId = 0;
-  }
+    /** A new lease: every own binding is written again under it (the old lease took them away). */
+    void leased(long id) {
+        leaseId = id;
+        for (Binding b : own.values()) write(b);
+    }
 
-  private void write(Binding b) {
-    kv.put(key(b.ip()), PrefixMirror.bytes(b.encode()), PutOption.builder().withLeaseId(leaseId).build())
-        .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> { if (e != null) counters.storeErrors.incrementAndGet(); });
-  }
+    void unleased() {
+        leaseId = 0;
+    }
 
-  private ByteSequence key(InetAddress ip) {
-    return PrefixMirror.bytes(config.key("bindings", ip.getHostAddress()));
-  }
+    private void write(Binding b) {
+        kv.put(key(b.ip()), PrefixMirror.bytes(b.encode()), PutOption.builder().withLeaseId(leaseId).build())
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> { if (e != null) counters.storeErrors.incrementAndGet(); });
+    }
+
+    private ByteSequence key(InetAddress ip) {
+        return PrefixMirror.bytes(config.key("bindings", ip.getHostAddress()));
+    }
 }

@@ -22,5 +22,5 @@ import java.util.Set;
  * @param relists         full re-reads after a watch was cancelled (compaction or lost history)
  */
 public record FleetHealth(boolean connected, Instant lastContact, long leaseId, long leaseTtlSeconds,
-                          Set<String> owned, Map<String, String> owners, int directorySize,
-                          long gains, long takeovers, long losses, long storeErrors, long malformed, long relists) {}
+        Set<String> owned, Map<String, String> owners, int directorySize,
+        long gains, long takeovers, long losses, long storeErrors, long malformed, long relists) {}

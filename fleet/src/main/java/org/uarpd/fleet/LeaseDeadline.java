@@ -15,42 +15,42 @@ package org.uarpd.fleet;
  */
 final class LeaseDeadline {
 
-  private final long marginNanos;
-  private volatile long leaseId;
-  private volatile long deadline;
+    private final long marginNanos;
+    private volatile long leaseId;
+    private volatile long deadline;
 
-  LeaseDeadline(long marginNanos) {
-    this.marginNanos = marginNanos;
-  }
+    LeaseDeadline(long marginNanos) {
+        this.marginNanos = marginNanos;
+    }
 
-  /** A lease was granted for a request sent at {@code sentNanos}. */
-  void granted(long id, long sentNanos, long ttlSeconds) {
-    deadline = sentNanos + ttlSeconds * 1_000_000_000L - marginNanos;
-    leaseId = id;
-  }
+    /** A lease was granted for a request sent at {@code sentNanos}. */
+    void granted(long id, long sentNanos, long ttlSeconds) {
+        deadline = sentNanos + ttlSeconds * 1_000_000_000L - marginNanos;
+        leaseId = id;
+    }
 
-  /** A keepalive sent at {@code sentNanos} was answered; answers may arrive out of order. */
-  void renewed(long id, long sentNanos, long ttlSeconds) {
-    if (id != leaseId || id == 0) return;
-    long candidate = sentNanos + ttlSeconds * 1_000_000_000L - marginNanos;
-    if (candidate - deadline > 0) deadline = candidate;
-  }
+    /** A keepalive sent at {@code sentNanos} was answered; answers may arrive out of order. */
+    void renewed(long id, long sentNanos, long ttlSeconds) {
+        if (id != leaseId || id == 0) return;
+        long candidate = sentNanos + ttlSeconds * 1_000_000_000L - marginNanos;
+        if (candidate - deadline > 0) deadline = candidate;
+    }
 
-  /** The lease is gone (revoked, expired, or replaced): nothing may be answered under it. */
-  void dropped() {
-    leaseId = 0;
-  }
+    /** The lease is gone (revoked, expired, or replaced): nothing may be answered under it. */
+    void dropped() {
+        leaseId = 0;
+    }
 
-  boolean live(long nowNanos) {
-    return leaseId != 0 && nowNanos - deadline < 0;
-  }
+    boolean live(long nowNanos) {
+        return leaseId != 0 && nowNanos - deadline < 0;
+    }
 
-  long leaseId() {
-    return leaseId;
-  }
+    long leaseId() {
+        return leaseId;
+    }
 
-  /** Nanoseconds from {@code nowNanos} until the deadline; negative once passed. */
-  long remaining(long nowNanos) {
-    return deadline - nowNanos;
-  }
+    /** Nanoseconds from {@code nowNanos} until the deadline; negative once passed. */
+    long remaining(long nowNanos) {
+        return deadline - nowNanos;
+    }
 }

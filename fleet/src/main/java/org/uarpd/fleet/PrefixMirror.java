@@ -29,132 +29,132 @@ import java.util.concurrent.TimeUnit;
  */
 final class PrefixMirror {
 
-  /** One key changed: {@code before} or {@code after} is null for a creation or a deletion. */
-  interface Changes {
-    void changed(String suffix, KeyValue before, KeyValue after);
+    /** One key changed: {@code before} or {@code after} is null for a creation or a deletion. */
+    interface Changes {
+        void changed(String suffix, KeyValue before, KeyValue after);
 
-    /** The copy was (re-)read in full. */
-    default void listed() {}
-  }
-
-  private final Client client;
-  private final String prefix;
-  private final ByteSequence prefixKey;
-  private final ScheduledExecutorService executor;
-  private final Changes changes;
-  private final FleetCounters counters;
-  private final long retryMillis;
-  private final long timeoutMillis;
-  private final Map<String, KeyValue> copy = new ConcurrentHashMap<>();
-  private Watch.Watcher watcher;
-  private int generation;
-  private boolean closed;
-
-  PrefixMirror(Client client, String prefix, ScheduledExecutorService executor, Changes changes,
-               FleetCounters counters, long retryMillis, long timeoutMillis) {
-    this.client = client;
-    this.prefix = prefix;
-    this.prefixKey = bytes(prefix);
-    this.executor = executor;
-    this.changes = changes;
-    this.counters = counters;
-    this.retryMillis = retryMillis;
-    this.timeoutMillis = timeoutMillis;
-  }
-
-  /** Reads the prefix and starts watching; retries until etcd answers. */
-  void start() {
-    if (closed) return;
-    int gen = ++generation;
-    client.getKVClient().get(prefixKey, GetOption.builder().isPrefix(true).build())
-        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((r, e) -> {
-          if (closed || gen != generation) return;
-          if (e != null) {
-            counters.storeErrors.incrementAndGet();
-            executor.schedule(this::start, retryMillis, TimeUnit.MILLISECONDS);
-            return;
-          }
-          replace(r);
-          watchFrom(r.getHeader().getRevision() + 1, gen);
-        }, executor);
-  }
-
-  KeyValue get(String suffix) {
-    return copy.get(suffix);
-  }
-
-  Map<String, KeyValue> snapshot() {
-    return Map.copyOf(copy);
-  }
-
-  void close() {
-    closed = true;
-    if (watcher != null) watcher.close();
-  }
-
-  private void replace(GetResponse r) {
-    Map<String, KeyValue> fresh = new HashMap<>();
-    for (KeyValue kv : r.getKvs()) fresh.put(suffix(kv), kv);
-    for (String gone : new HashSet<>(copy.keySet())) {
-      if (!fresh.containsKey(gone)) changes.changed(gone, copy.remove(gone), null);
+        /** The copy was (re-)read in full. */
+        default void listed() {}
     }
-    for (Map.Entry<String, KeyValue> e : fresh.entrySet()) {
-      KeyValue before = copy.put(e.getKey(), e.getValue());
-      if (before == null || before.getModRevision() != e.getValue().getModRevision())
-        changes.changed(e.getKey(), before, e.getValue());
+
+    private final Client client;
+    private final String prefix;
+    private final ByteSequence prefixKey;
+    private final ScheduledExecutorService executor;
+    private final Changes changes;
+    private final FleetCounters counters;
+    private final long retryMillis;
+    private final long timeoutMillis;
+    private final Map<String, KeyValue> copy = new ConcurrentHashMap<>();
+    private Watch.Watcher watcher;
+    private int generation;
+    private boolean closed;
+
+    PrefixMirror(Client client, String prefix, ScheduledExecutorService executor, Changes changes,
+            FleetCounters counters, long retryMillis, long timeoutMillis) {
+        this.client = client;
+        this.prefix = prefix;
+        this.prefixKey = bytes(prefix);
+        this.executor = executor;
+        this.changes = changes;
+        this.counters = counters;
+        this.retryMillis = retryMillis;
+        this.timeoutMillis = timeoutMillis;
     }
-    changes.listed();
-  }
 
-  private void watchFrom(long revision, int gen) {
-    if (watcher != null) watcher.close();
-    WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
-    watcher = client.getWatchClient().watch(prefixKey, option, new Watch.Listener() {
-      @Override
-      public void onNext(WatchResponse response) {
-        executor.execute(() -> apply(response, gen));
-      }
+    /** Reads the prefix and starts watching; retries until etcd answers. */
+    void start() {
+        if (closed) return;
+        int gen = ++generation;
+        client.getKVClient().get(prefixKey, GetOption.builder().isPrefix(true).build())
+                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((r, e) -> {
+                    if (closed || gen != generation) return;
+                    if (e != null) {
+                        counters.storeErrors.incrementAndGet();
+                        executor.schedule(this::start, retryMillis, TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                    replace(r);
+                    watchFrom(r.getHeader().getRevision() + 1, gen);
+                }, executor);
+    }
 
-      @Override
-      public void onError(Throwable t) {
-        executor.execute(() -> relist(gen));
-      }
+    KeyValue get(String suffix) {
+        return copy.get(suffix);
+    }
 
-      @Override
-      public void onCompleted() {
-        executor.execute(() -> relist(gen));
-      }
-    });
-  }
+    Map<String, KeyValue> snapshot() {
+        return Map.copyOf(copy);
+    }
 
-  private void apply(WatchResponse response, int gen) {
-    if (closed || gen != generation) return;
-    for (WatchEvent ev : response.getEvents()) {
-      KeyValue kv = ev.getKeyValue();
-      String suffix = suffix(kv);
-      switch (ev.getEventType()) {
-        case PUT -> changes.changed(suffix, copy.put(suffix, kv), kv);
-        case DELETE -> {
-          KeyValue before = copy.remove(suffix);
-          if (before != null) changes.changed(suffix, before, null);
+    void close() {
+        closed = true;
+        if (watcher != null) watcher.close();
+    }
+
+    private void replace(GetResponse r) {
+        Map<String, KeyValue> fresh = new HashMap<>();
+        for (KeyValue kv : r.getKvs()) fresh.put(suffix(kv), kv);
+        for (String gone : new HashSet<>(copy.keySet())) {
+            if (!fresh.containsKey(gone)) changes.changed(gone, copy.remove(gone), null);
         }
-        default -> counters.malformed.incrementAndGet();
-      }
+        for (Map.Entry<String, KeyValue> e : fresh.entrySet()) {
+            KeyValue before = copy.put(e.getKey(), e.getValue());
+            if (before == null || before.getModRevision() != e.getValue().getModRevision())
+                changes.changed(e.getKey(), before, e.getValue());
+        }
+        changes.listed();
     }
-  }
 
-  private void relist(int gen) {
-    if (closed || gen != generation) return;
-    counters.relists.incrementAndGet();
-    executor.schedule(this::start, retryMillis, TimeUnit.MILLISECONDS);
-  }
+    private void watchFrom(long revision, int gen) {
+        if (watcher != null) watcher.close();
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
+        watcher = client.getWatchClient().watch(prefixKey, option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                executor.execute(() -> apply(response, gen));
+            }
 
-  private String suffix(KeyValue kv) {
-    return kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
-  }
+            @Override
+            public void onError(Throwable t) {
+                executor.execute(() -> relist(gen));
+            }
 
-  static ByteSequence bytes(String s) {
-    return ByteSequence.from(s, StandardCharsets.UTF_8);
-  }
+            @Override
+            public void onCompleted() {
+                executor.execute(() -> relist(gen));
+            }
+        });
+    }
+
+    private void apply(WatchResponse response, int gen) {
+        if (closed || gen != generation) return;
+        for (WatchEvent ev : response.getEvents()) {
+            KeyValue kv = ev.getKeyValue();
+            String suffix = suffix(kv);
+            switch (ev.getEventType()) {
+                case PUT -> changes.changed(suffix, copy.put(suffix, kv), kv);
+                case DELETE -> {
+                    KeyValue before = copy.remove(suffix);
+                    if (before != null) changes.changed(suffix, before, null);
+                }
+                default -> counters.malformed.incrementAndGet();
+            }
+        }
+    }
+
+    private void relist(int gen) {
+        if (closed || gen != generation) return;
+        counters.relists.incrementAndGet();
+        executor.schedule(this::start, retryMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private String suffix(KeyValue kv) {
+        return kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
 }
