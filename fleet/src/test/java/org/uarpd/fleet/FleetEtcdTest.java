@@ -52,6 +52,29 @@ class FleetEtcdTest {
         return new Started(etcd, started, soleOwner(started));
     }
 
+    private static Map<FleetLab.Host, Integer> marks(List<FleetLab.Host> hosts) {
+        Map<FleetLab.Host, Integer> mark = new HashMap<>();
+        for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
+        return mark;
+    }
+
+    /** Three lease TTLs after {@code mark}: no host may lose, gain or disconnect, and the owner still answers. */
+    private static void assertNothingChanges(List<FleetLab.Host> hosts, Map<FleetLab.Host, Integer> mark, FleetLab.Host owner) throws Exception {
+        assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(3L * TTL), "a change of owner", () -> hosts.stream()
+                .anyMatch(h -> h.lines().subList(mark.get(h), h.lines().size()).stream()
+                        .anyMatch(l -> l.startsWith("LOST ") || l.startsWith("GAINED ") || l.startsWith("CONNECTED false")))))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("timed out");
+        assertThat(owner.ask("health", "HEALTH")).contains("connected=true", "owned=vip");
+    }
+
+    /** The position in {@code etcd} (1-based) of a member that does not lead the cluster. */
+    private static int follower(List<String> etcd, FleetLab.Host asker) throws Exception {
+        String leader = asker.ask("leader", "LEADER").split(" ")[1];
+        int follower = 1;
+        while (etcd.get(follower - 1).equals(leader)) follower++;
+        return follower;
+    }
+
     private static FleetLab.Host anyBut(List<FleetLab.Host> hosts, FleetLab.Host not) {
         return hosts.stream().filter(h -> h != not).findFirst().orElseThrow();
     }
@@ -157,20 +180,12 @@ class FleetEtcdTest {
             for (FleetLab.Host h : hosts)
                 FleetLab.await(Duration.ofSeconds(10), h + " to see the binding", () -> h.ask("lookup 198.51.100.9", "LOOKUP").contains(" h"));
 
-            String leader = owner.ask("leader", "LEADER").split(" ")[1];
-            int follower = 1;
-            while (etcd.get(follower - 1).equals(leader)) follower++;
-            Map<FleetLab.Host, Integer> mark = new HashMap<>();
-            for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
+            int follower = follower(etcd, owner);
+            Map<FleetLab.Host, Integer> mark = marks(hosts);
             lab.killMember(follower);
-            // Three lease TTLs with one member gone: no host may lose, gain or disconnect.
-            assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(3L * TTL), "a change of owner", () -> hosts.stream()
-                    .anyMatch(h -> h.lines().subList(mark.get(h), h.lines().size()).stream()
-                            .anyMatch(l -> l.startsWith("LOST ") || l.startsWith("GAINED ") || l.startsWith("CONNECTED false")))))
-                    .isInstanceOf(AssertionError.class).hasMessageContaining("timed out");
-            assertThat(owner.ask("health", "HEALTH")).contains("connected=true", "owned=vip");
+            assertNothingChanges(hosts, mark, owner);
 
-            for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
+            mark = marks(hosts);
             for (int i = 1; i <= 3; i++) if (i != follower) lab.killMember(i);
             for (FleetLab.Host h : hosts) h.awaitAfter(mark.get(h), l -> l.startsWith("CONNECTED false"), TAKEOVER_LIMIT);
             owner.awaitAfter(mark.get(owner), l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
@@ -178,6 +193,19 @@ class FleetEtcdTest {
                 assertThat(h.ask("lookup 198.51.100.9", "LOOKUP")).isEqualTo("LOOKUP 198.51.100.9 02:00:00:00:00:09 " + other.name + " eth0");
                 assertThat(h.ask("health", "HEALTH")).contains("connected=false", "directory=1", "owned= ");
             }
+            assertNoOverlap(lab, Map.of());
+        }
+    }
+
+    /** A member whose machine vanishes sends no reset: the clients must not hang on its connection. */
+    @Test
+    void threeMemberClusterRidesOutAMemberThatFallsSilent() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 3, 3);
+            int follower = follower(s.etcd(), s.owner());
+            Map<FleetLab.Host, Integer> mark = marks(s.hosts());
+            lab.partition("m" + follower, true);
+            assertNothingChanges(s.hosts(), mark, s.owner());
             assertNoOverlap(lab, Map.of());
         }
     }
