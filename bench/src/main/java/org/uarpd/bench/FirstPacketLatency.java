@@ -95,8 +95,11 @@ public final class FirstPacketLatency {
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", u.host));
             if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
+            // A control socket of its own: never the host's default path, which an installed uarpd may hold.
+            Path control = Files.createTempDirectory("uarpd-bench");
+            control.toFile().deleteOnExit();
             List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", mode,
-                    "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC));
+                    "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC, "--control-socket", control.resolve("control.sock").toString()));
             if (busyPoll) run.add("--busy-poll");
             if (spin != null) run.addAll(List.of("--spin-us", spin));
             if (realtime) run.addAll(List.of("--realtime", "10"));
@@ -220,12 +223,12 @@ public final class FirstPacketLatency {
         return null;
     }
 
-    /** Waits (up to 30 s) until {@code file}, where {@code process} writes, has a line starting with {@code ready}. */
+    /** Waits (up to 180 s: the warm-up takes long on a loaded machine) until {@code file}, where {@code process} writes, has a line starting with {@code ready}. */
     private static void awaitLine(Process process, Path file, String ready, String what) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (Files.readString(file).lines().noneMatch(l -> l.startsWith(ready))) {
             if (!process.isAlive()) throw new IllegalStateException(what + " exited " + process.exitValue() + ": " + Files.readString(file));
-            if (System.nanoTime() - deadline > 0) throw new IllegalStateException(what + " was not ready within 30 s: " + Files.readString(file));
+            if (System.nanoTime() - deadline > 0) throw new IllegalStateException(what + " was not ready within 180 s: " + Files.readString(file));
             Thread.sleep(50); // polling a condition with a deadline, not a fixed wait
         }
     }

@@ -44,6 +44,7 @@ public final class StagedUarpd {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "run", "--quiet" -> { }
+                case "--control-socket" -> i++; // no control server here
                 case "--interface" -> iface = args[++i];
                 case "--mode" -> mode = args[++i];
                 case "--publish" -> publish = args[++i];
