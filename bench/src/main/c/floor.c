@@ -10,7 +10,7 @@
  * ack is read later by the same loop, off the path of the held packet. No other work: no retransmit
  * (the kernel's next app probe, retrans_time later, asks again), no answering, no learning.
  *
- *   floor IFACE [authoritative|assist]
+ *   floor IFACE [authoritative|assist|observe|observe-requests]
  *
  * authoritative: the kernel settings uarpd sets in that mode (linux/.../LinuxBackend.java applyMode):
  *   neigh app_solicit=3, ucast_solicit=0, mcast_solicit=0, mcast_resolicit=0; conf arp_ignore=8,
@@ -18,6 +18,11 @@
  *   dropping every ARP frame arriving on IFACE (the kernel neither answers nor believes ARP; the
  *   packet socket still sees every frame).
  * assist: only neigh app_solicit=1 (the kernel keeps its ARP and learns the reply itself).
+ * observe: app_solicit=0, the kernel resolves alone; the sockets stay open and every ARP frame still
+ *   reaches the packet socket (what a daemon that answers and learns but takes no misses costs the
+ *   kernel's own resolution). observe-requests: the same with a classic BPF filter on the packet
+ *   socket that keeps only ARP requests (opcode 1), so replies are dropped in the kernel's tap before
+ *   being queued or waking the loop.
  *
  * Every sysctl is put back on SIGTERM/SIGINT; the nftables table is deleted. Prints "floor ready" on
  * stdout once the loop is about to start. Needs CAP_NET_ADMIN and CAP_NET_RAW.
@@ -30,6 +35,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -154,9 +160,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *iface = argv[1];
-    int assist = argc == 3 && strcmp(argv[2], "assist") == 0;
-    if (argc == 3 && !assist && strcmp(argv[2], "authoritative") != 0) {
-        fprintf(stderr, "floor: unknown mode '%s' (expected authoritative or assist)\n", argv[2]);
+    const char *mode = argc == 3 ? argv[2] : "authoritative";
+    int assist = strcmp(mode, "assist") == 0;
+    int observe = strcmp(mode, "observe") == 0 || strcmp(mode, "observe-requests") == 0;
+    int requests_only = strcmp(mode, "observe-requests") == 0;
+    if (!assist && !observe && strcmp(mode, "authoritative") != 0) {
+        fprintf(stderr, "floor: unknown mode '%s' (expected authoritative, assist, observe or observe-requests)\n", mode);
         return 2;
     }
     size_t n = strlen(iface);
@@ -190,6 +199,8 @@ int main(int argc, char **argv) {
     char script[512];
     if (assist) {
         set_sysctl("neigh", iface, "app_solicit", "1");
+    } else if (observe) {
+        set_sysctl("neigh", iface, "app_solicit", "0");
     } else {
         snprintf(script, sizeof script,
                  "table arp " NFT_TABLE " {\n chain input {\n  type filter hook input priority 0; policy accept;\n"
@@ -220,6 +231,12 @@ int main(int argc, char **argv) {
     if (pk < 0) die("socket(AF_PACKET): needs CAP_NET_RAW");
     struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = ifindex};
     if (bind(pk, (struct sockaddr *) &ll, sizeof ll) < 0) die("bind(AF_PACKET)");
+    if (requests_only) {
+        /* ldh [20] (ARP opcode); jeq #1 ? accept : drop */
+        struct sock_filter code[] = {{0x28, 0, 0, 20}, {0x15, 0, 1, 1}, {0x06, 0, 0, 0xffff}, {0x06, 0, 0, 0}};
+        struct sock_fprog prog = {.len = 4, .filter = code};
+        if (setsockopt(pk, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) die("SO_ATTACH_FILTER");
+    }
 
     /* The request frame: only the target protocol address changes per miss. */
     unsigned char request[42];
@@ -243,7 +260,7 @@ int main(int argc, char **argv) {
     unsigned char frame[2048];
     struct pollfd fds[2] = {{.fd = nl, .events = POLLIN}, {.fd = pk, .events = POLLIN}};
 
-    printf("floor ready on %s (%s)\n", iface, assist ? "assist" : "authoritative");
+    printf("floor ready on %s (%s)\n", iface, mode);
     fflush(stdout);
 
     while (!stopping) {
@@ -322,6 +339,6 @@ int main(int argc, char **argv) {
     }
     if (keep) print_stamps(atoi(keep) > 0 ? atoi(keep) : STAMPED);
     restore_sysctls();
-    if (!assist) nft("delete table arp " NFT_TABLE "\n");
+    if (!assist && !observe) nft("delete table arp " NFT_TABLE "\n");
     return 0;
 }

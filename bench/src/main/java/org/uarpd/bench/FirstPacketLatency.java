@@ -27,12 +27,13 @@ import org.uarpd.linux.NamespaceLab;
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" \
  *      org.uarpd.bench.FirstPacketLatency [rounds [warm-up rounds]] [--busy-poll] [--mode=assist] [--no-misses] [--stages]
- *      [--count-syscalls] [--no-scan] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE]</pre>
+ *      [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE]</pre>
  *
  * <ul>
  * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
  *   the kernel keeps its ARP). {@code --no-misses}: as assist, then {@code app_solicit} 0 on u0 — uarpd
- *   runs (answers, learns from its packet socket) but the kernel resolves alone.
+ *   runs (answers, learns from its packet socket) but the kernel resolves alone. {@code --floor-mode=M}
+ *   runs the floor in mode M instead (see floor.c: observe, observe-requests).
  * <li>{@code --stages}: uarpd is {@link StagedUarpd} (the same loop, policy and warm-up, with a stamp at
  *   each stage of a resolution), and the floor stamps its own; both tables are printed at the end.
  * <li>{@code --count-syscalls}: after the measured rounds, 20 more rounds of uarpd and the floor with
@@ -117,7 +118,8 @@ public final class FirstPacketLatency {
             Path floorOut = Files.createTempFile("uarpd-floor", ".out");
             List<String> floorCmd = new ArrayList<>(List.of("ip", "netns", "exec", f.host));
             if (stages) floorCmd.addAll(List.of("env", "FLOOR_STAMPS=" + rounds));
-            floorCmd.addAll(List.of(floorBinary.toString(), "f0", mode));
+            String floorMode = valueOf(flags, "--floor-mode=");
+            floorCmd.addAll(List.of(floorBinary.toString(), "f0", floorMode != null ? floorMode : mode));
             Process floor = lab.start(null, ProcessBuilder.Redirect.to(floorOut.toFile()), ProcessBuilder.Redirect.INHERIT,
                     floorCmd.toArray(String[]::new));
             awaitLine(uarpd, uarpdErr, UARPD_READY, "uarpd");
@@ -137,7 +139,7 @@ public final class FirstPacketLatency {
                     wire[s] += framesReceived(lab, p) - before - 1; // minus the echo request itself
                 }
             }
-            report(rounds, warmup, mode, busyPoll, noMisses, spin, realtime, cpus, jvm, load, rtt, wire);
+            report(rounds, warmup, mode, floorMode, busyPoll, noMisses, spin, realtime, cpus, jvm, load, rtt, wire);
 
             if (flags.contains("--count-syscalls")) {
                 System.out.println("# System calls per round (" + TRACED_ROUNDS + " more rounds with strace attached; round = flush both caches + one first ping)");
@@ -174,7 +176,7 @@ public final class FirstPacketLatency {
         }
     }
 
-    private static void report(int rounds, int warmup, String mode, boolean busyPoll, boolean noMisses, String spin, boolean realtime,
+    private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, boolean noMisses, String spin, boolean realtime,
                                String cpus, List<String> jvm, double load, double[][] rtt, long[] wire) {
         System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of three, order cycling, "
                 + warmup + " warm-up rounds first; uarpd --mode " + mode + (noMisses ? " with app_solicit 0 (no misses)" : "")
@@ -183,7 +185,7 @@ public final class FirstPacketLatency {
                 + " ms from flush to ping; uarpd JVM options " + String.join(" ", jvm) + ")");
         System.out.printf(Locale.ROOT, "load average (1 min) at start %.2f, at end %.2f, %d CPUs%n", load, loadAverage(),
                 Runtime.getRuntime().availableProcessors());
-        String[] names = {"uarpd " + mode, "floor (C) " + mode, "kernel native"};
+        String[] names = {"uarpd " + mode, "floor (C) " + (floorMode != null ? floorMode : mode), "kernel native"};
         for (int s = 0; s < 3; s++) {
             System.out.printf(Locale.ROOT, "%-24s median %.3f ms, p90 %.3f ms, p99 %.3f ms, min %.3f, max %.3f; ARP requests on the wire %d%n",
                     names[s] + ":", percentile(rtt[s], 50), percentile(rtt[s], 90), percentile(rtt[s], 99), percentile(rtt[s], 0),
