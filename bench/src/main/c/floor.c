@@ -10,7 +10,7 @@
  * ack is read later by the same loop, off the path of the held packet. No other work: no retransmit
  * (the kernel's next app probe, retrans_time later, asks again), no answering, no learning.
  *
- *   floor IFACE [authoritative|assist|observe|observe-requests]
+ *   floor IFACE [authoritative|assist|observe|observe-requests|observe-bare]
  *
  * authoritative: the kernel settings uarpd sets in that mode (linux/.../LinuxBackend.java applyMode):
  *   neigh app_solicit=3, ucast_solicit=0, mcast_solicit=0, mcast_resolicit=0; conf arp_ignore=8,
@@ -22,7 +22,8 @@
  *   reaches the packet socket (what a daemon that answers and learns but takes no misses costs the
  *   kernel's own resolution). observe-requests: the same with a classic BPF filter on the packet
  *   socket that keeps only ARP requests (opcode 1), so replies are dropped in the kernel's tap before
- *   being queued or waking the loop.
+ *   being queued or waking the loop. observe-bare: observe-requests without joining RTNLGRP_NEIGH, so
+ *   the kernel's neighbour notifications reach no listener of ours either.
  *
  * Every sysctl is put back on SIGTERM/SIGINT; the nftables table is deleted. Prints "floor ready" on
  * stdout once the loop is about to start. Needs CAP_NET_ADMIN and CAP_NET_RAW.
@@ -162,10 +163,11 @@ int main(int argc, char **argv) {
     const char *iface = argv[1];
     const char *mode = argc == 3 ? argv[2] : "authoritative";
     int assist = strcmp(mode, "assist") == 0;
-    int observe = strcmp(mode, "observe") == 0 || strcmp(mode, "observe-requests") == 0;
-    int requests_only = strcmp(mode, "observe-requests") == 0;
+    int bare = strcmp(mode, "observe-bare") == 0;
+    int observe = bare || strcmp(mode, "observe") == 0 || strcmp(mode, "observe-requests") == 0;
+    int requests_only = bare || strcmp(mode, "observe-requests") == 0;
     if (!assist && !observe && strcmp(mode, "authoritative") != 0) {
-        fprintf(stderr, "floor: unknown mode '%s' (expected authoritative, assist, observe or observe-requests)\n", mode);
+        fprintf(stderr, "floor: unknown mode '%s' (expected authoritative, assist, observe, observe-requests or observe-bare)\n", mode);
         return 2;
     }
     size_t n = strlen(iface);
@@ -225,7 +227,7 @@ int main(int argc, char **argv) {
     struct sockaddr_nl local = {.nl_family = AF_NETLINK};
     if (bind(nl, (struct sockaddr *) &local, sizeof local) < 0) die("bind(AF_NETLINK)");
     int group = RTNLGRP_NEIGH;
-    if (setsockopt(nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) die("NETLINK_ADD_MEMBERSHIP");
+    if (!bare && setsockopt(nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) die("NETLINK_ADD_MEMBERSHIP");
 
     int pk = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP));
     if (pk < 0) die("socket(AF_PACKET): needs CAP_NET_RAW");

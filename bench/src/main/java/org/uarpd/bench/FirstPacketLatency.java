@@ -167,7 +167,7 @@ public final class FirstPacketLatency {
                 System.out.print(Files.readString(floorOut).lines().filter(l -> !l.startsWith(FloorResolver.READY))
                         .map(l -> l + "\n").reduce("", String::concat));
             }
-            String err = Files.readString(uarpdErr).lines().filter(l -> !l.startsWith(UARPD_READY) && !l.startsWith("WARNING"))
+            String err = Files.readString(uarpdErr).lines().filter(l -> !l.startsWith(UARPD_READY) && !l.startsWith("WARNING") && !l.contains(" INFO "))
                     .reduce("", (a, b) -> a + b + "\n");
             if (!err.isBlank()) System.err.print("uarpd said:\n" + err);
             Files.deleteIfExists(uarpdErr);
