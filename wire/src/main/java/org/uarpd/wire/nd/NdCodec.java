@@ -42,6 +42,14 @@ public final class NdCodec {
         return decode(buf, 0, buf.length);
     }
 
+    /**
+     * The ICMPv6 checksum {@code packet} is sent with; for a decoded packet, the one it arrived with
+     * (decoding rejects any other).
+     */
+    public static int checksum(NdPacket packet) {
+        return u16(encode(packet), IP6_HEADER + CHECKSUM);
+    }
+
     public static byte[] encode(NdPacket packet) {
         byte[] out = new byte[packet.size()];
         encode(packet, out, 0);

@@ -28,6 +28,7 @@ class NdCodecTest {
         assertThat(p.targetLinkLayer(6)).isEmpty();
         assertThat(p.nonce()).isEmpty();
         assertThat(p.describe(6)).isEqualTo("ns who-has 2001:db8::2 tell 2001:db8::1, sll 02:00:5e:00:00:01");
+        assertThat(NdCodec.checksum(p)).isEqualTo(0xbe26);
         assertThat(NdValidation.check(p)).isEmpty();
     }
 
