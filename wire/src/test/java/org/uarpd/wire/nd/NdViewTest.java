@@ -3,10 +3,10 @@ package org.uarpd.wire.nd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.uarpd.wire.AllocationMeter;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
@@ -133,22 +133,10 @@ class NdViewTest {
      */
     @Test
     void readingAFrameAllocatesNothing() throws Exception {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertThat(threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counter").isTrue();
         byte[] frame = NdFixtures.solicitationFrame(0);
         NdView v = new NdView();
-        long sink = 0;
-        for (int i = 0; i < 20_000; i++) sink += readAll(v, frame);
-        // The least of five rounds: a one-off allocation by the VM on this thread (a compilation or
-        // deoptimisation under load) must not count, while a decode that allocates shows in every round.
-        long allocated = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100_000; i++) sink += readAll(v, frame);
-            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
-        }
-        assertThat(sink).isNotZero();
-        assertThat(allocated).as("bytes allocated by 100000 decodes (least of 5 rounds)").isLessThan(1024);
+        assertThat(AllocationMeter.leastBytesPer100000Calls(() -> readAll(v, frame)))
+                .as("bytes allocated by 100000 decodes (least of 5 rounds)").isLessThan(1024);
     }
 
     private static long readAll(NdView v, byte[] frame) throws MalformedFrameException {

@@ -26,7 +26,6 @@ import org.uarpd.wire.nd.NdOption;
 import org.uarpd.wire.nd.NdPacket;
 import org.uarpd.wire.nd.NdView;
 import org.uarpd.wire.oracle.NdOracleFrames.Sent;
-import org.uarpd.wire.pcap.CaptureReader;
 import org.uarpd.wire.pcap.CaptureRecord;
 import org.uarpd.wire.pcap.PcapWriter;
 import org.uarpd.wire.pcap.TimestampResolution;
@@ -48,7 +47,7 @@ class NdScapyOracleTest {
         Map<String, List<CaptureRecord>> files = new HashMap<>();
         int dad = 0, withLongAddress = 0, withNonce = 0;
         for (JsonNode want : manifest) {
-            List<CaptureRecord> records = files.computeIfAbsent(want.path("file").asText(), f -> readAll(dir.resolve(f)));
+            List<CaptureRecord> records = files.computeIfAbsent(want.path("file").asText(), f -> ScapyOracleTest.readAll(dir.resolve(f)));
             CaptureRecord rec = records.get(want.path("index").asInt());
             String what = want.path("file").asText() + " #" + want.path("index").asInt();
             assertThat(rec.pcapLinkType()).as("%s link type", what).isEqualTo(want.path("linktype").asInt());
@@ -128,15 +127,5 @@ class NdScapyOracleTest {
             Files.copy(in, script);
         }
         return script;
-    }
-
-    private static List<CaptureRecord> readAll(Path file) {
-        try (CaptureReader reader = CaptureReader.open(file)) {
-            List<CaptureRecord> out = new ArrayList<>();
-            for (CaptureRecord rec; (rec = reader.next()) != null; ) out.add(rec);
-            return out;
-        } catch (Exception e) {
-            return fail("cannot read scapy's " + file + ": " + e);
-        }
     }
 }
