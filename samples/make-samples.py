@@ -7,17 +7,25 @@ an optional argument names another output directory):
                               request and reply, an IPv4 frame, a malformed ARP packet, source-routed
                               Token Ring, FDDI, ARCnet, ATMARP (with InATMARP and a NAK) and IPoIB.
   samples/<link>.pcap         the same frames, one classic pcap per link type.
+  samples/nd.pcap             IPv6 neighbour discovery on Ethernet (RFC 4861): address resolution
+                              (NS and solicited NA), a DAD probe with an Enhanced DAD nonce
+                              (RFC 7527) and the defending NA to all nodes, an unsolicited NA, an
+                              NS over a 20-byte link-layer address option, an echo request (IPv6 but
+                              not ND), an NS with an option of length 0 (malformed) and one arriving
+                              with hop limit 64 (well formed but invalid, RFC 4861 section 7.1.1).
 
 Frames are built with scapy; Token Ring, FDDI, ARCnet and ATMARP headers, which scapy has no layer
 for, are packed with struct from their specifications. The pcapng container is packed here too
 (scapy's writer gives every packet one link type). Addresses come from 192.0.2.0/24 and
-198.51.100.0/24 (RFC 5737) and locally administered MAC addresses.
+198.51.100.0/24 (RFC 5737), 2001:db8::/32 (RFC 3849) with link-local and ff02:: multicast for
+neighbour discovery, and locally administered MAC addresses.
 """
 import os
 import struct
 import sys
 
-from scapy.all import ARP, ICMP, IP, LLC, SNAP, CookedLinux, Dot3, Ether, Raw, wrpcap
+from scapy.all import (ARP, ICMP, IP, LLC, SNAP, CookedLinux, Dot3, Ether, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+                       ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, ICMPv6NDOptUnknown, IPv6, Raw, wrpcap)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BCAST = "ff:ff:ff:ff:ff:ff"
@@ -152,12 +160,50 @@ def write_pcapng(path):
         f.write(b"".join(out))
 
 
+def nd_frames():
+    """RFC 4861 neighbour discovery between 2001:db8:1::a and 2001:db8:1::1; scapy 2.5 has no nonce
+    option layer, so the RFC 7527 nonce (type 14, one 8-octet unit) goes in its generic option layer."""
+    host, router, newcomer = "2001:db8:1::a", "2001:db8:1::1", "2001:db8:1::14"
+
+    def ns(src, dst, target, *opts, hlim=255):
+        pkt = IPv6(src=src, dst=dst, hlim=hlim) / ICMPv6ND_NS(tgt=target)
+        for o in opts:
+            pkt = pkt / o
+        return pkt
+
+    nonce = ICMPv6NDOptUnknown(type=14, len=1, data=bytes.fromhex("5a17e0d1c2b3"))
+    return [
+        Ether(dst="33:33:ff:00:00:01", src=HOST) / ns(host, "ff02::1:ff00:1", router, ICMPv6NDOptSrcLLAddr(lladdr=HOST)),
+        Ether(dst=HOST, src=ROUTER) / IPv6(src=router, dst=host, hlim=255)
+        / ICMPv6ND_NA(tgt=router, R=1, S=1, O=1) / ICMPv6NDOptDstLLAddr(lladdr=ROUTER),
+        Ether(dst="33:33:ff:00:00:14", src=NEWCOMER) / ns("::", "ff02::1:ff00:14", newcomer, nonce),
+        Ether(dst="33:33:00:00:00:01", src=SERVER) / IPv6(src=newcomer, dst="ff02::1", hlim=255)
+        / ICMPv6ND_NA(tgt=newcomer, R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=SERVER),
+        Ether(dst="33:33:00:00:00:01", src=ROUTER) / IPv6(src="fe80::200:5eff:fe10:1", dst="ff02::1", hlim=255)
+        / ICMPv6ND_NA(tgt="fe80::200:5eff:fe10:1", R=1, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=ROUTER),
+        # An option longer than a MAC: a 20-byte link-layer address (IPoIB's length) in three units.
+        Ether(dst="33:33:ff:00:00:01", src=DISKLESS) / ns("2001:db8:1::33", "ff02::1:ff00:1", router,
+                                                          ICMPv6NDOptUnknown(type=1, len=3, data=bytes(range(1, 21)) + bytes(2))),
+        # Not ND: the host pings the router.
+        Ether(dst=ROUTER, src=HOST) / IPv6(src=host, dst=router) / ICMPv6EchoRequest(id=1, seq=1),
+        # Malformed: a source link-layer option of length 0, which RFC 4861 section 4.6 says to discard.
+        Ether(dst="33:33:ff:00:00:01", src=HOST) / IPv6(src=host, dst="ff02::1:ff00:1", hlim=255, plen=32, nh=58)
+        / Raw(bytes(IPv6(src=host, dst="ff02::1:ff00:1") / ICMPv6ND_NS(tgt=router))[40:64] + bytes([1, 0]) + mac(HOST)),
+        # Well formed but invalid: hop limit 64, so it may come from off-link (RFC 4861 section 7.1.1).
+        Ether(dst="33:33:ff:00:00:01", src=HOST) / ns(host, "ff02::1:ff00:1", router, ICMPv6NDOptSrcLLAddr(lladdr=HOST), hlim=64),
+    ]
+
+
 def main(out_dir):
     write_pcapng(os.path.join(out_dir, "arp-sample.pcapng"))
     for name, linktype, frames in INTERFACES:
         for i, frame in enumerate(frames):
             frame.time = T0 + i / 1000
         wrpcap(os.path.join(out_dir, name + ".pcap"), frames, linktype=linktype)
+    nd = nd_frames()
+    for i, frame in enumerate(nd):
+        frame.time = T0 + i / 1000
+    wrpcap(os.path.join(out_dir, "nd.pcap"), nd, linktype=1)
 
 
 if __name__ == "__main__":

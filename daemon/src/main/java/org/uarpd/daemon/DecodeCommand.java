@@ -18,6 +18,11 @@ import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.ProtocolAddress;
 import org.uarpd.wire.link.CookedHeader;
 import org.uarpd.wire.link.LlcSnap;
+import org.uarpd.wire.nd.NdCodec;
+import org.uarpd.wire.nd.NdOption;
+import org.uarpd.wire.nd.NdOptionType;
+import org.uarpd.wire.nd.NdPacket;
+import org.uarpd.wire.nd.NdViolation;
 import org.uarpd.wire.pcap.CaptureReader;
 import org.uarpd.wire.pcap.CaptureRecord;
 import picocli.CommandLine.Command;
@@ -27,12 +32,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code uarpd decode FILE [-j]}: prints each ARP-family frame of a pcap or pcapng file as one line
- * (or one JSON object), lists other frames as such, reports malformed ones and goes on, and ends
+ * {@code uarpd decode FILE [-j]}: prints each ARP-family frame and each IPv6 neighbour solicitation
+ * or advertisement of a pcap or pcapng file as one line (or one JSON object), lists other frames as such, reports malformed ones and goes on, and ends
  * with a summary on stderr.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Print the ARP-family frames (ARP, RARP, InARP, NAK, ATMARP) of a pcap or pcapng file.",
+        description = {"Print the ARP-family frames (ARP, RARP, InARP, NAK, ATMARP) and IPv6 neighbour",
+                "solicitations and advertisements (RFC 4861) of a pcap or pcapng file.",
                 "Link types: 1 Ethernet/802.3, 6 Token Ring, 7 ARCnet, 10 FDDI,",
                 "11 ATM LLC/SNAP, 113 Linux cooked IPoIB, 129 ARCnet (Linux)."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -52,7 +58,7 @@ public final class DecodeCommand implements Callable<Integer> {
     boolean json;
 
     /** Frame counts for the summary line. */
-    private long arp, other, malformed, unsupported;
+    private long arp, nd, other, malformed, unsupported;
 
     @Override
     public Integer call() {
@@ -76,8 +82,8 @@ public final class DecodeCommand implements Callable<Integer> {
             exit = Main.EXIT_FAILED;
         }
         out.flush();
-        err.println("uarpd decode: " + file + ": " + (arp + other + malformed + unsupported) + " frames: " + arp + " ARP-family, "
-                + other + " other, " + malformed + " malformed, " + unsupported + " of unsupported link types");
+        err.println("uarpd decode: " + file + ": " + (arp + nd + other + malformed + unsupported) + " frames: " + arp + " ARP-family, "
+                + nd + " ND, " + other + " other, " + malformed + " malformed, " + unsupported + " of unsupported link types");
         err.flush();
         return exit;
     }
@@ -85,6 +91,7 @@ public final class DecodeCommand implements Callable<Integer> {
     private void count(DecodedFrame d) {
         switch (d) {
             case DecodedFrame.Arp a -> arp++;
+            case DecodedFrame.Nd n -> nd++;
             case DecodedFrame.Other o -> other++;
             case DecodedFrame.Malformed m -> malformed++;
             case DecodedFrame.UnsupportedLink u -> unsupported++;
@@ -101,6 +108,9 @@ public final class DecodeCommand implements Callable<Integer> {
                     .append(' ').append(family(a.frame(), a.packet())).append(' ').append(a.packet().opcode()).append(": ")
                     .append(a.packet().describe()).append(tag(a.packet()))
                     .append(", hw ").append(a.packet().hardwareType()).append('/').append(a.packet().senderHardware().length());
+            case DecodedFrame.Nd n -> line.append(n.link().name()).append(addresses(n.frame())).append(" ND ")
+                    .append(n.packet().describe(linkAddressLength(n)))
+                    .append(n.violations().isEmpty() ? "" : " [invalid: " + reasons(n.violations()) + "]");
             case DecodedFrame.Other o -> line.append(o.link().name()).append(addresses(o.frame()))
                     .append(" not ARP: protocol ").append(protocolText(o.frame())).append(", ").append(rec.data().length).append(" bytes");
             case DecodedFrame.Malformed m -> line.append(m.link().name()).append(" malformed: ").append(m.error().getMessage())
@@ -109,6 +119,15 @@ public final class DecodeCommand implements Callable<Integer> {
                     .append(" not supported, ").append(rec.data().length).append(" bytes");
         }
         return line.toString();
+    }
+
+    /** Link-layer addresses in ND options are as long as the link's own (RFC 4861 §4.6.1). */
+    private static int linkAddressLength(DecodedFrame.Nd n) {
+        return n.link().addressLength();
+    }
+
+    private static String reasons(java.util.Set<NdViolation> violations) {
+        return String.join("; ", violations.stream().map(NdViolation::reason).toList());
     }
 
     private static String time(CaptureRecord rec) {
@@ -200,6 +219,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
                 o.put("summary", p.describe() + tag(p));
             }
+            case DecodedFrame.Nd n -> putNd(o, n);
             case DecodedFrame.Other x -> {
                 o.put("link", x.link().name());
                 o.put("kind", "other");
@@ -219,6 +239,49 @@ public final class DecodeCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON for frame " + rec.number(), e);
         }
+    }
+
+    /** The fields of an NS or NA; link-layer options are cut to the link's address length where they hold one. */
+    private static void putNd(ObjectNode o, DecodedFrame.Nd n) {
+        NdPacket p = n.packet();
+        o.put("link", n.link().name());
+        o.put("kind", "nd");
+        putAddresses(o, n.frame());
+        o.put("src_ip", p.source().toString());
+        o.put("dst_ip", p.destination().toString());
+        o.put("hop_limit", p.hopLimit());
+        o.put("type", p.type().value());
+        o.put("typename", p.type().toString());
+        o.put("code", p.code());
+        o.put("target", p.target().toString());
+        ObjectNode flags = o.putObject("flags");
+        flags.put("R", p.router());
+        flags.put("S", p.solicited());
+        flags.put("O", p.override());
+        int len = linkAddressLength(n);
+        putOption(o, "sll", p.option(NdOptionType.SOURCE_LINK_LAYER), len);
+        putOption(o, "tll", p.option(NdOptionType.TARGET_LINK_LAYER), len);
+        putOption(o, "nonce", p.option(NdOptionType.NONCE), 0);
+        var options = o.putArray("options");
+        for (NdOption x : p.options()) options.addObject().put("type", x.type().value()).put("name", x.type().toString())
+                .put("body", java.util.HexFormat.of().formatHex(x.body()));
+        o.put("checksum", hex16(NdCodec.checksum(p)));
+        // Decoding verifies the checksum: a frame with a wrong one is reported as malformed instead.
+        o.put("checksum_ok", true);
+        var invalid = o.putArray("violations");
+        for (NdViolation v : n.violations()) invalid.add(v.name().toLowerCase(java.util.Locale.ROOT));
+        o.put("summary", p.describe(len));
+    }
+
+    /** A link-layer option's address ({@code addressLength} bytes when they fit), or a nonce's hex; null when absent. */
+    private static void putOption(ObjectNode o, String name, java.util.Optional<NdOption> option, int addressLength) {
+        if (option.isEmpty()) {
+            o.putNull(name);
+            return;
+        }
+        byte[] body = option.get().body();
+        o.put(name, addressLength > 0 && addressLength <= body.length
+                ? option.get().linkLayerAddress(addressLength).toString() : java.util.HexFormat.of().formatHex(body));
     }
 
     private static void putAddresses(ObjectNode o, Frame f) {

@@ -180,7 +180,7 @@ class DecodeCommandTest {
         assertThat(cooked.path("link").asText()).isEqualTo("linux-cooked");
         assertThat(cooked.path("src").asText()).isEqualTo("02:00:5e:10:00:02");
         assertThat(cooked.path("op").asInt()).isEqualTo(2);
-        assertThat(r.err()).contains("14 frames: 10 ARP-family, 2 other, 1 malformed, 1 of unsupported link types");
+        assertThat(r.err()).contains("14 frames: 10 ARP-family, 0 ND, 2 other, 1 malformed, 1 of unsupported link types");
     }
 
     @Test

@@ -59,18 +59,48 @@ class SampleCapturesTest {
 
     @Test
     void wiresharkAgreesWhichSampleFrameIsMalformed() throws Exception {
+        assertWiresharkAgreesOnMalformed("arp-sample.pcapng", "_ws.malformed");
+    }
+
+    @Test
+    void theNdSampleHoldsTheAdvertisedMix() throws Exception {
+        List<JsonNode> frames = decodeJson(SAMPLES.resolve("nd.pcap"));
+        assertThat(frames).extracting(n -> n.path("kind").asText())
+                .containsExactly("nd", "nd", "nd", "nd", "nd", "nd", "other", "malformed", "nd");
+        List<JsonNode> nd = frames.stream().filter(n -> n.path("kind").asText().equals("nd")).toList();
+        assertThat(nd).extracting(n -> n.path("type").asInt()).containsExactly(135, 136, 135, 136, 136, 135, 135);
+        assertThat(nd).allSatisfy(n -> assertThat(n.path("checksum_ok").asBoolean()).isTrue());
+        assertThat(nd.get(2).path("src_ip").asText()).isEqualTo("::");
+        assertThat(nd.get(2).path("nonce").asText()).isEqualTo("5a17e0d1c2b3");
+        assertThat(nd.get(3).path("dst_ip").asText()).isEqualTo("ff02::1");
+        assertThat(nd.get(1).path("flags").path("R").asBoolean()).isTrue();
+        assertThat(nd.get(5).path("options").get(0).path("body").asText()).startsWith("0102030405060708090a0b0c0d0e0f1011121314");
+        assertThat(frames.get(6).path("protocol").asText()).isEqualTo("0x86dd");
+        assertThat(frames.get(7).path("error").asText()).isEqualTo("ND option sll has length 0 (RFC 4861 §4.6)");
+        assertThat(nd.get(6).path("violations").get(0).asText()).isEqualTo("hop_limit_not_255");
+        assertThat(nd.subList(0, 6)).allSatisfy(n -> assertThat(n.path("violations")).isEmpty());
+    }
+
+    @Test
+    void wiresharkAgreesWhichNdSampleFrameIsMalformed() throws Exception {
+        // Wireshark marks a zero-length ND option with an error-level expert item, not as malformed.
+        assertWiresharkAgreesOnMalformed("nd.pcap", "_ws.malformed || _ws.expert.severity == 8388608");
+    }
+
+    /** The frames tshark's display {@code filter} selects in the sample {@code name} are those uarpd calls malformed. */
+    private static void assertWiresharkAgreesOnMalformed(String name, String filter) throws Exception {
         Process p;
         try {
-            p = new ProcessBuilder("tshark", "-n", "-r", SAMPLES.resolve("arp-sample.pcapng").toString(),
-                    "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder("tshark", "-n", "-r", SAMPLES.resolve(name).toString(), "-Y", filter,
+                    "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (java.io.IOException e) {
             p = fail("tshark is not installed: install the Debian package 'tshark' (" + e.getMessage() + ")");
         }
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) fail("tshark failed; install the Debian package 'tshark'");
-        List<JsonNode> ours = decodeJson(SAMPLES.resolve("arp-sample.pcapng"));
+        List<JsonNode> ours = decodeJson(SAMPLES.resolve(name));
         String malformed = ours.stream().filter(n -> n.path("kind").asText().equals("malformed"))
-                .map(n -> n.path("frame").asText()).reduce((a, b) -> a + "\n" + b).orElse("");
+                .map(n -> n.path("frame").asText()).reduce((x, y) -> x + "\n" + y).orElse("");
         assertThat(out).isEqualTo(malformed);
     }
 
@@ -83,7 +113,7 @@ class SampleCapturesTest {
         String output = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("make-samples.py (needs python3-scapy): %s", output).isZero();
-        for (String name : new ArrayList<>(List.of("arp-sample.pcapng"))) {
+        for (String name : new ArrayList<>(List.of("arp-sample.pcapng", "nd.pcap"))) {
             assertThat(Files.readAllBytes(dir.resolve(name))).as(name + " is stale: run samples/make-samples.py")
                     .isEqualTo(Files.readAllBytes(SAMPLES.resolve(name)));
         }

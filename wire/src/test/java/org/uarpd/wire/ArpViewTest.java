@@ -3,7 +3,6 @@ package org.uarpd.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.management.ManagementFactory;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -116,22 +115,10 @@ class ArpViewTest {
      */
     @Test
     void readingAFrameAllocatesNothing() throws Exception {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assertThat(threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counter").isTrue();
         byte[] frame = requestFrame();
         ArpView v = new ArpView();
-        long sink = 0;
-        for (int i = 0; i < 20_000; i++) sink += readAll(v, frame); // warm up: load and compile everything
-        // The least of five rounds: a one-off allocation by the VM on this thread (a compilation or
-        // deoptimisation under load) must not count, while a decode that allocates shows in every round.
-        long allocated = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100_000; i++) sink += readAll(v, frame);
-            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
-        }
-        assertThat(sink).isNotZero();
-        assertThat(allocated).as("bytes allocated by 100000 decodes (least of 5 rounds)").isLessThan(1024);
+        assertThat(AllocationMeter.leastBytesPer100000Calls(() -> readAll(v, frame)))
+                .as("bytes allocated by 100000 decodes (least of 5 rounds)").isLessThan(1024);
     }
 
     private static long readAll(ArpView v, byte[] frame) throws MalformedFrameException {

@@ -30,7 +30,12 @@ class MalformedCorpusTest {
     }
 
     static List<Case> cases() throws IOException {
-        try (InputStream in = MalformedCorpusTest.class.getResourceAsStream("malformed-frames.txt")) {
+        return cases(MalformedCorpusTest.class, "malformed-frames.txt");
+    }
+
+    /** The cases of a corpus resource in this format, found next to {@code owner}. */
+    static List<Case> cases(Class<?> owner, String resource) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
             assertThat(in).as("corpus resource").isNotNull();
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
             java.util.ArrayList<Case> out = new java.util.ArrayList<>();
@@ -104,7 +109,7 @@ class MalformedCorpusTest {
         expectError(c, shifted, bigger, shift);
     }
 
-    private static void expectError(Case c, Decoder d, byte[] input, int shift) {
+    static void expectError(Case c, Decoder d, byte[] input, int shift) {
         MalformedFrameException e = catchThrowableOfType(MalformedFrameException.class, () -> d.decode(input));
         assertThat(e).as("%s must be rejected", c).isNotNull();
         assertThat(e.reason()).as("reason of %s", c).isEqualTo(c.reason());

@@ -78,7 +78,7 @@ class ScapyOracleTest {
         assertThat(checked).isEqualTo(10 * 7 + 6);
     }
 
-    private static List<CaptureRecord> readAll(Path file) {
+    static List<CaptureRecord> readAll(Path file) {
         try (CaptureReader reader = CaptureReader.open(file)) {
             List<CaptureRecord> out = new ArrayList<>();
             for (CaptureRecord rec; (rec = reader.next()) != null; ) out.add(rec);
