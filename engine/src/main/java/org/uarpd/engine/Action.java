@@ -2,6 +2,7 @@ package org.uarpd.engine;
 
 import java.nio.ByteBuffer;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /** Everything the engine asks a backend to do. The backend carries these out; the engine decides. */
 public sealed interface Action {
@@ -29,6 +30,19 @@ public sealed interface Action {
      * uarpd stops, like every other change it makes.
      */
     record RemoveAddress(int link, int address, int prefixLength) implements Action {}
+
+    /** Install or replace the kernel's IPv6 neighbour binding (RTM_NEWNEIGH, AF_INET6). */
+    record InstallNeighbor6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) implements Action {}
+
+    /** Remove the kernel's IPv6 binding, or with {@code failed} mark it failed so held packets get address-unreachable. */
+    record RemoveNeighbor6(int link, Ip6Address address, boolean failed) implements Action {}
+
+    /**
+     * Delete the host's own IPv6 {@code address}/{@code prefixLength} from {@code link}: duplicate
+     * address detection (RFC 4862 §5.4.5) found another host using it. Recorded and put back on exit
+     * like {@link RemoveAddress}.
+     */
+    record RemoveAddress6(int link, Ip6Address address, int prefixLength) implements Action {}
 
     /** Something happened or was decided: for logs, metrics and the monitor. */
     record Emit(EngineEvent event) implements Action {}

@@ -1,5 +1,8 @@
 package org.uarpd.engine;
 
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
 /**
  * How one protocol domain stores and finds its addresses in a {@link NeighborTable}. The table holds
  * everything about an entry that does not depend on the protocol (state, timers, hardware address,
@@ -14,8 +17,19 @@ interface AddressColumn {
     /** The index hash of the entry {@code id} on {@code link} (equal to its {@link Key#hash()} when added). */
     int hash(int link, int id);
 
-    /** The address of entry {@code id} as events and actions carry it (IPv4: the address itself). */
+    /** The address of entry {@code id} as events and actions carry it (IPv4: the address itself; 0 for a wider one). */
     int eventAddress(int id);
+
+    /** The address of entry {@code id} as events carry an IPv6 one; null in a domain whose addresses fit {@link #eventAddress}. */
+    default Ip6Address eventAddress6(int id) {
+        return null;
+    }
+
+    /** The action giving the kernel entry {@code id}'s binding (its family's {@code InstallNeighbor}). */
+    Action install(int link, int id, HardwareAddress hw, NeighborState state);
+
+    /** The action withdrawing entry {@code id}'s binding from the kernel (its family's {@code RemoveNeighbor}). */
+    Action remove(int link, int id, boolean failed);
 
     /**
      * One address on one link, as the table looks it up or adds it. A domain reuses one key object
@@ -35,5 +49,10 @@ interface AddressColumn {
 
         /** This key's address as events and actions carry it. */
         int eventAddress();
+
+        /** This key's address as events carry an IPv6 one, or null (see {@link AddressColumn#eventAddress6}). */
+        default Ip6Address eventAddress6() {
+            return null;
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * uarpd's policy: a deterministic, sans-I/O ARP engine. No threads, sockets or clock: a backend
@@ -71,6 +72,10 @@ import org.uarpd.wire.HardwareAddress;
  *     them; REACHABLE/STALE bindings are adopted; a deletion removes our binding (not a resolution
  *     under way, nor a negative-cache entry).
  * <li>{@link Input.Command}: every {@link OperatorCommand}.
+ * <li>IPv6 neighbour discovery (RFC 4861), the second protocol domain: NS/NA frames (EtherType
+ *     0x86DD on Ethernet) and the {@code …6} inputs and commands go to {@link NdStack}, configured by
+ *     {@link NdConfig}; actions {@link Action.InstallNeighbor6}, {@link Action.RemoveNeighbor6},
+ *     {@link Action.RemoveAddress6}; events carry {@link EngineEvent#address6()}.
  * </ul>
  *
  * <p>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
@@ -85,8 +90,13 @@ public final class Engine implements EnginePort {
     private final Bridge bridge;
     private final Answering answering;
     private final ArpReceiver receiver;
+    private final NdStack nd;
 
     public Engine(EngineConfig config) {
+        this(config, NdConfig.defaults());
+    }
+
+    public Engine(EngineConfig config, NdConfig ndConfig) {
         ctx = new EngineContext(config, wheel);
         Ip4Addresses addresses = new Ip4Addresses();
         NeighborTable table = new NeighborTable(addresses, config.maxEntries(), config.maxStaticEntries(), wheel);
@@ -99,6 +109,7 @@ public final class Engine implements EnginePort {
         claims = new AddressClaims(ctx, arp, config.seed());
         answering = new Answering(ctx, arp, neighbors, claims, bridge);
         receiver = new ArpReceiver(ctx, arp, neighbors, claims, answering);
+        nd = new NdStack(ctx, ndConfig);
     }
 
     public EngineConfig config() {
@@ -111,7 +122,13 @@ public final class Engine implements EnginePort {
         ctx.begin(nowNanos, sink);
         try {
             switch (input) {
-                case Input.FrameReceived f -> receiver.frame(f.link(), f.frame(), f.offset(), f.length());
+                case Input.FrameReceived f -> {
+                    if (!nd.frame(f.link(), f.frame(), f.offset(), f.length())) receiver.frame(f.link(), f.frame(), f.offset(), f.length());
+                }
+                case Input.KernelMiss6 m -> nd.handle(m);
+                case Input.AddressAdded6 a -> nd.handle(a);
+                case Input.AddressRemoved6 a -> nd.handle(a);
+                case Input.KernelNeighborChanged6 k -> nd.handle(k);
                 case Input.KernelMiss m -> {
                     Link l = resolvable(m.link(), m.address());
                     if (l != null) neighbors.kernelMiss(l, m.address(), m.probes(), m.known());
@@ -170,6 +187,27 @@ public final class Engine implements EnginePort {
         return ctx.count(reason);
     }
 
+    /** One IPv6 neighbour entry as seen from outside. {@code hardware} is null while INCOMPLETE or FAILED. */
+    public record Neighbor6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) {}
+
+    public Neighbor6 lookup6(int link, Ip6Address address) {
+        return nd.lookup(link, address);
+    }
+
+    /** Every IPv6 entry, in no particular order. */
+    public List<Neighbor6> neighbors6() {
+        return nd.all();
+    }
+
+    /** IPv6 entries in the table (dynamic and static). */
+    public int size6() {
+        return nd.size();
+    }
+
+    public int pendingResolutions6() {
+        return nd.pending();
+    }
+
     /** Hosts the bridge knows (for monitors and tests). */
     public int bridgedHosts() {
         return bridge.hosts();
@@ -211,6 +249,7 @@ public final class Engine implements EnginePort {
         boolean wasUp = l.up;
         HardwareAddress oldHw = l.hardware;
         l.configure(c.name(), c.type(), c.address(), c.up());
+        nd.linkChanged(l, created, wasUp && !c.up());
         if (wasUp && !c.up()) {
             // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
             neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
@@ -233,6 +272,7 @@ public final class Engine implements EnginePort {
         neighbors.flush(id, Reason.LINK_REMOVED, true, false);
         claims.linkRemoved(id);
         bridge.linkRemoved(id);
+        nd.linkRemoved(id);
         if (l.guard != null) l.guard.forget();
         ctx.links.remove(id);
     }
@@ -258,6 +298,12 @@ public final class Engine implements EnginePort {
                 if (scope != null) scope.remove(u.entry());
             }
             case OperatorCommand.Reconfigure r -> reconfigure(r.next());
+            case OperatorCommand.AddStatic6 c -> nd.command(c);
+            case OperatorCommand.DeleteStatic6 c -> nd.command(c);
+            case OperatorCommand.Probe6 c -> nd.command(c);
+            case OperatorCommand.Publish6 c -> nd.command(c);
+            case OperatorCommand.Unpublish6 c -> nd.command(c);
+            case OperatorCommand.ReconfigureNd c -> nd.command(c);
             case OperatorCommand.Announce a -> {
                 Link l = ctx.links.get(a.link());
                 if (l == null) ctx.emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
@@ -290,6 +336,7 @@ public final class Engine implements EnginePort {
         for (Link l : ctx.links.all()) repolicy(l, kept);
         ctx.reconfigure(kept);
         neighbors.reconfigure();
+        nd.reconfigure();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * What every engine component may use, and nothing more: the time of the input being handled, the
@@ -12,7 +13,9 @@ import org.uarpd.wire.HardwareAddress;
  * backend) and {@link #emit} (an event). Components get this, never the {@link Engine}.
  *
  * <p>Timers: ids &ge; 0 are neighbour entries (their expiry goes to the handler given to
- * {@link #onEntryTimer}); {@link #after} runs a task once, on an auxiliary (negative) id.
+ * {@link #onEntryTimer}); {@link #after} runs a task once, on an auxiliary (negative) id. A second
+ * protocol domain keeps its entry timers on a wheel of its own ({@link #addEntryWheel}), so that each
+ * domain's entry ids are its table's own.
  */
 final class EngineContext {
     final Links links = new Links();
@@ -22,6 +25,8 @@ final class EngineContext {
     private final long[] counters = new long[Reason.values().length];
     private final TimerWheel.Expiry expiry = this::expired;
     private TimerWheel.Expiry entryTimers = id -> { };
+    private TimerWheel otherWheel;
+    private TimerWheel.Expiry otherTimers;
     private EngineConfig config;
     private boolean started;
     private long origin;
@@ -45,6 +50,17 @@ final class EngineContext {
         entryTimers = handler;
     }
 
+    /** The main wheel: entry timers of the first domain, and every auxiliary timer. */
+    TimerWheel wheel() {
+        return wheel;
+    }
+
+    /** A second domain's entry timers: {@code w}'s ids, advanced with the main wheel, expiring to {@code handler}. */
+    void addEntryWheel(TimerWheel w, TimerWheel.Expiry handler) {
+        otherWheel = w;
+        otherTimers = handler;
+    }
+
     /** Starts handling an input at {@code nowNanos} (never earlier than the last): runs the timers due by then. */
     void begin(long nowNanos, ActionSink sink) {
         out = sink;
@@ -55,7 +71,9 @@ final class EngineContext {
         } else if (nowNanos > now) {
             now = nowNanos;
         }
-        wheel.advance(Math.floorDiv(now - origin, config.timerTickNanos()), expiry);
+        long tick = Math.floorDiv(now - origin, config.timerTickNanos());
+        wheel.advance(tick, expiry);
+        if (otherWheel != null) otherWheel.advance(tick, otherTimers);
     }
 
     void end() {
@@ -68,6 +86,7 @@ final class EngineContext {
 
     long nextDeadline() {
         long tick = wheel.nextDeadlineTick();
+        if (otherWheel != null) tick = Math.min(tick, otherWheel.nextDeadlineTick());
         return tick == Long.MAX_VALUE ? Long.MAX_VALUE : origin + tick * config.timerTickNanos();
     }
 
@@ -80,6 +99,15 @@ final class EngineContext {
 
     void cancel(int id) {
         wheel.cancel(id);
+    }
+
+    /** Arms entry timer {@code id} of wheel {@code w} (the main one or a second domain's). */
+    void schedule(TimerWheel w, int id, long deadlineNanos) {
+        w.schedule(id, Math.ceilDiv(deadlineNanos - origin, config.timerTickNanos()));
+    }
+
+    void cancel(TimerWheel w, int id) {
+        w.cancel(id);
     }
 
     /** Runs {@code task} once, {@code delayNanos} from now; returns its id for {@link #cancelTask}. */
@@ -116,8 +144,14 @@ final class EngineContext {
 
     void emit(Kind kind, int link, int address, HardwareAddress hw, NeighborState state, Reason reason,
               long latencyNanos, String detail) {
+        emit(kind, link, address, null, hw, state, reason, latencyNanos, detail);
+    }
+
+    /** An event about an IPv4 {@code address} or, when {@code address6} is not null, an IPv6 one. */
+    void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, NeighborState state, Reason reason,
+              long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
-        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail)));
+        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, address6)));
     }
 
     long count(Reason reason) {

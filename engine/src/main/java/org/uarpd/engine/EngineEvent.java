@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * One change or decision, with what logs, metrics and the monitor need. A plain value.
@@ -14,9 +15,16 @@ import org.uarpd.wire.HardwareAddress;
  * @param reason    why (never null)
  * @param latencyNanos for {@link Kind#RESOLVED}: time from the start of resolution to the answer; else 0
  * @param detail    free text for humans (a malformed frame's fault), or null
+ * @param address6  the IPv6 address it concerns (neighbour discovery), or null; {@code address} is 0 then
  */
 public record EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
-                          NeighborState state, Reason reason, long latencyNanos, String detail) {
+                          NeighborState state, Reason reason, long latencyNanos, String detail, Ip6Address address6) {
+
+    /** An event about an IPv4 address (or none). */
+    public EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
+                       NeighborState state, Reason reason, long latencyNanos, String detail) {
+        this(time, kind, link, address, hardware, state, reason, latencyNanos, detail, null);
+    }
 
     public enum Kind {
         /** A neighbour entry was created. */

@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.LinkType;
 
 /**
@@ -9,7 +10,8 @@ import org.uarpd.wire.LinkType;
  * clock) beside it, so the engine never reads a clock.
  *
  * <p>Links are identified by an {@code int} the backend chooses (the ifindex on Linux, the interface
- * number in the simulator). IPv4 addresses are {@code int}s (see {@code org.uarpd.wire.Ip4}).
+ * number in the simulator). IPv4 addresses are {@code int}s (see {@code org.uarpd.wire.Ip4}); the
+ * {@code …6} inputs carry IPv6 ones. IPv6 neighbour discovery frames arrive as {@link FrameReceived}.
  */
 public sealed interface Input {
 
@@ -36,6 +38,18 @@ public sealed interface Input {
      * when the entry was deleted).
      */
     record KernelNeighborChanged(int link, int address, HardwareAddress hardware, NeighborState state) implements Input {}
+
+    /** The kernel has no IPv6 binding for {@code address} on {@code link} and asks (RTM_GETNEIGH with an AF_INET6 NDA_DST). */
+    record KernelMiss6(int link, Ip6Address address, int probes, HardwareAddress known) implements Input {}
+
+    /** The host got an IPv6 address on {@code link}. */
+    record AddressAdded6(int link, Ip6Address address, int prefixLength) implements Input {}
+
+    /** The host lost an IPv6 address on {@code link}. */
+    record AddressRemoved6(int link, Ip6Address address, int prefixLength) implements Input {}
+
+    /** Someone other than uarpd changed the kernel's IPv6 binding ({@code hardware} null when deleted). */
+    record KernelNeighborChanged6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) implements Input {}
 
     /** An operator command (from the control socket, config or command line). */
     record Command(OperatorCommand command) implements Input {}

@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import java.util.Arrays;
+import org.uarpd.wire.HardwareAddress;
 
 /**
  * The ARP domain's {@link AddressColumn}: one IPv4 address ({@code int}) per entry, and the reusable
@@ -35,6 +36,16 @@ final class Ip4Addresses implements AddressColumn, AddressColumn.Key {
     @Override
     public int eventAddress(int id) {
         return address[id];
+    }
+
+    @Override
+    public Action install(int link, int id, HardwareAddress hw, NeighborState state) {
+        return new Action.InstallNeighbor(link, address[id], hw, state);
+    }
+
+    @Override
+    public Action remove(int link, int id, boolean failed) {
+        return new Action.RemoveNeighbor(link, address[id], failed);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class KernelBindings {
         if (id != NONE && table.stateOf(id) == STATIC) {
             if (hw == null || kernelState != STATIC || !table.hardwareEquals(id, hw)) {
                 // Static bindings are ours to keep: put it back.
-                ctx.emit(Kind.IGNORED, key.link(), key.eventAddress(), hw, STATIC, Reason.STATIC_ENTRY);
+                machine.emitKey(Kind.IGNORED, key, hw, STATIC, Reason.STATIC_ENTRY);
                 machine.install(id, STATIC);
             }
             return;
@@ -73,7 +73,7 @@ final class KernelBindings {
         }
         if (kernelState != REACHABLE && kernelState != STALE) {
             // The kernel's own resolution states say nothing we can use.
-            ctx.emit(Kind.IGNORED, key.link(), key.eventAddress(), hw, kernelState, Reason.KERNEL_CHANGED);
+            machine.emitKey(Kind.IGNORED, key, hw, kernelState, Reason.KERNEL_CHANGED);
             return;
         }
         if (id == NONE) {
@@ -102,7 +102,7 @@ final class KernelBindings {
         if (link == null) return;
         if (id != NONE) machine.remove(id, Reason.KERNEL_CHANGED, false); // the kernel's entry replaced it there
         if (table.staticFull()) {
-            ctx.emit(Kind.IGNORED, key.link(), key.eventAddress(), hw, STATIC, Reason.TABLE_FULL);
+            machine.emitKey(Kind.IGNORED, key, hw, STATIC, Reason.TABLE_FULL);
             return;
         }
         id = table.add(key, STATIC, ctx.now());
@@ -128,7 +128,7 @@ final class KernelBindings {
             machine.remove(id, Reason.OPERATOR, false);
         }
         if (table.staticFull()) {
-            ctx.emit(Kind.IGNORED, key.link(), key.eventAddress(), hw, null, Reason.TABLE_FULL);
+            machine.emitKey(Kind.IGNORED, key, hw, null, Reason.TABLE_FULL);
             return;
         }
         id = table.add(key, STATIC, ctx.now());
@@ -140,14 +140,15 @@ final class KernelBindings {
     void deleteStatic(AddressColumn.Key key) {
         int id = table.find(key);
         if (id == NONE || table.stateOf(id) != STATIC) {
-            ctx.emit(Kind.IGNORED, key.link(), key.eventAddress(), null, null, Reason.NO_SUCH_ENTRY);
+            machine.emitKey(Kind.IGNORED, key, null, null, Reason.NO_SUCH_ENTRY);
             return;
         }
         int link = table.link[id];
         int address = table.eventAddress(id);
+        Action withdraw = table.addresses().remove(link, id, false);
         machine.emitEntry(Kind.REMOVED, id, Reason.OPERATOR);
         table.remove(id);
         machine.gone(link, address);
-        ctx.act(new Action.RemoveNeighbor(link, address, false));
+        ctx.act(withdraw);
     }
 }

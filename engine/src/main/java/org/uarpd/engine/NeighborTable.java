@@ -89,6 +89,16 @@ final class NeighborTable {
         return addresses.eventAddress(id);
     }
 
+    /** The IPv6 address of entry {@code id} for events, or null in an IPv4 domain. */
+    org.uarpd.wire.Ip6Address eventAddress6(int id) {
+        return addresses.eventAddress6(id);
+    }
+
+    /** The wheel this table's entry timers live on (ids are entry ids). */
+    TimerWheel wheel() {
+        return wheel;
+    }
+
     boolean dynamicFull() {
         return dynamicCount >= maxDynamic;
     }

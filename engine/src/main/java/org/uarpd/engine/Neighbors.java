@@ -63,6 +63,7 @@ final class Neighbors {
     private final EngineContext ctx;
     private final NeighborTable table;
     private final NeighborDomain domain;
+    private final TimerWheel wheel;
     private final SplittableRandom random;
     private Listener listener = NO_LISTENER;
     private NeighborTimers timers;
@@ -79,6 +80,7 @@ final class Neighbors {
         this.ctx = ctx;
         this.table = table;
         this.domain = domain;
+        this.wheel = table.wheel();
         this.timers = domain.timers(ctx.config());
         this.random = new SplittableRandom(ctx.config().seed());
     }
@@ -124,7 +126,7 @@ final class Neighbors {
                 emitEntry(Kind.IGNORED, id, null, Reason.ALREADY_RESOLVING);
             }
             case FAILED -> {
-                ctx.act(new Action.RemoveNeighbor(link.id, key.eventAddress(), true));
+                ctx.act(table.addresses().remove(link.id, id, true));
                 emitEntry(Kind.IGNORED, id, null, Reason.NEGATIVE_CACHE);
             }
             case STATIC -> answerFromCache(id, STATIC);
@@ -182,10 +184,10 @@ final class Neighbors {
                     || (kind == Observation.REPLY_TO_US && link.rules().learnsRepliesToUs());
             if (!learn) {
                 if (kind == Observation.REPLY_TO_US) {
-                    ctx.emit(Kind.IGNORED, link.id, sender.eventAddress(), HardwareAddress.of(hw), null, Reason.UNSOLICITED);
+                    emitKey(Kind.IGNORED, sender, HardwareAddress.of(hw), null, Reason.UNSOLICITED);
                 } else if (kind == Observation.GRATUITOUS) {
                     // An announcement from a host we do not track: nothing to update (Linux neither).
-                    ctx.emit(Kind.IGNORED, link.id, sender.eventAddress(), null, null, Reason.GRATUITOUS);
+                    emitKey(Kind.IGNORED, sender, null, null, Reason.GRATUITOUS);
                 }
                 return;
             }
@@ -210,7 +212,8 @@ final class Neighbors {
                 table.stamp[id] = now;
                 table.setKernelWaiting(id, false);
                 setState(id, confirmed, null, null);
-                ctx.emit(Kind.RESOLVED, table.link[id], table.eventAddress(id), table.hardware(id), confirmed, reason, latency, null);
+                ctx.emit(Kind.RESOLVED, table.link[id], table.eventAddress(id), table.eventAddress6(id), table.hardware(id), confirmed,
+                        reason, latency, null);
                 install(id, confirmed);
             }
             case FAILED -> {
@@ -222,8 +225,9 @@ final class Neighbors {
             }
             case REACHABLE, STALE, DELAY, PROBE -> {
                 int address = sender.eventAddress();
-                if (!same && link.guard != null && link.guard.refuseChange(address, hw, table.hardware(id), kind, state)) return;
-                if (same && link.guard != null) link.guard.heardFromHolder(address);
+                Guard guard = domain.guard(link);
+                if (!same && guard != null && guard.refuseChange(address, hw, table.hardware(id), kind, state)) return;
+                if (same && guard != null) guard.heardFromHolder(address);
                 if (!same) {
                     boolean locked = now - table.stamp[id] < timers.lockTimeNanos() && kind != Observation.GRATUITOUS;
                     if (locked) {
@@ -310,7 +314,7 @@ final class Neighbors {
 
     private void startResolution(Link link, AddressColumn.Key key, int kernelProbes, boolean forKernel, Reason reason) {
         if (table.incomplete() >= ctx.config().maxPending()) {
-            ctx.emit(Kind.IGNORED, link.id, key.eventAddress(), null, null, Reason.TOO_MANY_PENDING);
+            emitKey(Kind.IGNORED, key, null, null, Reason.TOO_MANY_PENDING);
             return;
         }
         int id = create(link, key, INCOMPLETE);
@@ -328,7 +332,7 @@ final class Neighbors {
         if (table.dynamicFull()) {
             int victim = table.lruOldest();
             if (victim == NONE) {
-                ctx.emit(Kind.IGNORED, link.id, key.eventAddress(), null, null, Reason.TABLE_FULL);
+                emitKey(Kind.IGNORED, key, null, null, Reason.TABLE_FULL);
                 return NONE;
             }
             remove(victim, Reason.EVICTED, false);
@@ -341,9 +345,10 @@ final class Neighbors {
         emitEntry(Kind.REMOVED, id, reason);
         int link = table.link[id];
         int address = table.eventAddress(id);
+        Action withdraw = tellKernel && installed ? table.addresses().remove(link, id, false) : null;
         table.remove(id);
         gone(link, address);
-        if (tellKernel && installed) ctx.act(new Action.RemoveNeighbor(link, address, false));
+        if (withdraw != null) ctx.act(withdraw);
     }
 
     void gone(int linkId, int address) {
@@ -370,12 +375,12 @@ final class Neighbors {
             case REACHABLE -> {
                 // RFC 4861 §6.3.2: a uniformly random factor in [0.5, 1.5) so neighbours do not expire in step.
                 long t = (long) (timers.baseReachableNanos() * (0.5 + random.nextDouble()));
-                ctx.schedule(id, now + t);
+                ctx.schedule(wheel, id, now + t);
             }
-            case STALE -> ctx.schedule(id, now + timers.staleLifetimeNanos());
-            case DELAY -> ctx.schedule(id, now + timers.delayFirstProbeNanos());
-            case FAILED -> ctx.schedule(id, now + timers.negativeCacheNanos());
-            case STATIC -> ctx.cancel(id);
+            case STALE -> ctx.schedule(wheel, id, now + timers.staleLifetimeNanos());
+            case DELAY -> ctx.schedule(wheel, id, now + timers.delayFirstProbeNanos());
+            case FAILED -> ctx.schedule(wheel, id, now + timers.negativeCacheNanos());
+            case STATIC -> ctx.cancel(wheel, id);
             case INCOMPLETE, PROBE -> { } // probe() arms the retransmit timer
         }
     }
@@ -401,8 +406,8 @@ final class Neighbors {
         if (linkWait != Long.MIN_VALUE || targetWait != Long.MIN_VALUE) {
             // Defer, not drop: the probe goes out as soon as both buckets allow (never a long stall).
             Reason why = linkWait != Long.MIN_VALUE ? Reason.LINK_RATE_LIMITED : Reason.TARGET_RATE_LIMITED;
-            ctx.emit(Kind.IGNORED, link.id, table.eventAddress(id), null, s, why);
-            ctx.schedule(id, Math.max(linkWait, targetWait));
+            emitEntry(Kind.IGNORED, id, null, why);
+            ctx.schedule(wheel, id, Math.max(linkWait, targetWait));
             return;
         }
         link.requestTat = config.linkRequests().charge(link.requestTat, now);
@@ -411,7 +416,7 @@ final class Neighbors {
         Reason why = sent > 0 ? Reason.RETRANSMIT : table.kernelWaiting(id) ? Reason.KERNEL_MISS : Reason.OWN_NEED;
         domain.solicit(link, id, unicast, why);
         table.probes[id] = (byte) (sent + 1);
-        ctx.schedule(id, now + timers.intervalAfter(sent + 1));
+        ctx.schedule(wheel, id, now + timers.intervalAfter(sent + 1));
     }
 
     /** The probes are spent: FAILED (negative cache, kernel told) where the mode keeps one, else the entry just goes. */
@@ -427,7 +432,7 @@ final class Neighbors {
         table.stamp[id] = ctx.now();
         setState(id, FAILED, Kind.FAILED, Reason.PROBES_EXHAUSTED);
         // The kernel's held packets get host-unreachable; a binding it still used is withdrawn.
-        if (tell) ctx.act(new Action.RemoveNeighbor(table.link[id], table.eventAddress(id), true));
+        if (tell) ctx.act(table.addresses().remove(table.link[id], id, true));
     }
 
     private void answerFromCache(int id, NeighborState as) {
@@ -442,7 +447,7 @@ final class Neighbors {
         int linkId = table.link[id];
         int address = table.eventAddress(id);
         HardwareAddress hw = table.hardware(id);
-        ctx.act(new Action.InstallNeighbor(linkId, address, hw, state));
+        ctx.act(table.addresses().install(linkId, id, hw, state));
         Link l = ctx.links.get(linkId);
         if (l != null) listener.installed(l, address, hw, state);
     }
@@ -452,6 +457,11 @@ final class Neighbors {
     }
 
     private void emitEntry(Kind kind, int id, HardwareAddress hw, Reason reason) {
-        ctx.emit(kind, table.link[id], table.eventAddress(id), hw, table.stateOf(id), reason);
+        ctx.emit(kind, table.link[id], table.eventAddress(id), table.eventAddress6(id), hw, table.stateOf(id), reason, 0, null);
+    }
+
+    /** An event about {@code key}'s address, which need not have an entry. */
+    void emitKey(Kind kind, AddressColumn.Key key, HardwareAddress hw, NeighborState state, Reason reason) {
+        ctx.emit(kind, key.link(), key.eventAddress(), key.eventAddress6(), hw, state, reason, 0, null);
     }
 }

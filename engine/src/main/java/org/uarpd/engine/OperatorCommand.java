@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /** What an operator can ask of the engine directly. */
 public sealed interface OperatorCommand {
@@ -47,6 +48,30 @@ public sealed interface OperatorCommand {
             if (count < 1 || count > 1000) throw new IllegalArgumentException("announce count must be 1..1000, got " + count);
             if (intervalNanos < 0) throw new IllegalArgumentException("announce interval must not be negative, got " + intervalNanos + " ns");
             if (address == 0) throw new IllegalArgumentException("cannot announce 0.0.0.0");
+        }
+    }
+
+    /** {@link AddStatic} for an IPv6 neighbour. */
+    record AddStatic6(int link, Ip6Address address, HardwareAddress hardware) implements OperatorCommand {}
+
+    record DeleteStatic6(int link, Ip6Address address) implements OperatorCommand {}
+
+    /** {@link Probe} for an IPv6 neighbour: resolve it by neighbour solicitation now. */
+    record Probe6(int link, Ip6Address address) implements OperatorCommand {}
+
+    /** Answer neighbour solicitations for {@code entry} on {@code link} (every link when 0). */
+    record Publish6(int link, NdPublished entry) implements OperatorCommand {}
+
+    /** Stop answering for an entry added by {@link Publish6} (matched by equality, same link). */
+    record Unpublish6(int link, NdPublished entry) implements OperatorCommand {}
+
+    /**
+     * Apply a new neighbour discovery configuration, as {@link Reconfigure} does for the rest: the
+     * IPv6 entries stay, the ND timers and each known link's {@link NdLinkPolicy} become {@code next}'s.
+     */
+    record ReconfigureNd(NdConfig next) implements OperatorCommand {
+        public ReconfigureNd {
+            java.util.Objects.requireNonNull(next, "next");
         }
     }
 }

@@ -1,0 +1,115 @@
+package org.uarpd.engine;
+
+import java.util.Arrays;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
+/**
+ * The neighbour discovery domain's {@link AddressColumn}: one IPv6 address per entry as two
+ * {@code long} columns (high and low 64 bits), and the reusable {@link AddressColumn.Key} that looks
+ * one up without allocating.
+ */
+final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
+    private long[] high = new long[0];
+    private long[] low = new long[0];
+    private int keyLink;
+    private long keyHigh;
+    private long keyLow;
+
+    /** Points the key at ({@code high}, {@code low}) on {@code link} and returns it; valid until the next call. */
+    AddressColumn.Key key(int link, long high, long low) {
+        keyLink = link;
+        keyHigh = high;
+        keyLow = low;
+        return this;
+    }
+
+    AddressColumn.Key key(int link, Ip6Address address) {
+        return key(link, address.high(), address.low());
+    }
+
+    long high(int id) {
+        return high[id];
+    }
+
+    long low(int id) {
+        return low[id];
+    }
+
+    Ip6Address address(int id) {
+        return new Ip6Address(high[id], low[id]);
+    }
+
+    @Override
+    public void resize(int capacity) {
+        high = Arrays.copyOf(high, capacity);
+        low = Arrays.copyOf(low, capacity);
+    }
+
+    @Override
+    public int hash(int link, int id) {
+        return mix(link, high[id], low[id]);
+    }
+
+    @Override
+    public int eventAddress(int id) {
+        return 0;
+    }
+
+    @Override
+    public Ip6Address eventAddress6(int id) {
+        return address(id);
+    }
+
+    @Override
+    public Action install(int link, int id, HardwareAddress hw, NeighborState state) {
+        return new Action.InstallNeighbor6(link, address(id), hw, state);
+    }
+
+    @Override
+    public Action remove(int link, int id, boolean failed) {
+        return new Action.RemoveNeighbor6(link, address(id), failed);
+    }
+
+    @Override
+    public int link() {
+        return keyLink;
+    }
+
+    @Override
+    public int hash() {
+        return mix(keyLink, keyHigh, keyLow);
+    }
+
+    @Override
+    public boolean matches(int id) {
+        return high[id] == keyHigh && low[id] == keyLow;
+    }
+
+    @Override
+    public void store(int id) {
+        high[id] = keyHigh;
+        low[id] = keyLow;
+    }
+
+    @Override
+    public int eventAddress() {
+        return 0;
+    }
+
+    @Override
+    public Ip6Address eventAddress6() {
+        return new Ip6Address(keyHigh, keyLow);
+    }
+
+    /** The same finaliser as {@link Ip4Addresses}' hash, over the link and both halves. */
+    private static int mix(int link, long high, long low) {
+        long k = high * 0x9e3779b97f4a7c15L ^ low ^ ((long) link << 32);
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return (int) k;
+    }
+}

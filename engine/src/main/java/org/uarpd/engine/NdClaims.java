@@ -1,0 +1,130 @@
+package org.uarpd.engine;
+
+import java.util.SplittableRandom;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
+/**
+ * The host's IPv6 addresses: duplicate address detection (RFC 4862 §5.4) with Enhanced DAD's nonce
+ * (RFC 7527) before one is answered for, and reports of anyone else claiming one afterwards. The
+ * IPv6 counterpart of {@link AddressClaims}.
+ *
+ * <p>An address added on a link whose {@link NdLinkPolicy#dad()} is on is TENTATIVE: DupAddrDetectTransmits
+ * probes (from ::, to its solicited-node group, with a 6-byte nonce) one RetransTimer apart; if
+ * RetransTimer after the last nothing contradicted it, it is PREFERRED (event CLAIMED). An
+ * advertisement for it, or a DAD probe for it carrying another nonce (or none), means another host
+ * has it: DUPLICATE (event CONFLICT PROBE_CONFLICT), and {@link Action.RemoveAddress6} when the policy
+ * says so. A probe carrying our own nonce is our own, looped back (RFC 7527 §4.2): not a conflict.
+ */
+final class NdClaims {
+    private final EngineContext ctx;
+    private final NdDomain nd;
+    private final SplittableRandom random;
+
+    NdClaims(EngineContext ctx, NdDomain nd, long seed) {
+        this.ctx = ctx;
+        this.nd = nd;
+        this.random = new SplittableRandom(seed ^ 0x6e64L);
+    }
+
+    /** The host gained ({@code a}, {@code prefix}) on {@code l}. */
+    void added(Link l, Ip6Address a, int prefix) {
+        NdLink n = nd.link(l);
+        boolean isNew = n.indexOf(a.high(), a.low()) < 0;
+        int i = n.add(a.high(), a.low(), prefix);
+        if (!isNew) return;
+        if (n.policy.dad() && l.up && NdDomain.speaks(l)) {
+            n.state[i] = NdLink.TENTATIVE;
+            n.nonce[i] = random.nextLong() & 0xFFFF_FFFF_FFFFL;
+            n.remaining[i] = n.policy.dadTransmits();
+            ctx.emit(Kind.CLAIMED, l.id, 0, a, null, null, Reason.PROBING, 0, null);
+            probe(l, n, a);
+        } else {
+            n.state[i] = NdLink.PREFERRED;
+            announce(l, n, a);
+        }
+    }
+
+    void removed(Link l, Ip6Address a) {
+        NdLink n = nd.known(l.id);
+        if (n == null) return;
+        int i = n.indexOf(a.high(), a.low());
+        if (i < 0) return;
+        if (n.timer[i] != 0) ctx.cancelTask(n.timer[i]);
+        n.removeAt(i);
+    }
+
+    /** Sends the next DAD probe, or ends DAD with the address ours, one RetransTimer after the last. */
+    private void probe(Link l, NdLink n, Ip6Address a) {
+        int i = n.indexOf(a.high(), a.low());
+        if (i < 0 || n.state[i] != NdLink.TENTATIVE) return;
+        long retrans = nd.config().timers().retransNanos();
+        if (n.remaining[i] == 0) {
+            n.timer[i] = 0;
+            n.state[i] = NdLink.PREFERRED;
+            ctx.emit(Kind.CLAIMED, l.id, 0, a, l.hardware, null, Reason.CLAIMED, 0, null);
+            announce(l, n, a);
+            return;
+        }
+        n.remaining[i]--;
+        if (l.up) nd.dadProbe(l, a.high(), a.low(), n.nonce[i]);
+        n.timer[i] = ctx.after(retrans, () -> probe(l, n, a));
+    }
+
+    /** RFC 4861 §7.2.6: with announcing on, tell the link where the new address is (to all nodes, Override set). */
+    private void announce(Link l, NdLink n, Ip6Address a) {
+        if (!l.up || !l.policy.announce() || !NdDomain.speaks(l)) return;
+        nd.advertise(l, a.high(), a.low(), NdDomain.ALL_NODES_HIGH, NdDomain.ALL_NODES_LOW, null, n.policy.router(), false, true,
+                l.hardwareBytes);
+        ctx.emit(Kind.ANSWERED, l.id, 0, a, l.hardware, null, Reason.ANNOUNCED, 0, null);
+    }
+
+    /** True while ({@code h}, {@code lo}) is being checked on {@code l}. */
+    boolean tentative(NdLink n, long h, long lo) {
+        return n.stateOf(h, lo) == NdLink.TENTATIVE;
+    }
+
+    /** A DAD probe for our tentative address: ours looped back (same nonce) or another host's. */
+    void probeSeen(Link l, NdLink n, NdObservation o) {
+        int i = n.indexOf(o.targetHigh, o.targetLow);
+        if (o.hasNonce && o.nonce == n.nonce[i]) {
+            ctx.emit(Kind.IGNORED, l.id, 0, target(o), null, null, Reason.OWN_FRAME, 0, "our own DAD probe, looped back (RFC 7527)");
+            return;
+        }
+        duplicate(l, n, i, o);
+    }
+
+    /** Anything proving another host holds our tentative address: DAD failed (RFC 4862 §5.4.5). */
+    void duplicate(Link l, NdLink n, int i, NdObservation o) {
+        Ip6Address a = new Ip6Address(n.high[i], n.low[i]);
+        if (n.timer[i] != 0) ctx.cancelTask(n.timer[i]);
+        n.timer[i] = 0;
+        n.state[i] = NdLink.DUPLICATE;
+        HardwareAddress theirs = HardwareAddress.of(o.linkSource.clone());
+        ctx.emit(Kind.CONFLICT, l.id, 0, a, theirs, null, Reason.PROBE_CONFLICT, 0,
+                (o.solicitation ? "duplicate address detection probe" : "advertisement") + " from " + theirs);
+        if (n.policy.removeOnConflict()) {
+            ctx.act(new Action.RemoveAddress6(l.id, a, n.prefix[i]));
+            n.removeAt(i);
+        }
+    }
+
+    /** An advertisement from another station for one of our preferred addresses: reported with both link addresses. */
+    void claimedBySomeoneElse(Link l, NdObservation o) {
+        HardwareAddress theirs = HardwareAddress.of((o.hasLinkLayer ? o.linkLayer : o.linkSource).clone());
+        ctx.emit(Kind.CONFLICT, l.id, 0, target(o), theirs, null, Reason.ADDRESS_CONFLICT, 0,
+                "ours " + l.hardware + ", theirs " + theirs);
+    }
+
+    void linkRemoved(NdLink n) {
+        for (int i = 0; i < n.count; i++) {
+            if (n.timer[i] != 0) ctx.cancelTask(n.timer[i]);
+        }
+    }
+
+    static Ip6Address target(NdObservation o) {
+        return new Ip6Address(o.targetHigh, o.targetLow);
+    }
+}

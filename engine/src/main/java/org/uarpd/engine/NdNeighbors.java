@@ -1,0 +1,123 @@
+package org.uarpd.engine;
+
+import static org.uarpd.engine.NeighborTable.NONE;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
+/**
+ * The neighbour discovery domain's front to the neighbour state machine (the IPv6 counterpart of
+ * {@link ArpNeighbors}): turns IPv6 addresses into the table's keys ({@link Ip6Addresses}) and hands
+ * everything to the same {@link Neighbors} and {@link KernelBindings} the ARP domain uses, on a table
+ * of its own.
+ */
+final class NdNeighbors {
+    private final EngineContext ctx;
+    private final NeighborTable table;
+    private final Ip6Addresses addresses;
+    private final Neighbors machine;
+    private final KernelBindings bindings;
+
+    NdNeighbors(EngineContext ctx, NeighborTable table, Ip6Addresses addresses, Neighbors machine) {
+        this.ctx = ctx;
+        this.table = table;
+        this.addresses = addresses;
+        this.machine = machine;
+        this.bindings = new KernelBindings(ctx, table, machine);
+    }
+
+    AddressColumn.Key key(int link, long high, long low) {
+        return addresses.key(link, high, low);
+    }
+
+    void kernelMiss(Link l, Ip6Address address, int probes, HardwareAddress known) {
+        machine.handleKernelMiss(l, addresses.key(l.id, address), probes, known);
+    }
+
+    void resolve(Link l, Ip6Address address) {
+        machine.handleOwnNeed(l, addresses.key(l.id, address));
+    }
+
+    /** The entry of ({@code high}, {@code low}) on {@code link}, or {@link NeighborTable#NONE}. */
+    int find(int link, long high, long low) {
+        return table.find(key(link, high, low));
+    }
+
+    NeighborState stateOf(int id) {
+        return table.stateOf(id);
+    }
+
+    boolean sameHardware(int id, byte[] hw) {
+        return table.hardwareEquals(id, hw);
+    }
+
+    HardwareAddress hardware(int id) {
+        return table.hardware(id);
+    }
+
+    /** What a packet from ({@code high}, {@code low}) at {@code hw} teaches, by {@code kind} (see {@link Neighbors#handleObservation}). */
+    void learn(Link l, long high, long low, byte[] hw, Neighbors.Observation kind) {
+        machine.handleObservation(l, key(l.id, high, low), hw, kind);
+    }
+
+    /** RFC 4861 §7.2.5: a different address without Override demotes a REACHABLE entry to STALE and changes nothing else. */
+    void demote(int id) {
+        machine.setState(id, NeighborState.STALE, Kind.CHANGED, Reason.OBSERVED);
+    }
+
+    void kernelChanged(int link, Ip6Address address, HardwareAddress hw, NeighborState state) {
+        bindings.kernelChanged(ctx.links.get(link), addresses.key(link, address), hw, state);
+    }
+
+    void addStatic(int link, Ip6Address address, HardwareAddress hw) {
+        bindings.addStatic(addresses.key(link, address), hw);
+    }
+
+    void deleteStatic(int link, Ip6Address address) {
+        bindings.deleteStatic(addresses.key(link, address));
+    }
+
+    void reconfigure() {
+        machine.reconfigure();
+    }
+
+    void flush(int link, Reason reason, boolean includeStatic, boolean tellKernel) {
+        machine.flush(link, reason, includeStatic, tellKernel);
+    }
+
+    /** Drops dynamic entries of {@code l} no longer on any of the host's IPv6 prefixes there. */
+    void purgeOffLink(Link l, NdLink n) {
+        machine.purge(l.id, id -> !n.onLink(addresses.high(id), addresses.low(id)), Reason.ADDRESS_REMOVED);
+    }
+
+    // -- read-only views -------------------------------------------------------------------------
+
+    Engine.Neighbor6 lookup(int link, Ip6Address address) {
+        int id = table.find(addresses.key(link, address));
+        return id == NONE ? null : view(id);
+    }
+
+    List<Engine.Neighbor6> all() {
+        List<Engine.Neighbor6> all = new ArrayList<>(table.size());
+        for (int id = 0; id < table.highWater(); id++) {
+            if (table.inUse(id)) all.add(view(id));
+        }
+        return all;
+    }
+
+    int size() {
+        return table.size();
+    }
+
+    int pending() {
+        return machine.pending();
+    }
+
+    private Engine.Neighbor6 view(int id) {
+        return new Engine.Neighbor6(table.link[id], addresses.address(id), table.hardware(id), table.stateOf(id));
+    }
+}

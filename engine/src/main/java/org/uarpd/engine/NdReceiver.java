@@ -1,0 +1,167 @@
+package org.uarpd.engine;
+
+import static org.uarpd.engine.NeighborTable.NONE;
+
+import java.util.List;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.engine.Neighbors.Observation;
+import org.uarpd.wire.HardwareAddress;
+
+/**
+ * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
+ * and {@link Answering} for ND): parsed and validated once ({@link NdDomain#parse}), then in order
+ * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's sender
+ * consistency, and by message type: a solicitation is learnt from (RFC 4861 §7.2.3) and answered
+ * (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5 rules, with RFC 9131's
+ * choice for unsolicited ones.
+ */
+final class NdReceiver {
+    private final EngineContext ctx;
+    private final NdDomain nd;
+    private final NdNeighbors neighbors;
+    private final NdClaims claims;
+    private final NdObservation o = new NdObservation();
+    /** Entries published on every link. */
+    final List<NdPublished> everywhere = new java.util.ArrayList<>();
+
+    NdReceiver(EngineContext ctx, NdDomain nd, NdNeighbors neighbors, NdClaims claims) {
+        this.ctx = ctx;
+        this.nd = nd;
+        this.neighbors = neighbors;
+        this.claims = claims;
+    }
+
+    void frame(Link l, byte[] buf, int off, int len) {
+        if (!l.up) {
+            ctx.emit(Kind.IGNORED, l.id, 0, null, null, Reason.LINK_IS_DOWN);
+            return;
+        }
+        NdObservation q = o;
+        if (!nd.parse(l, buf, off, len, q)) return;
+        NdLink n = nd.link(l);
+        if (q.solicitation && q.sourceUnspecified && claims.tentative(n, q.targetHigh, q.targetLow)) {
+            claims.probeSeen(l, n, q); // before the echo test: the nonce tells our own loop from a twin (RFC 7527)
+            return;
+        }
+        if (l.isOwnHardware(q.linkSource, 0, q.linkSource.length)) {
+            ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.OWN_FRAME, 0, null);
+            return;
+        }
+        if (l.policy.guard().senderConsistency() && q.hasLinkLayer && !q.linkSourceMatches()) {
+            ctx.emit(Kind.ALERT, l.id, 0, NdClaims.target(q), HardwareAddress.of(q.linkSource.clone()), null,
+                    Reason.SENDER_MISMATCH, 0, "link-layer option " + HardwareAddress.of(q.linkLayer.clone()));
+            return;
+        }
+        if (q.solicitation) solicitation(l, n, q);
+        else advertisement(l, n, q);
+    }
+
+    // -- solicitations ---------------------------------------------------------------------------
+
+    private void solicitation(Link l, NdLink n, NdObservation q) {
+        byte mine = n.stateOf(q.targetHigh, q.targetLow);
+        NdPublished published = mine != 0 ? null : published(n, q.targetHigh, q.targetLow);
+        boolean forUs = mine == NdLink.PREFERRED || published != null;
+        if (!q.sourceUnspecified && q.hasLinkLayer) {
+            if (n.stateOf(q.sourceHigh, q.sourceLow) != 0) {
+                ctx.emit(Kind.IGNORED, l.id, 0, new org.uarpd.wire.Ip6Address(q.sourceHigh, q.sourceLow),
+                        HardwareAddress.of(q.linkLayer.clone()), null, Reason.ADDRESS_CONFLICT, 0, null);
+            } else if (forUs || neighbors.find(l.id, q.sourceHigh, q.sourceLow) != NONE) {
+                // RFC 4861 §7.2.3: the solicitor's address, STALE (created only when it asked us).
+                neighbors.learn(l, q.sourceHigh, q.sourceLow, q.linkLayer, forUs ? Observation.REQUEST_TO_US : Observation.OVERHEARD);
+            }
+        }
+        if (mine == NdLink.PREFERRED) {
+            if (!l.rules().answersOwnAddresses()) {
+                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.KERNEL_ANSWERS, 0, null);
+                return;
+            }
+            answer(l, n, q, true, l.hardwareBytes, Reason.OWN_ADDRESS);
+        } else if (mine == NdLink.TENTATIVE || mine == NdLink.DUPLICATE) {
+            // RFC 4862 §5.4.3: a tentative address is not answered for.
+            ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.PROBING, 0, null);
+        } else if (published != null) {
+            byte[] mac = published.hardware() != null ? published.hardware().toByteArray() : l.hardwareBytes;
+            answer(l, n, q, false, mac, Reason.PUBLISHED);
+        } else {
+            ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.NOT_FOR_US, 0, null);
+        }
+    }
+
+    private NdPublished published(NdLink n, long h, long lo) {
+        NdPublished e = n.match(h, lo);
+        return e != null ? e : NdLink.longest(everywhere, h, lo);
+    }
+
+    /**
+     * RFC 4861 §7.2.4: Solicited set, to the solicitor's address and link-layer address (its option,
+     * else the frame's source), so a unicast solicitation is answered unicast; a DAD probe (from ::)
+     * is answered to all nodes with Solicited clear. Override set for our own addresses, clear for
+     * proxied ones (§7.2.8); Router as the link's policy says.
+     */
+    private void answer(Link l, NdLink n, NdObservation q, boolean override, byte[] mac, Reason why) {
+        if (q.sourceUnspecified) {
+            nd.advertise(l, q.targetHigh, q.targetLow, NdDomain.ALL_NODES_HIGH, NdDomain.ALL_NODES_LOW, null, n.policy.router(),
+                    false, override, mac);
+        } else {
+            nd.advertise(l, q.targetHigh, q.targetLow, q.sourceHigh, q.sourceLow, q.hasLinkLayer ? q.linkLayer : q.linkSource,
+                    n.policy.router(), true, override, mac);
+        }
+        ctx.emit(Kind.ANSWERED, l.id, 0, NdClaims.target(q), HardwareAddress.of(mac.clone()), null, why, 0, null);
+    }
+
+    // -- advertisements --------------------------------------------------------------------------
+
+    private void advertisement(Link l, NdLink n, NdObservation q) {
+        byte mine = n.stateOf(q.targetHigh, q.targetLow);
+        if (mine == NdLink.TENTATIVE) {
+            claims.duplicate(l, n, n.indexOf(q.targetHigh, q.targetLow), q);
+            return;
+        }
+        if (mine != 0) {
+            claims.claimedBySomeoneElse(l, q);
+            return;
+        }
+        int id = neighbors.find(l.id, q.targetHigh, q.targetLow);
+        NdLinkPolicy.Unsolicited rule = n.policy.unsolicited();
+        boolean guarded = l.policy.guard().active() && !l.policy.guard().allowUnsolicited();
+        if (!q.solicited && (rule == NdLinkPolicy.Unsolicited.IGNORE || guarded)) {
+            // Linux drop_unsolicited_na; the guard believes only answers to its own questions.
+            ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.UNSOLICITED, 0, null);
+            return;
+        }
+        if (id == NONE) {
+            if (!q.hasLinkLayer) return;
+            if (q.solicited) {
+                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US);
+            } else if (rule == NdLinkPolicy.Unsolicited.CREATE_STALE && n.policy.router()) {
+                // RFC 9131 §3: a router creates a STALE entry from an unsolicited advertisement.
+                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US);
+            } else {
+                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.NOT_FOR_US, 0, null);
+            }
+            return;
+        }
+        NeighborState state = neighbors.stateOf(id);
+        if (!q.hasLinkLayer) {
+            // Without the option an advertisement can only confirm the address we have (§7.2.5).
+            if (q.solicited && state != NeighborState.INCOMPLETE) {
+                neighbors.learn(l, q.targetHigh, q.targetLow, neighbors.hardware(id).toByteArray(), Observation.REPLY_TO_US);
+            }
+            return;
+        }
+        Observation kind = q.solicited ? Observation.REPLY_TO_US : Observation.OVERHEARD;
+        if (state != NeighborState.INCOMPLETE && !q.override && !neighbors.sameHardware(id, q.linkLayer)) {
+            // Override clear and another address: the binding stays; a REACHABLE one is doubted (§7.2.5).
+            if (state == NeighborState.REACHABLE) neighbors.demote(id);
+            else ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.LOCKED, 0, "Override flag clear");
+            return;
+        }
+        neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, kind);
+    }
+
+    private static HardwareAddress linkLayer(NdObservation q) {
+        return q.hasLinkLayer ? HardwareAddress.of(q.linkLayer.clone()) : null;
+    }
+}

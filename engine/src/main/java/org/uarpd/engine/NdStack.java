@@ -1,0 +1,165 @@
+package org.uarpd.engine;
+
+import java.util.List;
+import java.util.Map;
+import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
+/**
+ * The second protocol domain, IPv6 neighbour discovery, as the {@link Engine} routes to it: a table
+ * of its own ({@link Ip6Addresses} column, entry timers on a wheel of its own), the same
+ * {@link Neighbors} state machine and {@link KernelBindings} over it with {@link NdDomain}, and the
+ * ND edge ({@link NdReceiver}, {@link NdClaims}). Links themselves (up, hardware address, mode,
+ * guard switches) are the engine's; their IPv6 side is {@link NdLink}.
+ */
+final class NdStack {
+    private final EngineContext ctx;
+    private final NdDomain nd;
+    private final NdNeighbors neighbors;
+    private final NdClaims claims;
+    private final NdReceiver receiver;
+
+    NdStack(EngineContext ctx, NdConfig config) {
+        this.ctx = ctx;
+        EngineConfig engine = ctx.config();
+        Ip6Addresses addresses = new Ip6Addresses();
+        TimerWheel wheel = new TimerWheel();
+        NeighborTable table = new NeighborTable(addresses, engine.maxEntries(), engine.maxStaticEntries(), wheel);
+        nd = new NdDomain(ctx, table, addresses, config);
+        Neighbors machine = new Neighbors(ctx, table, nd);
+        ctx.addEntryWheel(wheel, machine::handleTimer);
+        neighbors = new NdNeighbors(ctx, table, addresses, machine);
+        claims = new NdClaims(ctx, nd, engine.seed());
+        receiver = new NdReceiver(ctx, nd, neighbors, claims);
+    }
+
+    NdConfig config() {
+        return nd.config();
+    }
+
+    /** Takes the frame if it is IPv6 on an Ethernet link; false leaves it to ARP. */
+    boolean frame(int linkId, byte[] buf, int off, int len) {
+        Link l = ctx.links.get(linkId);
+        if (!NdDomain.isIp6(l, buf, off, len)) return false;
+        receiver.frame(l, buf, off, len);
+        return true;
+    }
+
+    void handle(Input input) {
+        switch (input) {
+            case Input.KernelMiss6 m -> {
+                Link l = resolvable(m.link(), m.address());
+                if (l != null) neighbors.kernelMiss(l, m.address(), m.probes(), m.known());
+            }
+            case Input.AddressAdded6 a -> {
+                Link l = known(a.link(), a.address());
+                if (l != null) claims.added(l, a.address(), a.prefixLength());
+            }
+            case Input.AddressRemoved6 a -> {
+                Link l = ctx.links.get(a.link());
+                if (l == null) return;
+                claims.removed(l, a.address());
+                neighbors.purgeOffLink(l, nd.link(l));
+            }
+            case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state());
+            default -> throw new IllegalArgumentException("not an IPv6 input: " + input);
+        }
+    }
+
+    void command(OperatorCommand command) {
+        switch (command) {
+            case OperatorCommand.AddStatic6 a -> neighbors.addStatic(a.link(), a.address(), a.hardware());
+            case OperatorCommand.DeleteStatic6 d -> neighbors.deleteStatic(d.link(), d.address());
+            case OperatorCommand.Probe6 p -> {
+                Link l = resolvable(p.link(), p.address());
+                if (l != null) neighbors.resolve(l, p.address());
+            }
+            case OperatorCommand.Publish6 p -> {
+                List<NdPublished> scope = scope(p.link());
+                if (scope != null) scope.add(p.entry());
+                else ctx.emit(Kind.DROPPED, p.link(), 0, null, null, Reason.UNKNOWN_LINK);
+            }
+            case OperatorCommand.Unpublish6 u -> {
+                List<NdPublished> scope = scope(u.link());
+                if (scope != null) scope.remove(u.entry());
+            }
+            case OperatorCommand.ReconfigureNd r -> reconfigure(r.next());
+            default -> throw new IllegalArgumentException("not an IPv6 command: " + command);
+        }
+    }
+
+    private List<NdPublished> scope(int id) {
+        if (id == 0) return receiver.everywhere;
+        Link l = ctx.links.get(id);
+        return l == null ? null : nd.link(l).published;
+    }
+
+    /** Each known link's ND policy becomes {@code next}'s (its configured published entries swapped); entries stay. */
+    void reconfigure(NdConfig next) {
+        nd.reconfigure(next);
+        for (NdLink n : nd.all()) {
+            Link l = ctx.links.get(n.id);
+            NdLinkPolicy policy = next.policyFor(l == null ? null : l.name);
+            n.published.removeAll(n.policy.published());
+            n.published.addAll(policy.published());
+            n.policy = policy;
+        }
+        neighbors.reconfigure();
+    }
+
+    /** The engine's configuration changed: the ND timers are re-read (they are {@link NdConfig}'s). */
+    void reconfigure() {
+        neighbors.reconfigure();
+    }
+
+    void linkChanged(Link l, boolean created, boolean wentDown) {
+        if (created) {
+            for (Map.Entry<Ip6Address, HardwareAddress> e : nd.link(l).policy.pinned().entrySet()) {
+                neighbors.addStatic(l.id, e.getKey(), e.getValue());
+            }
+        }
+        if (wentDown) neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
+    }
+
+    void linkRemoved(int id) {
+        neighbors.flush(id, Reason.LINK_REMOVED, true, false);
+        NdLink n = nd.forget(id);
+        if (n != null) claims.linkRemoved(n);
+    }
+
+    private Link known(int id, Ip6Address address) {
+        Link l = ctx.links.get(id);
+        if (l == null) ctx.emit(Kind.DROPPED, id, 0, address, null, null, Reason.UNKNOWN_LINK, 0, null);
+        return l;
+    }
+
+    private Link resolvable(int id, Ip6Address address) {
+        Link l = known(id, address);
+        if (l == null) return null;
+        Reason why = !l.up ? Reason.LINK_IS_DOWN : !NdDomain.speaks(l) ? Reason.WRONG_HARDWARE
+                : nd.link(l).source() < 0 ? Reason.NO_SOURCE_ADDRESS : null;
+        if (why == null) return l;
+        ctx.emit(Kind.IGNORED, id, 0, address, null, null, why, 0, null);
+        return null;
+    }
+
+    // -- read-only views -------------------------------------------------------------------------
+
+    Engine.Neighbor6 lookup(int link, Ip6Address address) {
+        return neighbors.lookup(link, address);
+    }
+
+    List<Engine.Neighbor6> all() {
+        return neighbors.all();
+    }
+
+    int size() {
+        return neighbors.size();
+    }
+
+    int pending() {
+        return neighbors.pending();
+    }
+}
