@@ -33,7 +33,11 @@ final class Harness {
     final List<Action> actions = new ArrayList<>();
 
     Harness(EngineConfig config) {
-        engine = new Engine(config);
+        this(config, NdConfig.defaults());
+    }
+
+    Harness(EngineConfig config, NdConfig nd) {
+        engine = new Engine(config, nd);
         linkUp(LINK, "eth0", OUR_HW);
         input(new Input.AddressAdded(LINK, OUR_IP, 24));
         actions.clear();
