@@ -1,0 +1,269 @@
+package org.uarpd.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.uarpd.engine.Harness.OUR_HW;
+import static org.uarpd.engine.Harness.S;
+import static org.uarpd.engine.NdHarness.OTHER_HW;
+import static org.uarpd.engine.NdHarness.OUR6;
+import static org.uarpd.engine.NdHarness.PEER6;
+import static org.uarpd.engine.NdHarness.PEER_HW;
+import static org.uarpd.engine.NeighborState.DELAY;
+import static org.uarpd.engine.NeighborState.FAILED;
+import static org.uarpd.engine.NeighborState.INCOMPLETE;
+import static org.uarpd.engine.NeighborState.PROBE;
+import static org.uarpd.engine.NeighborState.REACHABLE;
+import static org.uarpd.engine.NeighborState.STALE;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+
+/**
+ * Scenario tests in two families. First, the matrix of Linux's selftest for unsolicited
+ * advertisements (drop, accept, forwarding → whether a STALE entry appears), re-expressed on our
+ * policy. Second, the neighbour entry transitions gVisor's NUD tests walk through, each driven here
+ * by real frames and misses on a manual clock.
+ */
+class NdScenariosTest {
+
+    // -- RFC 9131 / Linux drop_unsolicited_na × accept_untracked_na × forwarding --------------------
+
+    private static NdLinkPolicy policy(boolean drop, boolean accept, boolean forwarding) {
+        NdLinkPolicy.Unsolicited rule = drop ? NdLinkPolicy.Unsolicited.IGNORE
+                : accept ? NdLinkPolicy.Unsolicited.CREATE_STALE : NdLinkPolicy.Unsolicited.UPDATE_EXISTING;
+        return NdLinkPolicy.defaults().withDad(false, 1, false).withUnsolicited(rule).withRouter(forwarding);
+    }
+
+    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: entry created {3}")
+    @CsvSource({
+        "false, true,  true,  true",
+        "false, false, false, false",
+        "false, false, true,  false",
+        "false, true,  false, false",
+        "true,  false, false, false",
+        "true,  false, true,  false",
+        "true,  true,  false, false",
+        "true,  true,  true,  false"})
+    void anUnsolicitedAdvertisementFromANewHostCreatesAnEntryOnlyOnAnAcceptingRouter(boolean drop, boolean accept,
+                                                                                    boolean forwarding, boolean created) {
+        NdHarness t = new NdHarness(policy(drop, accept, forwarding));
+        // The host comes up and announces itself (Linux ndisc_notify: S=0, O=1, to all nodes).
+        List<Action> out = t.unsolicited(PEER6, PEER_HW, true);
+        assertThat(t.state(PEER6)).isEqualTo(created ? STALE : null);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).hasSize(created ? 1 : 0);
+    }
+
+    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: existing entry updated {3}")
+    @CsvSource({
+        "false, true,  true,  true",
+        "false, false, false, true",
+        "false, true,  false, true",
+        "true,  false, false, false",
+        "true,  true,  true,  false"})
+    void anUnsolicitedOverrideUpdatesAnExistingEntryUnlessDropped(boolean drop, boolean accept, boolean forwarding, boolean updated) {
+        NdHarness t = new NdHarness(policy(drop, accept, forwarding));
+        t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6)); // known, STALE at PEER_HW
+        t.unsolicited(PEER6, OTHER_HW, true);
+        assertThat(t.state(PEER6)).isEqualTo(STALE);
+        assertThat(t.hardware(PEER6)).isEqualTo(updated ? OTHER_HW : PEER_HW);
+    }
+
+    @Test
+    void theGuardRefusesUnsolicitedAdvertisements() {
+        EngineConfig c = EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withGuard(GuardPolicy.strict()));
+        NdHarness t = new NdHarness(c, NdLinkPolicy.defaults().withDad(false, 1, false));
+        t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));
+        List<Action> out = t.unsolicited(PEER6, OTHER_HW, true);
+        assertThat(t.hardware(PEER6)).isEqualTo(PEER_HW);
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.UNSOLICITED);
+    }
+
+    // -- neighbour entry transitions (gVisor's NUD table) ------------------------------------------
+
+    /** A harness with PEER6's entry in {@code state}, bound to PEER_HW unless INCOMPLETE. */
+    private static NdHarness in(NeighborState state) {
+        NdHarness t = new NdHarness();
+        switch (state) {
+            case INCOMPLETE -> t.miss6(PEER6);
+            case REACHABLE -> {
+                t.miss6(PEER6);
+                t.answer(PEER6, PEER_HW);
+            }
+            case STALE -> t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));
+            case DELAY -> {
+                t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));
+                t.miss6(PEER6);
+            }
+            case PROBE -> {
+                t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));
+                t.miss6(PEER6);
+                t.advance(5 * S);
+            }
+            default -> throw new IllegalArgumentException(state.toString());
+        }
+        assertThat(t.state(PEER6)).isEqualTo(state);
+        return t;
+    }
+
+    private static void expect(NdHarness t, NeighborState state, HardwareAddress hw) {
+        assertThat(t.state(PEER6)).isEqualTo(state);
+        assertThat(t.hardware(PEER6)).isEqualTo(hw);
+    }
+
+    private static List<Action> solicitedNoOption(NdHarness t) {
+        return t.receive(OUR_HW, PEER_HW, NdHarness.na(PEER6, OUR6, true, false, null));
+    }
+
+    private static List<Action> probeFrom(NdHarness t, HardwareAddress hw) {
+        return t.receive(OUR_HW, hw, NdHarness.ns(PEER6, hw, OUR6));
+    }
+
+    @Test
+    void unknownStaysUnknownOnAConfirmation() {
+        NdHarness t = new NdHarness();
+        t.receive(OUR_HW, PEER_HW, NdHarness.na(PEER6, OUR6, false, false, PEER_HW));
+        assertThat(t.state(PEER6)).isNull();
+    }
+
+    @Test
+    void unknownToIncompleteToStaleByAProbe() {
+        NdHarness t = in(INCOMPLETE);
+        probeFrom(t, PEER_HW);
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void incompleteToReachableOnASolicitedConfirmation() {
+        NdHarness t = in(INCOMPLETE);
+        t.answer(PEER6, PEER_HW);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void incompleteToStaleOnAnUnsolicitedConfirmation() {
+        NdHarness t = in(INCOMPLETE);
+        t.unsolicited(PEER6, PEER_HW, true);
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void incompleteIgnoresAnAdvertisementWithoutTargetLinkAddress() {
+        NdHarness t = in(INCOMPLETE);
+        solicitedNoOption(t);
+        expect(t, INCOMPLETE, null);
+    }
+
+    @Test
+    void incompleteToFailedWhenTheProbesAreSpent() {
+        NdHarness t = in(INCOMPLETE);
+        t.advance(3 * S);
+        expect(t, FAILED, null);
+        t.advance(20 * S); // negative cache over: the next miss starts over
+        t.miss6(PEER6);
+        expect(t, INCOMPLETE, null);
+    }
+
+    @Test
+    void reachableToStaleWhenTheReachableTimeRunsOut() {
+        NdHarness t = in(REACHABLE);
+        t.advance(46 * S);
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void reachableToStaleKeepingTheAddressOnAConfirmationWithAnotherAddressWithoutOverride() {
+        NdHarness t = in(REACHABLE);
+        t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, false, OTHER_HW));
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void reachableToStaleOnAProbeWithAnotherAddress() {
+        NdHarness t = in(REACHABLE);
+        probeFrom(t, OTHER_HW);
+        expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
+    void staleToReachableOnASolicitedOverrideConfirmation() {
+        NdHarness t = in(STALE);
+        t.answer(PEER6, OTHER_HW);
+        expect(t, REACHABLE, OTHER_HW);
+    }
+
+    @Test
+    void staleToReachableOnASolicitedConfirmationWithoutAddress() {
+        NdHarness t = in(STALE);
+        solicitedNoOption(t);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void staleStaysStaleOnAnOverrideConfirmationTakingTheNewAddress() {
+        NdHarness t = in(STALE);
+        t.unsolicited(PEER6, OTHER_HW, true);
+        expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
+    void staleIgnoresAnotherAddressWithoutOverride() {
+        NdHarness t = in(STALE);
+        t.unsolicited(PEER6, OTHER_HW, false);
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void staleToDelayWhenUsedThenProbe() {
+        NdHarness t = in(DELAY);
+        t.advance(5 * S);
+        expect(t, PROBE, PEER_HW);
+    }
+
+    @Test
+    void delayToReachableOnASolicitedOverrideConfirmation() {
+        NdHarness t = in(DELAY);
+        t.answer(PEER6, PEER_HW);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void delayToStaleOnAProbeWithAnotherAddress() {
+        NdHarness t = in(DELAY);
+        probeFrom(t, OTHER_HW);
+        expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
+    void probeToReachableOnASolicitedConfirmationWithTheSameAddressOrNone() {
+        NdHarness same = in(PROBE);
+        same.receive(OUR_HW, PEER_HW, NdHarness.na(PEER6, OUR6, true, false, PEER_HW));
+        expect(same, REACHABLE, PEER_HW);
+        NdHarness none = in(PROBE);
+        solicitedNoOption(none);
+        expect(none, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void probeToStaleOnAnOverrideWithAnotherAddress() {
+        NdHarness t = in(PROBE);
+        t.unsolicited(PEER6, OTHER_HW, true);
+        expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
+    void probeToFailedWhenTheUnicastProbesAreSpent() {
+        NdHarness t = in(PROBE);
+        t.advance(3 * S);
+        expect(t, FAILED, null);
+    }
+
+    @Test
+    void anotherLinksEntryIsAnotherEntry() {
+        NdHarness t = in(REACHABLE);
+        Ip6Address same = PEER6;
+        assertThat(t.engine().lookup6(2, same)).isNull();
+    }
+}
