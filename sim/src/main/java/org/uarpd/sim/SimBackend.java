@@ -211,6 +211,11 @@ public final class SimBackend implements SimHost.Resolver {
                 SimInterface ifp = host.interfaceByIndex(r.link());
                 if (ifp != null) host.removeAddress(ifp, r.address());
             }
+            // This simulated kernel speaks IPv4 only: it reports no IPv6 address, miss or neighbour,
+            // so an engine it drives has nothing to install or remove for IPv6.
+            case Action.InstallNeighbor6 n -> throw new IllegalStateException("IPv6 install on a simulated IPv4-only kernel: " + n);
+            case Action.RemoveNeighbor6 r -> throw new IllegalStateException("IPv6 removal on a simulated IPv4-only kernel: " + r);
+            case Action.RemoveAddress6 r -> throw new IllegalStateException("IPv6 address removal on a simulated IPv4-only kernel: " + r);
             case Action.Emit e -> {
                 if (world.timeline().enabled()) log(e.event());
                 mirrorAgeing(e.event());
