@@ -31,6 +31,16 @@ interface AddressColumn {
     /** The action withdrawing entry {@code id}'s binding from the kernel (its family's {@code RemoveNeighbor}). */
     Action remove(int link, int id, boolean failed);
 
+    /** The index hash of a 64-bit key: MurmurHash3's finaliser, so that nearby addresses spread over the index. */
+    static int spread(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return (int) k;
+    }
+
     /**
      * One address on one link, as the table looks it up or adds it. A domain reuses one key object
      * (set just before the lookup) so that the packet path allocates nothing.

@@ -2,7 +2,6 @@ package org.uarpd.engine;
 
 import static org.uarpd.engine.NeighborTable.NONE;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
@@ -121,11 +120,7 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
     }
 
     List<Engine.Neighbor> all() {
-        List<Engine.Neighbor> all = new ArrayList<>(table.size());
-        for (int id = 0; id < table.highWater(); id++) {
-            if (table.inUse(id)) all.add(view(id));
-        }
-        return all;
+        return table.collect(this::view);
     }
 
     int size() {

@@ -17,13 +17,16 @@ public record Cidr(int network, int prefixLength) {
     public static Cidr parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) return new Cidr(Ip4.parse(text), 32);
-        int len;
+        return new Cidr(Ip4.parse(text.substring(0, slash)), prefixAfter(text, slash));
+    }
+
+    /** The prefix length after the {@code /} at {@code slash} in {@code text} (IPv4 or IPv6). */
+    static int prefixAfter(String text, int slash) {
         try {
-            len = Integer.parseInt(text.substring(slash + 1));
+            return Integer.parseInt(text.substring(slash + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a prefix length in '" + text + "'");
         }
-        return new Cidr(Ip4.parse(text.substring(0, slash)), len);
     }
 
     public boolean contains(int address) {

@@ -18,13 +18,7 @@ public record Cidr6(Ip6Address network, int prefixLength) {
     public static Cidr6 parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) return new Cidr6(Ip6Address.parse(text), 128);
-        int len;
-        try {
-            len = Integer.parseInt(text.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a prefix length in '" + text + "'");
-        }
-        return new Cidr6(Ip6Address.parse(text.substring(0, slash)), len);
+        return new Cidr6(Ip6Address.parse(text.substring(0, slash)), Cidr.prefixAfter(text, slash));
     }
 
     public boolean contains(long high, long low) {

@@ -74,12 +74,6 @@ final class Ip4Addresses implements AddressColumn, AddressColumn.Key {
     }
 
     private static int mix(int link, int address) {
-        long k = ((long) link << 32) | (address & 0xFFFFFFFFL);
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return (int) k;
+        return AddressColumn.spread(((long) link << 32) | (address & 0xFFFFFFFFL));
     }
 }

@@ -102,14 +102,8 @@ final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
         return new Ip6Address(keyHigh, keyLow);
     }
 
-    /** The same finaliser as {@link Ip4Addresses}' hash, over the link and both halves. */
+    /** The link and both halves folded into one 64-bit key (the high half multiplied first, so swapped halves differ). */
     private static int mix(int link, long high, long low) {
-        long k = high * 0x9e3779b97f4a7c15L ^ low ^ ((long) link << 32);
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return (int) k;
+        return AddressColumn.spread(high * 0x9e3779b97f4a7c15L ^ low ^ ((long) link << 32));
     }
 }

@@ -413,4 +413,13 @@ final class NeighborTable {
         }
         index[hole] = 0;
     }
+
+    /** Every entry in use, as {@code view} makes it, in id order (for read-only views). */
+    <T> java.util.List<T> collect(java.util.function.IntFunction<T> view) {
+        java.util.List<T> all = new java.util.ArrayList<>(size());
+        for (int id = 0; id < used; id++) {
+            if (inUse(id)) all.add(view.apply(id));
+        }
+        return all;
+    }
 }
