@@ -249,7 +249,6 @@ public final class Engine implements EnginePort {
         boolean wasUp = l.up;
         HardwareAddress oldHw = l.hardware;
         l.configure(c.name(), c.type(), c.address(), c.up());
-        nd.linkChanged(l, created, wasUp && !c.up());
         if (wasUp && !c.up()) {
             // Bindings learnt on a link that went down may be stale when it returns (Linux neigh_ifdown).
             neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
@@ -260,6 +259,7 @@ public final class Engine implements EnginePort {
                 neighbors.addStatic(l.id, e.getKey(), e.getValue());
             }
         }
+        nd.linkChanged(l, created, wasUp);
         if (c.up() && l.policy.announce() && !created && (!wasUp || !c.address().equals(oldHw))) {
             // A link that comes up, or takes a new hardware address, tells its neighbours (RFC 5227 §3).
             for (int i = 0; i < l.addressCount; i++) arp.announce(l, l.addresses[i]);

@@ -35,16 +35,33 @@ final class NdClaims {
         boolean isNew = n.indexOf(a.high(), a.low()) < 0;
         int i = n.add(a.high(), a.low(), prefix);
         if (!isNew) return;
-        if (n.policy.dad() && l.up && NdDomain.speaks(l)) {
+        if (n.policy.dad() && NdDomain.speaks(l)) {
             n.state[i] = NdLink.TENTATIVE;
-            n.nonce[i] = random.nextLong() & 0xFFFF_FFFF_FFFFL;
-            n.remaining[i] = n.policy.dadTransmits();
-            ctx.emit(Kind.CLAIMED, l.id, 0, a, null, null, Reason.PROBING, 0, null);
-            probe(l, n, a);
+            if (l.up) startDad(l, n, i);   // else when the link comes up
         } else {
             n.state[i] = NdLink.PREFERRED;
             announce(l, n, a);
         }
+    }
+
+    /** RFC 4862 §5.4: DAD runs again for every address when the link comes (back) up. */
+    void linkUp(Link l) {
+        NdLink n = nd.known(l.id);
+        if (n == null || !n.policy.dad() || !NdDomain.speaks(l)) return;
+        for (int i = 0; i < n.count; i++) {
+            if (n.state[i] == NdLink.DUPLICATE) continue;
+            if (n.timer[i] != 0) ctx.cancelTask(n.timer[i]);
+            n.state[i] = NdLink.TENTATIVE;
+            startDad(l, n, i);
+        }
+    }
+
+    private void startDad(Link l, NdLink n, int i) {
+        Ip6Address a = new Ip6Address(n.high[i], n.low[i]);
+        n.nonce[i] = random.nextLong() & 0xFFFF_FFFF_FFFFL;
+        n.remaining[i] = n.policy.dadTransmits();
+        ctx.emit(Kind.CLAIMED, l.id, 0, a, null, null, Reason.PROBING, 0, null);
+        probe(l, n, a);
     }
 
     void removed(Link l, Ip6Address a) {

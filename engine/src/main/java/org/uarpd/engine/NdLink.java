@@ -96,14 +96,20 @@ final class NdLink {
         int any = -1;
         for (int i = 0; i < count; i++) {
             if (state[i] != PREFERRED) continue;
-            if ((high[i] & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L) return i;
+            if (isLinkLocal(high[i])) return i;
             if (any < 0) any = i;
         }
         return any;
     }
 
-    /** True when ({@code h}, {@code l}) lies on one of the host's prefixes here. */
+    /** fe80::/10 (RFC 4291 §2.5.6). */
+    static boolean isLinkLocal(long high) {
+        return (high & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L;
+    }
+
+    /** True when ({@code h}, {@code l}) is link-local (always on-link, RFC 4861 §5.2) or on one of the host's prefixes here. */
     boolean onLink(long h, long l) {
+        if (isLinkLocal(h)) return true;
         for (int i = 0; i < count; i++) {
             int p = prefix[i];
             if (((h ^ high[i]) & Cidr6.maskHigh(p)) == 0 && ((l ^ low[i]) & Cidr6.maskLow(p)) == 0) return true;

@@ -114,13 +114,15 @@ final class NdStack {
         neighbors.reconfigure();
     }
 
-    void linkChanged(Link l, boolean created, boolean wentDown) {
+    void linkChanged(Link l, boolean created, boolean wasUp) {
+        boolean wentDown = wasUp && !l.up;
         if (created) {
             for (Map.Entry<Ip6Address, HardwareAddress> e : nd.link(l).policy.pinned().entrySet()) {
                 neighbors.addStatic(l.id, e.getKey(), e.getValue());
             }
         }
         if (wentDown) neighbors.flush(l.id, Reason.LINK_DOWN, false, false);
+        if (!wasUp && l.up && !created) claims.linkUp(l);
     }
 
     void linkRemoved(int id) {

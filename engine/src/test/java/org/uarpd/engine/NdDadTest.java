@@ -138,4 +138,26 @@ class NdDadTest {
         assertThat(t.state(PEER6)).isNull();
         assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6)))).isEmpty();
     }
+
+    @Test
+    void dadWaitsForTheLinkAndRunsAgainWhenItComesBackUp() {
+        NdHarness t = withDad(1, false);
+        t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, false));
+        assertThat(NdHarness.solicitations(t.input(new Input.AddressAdded6(LINK, NEW6, 64)))).isEmpty();
+        List<Action> up = t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, true));
+        assertThat(NdHarness.solicitations(up)).extracting(s -> s.packet().target()).contains(NEW6);
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, NEW6)))).isEmpty();
+        t.advance(S);
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, NEW6)))).hasSize(1);
+    }
+
+    @Test
+    void linkLocalNeighboursStayWhenAnAddressGoes() {
+        NdHarness t = new NdHarness();
+        Ip6Address router = NdHarness.ip6("fe80::1");
+        t.receive(OUR_HW, PEER_HW, NdHarness.ns(router, PEER_HW, OUR6));
+        t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        t.input(new Input.AddressRemoved6(LINK, NEW6, 64));
+        assertThat(t.state(router)).isEqualTo(NeighborState.STALE);
+    }
 }
