@@ -283,7 +283,10 @@ public final class Engine implements EnginePort {
         switch (command) {
             case OperatorCommand.AddStatic a -> neighbors.addStatic(a.link(), a.address(), a.hardware());
             case OperatorCommand.DeleteStatic d -> neighbors.deleteStatic(d.link(), d.address());
-            case OperatorCommand.Flush f -> neighbors.flush(f.link(), Reason.FLUSHED, false, true);
+            case OperatorCommand.Flush f -> {
+                neighbors.flush(f.link(), Reason.FLUSHED, false, true);
+                nd.flush(f.link());
+            }
             case OperatorCommand.Probe p -> {
                 Link l = resolvable(p.link(), p.address());
                 if (l != null) neighbors.resolve(l, p.address());

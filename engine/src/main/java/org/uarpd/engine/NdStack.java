@@ -125,6 +125,11 @@ final class NdStack {
         if (!wasUp && l.up && !created) claims.linkUp(l);
     }
 
+    /** {@link OperatorCommand.Flush}: the link's (0: every link's) dynamic IPv6 entries go too, the kernel told. */
+    void flush(int link) {
+        neighbors.flush(link, Reason.FLUSHED, false, true);
+    }
+
     void linkRemoved(int id) {
         neighbors.flush(id, Reason.LINK_REMOVED, true, false);
         NdLink n = nd.forget(id);

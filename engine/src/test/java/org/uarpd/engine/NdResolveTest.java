@@ -136,4 +136,17 @@ class NdResolveTest {
         assertThat(t.engine().size6()).isEqualTo(1);
         assertThat(t.engine().size()).isZero(); // the IPv4 table is another table
     }
+
+    @Test
+    void aFlushDropsTheIpv6EntriesTooButNotTheStaticOnes() {
+        NdHarness t = new NdHarness();
+        t.miss6(PEER6);
+        t.answer(PEER6, PEER_HW);
+        Ip6Address pinned = NdHarness.ip6("2001:db8:1::5");
+        t.input(new Input.Command(new OperatorCommand.AddStatic6(LINK, pinned, PEER_HW)));
+        List<Action> out = t.input(new Input.Command(new OperatorCommand.Flush(0)));
+        assertThat(Harness.only(out, Action.RemoveNeighbor6.class)).containsExactly(new Action.RemoveNeighbor6(LINK, PEER6, false));
+        assertThat(t.state(PEER6)).isNull();
+        assertThat(t.state(pinned)).isEqualTo(NeighborState.STATIC);
+    }
 }
