@@ -1,0 +1,93 @@
+package org.uarpd.daemon.hardening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.uarpd.daemon.UarpdProcess;
+import org.uarpd.linux.NamespaceLab;
+
+/**
+ * Kernel overrun under a flood, end to end: while trafgen floods H with ARP requests, a burst of
+ * neighbour notifications (IPv6 permanent entries on a dummy interface) overruns uarpd's rtnetlink
+ * socket (ENOBUFS) at the moment 64 kernel misses for the peer's addresses are raised. In
+ * authoritative mode the kernel asks only once (app_solicit 1, no solicitations of its own): each of the
+ * 64 resolves only if uarpd's resync recovers the misses the overrun dropped.
+ */
+@Tag("netns")
+@Tag("hardening")
+class KernelOverrunAcceptanceTest {
+    static final int MISSES = 64;
+    static final int BURST = 20_000;
+    static NamespaceLab lab;
+    static String h;
+    static String p;
+    static Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        HostState.requireTools("trafgen", "netsniff-ng", "/usr/bin/python3", "python3");
+        lab = new NamespaceLab("uho");
+        h = lab.namespace("h");
+        p = lab.namespace("p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        for (int i = 0; i < MISSES; i++) lab.ok(p, "ip", "addr", "add", "192.0.2." + (100 + i) + "/24", "dev", "p0");
+        lab.ok(h, "ip", "link", "add", "d0", "type", "dummy");
+        lab.ok(h, "ip", "link", "set", "d0", "up");
+        dir = Files.createTempDirectory("uarpd-overrun");
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < BURST; i++) {
+            batch.append("neigh replace 2001:db8::").append(Integer.toHexString(i + 1)).append(" lladdr 02:00:5e:00:54:")
+                    .append(String.format("%02x", i & 0xff)).append(" dev d0 nud permanent\n");
+        }
+        Files.writeString(dir.resolve("burst.batch"), batch);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (lab != null) {
+            lab.close();
+            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
+        }
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path x : files.toList()) Files.deleteIfExists(x);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void missesDroppedByAnOverrunDuringAFloodAreAllResolved() throws Exception {
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "authoritative", "--warm-up", "0");
+                ArpFlood flood = ArpFlood.start(lab, p, "p0", 150_000, "30us", "192.0.2.1")) {
+            Process burst = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
+                    "ip", "-batch", dir.resolve("burst.batch").toString());
+            // One datagram to each address: one kernel miss each, raised while the burst is being notified.
+            String send = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "for i in range(%d):\n    s.sendto(b'x', ('192.0.2.%%d' %% (100 + i), 9))\n".formatted(MISSES);
+            lab.ok(h, "/usr/bin/python3", "-c", send);
+            burst.waitFor();
+            assertThat(HostState.await(Duration.ofSeconds(10), () -> u.count(l -> l.contains("ENOBUFS")) > 0))
+                    .as("the burst overran uarpd's notification socket (else this test proves nothing)\n" + u.logText()).isTrue();
+            String[] unresolved = new String[1];
+            boolean all = HostState.await(Duration.ofSeconds(10), () -> {
+                String neigh = lab.ok(h, "ip", "neigh", "show", "dev", "u0");
+                unresolved[0] = IntStream.range(0, MISSES).mapToObj(i -> "192.0.2." + (100 + i))
+                        .filter(a -> neigh.lines().noneMatch(l -> l.startsWith(a + " ") && l.contains("lladdr")))
+                        .reduce((a, b) -> a + " " + b).orElse("");
+                return unresolved[0].isEmpty();
+            });
+            assertThat(all).as("every miss resolved despite the overrun; unresolved: " + unresolved[0] + "\n" + u.logText()).isTrue();
+            assertThat(u.process.isAlive()).isTrue();
+        } finally {
+            lab.run(h, "ip", "-6", "neigh", "flush", "dev", "d0", "nud", "permanent");
+        }
+    }
+}
