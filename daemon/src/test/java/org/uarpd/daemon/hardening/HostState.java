@@ -54,7 +54,7 @@ final class HostState {
     static Map<String, String> sysctls(NamespaceLab lab, String ns, String dev) {
         Map<String, String> values = new TreeMap<>();
         for (String family : List.of("conf", "neigh")) {
-            String out = lab.ok(ns, "sysctl", "-a", "-r", "^net\\.ipv4\\." + family + "\\." + Pattern.quote(dev) + "\\.");
+            String out = lab.ok(ns, "sysctl", "-a", "-r", "^net\\.ipv4\\." + family + "\\." + dev + "\\.");
             for (String line : out.split("\n")) {
                 int eq = line.indexOf(" = ");
                 if (eq > 0) values.put(line.substring(0, eq), line.substring(eq + 3).strip());

@@ -22,11 +22,12 @@ import org.uarpd.linux.NamespaceLab;
 @Tag("hardening")
 class InterfaceChurnAcceptanceTest {
     /**
-     * Recreate cycles: each takes about 60–100 ms here (two ip commands per end, plus waiting for uarpd
-     * to see the removal and the return), so 300 keeps the test under 60 s on a 2-core box while a
-     * per-cycle leak (one rule, one socket, one sysctl record per cycle) would show 300-fold.
+     * Recreate cycles: each took about 200 ms on a loaded 2-core box (six ip commands through
+     * {@code ip netns exec}, plus waiting for uarpd to see the removal and the return; 300 cycles took
+     * 63 s), so 250 keeps the test under 60 s while a per-cycle leak (one rule, one socket, one sysctl
+     * record per cycle) still shows 250-fold.
      */
-    static final int CYCLES = 300;
+    static final int CYCLES = 250;
     NamespaceLab lab;
     String h;
     String p;

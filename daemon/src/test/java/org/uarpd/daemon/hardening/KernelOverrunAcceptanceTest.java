@@ -15,8 +15,8 @@ import org.uarpd.linux.NamespaceLab;
 
 /**
  * Kernel overrun under a flood, end to end: while trafgen floods H with ARP requests, a burst of
- * neighbour notifications (IPv6 permanent entries on a dummy interface) overruns uarpd's rtnetlink
- * socket (ENOBUFS) at the moment 64 kernel misses for the peer's addresses are raised. In
+ * neighbour notifications (IPv6 permanent entries on a spare veth) overruns uarpd's rtnetlink
+ * socket (ENOBUFS) just before 64 kernel misses for the peer's addresses are raised. In
  * authoritative mode the kernel asks only once (app_solicit 1, no solicitations of its own): each of the
  * 64 resolves only if uarpd's resync recovers the misses the overrun dropped.
  */
@@ -38,8 +38,9 @@ class KernelOverrunAcceptanceTest {
         p = lab.namespace("p");
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
         for (int i = 0; i < MISSES; i++) lab.ok(p, "ip", "addr", "add", "192.0.2." + (100 + i) + "/24", "dev", "p0");
-        lab.ok(h, "ip", "link", "add", "d0", "type", "dummy");
+        lab.ok(h, "ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1"); // no dummy module on every kernel
         lab.ok(h, "ip", "link", "set", "d0", "up");
+        lab.ok(h, "ip", "link", "set", "d1", "up");
         dir = Files.createTempDirectory("uarpd-overrun");
         StringBuilder batch = new StringBuilder();
         for (int i = 0; i < BURST; i++) {
@@ -67,13 +68,19 @@ class KernelOverrunAcceptanceTest {
     void missesDroppedByAnOverrunDuringAFloodAreAllResolved() throws Exception {
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "authoritative", "--warm-up", "0");
                 ArpFlood flood = ArpFlood.start(lab, p, "p0", 150_000, "30us", "192.0.2.1")) {
-            Process burst = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
-                    "ip", "-batch", dir.resolve("burst.batch").toString());
-            // One datagram to each address: one kernel miss each, raised while the burst is being notified.
+            // uarpd stopped (SIGSTOP) while the burst fills its notification socket, so the misses raised
+            // right after find it full: the kernel drops them and says ENOBUFS. It is continued before
+            // the kernel's one-second retrans_time ends those INCOMPLETE entries.
+            String pid = Long.toString(u.process.pid());
             String send = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                     + "for i in range(%d):\n    s.sendto(b'x', ('192.0.2.%%d' %% (100 + i), 9))\n".formatted(MISSES);
-            lab.ok(h, "/usr/bin/python3", "-c", send);
-            burst.waitFor();
+            lab.ok(null, "kill", "-STOP", pid);
+            try {
+                lab.ok(h, "ip", "-batch", dir.resolve("burst.batch").toString());
+                lab.ok(h, "/usr/bin/python3", "-c", send); // one datagram to each address: one kernel miss each
+            } finally {
+                lab.ok(null, "kill", "-CONT", pid);
+            }
             assertThat(HostState.await(Duration.ofSeconds(10), () -> u.count(l -> l.contains("ENOBUFS")) > 0))
                     .as("the burst overran uarpd's notification socket (else this test proves nothing)\n" + u.logText()).isTrue();
             String[] unresolved = new String[1];

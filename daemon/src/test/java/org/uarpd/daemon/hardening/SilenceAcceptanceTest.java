@@ -89,6 +89,8 @@ class SilenceAcceptanceTest {
                 "--control-socket", socket.toString(), "--warm-up", "0")) {
             // Two conflicting gratuitous ARPs within DEFEND_INTERVAL (10 s): defend once, then yield.
             spoof(1, "192.0.2.1", SPOOF_MAC, "192.0.2.1", "00:00:00:00:00:00", 2);
+            assertThat(HostState.await(Duration.ofSeconds(5), () -> HostState.ctl(socket, "stats").out().contains("events.yielded ")))
+                    .as("uarpd yielded (its counters say so), so only the log is on trial").isTrue();
             assertThat(HostState.await(Duration.ofSeconds(5), () -> warnNaming(u, "192.0.2.1", own, SPOOF_MAC)))
                     .as("a WARN line naming 192.0.2.1, %s and %s at the default level:\n%s", own, SPOOF_MAC, u.logText()).isTrue();
             HostState.Ctl links = HostState.ctl(socket, "show", "links");
@@ -125,13 +127,17 @@ class SilenceAcceptanceTest {
     void guardAlertsAreWarnings() throws Exception {
         String real = lab.mac(p, "p0");
         String own = lab.mac(h, "u0");
+        Path guard = dir.resolve("guard.sock");
         try (UarpdProcess u = UarpdProcess.atDefaultLevel(lab, h, "--interface", "u0", "--mode", "authoritative", "--guard",
-                "--control-socket", dir.resolve("guard.sock").toString(), "--warm-up", "0")) {
+                "--control-socket", guard.toString(), "--warm-up", "0")) {
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
             // Unsolicited replies moving the peer's address to another MAC and back: spoofing, flip-flop.
             spoof(2, "192.0.2.2", SPOOF_MAC, "192.0.2.1", own, 2);
             spoof(2, "192.0.2.2", real, "192.0.2.1", own, 1);
             spoof(2, "192.0.2.2", SPOOF_MAC, "192.0.2.1", own, 2);
+            assertThat(HostState.await(Duration.ofSeconds(5), () -> HostState.ctl(guard, "stats").out()
+                    .matches("(?s).*events\\.(spoofing|flip_flop|unsolicited|changed_station|sender_mismatch) .*")))
+                    .as("the guard raised an alert (its counters say so), so only the log is on trial").isTrue();
             assertThat(HostState.await(Duration.ofSeconds(5), () -> warnNaming(u, "192.0.2.2", SPOOF_MAC)))
                     .as("a guard alert as a WARN line naming 192.0.2.2 and %s:\n%s", SPOOF_MAC, u.logText()).isTrue();
         }
