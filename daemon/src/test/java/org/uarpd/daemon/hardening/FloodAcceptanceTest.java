@@ -63,16 +63,7 @@ class FloodAcceptanceTest {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path x : files.toList()) Files.deleteIfExists(x);
-            }
-            Files.deleteIfExists(dir);
-        }
+        HostState.tearDown(lab, dir);
     }
 
     /** Pings each of R's addresses once, fresh (no entry for it yet); returns how many answered. */

@@ -40,6 +40,20 @@ final class HostState {
         if (!missing.isEmpty()) throw new AssertionError("the hardening tests need " + String.join(", ", missing));
     }
 
+    /** Deletes the lab (checking nothing is left behind) and the test's scratch directory. */
+    static void tearDown(NamespaceLab lab, Path dir) throws IOException {
+        if (lab != null) {
+            lab.close();
+            if (!lab.leftovers().isEmpty()) throw new AssertionError("namespaces left behind: " + lab.leftovers());
+        }
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** Polls {@code condition} until it holds or {@code limit} passes; false when it never held. */
     static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();

@@ -41,9 +41,8 @@ class InterfaceChurnAcceptanceTest {
     }
 
     @AfterEach
-    void tearDown() {
-        lab.close();
-        assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
+    void tearDown() throws java.io.IOException {
+        HostState.tearDown(lab, null);
     }
 
     private void recreate() {

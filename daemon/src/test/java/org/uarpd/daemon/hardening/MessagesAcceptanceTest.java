@@ -27,11 +27,8 @@ class MessagesAcceptanceTest {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
+    static void tearDown() throws java.io.IOException {
+        HostState.tearDown(lab, null);
     }
 
     @Test
