@@ -3,15 +3,12 @@ package org.uarpd.daemon.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
-import org.uarpd.linux.NamespaceLab;
 
 /**
  * Kernel overrun under a flood, end to end: while trafgen floods H with ARP requests, a burst of
@@ -22,37 +19,24 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 @Tag("hardening")
-class KernelOverrunAcceptanceTest {
+class KernelOverrunAcceptanceTest extends HostPeerLab {
     static final int MISSES = 64;
     static final int BURST = 20_000;
-    static NamespaceLab lab;
-    static String h;
-    static String p;
-    static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
         HostState.requireTools("trafgen", "netsniff-ng", "/usr/bin/python3", "python3");
-        lab = new NamespaceLab("uho");
-        h = lab.namespace("h");
-        p = lab.namespace("p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        open("uho");
         for (int i = 0; i < MISSES; i++) lab.ok(p, "ip", "addr", "add", "192.0.2." + (100 + i) + "/24", "dev", "p0");
         lab.ok(h, "ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1"); // no dummy module on every kernel
         lab.ok(h, "ip", "link", "set", "d0", "up");
         lab.ok(h, "ip", "link", "set", "d1", "up");
-        dir = Files.createTempDirectory("uarpd-overrun");
         StringBuilder batch = new StringBuilder();
         for (int i = 0; i < BURST; i++) {
             batch.append("neigh replace 2001:db8::").append(Integer.toHexString(i + 1)).append(" lladdr 02:00:5e:00:54:")
                     .append(String.format("%02x", i & 0xff)).append(" dev d0 nud permanent\n");
         }
         Files.writeString(dir.resolve("burst.batch"), batch);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        HostState.tearDown(lab, dir);
     }
 
     @Test

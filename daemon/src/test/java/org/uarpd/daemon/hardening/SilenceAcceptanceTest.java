@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
@@ -22,29 +21,16 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 @Tag("hardening")
-class SilenceAcceptanceTest {
+class SilenceAcceptanceTest extends HostPeerLab {
     static final String SPOOF_MAC = "02:00:5e:00:53:66";
     static final String PYTHON = "/usr/bin/python3";
-    static NamespaceLab lab;
-    static String h;
-    static String p;
-    static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
         HostState.requireTools(PYTHON, "python3-scapy", "tcpdump", "tcpdump");
         assertThat(NamespaceLab.run(java.util.List.of(PYTHON, "-c", "import scapy.all")).ok())
                 .as("scapy for " + PYTHON + " (apt-get install python3-scapy)").isTrue();
-        lab = new NamespaceLab("uhs");
-        h = lab.namespace("h");
-        p = lab.namespace("p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
-        dir = Files.createTempDirectory("uarpd-silence");
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        HostState.tearDown(lab, dir);
+        open("uhs");
     }
 
     @BeforeEach

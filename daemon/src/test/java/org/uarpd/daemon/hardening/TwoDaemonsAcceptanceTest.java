@@ -2,17 +2,14 @@ package org.uarpd.daemon.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
-import org.uarpd.linux.NamespaceLab;
 
 /**
  * One owner per interface: with a uarpd serving u0 (either mode), a second {@code uarpd run} on u0 in
@@ -22,25 +19,12 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 @Tag("hardening")
-class TwoDaemonsAcceptanceTest {
-    static NamespaceLab lab;
-    static String h;
-    static String p;
-    static Path dir;
+class TwoDaemonsAcceptanceTest extends HostPeerLab {
 
     @BeforeAll
     static void build() throws Exception {
         HostState.requireTools("nft", "nftables", "arping", "iputils-arping");
-        lab = new NamespaceLab("uh2");
-        h = lab.namespace("h");
-        p = lab.namespace("p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
-        dir = Files.createTempDirectory("uarpd-two");
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        HostState.tearDown(lab, dir);
+        open("uh2");
     }
 
     @Test
