@@ -30,7 +30,7 @@ import org.uarpd.wire.pcap.CaptureReader;
 import org.uarpd.wire.pcap.CaptureRecord;
 
 /**
- * Issue 6's acceptance against a running {@code uarpd run --config} in namespace H (u0 192.0.2.1/24)
+ * Operating uarpd, against a running {@code uarpd run --config} in namespace H (u0 192.0.2.1/24)
  * with a plain Linux peer P (p0 192.0.2.2/24): every uarpctl command, text and JSON parsed back;
  * reload keeping state; a bad reload refused while uarpd keeps answering; a metrics scrape parsed.
  * The oracles are the kernels (ip neigh, arping) and the pcap reader.
@@ -304,6 +304,9 @@ class OpsAcceptanceTest {
     @DisplayName("announce sends gratuitous requests for the address, the given number of times, and the peer learns it")
     void announce() throws Exception {
         Path pcap = dir.resolve("a.pcap");
+        // Nothing either side would revalidate during the capture: only the announcements have 192.0.2.1 in them.
+        ok("flush");
+        lab.ok(p, "ip", "neigh", "flush", "all");
         var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<Ctl> capture = CompletableFuture.supplyAsync(() -> ctl("capture", pcap.toString(), "--count", "2", "--host", "192.0.2.1"), threads);
         awaitStreams(1);
@@ -435,5 +438,28 @@ class OpsAcceptanceTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).startsWith("uarpctl: cannot connect to uarpd at " + dir.resolve("none.sock"));
         assertThat(ctl("frobnicate").exit()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a line that is not a request gets a failure answer on the same connection, which goes on serving")
+    void malformedRequestsAreAnsweredNotFatal() throws Exception {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock));
+             var in = new java.io.BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(channel),
+                     java.nio.charset.StandardCharsets.UTF_8))) {
+            var out = java.nio.channels.Channels.newOutputStream(channel);
+            for (String bad : List.of("not json", "{\"command\":\"frobnicate\"}", "{\"command\":\"flush\",\"devv\":\"u0\"}", "[]")) {
+                out.write((bad + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                JsonNode reply = JSON.readTree(in.readLine());
+                assertThat(reply.get("type").asText()).as(bad).isEqualTo("failure");
+                assertThat(reply.get("error").asText()).as(bad).matches("(malformed request|unknown command 'frobnicate').*");
+            }
+            out.write("{\"command\":\"stats\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            JsonNode stats = JSON.readTree(in.readLine());
+            assertThat(stats.get("type").asText()).isEqualTo("stats");
+            assertThat(stats.get("entries").asInt()).isPositive();
+        }
+        assertThat(u.process.isAlive()).isTrue();
     }
 }

@@ -52,6 +52,11 @@ final class UarpdProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until every line the process wrote has been read (after it exited). */
+    void drained() throws InterruptedException {
+        reader.join(10_000);
+    }
+
     long count(Predicate<String> line) {
         return log.stream().filter(line).count();
     }
