@@ -1,5 +1,8 @@
 package org.uarpd.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,27 +14,49 @@ import org.uarpd.daemon.SelfLauncher;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * End-to-end benchmark of issue 4 (results go to BENCHMARKS.md): first-packet ping RTT after flushing
- * both neighbour caches, with uarpd authoritative resolving for the pinging host against the kernel
- * resolving natively, alternated in one run; then {@code arp-scan -B 100M -r 1} of a published /24,
- * uarpd against the kernel's proxy ARP ({@code proxy_delay} 0), in the same run.
+ * First-packet ping RTT after flushing both neighbour caches, three resolvers in one alternated run
+ * (results go to BENCHMARKS.md): uarpd, the floor (our minimal C resolver of the same architecture,
+ * {@code bench/src/main/c/floor.c}, built with gcc here) and the kernel resolving natively. Then
+ * {@code arp-scan -B 100M -r 1} of a published /24, uarpd against the kernel's proxy ARP
+ * ({@code proxy_delay} 0).
  *
- * <p>Two separate namespace pairs, same addresses: U (uarpd host "uh" u0 192.0.2.1 — peer "up" p0
- * 192.0.2.2) and K (plain host "kh" k0 192.0.2.1 — peer "kp" q0 192.0.2.2). Needs root.
+ * <p>Three separate namespace pairs, same addresses: U (uarpd host "uh" u0 192.0.2.1 — peer "up" p0
+ * 192.0.2.2), F (floor host "fh" f0 — peer "fp" g0) and K (plain host "kh" k0 — peer "kp" q0). Each
+ * round flushes both caches of one pair and pings once, for the three pairs in an order that cycles
+ * through all six permutations. The peers are plain kernels. Needs root.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FirstPacketLatency [pairs [warm-up pairs]] [--busy-poll] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" \
+ *      org.uarpd.bench.FirstPacketLatency [rounds [warm-up rounds]] [--busy-poll] [--mode=assist] [--no-misses] [--stages]
+ *      [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE]</pre>
  *
- * <p>{@code --spin-us=N} is passed to {@code uarpd run} (its spin window after each event).
- * {@code --gap-ms=N} waits N ms between flushing the caches and the ping, on both sides: the flush of
- * the uarpd host's cache is itself an event uarpd sees (RTM_DELNEIGH), and without a gap longer than
- * the spin window the miss would arrive while uarpd still spins after it — a warm first packet that
- * a real first packet after idle would not get. {@code --uarpd-cpus=LIST} starts uarpd under
- * {@code taskset -c LIST} (an affinity experiment).
+ * <ul>
+ * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
+ *   the kernel keeps its ARP). {@code --no-misses}: as assist, then {@code app_solicit} 0 on u0 — uarpd
+ *   runs (answers, learns from its packet socket) but the kernel resolves alone. {@code --floor-mode=M}
+ *   runs the floor in mode M instead (see floor.c: observe, observe-requests).
+ * <li>{@code --stages}: uarpd is {@link StagedUarpd} (the same loop, policy and warm-up, with a stamp at
+ *   each stage of a resolution), and the floor stamps its own; both tables are printed at the end.
+ * <li>{@code --count-syscalls}: after the measured rounds, 20 more rounds of uarpd and the floor with
+ *   strace attached (counts only; strace slows every call).
+ * <li>uarpd runs with the JVM options of {@code bin/uarpd} (no speculative traps) plus each
+ *   {@code --uarpd-jvm=OPTION}; {@code --uarpd-out=FILE} keeps its stdout (e.g. -XX:+PrintCompilation).
+ * <li>{@code --spin-us}, {@code --realtime}, {@code --uarpd-cpus} (taskset) are passed to uarpd;
+ *   {@code --gap-ms=N} waits N ms between the flushes and the ping (past a spin window).
+ * </ul>
  */
 public final class FirstPacketLatency {
     private static final Pattern TIME = Pattern.compile("time=([0-9.]+) ms");
     private static final String PUBLISHED = "198.51.100.0/24";
     private static final String PUBLISH_MAC = "02:00:5e:00:53:01";
+    private static final String UARPD_READY = "uarpd ready";
+    /** What bin/uarpd gives the JVM besides the class path: measured as installed. */
+    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:PerMethodTrapLimit=0", "-XX:PerBytecodeTrapLimit=0");
+    private static final int TRACED_ROUNDS = 20;
+
+    /** One namespace pair: a host that resolves and the peer it pings. */
+    private record Pair(String label, String host, String hostIf, String peer, String peerIf) {}
+
+    private static int gapMillis;
 
     private FirstPacketLatency() {}
 
@@ -39,127 +64,205 @@ public final class FirstPacketLatency {
         List<String> flags = new ArrayList<>();
         List<String> numbers = new ArrayList<>();
         for (String a : args) (a.startsWith("--") ? flags : numbers).add(a);
-        int pairs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 60;
+        int rounds = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 60;
         int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 50;
         boolean busyPoll = flags.contains("--busy-poll");
+        boolean noMisses = flags.contains("--no-misses");
+        boolean assist = noMisses || "assist".equals(valueOf(flags, "--mode="));
+        boolean stages = flags.contains("--stages");
         boolean realtime = flags.contains("--realtime");
         String spin = valueOf(flags, "--spin-us=");
         String gap = valueOf(flags, "--gap-ms=");
         gapMillis = gap == null ? 0 : Integer.parseInt(gap);
-        String cpus = valueOf(flags, "--uarpd-cpus="); // experiment: uarpd under `taskset -c CPUS`
+        String cpus = valueOf(flags, "--uarpd-cpus=");
+        String uarpdOut = valueOf(flags, "--uarpd-out=");
         String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) {
             System.err.println("FirstPacketLatency: " + missing);
             System.exit(1);
         }
+        if (stages && flags.contains("--count-syscalls")) {
+            System.err.println("FirstPacketLatency: --stages and --count-syscalls go in separate runs (strace would slow the stamped resolutions)");
+            System.exit(2);
+        }
+        Path floorBinary = FloorResolver.build();
+        String mode = assist ? "assist" : "authoritative";
         try (NamespaceLab lab = new NamespaceLab()) {
-            String uh = lab.namespace("uh");
-            String up = lab.namespace("up");
-            String kh = lab.namespace("kh");
-            String kp = lab.namespace("kp");
-            lab.veth(uh, "u0", "192.0.2.1/24", up, "p0", "192.0.2.2/24");
-            lab.veth(kh, "k0", "192.0.2.1/24", kp, "q0", "192.0.2.2/24");
-            // Kernel proxy ARP for the /24 on K: a route out of another interface, forwarding, no delay.
-            // (a veth pair inside kh stands in for "another interface": no dummy module needed)
-            lab.ok(kh, "ip", "link", "add", "kx0", "type", "veth", "peer", "name", "kx1");
-            lab.ok(kh, "ip", "link", "set", "kx0", "up");
-            lab.ok(kh, "ip", "link", "set", "kx1", "up");
-            lab.ok(kh, "ip", "route", "add", PUBLISHED, "dev", "kx0");
-            lab.ok(kh, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-            lab.ok(kh, "sysctl", "-qw", "net.ipv4.conf.k0.proxy_arp=1");
-            lab.ok(kh, "sysctl", "-qw", "net.ipv4.neigh.k0.proxy_delay=0");
+            Pair u = new Pair("uarpd", lab.namespace("uh"), "u0", lab.namespace("up"), "p0");
+            Pair f = new Pair("floor", lab.namespace("fh"), "f0", lab.namespace("fp"), "g0");
+            Pair k = new Pair("kernel", lab.namespace("kh"), "k0", lab.namespace("kp"), "q0");
+            for (Pair p : List.of(u, f, k)) lab.veth(p.host, p.hostIf, "192.0.2.1/24", p.peer, p.peerIf, "192.0.2.2/24");
+            kernelProxy(lab, k.host);
 
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", uh));
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", u.host));
             if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
-            List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", "authoritative",
-                    "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC));
+            // A control socket of its own: never the host's default path, which an installed uarpd may hold.
+            Path control = Files.createTempDirectory("uarpd-bench");
+            control.toFile().deleteOnExit();
+            List<String> run = new ArrayList<>(List.of("run", "--quiet", "--interface", "u0", "--mode", mode,
+                    "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC, "--control-socket", control.resolve("control.sock").toString()));
             if (busyPoll) run.add("--busy-poll");
             if (spin != null) run.addAll(List.of("--spin-us", spin));
-            if (realtime) run.addAll(List.of("--realtime", "10")); // SCHED_FIFO 10: wakes ahead of ordinary work
-            cmd.addAll(SelfLauncher.command(run.toArray(String[]::new)));
-            Process uarpd = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT, cmd.toArray(String[]::new));
-            awaitAuthoritative(lab, uh);
+            if (realtime) run.addAll(List.of("--realtime", "10"));
+            List<String> java = new ArrayList<>(SelfLauncher.command(run.toArray(String[]::new)));
+            List<String> jvm = new ArrayList<>(LAUNCHER_OPTIONS);
+            for (String o : flags) if (o.startsWith("--uarpd-jvm=")) jvm.add(o.substring("--uarpd-jvm=".length()));
+            if (stages) jvm.add("-Dstages.keep=" + rounds);
+            java.addAll(1, jvm);
+            if (stages) java.set(java.indexOf(org.uarpd.daemon.Main.class.getName()), StagedUarpd.class.getName());
+            cmd.addAll(java);
+            Path uarpdErr = Files.createTempFile("uarpd-bench", ".err");
+            Path uarpdStdout = uarpdOut != null ? Path.of(uarpdOut) : Files.createTempFile("uarpd-bench", ".out");
+            Process uarpd = lab.start(null, ProcessBuilder.Redirect.to(uarpdStdout.toFile()), ProcessBuilder.Redirect.to(uarpdErr.toFile()),
+                    cmd.toArray(String[]::new));
+            Path floorOut = Files.createTempFile("uarpd-floor", ".out");
+            List<String> floorCmd = new ArrayList<>(List.of("ip", "netns", "exec", f.host));
+            if (stages) floorCmd.addAll(List.of("env", "FLOOR_STAMPS=" + rounds));
+            String floorMode = valueOf(flags, "--floor-mode=");
+            floorCmd.addAll(List.of(floorBinary.toString(), "f0", floorMode != null ? floorMode : mode));
+            Process floor = lab.start(null, ProcessBuilder.Redirect.to(floorOut.toFile()), ProcessBuilder.Redirect.INHERIT,
+                    floorCmd.toArray(String[]::new));
+            awaitLine(uarpd, uarpdErr, UARPD_READY, "uarpd");
+            awaitLine(floor, floorOut, FloorResolver.READY, "the floor resolver");
+            if (noMisses) lab.ok(u.host, "sysctl", "-qw", "net.ipv4.neigh.u0.app_solicit=0");
 
-            // Warm-up: both paths, not measured (JIT, first-use page faults).
-            for (int i = 0; i < warmup; i++) {
-                firstPing(lab, uh, up);
-                firstPing(lab, kh, kp);
-            }
-            double[] u = new double[pairs];
-            double[] k = new double[pairs];
-            long wireRequests = 0;
-            for (int i = 0; i < pairs; i++) {
-                long before = framesReceived(lab, up);
-                if (i % 2 == 0) {
-                    u[i] = firstPing(lab, uh, up);
-                    k[i] = firstPing(lab, kh, kp);
-                } else {
-                    k[i] = firstPing(lab, kh, kp);
-                    u[i] = firstPing(lab, uh, up);
+            List<Pair> all = List.of(u, f, k);
+            for (int i = 0; i < warmup; i++) for (Pair p : order(all, i)) firstPing(lab, p);
+            double[][] rtt = new double[3][rounds];
+            long[] wire = new long[3];
+            double load = loadAverage();
+            for (int i = 0; i < rounds; i++) {
+                for (Pair p : order(all, i)) {
+                    int s = all.indexOf(p);
+                    long before = framesReceived(lab, p);
+                    rtt[s][i] = firstPing(lab, p);
+                    wire[s] += framesReceived(lab, p) - before - 1; // minus the echo request itself
                 }
-                wireRequests += framesReceived(lab, up) - before - 1; // minus the echo request itself
             }
-            System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + pairs + " alternated pairs, "
-                    + warmup + " warm-up pairs first; uarpd " + (busyPoll ? "--busy-poll" : "sleeping in poll")
-                    + (spin != null ? ", --spin-us " + spin : ", default spin window")
-                    + (realtime ? ", SCHED_FIFO 10" : ", normal priority") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis + " ms from flush to ping)");
-            System.out.printf(Locale.ROOT, "uarpd authoritative: median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
-                    percentile(u, 50), percentile(u, 99), percentile(u, 0), percentile(u, 100));
-            System.out.printf(Locale.ROOT, "kernel native:       median %.3f ms, p99 %.3f ms, min %.3f, max %.3f%n",
-                    percentile(k, 50), percentile(k, 99), percentile(k, 0), percentile(k, 100));
-            System.out.printf(Locale.ROOT, "median ratio uarpd/kernel: %.2f (target <= 2.0); p99 ratio %.2f%n",
-                    percentile(u, 50) / percentile(k, 50), percentile(u, 99) / percentile(k, 99));
-            System.out.println("ARP requests uarpd put on the wire during the measured uarpd pings: " + wireRequests
-                    + " (" + pairs + " expected: each first packet was resolved on the wire, not from a cache)");
+            report(rounds, warmup, mode, floorMode, busyPoll, noMisses, spin, realtime, cpus, jvm, load, rtt, wire);
 
-            System.out.println("# arp-scan -B 100M -r 1 of " + PUBLISHED);
-            scan(lab, up, "p0", "uarpd published");
-            scan(lab, kp, "q0", "kernel proxy_arp, proxy_delay 0");
-
-            uarpd.toHandle().destroy(); // SIGTERM, keeping its stderr open for the last lines
+            if (flags.contains("--count-syscalls")) {
+                System.out.println("# System calls per round (" + TRACED_ROUNDS + " more rounds with strace attached; round = flush both caches + one first ping)");
+                try (SyscallCount su = SyscallCount.attach(lab, "uarpd", uarpd.pid()); SyscallCount sf = SyscallCount.attach(lab, "floor", floor.pid())) {
+                    for (int i = 0; i < TRACED_ROUNDS; i++) {
+                        firstPing(lab, u);
+                        firstPing(lab, f);
+                    }
+                    su.report(TRACED_ROUNDS);
+                    sf.report(TRACED_ROUNDS);
+                }
+            }
+            if (!flags.contains("--no-scan")) {
+                System.out.println("# arp-scan -B 100M -r 1 of " + PUBLISHED);
+                scan(lab, u.peer, "p0", "uarpd published");
+                scan(lab, k.peer, "q0", "kernel proxy_arp, proxy_delay 0");
+            }
+            // SIGTERM, then the stage tables (printed on the way out) and anything either said.
+            uarpd.toHandle().destroy();
+            floor.toHandle().destroy();
             uarpd.waitFor(15, TimeUnit.SECONDS);
+            floor.waitFor(15, TimeUnit.SECONDS);
+            if (stages) {
+                System.out.print(Files.readString(uarpdStdout));
+                System.out.print(Files.readString(floorOut).lines().filter(l -> !l.startsWith(FloorResolver.READY))
+                        .map(l -> l + "\n").reduce("", String::concat));
+            }
+            String err = Files.readString(uarpdErr).lines().filter(l -> !l.startsWith(UARPD_READY) && !l.startsWith("WARNING") && !l.contains(" INFO "))
+                    .reduce("", (a, b) -> a + b + "\n");
+            if (!err.isBlank()) System.err.print("uarpd said:\n" + err);
+            Files.deleteIfExists(uarpdErr);
+            Files.deleteIfExists(floorOut);
+            if (uarpdOut == null) Files.deleteIfExists(uarpdStdout);
         }
     }
 
-    private static int gapMillis;
+    private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, boolean noMisses, String spin, boolean realtime,
+                               String cpus, List<String> jvm, double load, double[][] rtt, long[] wire) {
+        System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of three, order cycling, "
+                + warmup + " warm-up rounds first; uarpd --mode " + mode + (noMisses ? " with app_solicit 0 (no misses)" : "")
+                + (busyPoll ? ", --busy-poll" : ", sleeping in poll") + (spin != null ? ", --spin-us " + spin : ", default spin window")
+                + (realtime ? ", SCHED_FIFO 10" : "") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis
+                + " ms from flush to ping; uarpd JVM options " + String.join(" ", jvm) + ")");
+        System.out.printf(Locale.ROOT, "load average (1 min) at start %.2f, at end %.2f, %d CPUs%n", load, loadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        String[] names = {"uarpd " + mode, "floor (C) " + (floorMode != null ? floorMode : mode), "kernel native"};
+        for (int s = 0; s < 3; s++) {
+            System.out.printf(Locale.ROOT, "%-24s median %.3f ms, p90 %.3f ms, p99 %.3f ms, min %.3f, max %.3f; ARP requests on the wire %d%n",
+                    names[s] + ":", percentile(rtt[s], 50), percentile(rtt[s], 90), percentile(rtt[s], 99), percentile(rtt[s], 0),
+                    percentile(rtt[s], 100), wire[s]);
+        }
+        System.out.printf(Locale.ROOT, "median ratios: uarpd/floor %.2f (target <= 1.25), uarpd/kernel %.2f, floor/kernel %.2f%n",
+                ratio(rtt[0], rtt[1], 50), ratio(rtt[0], rtt[2], 50), ratio(rtt[1], rtt[2], 50));
+        System.out.printf(Locale.ROOT, "p90 ratios:    uarpd/floor %.2f, uarpd/kernel %.2f, floor/kernel %.2f%n",
+                ratio(rtt[0], rtt[1], 90), ratio(rtt[0], rtt[2], 90), ratio(rtt[1], rtt[2], 90));
+    }
+
+    private static double ratio(double[] a, double[] b, double p) {
+        return percentile(a, p) / percentile(b, p);
+    }
+
+    /** Round {@code i}'s order: the six permutations of three in turn, so no resolver always goes first. */
+    private static List<Pair> order(List<Pair> all, int i) {
+        int[][] perms = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}};
+        int[] p = perms[i % 6];
+        return List.of(all.get(p[0]), all.get(p[1]), all.get(p[2]));
+    }
+
+    /** Kernel proxy ARP for the published /24 on the kernel host: a route out of another interface, forwarding, no delay. */
+    private static void kernelProxy(NamespaceLab lab, String kh) {
+        // (a veth pair inside kh stands in for "another interface": no dummy module needed)
+        lab.ok(kh, "ip", "link", "add", "kx0", "type", "veth", "peer", "name", "kx1");
+        lab.ok(kh, "ip", "link", "set", "kx0", "up");
+        lab.ok(kh, "ip", "link", "set", "kx1", "up");
+        lab.ok(kh, "ip", "route", "add", PUBLISHED, "dev", "kx0");
+        lab.ok(kh, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        lab.ok(kh, "sysctl", "-qw", "net.ipv4.conf.k0.proxy_arp=1");
+        lab.ok(kh, "sysctl", "-qw", "net.ipv4.neigh.k0.proxy_delay=0");
+    }
 
     private static String valueOf(List<String> flags, String prefix) {
         for (String f : flags) if (f.startsWith(prefix)) return f.substring(prefix.length());
         return null;
     }
 
-    /** Waits until uarpd's nftables table exists in {@code ns}: then its loop is running. */
-    private static void awaitAuthoritative(NamespaceLab lab, String ns) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (lab.run(ns, "nft", "list", "tables").out().contains("uarpd")) {
-                Thread.sleep(200);
-                return;
-            }
-            Thread.sleep(50);
+    /** Waits (up to 180 s: the warm-up takes long on a loaded machine) until {@code file}, where {@code process} writes, has a line starting with {@code ready}. */
+    private static void awaitLine(Process process, Path file, String ready, String what) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (Files.readString(file).lines().noneMatch(l -> l.startsWith(ready))) {
+            if (!process.isAlive()) throw new IllegalStateException(what + " exited " + process.exitValue() + ": " + Files.readString(file));
+            if (System.nanoTime() - deadline > 0) throw new IllegalStateException(what + " was not ready within 180 s: " + Files.readString(file));
+            Thread.sleep(50); // polling a condition with a deadline, not a fixed wait
         }
-        throw new IllegalStateException("uarpd did not start in " + ns + " within 15 s");
     }
 
     /** Flushes both kernels' neighbour caches, then returns the RTT of one ping from host to peer, in ms. */
-    private static double firstPing(NamespaceLab lab, String host, String peer) {
-        lab.ok(host, "ip", "neigh", "flush", "all");
-        lab.ok(peer, "ip", "neigh", "flush", "all");
+    private static double firstPing(NamespaceLab lab, Pair p) {
+        lab.ok(p.host, "ip", "neigh", "flush", "all");
+        lab.ok(p.peer, "ip", "neigh", "flush", "all");
         if (gapMillis > 0) {
             try {
-                Thread.sleep(gapMillis);
+                Thread.sleep(gapMillis); // the experiment's gap, not synchronisation
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        NamespaceLab.Result r = lab.run(host, "ping", "-n", "-c", "1", "-W", "3", "192.0.2.2");
+        NamespaceLab.Result r = lab.run(p.host, "ping", "-n", "-c", "1", "-W", "3", "192.0.2.2");
         Matcher m = TIME.matcher(r.out());
-        if (!r.ok() || !m.find()) throw new IllegalStateException("ping from " + host + " failed: " + r.out() + r.err());
+        if (!r.ok() || !m.find()) throw new IllegalStateException("ping from " + p.label + " failed: " + r.out() + r.err());
         return Double.parseDouble(m.group(1));
     }
 
-    /** Frames the peer's p0 has received (ARP requests and echo requests alike). */
-    private static long framesReceived(NamespaceLab lab, String peer) {
-        return Long.parseLong(lab.ok(peer, "cat", "/sys/class/net/p0/statistics/rx_packets").strip());
+    /** Frames the peer has received (ARP requests and echo requests alike). */
+    private static long framesReceived(NamespaceLab lab, Pair p) {
+        return Long.parseLong(lab.ok(p.peer, "cat", "/sys/class/net/" + p.peerIf + "/statistics/rx_packets").strip());
+    }
+
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static void scan(NamespaceLab lab, String ns, String iface, String label) {

@@ -45,14 +45,16 @@ final class AddressClaims {
         }
     }
 
-    private final Engine engine;
+    private final EngineContext ctx;
+    private final ArpDomain arp;
     private final SplittableRandom random;
     private final Map<Long, Claim> claims = new HashMap<>();
     /** Per link: conflicts seen, and when the last probe run started (for the §2.1.1 rate limit). */
     private final Map<Integer, long[]> linkConflicts = new HashMap<>();
 
-    AddressClaims(Engine engine, long seed) {
-        this.engine = engine;
+    AddressClaims(EngineContext ctx, ArpDomain arp, long seed) {
+        this.ctx = ctx;
+        this.arp = arp;
         this.random = new SplittableRandom(seed ^ 0x5227L);
     }
 
@@ -68,7 +70,7 @@ final class AddressClaims {
     boolean unusable(int link, int address) {
         // The answering path asks this for every request to one of our addresses: no map lookup (and
         // no boxing) unless the link has a claim that is not bound.
-        Link l = engine.link(link);
+        Link l = ctx.links.get(link);
         if (l == null || l.unusableClaims == 0) return false;
         Claim c = find(link, address);
         return c != null && c.state != State.BOUND;
@@ -76,7 +78,7 @@ final class AddressClaims {
 
     /** The one place a claim changes state: keeps the link's count of unusable claims. */
     private void setState(Claim c, State next) {
-        Link l = engine.link(c.link);
+        Link l = ctx.links.get(c.link);
         if (l != null) {
             if (c.state != null && c.state != State.BOUND) l.unusableClaims--;
             if (next != null && next != State.BOUND) l.unusableClaims++;
@@ -90,7 +92,7 @@ final class AddressClaims {
         Claim c = new Claim(l.id, address, prefix);
         Claim old = claims.put(key(l.id, address), c);
         if (old != null) {
-            engine.cancelTask(old.timer);
+            ctx.cancelTask(old.timer);
             setState(old, null);
         }
         if (!p.probe()) {
@@ -100,25 +102,25 @@ final class AddressClaims {
         }
         setState(c, State.PROBING);
         ConflictTimings t = p.timings();
-        long now = engine.now();
+        long now = ctx.now();
         // §2.1.1: wait a random time in [0, PROBE_WAIT) so hosts powered on together do not probe in step.
         long start = now + randomBetween(0, t.probeWaitNanos());
         long[] s = linkConflicts.computeIfAbsent(l.id, k -> new long[] {0, Long.MIN_VALUE});
         if (s[0] >= t.maxConflicts() && s[1] != Long.MIN_VALUE && start < s[1] + t.rateLimitIntervalNanos()) {
             // §2.1.1: after MAX_CONFLICTS, at most one probe run per RATE_LIMIT_INTERVAL.
             start = s[1] + t.rateLimitIntervalNanos();
-            engine.emit(Kind.IGNORED, l.id, address, null, null, Reason.CONFLICT_RATE_LIMIT);
+            ctx.emit(Kind.IGNORED, l.id, address, null, null, Reason.CONFLICT_RATE_LIMIT);
         }
         s[1] = start;
-        engine.emit(Kind.CLAIMED, l.id, address, null, null, Reason.PROBING);
-        c.timer = engine.after(start - now, () -> probeDue(c));
+        ctx.emit(Kind.CLAIMED, l.id, address, null, null, Reason.PROBING);
+        c.timer = ctx.after(start - now, () -> probeDue(c));
     }
 
     /** The host lost {@code address}: forget its claim. */
     void removed(int link, int address) {
         Claim c = claims.remove(key(link, address));
         if (c != null) {
-            engine.cancelTask(c.timer);
+            ctx.cancelTask(c.timer);
             setState(c, null);
         }
     }
@@ -126,7 +128,7 @@ final class AddressClaims {
     void linkRemoved(int link) {
         claims.values().removeIf(c -> {
             if (c.link != link) return false;
-            engine.cancelTask(c.timer);
+            ctx.cancelTask(c.timer);
             return true;
         });
         linkConflicts.remove(link);
@@ -136,19 +138,19 @@ final class AddressClaims {
         // The task that called us is spent and its id free for reuse: cancelling it later could cancel another's.
         c.timer = NO_TIMER;
         if (find(c.link, c.address) != c || c.state != State.PROBING) return;
-        Link l = engine.link(c.link);
+        Link l = ctx.links.get(c.link);
         if (l == null) return;
         ConflictTimings t = l.policy.conflict().timings();
         if (c.probesSent < t.probeNum()) {
-            if (l.up) engine.sendProbe(l, c.address);
+            if (l.up) arp.probe(l, c.address);
             c.probesSent++;
             long next = c.probesSent < t.probeNum() ? randomBetween(t.probeMinNanos(), t.probeMaxNanos()) : t.announceWaitNanos();
-            c.timer = engine.after(next, () -> probeDue(c));
+            c.timer = ctx.after(next, () -> probeDue(c));
             return;
         }
         // §2.1.1: PROBE_NUM probes and ANNOUNCE_WAIT without a conflict: the address is ours.
         setState(c, State.BOUND);
-        engine.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
+        ctx.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
         if (l.policy.conflict().announce()) announceWhileBound(c, t.announceNum(), t.announceIntervalNanos());
     }
 
@@ -159,53 +161,56 @@ final class AddressClaims {
     private void announceWhileBound(Claim c, int count, long interval) {
         c.timer = NO_TIMER;
         if (find(c.link, c.address) != c || c.state != State.BOUND) return;
-        engine.announceRepeatedly(c.link, c.address, 1, 0);
-        if (count > 1) c.timer = engine.after(interval, () -> announceWhileBound(c, count - 1, interval));
+        arp.announceRepeatedly(c.link, c.address, 1, 0);
+        if (count > 1) c.timer = ctx.after(interval, () -> announceWhileBound(c, count - 1, interval));
     }
 
     /**
-     * A frame on {@code l} whose sender uses one of our addresses ({@code sender} held by the link
-     * or claimed), or a probe for an address we are probing for. Returns true when it was a conflict
-     * (the frame is then not learnt from).
+     * RFC 5227 §2.1.1: {@code o}, a probe (sender address 0) on {@code l}, is for an address we are
+     * probing for — another host wants it too. Returns true when it was such a probe (the frame is
+     * then not learnt from).
      */
-    boolean inspect(Link l, int sender, int target, boolean probe, byte[] b, int sha, int hln, boolean sourceMatches) {
-        if (probe) {
-            // §2.1.1: another host probing for the address we probe for is a conflict too.
-            Claim c = find(l.id, target);
-            if (c == null || c.state != State.PROBING) return false;
-            HardwareAddress hw = HardwareAddress.of(b, sha, hln);
-            if (!sourceMatches && l.policy.conflict().ignoreMismatchedProbes()) {
-                engine.emit(Kind.IGNORED, l.id, target, hw, null, Reason.MISMATCHED_PROBE);
-                return true;
-            }
-            lose(l, c, hw, Reason.PROBE_CONFLICT);
+    boolean probedFor(Link l, ArpObservation o) {
+        Claim c = find(l.id, o.target);
+        if (c == null || c.state != State.PROBING) return false;
+        HardwareAddress hw = o.senderHardwareAddress();
+        if (!o.sourceMatchesSender() && l.policy.conflict().ignoreMismatchedProbes()) {
+            ctx.emit(Kind.IGNORED, l.id, o.target, hw, null, Reason.MISMATCHED_PROBE);
             return true;
         }
+        lose(l, c, hw, Reason.PROBE_CONFLICT);
+        return true;
+    }
+
+    /**
+     * RFC 5227 §2.4: {@code o}'s sender uses {@code o.sender}, one of the addresses {@code l} holds.
+     * Always a conflict (the frame is not learnt from).
+     */
+    void usedBySomeoneElse(Link l, ArpObservation o) {
+        int sender = o.sender;
         Claim c = find(l.id, sender);
         if (c == null) {
-            if (!l.owns(sender)) return false;
             // An address the host held before its link's policy had conflict handling: bound already.
             c = new Claim(l.id, sender, prefixOf(l, sender));
             setState(c, State.BOUND);
             claims.put(key(l.id, sender), c);
         }
-        HardwareAddress hw = HardwareAddress.of(b, sha, hln);
+        HardwareAddress hw = o.senderHardwareAddress();
         switch (c.state) {
             case PROBING -> lose(l, c, hw, Reason.PROBE_CONFLICT);
-            case LOST -> engine.emit(Kind.CONFLICT, l.id, sender, hw, null, Reason.ADDRESS_CONFLICT);
+            case LOST -> ctx.emit(Kind.CONFLICT, l.id, sender, hw, null, Reason.ADDRESS_CONFLICT);
             case BOUND -> defend(l, c, hw);
         }
-        return true;
     }
 
     /** §2.4: the address is in use and someone else claims it. */
     private void defend(Link l, Claim c, HardwareAddress claimant) {
         ConflictPolicy p = l.policy.conflict();
-        long now = engine.now();
+        long now = ctx.now();
         long interval = p.timings().defendIntervalNanos();
         count(l.id);
         switch (p.defenseFor(c.address)) {
-            case REPORT -> engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.ADDRESS_CONFLICT);
+            case REPORT -> ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.ADDRESS_CONFLICT);
             case NEVER -> lose(l, c, claimant, Reason.YIELDED);
             case ONCE_THEN_YIELD -> {
                 if (c.lastConflict != Long.MIN_VALUE && now - c.lastConflict < interval) {
@@ -213,18 +218,18 @@ final class AddressClaims {
                 } else {
                     c.lastConflict = now;
                     c.lastDefence = now;
-                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
-                    engine.announce(l, c.address);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    arp.announce(l, c.address);
                 }
             }
             case ALWAYS -> {
                 if (c.lastDefence == Long.MIN_VALUE || now - c.lastDefence >= interval) {
                     c.lastDefence = now;
-                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
-                    engine.announce(l, c.address);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    arp.announce(l, c.address);
                 } else {
                     // At most one defence per DEFEND_INTERVAL, so two defenders cannot flood the link.
-                    engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFEND_INTERVAL);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFEND_INTERVAL);
                 }
             }
         }
@@ -232,13 +237,16 @@ final class AddressClaims {
 
     private void lose(Link l, Claim c, HardwareAddress claimant, Reason why) {
         if (why == Reason.PROBE_CONFLICT) count(l.id);
-        engine.cancelTask(c.timer);
+        ctx.cancelTask(c.timer);
         setState(c, State.LOST);
-        engine.emit(Kind.CONFLICT, l.id, c.address, claimant, null, why);
+        ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, why);
         if (l.policy.conflict().removeOnConflict() && l.owns(c.address)) {
             claims.remove(key(c.link, c.address));
             setState(c, null);
-            engine.removeOwnAddress(l, c.address, c.prefix);
+            // §2.4: the host must stop using the address; the backend deletes it from the kernel.
+            l.removeAddress(c.address);
+            ctx.act(new Action.RemoveAddress(l.id, c.address, c.prefix));
+            ctx.emit(Kind.REMOVED, l.id, c.address, null, null, Reason.ADDRESS_CONFLICT);
         }
     }
 

@@ -10,9 +10,17 @@ import org.uarpd.wire.HardwareAddress;
 /**
  * The guard of one link ({@link GuardPolicy}): decides what the wire may teach. Frame checks run
  * before anything is learnt ({@link #admit}); binding changes are vetted by {@link #refuseChange}.
+ * It sees values (addresses, hardware addresses), never the frame.
  */
 final class Guard {
-    private final Engine engine;
+    /** Where a change the guard verified goes: no old station answered, so {@code hw} is believed. */
+    interface Verified {
+        void believe(Link link, int address, HardwareAddress hw);
+    }
+
+    private final EngineContext ctx;
+    private final ArpDomain arp;
+    private final Verified verified;
     private final Link link;
     final GuardPolicy policy;
 
@@ -30,8 +38,10 @@ final class Guard {
 
     private record Verification(HardwareAddress claimed, HardwareAddress old, int timer) {}
 
-    Guard(Engine engine, Link link, GuardPolicy policy) {
-        this.engine = engine;
+    Guard(EngineContext ctx, ArpDomain arp, Verified verified, Link link, GuardPolicy policy) {
+        this.ctx = ctx;
+        this.arp = arp;
+        this.verified = verified;
         this.link = link;
         this.policy = policy;
         this.sourceKeys = new long[policy.sourceSlots()];
@@ -48,27 +58,29 @@ final class Guard {
 
     /**
      * Frame-level rules, before the engine looks at the packet: per-source rate limit, link-layer
-     * source equal to the ARP sender. Returns false (with an event) to drop the frame.
+     * source equal to the ARP sender. Only for packets whose link-layer source is known. Returns false
+     * (with an event) to drop the frame.
      */
-    boolean admit(byte[] src, int srcOff, byte[] b, int sha, int hln, int sender) {
+    boolean admit(ArpObservation o) {
+        int sender = o.sender;
         if (policy.perSource() != null) {
-            long key = bytesKey(src, srcOff, hln);
+            long key = bytesKey(o.linkSource);
             int slot = (int) (mix(key) & (sourceKeys.length - 1));
-            long now = engine.now();
+            long now = ctx.now();
             if (sourceKeys[slot] != key) {
                 sourceKeys[slot] = key;
                 sourceTats[slot] = Long.MIN_VALUE;
             }
             RateLimit r = policy.perSource();
             if (r.earliest(sourceTats[slot], now) != Long.MIN_VALUE) {
-                engine.emit(Kind.DROPPED, link.id, sender, null, null, Reason.SOURCE_RATE_LIMITED);
+                ctx.emit(Kind.DROPPED, link.id, sender, null, null, Reason.SOURCE_RATE_LIMITED);
                 return false;
             }
             sourceTats[slot] = r.charge(sourceTats[slot], now);
         }
-        if (policy.senderConsistency() && !java.util.Arrays.equals(src, srcOff, srcOff + hln, b, sha, sha + hln)) {
+        if (policy.senderConsistency() && !o.sourceMatchesSender()) {
             // A frame whose link-layer source is not its ARP sender speaks for someone else (RFC 5227 §2.1.1 notes why).
-            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.SENDER_MISMATCH);
+            ctx.emit(Kind.ALERT, link.id, sender, o.senderHardwareAddress(), null, Reason.SENDER_MISMATCH);
             return false;
         }
         return true;
@@ -78,58 +90,58 @@ final class Guard {
      * arpwatch's reports for a sender seen on the link. Returns false when the sender is a bogon
      * (outside every subnet of the link), which is then not learnt.
      */
-    boolean observeStation(int sender, byte[] b, int sha, int hln) {
+    boolean observeStation(int sender, byte[] senderHw) {
         if (!policy.stationEvents() || sender == 0) return true;
         if (link.addressCount > 0 && !link.onSubnet(sender)) {
-            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.BOGON);
+            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, Reason.BOGON);
             return false;
         }
-        long hw = bytesKey(b, sha, hln);
+        long hw = bytesKey(senderHw);
         long[] st = stations.get(sender);
         if (st == null) {
             stations.put(sender, new long[] {hw, -1L});
-            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, Reason.NEW_STATION);
+            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, Reason.NEW_STATION);
         } else if (st[0] != hw) {
             // arpwatch: back to the address before the current one is a flip flop, else a change.
             Reason why = st[1] == hw ? Reason.FLIP_FLOP : Reason.CHANGED_STATION;
             st[1] = st[0];
             st[0] = hw;
-            engine.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(b, sha, hln), null, why);
+            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, why);
         }
         return true;
     }
 
     /**
-     * A packet from {@code sender} says its hardware address is not the one entry {@code id} holds.
-     * Returns true when the guard refuses (or defers) the change; false lets the engine apply it.
+     * A packet from {@code sender} says its hardware address is {@code claimedHw}, not {@code old},
+     * which its entry (in {@code state}) holds. Returns true when the guard refuses (or defers) the
+     * change; false lets the state machine apply it.
      */
-    boolean refuseChange(int id, NeighborTable table, int sender, byte[] b, int sha, int hln, Neighbors.Observation kind,
+    boolean refuseChange(int sender, byte[] claimedHw, HardwareAddress old, Neighbors.Observation kind,
                          NeighborState state) {
-        HardwareAddress claimed = HardwareAddress.of(b, sha, hln);
+        HardwareAddress claimed = HardwareAddress.of(claimedHw);
         if (!policy.allowUnsolicited() && kind == Neighbors.Observation.REPLY_TO_US
                 && (state == NeighborState.REACHABLE || state == NeighborState.STALE || state == NeighborState.DELAY)) {
             // Nobody asked: a reply that would change a binding is how ARP poisoning works.
-            engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.UNSOLICITED);
+            ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.UNSOLICITED);
             return true;
         }
         if (!policy.verifyChanges()) return false;
-        long now = engine.now();
+        long now = ctx.now();
         long[] q = quarantine.get(sender);
-        if (q != null && q[1] > now && q[0] == bytesKey(b, sha, hln)) {
-            engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.SPOOFING);
+        if (q != null && q[1] > now && q[0] == bytesKey(claimedHw)) {
+            ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.SPOOFING);
             return true;
         }
         Verification v = verifying.get(sender);
         if (v != null) {
-            engine.emit(Kind.IGNORED, link.id, sender, claimed, state, Reason.VERIFYING);
+            ctx.emit(Kind.IGNORED, link.id, sender, claimed, state, Reason.VERIFYING);
             return true;
         }
-        HardwareAddress old = table.hardware(id);
-        int timer = engine.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(sender));
+        int timer = ctx.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(sender));
         verifying.put(sender, new Verification(claimed, old, timer));
-        engine.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.VERIFYING);
+        ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.VERIFYING);
         // Ask the old station, by unicast, whether it still holds the address.
-        engine.sendUnicastRequest(link, sender, old);
+        arp.askHolder(link, sender, old);
         return true;
     }
 
@@ -138,40 +150,39 @@ final class Guard {
         if (verifying.isEmpty()) return;
         Verification v = verifying.remove(sender);
         if (v == null) return;
-        engine.cancelTask(v.timer());
-        long now = engine.now();
+        ctx.cancelTask(v.timer());
+        long now = ctx.now();
         if (quarantine.size() >= policy.maxStations()) quarantine.values().removeIf(q -> q[1] <= now);
         if (quarantine.size() < policy.maxStations()) quarantine.put(sender, new long[] {bytesKey(v.claimed()), now + policy.quarantineNanos()});
-        engine.emit(Kind.ALERT, link.id, sender, v.claimed(), null, Reason.SPOOFING);
+        ctx.emit(Kind.ALERT, link.id, sender, v.claimed(), null, Reason.SPOOFING);
     }
 
     private void verificationTimedOut(int sender) {
         Verification v = verifying.remove(sender);
         if (v == null) return;
-        engine.acceptVerifiedChange(link, sender, v.claimed());
+        verified.believe(link, sender, v.claimed());
     }
 
     void forget() {
-        for (Verification v : verifying.values()) engine.cancelTask(v.timer());
+        for (Verification v : verifying.values()) ctx.cancelTask(v.timer());
         verifying.clear();
     }
 
     private static long bytesKey(HardwareAddress hw) {
-        byte[] a = hw.toByteArray();
-        return bytesKey(a, 0, a.length);
+        return bytesKey(hw.toByteArray());
     }
 
     /**
      * Up to 7 bytes exactly, longer addresses (IPoIB) folded by hashing: never negative either way,
      * so -1 can stand for "no address" (a station's previous one).
      */
-    static long bytesKey(byte[] b, int off, int len) {
+    private static long bytesKey(byte[] b) {
         long k = 0;
-        if (len <= 7) {
-            for (int i = 0; i < len; i++) k = (k << 8) | (b[off + i] & 0xFF);
+        if (b.length <= 7) {
+            for (byte x : b) k = (k << 8) | (x & 0xFF);
             return k;
         }
-        for (int i = 0; i < len; i++) k = k * 31 + (b[off + i] & 0xFF);
+        for (byte x : b) k = k * 31 + (x & 0xFF);
         return k & Long.MAX_VALUE;
     }
 

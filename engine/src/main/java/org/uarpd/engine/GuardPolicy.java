@@ -1,7 +1,6 @@
 package org.uarpd.engine;
 
 import java.util.Map;
-import java.util.Objects;
 import org.uarpd.wire.HardwareAddress;
 
 /**

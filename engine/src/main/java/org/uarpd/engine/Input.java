@@ -4,7 +4,7 @@ import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.LinkType;
 
 /**
- * Everything a backend can tell the engine (DESIGN.md, "The engine is sans-I/O"). Time is not part of
+ * Everything a backend can tell the engine. Time is not part of
  * an input: every call into the engine passes {@code now} (nanoseconds on the backend's monotonic
  * clock) beside it, so the engine never reads a clock.
  *

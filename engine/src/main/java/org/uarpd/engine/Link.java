@@ -1,6 +1,7 @@
 package org.uarpd.engine;
 
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.LinkType;
 
@@ -35,6 +36,11 @@ final class Link {
         this.id = id;
     }
 
+    /** What the link's mode allows. */
+    ModeRules rules() {
+        return ModeRules.of(policy.mode());
+    }
+
     void configure(String name, LinkType type, HardwareAddress hw, boolean up) {
         this.name = name;
         if (this.type != type || !hw.equals(this.hardware)) {
@@ -52,10 +58,8 @@ final class Link {
      * engine neither asks nor announces there (wire's ArpFamilyCodec reads that layout).
      */
     boolean speaksRfc826() {
-        return type.hardwareType().value() != ATM_HARDWARE_TYPE;
+        return type.hardwareType().value() != HardwareType.ATM.value();
     }
-
-    private static final int ATM_HARDWARE_TYPE = 19;
 
     boolean owns(int address) {
         for (int i = 0; i < addressCount; i++) {

@@ -1,6 +1,6 @@
 package org.uarpd.engine;
 
-/** Who has the last word on a link (DESIGN.md, "authoritative / assist"). */
+/** Who has the last word on a link; {@link ModeRules} spells out what each mode means. */
 public enum LinkMode {
     /**
      * The kernel sends and believes no ARP there: uarpd answers for the host's own addresses, learns

@@ -4,10 +4,11 @@ import java.util.Arrays;
 import org.uarpd.wire.HardwareAddress;
 
 /**
- * The neighbour entries of every link, in primitive arrays so that a million entries cost tens of
- * bytes each rather than a few hundred: an entry is a dense index into parallel arrays, found through
- * an open-addressing index keyed by (link, address) with linear probing and backward-shift deletion
- * (no tombstones). Hardware addresses of up to 8 bytes (Ethernet, ARCnet…) are packed into a
+ * The neighbour entries of every link of one protocol domain, in primitive arrays so that a million
+ * entries cost tens of bytes each rather than a few hundred: an entry is a dense index into parallel
+ * arrays, found through an open-addressing index keyed by (link, address) with linear probing and
+ * backward-shift deletion (no tombstones). The addresses themselves live in the domain's
+ * {@link AddressColumn}: this class never looks at their width. Hardware addresses of up to 8 bytes (Ethernet, ARCnet…) are packed into a
  * {@code long}; longer ones (IPoIB, ATM) go to a side array allocated only when one appears.
  *
  * <p>Dynamic entries sit on an intrusive LRU list (least recently used first) so that eviction is
@@ -20,19 +21,19 @@ final class NeighborTable {
     static final int NONE = -1;
     static final byte FREE = 0;
 
-    /** Entry flags. */
-    static final int KERNEL_WAITING = 1; // the kernel asked and must hear the outcome
-    static final int INSTALLED = 2;      // the kernel holds a binding we installed or it reported
-    static final int KERNEL_STATIC = 4;  // a STATIC entry someone else made in the kernel: followed, never installed
+    // Entry flags, read and written only through the named accessors below.
+    private static final int KERNEL_WAITING = 1; // the kernel asked and must hear the outcome
+    private static final int INSTALLED = 2;      // the kernel holds a binding we installed or it reported
+    private static final int KERNEL_STATIC = 4;  // a STATIC entry someone else made in the kernel: followed, never installed
 
     private final int maxDynamic;
     private final int maxStatic;
     private final int hardLimit;
 
+    private final AddressColumn addresses;
     int[] link = new int[0];
-    int[] address = new int[0];
-    byte[] state = new byte[0];     // NeighborState.ordinal() + 1, FREE when unused
-    byte[] flags = new byte[0];
+    private byte[] state = new byte[0]; // NeighborState.ordinal() + 1, FREE when unused
+    private byte[] flags = new byte[0];
     byte[] probes = new byte[0];    // probes sent in the current INCOMPLETE / PROBE phase
     byte[] hwLength = new byte[0];
     long[] hwPacked = new long[0];
@@ -50,9 +51,12 @@ final class NeighborTable {
     private int staticCount;
     private int lruHead = NONE;
     private int lruTail = NONE;
+    /** Entries in INCOMPLETE: kept by {@link #add}, {@link #setState} and {@link #remove}, nowhere else. */
+    private int incomplete;
     private final TimerWheel wheel;
 
-    NeighborTable(int maxDynamic, int maxStatic, TimerWheel wheel) {
+    NeighborTable(AddressColumn addresses, int maxDynamic, int maxStatic, TimerWheel wheel) {
+        this.addresses = addresses;
         this.maxDynamic = maxDynamic;
         this.maxStatic = maxStatic;
         this.hardLimit = maxDynamic + maxStatic;
@@ -69,6 +73,20 @@ final class NeighborTable {
 
     int size() {
         return dynamicCount + staticCount;
+    }
+
+    /** Entries resolving (INCOMPLETE) now. */
+    int incomplete() {
+        return incomplete;
+    }
+
+    AddressColumn addresses() {
+        return addresses;
+    }
+
+    /** The address of entry {@code id} as events and actions carry it. */
+    int eventAddress(int id) {
+        return addresses.eventAddress(id);
     }
 
     boolean dynamicFull() {
@@ -103,29 +121,58 @@ final class NeighborTable {
             dynamicCount--;
             staticCount++;
         }
+        if (old == NeighborState.INCOMPLETE) incomplete--;
+        if (s == NeighborState.INCOMPLETE) incomplete++;
         state[id] = (byte) (s.ordinal() + 1);
     }
 
     private static final NeighborState[] STATES = NeighborState.values();
 
-    static int hash(int link, int address) {
-        long k = ((long) link << 32) | (address & 0xFFFFFFFFL);
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return (int) k;
+    // -- flags ----------------------------------------------------------------------------------
+
+    /** The kernel asked for this binding and must hear how resolution ends. */
+    boolean kernelWaiting(int id) {
+        return (flags[id] & KERNEL_WAITING) != 0;
     }
 
-    int find(int link, int address) {
+    void setKernelWaiting(int id, boolean on) {
+        setFlag(id, KERNEL_WAITING, on);
+    }
+
+    /** The kernel holds this binding (we installed it, or it told us). */
+    boolean installed(int id) {
+        return (flags[id] & INSTALLED) != 0;
+    }
+
+    void setInstalled(int id, boolean on) {
+        setFlag(id, INSTALLED, on);
+    }
+
+    /** A STATIC entry someone else made in the kernel: followed, never installed by us. */
+    boolean kernelStatic(int id) {
+        return (flags[id] & KERNEL_STATIC) != 0;
+    }
+
+    void setKernelStatic(int id, boolean on) {
+        setFlag(id, KERNEL_STATIC, on);
+    }
+
+    private void setFlag(int id, int flag, boolean on) {
+        flags[id] = (byte) (on ? flags[id] | flag : flags[id] & ~flag);
+    }
+
+    // -- lookup ---------------------------------------------------------------------------------
+
+    /** The entry for {@code key}, or {@link #NONE}. */
+    int find(AddressColumn.Key key) {
         int[] idx = index;
         int mask = indexMask;
-        for (int slot = hash(link, address) & mask; ; slot = (slot + 1) & mask) {
+        int link = key.link();
+        for (int slot = key.hash() & mask; ; slot = (slot + 1) & mask) {
             int v = idx[slot];
             if (v == 0) return NONE;
             int id = v - 1;
-            if (this.address[id] == address && this.link[id] == link) return id;
+            if (this.link[id] == link && key.matches(id)) return id;
         }
     }
 
@@ -133,7 +180,7 @@ final class NeighborTable {
      * Adds an entry in {@code initial} state with no hardware address. The caller has made room
      * (see {@link #dynamicFull()}, {@link #lruOldest()}); exceeding the bound is a bug.
      */
-    int add(int link, int address, NeighborState initial, long now) {
+    int add(AddressColumn.Key key, NeighborState initial, long now) {
         boolean isStatic = initial == NeighborState.STATIC;
         if (isStatic ? staticCount >= maxStatic : dynamicCount >= maxDynamic) {
             throw new IllegalStateException("neighbour table bound exceeded");
@@ -147,9 +194,10 @@ final class NeighborTable {
             if (used == this.link.length) grow();
             id = used++;
         }
-        this.link[id] = link;
-        this.address[id] = address;
+        this.link[id] = key.link();
+        key.store(id);
         state[id] = (byte) (initial.ordinal() + 1);
+        if (initial == NeighborState.INCOMPLETE) incomplete++;
         flags[id] = 0;
         probes[id] = 0;
         hwLength[id] = 0;
@@ -165,12 +213,13 @@ final class NeighborTable {
             dynamicCount++;
             lruAppend(id);
         }
-        insertIndex(id);
+        insertIndex(id, key.hash());
         return id;
     }
 
     void remove(int id) {
         wheel.cancel(id);
+        if (stateOf(id) == NeighborState.INCOMPLETE) incomplete--;
         if (stateOf(id) == NeighborState.STATIC) {
             staticCount--;
         } else {
@@ -201,6 +250,10 @@ final class NeighborTable {
         }
     }
 
+    void setHardware(int id, byte[] hw) {
+        setHardware(id, hw, 0, hw.length);
+    }
+
     void setHardware(int id, HardwareAddress hw) {
         byte[] b = hw.toByteArray();
         setHardware(id, b, 0, b.length);
@@ -216,6 +269,10 @@ final class NeighborTable {
         if ((hwLength[id] & 0xFF) != len) return false;
         if (len <= 8) return hwPacked[id] == pack(buf, off, len);
         return hwWide[id].equalsBytes(buf, off, len);
+    }
+
+    boolean hardwareEquals(int id, byte[] hw) {
+        return hardwareEquals(id, hw, 0, hw.length);
     }
 
     boolean hardwareEquals(int id, HardwareAddress hw) {
@@ -300,7 +357,7 @@ final class NeighborTable {
         int n = (int) Math.min((long) hardLimit, Math.max(16L, old * 2L));
         if (n <= old) throw new IllegalStateException("neighbour table bound exceeded");
         link = Arrays.copyOf(link, n);
-        address = Arrays.copyOf(address, n);
+        addresses.resize(n);
         state = Arrays.copyOf(state, n);
         flags = Arrays.copyOf(flags, n);
         probes = Arrays.copyOf(probes, n);
@@ -318,26 +375,26 @@ final class NeighborTable {
         index = new int[newSize];
         indexMask = newSize - 1;
         for (int id = 0; id < used; id++) {
-            if (state[id] != FREE) insertIndex(id);
+            if (state[id] != FREE) insertIndex(id, addresses.hash(link[id], id));
         }
     }
 
-    private void insertIndex(int id) {
+    private void insertIndex(int id, int hash) {
         int mask = indexMask;
-        int slot = hash(link[id], address[id]) & mask;
+        int slot = hash & mask;
         while (index[slot] != 0) slot = (slot + 1) & mask;
         index[slot] = id + 1;
     }
 
     private void removeIndex(int id) {
         int mask = indexMask;
-        int slot = hash(link[id], address[id]) & mask;
+        int slot = addresses.hash(link[id], id) & mask;
         while (index[slot] != id + 1) slot = (slot + 1) & mask;
         // Backward-shift deletion: pull later members of the probe run into the hole.
         int hole = slot;
         for (int s = (hole + 1) & mask; index[s] != 0; s = (s + 1) & mask) {
             int other = index[s] - 1;
-            int home = hash(link[other], address[other]) & mask;
+            int home = addresses.hash(link[other], other) & mask;
             // Move when the hole lies cyclically within [home, s).
             if (((s - home) & mask) >= ((s - hole) & mask)) {
                 index[hole] = index[s];

@@ -18,7 +18,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.uarpd.engine.EngineEvent.Kind;
+import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.ArpView;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Opcode;
 
@@ -245,8 +250,46 @@ class EngineProperties {
         Harness h = new Harness(config(1));
         for (byte[] f : frames) {
             List<Action> a = h.frame(f);
-            assertThat(events(a)).isNotEmpty();
-            for (ArpPacket p : transmitted(a)) assertThat(p.opcode()).isNotNull();
+            List<EngineEvent> ev = events(a);
+            Reason refused = refusal(f);
+            if (refused != null) {
+                // Judged without the engine: a frame that is not a whole ARP packet is dropped, once, for that reason.
+                assertThat(ev).singleElement().satisfies(e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.DROPPED);
+                    assertThat(e.reason()).isEqualTo(refused);
+                });
+                assertThat(transmitted(a)).isEmpty();
+            } else if (etherType(f) >= Ethernet.MIN_ETHERTYPE) {
+                // A whole ARP packet: whatever the engine makes of it, it says so, and never calls it malformed.
+                assertThat(ev).isNotEmpty().allSatisfy(e -> assertThat(e.reason()).isNotEqualTo(Reason.MALFORMED));
+            } else {
+                // An IEEE 802.3 length-field frame: its LLC framing is the link type's to judge; still never silent.
+                assertThat(ev).isNotEmpty();
+            }
+            // Nothing here asks or announces: whatever is sent answers the frame.
+            for (ArpPacket p : transmitted(a)) assertThat(p.opcode()).isIn(Opcode.REPLY, Opcode.INARP_REPLY);
+        }
+    }
+
+    /**
+     * Why an Ethernet II frame must be dropped before anything in it is looked at, by the wire
+     * module's own checks: a truncated header, an EtherType outside the ARP family, an ARP packet
+     * that does not fit; null when it may be acted on (or is an IEEE 802.3 length-field frame).
+     */
+    private static int etherType(byte[] f) {
+        return ((f[12] & 0xFF) << 8) | (f[13] & 0xFF);
+    }
+
+    private static Reason refusal(byte[] f) {
+        if (f.length < Ethernet.HEADER) return Reason.MALFORMED;
+        int type = etherType(f);
+        if (type < Ethernet.MIN_ETHERTYPE) return null;
+        if (!EtherType.isArpFamily(type)) return Reason.NOT_ARP;
+        try {
+            ArpView.wrap(f, Ethernet.HEADER, f.length - Ethernet.HEADER);
+            return null;
+        } catch (MalformedFrameException e) {
+            return Reason.MALFORMED;
         }
     }
 

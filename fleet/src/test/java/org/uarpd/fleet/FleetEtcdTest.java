@@ -1,0 +1,212 @@
+package org.uarpd.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fleet hosts (separate JVMs, each in its own network namespace) against real etcd members in
+ * namespaces of their own, all joined by one bridge. Timings are printed for reading, not asserted:
+ * the waits only bound how long a test may hang.
+ */
+@Tag("netns")
+class FleetEtcdTest {
+
+    private static final int TTL = 2;
+    private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(TTL + 8);
+
+    private static boolean gained(String l) {
+        return l.startsWith("GAINED vip ");
+    }
+
+    private static long stamp(String line, int word) {
+        return Long.parseLong(line.split(" ")[word]);
+    }
+
+    /** The one host that gained the group among {@code hosts}; fails if two did. */
+    private static FleetLab.Host soleOwner(List<FleetLab.Host> hosts) {
+        FleetLab.Host owner = hosts.getFirst();
+        FleetLab.await(TAKEOVER_LIMIT, "some host to gain vip", () -> hosts.stream().anyMatch(h -> h.lines().stream().anyMatch(FleetEtcdTest::gained)));
+        List<FleetLab.Host> owners = hosts.stream().filter(h -> h.lines().stream().anyMatch(FleetEtcdTest::gained)).toList();
+        assertThat(owners).as("hosts that gained vip").hasSize(1);
+        return owners.getFirst();
+    }
+
+    private static void assertNoOverlap(FleetLab lab, Map<String, Long> deaths) {
+        String overlap = AnswerTimeline.overlap(AnswerTimeline.of("vip", lab.hosts(), deaths));
+        assertThat(overlap).as("two hosts answering vip at once").isNull();
+    }
+
+    /** etcd with etcd's default timing, hosts that publish vip, and the one that gained it. */
+    private record Started(List<String> etcd, List<FleetLab.Host> hosts, FleetLab.Host owner) {}
+
+    private static Started startWithOwner(FleetLab lab, int members, int hosts) throws Exception {
+        List<String> etcd = lab.etcd(members, 100, 1000);
+        List<FleetLab.Host> started = lab.startHosts(hosts, etcd, "f", TTL, "vip");
+        return new Started(etcd, started, soleOwner(started));
+    }
+
+    private static Map<FleetLab.Host, Integer> marks(List<FleetLab.Host> hosts) {
+        Map<FleetLab.Host, Integer> mark = new HashMap<>();
+        for (FleetLab.Host h : hosts) mark.put(h, h.lines().size());
+        return mark;
+    }
+
+    /** Three lease TTLs after {@code mark}: no host may lose, gain or disconnect, and the owner still answers. */
+    private static void assertNothingChanges(List<FleetLab.Host> hosts, Map<FleetLab.Host, Integer> mark, FleetLab.Host owner) throws Exception {
+        assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(3L * TTL), "a change of owner", () -> hosts.stream()
+                .anyMatch(h -> h.lines().subList(mark.get(h), h.lines().size()).stream()
+                        .anyMatch(l -> l.startsWith("LOST ") || l.startsWith("GAINED ") || l.startsWith("CONNECTED false")))))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("timed out");
+        assertThat(owner.ask("health", "HEALTH")).contains("connected=true", "owned=vip");
+    }
+
+    /** The position in {@code etcd} (1-based) of a member that does not lead the cluster. */
+    private static int follower(List<String> etcd, FleetLab.Host asker) throws Exception {
+        String leader = asker.ask("leader", "LEADER").split(" ")[1];
+        int follower = 1;
+        while (etcd.get(follower - 1).equals(leader)) follower++;
+        return follower;
+    }
+
+    private static FleetLab.Host anyBut(List<FleetLab.Host> hosts, FleetLab.Host not) {
+        return hosts.stream().filter(h -> h != not).findFirst().orElseThrow();
+    }
+
+    private static String key(FleetLab.Host h) {
+        return h.name + "#" + h.process.pid();
+    }
+
+    @Test
+    void oneOwnerAmongThreeAndFailoverOnKillAndStop() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 1, 3);
+            List<FleetLab.Host> hosts = s.hosts();
+            FleetLab.Host first = s.owner();
+            for (FleetLab.Host h : hosts)
+                FleetLab.await(Duration.ofSeconds(10), h + " to see the owner", () -> h.ask("health", "HEALTH").contains("vip=" + first.name));
+            Map<String, Long> deaths = new HashMap<>();
+
+            long killed = first.kill();
+            deaths.put(key(first), killed);
+            List<FleetLab.Host> rest = hosts.stream().filter(h -> h != first).toList();
+            FleetLab.Host second = soleOwner(rest);
+            long takeover = stamp(second.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
+            System.out.printf("fleet: SIGKILL of the owner → %s answers after %.1f ms (TTL %d s)%n", second, (takeover - killed) / 1e6, TTL);
+            assertThat(takeover).isGreaterThan(killed);
+
+            FleetLab.Host third = anyBut(rest, second);
+            long stopped = second.terminate();
+            long handover = stamp(third.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
+            second.process.waitFor();
+            System.out.printf("fleet: SIGTERM of the owner → %s answers after %.1f ms%n", third, (handover - stopped) / 1e6);
+            second.await(l -> l.startsWith("LOST vip ") && l.contains("host stopping"), Duration.ofSeconds(10));
+            second.await(l -> l.startsWith("STOPPED "), Duration.ofSeconds(10));
+            assertThat(third.ask("health", "HEALTH")).as("%s\n%s", third.lines(), third.stderr()).contains("owned=vip").contains("takeovers=1");
+            assertNoOverlap(lab, deaths);
+        }
+    }
+
+    @Test
+    void partitionedOwnerFallsSilentBeforeAnotherTakesOver() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 1, 2);
+            FleetLab.Host owner = s.owner();
+            FleetLab.Host other = anyBut(s.hosts(), owner);
+
+            int mark = owner.lines().size();
+            lab.partition(owner.name, true);
+            long silent = stamp(owner.awaitAfter(mark, l -> l.startsWith("SILENT vip "), TAKEOVER_LIMIT), 2);
+            String lostLine = owner.awaitAfter(mark, l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
+            long lost = stamp(lostLine, 2);
+            long takeover = stamp(other.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
+            System.out.printf("fleet: partitioned owner silent %.1f ms before %s takes over (listener told %.1f ms before)%n",
+                    (takeover - silent) / 1e6, other, (takeover - lost) / 1e6);
+            assertThat(silent).as("the partitioned owner stops before the other starts").isLessThan(takeover);
+            assertThat(lost).isLessThan(takeover);
+            FleetLab.await(Duration.ofSeconds(10), "the partitioned owner to report etcd unreachable",
+                    () -> owner.ask("health", "HEALTH").contains("connected=false"));
+
+            lab.partition(owner.name, false);
+            FleetLab.await(TAKEOVER_LIMIT, "the old owner to reconnect and see the new one",
+                    () -> owner.ask("health", "HEALTH").matches(".*connected=true.*owned= .*vip=" + other.name + ".*"));
+            List<String> after = owner.lines().subList(owner.lines().indexOf(lostLine), owner.lines().size());
+            assertThat(after).as("the old owner after the partition, then the new one: %s", other.lines()).noneMatch(FleetEtcdTest::gained);
+            assertNoOverlap(lab, Map.of());
+        }
+    }
+
+    @Test
+    void directoryEntriesReachEveryHostAndGoWithTheirLease() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            List<String> etcd = lab.etcd(1, 100, 1000);
+            FleetLab.Host a = lab.host(1, etcd, "f", TTL);
+            FleetLab.Host b = lab.host(2, etcd, "f", TTL);
+            a.ask("health", "HEALTH");
+            FleetLab.await(Duration.ofSeconds(10), "both hosts to hold a lease", () -> a.ask("health", "HEALTH").contains("connected=true")
+                    && b.ask("health", "HEALTH").contains("connected=true"));
+
+            a.ask("publish 192.0.2.100 02:00:00:00:00:64 eth0\nlookup 192.0.2.100", "LOOKUP");
+            FleetLab.await(Duration.ofSeconds(10), "b to see a's binding",
+                    () -> b.ask("lookup 192.0.2.100", "LOOKUP").equals("LOOKUP 192.0.2.100 02:00:00:00:00:64 h1 eth0"));
+            b.ask("publish 2001:db8::7 02:00:00:00:00:07 eth1\nlookup 2001:db8::7", "LOOKUP");
+            FleetLab.await(Duration.ofSeconds(10), "a to see b's IPv6 binding",
+                    () -> a.ask("lookup 2001:db8::7", "LOOKUP").endsWith("02:00:00:00:00:07 h2 eth1"));
+            b.ask("withdraw 2001:db8::7\nhealth", "HEALTH");
+            FleetLab.await(Duration.ofSeconds(10), "the withdrawn binding to vanish", () -> a.ask("lookup 2001:db8::7", "LOOKUP").endsWith(" -"));
+
+            long killed = a.kill();
+            FleetLab.await(TAKEOVER_LIMIT, "a's binding to expire with its lease", () -> b.ask("lookup 192.0.2.100", "LOOKUP").endsWith(" -"));
+            System.out.printf("fleet: a dead host's binding left the directory after %.1f ms%n", (System.nanoTime() - killed) / 1e6);
+            assertThat(b.ask("health", "HEALTH")).contains("directory=0");
+        }
+    }
+
+    @Test
+    void threeMemberClusterRidesOutOneLossAndServesTheDirectoryWithoutAny() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 3, 3);
+            List<String> etcd = s.etcd();
+            List<FleetLab.Host> hosts = s.hosts();
+            FleetLab.Host owner = s.owner();
+            FleetLab.Host other = anyBut(hosts, owner);
+            other.ask("publish 198.51.100.9 02:00:00:00:00:09 eth0\nhealth", "HEALTH");
+            for (FleetLab.Host h : hosts)
+                FleetLab.await(Duration.ofSeconds(10), h + " to see the binding", () -> h.ask("lookup 198.51.100.9", "LOOKUP").contains(" h"));
+
+            int follower = follower(etcd, owner);
+            Map<FleetLab.Host, Integer> mark = marks(hosts);
+            lab.killMember(follower);
+            assertNothingChanges(hosts, mark, owner);
+
+            mark = marks(hosts);
+            for (int i = 1; i <= 3; i++) if (i != follower) lab.killMember(i);
+            for (FleetLab.Host h : hosts) h.awaitAfter(mark.get(h), l -> l.startsWith("CONNECTED false"), TAKEOVER_LIMIT);
+            owner.awaitAfter(mark.get(owner), l -> l.startsWith("LOST vip "), TAKEOVER_LIMIT);
+            for (FleetLab.Host h : hosts) {
+                assertThat(h.ask("lookup 198.51.100.9", "LOOKUP")).isEqualTo("LOOKUP 198.51.100.9 02:00:00:00:00:09 " + other.name + " eth0");
+                assertThat(h.ask("health", "HEALTH")).contains("connected=false", "directory=1", "owned= ");
+            }
+            assertNoOverlap(lab, Map.of());
+        }
+    }
+
+    /** A member whose machine vanishes sends no reset: the clients must not hang on its connection. */
+    @Test
+    void threeMemberClusterRidesOutAMemberThatFallsSilent() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 3, 3);
+            int follower = follower(s.etcd(), s.owner());
+            Map<FleetLab.Host, Integer> mark = marks(s.hosts());
+            lab.partition("m" + follower, true);
+            assertNothingChanges(s.hosts(), mark, s.owner());
+            assertNoOverlap(lab, Map.of());
+        }
+    }
+}
