@@ -62,6 +62,11 @@ public final class UarpdProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until every line the process wrote has been read (after it exited). */
+    public void drained() throws InterruptedException {
+        reader.join(10_000);
+    }
+
     public long count(Predicate<String> line) {
         return log.stream().filter(line).count();
     }
