@@ -129,7 +129,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 }
             }
             journal = new HostJournal(rtnl, new CrashRestorer(), new KernelSettings(), log);
-            executor = new ActionExecutor(links, rtnl, journal, log);
+            executor = ActionExecutor.onHost(links, rtnl, journal, log);
             for (LinkTable.Entry l : links.entries()) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
             for (LinkTable.Entry l : links.entries()) openSockets(l);
             buildPollSet();

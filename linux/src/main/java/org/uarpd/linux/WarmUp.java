@@ -5,8 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.uarpd.engine.Action;
-import org.uarpd.engine.ActionSink;
+import java.nio.ByteBuffer;
 import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkMode;
@@ -27,9 +26,10 @@ import org.uarpd.wire.link.Ethernet;
  * a scratch engine port of the same kind as the real one on a synthetic clock: a synthetic miss is
  * written as the kernel writes it and goes through the same {@link KernelTranslator}; synthetic frames
  * (the reply to that miss, a request for the host's address, requests for published addresses, a RARP
- * request) go straight to the port. As that port's {@link ActionSink} it stages every action as the
- * real {@link ActionExecutor} would — the frame copied to a native send buffer, the install encoded as
- * an {@code RTM_NEWNEIGH} request — and then drops it: nothing reaches the wire or the kernel's tables.
+ * request) go straight to the port. Its actions go through an {@link ActionExecutor}, as in the loop,
+ * whose {@link ActionExecutor.Target} is a staging one: it stages each one as the host would get it —
+ * the frame copied to a native send buffer, the install encoded as an {@code RTM_NEWNEIGH} request —
+ * and then drops it: nothing reaches the wire or the kernel's tables.
  * The read-only system calls of the loop (a poll that does not wait, an acked {@code RTM_GETLINK})
  * run for real.
  *
@@ -41,7 +41,7 @@ import org.uarpd.wire.link.Ethernet;
  * other addresses of that address's /24 and {@link #PEER_HARDWARE}. None of them is ever sent to, so
  * they only need to look like a neighbourhood to the scratch engine.
  */
-public final class WarmUp implements ActionSink {
+public final class WarmUp {
     /**
      * The host's address in the warm-up when the link has no IPv4 address: 192.0.0.8, the IPv4 dummy
      * address RFC 7600 reserves for hosts that have none. It is only ever shown to the scratch engine,
@@ -62,6 +62,7 @@ public final class WarmUp implements ActionSink {
     private final int ownAddress;
     private final Rtnetlink rtnl;
     private EnginePort port;
+    private ActionExecutor executor;
     private long now;
     private long staged;
     private long failures;
@@ -92,6 +93,7 @@ public final class WarmUp implements ActionSink {
         entry.index = link;
         entry.hardware = hardware.toByteArray();
         KernelTranslator translator = new KernelTranslator(links, this::feed, NO_HOST, EventLog.SILENT);
+        executor = new ActionExecutor(links, new Staging(), EventLog.SILENT);
         try (Arena arena = Arena.ofConfined()) {
             frameBuffer = arena.allocate(65536, 8);
             installs = new NetlinkWriter(arena.allocate(256, 8));
@@ -138,6 +140,7 @@ public final class WarmUp implements ActionSink {
             frameBuffer = null;
             installs = null;
             port = null;
+            executor = null;
         }
         if (staged == 0) throw new IllegalStateException("warm-up produced no actions: the engine ignored every input");
         return staged;
@@ -158,7 +161,7 @@ public final class WarmUp implements ActionSink {
 
     private void feed(Input input) {
         try {
-            port.handle(now, input, this);
+            port.handle(now, input, executor);
         } catch (RuntimeException e) {
             failures++;
         }
@@ -166,26 +169,41 @@ public final class WarmUp implements ActionSink {
 
     private MemorySegment frameBuffer;
     private NetlinkWriter installs;
-    private final byte[] lladdr = new byte[32];
 
-    /** Stages the action as {@link ActionExecutor} would carry it out, and sends nothing. */
-    @Override
-    public void accept(Action action) {
-        switch (action) {
-            case Action.Transmit t -> PacketSocket.copy(t.frame(), frameBuffer);
-            case Action.InstallNeighbor i -> {
-                i.hardware().copyTo(lladdr, 0);
-                Rtnetlink.writeInstall(installs.reset(), 0, i.link(), i.address(), lladdr, i.hardware().length(), ActionExecutor.nud(i.state()));
-            }
-            case Action.RemoveNeighbor r -> { }
-            case Action.AddHostRoute r -> { }
-            case Action.RemoveHostRoute r -> { }
-            case Action.RemoveAddress r -> { }
-            case Action.Emit e -> {
-                return; // an event is not something done to the host
-            }
+    /** Stages each action as the host would get it (the same encoders as {@link ActionExecutor#onHost}) and drops it. */
+    private final class Staging implements ActionExecutor.Target {
+        @Override
+        public boolean transmit(int link, ByteBuffer frame) {
+            PacketSocket.copy(frame, frameBuffer);
+            staged++;
+            return true;
         }
-        staged++;
+
+        @Override
+        public void installNeighbor(int link, int address, byte[] lladdr, int length, int nud) {
+            Rtnetlink.writeInstall(installs.reset(), 0, link, address, lladdr, length, nud);
+            staged++;
+        }
+
+        @Override
+        public void removeNeighbor(int link, int address, boolean failed) {
+            staged++;
+        }
+
+        @Override
+        public void addHostRoute(int link, String linkName, int address) {
+            staged++;
+        }
+
+        @Override
+        public void removeHostRoute(int link, String linkName, int address) {
+            staged++;
+        }
+
+        @Override
+        public void removeAddress(int link, String linkName, int address, int prefixLength) {
+            staged++;
+        }
     }
 
     private static byte[] arpFrame(Opcode op, HardwareAddress to, int etherType, HardwareAddress sha, int spa, HardwareAddress tha, int tpa) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uarpd.engine.LinkMode;
@@ -15,18 +14,8 @@ class HostJournalTest {
     @TempDir
     Path root;
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final EventLog log = new EventLog() {
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public void line(long now, String text) {
-            lines.add(text);
-        }
-    };
+    private final RecordingLog log = new RecordingLog();
+    private final List<String> lines = log.lines;
 
     private void knob(String key, String value) throws Exception {
         Path p = root.resolve(key);

@@ -121,18 +121,8 @@ class LinuxBackendTest {
     void authoritativeLoopResolvesBothWaysAndPutsEverythingBack() throws Exception {
         Map<String, String> before = knobs();
         ScriptedResolver policy = new ScriptedResolver();
-        List<String> log = new CopyOnWriteArrayList<>();
-        EventLog events = new EventLog() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void line(long now, String text) {
-                log.add(text);
-            }
-        };
+        RecordingLog events = new RecordingLog();
+        List<String> log = events.lines;
         try (NamespaceThread inA = new NamespaceThread(a)) {
             LinuxBackend backend = inA.call(() -> {
                 LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.AUTHORITATIVE)), policy, events);
