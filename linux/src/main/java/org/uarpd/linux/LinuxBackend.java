@@ -264,11 +264,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (!started) throw new IllegalStateException("start() first");
         LinkTable.Entry l = links.entries().get(0);
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), translator.addressOn(l.index, WarmUp.UNNUMBERED), rtnl);
-        try {
-            warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
-        } finally {
-            now = System.nanoTime();
-        }
+        warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
     }
 
     /** Asks the loop to stop (from any thread, e.g. a signal's shutdown hook) and waits for its clean-up. */
