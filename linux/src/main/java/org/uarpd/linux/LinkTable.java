@@ -62,9 +62,9 @@ final class LinkTable {
         return e == null ? "ifindex " + index : e.name;
     }
 
-    List<LoopControl.LinkInfo> info() {
-        List<LoopControl.LinkInfo> out = new ArrayList<>();
-        for (Entry e : entries) out.add(new LoopControl.LinkInfo(e.name, e.index, e.hardwareAddress(), e.mode));
+    List<LinuxBackend.LinkInfo> info() {
+        List<LinuxBackend.LinkInfo> out = new ArrayList<>();
+        for (Entry e : entries) out.add(new LinuxBackend.LinkInfo(e.name, e.index, e.hardwareAddress(), e.mode));
         return out;
     }
 }

@@ -54,6 +54,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     /** One configured interface. */
     public record Interface(String name, LinkMode mode) {}
 
+    /** One configured interface as the loop sees it ({@link LoopControl#linkInfo}): index 0 while it is gone. */
+    public record LinkInfo(String name, int index, HardwareAddress hardware, LinkMode mode) {}
+
     private final LinkTable links;
     private final boolean busyPoll;
     /** After an event, how long the loop keeps polling without sleeping (nanoseconds; 0: never): {@link #setSpinMicros}. */

@@ -2,9 +2,7 @@ package org.uarpd.linux;
 
 import java.util.List;
 import org.uarpd.engine.ActionSink;
-import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.OperatorCommand;
-import org.uarpd.wire.HardwareAddress;
 
 /**
  * What the rest of uarpd (control socket, reload, metrics) may ask of the running event loop. Only
@@ -13,9 +11,6 @@ import org.uarpd.wire.HardwareAddress;
  * thread only, inside a task).
  */
 public interface LoopControl extends ActionSink {
-    /** One configured interface as the loop sees it: index 0 while it is gone. */
-    record LinkInfo(String name, int index, HardwareAddress hardware, LinkMode mode) {}
-
     /** Runs {@code task} on the loop thread between two inputs (from any thread). */
     void execute(Runnable task);
 
@@ -23,7 +18,7 @@ public interface LoopControl extends ActionSink {
     void command(OperatorCommand c);
 
     /** The configured interfaces (call on the loop thread). */
-    List<LinkInfo> linkInfo();
+    List<LinuxBackend.LinkInfo> linkInfo();
 
     /** The host's addresses on configured links, as (ifindex, address) pairs (call on the loop thread). */
     List<long[]> addresses();
