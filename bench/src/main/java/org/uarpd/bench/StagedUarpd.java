@@ -7,7 +7,7 @@ import java.util.Map;
 import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.daemon.control.EngineTap;
-import org.uarpd.daemon.control.Loop;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.daemon.control.Reloader;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
@@ -72,7 +72,7 @@ public final class StagedUarpd {
         LinkMode linkMode = config.policyFor(iface).mode();
         LinuxBackend backend = new LinuxBackend(List.of(new LinuxBackend.Interface(iface, linkMode)), stamps, EventLog.SILENT, busyPoll);
         backend.setSpinMicros(spin);
-        Reloader reloader = new Reloader(tap, Loop.of(backend), settings, null, c -> c);
+        Reloader reloader = new Reloader(tap, backend, settings, null, c -> c);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> backend.requestStop());
         backend.start();
         reloader.applyInitialStatics();

@@ -21,7 +21,7 @@ import org.uarpd.daemon.control.ControlException;
 import org.uarpd.daemon.control.ControlServer;
 import org.uarpd.daemon.control.ControlService;
 import org.uarpd.daemon.control.EngineTap;
-import org.uarpd.daemon.control.Loop;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.daemon.control.Reloader;
 import org.uarpd.daemon.metrics.UarpdMetrics;
 import org.uarpd.daemon.syntax.Addresses;
@@ -171,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
         LinuxBackend backend = new LinuxBackend(links, tap,
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
         backend.setSpinMicros(spinMicros);
-        Loop loop = Loop.of(backend);
+        LoopControl loop = backend;
         Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
         ControlService service = new ControlService(tap, loop, reloader);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.

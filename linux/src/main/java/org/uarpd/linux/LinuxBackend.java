@@ -291,8 +291,12 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         wake();
     }
 
-    /** Hands an operator command to the loop (from any thread). */
     @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /** Hands an operator command to the engine port (from any thread). */
     public void command(OperatorCommand c) {
         commands.add(c);
         wake();

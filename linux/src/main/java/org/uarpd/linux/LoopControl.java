@@ -2,7 +2,6 @@ package org.uarpd.linux;
 
 import java.util.List;
 import org.uarpd.engine.ActionSink;
-import org.uarpd.engine.OperatorCommand;
 
 /**
  * What the rest of uarpd (control socket, reload, metrics) may ask of the running event loop. Only
@@ -14,8 +13,8 @@ public interface LoopControl extends ActionSink {
     /** Runs {@code task} on the loop thread between two inputs (from any thread). */
     void execute(Runnable task);
 
-    /** Hands an operator command to the engine port (from any thread). */
-    void command(OperatorCommand c);
+    /** The loop's monotonic clock: the time it stamps every input with (any thread). */
+    long nanoTime();
 
     /** The configured interfaces (call on the loop thread). */
     List<LinuxBackend.LinkInfo> linkInfo();
@@ -34,4 +33,16 @@ public interface LoopControl extends ActionSink {
 
     /** Inputs the engine port threw on (each logged; the loop went on). */
     long policyFailures();
+
+    /** The ifindex of configured link {@code name}; 0 when it is not present now. */
+    default int indexOf(String name) {
+        for (LinuxBackend.LinkInfo l : linkInfo()) if (l.name().equals(name)) return l.index();
+        return 0;
+    }
+
+    /** The name of link {@code index}; "*" for 0 (every link). */
+    default String nameOf(int index) {
+        for (LinuxBackend.LinkInfo l : linkInfo()) if (l.index() == index) return l.name();
+        return index == 0 ? "*" : "ifindex " + index;
+    }
 }

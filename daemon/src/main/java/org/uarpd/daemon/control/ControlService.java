@@ -17,19 +17,20 @@ import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
 /**
  * Carries out control requests: reads the operator's text with the shared parsers (on the calling
- * thread), then does the work on the loop thread through {@link Loop#execute}, against the engine
+ * thread), then does the work on the loop thread through {@link LoopControl#execute}, against the engine
  * behind the {@link EngineTap}. Requests come from the control socket's connection threads.
  */
 public final class ControlService {
     private static final long PROBE_TIMEOUT_SECONDS = 120;
 
     private final EngineTap tap;
-    private final Loop loop;
+    private final LoopControl loop;
     private final Reloader reloader;
     private final long started;
     // loop thread only
@@ -44,7 +45,7 @@ public final class ControlService {
         record Live(Stream stream) implements Outcome {}
     }
 
-    public ControlService(EngineTap tap, Loop loop, Reloader reloader) {
+    public ControlService(EngineTap tap, LoopControl loop, Reloader reloader) {
         this.tap = tap;
         this.loop = loop;
         this.reloader = reloader;
@@ -103,7 +104,7 @@ public final class ControlService {
         }
     }
 
-    /** Loop thread: the link named {@code name}; null names the only link, or (when {@code allowAll}) every link (0). */
+    /** LoopControl thread: the link named {@code name}; null names the only link, or (when {@code allowAll}) every link (0). */
     private int linkOf(String name, boolean allowAll) throws ControlException {
         if (name == null) {
             if (allowAll) return 0;
@@ -122,7 +123,7 @@ public final class ControlService {
     }
 
     private void command(OperatorCommand c) {
-        tap.command(loop.nanoTime(), c, loop.sink());
+        tap.command(loop.nanoTime(), c, loop);
     }
 
     private Response add(Request.Add a) throws ControlException {
@@ -226,7 +227,7 @@ public final class ControlService {
         record Started(String dev, CompletableFuture<EngineTap.ProbeOutcome> done) {}
         Started s = OnLoop.call(loop, () -> {
             int link = linkOf(p.dev(), false);
-            return new Started(loop.nameOf(link), tap.probe(loop.nanoTime(), link, address, loop.sink()));
+            return new Started(loop.nameOf(link), tap.probe(loop.nanoTime(), link, address, loop));
         });
         EngineTap.ProbeOutcome o;
         try {

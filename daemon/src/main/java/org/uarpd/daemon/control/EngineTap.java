@@ -16,6 +16,7 @@ import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.MalformedFrameException;
@@ -147,7 +148,7 @@ public final class EngineTap implements EnginePort, ActionSink {
     }
 
     /** Table sizes and the loop's counters into the metrics. */
-    public void snapshotMetrics(Loop loop) {
+    public void snapshotMetrics(LoopControl loop) {
         if (metrics == null) return;
         Map<NeighborState, Integer> byState = new EnumMap<>(NeighborState.class);
         for (Engine.Neighbor n : engine.neighbors()) byState.merge(n.state(), 1, Integer::sum);

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.uarpd.linux.LoopControl;
 
 /** Running work on the loop thread from another thread and waiting for its result. */
 final class OnLoop {
@@ -13,7 +14,7 @@ final class OnLoop {
     private OnLoop() {}
 
     /** Runs {@code work} on {@code loop}'s thread; its {@link ControlException} comes back as it is. */
-    static <T> T call(Loop loop, Callable<T> work) throws ControlException {
+    static <T> T call(LoopControl loop, Callable<T> work) throws ControlException {
         CompletableFuture<T> result = new CompletableFuture<>();
         loop.execute(() -> {
             try {

@@ -11,6 +11,7 @@ import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.StaticEntry;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.engine.OperatorCommand;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -23,7 +24,7 @@ import org.uarpd.wire.Ip4;
 public final class Reloader {
     private final Logger log = LoggerFactory.getLogger("uarpd.control");
     private final EngineTap tap;
-    private final Loop loop;
+    private final LoopControl loop;
     private final Path configFile;
     private final UnaryOperator<UarpdConfig> overrides;
     private volatile UarpdConfig config;
@@ -33,7 +34,7 @@ public final class Reloader {
      * @param configFile the file reload reads again (null: none, reload is refused)
      * @param overrides  the command line's overrides, applied to every config read
      */
-    public Reloader(EngineTap tap, Loop loop, UarpdConfig config, Path configFile, UnaryOperator<UarpdConfig> overrides) {
+    public Reloader(EngineTap tap, LoopControl loop, UarpdConfig config, Path configFile, UnaryOperator<UarpdConfig> overrides) {
         this.tap = tap;
         this.loop = loop;
         this.config = config;
@@ -66,7 +67,7 @@ public final class Reloader {
         List<String> restartOnly = restartOnly(now, next);
         if (!restartOnly.isEmpty()) throw new ControlException(refused(String.join("\n", restartOnly)));
         String summary = OnLoop.call(loop, () -> {
-            tap.command(loop.nanoTime(), new OperatorCommand.Reconfigure(next.engineConfig(tap.engine().config().seed())), loop.sink());
+            tap.command(loop.nanoTime(), new OperatorCommand.Reconfigure(next.engineConfig(tap.engine().config().seed())), loop);
             applyStatics(now.statics(), next.statics());
             config = next;
             int published = 0;
@@ -92,19 +93,19 @@ public final class Reloader {
         return "refused " + configFile + "; the running configuration stays:\n" + why;
     }
 
-    /** Loop thread: removes the static entries only in {@code before}, installs those only in {@code after}. */
+    /** LoopControl thread: removes the static entries only in {@code before}, installs those only in {@code after}. */
     private void applyStatics(List<StaticEntry> before, List<StaticEntry> after) {
         for (StaticEntry s : before) {
             if (!after.contains(s)) {
                 int link = loop.indexOf(s.link());
-                if (link != 0) tap.command(loop.nanoTime(), new OperatorCommand.DeleteStatic(link, s.address()), loop.sink());
+                if (link != 0) tap.command(loop.nanoTime(), new OperatorCommand.DeleteStatic(link, s.address()), loop);
             }
         }
         for (StaticEntry s : after) {
             if (before.contains(s)) continue;
             int link = loop.indexOf(s.link());
             if (link == 0) log.warn("static entry {} on {}: the link is not present now; not installed", Ip4.format(s.address()), s.link());
-            else tap.command(loop.nanoTime(), new OperatorCommand.AddStatic(link, s.address(), s.hardware()), loop.sink());
+            else tap.command(loop.nanoTime(), new OperatorCommand.AddStatic(link, s.address(), s.hardware()), loop);
         }
     }
 

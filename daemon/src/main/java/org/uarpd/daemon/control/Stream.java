@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.IntFunction;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.engine.EngineEvent;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -40,12 +41,12 @@ final class Stream {
         this.linkNames = linkNames;
     }
 
-    /** Loop thread: whether this stream wants lines of {@code kind} about {@code a} or {@code b}. */
+    /** LoopControl thread: whether this stream wants lines of {@code kind} about {@code a} or {@code b}. */
     boolean wants(Kind kind, int a, int b) {
         return this.kind == kind && (address == 0 || address == a || address == b);
     }
 
-    /** Loop thread: one event; false when this stream wants no more. */
+    /** LoopControl thread: one event; false when this stream wants no more. */
     boolean offer(EngineEvent ev) {
         return offer(new Response.Event(Instant.now().toString(), ev.kind().name().toLowerCase(), ev.address() != 0 ? Ip4.format(ev.address()) : null,
                 ev.link() != 0 ? linkNames.apply(ev.link()) : null, ev.hardware() != null ? ev.hardware().toString() : null,
@@ -53,7 +54,7 @@ final class Stream {
                 ev.latencyNanos() > 0 ? ev.latencyNanos() / 1e6 : null, ev.detail()));
     }
 
-    /** Loop thread: one frame, {@code in} or {@code out} on {@code link}; false when this stream wants no more. */
+    /** LoopControl thread: one frame, {@code in} or {@code out} on {@code link}; false when this stream wants no more. */
     boolean offer(String direction, int link, byte[] buf, int off, int len) {
         Instant t = Instant.now();
         return offer(new Response.Frame(t.getEpochSecond() * 1_000_000_000L + t.getNano(), direction, linkNames.apply(link),

@@ -12,6 +12,7 @@ import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
@@ -19,7 +20,7 @@ import org.uarpd.wire.Ip4;
 final class Tables {
     private Tables() {}
 
-    static Response show(Request.Table table, Engine engine, Loop loop, UarpdConfig config, List<Response.PublishedRow> operator) {
+    static Response show(Request.Table table, Engine engine, LoopControl loop, UarpdConfig config, List<Response.PublishedRow> operator) {
         return switch (table == null ? Request.Table.NEIGH : table) {
             case NEIGH -> neighbours(engine, loop);
             case PUBLISHED -> published(config, operator);
@@ -28,7 +29,7 @@ final class Tables {
         };
     }
 
-    private static Response neighbours(Engine engine, Loop loop) {
+    private static Response neighbours(Engine engine, LoopControl loop) {
         List<Engine.Neighbor> all = new ArrayList<>(engine.neighbors());
         all.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link()) : Integer.compareUnsigned(x.address(), y.address()));
         return new Response.Neighbours(all.stream().map(n -> new Response.Neighbour(Ip4.format(n.address()), loop.nameOf(n.link()),
@@ -50,7 +51,7 @@ final class Tables {
                 e.answerProbes(), source);
     }
 
-    private static Response links(Engine engine, Loop loop, UarpdConfig config) {
+    private static Response links(Engine engine, LoopControl loop, UarpdConfig config) {
         List<long[]> addresses = loop.addresses();
         List<Response.LinkRow> rows = new ArrayList<>();
         for (LinkInfo l : loop.linkInfo()) {

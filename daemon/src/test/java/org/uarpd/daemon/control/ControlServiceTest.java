@@ -18,6 +18,7 @@ import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
@@ -26,7 +27,7 @@ class ControlServiceTest {
     static final HardwareAddress OWN = HardwareAddress.parse("02:00:5e:00:53:01");
 
     /** A loop on the test's thread: one link u0 (ifindex 3) and a hand-moved clock. */
-    static final class TestLoop implements Loop {
+    static final class TestLoop implements LoopControl {
         long now = 1_000_000_000L;
         final List<Action> actions = new ArrayList<>();
 
@@ -41,8 +42,8 @@ class ControlServiceTest {
         }
 
         @Override
-        public ActionSink sink() {
-            return actions::add;
+        public void accept(Action action) {
+            actions.add(action);
         }
 
         @Override
@@ -82,8 +83,8 @@ class ControlServiceTest {
     final ControlService service = new ControlService(tap, loop, new Reloader(tap, loop, config, null, c -> c));
 
     ControlServiceTest() {
-        tap.handle(loop.now, new Input.LinkChanged(3, "u0", org.uarpd.wire.link.Ethernet.INSTANCE, OWN, true), loop.sink());
-        tap.handle(loop.now, new Input.AddressAdded(3, Ip4.parse("192.0.2.1"), 24), loop.sink());
+        tap.handle(loop.now, new Input.LinkChanged(3, "u0", org.uarpd.wire.link.Ethernet.INSTANCE, OWN, true), loop);
+        tap.handle(loop.now, new Input.AddressAdded(3, Ip4.parse("192.0.2.1"), 24), loop);
     }
 
     Response answer(Request r) throws ControlException {
