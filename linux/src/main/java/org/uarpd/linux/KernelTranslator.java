@@ -171,7 +171,10 @@ final class KernelTranslator {
             if (links.byIndex(nb.link()) == null) continue;
             if (nb.state() == Rtnetlink.NUD_INCOMPLETE) {
                 LogLines.note(log, "pending resolution %s on %s", Ip4.format(nb.address()), links.nameOf(nb.link()));
-                engine.accept(new Input.KernelMiss(nb.link(), nb.address(), Math.max(0, nb.probes()), null));
+                // The kernel's probe count says how often it asked; nobody heard it (uarpd was not
+                // running, or the question was lost in an overrun), so no request went out for it:
+                // the replayed miss starts a full resolution instead of inheriting a spent budget.
+                engine.accept(new Input.KernelMiss(nb.link(), nb.address(), 0, null));
             } else {
                 neighbor(nb);
             }

@@ -176,7 +176,7 @@ class KernelTranslatorTest {
     }
 
     @Test
-    void aResyncReportsAddressesThatWentUnseenAndReplaysPendingResolutionsAsMisses() {
+    void aResyncReportsAddressesThatWentUnseenAndReplaysPendingResolutionsAsFreshMisses() {
         addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.1", 24).end();
         addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.100", 24).end();
         receive();
@@ -185,13 +185,14 @@ class KernelTranslatorTest {
         int known = Ip4.parse("192.0.2.21");
         translator.resynced(
                 List.of(new KernelMessage.Address(true, U0, Ip4.parse("192.0.2.1"), 24)),
-                List.of(new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_INCOMPLETE, 0, pending, null, 1),
+                List.of(new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_INCOMPLETE, 0, pending, null, 5),
                         new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1),
                         new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, 99, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1)));
         assertThat(inputs).containsExactly(
                 new Input.AddressAdded(U0, Ip4.parse("192.0.2.1"), 24),
                 new Input.AddressRemoved(U0, Ip4.parse("192.0.2.100"), 32),
-                new Input.KernelMiss(U0, pending, 1, null),
+                // Five unheard kernel probes do not spend the replayed resolution's budget.
+                new Input.KernelMiss(U0, pending, 0, null),
                 new Input.KernelNeighborChanged(U0, known, HardwareAddress.of(PEER), NeighborState.REACHABLE));
     }
 
