@@ -27,13 +27,13 @@ uarpd_find_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 
-# The distribution jar is stale when missing or older than any source, POM or main resource (bench is
-# not part of it). $1: the repository root.
+# The distribution jar is stale when missing or older than any source, POM or main resource (neither
+# bench nor dist, which packages it, is part of it). $1: the repository root.
 uarpd_jar_stale() {
   local root="$1" jar="$1/daemon/target/uarpd.jar"
   [ ! -f "$jar" ] && return 0
   # A source directory newer than the jar had a file deleted or renamed in it: stale too.
-  [ -n "$(find "$root" \( -path "$root/bench" -o -path "$root/.git" -o -name target \) -prune -o \
+  [ -n "$(find "$root" \( -path "$root/bench" -o -path "$root/dist" -o -path "$root/.git" -o -name target \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' -o \( -type d -path '*/src/*' \) \) \
       -newer "$jar" -print -quit 2>/dev/null)" ]
 }

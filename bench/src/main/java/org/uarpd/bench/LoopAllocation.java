@@ -25,7 +25,7 @@ import org.uarpd.engine.EnginePort;
  * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" org.uarpd.bench.LoopAllocation [n] [daemon|daemon-no-metrics]</pre>
  *
  * With {@code daemon} the policy is what {@code uarpd run} drives: the engine inside the daemon's
- * {@code Daemon} (control socket tap, metrics on), to show what operating it costs the loop.
+ * {@code EngineTap} (the tap the control socket and metrics read, metrics on), to show what operating it costs the loop.
  */
 public final class LoopAllocation {
     private LoopAllocation() {}
@@ -47,7 +47,6 @@ public final class LoopAllocation {
                     EnginePort policy = daemon ? daemonPolicy(engine, metrics) : engine;
                     LinuxBackend b = new LinuxBackend(List.of(new LinuxBackend.Interface("u0", LinkMode.AUTHORITATIVE)),
                             policy, EventLog.SILENT);
-                    if (policy instanceof org.uarpd.daemon.control.Daemon d) d.attach(b);
                     b.start();
                     b.rehearse(daemon ? daemonPolicy(new Engine(config), metrics) : new Engine(config),
                             20_000, new int[0], null);
@@ -71,9 +70,7 @@ public final class LoopAllocation {
     }
 
     private static EnginePort daemonPolicy(Engine engine, boolean metrics) {
-        var links = Map.of("u0", new org.uarpd.daemon.config.LinkSection("u0", LinkPolicy.authoritative()));
-        var settings = org.uarpd.daemon.config.UarpdConfig.defaults().withLinks(links);
-        return new org.uarpd.daemon.control.Daemon(engine, settings, null, c -> c, metrics ? new org.uarpd.daemon.metrics.UarpdMetrics() : null);
+        return new org.uarpd.daemon.control.EngineTap(engine, metrics ? new org.uarpd.daemon.metrics.UarpdMetrics() : null);
     }
 
     /** Flushes both caches and pings once: one miss resolved on the wire, one request from the peer answered. */

@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.UarpdConfig;
-import org.uarpd.daemon.control.Daemon;
+import org.uarpd.daemon.control.EngineTap;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.daemon.control.Reloader;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Cidr;
@@ -65,17 +67,17 @@ public final class StagedUarpd {
         }
         UarpdConfig settings = UarpdConfig.defaults().withLinks(Map.of(iface, new LinkSection(iface, policy)));
         EngineConfig config = settings.engineConfig(System.nanoTime());
-        Daemon daemon = new Daemon(new Engine(config), settings, null, c -> c, null);
-        Stamps stamps = new Stamps(daemon, Integer.getInteger("stages.keep", 60));
+        EngineTap tap = new EngineTap(new Engine(config), null);
+        Stamps stamps = new Stamps(tap, Integer.getInteger("stages.keep", 60));
         LinkMode linkMode = config.policyFor(iface).mode();
         LinuxBackend backend = new LinuxBackend(List.of(new LinuxBackend.Interface(iface, linkMode)), stamps, EventLog.SILENT, busyPoll);
         backend.setSpinMicros(spin);
-        daemon.attach(backend);
+        Reloader reloader = new Reloader(tap, backend, settings, null, c -> c);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> backend.requestStop());
         backend.start();
-        daemon.applyInitialStatics();
-        // The same rehearsal as uarpd run, through a scratch daemon in a scratch wrapper: the wrapper is compiled too.
-        backend.rehearse(new Stamps(new Daemon(new Engine(config), settings, null, c -> c, null), 1), 20000, samples, null);
+        reloader.applyInitialStatics();
+        // The same rehearsal as uarpd run, through a scratch tap in a scratch wrapper: the wrapper is compiled too.
+        backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), 20000, samples, null);
         System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)");
         backend.run();
         stamps.print();

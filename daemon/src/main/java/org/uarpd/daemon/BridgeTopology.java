@@ -4,7 +4,7 @@ import java.util.List;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * The three-namespace proxy-ARP bridge of issue 7, for the end-to-end tests and the benchmark: host L
+ * The three-namespace proxy-ARP bridge, for the end-to-end tests and the benchmark: host L
  * ({@code l0}: 192.0.2.11 and .21) — middle M ({@code m1} 192.0.2.1, {@code m2} 192.0.2.2, IPv4
  * forwarding on, in M only) — host R ({@code r0}: 192.0.2.12 and .22), all in one /24 split across
  * the two links. M is where the bridging daemon runs (uarpd or parprouted).

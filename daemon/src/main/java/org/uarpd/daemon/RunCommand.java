@@ -19,9 +19,13 @@ import org.uarpd.daemon.config.RarpSection;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.daemon.control.ControlException;
 import org.uarpd.daemon.control.ControlServer;
-import org.uarpd.daemon.control.Daemon;
+import org.uarpd.daemon.control.ControlService;
+import org.uarpd.daemon.control.EngineTap;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.daemon.control.Reloader;
 import org.uarpd.daemon.metrics.UarpdMetrics;
-import org.uarpd.engine.Cidr;
+import org.uarpd.daemon.syntax.Addresses;
+import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkMode;
@@ -159,15 +163,17 @@ public final class RunCommand implements Callable<Integer> {
         EngineConfig config = settings.engineConfig(System.nanoTime());
         Engine engine = new Engine(config);
         UarpdMetrics metrics = settings.metrics().enabled() ? new UarpdMetrics() : null;
-        Daemon daemon = new Daemon(engine, settings, loadedFrom, this::withFlags, metrics);
+        EngineTap tap = new EngineTap(engine, metrics);
         List<String> names = new ArrayList<>(settings.links().keySet());
         List<LinuxBackend.Interface> links = new ArrayList<>();
         for (String i : names) links.add(new LinuxBackend.Interface(i, config.policyFor(i).mode()));
         Logger log = LoggerFactory.getLogger("uarpd");
-        LinuxBackend backend = new LinuxBackend(links, daemon,
+        LinuxBackend backend = new LinuxBackend(links, tap,
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
         backend.setSpinMicros(spinMicros);
-        daemon.attach(backend);
+        LoopControl loop = backend;
+        Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
+        ControlService service = new ControlService(tap, loop, reloader);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
@@ -175,7 +181,7 @@ public final class RunCommand implements Callable<Integer> {
         // SIGHUP: read the config again and apply it (off the signal thread: reload waits for the loop).
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("uarpd-reload").start(() -> {
             try {
-                daemon.reload();
+                reloader.reload();
             } catch (ControlException e) {
                 log.error(e.getMessage());
             }
@@ -183,11 +189,11 @@ public final class RunCommand implements Callable<Integer> {
         // Any other orderly JVM exit (System.exit elsewhere, an uncaught error path): the same clean-up.
         Thread hook = new Thread(backend::stop, "uarpd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        ControlServer control = new ControlServer(daemon, settings.control());
+        ControlServer control = new ControlServer(service, settings.control());
         ScheduledExecutorService ticker = null;
         try {
             backend.start();
-            daemon.applyInitialStatics();
+            reloader.applyInitialStatics();
             try {
                 control.start();
             } catch (java.io.IOException | RuntimeException e) {
@@ -199,14 +205,14 @@ public final class RunCommand implements Callable<Integer> {
                 int port = metrics.serve(settings.metrics().host(), settings.metrics().port());
                 log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), port);
                 ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-metrics").unstarted(r));
-                ticker.scheduleAtFixedRate(() -> backend.execute(daemon::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
+                ticker.scheduleAtFixedRate(() -> backend.execute(service::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
             }
             if (warmUp > 0) {
                 long t = System.nanoTime();
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new Daemon(new Engine(config), settings, null, c -> c, metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
@@ -303,15 +309,7 @@ public final class RunCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--mode: unknown mode '" + mode + "' (expected authoritative or assist)");
             };
         }
-        HardwareAddress mac = null;
-        if (publishMac != null) {
-            try {
-                mac = HardwareAddress.parse(publishMac);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--publish-mac: " + e.getMessage());
-            }
-            if (mac.length() != 6) throw new IllegalArgumentException("--publish-mac: " + publishMac + " is not a 6-byte Ethernet address");
-        }
+        HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
         List<PublishedEntry> published = new ArrayList<>();
         for (String p : publish) published.add(parsePublish(p).withHardware(mac));
         RarpSection rarp = c.rarp();
@@ -389,15 +387,8 @@ public final class RunCommand implements Callable<Integer> {
         if (removeOnConflict) c = c.withRemoveOnConflict(true);
         if (ignoreMismatchedProbes) c = c.withIgnoreMismatchedProbes(true);
         for (String d : defendAddress) {
-            int eq = d.indexOf('=');
-            if (eq < 0) throw new IllegalArgumentException("--defend-address " + d + ": expected IP=POLICY");
-            int ip;
-            try {
-                ip = Ip4.parse(d.substring(0, eq).strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--defend-address " + d + ": " + e.getMessage());
-            }
-            c = c.withDefense(ip, parseDefense(d.substring(eq + 1), "--defend-address " + d));
+            String[] ip = flag("--defend-address " + d, () -> Addresses.assignment(d, "IP=POLICY"));
+            c = c.withDefense(flag("--defend-address " + d, () -> Addresses.ip4(ip[0])), parseDefense(ip[1], "--defend-address " + d));
         }
         return c;
     }
@@ -410,38 +401,23 @@ public final class RunCommand implements Callable<Integer> {
         if (lockLearnt) g = g.withLockLearnt(true);
         Map<Integer, HardwareAddress> pinned = new LinkedHashMap<>(g.pinned());
         for (String p : pin) {
-            int eq = p.indexOf('=');
-            if (eq < 0) throw new IllegalArgumentException("--pin " + p + ": expected IP=MAC");
-            try {
-                HardwareAddress hw = HardwareAddress.parse(p.substring(eq + 1).strip());
-                if (hw.length() != 6) throw new IllegalArgumentException("not a 6-byte Ethernet address");
-                pinned.put(Ip4.parse(p.substring(0, eq).strip()), hw);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--pin " + p + ": " + e.getMessage());
-            }
+            String[] ip = flag("--pin " + p, () -> Addresses.assignment(p, "IP=MAC"));
+            pinned.put(flag("--pin " + p, () -> Addresses.ip4(ip[0])), flag("--pin " + p, () -> Addresses.ethernet(ip[1])));
         }
         return pin.isEmpty() ? g : g.withPinned(pinned);
     }
 
     /** {@code CIDR[,!EXCLUDED…]}: a range and what to leave out of it. */
     static PublishedEntry parsePublish(String text) {
-        String[] parts = text.split(",");
+        return flag("--publish " + text, () -> new PublishedEntry(PublishedTargets.parseList(text), null, false, 0, false));
+    }
+
+    /** The value {@code parse} reads, or its mistake as the mistake of {@code flag}. */
+    static <T> T flag(String flag, java.util.function.Supplier<T> parse) {
         try {
-            Cidr range = Cidr.parse(parts[0].strip());
-            List<Cidr> excluded = new ArrayList<>();
-            for (int i = 1; i < parts.length; i++) {
-                String e = parts[i].strip();
-                if (!e.startsWith("!")) {
-                    throw new IllegalArgumentException("'" + e + "' should be an exclusion like !198.51.100.7");
-                }
-                Cidr x = Cidr.parse(e.substring(1));
-                if (!range.contains(x.network())) throw new IllegalArgumentException(e + " is outside " + parts[0]);
-                excluded.add(x);
-            }
-            if (excluded.isEmpty() && range.prefixLength() == 32) return PublishedEntry.address(range.network());
-            return PublishedEntry.range(range, excluded.toArray(Cidr[]::new));
+            return parse.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--publish " + text + ": " + e.getMessage());
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
         }
     }
 }

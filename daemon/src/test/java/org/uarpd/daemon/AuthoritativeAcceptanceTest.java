@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * Issue 4's acceptance, end to end: {@code uarpd run} authoritative in namespace H (u0 192.0.2.1/24)
+ * End to end: {@code uarpd run} authoritative in namespace H (u0 192.0.2.1/24)
  * with a plain Linux kernel as its peer P (p0 192.0.2.2/24); the oracles are the kernels' own neighbour
  * tables, ping, arping, arp-scan and scapy. Needs root and those tools; fails saying what is missing.
  */
@@ -133,7 +133,7 @@ class AuthoritativeAcceptanceTest {
     }
 
     private static void awaitLog(UarpdProcess u, String text) throws InterruptedException {
-        for (int i = 0; i < 250 && u.count(l -> l.contains(text)) == 0; i++) Thread.sleep(20);
+        Await.within(5, () -> u.count(l -> l.contains(text)) > 0);
         assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains(text));
     }
 
@@ -188,7 +188,9 @@ class AuthoritativeAcceptanceTest {
         }
         try (UarpdProcess u = uarpd()) {
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).isTrue();
-            Thread.sleep(2000); // REACHABLE lasts 0.25–0.75 s here: now STALE
+            // REACHABLE lasts 0.25–0.75 s here: wait until it is no longer (STALE, or DELAY if a packet went out meanwhile).
+            assertThat(Await.within(5, () -> !lab.ok(h, "ip", "neigh", "show", "192.0.2.2", "dev", "u0").contains("REACHABLE")))
+                    .as(lab.ok(h, "ip", "neigh", "show", "192.0.2.2")).isTrue();
             // Traffic on the STALE entry: DELAY for 1 s, then PROBE, which asks uarpd (app_solicit).
             assertThat(lab.run(h, "ping", "-c", "4", "-i", "0.5", "-W", "3", "192.0.2.2").ok()).isTrue();
             assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains("kernel miss 192.0.2.2 on u0 (PROBE"));
@@ -300,7 +302,7 @@ class AuthoritativeAcceptanceTest {
         for (String k : knobs) lab.ok(h, "sysctl", "-qw", k);
         try {
             Process ping = lab.start(h, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "9", "192.0.2.2");
-            for (int i = 0; i < 100 && !lab.ok(h, "ip", "neigh", "show", "192.0.2.2").contains("INCOMPLETE"); i++) Thread.sleep(10);
+            Await.within(2, () -> lab.ok(h, "ip", "neigh", "show", "192.0.2.2").contains("INCOMPLETE"));
             assertThat(lab.ok(h, "ip", "neigh", "show", "192.0.2.2")).contains("INCOMPLETE");
             try (UarpdProcess u = uarpd("--warm-up", "0")) {
                 assertThat(ping.waitFor(12, TimeUnit.SECONDS)).isTrue();

@@ -79,7 +79,7 @@ class CapabilitiesAcceptanceTest {
                     // gone
                 }
             });
-            for (int i = 0; i < 600 && uarpd.isAlive() && log.stream().noneMatch(l -> l.contains(RunCommand.READY)); i++) Thread.sleep(50);
+            Await.within(30, () -> !uarpd.isAlive() || log.stream().anyMatch(l -> l.contains(RunCommand.READY)));
             assertThat(log).as("uarpd as nobody with CAP_NET_RAW+CAP_NET_ADMIN:\n" + String.join("\n", log)).anyMatch(l -> l.contains(RunCommand.READY));
 
             // It really is nobody with exactly those capabilities.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * Issue 7's acceptance, end to end in namespaces named {@code ug<pid>-…}: RFC 5227 conflicts handled
+ * End to end in namespaces named {@code ug<pid>-…}: RFC 5227 conflicts handled
  * per policy, arpspoof against a guarded host and a plain-kernel control in the same run, and the
  * three-namespace proxy-ARP bridge. Needs root, iproute2, iputils, scapy and dsniff's arpspoof; fails
  * saying what is missing.
@@ -42,12 +42,31 @@ class GuardBridgeAcceptanceTest {
 
     /** Waits up to {@code seconds} for {@code condition}. */
     static boolean within(double seconds, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
+        return Await.within(seconds, condition);
+    }
+
+    /** Starts tcpdump on {@code ifName} writing ARP to {@code pcap}, and waits until it captures (the file has its header). */
+    static Process tcpdump(String ns, String ifName, Path pcap) throws InterruptedException {
+        Process capture = lab.start(ns, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
+                "tcpdump", "-i", ifName, "-n", "-U", "--immediate-mode", "-w", pcap.toString(), "arp");
+        assertThat(within(10, () -> size(pcap) >= 24)).as("tcpdump capturing on " + ifName).isTrue();
+        return capture;
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.exists(f) ? Files.size(f) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
         }
-        return condition.getAsBoolean();
+    }
+
+    /** tshark's reading of {@code pcap} (while tcpdump may still write it), one line per frame with {@code fields}. */
+    static java.util.List<String> frames(Path pcap, String... fields) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-T", "fields"));
+        for (String f : fields) cmd.addAll(List.of("-e", f));
+        NamespaceLab.Result r = lab.run(null, cmd.toArray(String[]::new));
+        return r.out().lines().toList();
     }
 
     /** Another host claims {@code address}: {@code count} ARP announcements (RFC 5227 §2.3 format) from {@code ifName}, 1 s apart. */
@@ -93,20 +112,21 @@ class GuardBridgeAcceptanceTest {
         String h = lab.namespace("c2h");
         String p = lab.namespace("c2p");
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
-        Process capture = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
-                "tcpdump", "-i", "p0", "-n", "-U", "--immediate-mode", "-w", "/tmp/" + lab.prefix() + "-c2.pcap", "arp");
+        Path c2 = Path.of("/tmp/" + lab.prefix() + "-c2.pcap");
+        Process capture = tcpdump(p, "p0", c2);
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "always", "--remove-on-conflict", "--warm-up", "0")) {
-            Thread.sleep(500); // tcpdump attached
             claim(p, "p0", "192.0.2.1", 3);
             assertThat(within(5, () -> u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defend interval)")) == 2))
                     .as("two later conflicts inside DEFEND_INTERVAL\n" + u.logText()).isTrue();
             assertThat(u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defended)"))).isEqualTo(1);
             assertThat(hasAddress(h, "u0", "192.0.2.1")).isTrue();
-            Thread.sleep(300);
-            capture.destroy();
-            capture.waitFor();
             // The peer saw exactly one defending announcement from the host (tshark reads the capture).
             String hostMac = lab.mac(h, "u0");
+            String defence = hostMac + "\t192.0.2.1\t192.0.2.1";
+            assertThat(within(5, () -> frames(c2, "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.proto_ipv4").contains(defence)))
+                    .as("the defence reached the peer").isTrue();
+            capture.destroy();
+            capture.waitFor();
             String seen = lab.ok(null, "tshark", "-r", "/tmp/" + lab.prefix() + "-c2.pcap", "-T", "fields",
                     "-e", "arp.src.hw_mac", "-e", "arp.src.proto_ipv4", "-e", "arp.dst.proto_ipv4");
             long announcements = seen.lines().filter(l -> l.equals(hostMac + "\t192.0.2.1\t192.0.2.1")).count();
@@ -127,20 +147,21 @@ class GuardBridgeAcceptanceTest {
             // uarpd's start-up claim of 192.0.2.1 is done before the capture starts (at most 7 s).
             assertThat(within(10, () -> u.count(l -> l.contains("claimed 192.0.2.1") && l.contains("(claimed)")) == 1))
                     .as(u.logText()).isTrue();
-            Process capture = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD,
-                    "tcpdump", "-i", "p0", "-n", "-U", "--immediate-mode", "-w", pcap.toString(), "arp");
-            Thread.sleep(500);
+            Process capture = tcpdump(p, "p0", pcap);
             lab.ok(h, "ip", "addr", "add", "192.0.2.50/24", "dev", "u0");   // free
             lab.ok(h, "ip", "addr", "add", "192.0.2.2/24", "dev", "u0");    // the peer's: its kernel answers our probe
             assertThat(within(5, () -> !hasAddress(h, "u0", "192.0.2.2"))).as("address in use removed\n" + u.logText()).isTrue();
             assertThat(u.log).anyMatch(l -> l.contains("conflict 192.0.2.2 at " + lab.mac(p, "p0")) && l.contains("(probe conflict)"));
             assertThat(within(12, () -> u.count(l -> l.contains("claimed 192.0.2.50") && l.contains("(claimed)")) == 1))
                     .as("free address claimed\n" + u.logText()).isTrue();
-            Thread.sleep(3000); // the second announcement, ANNOUNCE_INTERVAL later
+            String hostMac = lab.mac(h, "u0");
+            String announcement = "1\t" + hostMac + "\t192.0.2.50\t00:00:00:00:00:00\t192.0.2.50";
+            // The second announcement comes ANNOUNCE_INTERVAL (2 s) after the first.
+            assertThat(within(6, () -> frames(pcap, "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac", "arp.dst.proto_ipv4")
+                    .stream().filter(announcement::equals).count() >= 2)).as("two announcements captured\n" + u.logText()).isTrue();
             capture.destroy();
             capture.waitFor();
             assertThat(hasAddress(h, "u0", "192.0.2.50")).isTrue();
-            String hostMac = lab.mac(h, "u0");
             String seen = lab.ok(null, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "arp.opcode",
                     "-e", "arp.src.hw_mac", "-e", "arp.src.proto_ipv4", "-e", "arp.dst.hw_mac", "-e", "arp.dst.proto_ipv4");
             // Wireshark's reading of the wire: PROBE_NUM probes (sender 0.0.0.0), then ANNOUNCE_NUM announcements.
@@ -205,14 +226,14 @@ class GuardBridgeAcceptanceTest {
         try (UarpdProcess u = new UarpdProcess(lab, t.middle(), "--interface", "m1", "--interface", "m2", "--bridge", "m1,m2",
                 "--warm-up", "0")) {
             // Cold from each side first: nothing is known, uarpd must resolve the far host on the other link.
-            assertThat(t.ping(t.right(), "192.0.2.22", "192.0.2.21", 3)).as("cold right → left\n" + u.logText()).isGreaterThanOrEqualTo(0);
-            assertThat(t.ping(t.left(), "192.0.2.11", "192.0.2.12", 3)).as("cold left → right\n" + u.logText()).isGreaterThanOrEqualTo(0);
+            assertThat(t.ping(t.right(), "192.0.2.22", "192.0.2.21", 3)).as("cold right → left\n" + u.logText()).isPositive();
+            assertThat(t.ping(t.left(), "192.0.2.11", "192.0.2.12", 3)).as("cold left → right\n" + u.logText()).isPositive();
             t.flushNeighbours(); // the hosts forget; uarpd's own knowledge stays (warm)
             for (String round : List.of("cold", "warm")) {
                 for (String from : BridgeTopology.LEFT_ADDRESSES) {
                     for (String to : BridgeTopology.RIGHT_ADDRESSES) {
-                        assertThat(t.ping(t.left(), from, to, 3)).as("%s: %s → %s\n%s", round, from, to, u.logText()).isGreaterThanOrEqualTo(0);
-                        assertThat(t.ping(t.right(), to, from, 3)).as("%s: %s → %s\n%s", round, to, from, u.logText()).isGreaterThanOrEqualTo(0);
+                        assertThat(t.ping(t.left(), from, to, 3)).as("%s: %s → %s\n%s", round, from, to, u.logText()).isPositive();
+                        assertThat(t.ping(t.right(), to, from, 3)).as("%s: %s → %s\n%s", round, to, from, u.logText()).isPositive();
                     }
                 }
             }

@@ -48,9 +48,7 @@ class LabCommandTest {
     private static void assertNothingLeft(long labPid) throws InterruptedException {
         String prefix = "uarpd-" + labPid + "-";
         // The processes the lab killed may take a moment to be reaped.
-        for (int i = 0; i < 100 && ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine().orElse("").contains(prefix)); i++) {
-            Thread.sleep(50);
-        }
+        Await.within(5, () -> ProcessHandle.allProcesses().noneMatch(h -> h.info().commandLine().orElse("").contains(prefix)));
         assertThat(NamespaceLab.run(java.util.List.of("ip", "netns", "list")).out()).doesNotContain(prefix);
         assertThat(NamespaceLab.run(java.util.List.of("ip", "-o", "link")).out()).doesNotContain("u0@").doesNotContain("p0@");
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(prefix)).map(h -> h.info().commandLine().orElse("")).toList())

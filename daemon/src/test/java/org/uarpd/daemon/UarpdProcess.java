@@ -13,19 +13,29 @@ import java.util.function.Predicate;
 import org.uarpd.linux.NamespaceLab;
 
 /** {@code uarpd run} as a child JVM inside a test namespace, with its stderr lines collected. */
-final class UarpdProcess implements AutoCloseable {
-    final Process process;
+public final class UarpdProcess implements AutoCloseable {
+    public final Process process;
     private static final java.util.concurrent.atomic.AtomicInteger SOCKETS = new java.util.concurrent.atomic.AtomicInteger();
-    final List<String> log = new CopyOnWriteArrayList<>();
+    public final List<String> log = new CopyOnWriteArrayList<>();
     /** The control socket this class chose (null when the caller did); removed after a SIGKILL. */
     private java.nio.file.Path controlSocket;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Thread reader;
 
-    UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
+    public UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
+        this(lab, ns, "debug", List.of(runArgs)); // most oracles read per-packet lines
+    }
+
+    /** At the log level an operator gets by default (no --log-level). */
+    public static UarpdProcess atDefaultLevel(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
+        return new UarpdProcess(lab, ns, null, List.of(runArgs));
+    }
+
+    private UarpdProcess(NamespaceLab lab, String ns, String level, List<String> runArgs) throws InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        List<String> args = new ArrayList<>(List.of("run", "--log-level", "debug")); // their oracles read per-packet lines
-        args.addAll(List.of(runArgs));
+        List<String> args = new ArrayList<>(List.of("run"));
+        if (level != null) args.addAll(List.of("--log-level", level));
+        args.addAll(runArgs);
         if (!args.contains("--config") && !args.contains("--control-socket")) {
             // Not the default /run/uarpd/control.sock: test daemons run side by side.
             controlSocket = java.nio.file.Path.of("/tmp/uarpd-test-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet() + ".sock");
@@ -52,16 +62,21 @@ final class UarpdProcess implements AutoCloseable {
         }
     }
 
-    long count(Predicate<String> line) {
+    /** Waits until every line the process wrote has been read (after it exited). */
+    public void drained() throws InterruptedException {
+        reader.join(10_000);
+    }
+
+    public long count(Predicate<String> line) {
         return log.stream().filter(line).count();
     }
 
-    String logText() {
+    public String logText() {
         return String.join("\n", log);
     }
 
     /** SIGTERM, then waits; returns the exit status. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stderr
         if (!process.waitFor(15, TimeUnit.SECONDS)) throw new AssertionError("uarpd ignored SIGTERM for 15 s:\n" + logText());
         reader.join(5000); // its last lines (the clean-up's) may still be in the pipe
@@ -69,7 +84,7 @@ final class UarpdProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no clean-up of its own runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         if (controlSocket != null) {

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Throwaway network namespaces joined by veth pairs, for tests, benchmarks and {@code uarpd lab}
- * (TESTING.md "Network namespaces: the rules"): every name starts with a prefix unique to this
+ * Throwaway network namespaces joined by veth pairs, for tests, benchmarks and {@code uarpd lab}:
+ * every name starts with a prefix unique to this
  * process ({@code uarpd-PID-N}), only 192.0.2.0/24 and 198.51.100.0/24 are used, and {@link #close()}
  * — also run by a shutdown hook — kills what it started and deletes every namespace (which deletes
  * the veth ends inside). Nothing here touches the host's own namespace beyond creating veth pairs

@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The nftables ARP input drop for authoritative interfaces (LINUX-NOTES "Being the only authority"):
+ * The nftables ARP input drop for authoritative interfaces (nft(8), the {@code arp} family):
  * {@code table arp uarpd { chain input { type filter hook input priority 0; policy accept;
  * meta iif IF drop … } }}, so the kernel neither answers nor believes ARP there while
  * {@code AF_PACKET} still sees every frame.

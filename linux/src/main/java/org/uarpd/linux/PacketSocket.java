@@ -81,23 +81,18 @@ public final class PacketSocket implements AutoCloseable {
 
     /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
     public void send(ByteBuffer frame) {
-        sendStaged(stage(frame));
+        sendTx(copy(frame, tx));
     }
 
-    /** Copies the frame into the send buffer (the first half of {@link #send}); returns its length. */
-    public int stage(ByteBuffer frame) {
+    /** Copies {@code frame[position, limit)} to the start of {@code into} (position unchanged); returns its length. */
+    static int copy(ByteBuffer frame, MemorySegment into) {
         int len = frame.remaining();
         if (frame.hasArray()) {
-            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), tx, ValueLayout.JAVA_BYTE, 0, len);
+            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), into, ValueLayout.JAVA_BYTE, 0, len);
         } else {
-            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, tx, 0, len);
+            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, into, 0, len);
         }
         return len;
-    }
-
-    /** Sends the {@code length} bytes {@link #stage} put in the send buffer. */
-    public void sendStaged(int length) {
-        sendTx(length);
     }
 
     public void send(byte[] frame, int offset, int length) {

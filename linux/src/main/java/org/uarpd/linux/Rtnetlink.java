@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * rtnetlink (NETLINK_ROUTE) for uarpd: dumps and notifications of links, IPv4 addresses and neighbours,
- * the kernel's misses ({@code app_solicit}, LINUX-NOTES "The kernel asks user space"), and neighbour
+ * the kernel's misses ({@code app_solicit}, ip-sysctl.rst), and neighbour
  * installs. Two sockets: {@link #events()} joins the multicast groups and is polled by the event loop;
  * the request socket carries dumps and installs, whose echoes come back on the event socket with its
  * port id ({@link #ownPortId()}).
@@ -97,17 +97,13 @@ public final class Rtnetlink implements AutoCloseable {
      * (without REPLACE the kernel acks and keeps the old one). Held packets leave at once.
      */
     public void installNeighbor(int link, int address, byte[] hardware, int hardwareLength, int state) {
-        NetlinkWriter w = stageInstall(link, address, hardware, hardwareLength, state);
-        requests.request(w, installSeq, "RTM_NEWNEIGH", null);
+        int seq = requests.nextSeq();
+        requests.request(writeInstall(requests.writer(), seq, link, address, hardware, hardwareLength, state), seq, "RTM_NEWNEIGH", null);
     }
 
-    private int installSeq;
-
-    /** Builds the install message of {@link #installNeighbor} without sending it. */
-    public NetlinkWriter stageInstall(int link, int address, byte[] hardware, int hardwareLength, int state) {
-        int seq = installSeq = requests.nextSeq();
-        return requests.writer()
-                .begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+    /** Writes the request {@link #installNeighbor} sends into {@code w} (reset), without sending it. */
+    static NetlinkWriter writeInstall(NetlinkWriter w, int seq, int link, int address, byte[] hardware, int hardwareLength, int state) {
+        return w.begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
                         | NetlinkSocket.NLM_F_REPLACE, seq)
                 .ndmsg(Libc.AF_INET, link, state, 0, RTN_UNICAST)
                 .attrBe32(NDA_DST, address)

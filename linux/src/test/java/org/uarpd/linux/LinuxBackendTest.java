@@ -121,18 +121,8 @@ class LinuxBackendTest {
     void authoritativeLoopResolvesBothWaysAndPutsEverythingBack() throws Exception {
         Map<String, String> before = knobs();
         ScriptedResolver policy = new ScriptedResolver();
-        List<String> log = new CopyOnWriteArrayList<>();
-        EventLog events = new EventLog() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void line(long now, String text) {
-                log.add(text);
-            }
-        };
+        RecordingLog events = new RecordingLog();
+        List<String> log = events.lines;
         try (NamespaceThread inA = new NamespaceThread(a)) {
             LinuxBackend backend = inA.call(() -> {
                 LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.AUTHORITATIVE)), policy, events);
@@ -163,6 +153,44 @@ class LinuxBackendTest {
         assertThat(knobs()).isEqualTo(before);
         assertThat(lab.ok(a, "nft", "list", "ruleset")).doesNotContain("uarpd");
         assertThat(log).contains("restored every kernel setting uarpd changed");
+    }
+
+    @Test
+    void warmUpDrivesAScratchPortThroughTheRealPathsAndLeavesNothingOnTheWireOrInTheKernel() throws Exception {
+        ScriptedResolver real = new ScriptedResolver();
+        ScriptedResolver scratch = new ScriptedResolver();
+        String macA = lab.mac(a, "veth-a");
+        try (NamespaceThread inA = new NamespaceThread(a); NamespaceThread inB = new NamespaceThread(b)) {
+            int linkB = inB.call(() -> Libc.ifNameToIndex("veth-b"));
+            try (PacketSocket tap = inB.call(() -> new PacketSocket(linkB, "veth-b", PacketSocket.ETH_P_ARP))) {
+                LinuxBackend backend = inA.call(() -> {
+                    LinuxBackend be = new LinuxBackend(List.of(new LinuxBackend.Interface("veth-a", LinkMode.AUTHORITATIVE)), real, EventLog.SILENT);
+                    be.start();
+                    be.rehearse(scratch, 50, new int[0], null);
+                    return be;
+                });
+                try {
+                    assertThat(scratch.seen).as("synthetic misses went through the translator, frames to the port")
+                            .contains("miss 192.0.2.2", "reply 192.0.2.2", "request 192.0.2.1");
+                    assertThat(scratch.seen).filteredOn(l -> l.startsWith("miss ")).hasSize(50);
+                    assertThat(real.seen).as("the real port saw none of it").isEmpty();
+                    assertThat(lab.ok(a, "ip", "neigh", "show", "dev", "veth-a")).as("nothing installed")
+                            .doesNotContain(WarmUp.PEER_HARDWARE.toString());
+                    byte[] frame = new byte[2048];
+                    int n;
+                    while ((n = tap.receive(frame)) > 0 || n == 0) {
+                        String source = HardwareAddress.of(java.util.Arrays.copyOfRange(frame, 6, 12)).toString();
+                        assertThat(source).as("an ARP frame from A reached B during the warm-up").isNotEqualTo(macA);
+                    }
+                    assertThat(n).as("B's tap drained").isEqualTo(-Errno.EAGAIN);
+                } finally {
+                    inA.call(() -> {
+                        backend.stop();
+                        return null;
+                    });
+                }
+            }
+        }
     }
 
     @Test
@@ -217,10 +245,8 @@ class LinuxBackendTest {
                 assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
                 lab.ok(a, "ip", "-batch", file.toString());
                 release.countDown();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (known.size() < 200 && System.nanoTime() < deadline) Thread.sleep(20);
+                Await.until("every binding reached the port, through the resync's dump", 10, () -> known.size() == 200);
                 assertThat(backend.resyncs()).as("ENOBUFS seen and answered by a resync").isPositive();
-                assertThat(known).as("every binding reached the policy, through the resync's dump").hasSize(200);
             } finally {
                 release.countDown();
                 backend.stop();
@@ -266,25 +292,19 @@ class LinuxBackendTest {
                 backend.execute(() -> loopThread.complete(Thread.currentThread().threadId()));
                 long id = loopThread.get(5, TimeUnit.SECONDS);
 
-                Thread.sleep(400); // the window opened by that task has closed
-                long idlePolls = polls.get();
+                long idlePolls = Await.quiet("the spin window opened by that task closes", 5, 200, polls::get);
                 long idleCpu = cpu.getThreadCpuTime(id);
-                Thread.sleep(1000);
+                Thread.sleep(1000); // the quantity measured: one idle second, not a wait for an event
                 long idleCpuNanos = cpu.getThreadCpuTime(id) - idleCpu;
                 assertThat(polls.get() - idlePolls).as("polls over an idle second: the loop sleeps").isLessThanOrEqualTo(2);
                 assertThat(idleCpuNanos).as("loop thread CPU time over an idle second").isLessThan(TimeUnit.MILLISECONDS.toNanos(20));
 
                 long beforeEvent = polls.get();
                 backend.command(new org.uarpd.engine.OperatorCommand.Flush(0));
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (commands.get() == 0 && System.nanoTime() < until) Thread.sleep(5);
-                Thread.sleep(300);
-                assertThat(commands.get()).isEqualTo(1);
-                assertThat(polls.get() - beforeEvent).as("polls in the spin window after one event").isGreaterThan(50);
-
-                long afterWindow = polls.get();
-                Thread.sleep(500);
-                assertThat(polls.get() - afterWindow).as("after the window the loop sleeps again").isLessThanOrEqualTo(2);
+                Await.until("the command reaches the port", 5, () -> commands.get() == 1);
+                Await.until("more than 50 polls in the spin window after one event", 5, () -> polls.get() - beforeEvent > 50);
+                Await.quiet("after the window the loop sleeps again", 5, 200, polls::get);
+                assertThat(commands.get()).as("one command, handled once").isEqualTo(1);
             } finally {
                 backend.stop();
                 loop.get(10, TimeUnit.SECONDS);
@@ -362,14 +382,15 @@ class LinuxBackendTest {
                 assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
                 lab.ok(a, "ip", "-batch", file.toString()); // fills the unread socket: ENOBUFS
                 ping = lab.start(a, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "ping", "-c", "1", "-W", "8", "192.0.2.77");
-                for (int i = 0; i < 100 && !lab.ok(a, "ip", "neigh", "show", "192.0.2.77").contains("INCOMPLETE"); i++) Thread.sleep(10);
-                assertThat(lab.ok(a, "ip", "neigh", "show", "192.0.2.77")).contains("INCOMPLETE");
-                Thread.sleep(100); // the kernel's one miss has been multicast (and dropped: the buffer is full)
-                long released = System.nanoTime();
+                // The kernel counts a probe after it has sent it (neigh_probe): with no unicast or
+                // broadcast probes allowed, "probes 1" means the one miss was multicast — and dropped,
+                // the buffer being full.
+                Await.until("the kernel multicast its one miss for 192.0.2.77", 5,
+                        () -> lab.ok(a, "ip", "-s", "neigh", "show", "192.0.2.77").matches("(?s).*probes [1-9].*INCOMPLETE.*"));
                 release.countDown();
-                while (!missed.contains(target) && System.nanoTime() - released < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(10);
+                // 3 s: well inside the 10 s retrans_time after which the kernel would ask again itself.
+                Await.until("the dropped miss reached the port through the resync", 3, () -> missed.contains(target));
                 assertThat(backend.resyncs()).as("ENOBUFS seen and answered by a resync").isPositive();
-                assertThat(missed).as("the dropped miss reached the policy long before the kernel would ask again").contains(target);
             } finally {
                 release.countDown();
                 if (ping != null) ping.destroyForcibly();
@@ -385,9 +406,9 @@ class LinuxBackendTest {
 
     @Test
     void pollTimeoutRoundsUpAndMeansForeverWithoutDeadline() {
-        assertThat(LinuxBackend.timeoutMillis(Long.MAX_VALUE, 5)).isEqualTo(-1);
-        assertThat(LinuxBackend.timeoutMillis(100, 200)).isZero();
-        assertThat(LinuxBackend.timeoutMillis(1_000_001, 0)).isEqualTo(2);
-        assertThat(LinuxBackend.timeoutMillis(1_000_000, 0)).isEqualTo(1);
+        assertThat(PollSet.timeoutMillis(Long.MAX_VALUE, 5)).isEqualTo(-1);
+        assertThat(PollSet.timeoutMillis(100, 200)).isZero();
+        assertThat(PollSet.timeoutMillis(1_000_001, 0)).isEqualTo(2);
+        assertThat(PollSet.timeoutMillis(1_000_000, 0)).isEqualTo(1);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.uarpd.daemon.syntax.Durations;
 import org.uarpd.daemon.config.Toml.Node;
 import org.uarpd.daemon.config.Toml.Table;
 
@@ -134,8 +135,10 @@ public final class Fields {
             wrongType(key, n, expected);
             return fallback;
         }
-        Long nanos = parseDuration(s);
-        if (nanos == null) {
+        long nanos;
+        try {
+            nanos = Durations.parse(s);
+        } catch (IllegalArgumentException e) {
             error(key, "\"" + s + "\" is not a duration; expected " + expected);
             return fallback;
         }
@@ -144,30 +147,6 @@ public final class Fields {
             return fallback;
         }
         return nanos;
-    }
-
-    /** "30s", "1.5s", "500ms", "250us", "80ns": the shortest exact rendering. */
-    public static String formatDuration(long nanos) {
-        if (nanos % 1_000_000_000L == 0) return nanos / 1_000_000_000L + "s";
-        if (nanos % 1_000_000L == 0) return nanos / 1_000_000L + "ms";
-        if (nanos % 1_000L == 0) return nanos / 1_000L + "us";
-        return nanos + "ns";
-    }
-
-    static Long parseDuration(String s) {
-        var m = java.util.regex.Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)").matcher(s.strip());
-        if (!m.matches()) return null;
-        double scale = switch (m.group(2)) {
-            case "ns" -> 1;
-            case "us", "µs" -> 1e3;
-            case "ms" -> 1e6;
-            case "s" -> 1e9;
-            case "m" -> 60e9;
-            default -> 3600e9;
-        };
-        double v = Double.parseDouble(m.group(1)) * scale;
-        if (Math.abs(v) > 1e18) return null;
-        return Math.round(v);
     }
 
     /** A value parsed by {@code parse} (which throws IllegalArgumentException with the reason); null if absent or wrong. */

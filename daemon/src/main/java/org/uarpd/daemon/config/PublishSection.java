@@ -5,7 +5,9 @@ import java.util.List;
 import org.uarpd.engine.Cidr;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
-import org.uarpd.wire.Ip4;
+import org.uarpd.daemon.syntax.Addresses;
+import org.uarpd.daemon.syntax.PublishedTargets;
+import org.uarpd.daemon.syntax.SyntaxException;
 
 /**
  * One {@code [[links.NAME.publish]]} entry: exactly one of {@code address}, {@code range} (with
@@ -41,7 +43,7 @@ public final class PublishSection {
             for (String x : exclude) {
                 Cidr c = cidr(f, "exclude", x);
                 if (c == null || r == null) continue;
-                if (!r.contains(c.network()) || c.prefixLength() < r.prefixLength()) {
+                if (!PublishedTargets.within(r, c)) {
                     f.error("exclude", "\"" + x + "\" is outside the range " + range + "; expected addresses within it");
                 } else {
                     excluded.add(c);
@@ -58,18 +60,18 @@ public final class PublishSection {
 
     static Integer ip(Fields f, String key, String text) {
         try {
-            return Ip4.parse(text);
-        } catch (IllegalArgumentException e) {
-            f.error(key, "\"" + text + "\" is not an IPv4 address; expected dotted quad like \"192.0.2.7\"");
+            return Addresses.ip4(text);
+        } catch (SyntaxException e) {
+            f.error(key, e.forConfig());
             return null;
         }
     }
 
     static Cidr cidr(Fields f, String key, String text) {
         try {
-            return Cidr.parse(text.contains("/") ? text : text + "/32");
-        } catch (IllegalArgumentException e) {
-            f.error(key, "\"" + text + "\" is not an address range; expected CIDR like \"198.51.100.0/24\"");
+            return Addresses.cidr(text);
+        } catch (SyntaxException e) {
+            f.error(key, e.forConfig());
             return null;
         }
     }
@@ -78,12 +80,10 @@ public final class PublishSection {
         String text = f.string(key, null);
         if (text == null) return null;
         try {
-            HardwareAddress hw = HardwareAddress.parse(text);
-            if (hw.length() == 6) return hw;
-        } catch (IllegalArgumentException e) {
-            // reported below
+            return Addresses.ethernet(text);
+        } catch (SyntaxException e) {
+            f.error(key, e.forConfig());
+            return null;
         }
-        f.error(key, "\"" + text + "\" is not an Ethernet address; expected six hex bytes like \"02:00:5e:00:53:01\"");
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 package org.uarpd.daemon.config;
 
+import org.uarpd.daemon.syntax.Durations;
 import org.uarpd.engine.NeighborTimers;
 
 /** {@code [timers]}: the engine's {@link NeighborTimers}, as durations and counts. */
@@ -21,8 +22,8 @@ public record TimersSection(NeighborTimers timers) {
         int reprobes = (int) f.integer("broadcast-reprobes", d.broadcastReprobes(), 0, 100);
         if (maxRetransmit < retransmit) {
             f.error(f.has("max-retransmit") ? "max-retransmit" : "retransmit",
-                    "max-retransmit (" + Fields.formatDuration(maxRetransmit) + ") is shorter than retransmit ("
-                            + Fields.formatDuration(retransmit) + "); expected max-retransmit ≥ retransmit");
+                    "max-retransmit (" + Durations.format(maxRetransmit) + ") is shorter than retransmit ("
+                            + Durations.format(retransmit) + "); expected max-retransmit ≥ retransmit");
             maxRetransmit = retransmit;
         }
         return new TimersSection(new NeighborTimers(reachable, retransmit, delay, unicast, broadcast, reprobes, backoff,

@@ -1,7 +1,5 @@
 package org.uarpd.daemon.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,25 +18,29 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uarpd.daemon.config.ControlSection;
+import org.uarpd.daemon.control.protocol.ControlCodec;
+import org.uarpd.daemon.control.protocol.ProtocolException;
+import org.uarpd.daemon.control.protocol.Response;
 
 /**
- * The control socket: a Unix domain stream socket (mode 0660, group configurable) speaking one JSON
- * object per line. Request {@code {"command":"show","what":"neigh"}}; reply {@code {"ok":true,
- * "result":…}} or {@code {"ok":false,"error":"…"}}. {@code monitor} and {@code capture} reply
- * {@code {"ok":true,"stream":true}}, then one JSON line per event or frame, and
- * {@code {"end":true,"lost":N}} when a capture has its count. Connections are served by virtual
- * threads, which only parse and write: the work itself runs on the event loop ({@link Daemon#onLoop}).
+ * The control socket: a Unix domain stream socket (mode 0660, group configurable) speaking the
+ * control protocol, one JSON message per line ({@link ControlCodec}): a {@link
+ * org.uarpd.daemon.control.protocol.Request} in, a {@link Response} out. {@code monitor} and
+ * {@code capture} answer {@link Response.Streaming}, then one {@link Response.Event} or {@link
+ * Response.Frame} per line, and {@link Response.End} when the count is reached. A line that is not a
+ * request gets {@link Response.Failure} and the connection stays. Connections are served by virtual
+ * threads, which only read, write and parse: the work itself runs on the event loop ({@link ControlService}).
  */
 public final class ControlServer implements AutoCloseable {
     private final Logger log = LoggerFactory.getLogger("uarpd.control");
-    private final Daemon daemon;
+    private final ControlService service;
     private final ControlSection section;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
 
-    public ControlServer(Daemon daemon, ControlSection section) {
-        this.daemon = daemon;
+    public ControlServer(ControlService service, ControlSection section) {
+        this.service = service;
         this.section = section;
     }
 
@@ -95,33 +97,22 @@ public final class ControlServer implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) continue;
-                ObjectNode reply = Daemon.JSON.createObjectNode();
-                Daemon.Reply r;
+                ControlService.Outcome outcome;
                 try {
-                    JsonNode request;
-                    try {
-                        request = Daemon.JSON.readTree(line);
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new ControlException("request is not JSON: " + e.getOriginalMessage());
-                    }
-                    if (request == null || !request.isObject()) throw new ControlException("request must be a JSON object");
-                    r = daemon.serve(request);
-                } catch (ControlException e) {
-                    reply.put("ok", false);
-                    reply.put("error", e.getMessage());
-                    write(out, reply.toString());
+                    outcome = service.serve(ControlCodec.decodeRequest(line));
+                } catch (ProtocolException | ControlException e) {
+                    write(out, new Response.Failure(e.getMessage()));
+                    continue;
+                } catch (RuntimeException e) {
+                    // A request the service did not expect must not take the connection (or the server) down.
+                    log.warn("control request {} failed: {}", line, e.toString());
+                    write(out, new Response.Failure("internal error: " + e));
                     continue;
                 }
-                switch (r) {
-                    case Daemon.Reply.Result result -> {
-                        reply.put("ok", true);
-                        reply.set("result", result.value());
-                        write(out, reply.toString());
-                    }
-                    case Daemon.Reply.Live live -> {
-                        reply.put("ok", true);
-                        reply.put("stream", true);
-                        write(out, reply.toString());
+                switch (outcome) {
+                    case ControlService.Outcome.Answer a -> write(out, a.response());
+                    case ControlService.Outcome.Live live -> {
+                        write(out, new Response.Streaming());
                         stream(live.stream(), in, out);
                         return;
                     }
@@ -147,7 +138,7 @@ public final class ControlServer implements AutoCloseable {
         });
         try {
             while (true) {
-                String line;
+                Response line;
                 try {
                     line = s.lines.poll(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -158,19 +149,19 @@ public final class ControlServer implements AutoCloseable {
                     continue;
                 }
                 if (line == Stream.END) {
-                    if (s.remaining <= 0) write(out, "{\"end\":true,\"lost\":" + s.lost + "}");
+                    if (s.remaining <= 0) write(out, new Response.End(s.lost));
                     return;
                 }
                 write(out, line);
             }
         } finally {
-            daemon.unsubscribe(s);
+            service.unsubscribe(s);
             watcher.interrupt();
         }
     }
 
-    private static void write(OutputStream out, String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    private static void write(OutputStream out, Response r) throws IOException {
+        out.write((ControlCodec.encode(r) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 

@@ -1,33 +1,67 @@
 package org.uarpd.daemon.control;
 
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.IntFunction;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.engine.EngineEvent;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.Ip4;
 
 /**
- * A live feed to one uarpctl (monitor or capture): the loop offers JSON lines, the connection's
+ * A live feed to one uarpctl (monitor or capture): the loop offers events or frames, the connection's
  * thread takes and writes them. Bounded: a reader too slow for the loop loses lines (counted and
- * told), the loop never waits.
+ * told), the loop never waits. The time on each line is the wall clock, for people and pcap files;
+ * the loop's monotonic clock has no date.
  */
 final class Stream {
     enum Kind { EVENTS, FRAMES }
 
-    final Kind kind;
-    /** Frames still wanted (capture --count); Long.MAX_VALUE for no limit. */
-    volatile long remaining;
-    final BlockingQueue<String> lines = new ArrayBlockingQueue<>(16_384);
-    volatile boolean closed;
-    long lost;
-    /** Only events about this address (monitor --dst); 0 for all. */
-    final int address;
+    /** Put in the queue after the last line. */
+    static final Response END = new Response.End(-1);
 
-    Stream(Kind kind, long count, int address) {
+    final Kind kind;
+    /** Lines still wanted (--count); Long.MAX_VALUE for no limit. */
+    volatile long remaining;
+    final BlockingQueue<Response> lines = new ArrayBlockingQueue<>(16_384);
+    volatile boolean closed;
+    volatile long lost;
+    /** Only lines about this address (monitor --dst, capture --host); 0 for all. */
+    final int address;
+    private final IntFunction<String> linkNames;
+
+    /** @param linkNames link names by index, read on the loop thread */
+    Stream(Kind kind, long count, int address, IntFunction<String> linkNames) {
         this.kind = kind;
         this.remaining = count;
         this.address = address;
+        this.linkNames = linkNames;
     }
 
-    /** Loop thread: queue one line; false when this stream wants no more. */
-    boolean offer(String line) {
+    /** LoopControl thread: whether this stream wants lines of {@code kind} about {@code a} or {@code b}. */
+    boolean wants(Kind kind, int a, int b) {
+        return this.kind == kind && (address == 0 || address == a || address == b);
+    }
+
+    /** LoopControl thread: one event; false when this stream wants no more. */
+    boolean offer(EngineEvent ev) {
+        return offer(new Response.Event(Instant.now().toString(), ev.kind().name().toLowerCase(), ev.address() != 0 ? Ip4.format(ev.address()) : null,
+                ev.link() != 0 ? linkNames.apply(ev.link()) : null, ev.hardware() != null ? ev.hardware().toString() : null,
+                ev.state() != null ? ev.state().name() : null, ev.reason().name().toLowerCase(),
+                ev.latencyNanos() > 0 ? ev.latencyNanos() / 1e6 : null, ev.detail()));
+    }
+
+    /** LoopControl thread: one frame, {@code in} or {@code out} on {@code link}; false when this stream wants no more. */
+    boolean offer(String direction, int link, byte[] buf, int off, int len) {
+        Instant t = Instant.now();
+        return offer(new Response.Frame(t.getEpochSecond() * 1_000_000_000L + t.getNano(), direction, linkNames.apply(link),
+                Base64.getEncoder().encodeToString(Arrays.copyOfRange(buf, off, off + len))));
+    }
+
+    private boolean offer(Response line) {
         if (closed) return false;
         if (!lines.offer(line)) lost++;
         if (--remaining <= 0) {
@@ -37,6 +71,4 @@ final class Stream {
         }
         return true;
     }
-
-    static final String END = "";
 }

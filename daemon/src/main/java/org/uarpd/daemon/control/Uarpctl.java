@@ -1,8 +1,5 @@
 package org.uarpd.daemon.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,7 +14,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.uarpd.daemon.config.ControlSection;
+import org.uarpd.daemon.control.protocol.ControlCodec;
+import org.uarpd.daemon.control.protocol.ProtocolException;
+import org.uarpd.daemon.control.protocol.Request;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.daemon.syntax.Durations;
 import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.pcap.PcapWriter;
 import org.uarpd.wire.pcap.TimestampResolution;
@@ -29,8 +32,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code uarpctl}: talks to a running uarpd over its control socket. Tables print like
- * {@code ip neigh}; {@code -j} prints the daemon's JSON instead. An error from the daemon is printed
- * verbatim on stderr and the exit status is 1; usage errors exit 2.
+ * {@code ip neigh}; {@code -j} prints the answer's fields as JSON instead. An error from the daemon is
+ * printed verbatim on stderr and the exit status is 1; usage errors exit 2.
  */
 @Command(name = "uarpctl", mixinStandardHelpOptions = true, version = "uarpctl 0.1.0",
         description = "Control a running uarpd.",
@@ -38,8 +41,6 @@ import picocli.CommandLine.ParentCommand;
                 Uarpctl.Publish.class, Uarpctl.Unpublish.class, Uarpctl.Flush.class, Uarpctl.Probe.class,
                 Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Announce.class, Uarpctl.Reload.class})
 public final class Uarpctl implements Runnable {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH", description = "Control socket (default: $UARPD_SOCKET, else ${DEFAULT-VALUE}).",
             defaultValue = "${env:UARPD_SOCKET:-/run/uarpd/control.sock}")
     Path socket = ControlSection.DEFAULT_SOCKET;
@@ -74,7 +75,19 @@ public final class Uarpctl implements Runnable {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** One connection: request out, reply lines in. */
+    /** A duration flag: a number and a unit, or a bare number of seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            try {
+                return Durations.parseSecondsByDefault(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** One connection: requests out, responses in. */
     final class Connection implements AutoCloseable {
         final SocketChannel channel;
         final BufferedReader in;
@@ -91,16 +104,23 @@ public final class Uarpctl implements Runnable {
             os = Channels.newOutputStream(channel);
         }
 
-        JsonNode send(ObjectNode request) throws IOException {
-            os.write((request.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+        Response send(Request request) throws IOException {
+            os.write((ControlCodec.encode(request) + "\n").getBytes(StandardCharsets.UTF_8));
             os.flush();
-            return next();
+            Response r = next();
+            if (r == null) throw new IOException("uarpd closed the connection");
+            return r;
         }
 
-        JsonNode next() throws IOException {
+        /** The next response; null at the end of the connection. */
+        Response next() throws IOException {
             String line = in.readLine();
-            if (line == null) throw new IOException("uarpd closed the connection");
-            return JSON.readTree(line);
+            if (line == null) return null;
+            try {
+                return ControlCodec.decodeResponse(line);
+            } catch (ProtocolException e) {
+                throw new IOException(e.getMessage());
+            }
         }
 
         @Override
@@ -109,49 +129,42 @@ public final class Uarpctl implements Runnable {
         }
     }
 
-    /** Sends {@code request}; returns the result, or prints the daemon's error and returns null. */
-    JsonNode call(ObjectNode request) {
+    /** Sends {@code request}; returns the answer, or prints the daemon's error and returns null. */
+    Response call(Request request) {
         try (Connection c = new Connection()) {
-            JsonNode reply = c.send(request);
-            if (!reply.path("ok").asBoolean()) {
-                err.println(reply.path("error").asText("uarpd refused the request"));
+            Response reply = c.send(request);
+            if (reply instanceof Response.Failure f) {
+                err.println(f.error());
                 return null;
             }
-            return reply.path("result");
+            return reply;
         } catch (IOException e) {
             err.println("uarpctl: " + e.getMessage());
             return null;
         }
     }
 
-    static ObjectNode request(String command) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("command", command);
-        return r;
-    }
-
-    /** A request for one link ({@code dev}), or for the daemon's only link when {@code dev} is null. */
-    static ObjectNode request(String command, String dev) {
-        ObjectNode r = request(command);
-        if (dev != null) r.put("dev", dev);
-        return r;
-    }
-
-    /** Runs a one-shot request and prints its result with {@code text} (or as JSON). */
-    int simple(ObjectNode request, java.util.function.Consumer<JsonNode> text) {
-        JsonNode result = call(request);
+    /** Runs a one-shot request and prints its answer with {@code text}, or {@code json} as JSON. */
+    <R extends Response> int simple(Request request, Class<R> type, java.util.function.Function<R, Object> json, Consumer<R> text) {
+        Response result = call(request);
         if (result == null) return 1;
-        if (json) out.println(result.toString());
-        else text.accept(result);
+        if (!type.isInstance(result)) {
+            err.println("uarpctl: uarpd answered " + result.getClass().getSimpleName() + " to " + request.getClass().getSimpleName());
+            return 1;
+        }
+        R r = type.cast(result);
+        if (this.json) out.println(ControlCodec.plain(json.apply(r)));
+        else text.accept(r);
         return 0;
     }
 
-    void message(JsonNode result) {
-        out.println(result.path("message").asText());
+    int message(Request request) {
+        return simple(request, Response.Message.class, m -> m, m -> out.println(m.message()));
     }
 
-    static String str(JsonNode o, String field) {
-        return o.path(field).asText();
+    /** Prints {@code rows} one a line. */
+    <T> void rows(List<T> rows, java.util.function.Function<T, String> line) {
+        for (T row : rows) out.println(line.apply(row));
     }
 
     @Command(name = "show", description = "Show a table: neigh (default), published, links or rarp.")
@@ -164,45 +177,21 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("show");
-            r.put("what", what);
-            return ctl.simple(r, result -> {
-                for (JsonNode o : result) ctl.out.println(switch (what) {
-                    case "published" -> published(o);
-                    case "links" -> link(o);
-                    case "rarp" -> str(o, "lladdr") + " " + str(o, "address");
-                    default -> neighbour(o);
-                });
-            });
+            Request.Table table;
+            try {
+                table = Request.Table.named(what);
+            } catch (ProtocolException e) {
+                ctl.err.println(e.getMessage());
+                return 1;
+            }
+            Request r = new Request.Show(table);
+            return switch (table) {
+                case NEIGH -> ctl.simple(r, Response.Neighbours.class, Response.Neighbours::entries, n -> ctl.rows(n.entries(), TextOutput::neighbour));
+                case PUBLISHED -> ctl.simple(r, Response.Published.class, Response.Published::entries, p -> ctl.rows(p.entries(), TextOutput::published));
+                case LINKS -> ctl.simple(r, Response.Links.class, Response.Links::entries, l -> ctl.rows(l.entries(), TextOutput::link));
+                case RARP -> ctl.simple(r, Response.Rarp.class, Response.Rarp::entries, x -> ctl.rows(x.entries(), e -> e.lladdr() + " " + e.address()));
+            };
         }
-    }
-
-    static String neighbour(JsonNode o) {
-        StringBuilder b = new StringBuilder(str(o, "dst")).append(" dev ").append(str(o, "dev"));
-        if (o.has("lladdr")) b.append(" lladdr ").append(str(o, "lladdr"));
-        String state = str(o, "state");
-        return b.append(' ').append(state.equals("STATIC") ? "PERMANENT" : state).toString();
-    }
-
-    static String published(JsonNode o) {
-        StringBuilder b = new StringBuilder(str(o, "target"));
-        for (JsonNode x : o.path("exclude")) b.append(" !").append(x.asText());
-        b.append(" dev ").append(str(o, "dev"));
-        b.append(" lladdr ").append(o.has("lladdr") ? str(o, "lladdr") : "own");
-        if (o.path("broadcastOnly").asBoolean()) b.append(" broadcast-only");
-        if (!str(o, "replyDelay").equals("0s")) b.append(" delay ").append(str(o, "replyDelay"));
-        if (o.path("answerProbes").asBoolean()) b.append(" answer-probes");
-        return b.append(" (").append(str(o, "source")).append(')').toString();
-    }
-
-    static String link(JsonNode o) {
-        StringBuilder b = new StringBuilder(str(o, "name")).append(" index ").append(o.path("index").asInt());
-        if (o.has("lladdr")) b.append(" lladdr ").append(str(o, "lladdr"));
-        b.append(" mode ").append(str(o, "mode")).append(" rarp ").append(o.path("rarp").asBoolean() ? "on" : "off");
-        List<String> a = new ArrayList<>();
-        for (JsonNode x : o.path("addresses")) a.add(x.asText());
-        if (!a.isEmpty()) b.append(" addresses ").append(String.join(",", a));
-        return b.toString();
     }
 
     @Command(name = "add", description = "Add a static entry: ADDR MAC [--dev IF].")
@@ -218,10 +207,7 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("add", dev);
-            r.put("address", address);
-            r.put("lladdr", lladdr);
-            return ctl.simple(r, ctl::message);
+            return ctl.message(new Request.Add(dev, address, lladdr));
         }
     }
 
@@ -236,9 +222,7 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("del", dev);
-            r.put("address", address);
-            return ctl.simple(r, ctl::message);
+            return ctl.message(new Request.Del(dev, address));
         }
     }
 
@@ -255,21 +239,14 @@ public final class Uarpctl implements Runnable {
         String lladdr;
         @Option(names = "--broadcast-only", description = "Answer only broadcast requests.")
         boolean broadcastOnly;
-        @Option(names = "--reply-delay", paramLabel = "DURATION", description = "Wait this long before answering, e.g. 20ms.")
-        String replyDelay;
+        @Option(names = "--reply-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Wait this long before answering, e.g. 20ms.")
+        long replyDelayNanos;
         @Option(names = "--answer-probes", description = "Answer RFC 5227 probes too.")
         boolean answerProbes;
 
-        int send(String command) {
-            ObjectNode r = request(command, dev);
-            r.put("target", target);
-            var x = r.putArray("exclude");
-            exclude.forEach(x::add);
-            if (lladdr != null) r.put("lladdr", lladdr);
-            if (broadcastOnly) r.put("broadcastOnly", true);
-            if (replyDelay != null) r.put("replyDelay", replyDelay);
-            if (answerProbes) r.put("answerProbes", true);
-            return ctl.simple(r, ctl::message);
+        Request.Entry entry() {
+            return new Request.Entry(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes);
         }
     }
 
@@ -277,7 +254,7 @@ public final class Uarpctl implements Runnable {
     static final class Publish extends PublishBase {
         @Override
         public Integer call() {
-            return send("publish");
+            return ctl.message(new Request.Publish(dev, entry()));
         }
     }
 
@@ -285,7 +262,7 @@ public final class Uarpctl implements Runnable {
     static final class Unpublish extends PublishBase {
         @Override
         public Integer call() {
-            return send("unpublish");
+            return ctl.message(new Request.Unpublish(dev, entry()));
         }
     }
 
@@ -298,8 +275,7 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("flush", dev);
-            return ctl.simple(r, ctl::message);
+            return ctl.message(new Request.Flush(dev));
         }
     }
 
@@ -314,20 +290,11 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("probe", dev);
-            r.put("address", address);
-            JsonNode result = ctl.call(r);
-            if (result == null) return 1;
-            if (ctl.json) ctl.out.println(result.toString());
-            else {
-                StringBuilder b = new StringBuilder(str(result, "dst")).append(" dev ").append(str(result, "dev"));
-                if (result.has("lladdr")) b.append(" lladdr ").append(str(result, "lladdr"));
-                b.append(' ').append(str(result, "outcome"));
-                b.append(String.format(" in %.3f ms", result.path("ms").asDouble()));
-                b.append(" (").append(str(result, "reason").replace('_', ' ')).append(')');
-                ctl.out.println(b);
-            }
-            String outcome = str(result, "outcome");
+            Response.ProbeResult[] result = new Response.ProbeResult[1];
+            int exit = ctl.simple(new Request.Probe(dev, address), Response.ProbeResult.class, r -> result[0] = r,
+                    r -> ctl.out.println(TextOutput.probe(result[0] = r)));
+            if (exit != 0) return exit;
+            String outcome = result[0].outcome();
             return outcome.equals("resolved") || outcome.equals("known") ? 0 : 1;
         }
     }
@@ -339,15 +306,7 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            return ctl.simple(request("stats"), result -> {
-                result.fields().forEachRemaining(e -> {
-                    if (e.getValue().isObject()) {
-                        e.getValue().fields().forEachRemaining(x -> ctl.out.println(e.getKey() + "." + x.getKey() + " " + x.getValue().asText()));
-                    } else {
-                        ctl.out.println(e.getKey() + " " + e.getValue().asText());
-                    }
-                });
-            });
+            return ctl.simple(new Request.Stats(), Response.Stats.class, s -> s, s -> TextOutput.stats(s).forEach(ctl.out::println));
         }
     }
 
@@ -359,18 +318,15 @@ public final class Uarpctl implements Runnable {
         String address;
         @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "2")
         long count;
-        @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "2s", description = "e.g. 2s, 200ms; a bare number is seconds.")
-        String interval;
+        @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+                description = "e.g. 2s, 200ms; a bare number is seconds.")
+        long intervalNanos;
         @Option(names = {"-d", "--dev"}, paramLabel = "IF")
         String dev;
 
         @Override
         public Integer call() {
-            ObjectNode r = request("announce", dev);
-            r.put("address", address);
-            r.put("count", count);
-            r.put("interval", interval.matches("\\d+(\\.\\d+)?") ? interval + "s" : interval);
-            return ctl.simple(r, ctl::message);
+            return ctl.message(new Request.Announce(dev, address, count, intervalNanos));
         }
     }
 
@@ -381,8 +337,28 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            return ctl.simple(request("reload"), ctl::message);
+            return ctl.message(new Request.Reload());
         }
+    }
+
+    /** Opens a stream with {@code request} and hands each line to {@code line} until the stream ends; returns the exit status. */
+    int stream(Connection c, Request request, StreamLine line) throws IOException {
+        Response first = c.send(request);
+        if (first instanceof Response.Failure f) {
+            err.println(f.error());
+            return 1;
+        }
+        Response r;
+        while ((r = c.next()) != null && !(r instanceof Response.End)) {
+            line.accept(r);
+            out.flush();
+        }
+        if (r instanceof Response.End e && e.lost() > 0) err.println("uarpctl: " + e.lost() + " lines lost (reader too slow)");
+        return 0;
+    }
+
+    interface StreamLine {
+        void accept(Response r) throws IOException;
     }
 
     @Command(name = "monitor", description = "Print events as they happen (Ctrl-C or --count to stop), like ip monitor neigh.")
@@ -396,41 +372,15 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("monitor");
-            if (count != null) r.put("count", count);
-            if (dst != null) r.put("dst", dst);
             try (Connection c = ctl.new Connection()) {
-                JsonNode first = c.send(r);
-                if (!first.path("ok").asBoolean()) {
-                    ctl.err.println(first.path("error").asText());
-                    return 1;
-                }
-                String line;
-                while ((line = c.in.readLine()) != null) {
-                    if (line.startsWith("{\"end\"")) break;
-                    if (ctl.json) ctl.out.println(line);
-                    else ctl.out.println(event(JSON.readTree(line)));
-                    ctl.out.flush();
-                }
-                return 0;
+                return ctl.stream(c, new Request.Monitor(count, dst), r -> {
+                    if (r instanceof Response.Event e) ctl.out.println(ctl.json ? ControlCodec.plain(e) : TextOutput.event(e));
+                });
             } catch (IOException e) {
                 ctl.err.println("uarpctl: " + e.getMessage());
                 return 1;
             }
         }
-    }
-
-    /** "resolved 192.0.2.2 dev u0 lladdr 02:… REACHABLE (reply, 0.210 ms)". */
-    static String event(JsonNode o) {
-        StringBuilder b = new StringBuilder(str(o, "kind"));
-        if (o.has("dst")) b.append(' ').append(str(o, "dst"));
-        if (o.has("dev")) b.append(" dev ").append(str(o, "dev"));
-        if (o.has("lladdr")) b.append(" lladdr ").append(str(o, "lladdr"));
-        if (o.has("state")) b.append(' ').append(str(o, "state"));
-        b.append(" (").append(str(o, "reason").replace('_', ' '));
-        if (o.has("ms")) b.append(String.format(", %.3f ms", o.path("ms").asDouble()));
-        if (o.has("detail")) b.append(": ").append(str(o, "detail"));
-        return b.append(')').toString();
     }
 
     @Command(name = "capture", description = "Write the frames uarpd receives and sends to a pcap file (Ctrl-C or --count to stop).")
@@ -446,16 +396,8 @@ public final class Uarpctl implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode r = request("capture");
-            if (count != null) r.put("count", count);
-            if (host != null) r.put("host", host);
-            int written = 0;
+            int[] written = {0};
             try (Connection c = ctl.new Connection(); PcapWriter pcap = PcapWriter.create(file, Ethernet.INSTANCE, TimestampResolution.NANOS)) {
-                JsonNode first = c.send(r);
-                if (!first.path("ok").asBoolean()) {
-                    ctl.err.println(first.path("error").asText());
-                    return 1;
-                }
                 // Ctrl-C: the shutdown closes the connection; what was written stays a valid pcap.
                 Thread hook = new Thread(() -> {
                     try {
@@ -465,31 +407,28 @@ public final class Uarpctl implements Runnable {
                     }
                 });
                 Runtime.getRuntime().addShutdownHook(hook);
-                String line;
+                int exit;
                 try {
-                    while ((line = c.in.readLine()) != null) {
-                        JsonNode o = JSON.readTree(line);
-                        if (o.path("end").asBoolean()) {
-                            if (o.path("lost").asLong() > 0) ctl.err.println("uarpctl: " + o.path("lost").asLong() + " frames lost (reader too slow)");
-                            break;
-                        }
-                        pcap.write(o.path("epochNanos").asLong(), Base64.getDecoder().decode(str(o, "frame")));
-                        written++;
-                        if (ctl.json) ctl.out.println(line);
-                    }
+                    exit = ctl.stream(c, new Request.Capture(count, host), r -> {
+                        if (!(r instanceof Response.Frame f)) return;
+                        pcap.write(f.epochNanos(), Base64.getDecoder().decode(f.frame()));
+                        written[0]++;
+                        if (ctl.json) ctl.out.println(ControlCodec.plain(f));
+                    });
                 } catch (IOException closed) {
-                    // Ctrl-C
+                    exit = 0; // Ctrl-C
                 }
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException ignored) {
                     // shutting down
                 }
+                if (exit != 0) return exit;
             } catch (IOException e) {
                 ctl.err.println("uarpctl: " + e.getMessage());
                 return 1;
             }
-            if (!ctl.json) ctl.out.println(written + " frame" + (written == 1 ? "" : "s") + " written to " + file);
+            if (!ctl.json) ctl.out.println(written[0] + " frame" + (written[0] == 1 ? "" : "s") + " written to " + file);
             return 0;
         }
     }

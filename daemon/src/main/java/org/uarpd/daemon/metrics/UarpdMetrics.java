@@ -61,7 +61,7 @@ public final class UarpdMetrics implements AutoCloseable {
                 .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
         Counter ignores = Counter.builder().name("uarpd_ignored_total")
                 .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
-        // RFC 5227 and the guard (issue 7: conflicts are events and metrics): one counter per event kind.
+        // RFC 5227 and the guard: conflicts are events and metrics, one counter per event kind.
         Counter claimed = Counter.builder().name("uarpd_claims_total")
                 .help("RFC 5227 claims of the host's addresses, by step (probing began, address claimed)").labelNames("reason").withoutExemplars().register(registry);
         Counter conflicted = Counter.builder().name("uarpd_conflicts_total")

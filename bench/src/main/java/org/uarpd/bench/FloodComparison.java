@@ -1,0 +1,135 @@
+package org.uarpd.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.uarpd.linux.NamespaceLab;
+
+/**
+ * The ARP flood side by side with the plain kernel (results in BENCHMARKS.md, "Flood"): on one switch,
+ * uarpd's host H (192.0.2.1, authoritative, publishing 198.51.100.16/28) and a plain-kernel host K
+ * (192.0.2.3) get the same trafgen (netsniff-ng) flood of broadcast requests for their own addresses,
+ * each frame with a random sender MAC and a random sender outside (198.51.100.0/24) or inside
+ * (192.0.2.0/24) the link's subnet. Meanwhile each host resolves fresh addresses of a real peer R once
+ * per iteration (ping -c 1 -W 1). Reports, for each host: fresh resolutions that succeeded, ARP frames
+ * received and sent per second over the flood (its interface counters: nearly all it sends are
+ * replies), the largest neighbour table seen on its link, and uarpd's RSS before and after.
+ * Needs root, iproute2, iputils-ping and trafgen.
+ *
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FloodComparison [frames [gap [resolutions]]]</pre>
+ */
+public final class FloodComparison {
+    private FloodComparison() {}
+
+    /** One host's figures over the flood. */
+    record Side(String name, int resolved, int tried, double rxPerSecond, double txPerSecond, int tableMax) {}
+
+    public static void main(String[] args) throws Exception {
+        long frames = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
+        String gap = args.length > 1 ? args[1] : "20us";
+        int resolutions = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        String missing = NamespaceLab.missingPrivileges("to build its namespaces");
+        if (missing != null) fail(missing);
+        if (!Files.isExecutable(Path.of("/usr/sbin/trafgen"))) fail("/usr/sbin/trafgen is missing (apt-get install netsniff-ng)");
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        Path conf = Files.createTempFile("uarpd-flood", ".trafgen");
+        try (NamespaceLab lab = new NamespaceLab("ufc")) {
+            String sw = lab.namespace("sw");
+            String h = lab.namespace("h");
+            String k = lab.namespace("k");
+            String r = lab.namespace("r");
+            String f = lab.namespace("f");
+            lab.switchPort(sw, h, "u0", "192.0.2.1/24");
+            lab.switchPort(sw, k, "k0", "192.0.2.3/24");
+            lab.switchPort(sw, r, "r0", "192.0.2.2/24");
+            lab.switchPort(sw, f, "f0", "192.0.2.9/24");
+            for (int i = 0; i < resolutions; i++) lab.ok(r, "ip", "addr", "add", "192.0.2." + (10 + i) + "/24", "dev", "r0");
+            Files.writeString(conf, trafgenConfig());
+            try (LabDaemon uarpd = LabDaemon.start(lab, h, "--quiet", "--interface", "u0", "--mode", "authoritative",
+                    "--publish", "198.51.100.16/28", "--warm-up", "20000")) {
+                long rssBefore = uarpd.rssKib();
+                long[] hBefore = counters(lab, h, "u0");
+                long[] kBefore = counters(lab, k, "k0");
+                long t0 = System.nanoTime();
+                Process flood = lab.start(f, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "trafgen", "--dev", "f0",
+                        "--conf", conf.toString(), "--num", Long.toString(frames), "--gap", gap, "--cpus", "1", "--no-sock-mem");
+                CompletableFuture<Integer> onH = CompletableFuture.supplyAsync(() -> resolve(lab, h, resolutions), threads);
+                CompletableFuture<Integer> onK = CompletableFuture.supplyAsync(() -> resolve(lab, k, resolutions), threads);
+                int maxH = 0;
+                int maxK = 0;
+                while (flood.isAlive()) {
+                    maxH = Math.max(maxH, table(lab, h, "u0"));
+                    maxK = Math.max(maxK, table(lab, k, "k0"));
+                    Thread.sleep(250); // sampling period of the tables
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long[] hAfter = counters(lab, h, "u0");
+                long[] kAfter = counters(lab, k, "k0");
+                long rssAfter = uarpd.rssKib();
+                int resolvedH = onH.get(120, TimeUnit.SECONDS);
+                int resolvedK = onK.get(120, TimeUnit.SECONDS);
+                long outside = lab.ok(h, "ip", "neigh", "show", "dev", "u0").lines().filter(l -> l.startsWith("198.51.100.")).count();
+                List<Side> sides = new ArrayList<>();
+                sides.add(new Side("uarpd", resolvedH, resolutions, (hAfter[0] - hBefore[0]) / seconds, (hAfter[1] - hBefore[1]) / seconds, maxH));
+                sides.add(new Side("kernel", resolvedK, resolutions, (kAfter[0] - kBefore[0]) / seconds, (kAfter[1] - kBefore[1]) / seconds, maxK));
+                System.out.printf(Locale.ROOT, "# %d frames, gap %s, %.1f s of flood; gc_thresh3 %s%n", frames, gap, seconds,
+                        lab.ok(null, "cat", "/proc/sys/net/ipv4/neigh/default/gc_thresh3").strip());
+                System.out.println("| host | fresh resolutions | frames received/s | frames sent/s | largest neighbour table |");
+                System.out.println("| --- | --- | --- | --- | --- |");
+                for (Side s : sides) {
+                    System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %d |%n", s.name(), s.resolved(), s.tried(),
+                            s.rxPerSecond(), s.txPerSecond(), s.tableMax());
+                }
+                System.out.printf(Locale.ROOT, "uarpd RSS %d → %d KiB; entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
+                        rssBefore, rssAfter, outside, uarpd.process.isAlive());
+            }
+        } finally {
+            threads.shutdownNow();
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    /**
+     * Four frames, cycled: a request for 192.0.2.1 and one for 192.0.2.3, each from a random sender
+     * outside and one inside the subnet; source and sender MACs random, locally administered.
+     */
+    static String trafgenConfig() {
+        StringBuilder b = new StringBuilder();
+        for (String target : List.of("192, 0, 2, 1", "192, 0, 2, 3")) {
+            for (String senderNet : List.of("198, 51, 100", "192, 0, 2")) {
+                b.append("{ fill(0xff, 6), 0x02, drnd(5), c16(0x0806),\n")
+                        .append("  c16(1), c16(0x0800), c8(6), c8(4), c16(1), 0x02, drnd(5), ").append(senderNet).append(", dinc(128, 254),\n")
+                        .append("  fill(0x00, 6), ").append(target).append(" }\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** Resolves R's addresses 192.0.2.10.. once each from {@code ns}; how many answered. */
+    static int resolve(NamespaceLab lab, String ns, int count) {
+        int ok = 0;
+        for (int i = 0; i < count; i++) if (lab.run(ns, "ping", "-c", "1", "-W", "1", "192.0.2." + (10 + i)).ok()) ok++;
+        return ok;
+    }
+
+    static int table(NamespaceLab lab, String ns, String dev) {
+        return (int) lab.ok(ns, "ip", "neigh", "show", "dev", dev).lines().filter(l -> !l.isBlank()).count();
+    }
+
+    /** rx_packets, tx_packets of {@code dev}. */
+    static long[] counters(NamespaceLab lab, String ns, String dev) {
+        String base = "/sys/class/net/" + dev + "/statistics/";
+        return new long[] {Long.parseLong(lab.ok(ns, "cat", base + "rx_packets").strip()), Long.parseLong(lab.ok(ns, "cat", base + "tx_packets").strip())};
+    }
+
+    private static void fail(String why) {
+        System.err.println("FloodComparison: " + why);
+        System.exit(1);
+    }
+}

@@ -1,0 +1,186 @@
+package org.uarpd.daemon.control;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.uarpd.daemon.metrics.UarpdMetrics;
+import org.uarpd.engine.Action;
+import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.EngineEvent;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.engine.EnginePort;
+import org.uarpd.engine.Input;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.engine.OperatorCommand;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.ArpCodec;
+import org.uarpd.wire.ArpPacket;
+import org.uarpd.wire.MalformedFrameException;
+
+/**
+ * The engine as the backend drives it, with a tap on what goes in and comes out: events feed the
+ * metrics, the live streams and the probes waiting for an outcome; frames feed the captures. It
+ * knows no backend and reads no clock: time comes with each input, from the loop that calls it.
+ * Everything here runs on the loop thread.
+ */
+public final class EngineTap implements EnginePort, ActionSink {
+    private final Engine engine;
+    private final UarpdMetrics metrics;
+    private final List<Stream> streams = new ArrayList<>();
+    private final List<ProbeWait> probes = new ArrayList<>();
+    private boolean eventStreams;
+    private boolean frameStreams;
+    private ActionSink out;
+    private long now;
+
+    /** How a probe ended: {@code outcome} as uarpctl says it, the event that settled it, and the time it took. */
+    public record ProbeOutcome(String outcome, EngineEvent event, long nanos) {}
+
+    private record ProbeWait(int link, int address, long start, CompletableFuture<ProbeOutcome> done) {}
+
+    /** @param metrics null when metrics are off */
+    public EngineTap(Engine engine, UarpdMetrics metrics) {
+        this.engine = engine;
+        this.metrics = metrics;
+    }
+
+    /** The engine, to read its table and counters. */
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public void handle(long nowNanos, Input input, ActionSink sink) {
+        if (frameStreams && input instanceof Input.FrameReceived f) frame("in", f.link(), f.frame(), f.offset(), f.length());
+        out = sink;
+        now = nowNanos;
+        engine.handle(nowNanos, input, this);
+    }
+
+    @Override
+    public long nextDeadline() {
+        return engine.nextDeadline();
+    }
+
+    @Override
+    public void accept(Action action) {
+        if (action instanceof Action.Emit e) {
+            EngineEvent ev = e.event();
+            if (metrics != null) metrics.observe(ev);
+            if (eventStreams) publish(Stream.Kind.EVENTS, ev.address(), ev.address(), s -> s.offer(ev));
+            if (!probes.isEmpty()) settleProbes(ev);
+        } else if (frameStreams && action instanceof Action.Transmit t) {
+            ByteBuffer b = t.frame().duplicate();
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            frame("out", t.link(), copy, 0, copy.length);
+        }
+        out.accept(action);
+    }
+
+    /** Hands an operator command to the engine at {@code nowNanos}, {@code sink} carrying out its actions. */
+    public void command(long nowNanos, OperatorCommand c, ActionSink sink) {
+        handle(nowNanos, new Input.Command(c), sink);
+    }
+
+    /** Starts a probe of {@code address} on {@code link} at {@code nowNanos}; completes with its outcome. */
+    public CompletableFuture<ProbeOutcome> probe(long nowNanos, int link, int address, ActionSink sink) {
+        CompletableFuture<ProbeOutcome> f = new CompletableFuture<>();
+        probes.add(new ProbeWait(link, address, nowNanos, f));
+        command(nowNanos, new OperatorCommand.Probe(link, address), sink);
+        return f;
+    }
+
+    /** Nobody waits for {@code done} any more: drop it, or it would stay and tap every event for good. */
+    public void forget(CompletableFuture<ProbeOutcome> done) {
+        probes.removeIf(w -> w.done() == done);
+    }
+
+    /** The outcome uarpctl reports for a probe that {@code ev} settles; null when it settles none. */
+    static String outcome(EngineEvent ev) {
+        return switch (ev.kind()) {
+            case RESOLVED -> "resolved";
+            // A STALE entry probed by unicast is confirmed, not resolved anew.
+            case CHANGED, ADDED -> ev.state() == NeighborState.REACHABLE ? "resolved" : null;
+            case FAILED -> "failed";
+            case ANSWERED -> ev.reason() == Reason.FROM_CACHE ? "known" : null;
+            case IGNORED -> switch (ev.reason()) {
+                case NEGATIVE_CACHE -> "failed";
+                case LINK_IS_DOWN, WRONG_HARDWARE -> "not probed";
+                default -> null;
+            };
+            case DROPPED -> "not probed";
+            default -> null;
+        };
+    }
+
+    private void settleProbes(EngineEvent ev) {
+        for (int i = probes.size() - 1; i >= 0; i--) {
+            ProbeWait p = probes.get(i);
+            if (p.link() != ev.link() || p.address() != ev.address()) continue;
+            String outcome = outcome(ev);
+            if (outcome == null) continue;
+            probes.remove(i);
+            p.done().complete(new ProbeOutcome(outcome, ev, now - p.start()));
+        }
+    }
+
+    /** Starts feeding {@code s}. */
+    void subscribe(Stream s) {
+        streams.add(s);
+        recount();
+    }
+
+    /** Stops feeding {@code s} (its reader is gone). */
+    void unsubscribe(Stream s) {
+        streams.remove(s);
+        recount();
+    }
+
+    /** Streams being fed. */
+    public int liveStreams() {
+        recount();
+        return streams.size();
+    }
+
+    /** Table sizes and the loop's counters into the metrics. */
+    public void snapshotMetrics(LoopControl loop) {
+        if (metrics == null) return;
+        Map<NeighborState, Integer> byState = new EnumMap<>(NeighborState.class);
+        for (Engine.Neighbor n : engine.neighbors()) byState.merge(n.state(), 1, Integer::sum);
+        metrics.snapshot(byState, engine.pendingResolutions(), loop.installErrors(), loop.droppedFrames(), loop.resyncs());
+    }
+
+    private void recount() {
+        streams.removeIf(s -> s.closed);
+        eventStreams = streams.stream().anyMatch(s -> s.kind == Stream.Kind.EVENTS);
+        frameStreams = streams.stream().anyMatch(s -> s.kind == Stream.Kind.FRAMES);
+    }
+
+    private void frame(String direction, int link, byte[] buf, int off, int len) {
+        int sender = 0;
+        int target = 0;
+        try {
+            // Ethernet framing (the Linux backend's only one): the ARP packet follows the 14-byte header.
+            ArpPacket p = ArpCodec.decode(buf, off + 14, len - 14);
+            if (p.senderProtocol().length() == 4) sender = p.senderProtocol().toIp4();
+            if (p.targetProtocol().length() == 4) target = p.targetProtocol().toIp4();
+        } catch (MalformedFrameException | RuntimeException e) {
+            // captured as it is; only unfiltered captures get it
+        }
+        publish(Stream.Kind.FRAMES, sender, target, s -> s.offer(direction, link, buf, off, len));
+    }
+
+    /** Offers a line to the streams of {@code kind} that want {@code a} or {@code b}. */
+    private void publish(Stream.Kind kind, int a, int b, java.util.function.Predicate<Stream> offer) {
+        boolean changed = false;
+        for (Stream s : streams) {
+            if (s.wants(kind, a, b) && !offer.test(s)) changed = true;
+        }
+        if (changed) recount();
+    }
+}

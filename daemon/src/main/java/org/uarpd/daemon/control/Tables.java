@@ -1,0 +1,72 @@
+package org.uarpd.daemon.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.uarpd.daemon.config.LinkSection;
+import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.daemon.control.protocol.Request;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.daemon.syntax.PublishedTargets;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+/** The tables {@code uarpctl show} prints, read from the engine, the loop and the configuration in force (loop thread). */
+final class Tables {
+    private Tables() {}
+
+    static Response show(Request.Table table, Engine engine, LoopControl loop, UarpdConfig config, List<Response.PublishedRow> operator) {
+        return switch (table == null ? Request.Table.NEIGH : table) {
+            case NEIGH -> neighbours(engine, loop);
+            case PUBLISHED -> published(config, operator);
+            case LINKS -> links(engine, loop, config);
+            case RARP -> rarp(engine);
+        };
+    }
+
+    private static Response neighbours(Engine engine, LoopControl loop) {
+        List<Engine.Neighbor> all = new ArrayList<>(engine.neighbors());
+        all.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link()) : Integer.compareUnsigned(x.address(), y.address()));
+        return new Response.Neighbours(all.stream().map(n -> new Response.Neighbour(Ip4.format(n.address()), loop.nameOf(n.link()),
+                n.hardware() == null ? null : n.hardware().toString(), n.state().name())).toList());
+    }
+
+    private static Response published(UarpdConfig config, List<Response.PublishedRow> operator) {
+        List<Response.PublishedRow> rows = new ArrayList<>();
+        for (LinkSection l : config.links().values()) {
+            for (PublishedEntry e : l.policy().published()) rows.add(publishedRow(l.name(), e, "config"));
+        }
+        rows.addAll(operator);
+        return new Response.Published(rows);
+    }
+
+    static Response.PublishedRow publishedRow(String link, PublishedEntry e, String source) {
+        return new Response.PublishedRow(link, PublishedTargets.format(e.target()), PublishedTargets.formatExclusions(e.target()),
+                e.hardware() == null ? null : e.hardware().toString(), e.broadcastOnly(), Durations.format(e.replyDelayNanos()),
+                e.answerProbes(), source);
+    }
+
+    private static Response links(Engine engine, LoopControl loop, UarpdConfig config) {
+        List<long[]> addresses = loop.addresses();
+        List<Response.LinkRow> rows = new ArrayList<>();
+        for (LinkInfo l : loop.linkInfo()) {
+            LinkSection s = config.links().get(l.name());
+            List<String> own = new ArrayList<>();
+            for (long[] pair : addresses) if (pair[0] == l.index()) own.add(Ip4.format((int) pair[1]));
+            rows.add(new Response.LinkRow(l.name(), l.index(), l.hardware() == null ? null : l.hardware().toString(), l.mode().name().toLowerCase(),
+                    s == null ? engine.config().policyFor(l.name()).rarp() : s.policy().rarp(), own));
+        }
+        return new Response.Links(rows);
+    }
+
+    private static Response rarp(Engine engine) {
+        List<Map.Entry<HardwareAddress, Integer>> entries = new ArrayList<>(engine.config().ethers().addresses().entrySet());
+        entries.sort(Map.Entry.comparingByValue(Integer::compareUnsigned));
+        return new Response.Rarp(entries.stream().map(e -> new Response.RarpRow(e.getKey().toString(), Ip4.format(e.getValue()))).toList());
+    }
+}

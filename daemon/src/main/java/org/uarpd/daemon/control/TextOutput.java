@@ -1,0 +1,68 @@
+package org.uarpd.daemon.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.uarpd.daemon.control.protocol.Response;
+
+/** How {@code uarpctl} prints answers without {@code -j}: one line per row, like {@code ip neigh} and {@code ip monitor}. */
+final class TextOutput {
+    private TextOutput() {}
+
+    /** "192.0.2.2 dev u0 lladdr 02:… REACHABLE"; a static entry is PERMANENT, as ip neigh says. */
+    static String neighbour(Response.Neighbour n) {
+        StringBuilder b = new StringBuilder(n.dst()).append(" dev ").append(n.dev());
+        if (n.lladdr() != null) b.append(" lladdr ").append(n.lladdr());
+        return b.append(' ').append(n.state().equals("STATIC") ? "PERMANENT" : n.state()).toString();
+    }
+
+    static String published(Response.PublishedRow p) {
+        StringBuilder b = new StringBuilder(p.target());
+        for (String x : p.exclude()) b.append(" !").append(x);
+        b.append(" dev ").append(p.dev());
+        b.append(" lladdr ").append(p.lladdr() != null ? p.lladdr() : "own");
+        if (p.broadcastOnly()) b.append(" broadcast-only");
+        if (!p.replyDelay().equals("0s")) b.append(" delay ").append(p.replyDelay());
+        if (p.answerProbes()) b.append(" answer-probes");
+        return b.append(" (").append(p.source()).append(')').toString();
+    }
+
+    static String link(Response.LinkRow l) {
+        StringBuilder b = new StringBuilder(l.name()).append(" index ").append(l.index());
+        if (l.lladdr() != null) b.append(" lladdr ").append(l.lladdr());
+        b.append(" mode ").append(l.mode()).append(" rarp ").append(l.rarp() ? "on" : "off");
+        if (!l.addresses().isEmpty()) b.append(" addresses ").append(String.join(",", l.addresses()));
+        return b.toString();
+    }
+
+    /** "192.0.2.2 dev u0 lladdr 02:… resolved in 0.210 ms (reply)". */
+    static String probe(Response.ProbeResult r) {
+        StringBuilder b = new StringBuilder(r.dst()).append(" dev ").append(r.dev());
+        if (r.lladdr() != null) b.append(" lladdr ").append(r.lladdr());
+        b.append(' ').append(r.outcome());
+        b.append(String.format(Locale.ROOT, " in %.3f ms", r.ms()));
+        return b.append(" (").append(r.reason().replace('_', ' ')).append(')').toString();
+    }
+
+    /** "NAME VALUE" per counter; events as "events.REASON N". */
+    static List<String> stats(Response.Stats s) {
+        List<String> out = new ArrayList<>(List.of("uptimeSeconds " + s.uptimeSeconds(), "entries " + s.entries(),
+                "pendingResolutions " + s.pendingResolutions(), "kernelErrors " + s.kernelErrors(), "framesUnsent " + s.framesUnsent(),
+                "resyncs " + s.resyncs(), "policyFailures " + s.policyFailures(), "liveStreams " + s.liveStreams()));
+        s.events().forEach((reason, n) -> out.add("events." + reason + " " + n));
+        return out;
+    }
+
+    /** "resolved 192.0.2.2 dev u0 lladdr 02:… REACHABLE (reply, 0.210 ms)". */
+    static String event(Response.Event e) {
+        StringBuilder b = new StringBuilder(e.kind());
+        if (e.dst() != null) b.append(' ').append(e.dst());
+        if (e.dev() != null) b.append(" dev ").append(e.dev());
+        if (e.lladdr() != null) b.append(" lladdr ").append(e.lladdr());
+        if (e.state() != null) b.append(' ').append(e.state());
+        b.append(" (").append(e.reason().replace('_', ' '));
+        if (e.ms() != null) b.append(String.format(Locale.ROOT, ", %.3f ms", e.ms()));
+        if (e.detail() != null) b.append(": ").append(e.detail());
+        return b.append(')').toString();
+    }
+}

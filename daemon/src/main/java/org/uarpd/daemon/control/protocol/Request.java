@@ -1,0 +1,73 @@
+package org.uarpd.daemon.control.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * What {@code uarpctl} asks a running uarpd, one record per command. Addresses travel as the
+ * operator wrote them: the daemon reads them (with the same parsers as the config file) and answers
+ * a mistake with its reason. {@code dev} is a link name, or null for the only link (or every link,
+ * where a command can mean all). On the socket a request is one JSON object per line, its
+ * {@code command} naming the record ({@link ControlCodec}).
+ */
+public sealed interface Request {
+    /** {@code show TABLE}. */
+    record Show(Table table) implements Request {}
+
+    /** The tables {@link Show} can ask for. */
+    enum Table {
+        @JsonProperty("neigh") NEIGH,
+        @JsonProperty("published") PUBLISHED,
+        @JsonProperty("links") LINKS,
+        @JsonProperty("rarp") RARP;
+
+        /** The table named {@code name} as uarpctl's argument writes it. */
+        public static Table named(String name) throws ProtocolException {
+            for (Table t : values()) if (t.name().equalsIgnoreCase(name)) return t;
+            throw new ProtocolException("show: unknown table '" + name + "'; expected neigh, published, links or rarp");
+        }
+    }
+
+    /** A static entry: {@code address} is bound to {@code lladdr} until deleted. */
+    record Add(String dev, String address, String lladdr) implements Request {}
+
+    /** Deletes the static entry for {@code address}. */
+    record Del(String dev, String address) implements Request {}
+
+    /**
+     * What {@link Publish} and {@link Unpublish} name: a target ("proxy", an address or a range) with
+     * exclusions, and the options of the answer; {@code replyDelayNanos} 0 for none.
+     */
+    record Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes) {
+        public Entry {
+            exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+    }
+
+    /** Answers for {@code entry} on {@code dev} (null: every link) until unpublished or restart. */
+    record Publish(String dev, Entry entry) implements Request {}
+
+    /** Stops answering for an entry added by {@link Publish}, named the same way. */
+    record Unpublish(String dev, Entry entry) implements Request {}
+
+    /** Drops the dynamic entries of {@code dev} (null: of every link). */
+    record Flush(String dev) implements Request {}
+
+    /** Resolves {@code address} now and answers when the outcome is known. */
+    record Probe(String dev, String address) implements Request {}
+
+    /** Table size, backend counters and events by reason. */
+    record Stats() implements Request {}
+
+    /** Gratuitous requests for {@code address}: {@code count} of them, {@code intervalNanos} apart. */
+    record Announce(String dev, String address, long count, long intervalNanos) implements Request {}
+
+    /** Reads the config file again and applies it, as SIGHUP does. */
+    record Reload() implements Request {}
+
+    /** A live stream of events, {@code count} of them (null: until the reader hangs up), about {@code dst} only (null: all). */
+    record Monitor(Long count, String dst) implements Request {}
+
+    /** A live stream of the frames received and sent, {@code count} of them (null: no limit), about {@code host} only (null: all). */
+    record Capture(Long count, String host) implements Request {}
+}

@@ -1,0 +1,59 @@
+package org.uarpd.daemon.control.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What uarpd answers: one record for a request carried out, {@link Failure} for one refused, and for
+ * {@code monitor} and {@code capture} {@link Streaming}, then {@link Event} or {@link Frame} lines
+ * and {@link End}. The fields of each record are what {@code uarpctl -j} prints (without the
+ * {@code type} that names the record on the socket). A null field is left out.
+ */
+public sealed interface Response {
+    /** The request was refused; {@code error} says why, for the operator to read. */
+    record Failure(String error) implements Response {}
+
+    /** Done; {@code message} says what was done. */
+    record Message(String message) implements Response {}
+
+    /** {@code show neigh}, sorted by link and address. */
+    record Neighbours(List<Neighbour> entries) implements Response {}
+
+    record Neighbour(String dst, String dev, String lladdr, String state) {}
+
+    /** {@code show published}: the config's entries, then those added by uarpctl. */
+    record Published(List<PublishedRow> entries) implements Response {}
+
+    record PublishedRow(String dev, String target, List<String> exclude, String lladdr, boolean broadcastOnly, String replyDelay,
+            boolean answerProbes, String source) {}
+
+    /** {@code show links}. */
+    record Links(List<LinkRow> entries) implements Response {}
+
+    record LinkRow(String name, int index, String lladdr, String mode, boolean rarp, List<String> addresses) {}
+
+    /** {@code show rarp}: the ethers table by address. */
+    record Rarp(List<RarpRow> entries) implements Response {}
+
+    record RarpRow(String lladdr, String address) {}
+
+    /** How a probe ended: resolved, known (answered from the table), failed or not probed, and after how long. */
+    record ProbeResult(String dst, String dev, String outcome, String lladdr, String state, String reason, double ms) implements Response {}
+
+    /** Counters; {@code events} by reason, only those that happened. */
+    record Stats(long uptimeSeconds, long entries, long pendingResolutions, long kernelErrors, long framesUnsent, long resyncs,
+            long policyFailures, long liveStreams, Map<String, Long> events) implements Response {}
+
+    /** A stream follows. */
+    record Streaming() implements Response {}
+
+    /** One engine event ({@code ms}: the resolution's latency, when there was one). */
+    record Event(String time, String kind, String dst, String dev, String lladdr, String state, String reason, Double ms, String detail)
+            implements Response {}
+
+    /** One frame, received ({@code in}) or sent ({@code out}), in base64. */
+    record Frame(long epochNanos, String direction, String dev, String frame) implements Response {}
+
+    /** A stream reached its count; {@code lost} lines did not fit its queue (a reader too slow). */
+    record End(long lost) implements Response {}
+}

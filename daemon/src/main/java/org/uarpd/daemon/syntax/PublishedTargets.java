@@ -1,0 +1,75 @@
+package org.uarpd.daemon.syntax;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.Ip4;
+
+/**
+ * What a published entry answers for: one address, a range less its exclusions, or {@code proxy}
+ * (every address routed through another link). The config file ({@code address}, {@code range} and
+ * {@code exclude} keys), the command line ({@code --publish CIDR,!EXCLUDED}) and the control socket
+ * ({@code uarpctl publish TARGET -x EXCLUDED}) all come here.
+ */
+public final class PublishedTargets {
+    public static final String PROXY = "proxy";
+
+    private PublishedTargets() {}
+
+    /**
+     * {@code text} is "proxy", an address or a CIDR range; {@code exclusions} (addresses or ranges)
+     * need a range and must lie within it. A /32 without exclusions is the one address.
+     */
+    public static Target parse(String text, List<String> exclusions) {
+        String t = text.strip();
+        if (t.equals(PROXY)) {
+            if (!exclusions.isEmpty()) throw new IllegalArgumentException("exclusions need a range; proxy entries take none");
+            return new Target.RoutedElsewhere();
+        }
+        Cidr range = Addresses.cidr(t);
+        List<Cidr> excluded = new ArrayList<>();
+        for (String x : exclusions) excluded.add(exclusion(range, x));
+        if (excluded.isEmpty() && range.prefixLength() == 32) return new Target.Address(range.network());
+        return new Target.Range(range, excluded);
+    }
+
+    /** {@code CIDR[,!EXCLUDED…]}, the command line's one-word form. */
+    public static Target parseList(String text) {
+        String[] parts = text.split(",");
+        List<String> exclusions = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            String e = parts[i].strip();
+            if (!e.startsWith("!")) throw new IllegalArgumentException("'" + e + "' should be an exclusion like !198.51.100.7");
+            exclusions.add(e.substring(1));
+        }
+        return parse(parts[0], exclusions);
+    }
+
+    /** {@code text} as an exclusion from {@code range}: within it, and no wider than it. */
+    public static Cidr exclusion(Cidr range, String text) {
+        Cidr x = Addresses.cidr(text);
+        if (!within(range, x)) throw new IllegalArgumentException("'" + text.strip() + "' is outside the range " + range);
+        return x;
+    }
+
+    /** Whether {@code x} lies inside {@code range}. */
+    public static boolean within(Cidr range, Cidr x) {
+        return range.contains(x.network()) && x.prefixLength() >= range.prefixLength();
+    }
+
+    /** The target as it is written: the address, the range, or "proxy". */
+    public static String format(Target t) {
+        return switch (t) {
+            case Target.Address a -> Ip4.format(a.address());
+            case Target.Range r -> r.range().toString();
+            case Target.RoutedElsewhere p -> PROXY;
+        };
+    }
+
+    /** The exclusions as they are written: a /32 as its address. */
+    public static List<String> formatExclusions(Target t) {
+        if (!(t instanceof Target.Range r)) return List.of();
+        return r.excluded().stream().map(c -> c.prefixLength() == 32 ? Ip4.format(c.network()) : c.toString()).toList();
+    }
+}

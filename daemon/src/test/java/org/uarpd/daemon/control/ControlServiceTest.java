@@ -1,0 +1,146 @@
+package org.uarpd.daemon.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.uarpd.daemon.config.LinkSection;
+import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.daemon.control.protocol.Request;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.engine.Action;
+import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.Input;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.LinkPolicy;
+import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+/** The control service against a real engine behind the tap and a loop that runs tasks at once, on a clock the test moves. */
+class ControlServiceTest {
+    static final HardwareAddress OWN = HardwareAddress.parse("02:00:5e:00:53:01");
+
+    /** A loop on the test's thread: one link u0 (ifindex 3) and a hand-moved clock. */
+    static final class TestLoop implements LoopControl {
+        long now = 1_000_000_000L;
+        final List<Action> actions = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void accept(Action action) {
+            actions.add(action);
+        }
+
+        @Override
+        public List<LinkInfo> linkInfo() {
+            return List.of(new LinkInfo("u0", 3, OWN, LinkMode.AUTHORITATIVE));
+        }
+
+        @Override
+        public List<long[]> addresses() {
+            return List.<long[]>of(new long[] {3, Ip4.parse("192.0.2.1") & 0xFFFFFFFFL});
+        }
+
+        @Override
+        public long installErrors() {
+            return 0;
+        }
+
+        @Override
+        public long droppedFrames() {
+            return 0;
+        }
+
+        @Override
+        public long resyncs() {
+            return 0;
+        }
+
+        @Override
+        public long policyFailures() {
+            return 0;
+        }
+    }
+
+    final TestLoop loop = new TestLoop();
+    final UarpdConfig config = UarpdConfig.defaults().withLinks(Map.of("u0", new LinkSection("u0", LinkPolicy.authoritative())));
+    final EngineTap tap = new EngineTap(new Engine(config.engineConfig(7)), null);
+    final ControlService service = new ControlService(tap, loop, new Reloader(tap, loop, config, null, c -> c));
+
+    ControlServiceTest() {
+        tap.handle(loop.now, new Input.LinkChanged(3, "u0", org.uarpd.wire.link.Ethernet.INSTANCE, OWN, true), loop);
+        tap.handle(loop.now, new Input.AddressAdded(3, Ip4.parse("192.0.2.1"), 24), loop);
+    }
+
+    Response answer(Request r) throws ControlException {
+        return ((ControlService.Outcome.Answer) service.serve(r)).response();
+    }
+
+    @Test
+    void aStaticEntryIsAddedShownAndDeleted() throws Exception {
+        assertThat(answer(new Request.Add(null, "192.0.2.60", "02:00:5e:00:53:60")))
+                .isEqualTo(new Response.Message("192.0.2.60 dev u0 lladdr 02:00:5e:00:53:60 PERMANENT"));
+        assertThat(answer(new Request.Show(Request.Table.NEIGH)))
+                .isEqualTo(new Response.Neighbours(List.of(new Response.Neighbour("192.0.2.60", "u0", "02:00:5e:00:53:60", "STATIC"))));
+        assertThat(answer(new Request.Del("u0", "192.0.2.60"))).isEqualTo(new Response.Message("deleted 192.0.2.60 dev u0"));
+        assertThatThrownBy(() -> answer(new Request.Del("u0", "192.0.2.60"))).hasMessage("no static entry for 192.0.2.60 on u0");
+    }
+
+    @Test
+    void mistakesAreAnsweredInTheParsersWords() {
+        assertThatThrownBy(() -> answer(new Request.Add(null, "192.0.2.61", "02:00:5e")))
+                .hasMessage("'02:00:5e' is not an Ethernet address (six hex bytes like 02:00:5e:00:53:01)");
+        assertThatThrownBy(() -> answer(new Request.Add("eth9", "192.0.2.61", "02:00:5e:00:53:61")))
+                .hasMessage("no link called 'eth9' (uarpd runs on u0)");
+        assertThatThrownBy(() -> answer(new Request.Announce(null, "192.0.2.1", 0, 1))).hasMessage("announce: --count must be 1 to 1000, got 0");
+        assertThatThrownBy(() -> service.serve(new Request.Monitor(0L, null))).hasMessage("monitor: --count must be at least 1, got 0");
+        assertThatThrownBy(() -> answer(new Request.Reload())).hasMessageContaining("there is nothing to reload");
+    }
+
+    @Test
+    void publishedEntriesComeFromTheConfigAndFromUarpctl() throws Exception {
+        Request.Entry entry = new Request.Entry("198.51.100.0/28", List.of("198.51.100.3"), null, true, 20_000_000, false);
+        assertThat(answer(new Request.Publish(null, entry))).isEqualTo(new Response.Message("published 198.51.100.0/28 !198.51.100.3 dev *"));
+        assertThatThrownBy(() -> answer(new Request.Publish(null, entry))).hasMessage("already published: 198.51.100.0/28 !198.51.100.3 dev *");
+        assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of(
+                new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator"))));
+        assertThat(answer(new Request.Unpublish(null, entry))).isEqualTo(new Response.Message("unpublished 198.51.100.0/28 !198.51.100.3 dev *"));
+        assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of()));
+    }
+
+    @Test
+    void aProbeIsTimedOnTheLoopsClock() throws Exception {
+        answer(new Request.Add(null, "192.0.2.60", "02:00:5e:00:53:60"));
+        assertThat(answer(new Request.Probe(null, "192.0.2.60")))
+                .isEqualTo(new Response.ProbeResult("192.0.2.60", "u0", "known", "02:00:5e:00:53:60", "STATIC", "from_cache", 0.0));
+        Response stats = answer(new Request.Stats());
+        assertThat(stats).isInstanceOfSatisfying(Response.Stats.class, s -> {
+            assertThat(s.entries()).isEqualTo(1);
+            assertThat(s.uptimeSeconds()).isZero();
+            assertThat(s.liveStreams()).isZero();
+        });
+        loop.now += 5_000_000_000L;
+        assertThat(((Response.Stats) answer(new Request.Stats())).uptimeSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void showLinksReadsTheLoop() throws Exception {
+        assertThat(answer(new Request.Show(Request.Table.LINKS))).isEqualTo(new Response.Links(List.of(
+                new Response.LinkRow("u0", 3, "02:00:5e:00:53:01", "authoritative", false, List.of("192.0.2.1")))));
+    }
+}

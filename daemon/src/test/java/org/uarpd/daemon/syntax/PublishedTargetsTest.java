@@ -1,0 +1,50 @@
+package org.uarpd.daemon.syntax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.uarpd.engine.Cidr;
+import org.uarpd.engine.PublishedEntry.Target;
+import org.uarpd.wire.Ip4;
+
+class PublishedTargetsTest {
+    @Test
+    void addressRangeAndProxy() {
+        assertThat(PublishedTargets.parse("198.51.100.7", List.of())).isEqualTo(new Target.Address(Ip4.parse("198.51.100.7")));
+        assertThat(PublishedTargets.parse("198.51.100.7/32", List.of())).isEqualTo(new Target.Address(Ip4.parse("198.51.100.7")));
+        assertThat(PublishedTargets.parse("proxy", List.of())).isEqualTo(new Target.RoutedElsewhere());
+        assertThat(PublishedTargets.parse("198.51.100.0/24", List.of("198.51.100.7", "198.51.100.128/28")))
+                .isEqualTo(new Target.Range(Cidr.parse("198.51.100.0/24"), List.of(Cidr.parse("198.51.100.7/32"), Cidr.parse("198.51.100.128/28"))));
+    }
+
+    @Test
+    void theCommandLineFormIsTheSameTarget() {
+        assertThat(PublishedTargets.parseList("198.51.100.0/24,!198.51.100.7,!198.51.100.128/28"))
+                .isEqualTo(PublishedTargets.parse("198.51.100.0/24", List.of("198.51.100.7", "198.51.100.128/28")));
+        assertThatThrownBy(() -> PublishedTargets.parseList("198.51.100.0/24,198.51.100.7"))
+                .hasMessage("'198.51.100.7' should be an exclusion like !198.51.100.7");
+    }
+
+    @Test
+    void exclusionsMustLieWithinTheRange() {
+        assertThatThrownBy(() -> PublishedTargets.parse("198.51.100.0/24", List.of("192.0.2.1")))
+                .hasMessage("'192.0.2.1' is outside the range 198.51.100.0/24");
+        assertThatThrownBy(() -> PublishedTargets.parse("198.51.100.0/25", List.of("198.51.100.0/24")))
+                .hasMessage("'198.51.100.0/24' is outside the range 198.51.100.0/25");
+        assertThatThrownBy(() -> PublishedTargets.parse("proxy", List.of("198.51.100.1"))).hasMessageContaining("proxy entries take none");
+        assertThatThrownBy(() -> PublishedTargets.parse("somewhere", List.of())).isInstanceOf(SyntaxException.class)
+                .hasMessageStartingWith("'somewhere' is not an address range");
+    }
+
+    @Test
+    void formatWritesWhatParseReads() {
+        for (Target t : List.of(new Target.Address(Ip4.parse("198.51.100.7")), new Target.RoutedElsewhere(),
+                new Target.Range(Cidr.parse("198.51.100.0/24"), List.of(Cidr.parse("198.51.100.7/32"), Cidr.parse("198.51.100.128/28"))))) {
+            assertThat(PublishedTargets.parse(PublishedTargets.format(t), PublishedTargets.formatExclusions(t))).isEqualTo(t);
+        }
+        assertThat(PublishedTargets.formatExclusions(PublishedTargets.parse("198.51.100.0/24", List.of("198.51.100.7/32"))))
+                .containsExactly("198.51.100.7");
+    }
+}

@@ -1,0 +1,165 @@
+package org.uarpd.linux;
+
+import java.nio.ByteBuffer;
+import org.uarpd.engine.Action;
+import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.wire.Ip4;
+
+/**
+ * Carries out the engine's {@link Action}s: frames go out of the link's ARP packet socket, neighbour
+ * entries are written with rtnetlink (rtnetlink(7), {@code RTM_NEWNEIGH} / {@code RTM_DELNEIGH}), and
+ * the changes that must be put back on exit — host routes, addresses given up — go through the
+ * {@link HostJournal}. Where they land is a {@link Target}: the host ({@link #onHost}), or the
+ * {@link WarmUp}, which stages each one the same way and drops it. A refused request is counted and
+ * logged; it never stops the loop. Runs on the loop thread only; nothing is allocated per action
+ * unless the log wants lines.
+ */
+final class ActionExecutor implements ActionSink {
+    /** Where carried-out actions land. */
+    interface Target {
+        /** Sends {@code frame} on {@code link}; false when the link has no socket (gone). */
+        boolean transmit(int link, ByteBuffer frame);
+
+        /** {@code lladdr[0, length)} for {@code address} on {@code link}, in kernel state {@code nud}. */
+        void installNeighbor(int link, int address, byte[] lladdr, int length, int nud);
+
+        void removeNeighbor(int link, int address, boolean failed);
+
+        void addHostRoute(int link, String linkName, int address);
+
+        void removeHostRoute(int link, String linkName, int address);
+
+        void removeAddress(int link, String linkName, int address, int prefixLength);
+    }
+
+    private final LinkTable links;
+    private final Target target;
+    private final EventLog log;
+    private final byte[] lladdr = new byte[32];
+    private long droppedFrames;
+    private long installErrors;
+
+    ActionExecutor(LinkTable links, Target target, EventLog log) {
+        this.links = links;
+        this.target = target;
+        this.log = log;
+    }
+
+    /** An executor whose actions land on the host: packet sockets of {@code links}, {@code rtnl}, {@code journal}. */
+    static ActionExecutor onHost(LinkTable links, Rtnetlink rtnl, HostJournal journal, EventLog log) {
+        return new ActionExecutor(links, new Host(links, rtnl, journal), log);
+    }
+
+    @Override
+    public void accept(Action action) {
+        try {
+            switch (action) {
+                case Action.Transmit t -> transmit(t);
+                case Action.InstallNeighbor i -> {
+                    int len = i.hardware().length();
+                    i.hardware().copyTo(lladdr, 0);
+                    target.installNeighbor(i.link(), i.address(), lladdr, len, nud(i.state()));
+                    if (log.packets()) LogLines.packet(log, "installed %s at %s on %s (%s)", Ip4.format(i.address()), i.hardware(),
+                            links.nameOf(i.link()), i.state());
+                }
+                case Action.RemoveNeighbor r -> {
+                    target.removeNeighbor(r.link(), r.address(), r.failed());
+                    if (log.packets()) LogLines.packet(log, "%s %s on %s", r.failed() ? "failed" : "removed", Ip4.format(r.address()),
+                            links.nameOf(r.link()));
+                }
+                case Action.AddHostRoute r -> {
+                    target.addHostRoute(r.link(), links.nameOf(r.link()), r.address());
+                    LogLines.note(log, "route %s/32 dev %s added", Ip4.format(r.address()), links.nameOf(r.link()));
+                }
+                case Action.RemoveHostRoute r -> {
+                    target.removeHostRoute(r.link(), links.nameOf(r.link()), r.address());
+                    LogLines.note(log, "route %s/32 dev %s removed", Ip4.format(r.address()), links.nameOf(r.link()));
+                }
+                case Action.RemoveAddress r -> {
+                    target.removeAddress(r.link(), links.nameOf(r.link()), r.address(), r.prefixLength());
+                    LogLines.note(log, "address %s/%d removed from %s (RFC 5227 conflict; put back on exit)", Ip4.format(r.address()),
+                            r.prefixLength(), links.nameOf(r.link()));
+                }
+                case Action.Emit e -> {
+                    if (log.packets()) LogLines.packet(log, "%s", LogLines.describe(e.event(), links::nameOf));
+                }
+            }
+        } catch (NativeCallException e) {
+            // One refused request (a vanished interface, a full table) must not stop the loop.
+            installErrors++;
+            LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
+        }
+    }
+
+    private void transmit(Action.Transmit t) {
+        if (log.packets()) {
+            ByteBuffer b = t.frame();
+            byte[] copy = new byte[b.remaining()];
+            b.duplicate().get(copy);
+            LogLines.packet(log, "%s: sent %s", links.nameOf(t.link()), LogLines.describe(copy, 0, copy.length));
+        }
+        if (!target.transmit(t.link(), t.frame())) {
+            droppedFrames++;
+            LogLines.note(log, "error: no socket to send on for ifindex %d (link gone?)", t.link());
+        }
+    }
+
+    /** The kernel's NUD_ state for an engine state; the kernel's own DELAY and PROBE are entered from STALE. */
+    static int nud(NeighborState s) {
+        return switch (s) {
+            case REACHABLE -> Rtnetlink.NUD_REACHABLE;
+            case STATIC -> Rtnetlink.NUD_PERMANENT;
+            case STALE, DELAY, PROBE -> Rtnetlink.NUD_STALE;
+            case INCOMPLETE -> Rtnetlink.NUD_INCOMPLETE;
+            case FAILED -> Rtnetlink.NUD_FAILED;
+        };
+    }
+
+    /** Frames the engine asked to send on a link that was gone. */
+    long droppedFrames() {
+        return droppedFrames;
+    }
+
+    /** Requests the kernel refused while carrying out actions. */
+    long installErrors() {
+        return installErrors;
+    }
+
+    /** The real host: the link's ARP packet socket, rtnetlink, and the journal for what must be put back. */
+    private record Host(LinkTable links, Rtnetlink rtnl, HostJournal journal) implements Target {
+        @Override
+        public boolean transmit(int link, ByteBuffer frame) {
+            LinkTable.Entry l = links.byIndex(link);
+            if (l == null || l.arp == null) return false;
+            l.arp.send(frame);
+            return true;
+        }
+
+        @Override
+        public void installNeighbor(int link, int address, byte[] lladdr, int length, int nud) {
+            rtnl.installNeighbor(link, address, lladdr, length, nud);
+        }
+
+        @Override
+        public void removeNeighbor(int link, int address, boolean failed) {
+            if (failed) rtnl.failNeighbor(link, address);
+            else rtnl.deleteNeighbor(link, address);
+        }
+
+        @Override
+        public void addHostRoute(int link, String linkName, int address) {
+            journal.addHostRoute(link, linkName, address);
+        }
+
+        @Override
+        public void removeHostRoute(int link, String linkName, int address) {
+            journal.removeHostRoute(link, linkName, address);
+        }
+
+        @Override
+        public void removeAddress(int link, String linkName, int address, int prefixLength) {
+            journal.removeAddress(link, linkName, address, prefixLength);
+        }
+    }
+}

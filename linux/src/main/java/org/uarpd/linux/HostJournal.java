@@ -1,0 +1,171 @@
+package org.uarpd.linux;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.wire.Ip4;
+
+/**
+ * Every change uarpd makes to the host outside its own sockets, made here and written down here, so
+ * that one list says how to put the host back: sysctls (the value found first), the owned nftables
+ * ARP drop, bridge host routes added, addresses given up after an RFC 5227 conflict. Three ways out
+ * use it:
+ * <ul>
+ *   <li>an orderly exit: {@link #undoAll()} reverses every change, newest first;</li>
+ *   <li>a crash (SIGKILL, a JVM fault): each change is handed to the {@link CrashRestorer} as it is
+ *       made (and taken back when uarpd reverses it itself), and the nftables table is owned by its
+ *       netlink socket, so the kernel deletes it with the process;</li>
+ *   <li>taking an interface over ({@link InterfaceTakeover}), at start and when a configured interface
+ *       comes back: its settings go through {@link #setSysctl} and {@link #dropArp}.</li>
+ * </ul>
+ * Neighbour entries are not journalled: installing them is the service itself, and the kernel ages
+ * them out.
+ */
+final class HostJournal implements AutoCloseable {
+    private sealed interface Change {
+        /** A sysctl and the value it had before uarpd first changed it. */
+        record Sysctl(String key, String before) implements Change {}
+
+        /** The owned nftables table (one for every authoritative link). */
+        record ArpDrop() implements Change {}
+
+        /** A host route uarpd added (bridge): deleted again. */
+        record HostRoute(int link, String linkName, int address) implements Change {}
+
+        /** An address uarpd removed after losing it to another host: added back. */
+        record LostAddress(int link, String linkName, int address, int prefixLength) implements Change {}
+    }
+
+    private final Rtnetlink rtnl;
+    private final CrashRestorer restorer;
+    private final KernelSettings sysctls;
+    private final EventLog log;
+    /** In the order made; undone from the end. */
+    private final List<Change> changes = new ArrayList<>();
+    private NftArpDrop nft;
+
+    /**
+     * @param rtnl     the request socket routes and addresses are changed through (null: this journal
+     *                 takes no route or address changes)
+     * @param restorer null: no crash protection (tests of the journal alone)
+     */
+    HostJournal(Rtnetlink rtnl, CrashRestorer restorer, KernelSettings sysctls, EventLog log) {
+        this.rtnl = rtnl;
+        this.restorer = restorer;
+        this.sysctls = sysctls;
+        this.log = log;
+    }
+
+    /** Sets a sysctl, recording the value it had before the first change uarpd made to it. */
+    synchronized void setSysctl(String key, String value) {
+        boolean seen = false;
+        for (Change c : changes) if (c instanceof Change.Sysctl s && s.key().equals(key)) seen = true;
+        if (!seen) {
+            String before = sysctls.read(key);
+            if (restorer != null) restorer.record(sysctls.path(key).toString(), before);
+            changes.add(new Change.Sysctl(key, before));
+        }
+        sysctls.write(key, value);
+    }
+
+    /**
+     * Drops ARP input on {@code link} with nftables. The first call creates the owned table, which
+     * fails when another uarpd already holds this namespace: call it before any other change.
+     */
+    synchronized void dropArp(int link) {
+        if (nft == null) {
+            NftArpDrop created = new NftArpDrop();
+            try {
+                created.drop(link);
+            } catch (RuntimeException e) {
+                created.close();
+                throw e;
+            }
+            nft = created;
+            changes.add(new Change.ArpDrop());
+            return;
+        }
+        nft.drop(link);
+    }
+
+    /** Adds the host route {@code address/32} out of {@code link}; deleted again on exit. */
+    synchronized void addHostRoute(int link, String linkName, int address) {
+        rtnl.addHostRoute(link, address);
+        Change.HostRoute r = new Change.HostRoute(link, linkName, address);
+        if (changes.contains(r)) return;
+        changes.add(r);
+        arm(true, routeUndo(r));
+    }
+
+    /** Removes the host route; if uarpd had added it, there is nothing left to undo. */
+    synchronized void removeHostRoute(int link, String linkName, int address) {
+        rtnl.removeHostRoute(link, address);
+        Change.HostRoute r = new Change.HostRoute(link, linkName, address);
+        if (changes.remove(r)) arm(false, routeUndo(r));
+    }
+
+    /** Removes one of the host's addresses (RFC 5227 §2.4: another host won it); added back on exit. */
+    synchronized void removeAddress(int link, String linkName, int address, int prefixLength) {
+        rtnl.deleteAddress(link, address, prefixLength);
+        Change.LostAddress a = new Change.LostAddress(link, linkName, address, prefixLength);
+        if (changes.contains(a)) return;
+        changes.add(a);
+        arm(true, "ip", "addr", "add", Ip4.format(address) + "/" + prefixLength, "dev", linkName);
+    }
+
+    /** The command that deletes a route {@link Rtnetlink#addHostRoute} added (proto static, main table). */
+    private static String[] routeUndo(Change.HostRoute r) {
+        return new String[] {"ip", "route", "del", Ip4.format(r.address()) + "/32", "dev", r.linkName(), "proto", "static"};
+    }
+
+    /** Tells the crash restorer to run (or no longer run) {@code command} if uarpd dies. */
+    private void arm(boolean arm, String... command) {
+        if (restorer == null) return;
+        try {
+            if (arm) restorer.undo(command);
+            else restorer.forget(command);
+        } catch (RuntimeException e) {
+            LogLines.note(log, "error: the crash restorer cannot carry `%s`: %s (it is still reversed on a clean exit)",
+                    String.join(" ", command), e.getMessage());
+        }
+    }
+
+    /**
+     * Puts the host back: every change reversed, newest first, each failure logged and the rest still
+     * tried; the crash restorer is disarmed last, so until everything is back a SIGKILL still leaves
+     * the rest to it. Returns what could not be put back. Idempotent.
+     */
+    synchronized List<String> undoAll() {
+        List<String> failed = new ArrayList<>();
+        boolean sysctlsChanged = false;
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            Change c = changes.get(i);
+            try {
+                switch (c) {
+                    case Change.Sysctl s -> {
+                        sysctlsChanged = true;
+                        sysctls.write(s.key(), s.before());
+                    }
+                    case Change.ArpDrop d -> {
+                        nft.close(); // the kernel deletes the owned table with its socket
+                        nft = null;
+                    }
+                    case Change.HostRoute r -> rtnl.removeHostRoute(r.link(), r.address());
+                    case Change.LostAddress a -> rtnl.addAddress(a.link(), a.address(), a.prefixLength());
+                }
+            } catch (RuntimeException e) {
+                failed.add(c + ": " + e.getMessage());
+                LogLines.note(log, "could not restore: %s: %s", c, e.getMessage());
+            }
+        }
+        changes.clear();
+        if (failed.isEmpty() && sysctlsChanged) LogLines.note(log, "restored every kernel setting uarpd changed");
+        if (restorer != null) restorer.close();
+        return failed;
+    }
+
+    /** The same as {@link #undoAll()}. */
+    @Override
+    public void close() {
+        undoAll();
+    }
+}

@@ -1,0 +1,70 @@
+package org.uarpd.linux;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.wire.HardwareAddress;
+
+/**
+ * The interfaces uarpd was configured for, by name, with what the kernel last said about each: its
+ * ifindex (0 while the interface is gone) and hardware address. The event loop also hangs the
+ * link's packet sockets here; nothing else touches them.
+ */
+final class LinkTable {
+    /** One configured interface. */
+    static final class Entry {
+        final String name;
+        final LinkMode mode;
+        int index;
+        byte[] hardware;
+        /** Open while the interface is present and taken over; owned by the event loop. */
+        PacketSocket arp;
+        PacketSocket rarp;
+
+        Entry(String name, LinkMode mode) {
+            this.name = name;
+            this.mode = mode;
+        }
+
+        HardwareAddress hardwareAddress() {
+            return hardware == null ? null : HardwareAddress.of(hardware);
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    LinkTable(List<LinuxBackend.Interface> interfaces) {
+        for (LinuxBackend.Interface i : interfaces) entries.add(new Entry(i.name(), i.mode()));
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+
+    Entry byName(String name) {
+        for (Entry e : entries) if (e.name.equals(name)) return e;
+        return null;
+    }
+
+    /** The present interface with {@code index}, or null (not configured, or 0: a gone one matches nothing). */
+    Entry byIndex(int index) {
+        if (index == 0) return null;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.index == index) return e;
+        }
+        return null;
+    }
+
+    /** The name for log lines: the configured name, or "ifindex N" for one uarpd does not know. */
+    String nameOf(int index) {
+        Entry e = byIndex(index);
+        return e == null ? "ifindex " + index : e.name;
+    }
+
+    List<LinuxBackend.LinkInfo> info() {
+        List<LinuxBackend.LinkInfo> out = new ArrayList<>();
+        for (Entry e : entries) out.add(new LinuxBackend.LinkInfo(e.name, e.index, e.hardwareAddress(), e.mode));
+        return out;
+    }
+}

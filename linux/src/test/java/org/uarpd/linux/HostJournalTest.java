@@ -1,0 +1,83 @@
+package org.uarpd.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.uarpd.engine.LinkMode;
+
+/** The undo journal's sysctl half, over a directory standing in for /proc/sys (no privilege needed). */
+class HostJournalTest {
+    @TempDir
+    Path root;
+
+    private final RecordingLog log = new RecordingLog();
+    private final List<String> lines = log.lines;
+
+    private void knob(String key, String value) throws Exception {
+        Path p = root.resolve(key);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, value + "\n");
+    }
+
+    private String value(String key) throws Exception {
+        return Files.readString(root.resolve(key)).strip();
+    }
+
+    @Test
+    void everySysctlGoesBackToTheValueFoundBeforeTheFirstChange() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        String solicit = KernelSettings.neigh("u0", "app_solicit");
+        knob(ignore, "0");
+        knob(solicit, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(ignore, "8");
+        journal.setSysctl(solicit, "1");
+        journal.setSysctl(solicit, "3"); // a second change: the value to restore is still the first one found
+        assertThat(value(ignore)).isEqualTo("8");
+        assertThat(value(solicit)).isEqualTo("3");
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(value(ignore)).isEqualTo("0");
+        assertThat(value(solicit)).isEqualTo("0");
+        assertThat(lines).contains("restored every kernel setting uarpd changed");
+        // Undone once: a second undo writes nothing (the knob a user changed since stays as it is).
+        knob(ignore, "2");
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(value(ignore)).isEqualTo("2");
+    }
+
+    @Test
+    void assistModeTakesOverOnlyAppSolicit() throws Exception {
+        String solicit = KernelSettings.neigh("u0", "app_solicit");
+        knob(solicit, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        InterfaceTakeover.apply(journal, "u0", 3, LinkMode.ASSIST, log);
+        assertThat(value(solicit)).isEqualTo("1");
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile).count()).as("no other knob was created or touched").isEqualTo(1);
+        }
+        journal.undoAll();
+        assertThat(value(solicit)).isEqualTo("0");
+    }
+
+    @Test
+    void aSysctlThatCannotBeWrittenBackIsReportedAndTheOthersStillAre() throws Exception {
+        String a = KernelSettings.conf("u0", "arp_ignore");
+        String b = KernelSettings.conf("u0", "arp_accept");
+        knob(a, "0");
+        knob(b, "1");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(a, "8");
+        journal.setSysctl(b, "0");
+        Files.delete(root.resolve(b));
+        Files.createDirectory(root.resolve(b)); // a directory cannot be written as a file
+        List<String> failed = journal.undoAll();
+        assertThat(failed).singleElement().asString().contains("arp_accept");
+        assertThat(value(a)).isEqualTo("0");
+        assertThat(lines).noneMatch(l -> l.equals("restored every kernel setting uarpd changed"))
+                .anyMatch(l -> l.startsWith("could not restore:") && l.contains("arp_accept"));
+    }
+}

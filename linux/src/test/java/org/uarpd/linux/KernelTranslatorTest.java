@@ -1,0 +1,205 @@
+package org.uarpd.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.uarpd.engine.Input;
+import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+import org.uarpd.wire.link.Ethernet;
+
+/**
+ * Kernel messages to engine inputs, from netlink datagrams written byte for byte as the kernel writes
+ * them (rtnetlink(7)): no socket, no namespace, no privilege.
+ */
+class KernelTranslatorTest {
+    private static final int OWN_PORT = 4242;
+    private static final int U0 = 7;
+    private static final byte[] MAC = {2, 0, 0x5e, 0, 0x53, 1};
+    private static final byte[] PEER = {2, 0, 0x5e, 0, 0x53, 2};
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment buf = arena.allocate(4096, 8);
+    private final NetlinkWriter w = new NetlinkWriter(buf);
+    private final List<Input> inputs = new ArrayList<>();
+    private final List<String> host = new ArrayList<>();
+    private final LinkTable links = new LinkTable(List.of(new LinuxBackend.Interface("u0", LinkMode.AUTHORITATIVE)));
+    private boolean takeBackSucceeds = true;
+    private final KernelTranslator translator = new KernelTranslator(links, inputs::add, new KernelTranslator.Host() {
+        @Override
+        public boolean takeBack(LinkTable.Entry link) {
+            host.add("take back " + link.name + " " + link.index);
+            return takeBackSucceeds;
+        }
+
+        @Override
+        public void released(LinkTable.Entry link) {
+            host.add("release " + link.name);
+        }
+
+        @Override
+        public void resync(String why) {
+            host.add("resync");
+        }
+    }, EventLog.SILENT);
+
+    KernelTranslatorTest() {
+        LinkTable.Entry u0 = links.entries().get(0);
+        u0.index = U0;
+        u0.hardware = MAC.clone();
+    }
+
+    @AfterEach
+    void free() {
+        arena.close();
+    }
+
+    /** Walks what {@code w} holds as one received datagram. */
+    private void receive() {
+        translator.datagram(new NetlinkReader(buf).reset(w.length()), OWN_PORT);
+    }
+
+    private NetlinkWriter neigh(int type, int pid, int link, int state, String address) {
+        w.begin(type, 0, 0);
+        buf.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, w.length() - 4, pid); // nlmsg_pid of the message just begun
+        return w.ndmsg(Libc.AF_INET, link, state, 0, Rtnetlink.RTN_UNICAST).attrBe32(Rtnetlink.NDA_DST, Ip4.parse(address));
+    }
+
+    private NetlinkWriter addr(int type, int link, String address, int prefix) {
+        return w.begin(type, 0, 0).ifaddrmsg(Libc.AF_INET, prefix, link).attrBe32(Rtnetlink.IFA_LOCAL, Ip4.parse(address));
+    }
+
+    private NetlinkWriter link(int type, int index, String name, byte[] mac, boolean up) {
+        w.begin(type, 0, 0).u8(Libc.AF_UNSPEC).u8(0).u16(Rtnetlink.ARPHRD_ETHER).u32(index).u32(up ? Rtnetlink.IFF_UP : 0).u32(0)
+                .attrString(Rtnetlink.IFLA_IFNAME, name);
+        return mac == null ? w : w.attr(Rtnetlink.IFLA_ADDRESS, mac);
+    }
+
+    @Test
+    void aNewResolutionBecomesAKernelMissWithItsProbeCount() {
+        neigh(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, "192.0.2.9").attrU32(Rtnetlink.NDA_PROBES, 2).end();
+        receive();
+        assertThat(inputs).containsExactly(new Input.KernelMiss(U0, Ip4.parse("192.0.2.9"), 2, null));
+    }
+
+    @Test
+    void aProbeReCheckCarriesTheAddressItDoubts() {
+        neigh(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_PROBE, "192.0.2.9").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        receive();
+        assertThat(inputs).containsExactly(new Input.KernelMiss(U0, Ip4.parse("192.0.2.9"), 0, HardwareAddress.of(PEER)));
+    }
+
+    @Test
+    void neighbourChangesOfOthersArriveAndTheEchoesOfOurOwnRequestsDoNot() {
+        // One datagram, three messages: our own install's echo, someone's install, someone's delete.
+        neigh(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_REACHABLE, "192.0.2.3").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        neigh(Rtnetlink.RTM_NEWNEIGH, 999, U0, Rtnetlink.NUD_STALE, "192.0.2.4").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        neigh(Rtnetlink.RTM_DELNEIGH, 0, U0, Rtnetlink.NUD_FAILED, "192.0.2.5").end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.KernelNeighborChanged(U0, Ip4.parse("192.0.2.4"), HardwareAddress.of(PEER), NeighborState.STALE),
+                new Input.KernelNeighborChanged(U0, Ip4.parse("192.0.2.5"), null, null));
+    }
+
+    @Test
+    void everyKernelStateMapsAndNoArpEntriesAreNotArpsBusiness() {
+        int[] nud = {Rtnetlink.NUD_INCOMPLETE, Rtnetlink.NUD_REACHABLE, Rtnetlink.NUD_STALE, Rtnetlink.NUD_DELAY,
+                Rtnetlink.NUD_PROBE, Rtnetlink.NUD_FAILED, Rtnetlink.NUD_PERMANENT, Rtnetlink.NUD_NOARP};
+        for (int i = 0; i < nud.length; i++) neigh(Rtnetlink.RTM_NEWNEIGH, 0, U0, nud[i], "192.0.2." + (10 + i)).end();
+        receive();
+        assertThat(inputs).extracting(i -> ((Input.KernelNeighborChanged) i).state()).containsExactly(
+                NeighborState.INCOMPLETE, NeighborState.REACHABLE, NeighborState.STALE, NeighborState.DELAY,
+                NeighborState.PROBE, NeighborState.FAILED, NeighborState.STATIC);
+    }
+
+    @Test
+    void messagesAboutInterfacesUarpdWasNotGivenAndIpv6AreDropped() {
+        neigh(Rtnetlink.RTM_GETNEIGH, 0, 99, Rtnetlink.NUD_INCOMPLETE, "192.0.2.9").end();
+        addr(Rtnetlink.RTM_NEWADDR, 99, "192.0.2.1", 24).end();
+        w.begin(Rtnetlink.RTM_GETNEIGH, 0, 0).ndmsg(10 /* AF_INET6 */, U0, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
+                .attr(Rtnetlink.NDA_DST, new byte[16]).end();
+        receive();
+        assertThat(inputs).isEmpty();
+        assertThat(translator.addresses()).isEmpty();
+    }
+
+    @Test
+    void theHostsAddressesComeAndGoAndAreKept() {
+        addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.1", 24).end();
+        addr(Rtnetlink.RTM_NEWADDR, U0, "198.51.100.1", 32).end();
+        addr(Rtnetlink.RTM_DELADDR, U0, "198.51.100.1", 32).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded(U0, Ip4.parse("192.0.2.1"), 24),
+                new Input.AddressAdded(U0, Ip4.parse("198.51.100.1"), 32),
+                new Input.AddressRemoved(U0, Ip4.parse("198.51.100.1"), 32));
+        assertThat(translator.addresses()).singleElement().satisfies(a -> assertThat(a).containsExactly(U0, Ip4.parse("192.0.2.1") & 0xFFFFFFFFL));
+        assertThat(translator.addressOn(U0, -1)).isEqualTo(Ip4.parse("192.0.2.1"));
+        assertThat(translator.addressOn(99, -1)).isEqualTo(-1);
+    }
+
+    @Test
+    void aLinkThatChangesGoesAndComesBackUnderANewIndexIsTakenBackAndResynchronised() {
+        byte[] newMac = {2, 0, 0x5e, 0, 0x53, 9};
+        addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.1", 24).end();
+        link(Rtnetlink.RTM_NEWLINK, U0, "u0", newMac, false).end();
+        link(Rtnetlink.RTM_DELLINK, U0, "u0", null, false).end();
+        link(Rtnetlink.RTM_NEWLINK, 12, "other", newMac, true).end(); // not ours: nothing
+        link(Rtnetlink.RTM_NEWLINK, 15, "u0", newMac, true).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded(U0, Ip4.parse("192.0.2.1"), 24),
+                new Input.LinkChanged(U0, "u0", Ethernet.INSTANCE, HardwareAddress.of(newMac), false),
+                new Input.LinkRemoved(U0),
+                new Input.LinkChanged(15, "u0", Ethernet.INSTANCE, HardwareAddress.of(newMac), true));
+        assertThat(host).containsExactly("release u0", "take back u0 15", "resync");
+        assertThat(translator.addresses()).as("the gone link's addresses went with it").isEmpty();
+        assertThat(links.byName("u0").index).isEqualTo(15);
+    }
+
+    @Test
+    void aLinkThatCannotBeTakenBackStaysGone() {
+        takeBackSucceeds = false;
+        link(Rtnetlink.RTM_DELLINK, U0, "u0", null, false).end();
+        link(Rtnetlink.RTM_NEWLINK, 15, "u0", MAC, true).end();
+        receive();
+        assertThat(inputs).containsExactly(new Input.LinkRemoved(U0));
+        assertThat(host).containsExactly("release u0", "take back u0 15");
+        assertThat(links.byName("u0").index).isZero();
+    }
+
+    @Test
+    void aResyncReportsAddressesThatWentUnseenAndReplaysPendingResolutionsAsFreshMisses() {
+        addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.1", 24).end();
+        addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.100", 24).end();
+        receive();
+        inputs.clear();
+        int pending = Ip4.parse("192.0.2.20");
+        int known = Ip4.parse("192.0.2.21");
+        translator.resynced(
+                List.of(new KernelMessage.Address(true, U0, Ip4.parse("192.0.2.1"), 24)),
+                List.of(new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_INCOMPLETE, 0, pending, null, 5),
+                        new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1),
+                        new KernelMessage.Neighbor(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, 99, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1)));
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded(U0, Ip4.parse("192.0.2.1"), 24),
+                new Input.AddressRemoved(U0, Ip4.parse("192.0.2.100"), 32),
+                // Five unheard kernel probes do not spend the replayed resolution's budget.
+                new Input.KernelMiss(U0, pending, 0, null),
+                new Input.KernelNeighborChanged(U0, known, HardwareAddress.of(PEER), NeighborState.REACHABLE));
+    }
+
+    @Test
+    void aTruncatedDatagramEndsTheWalkWithoutAnInput() {
+        neigh(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, "192.0.2.9").end();
+        translator.datagram(new NetlinkReader(buf).reset(w.length() - 1), OWN_PORT);
+        assertThat(inputs).isEmpty();
+    }
+}
