@@ -1,7 +1,9 @@
 package org.uarpd.linux;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -65,6 +67,14 @@ final class HostJournal implements AutoCloseable {
             changes.add(new Change.Sysctl(key, before));
         }
         sysctls.write(key, value);
+    }
+
+    /**
+     * Forgets the sysctls of interface {@code name}, which the kernel deleted with it: a later
+     * interface of the same name starts from the kernel's defaults, and is taken over afresh.
+     */
+    synchronized void forgetLink(String name) {
+        changes.removeIf(c -> c instanceof Change.Sysctl s && KernelSettings.linkOf(s.key()).equals(name));
     }
 
     /**
@@ -136,11 +146,13 @@ final class HostJournal implements AutoCloseable {
      */
     synchronized List<String> undoAll() {
         List<String> failed = new ArrayList<>();
+        Set<String> gone = new LinkedHashSet<>();
         boolean sysctlsChanged = false;
         for (int i = changes.size() - 1; i >= 0; i--) {
             Change c = changes.get(i);
             try {
                 switch (c) {
+                    case Change.Sysctl s when !sysctls.exists(s.key()) -> gone.add(KernelSettings.linkOf(s.key()));
                     case Change.Sysctl s -> {
                         sysctlsChanged = true;
                         sysctls.write(s.key(), s.before());
@@ -158,6 +170,7 @@ final class HostJournal implements AutoCloseable {
             }
         }
         changes.clear();
+        for (String link : gone) LogLines.note(log, "%s is gone (its settings went with it): nothing to restore there", link);
         if (failed.isEmpty() && sysctlsChanged) LogLines.note(log, "restored every kernel setting uarpd changed");
         if (restorer != null) restorer.close();
         return failed;

@@ -427,8 +427,12 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         while (true) {
             int n = socket.receive(frame);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+            if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
+                // The link went down or away: its rtnetlink message reports that state change.
+                return;
+            }
             if (n < 0) {
-                // ENETDOWN and the like are reported once per socket error; the loop goes on.
+                // Any other socket error is reported once per error; the loop goes on.
                 LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
                 return;
             }
