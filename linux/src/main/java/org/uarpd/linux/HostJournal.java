@@ -70,11 +70,31 @@ final class HostJournal implements AutoCloseable {
     }
 
     /**
-     * Forgets the sysctls of interface {@code name}, which the kernel deleted with it: a later
-     * interface of the same name starts from the kernel's defaults, and is taken over afresh.
+     * Lets go of interface {@code name}, which is no longer the configured one: no rule of uarpd's may
+     * apply to its {@code index} any more (the index may be given to another interface), and its
+     * sysctls leave the journal. Deleted ({@code renamedTo} null), its settings went with it and a
+     * later interface of that name starts from the kernel's defaults; renamed, the interface gets the
+     * values it had back under its new name.
      */
-    synchronized void forgetLink(String name) {
-        changes.removeIf(c -> c instanceof Change.Sysctl s && KernelSettings.linkOf(s.key()).equals(name));
+    synchronized void releaseLink(String name, int index, String renamedTo) {
+        if (nft != null) {
+            try {
+                nft.undrop(index);
+            } catch (RuntimeException e) {
+                LogLines.note(log, "error: cannot remove the ARP drop of %s (ifindex %d): %s", name, index, e.getMessage());
+            }
+        }
+        for (var it = changes.iterator(); it.hasNext(); ) {
+            if (!(it.next() instanceof Change.Sysctl s) || !KernelSettings.linkOf(s.key()).equals(name)) continue;
+            it.remove();
+            if (renamedTo == null) continue;
+            String key = s.key().replace("/" + name + "/", "/" + renamedTo + "/");
+            try {
+                sysctls.write(key, s.before());
+            } catch (RuntimeException e) {
+                LogLines.note(log, "could not restore: %s: %s", key, e.getMessage());
+            }
+        }
     }
 
     /**

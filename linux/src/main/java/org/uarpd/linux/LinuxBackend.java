@@ -124,8 +124,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             }
             for (LinkTable.Entry l : links.entries()) {
                 if (l.index == 0) {
-                    throw new NativeCallException("RTM_GETLINK dump", Errno.ENODEV, "no interface called " + l.name,
-                            "check the name with `ip link` (in the right network namespace)");
+                    // Served when it appears: the link message that brings it takes it over (KernelTranslator).
+                    LogLines.note(log, "waiting for %s: no interface of that name yet (check `ip link` in this network namespace)", l.name);
+                    continue;
                 }
                 if (l.hardware == null || l.hardware.length != 6) {
                     throw new IllegalArgumentException(l.name + " is not an Ethernet interface: only Ethernet is supported on Linux so far");
@@ -133,10 +134,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             }
             journal = new HostJournal(rtnl, new CrashRestorer(), new KernelSettings(), log);
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
-            for (LinkTable.Entry l : links.entries()) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
-            for (LinkTable.Entry l : links.entries()) openSockets(l);
+            List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
+            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
+            for (LinkTable.Entry l : present) openSockets(l);
             buildPollSet();
-            for (LinkTable.Entry l : links.entries()) {
+            for (LinkTable.Entry l : present) {
                 LogLines.note(log, "link %s index %d hardware %s mode %s", l.name, l.index, Rtnetlink.mac(l.hardware), l.mode.name().toLowerCase());
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
@@ -265,7 +267,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (!started) throw new IllegalStateException("start() first");
-        LinkTable.Entry l = links.entries().get(0);
+        LinkTable.Entry l = links.entries().stream().filter(e -> e.index != 0).findFirst().orElse(null);
+        if (l == null) return; // nothing there yet to rehearse on
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), translator.addressOn(l.index, WarmUp.UNNUMBERED), rtnl);
         warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
     }
@@ -412,8 +415,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
 
         @Override
-        public void released(LinkTable.Entry l) {
+        public void released(LinkTable.Entry l, String renamedTo) {
             closeSockets(l);
+            journal.releaseLink(l.name, l.index, renamedTo);
             buildPollSet();
         }
 

@@ -119,8 +119,22 @@ class HostJournalTest {
         knob(solicit, "0");
         HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
         journal.setSysctl(solicit, "1");
-        journal.forgetLink("u2");
+        journal.releaseLink("u2", 7, null);
         assertThat(journal.undoAll()).isEmpty();
         assertThat(value(solicit)).isEqualTo("1");
+    }
+
+    @Test
+    void aRenamedInterfaceGetsItsValuesBackUnderItsNewName() throws Exception {
+        String solicit = KernelSettings.neigh("u3", "app_solicit");
+        knob(solicit, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(solicit, "1");
+        Files.createDirectories(root.resolve("net/ipv4/neigh/v3"));
+        Files.move(root.resolve(solicit), root.resolve(KernelSettings.neigh("v3", "app_solicit")));
+        journal.releaseLink("u3", 7, "v3");
+        assertThat(value(KernelSettings.neigh("v3", "app_solicit"))).isEqualTo("0");
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(lines).isEmpty();
     }
 }
