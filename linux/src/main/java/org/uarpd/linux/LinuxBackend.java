@@ -74,6 +74,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     private Rtnetlink rtnl;
     private HostJournal journal;
+    private InterfaceLocks locks;
     private ActionExecutor executor;
     private int wakeFd = -1;
     private PollSet pollSet;
@@ -112,6 +113,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void start() {
         try {
             now = System.nanoTime();
+            // Every interface's lock before anything else: a refused start changes nothing on the host.
+            locks = InterfaceLocks.take(links.entries().stream().map(l -> l.name).toList());
             // Join the groups before dumping, so nothing changes unseen in between.
             rtnl = new Rtnetlink(eventBuffer);
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
@@ -471,6 +474,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (wakeFd >= 0) {
             Libc.close(wakeFd);
             wakeFd = -1;
+        }
+        if (locks != null) {
+            locks.close(); // last: the next uarpd may start once the host is back as it was
+            locks = null;
         }
     }
 
