@@ -84,9 +84,11 @@ final class HostJournal implements AutoCloseable {
                 LogLines.note(log, "error: cannot remove the ARP drop of %s (ifindex %d): %s", name, index, e.getMessage());
             }
         }
+        boolean forgotten = false;
         for (var it = changes.iterator(); it.hasNext(); ) {
             if (!(it.next() instanceof Change.Sysctl s) || !KernelSettings.linkOf(s.key()).equals(name)) continue;
             it.remove();
+            forgotten = true;
             if (renamedTo == null) continue;
             String key = s.key().replace("/" + name + "/", "/" + renamedTo + "/");
             try {
@@ -95,6 +97,11 @@ final class HostJournal implements AutoCloseable {
                 LogLines.note(log, "could not restore: %s: %s", key, e.getMessage());
             }
         }
+        if (forgotten && renamedTo == null) gone(name);
+    }
+
+    private void gone(String link) {
+        LogLines.note(log, "%s is gone (its settings went with it): nothing to restore there", link);
     }
 
     /**
@@ -190,7 +197,7 @@ final class HostJournal implements AutoCloseable {
             }
         }
         changes.clear();
-        for (String link : gone) LogLines.note(log, "%s is gone (its settings went with it): nothing to restore there", link);
+        for (String link : gone) gone(link);
         if (failed.isEmpty() && sysctlsChanged) LogLines.note(log, "restored every kernel setting uarpd changed");
         if (restorer != null) restorer.close();
         return failed;

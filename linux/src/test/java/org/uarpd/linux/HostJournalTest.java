@@ -120,6 +120,7 @@ class HostJournalTest {
         HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
         journal.setSysctl(solicit, "1");
         journal.releaseLink("u2", 7, null);
+        assertThat(lines).containsExactly("u2 is gone (its settings went with it): nothing to restore there");
         assertThat(journal.undoAll()).isEmpty();
         assertThat(value(solicit)).isEqualTo("1");
     }
