@@ -430,8 +430,15 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
+    /**
+     * At most this many frames are read from one packet socket per turn of the loop; poll(2) reports
+     * a socket with more again at once. Netlink is read first in every turn, so a flood of frames on
+     * one link can neither starve the kernel's misses nor the other links.
+     */
+    static final int FRAME_BUDGET = 64;
+
     private void drainFrames(LinkTable.Entry l, PacketSocket socket) {
-        while (true) {
+        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
             int n = socket.receive(frame);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
             if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
@@ -443,7 +450,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
                 return;
             }
-            if (n == 0) continue; // our own host's transmission
+            if (n == 0) continue; // our own host's transmission (counted against the budget too)
             if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
             feed(new Input.FrameReceived(l.index, frame, 0, n));
         }
