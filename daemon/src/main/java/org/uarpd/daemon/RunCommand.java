@@ -221,7 +221,7 @@ public final class RunCommand implements Callable<Integer> {
             backend.realtime(realtime); // after the rehearsal: a realtime thread must not spin through it
             System.err.println(READY + " on " + String.join(", ", names) + " (" + String.join(", ",
                     settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")"
-                    + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + settings.control().socket());
+                    + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
             backend.run();
             return 0;
         } catch (NativeCallException | IllegalArgumentException | IllegalStateException e) {

@@ -5,7 +5,8 @@ import org.uarpd.linux.EventLog;
 
 /**
  * The Linux loop's lines through SLF4J: lines about single packets, misses and installs at DEBUG
- * (so nothing on the packet path is even formatted at the default INFO), errors at WARN, the rest —
+ * (so nothing on the packet path is even formatted at the default INFO), errors and warnings (address
+ * conflicts, guard alerts) at WARN, the rest —
  * links, addresses, modes, restores — at INFO.
  */
 final class Slf4jEventLog implements EventLog {
@@ -27,7 +28,7 @@ final class Slf4jEventLog implements EventLog {
 
     @Override
     public void line(long nowNanos, String text) {
-        if (text.startsWith("error") || text.startsWith("could not")) log.warn(text);
+        if (text.startsWith("error") || text.startsWith("could not") || text.startsWith("warning")) log.warn(text);
         else log.info(text);
     }
 

@@ -3,6 +3,7 @@ package org.uarpd.linux;
 import java.nio.ByteBuffer;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.Ip4;
 
@@ -33,7 +34,12 @@ final class ActionExecutor implements ActionSink {
         void removeAddress(int link, String linkName, int address, int prefixLength);
     }
 
+    private static final int WARNINGS_PER_SECOND = 20;
+
     private final LinkTable links;
+    private long warnWindow = System.nanoTime() - 1_000_000_000L;
+    private int warningsInWindow;
+    private long warningsLeftOut;
     private final Target target;
     private final EventLog log;
     private final byte[] lladdr = new byte[32];
@@ -87,7 +93,9 @@ final class ActionExecutor implements ActionSink {
                 case Action.RemoveNeighbor6 r -> throw new IllegalStateException("IPv6 neighbour removal on Linux: " + r);
                 case Action.RemoveAddress6 r -> throw new IllegalStateException("IPv6 address removal on Linux: " + r);
                 case Action.Emit e -> {
-                    if (log.packets()) LogLines.packet(log, "%s", LogLines.describe(e.event(), links::nameOf));
+                    EngineEvent ev = e.event();
+                    if (ev.kind() == EngineEvent.Kind.CONFLICT || ev.kind() == EngineEvent.Kind.ALERT) warn(ev);
+                    else if (log.packets()) LogLines.packet(log, "%s", LogLines.describe(ev, links::nameOf));
                 }
             }
         } catch (NativeCallException e) {
@@ -95,6 +103,32 @@ final class ActionExecutor implements ActionSink {
             installErrors++;
             LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
         }
+    }
+
+    /**
+     * An address conflict (defended, yielded, lost) or a guard alert is never silent: a warning at the
+     * default level with the reason, the address, the device, the other station's MAC and ours. At most
+     * {@link #WARNINGS_PER_SECOND} a second, so a flood of spoofed frames cannot flood the log; the
+     * number left out is said with the next one.
+     */
+    private void warn(EngineEvent ev) {
+        long now = System.nanoTime();
+        if (now - warnWindow >= 1_000_000_000L) {
+            warnWindow = now;
+            warningsInWindow = 0;
+        }
+        if (++warningsInWindow > WARNINGS_PER_SECOND) {
+            warningsLeftOut++;
+            return;
+        }
+        LinkTable.Entry l = links.byIndex(ev.link());
+        String ours = l == null || l.hardware == null ? "?" : Rtnetlink.mac(l.hardware);
+        String leftOut = warningsLeftOut == 0 ? "" : " [" + warningsLeftOut + " such warnings left out before this one]";
+        warningsLeftOut = 0;
+        LogLines.note(log, "warning: %s %s: %s dev %s, other station %s, ours %s%s%s",
+                ev.kind().name().toLowerCase(), ev.reason().name().toLowerCase().replace('_', ' '),
+                ev.address() == 0 ? "-" : Ip4.format(ev.address()), links.nameOf(ev.link()),
+                ev.hardware() == null ? "?" : ev.hardware(), ours, ev.detail() == null ? "" : " (" + ev.detail() + ")", leftOut);
     }
 
     private void transmit(Action.Transmit t) {

@@ -1,7 +1,9 @@
 package org.uarpd.linux;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -65,6 +67,41 @@ final class HostJournal implements AutoCloseable {
             changes.add(new Change.Sysctl(key, before));
         }
         sysctls.write(key, value);
+    }
+
+    /**
+     * Lets go of interface {@code name}, which is no longer the configured one: no rule of uarpd's may
+     * apply to its {@code index} any more (the index may be given to another interface), and its
+     * sysctls leave the journal. Deleted ({@code renamedTo} null), its settings went with it and a
+     * later interface of that name starts from the kernel's defaults; renamed, the interface gets the
+     * values it had back under its new name.
+     */
+    synchronized void releaseLink(String name, int index, String renamedTo) {
+        if (nft != null) {
+            try {
+                nft.undrop(index);
+            } catch (RuntimeException e) {
+                LogLines.note(log, "error: cannot remove the ARP drop of %s (ifindex %d): %s", name, index, e.getMessage());
+            }
+        }
+        boolean forgotten = false;
+        for (var it = changes.iterator(); it.hasNext(); ) {
+            if (!(it.next() instanceof Change.Sysctl s) || !KernelSettings.linkOf(s.key()).equals(name)) continue;
+            it.remove();
+            forgotten = true;
+            if (renamedTo == null) continue;
+            String key = s.key().replace("/" + name + "/", "/" + renamedTo + "/");
+            try {
+                sysctls.write(key, s.before());
+            } catch (RuntimeException e) {
+                LogLines.note(log, "could not restore: %s: %s", key, e.getMessage());
+            }
+        }
+        if (forgotten && renamedTo == null) gone(name);
+    }
+
+    private void gone(String link) {
+        LogLines.note(log, "%s is gone (its settings went with it): nothing to restore there", link);
     }
 
     /**
@@ -136,11 +173,13 @@ final class HostJournal implements AutoCloseable {
      */
     synchronized List<String> undoAll() {
         List<String> failed = new ArrayList<>();
+        Set<String> gone = new LinkedHashSet<>();
         boolean sysctlsChanged = false;
         for (int i = changes.size() - 1; i >= 0; i--) {
             Change c = changes.get(i);
             try {
                 switch (c) {
+                    case Change.Sysctl s when !sysctls.exists(s.key()) -> gone.add(KernelSettings.linkOf(s.key()));
                     case Change.Sysctl s -> {
                         sysctlsChanged = true;
                         sysctls.write(s.key(), s.before());
@@ -158,6 +197,7 @@ final class HostJournal implements AutoCloseable {
             }
         }
         changes.clear();
+        for (String link : gone) gone(link);
         if (failed.isEmpty() && sysctlsChanged) LogLines.note(log, "restored every kernel setting uarpd changed");
         if (restorer != null) restorer.close();
         return failed;

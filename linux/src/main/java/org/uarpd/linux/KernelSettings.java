@@ -1,8 +1,11 @@
 package org.uarpd.linux;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -35,9 +38,13 @@ public final class KernelSettings {
         return root.resolve(key);
     }
 
+    /**
+     * The value of {@code key}. Read to the end of the stream: a {@code /proc/sys} file reports a size
+     * of 0, and a read sized from that returns only part of the value ("1" of "1024").
+     */
     public String read(String key) {
-        try {
-            return Files.readString(path(key), StandardCharsets.US_ASCII).strip();
+        try (InputStream in = Files.newInputStream(path(key))) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read sysctl " + key.replace('/', '.') + " (" + path(key) + "): " + e, e);
         }
@@ -47,9 +54,25 @@ public final class KernelSettings {
     public void write(String key, String value) {
         try {
             Files.writeString(path(key), value + "\n", StandardCharsets.US_ASCII);
-        } catch (IOException e) {
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("cannot write sysctl " + key.replace('/', '.') + " = " + value + ": "
+                    + linkOf(key) + " is gone (its settings went with it)", e);
+        } catch (AccessDeniedException e) {
             throw new IllegalStateException("cannot write sysctl " + key.replace('/', '.') + " = " + value + ": " + e
                     + " — needs root or CAP_NET_ADMIN in this network namespace", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write sysctl " + key.replace('/', '.') + " = " + value + ": " + e, e);
         }
+    }
+
+    /** Whether the file behind {@code key} exists: a per-interface key vanishes with its interface. */
+    public boolean exists(String key) {
+        return Files.exists(path(key));
+    }
+
+    /** The interface a {@link #neigh} or {@link #conf} key belongs to (the fourth path element). */
+    public static String linkOf(String key) {
+        String[] parts = key.split("/");
+        return parts.length > 3 ? parts[3] : key;
     }
 }

@@ -29,8 +29,11 @@ final class KernelTranslator {
         /** A configured interface came back under a new ifindex: take it over and open its sockets; false if that failed. */
         boolean takeBack(LinkTable.Entry link);
 
-        /** A configured interface was removed: close its sockets. */
-        void released(LinkTable.Entry link);
+        /**
+         * A configured interface was removed ({@code renamedTo} null) or renamed away: close its
+         * sockets and let go of everything uarpd set on it.
+         */
+        void released(LinkTable.Entry link, String renamedTo);
 
         /** Dump links' addresses and neighbours again and hand them to {@link #resynced}. */
         void resync(String why);
@@ -129,12 +132,21 @@ final class KernelTranslator {
             if (back != null && back.index == 0) reappeared(back, l);
             return;
         }
-        if (l.removed()) {
-            LogLines.note(log, "link %s removed: its sockets are closed until an interface of that name comes back", mine.name);
+        // Renamed, the interface is no longer the configured one: as good as removed for uarpd.
+        String renamedTo = !l.removed() && l.name() != null && !l.name().equals(mine.name) ? l.name() : null;
+        if (l.removed() || renamedTo != null) {
+            if (renamedTo == null) {
+                LogLines.note(log, "link %s removed: its sockets are closed until an interface of that name comes back", mine.name);
+            } else {
+                LogLines.note(log, "link %s renamed to %s: released with its settings back, until an interface called %s comes back",
+                        mine.name, renamedTo, mine.name);
+            }
             engine.accept(new Input.LinkRemoved(l.link()));
-            host.released(mine);
+            host.released(mine, renamedTo);
             addresses.removeIf(key -> (int) (key >>> 32) == mine.index);
             mine.index = 0;
+            LinkTable.Entry other = renamedTo == null ? null : links.byName(renamedTo);
+            if (other != null && other.index == 0) reappeared(other, l);
         } else {
             if (l.hardware() != null && l.hardware().length == 6) mine.hardware = l.hardware();
             engine.accept(new Input.LinkChanged(l.link(), mine.name, Ethernet.INSTANCE, mine.hardwareAddress(), l.up()));

@@ -21,15 +21,18 @@ import java.lang.invoke.VarHandle;
  */
 public final class Libc {
     public static final int AF_UNSPEC = 0;
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_NETLINK = 16;
     public static final int AF_PACKET = 17;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_STREAM = 1;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_PEERCRED = 17;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_TRUNC = 0x20;
@@ -59,6 +62,9 @@ public final class Libc {
     private static final MethodHandle SOCKET = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle SETSOCKOPT = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle LISTEN = capturing("listen", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle CONNECT = capturing("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
+    private static final MethodHandle GETSOCKOPT = capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
     private static final MethodHandle GETSOCKNAME = capturing("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
     private static final MethodHandle SENDTO = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
     private static final MethodHandle RECVFROM = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR));
@@ -135,6 +141,36 @@ public final class Libc {
         MemorySegment c = CAPTURED.get();
         try {
             int r = (int) SETSOCKOPT.invokeExact(c, fd, level, name, value, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryListen(int fd, int backlog) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) LISTEN.invokeExact(c, fd, backlog);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryConnect(int fd, MemorySegment address, int length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) CONNECT.invokeExact(c, fd, address, length);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tryGetsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) GETSOCKOPT.invokeExact(c, fd, level, name, value, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -74,6 +74,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     private Rtnetlink rtnl;
     private HostJournal journal;
+    private InterfaceLocks locks;
     private ActionExecutor executor;
     private int wakeFd = -1;
     private PollSet pollSet;
@@ -112,6 +113,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void start() {
         try {
             now = System.nanoTime();
+            // Every interface's lock before anything else: a refused start changes nothing on the host.
+            locks = InterfaceLocks.take(links.entries().stream().map(l -> l.name).toList());
             // Join the groups before dumping, so nothing changes unseen in between.
             rtnl = new Rtnetlink(eventBuffer);
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
@@ -124,8 +127,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             }
             for (LinkTable.Entry l : links.entries()) {
                 if (l.index == 0) {
-                    throw new NativeCallException("RTM_GETLINK dump", Errno.ENODEV, "no interface called " + l.name,
-                            "check the name with `ip link` (in the right network namespace)");
+                    // Served when it appears: the link message that brings it takes it over (KernelTranslator).
+                    LogLines.note(log, "waiting for %s: no interface of that name yet (check `ip link` in this network namespace)", l.name);
+                    continue;
                 }
                 if (l.hardware == null || l.hardware.length != 6) {
                     throw new IllegalArgumentException(l.name + " is not an Ethernet interface: only Ethernet is supported on Linux so far");
@@ -133,10 +137,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             }
             journal = new HostJournal(rtnl, new CrashRestorer(), new KernelSettings(), log);
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
-            for (LinkTable.Entry l : links.entries()) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
-            for (LinkTable.Entry l : links.entries()) openSockets(l);
+            List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
+            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
+            for (LinkTable.Entry l : present) openSockets(l);
             buildPollSet();
-            for (LinkTable.Entry l : links.entries()) {
+            for (LinkTable.Entry l : present) {
                 LogLines.note(log, "link %s index %d hardware %s mode %s", l.name, l.index, Rtnetlink.mac(l.hardware), l.mode.name().toLowerCase());
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
@@ -265,7 +270,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (!started) throw new IllegalStateException("start() first");
-        LinkTable.Entry l = links.entries().get(0);
+        LinkTable.Entry l = links.entries().stream().filter(e -> e.index != 0).findFirst().orElse(null);
+        if (l == null) return; // nothing there yet to rehearse on
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), translator.addressOn(l.index, WarmUp.UNNUMBERED), rtnl);
         warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
     }
@@ -412,8 +418,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
 
         @Override
-        public void released(LinkTable.Entry l) {
+        public void released(LinkTable.Entry l, String renamedTo) {
             closeSockets(l);
+            journal.releaseLink(l.name, l.index, renamedTo);
             buildPollSet();
         }
 
@@ -423,16 +430,27 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
+    /**
+     * At most this many frames are read from one packet socket per turn of the loop; poll(2) reports
+     * a socket with more again at once. Netlink is read first in every turn, so a flood of frames on
+     * one link can neither starve the kernel's misses nor the other links.
+     */
+    static final int FRAME_BUDGET = 64;
+
     private void drainFrames(LinkTable.Entry l, PacketSocket socket) {
-        while (true) {
+        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
             int n = socket.receive(frame);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+            if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
+                // The link went down or away: its rtnetlink message reports that state change.
+                return;
+            }
             if (n < 0) {
-                // ENETDOWN and the like are reported once per socket error; the loop goes on.
+                // Any other socket error is reported once per error; the loop goes on.
                 LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
                 return;
             }
-            if (n == 0) continue; // our own host's transmission
+            if (n == 0) continue; // our own host's transmission (counted against the budget too)
             if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
             feed(new Input.FrameReceived(l.index, frame, 0, n));
         }
@@ -463,6 +481,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (wakeFd >= 0) {
             Libc.close(wakeFd);
             wakeFd = -1;
+        }
+        if (locks != null) {
+            locks.close(); // last: the next uarpd may start once the host is back as it was
+            locks = null;
         }
     }
 

@@ -24,6 +24,7 @@ public final class NftArpDrop implements AutoCloseable {
     private static final int NFT_MSG_NEWTABLE = 0;
     private static final int NFT_MSG_NEWCHAIN = 3;
     private static final int NFT_MSG_NEWRULE = 6;
+    private static final int NFT_MSG_DELRULE = 8;
     private static final int NFPROTO_ARP = 3;
     private static final int NFTA_TABLE_NAME = 1;
     private static final int NFTA_TABLE_FLAGS = 2;
@@ -97,22 +98,7 @@ public final class NftArpDrop implements AutoCloseable {
                     .end();
             messages += 2;
         }
-        // meta iif == link → drop
-        w.begin(type(NFT_MSG_NEWRULE), create | NetlinkSocket.NLM_F_APPEND, seq++).nfgenmsg(NFPROTO_ARP, 0)
-                .attrString(NFTA_RULE_TABLE, TABLE)
-                .attrString(NFTA_RULE_CHAIN, CHAIN)
-                .nestStart(NFTA_RULE_EXPRESSIONS);
-        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "meta").nestStart(NFTA_EXPR_DATA)
-                .attrBe32(NFTA_META_KEY, NFT_META_IIF).attrBe32(NFTA_META_DREG, NFT_REG_1).nestEnd().nestEnd();
-        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "cmp").nestStart(NFTA_EXPR_DATA)
-                .attrBe32(NFTA_CMP_SREG, NFT_REG_1).attrBe32(NFTA_CMP_OP, NFT_CMP_EQ)
-                .nestStart(NFTA_CMP_DATA).attrU32(NFTA_DATA_VALUE, link).nestEnd() // iif is host order in the register
-                .nestEnd().nestEnd();
-        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "immediate").nestStart(NFTA_EXPR_DATA)
-                .attrBe32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
-                .nestStart(NFTA_IMMEDIATE_DATA).nestStart(NFTA_DATA_VERDICT).attrBe32(NFTA_VERDICT_CODE, NF_DROP).nestEnd().nestEnd()
-                .nestEnd().nestEnd();
-        w.nestEnd().end();
+        seq = rule(w, seq, link);
         messages++;
         w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
         String what = "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")";
@@ -128,6 +114,54 @@ public final class NftArpDrop implements AutoCloseable {
         }
         tableCreated = true;
         dropping.add(link);
+    }
+
+    /** Appends {@code meta iif == link → drop} to the batch; returns the next sequence number. */
+    private static int rule(NetlinkWriter w, int seq, int link) {
+        int create = NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE;
+        w.begin(type(NFT_MSG_NEWRULE), create | NetlinkSocket.NLM_F_APPEND, seq++).nfgenmsg(NFPROTO_ARP, 0)
+                .attrString(NFTA_RULE_TABLE, TABLE)
+                .attrString(NFTA_RULE_CHAIN, CHAIN)
+                .nestStart(NFTA_RULE_EXPRESSIONS);
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "meta").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_META_KEY, NFT_META_IIF).attrBe32(NFTA_META_DREG, NFT_REG_1).nestEnd().nestEnd();
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "cmp").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_CMP_SREG, NFT_REG_1).attrBe32(NFTA_CMP_OP, NFT_CMP_EQ)
+                .nestStart(NFTA_CMP_DATA).attrU32(NFTA_DATA_VALUE, link).nestEnd() // iif is host order in the register
+                .nestEnd().nestEnd();
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "immediate").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
+                .nestStart(NFTA_IMMEDIATE_DATA).nestStart(NFTA_DATA_VERDICT).attrBe32(NFTA_VERDICT_CODE, NF_DROP).nestEnd().nestEnd()
+                .nestEnd().nestEnd();
+        w.nestEnd().end();
+        return seq;
+    }
+
+    /**
+     * Stops dropping ARP on {@code link} (its interface went away or is no longer the configured one):
+     * an interface later given the same index must keep its ARP. One batch, so the kernel applies it
+     * whole: the chain is flushed (a rule deletion naming no rule) and the rules of the links still
+     * served are added again.
+     */
+    public synchronized void undrop(int link) {
+        if (!dropping.remove(link)) return;
+        int seq = socket.nextSeq();
+        NetlinkWriter w = socket.writer();
+        w.begin(NFNL_MSG_BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST, seq++).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
+        int acked = seq;
+        w.begin(type(NFT_MSG_DELRULE), NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq++).nfgenmsg(NFPROTO_ARP, 0)
+                .attrString(NFTA_RULE_TABLE, TABLE)
+                .attrString(NFTA_RULE_CHAIN, CHAIN)
+                .end();
+        int messages = 1;
+        for (int kept : dropping) {
+            seq = rule(w, seq, kept);
+            messages++;
+        }
+        w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
+        String what = "nftables batch (table arp " + TABLE + ", stop dropping ARP input on ifindex " + link + ")";
+        socket.send(w, what);
+        socket.awaitAcks(acked, messages, what, ADVICE);
     }
 
     private static int type(int message) {

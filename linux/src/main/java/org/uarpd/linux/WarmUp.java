@@ -219,7 +219,7 @@ public final class WarmUp {
         }
 
         @Override
-        public void released(LinkTable.Entry link) {}
+        public void released(LinkTable.Entry link, String renamedTo) {}
 
         @Override
         public void resync(String why) {}

@@ -80,4 +80,62 @@ class HostJournalTest {
         assertThat(lines).noneMatch(l -> l.equals("restored every kernel setting uarpd changed"))
                 .anyMatch(l -> l.startsWith("could not restore:") && l.contains("arp_accept"));
     }
+
+    @Test
+    void aProcSysValueIsReadWhole() throws Exception {
+        // /proc/sys files report size 0; gc_thresh3 is at least two digits in every namespace (1024 by default).
+        String key = "net/ipv4/neigh/default/gc_thresh3";
+        String whole = new String(new ProcessBuilder("cat", "/proc/sys/" + key).start().getInputStream().readAllBytes()).strip();
+        assertThat(whole).hasSizeGreaterThan(1);
+        assertThat(new KernelSettings().read(key)).isEqualTo(whole);
+    }
+
+    @Test
+    void aVanishedInterfaceIsSkippedWithOneLineNamingIt() throws Exception {
+        String solicit = KernelSettings.neigh("u1", "app_solicit");
+        String ignore = KernelSettings.conf("u1", "arp_ignore");
+        knob(solicit, "0");
+        knob(ignore, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(solicit, "1");
+        journal.setSysctl(ignore, "8");
+        Files.delete(root.resolve(solicit));
+        Files.delete(root.resolve(ignore));
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(lines).containsExactly("u1 is gone (its settings went with it): nothing to restore there");
+    }
+
+    @Test
+    void writingToAVanishedInterfaceSaysItIsGoneNotPrivileges() {
+        KernelSettings settings = new KernelSettings(root);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.write(KernelSettings.conf("u9", "arp_ignore"), "8"))
+                .hasMessageContaining("u9 is gone (its settings went with it)")
+                .hasMessageNotContaining("CAP_NET_ADMIN");
+    }
+
+    @Test
+    void aForgottenInterfaceIsNotRestored() throws Exception {
+        String solicit = KernelSettings.neigh("u2", "app_solicit");
+        knob(solicit, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(solicit, "1");
+        journal.releaseLink("u2", 7, null);
+        assertThat(lines).containsExactly("u2 is gone (its settings went with it): nothing to restore there");
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(value(solicit)).isEqualTo("1");
+    }
+
+    @Test
+    void aRenamedInterfaceGetsItsValuesBackUnderItsNewName() throws Exception {
+        String solicit = KernelSettings.neigh("u3", "app_solicit");
+        knob(solicit, "0");
+        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        journal.setSysctl(solicit, "1");
+        Files.createDirectories(root.resolve("net/ipv4/neigh/v3"));
+        Files.move(root.resolve(solicit), root.resolve(KernelSettings.neigh("v3", "app_solicit")));
+        journal.releaseLink("u3", 7, "v3");
+        assertThat(value(KernelSettings.neigh("v3", "app_solicit"))).isEqualTo("0");
+        assertThat(journal.undoAll()).isEmpty();
+        assertThat(lines).isEmpty();
+    }
 }

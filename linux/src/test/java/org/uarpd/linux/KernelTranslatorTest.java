@@ -40,8 +40,8 @@ class KernelTranslatorTest {
         }
 
         @Override
-        public void released(LinkTable.Entry link) {
-            host.add("release " + link.name);
+        public void released(LinkTable.Entry link, String renamedTo) {
+            host.add("release " + link.name + (renamedTo == null ? "" : " renamed " + renamedTo));
         }
 
         @Override
@@ -162,6 +162,21 @@ class KernelTranslatorTest {
         assertThat(host).containsExactly("release u0", "take back u0 15", "resync");
         assertThat(translator.addresses()).as("the gone link's addresses went with it").isEmpty();
         assertThat(links.byName("u0").index).isEqualTo(15);
+    }
+
+    @Test
+    void aRenamedLinkIsReleasedAndServedAgainWhenItsNameComesBack() {
+        addr(Rtnetlink.RTM_NEWADDR, U0, "192.0.2.1", 24).end();
+        link(Rtnetlink.RTM_NEWLINK, U0, "v0", MAC, true).end();
+        link(Rtnetlink.RTM_NEWLINK, U0, "v0", MAC, true).end(); // no longer ours: nothing
+        link(Rtnetlink.RTM_NEWLINK, U0, "u0", MAC, true).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded(U0, Ip4.parse("192.0.2.1"), 24),
+                new Input.LinkRemoved(U0),
+                new Input.LinkChanged(U0, "u0", Ethernet.INSTANCE, HardwareAddress.of(MAC), true));
+        assertThat(host).containsExactly("release u0 renamed v0", "take back u0 " + U0, "resync");
+        assertThat(links.byName("u0").index).isEqualTo(U0);
     }
 
     @Test

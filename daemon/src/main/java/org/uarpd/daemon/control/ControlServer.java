@@ -1,17 +1,22 @@
 package org.uarpd.daemon.control;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +37,19 @@ import org.uarpd.daemon.control.protocol.Response;
  * threads, which only read, write and parse: the work itself runs on the event loop ({@link ControlService}).
  */
 public final class ControlServer implements AutoCloseable {
+    /** The longest request line read; a longer one is refused and its connection closed. */
+    static final int MAX_LINE = 64 * 1024;
+
     private final Logger log = LoggerFactory.getLogger("uarpd.control");
     private final ControlService service;
     private final ControlSection section;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
+    /** The socket file this server bound (its inode), or null: only that file is ever deleted. */
+    private Object ownFile;
+    /** Why there is no socket of ours, for the ready line (null while none was tried). */
+    private String notOwned;
 
     public ControlServer(ControlService service, ControlSection section) {
         this.service = service;
@@ -48,18 +60,29 @@ public final class ControlServer implements AutoCloseable {
         return section.socket();
     }
 
-    /** Creates the socket (replacing a stale one) and starts accepting. */
+    /**
+     * Creates the socket (replacing a stale one) and starts accepting. Check, delete and bind run
+     * under an flock on {@code PATH.lock}, so of two daemons starting at once one binds and the other
+     * sees it answering; neither deletes the other's file.
+     */
     public void start() throws IOException {
         Path path = section.socket();
         if (path.getParent() != null) Files.createDirectories(path.getParent());
-        if (Files.exists(path)) {
-            if (answers(path)) {
-                throw new IOException(path + ": another uarpd answers on this control socket; stop it or set [control] socket elsewhere");
+        notOwned = "none (" + path + " could not be made)";
+        try (FileChannel lockFile = FileChannel.open(lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            if (Files.exists(path)) {
+                if (answers(path)) {
+                    notOwned = "none (" + path + " is another uarpd's)";
+                    throw new IOException(path + " is another uarpd's control socket (it answers there); stop it or set [control] socket elsewhere");
+                }
+                Files.delete(path); // left by a uarpd that did not exit cleanly
             }
-            Files.delete(path); // left by a uarpd that did not exit cleanly
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(path));
+            ownFile = fileKey(path);
+            notOwned = null;
         }
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         if (section.group() != null) {
             GroupPrincipal group = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(section.group());
@@ -67,6 +90,24 @@ public final class ControlServer implements AutoCloseable {
         }
         acceptor = Thread.ofPlatform().daemon().name("uarpd-control").start(this::accept);
         log.info("control socket {} (mode 0660{})", path, section.group() == null ? "" : ", group " + section.group());
+    }
+
+    /** What the ready line says of the control socket: its path if this server owns it, else why not. */
+    public String describe() {
+        return notOwned == null ? section.socket().toString() : notOwned;
+    }
+
+    private static Path lockPath(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".lock");
+    }
+
+    /** The identity (device and inode) of the file at {@code path}, or null if there is none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException gone) {
+            return null;
+        }
     }
 
     /** Whether something accepts connections on the socket file {@code path}. */
@@ -92,10 +133,14 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
-        try (c; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+        try (c; InputStream in = new BufferedInputStream(Channels.newInputStream(c));
              OutputStream out = Channels.newOutputStream(c)) {
             String line;
-            while ((line = in.readLine()) != null) {
+            while ((line = readLine(in)) != null) {
+                if (line == TOO_LONG) {
+                    write(out, new Response.Failure("request line longer than " + MAX_LINE + " bytes; closing the connection"));
+                    return;
+                }
                 if (line.isBlank()) continue;
                 ControlService.Outcome outcome;
                 try {
@@ -123,8 +168,30 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    static final String TOO_LONG = new String("(too long)");
+
+    /**
+     * One request line (UTF-8, without its newline), null at the end of the input, or {@link
+     * #TOO_LONG} once more than {@link #MAX_LINE} bytes arrive without a newline: a client cannot
+     * make the daemon buffer more than that.
+     */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') break;
+            if (line.size() == MAX_LINE) return TOO_LONG;
+            line.write(b);
+        }
+        if (b < 0 && line.size() == 0) return null;
+        int n = line.size();
+        byte[] bytes = line.toByteArray();
+        if (n > 0 && bytes[n - 1] == '\r') n--;
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
     /** Writes a stream's lines until it ends or the client hangs up (seen by a reader of the input). */
-    private void stream(Stream s, BufferedReader in, OutputStream out) throws IOException {
+    private void stream(Stream s, InputStream in, OutputStream out) throws IOException {
         Thread watcher = Thread.ofVirtual().start(() -> {
             try {
                 while (in.read() >= 0) {
@@ -165,14 +232,21 @@ public final class ControlServer implements AutoCloseable {
         out.flush();
     }
 
+    /** Stops accepting and removes the socket file, if it is still the one this server bound. */
     @Override
     public void close() {
         closing = true;
+        Path path = section.socket();
         try {
             if (server != null) server.close();
-            Files.deleteIfExists(section.socket());
+            if (ownFile == null) return;
+            try (FileChannel lockFile = FileChannel.open(lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = lockFile.lock()) {
+                if (ownFile.equals(fileKey(path))) Files.deleteIfExists(path);
+            }
+            ownFile = null;
         } catch (IOException e) {
-            log.warn("control socket: cannot remove {}: {}", section.socket(), e.toString());
+            log.warn("control socket: cannot remove {}: {}", path, e.toString());
         }
     }
 }

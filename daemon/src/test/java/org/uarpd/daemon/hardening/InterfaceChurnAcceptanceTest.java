@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
@@ -58,7 +57,6 @@ class InterfaceChurnAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until rules follow their interface: NftArpDrop keeps 'iif OLD drop' for a deleted interface, one more per cycle")
     void recreateCyclesLeaveTheStateOfOneAndAReusedIndexKeepsItsArp() throws Exception {
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
         int firstIndex = HostState.ifindex(lab, h, "u0");
@@ -92,7 +90,6 @@ class InterfaceChurnAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until rename, MAC and flap are followed: nothing leaves a renamed interface, its rule stays on the index")
     void renameMacChangeFlapAndAddressesAreFollowed() throws Exception {
         lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
         Map<String, String> pristine = HostState.sysctls(lab, h, "u0");
@@ -138,7 +135,6 @@ class InterfaceChurnAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until absent interfaces are waited for: RunCommand/LinuxBackend.start refuse an interface that does not exist")
     void anInterfaceNamedButAbsentIsWaitedForThenServed() throws Exception {
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "w0", "--mode", "authoritative", "--warm-up", "0")) {
             assertThat(u.log).as("says it waits for w0").anyMatch(l -> l.contains("w0") && l.contains("wait"));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
@@ -32,7 +31,6 @@ class MessagesAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until restore knows a vanished interface: KernelSettings.restore blames privileges for a missing /proc/sys/…/u1 file")
     void stoppingAfterTheInterfaceVanishedBlamesTheInterfaceNotPrivileges() throws Exception {
         lab.veth(h, "u1", "192.0.2.1/24", p, "p1", "192.0.2.2/24");
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u1", "--mode", "authoritative", "--warm-up", "0")) {
@@ -46,7 +44,6 @@ class MessagesAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until ENETDOWN is treated as link state: LinuxBackend.drainFrames logs recvfrom ENETDOWN as an error")
     void aLinkGoingDownIsNoRecvfromWarning() throws Exception {
         lab.veth(h, "u2", "198.51.100.1/24", p, "p2", "198.51.100.2/24");
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u2", "--mode", "authoritative", "--warm-up", "0")) {

@@ -58,7 +58,7 @@ class SilenceAcceptanceTest extends HostPeerLab {
     }
 
     @Test
-    @Disabled("fails until yields are logged and reclaimable: no WARN at the default level, show links hides it, no reclaim command")
+    @Disabled("fails until yields are reclaimable: the yield is a WARN line now, but show links does not mark it and there is no reclaim command yet (engine side on its way)")
     void aYieldIsAWarningShownInShowLinksAndReclaimProbesAgain() throws Exception {
         Path socket = dir.resolve("yield.sock");
         String own = lab.mac(h, "u0");
@@ -100,7 +100,6 @@ class SilenceAcceptanceTest extends HostPeerLab {
     }
 
     @Test
-    @Disabled("fails until guard alerts are logged: ALERT events reach only uarpctl monitor, never the log")
     void guardAlertsAreWarnings() throws Exception {
         String real = lab.mac(p, "p0");
         String own = lab.mac(h, "u0");

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
@@ -28,7 +27,6 @@ class TwoDaemonsAcceptanceTest extends HostPeerLab {
     }
 
     @Test
-    @Disabled("fails until one-owner-per-interface lands: a second uarpd in assist mode on a served interface starts today")
     void aSecondUarpdOnAServedInterfaceIsRefusedInEveryModeMixAndChangesNothing() throws Exception {
         Map<String, String> pristine = HostState.sysctls(lab, h, "u0");
         List<List<String>> mixes = List.of(List.of("authoritative", "assist"), List.of("assist", "authoritative"),
