@@ -25,7 +25,7 @@ import org.uarpd.wire.Opcode;
 import org.uarpd.wire.link.Ethernet;
 
 /**
- * Issue 3 (a): answering ARP requests for a published range, one core. Each operation hands the
+ * Answering ARP requests for a published range, one core. Each operation hands the
  * engine one received request frame for an address in 198.51.100.0/24 (minus an excluded /28) and
  * lets it build and emit the reply (Transmit) and its ANSWERED event into a Blackhole.
  */

@@ -10,7 +10,7 @@ import org.uarpd.daemon.SelfLauncher;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * Issue 7's bridge benchmark (results in BENCHMARKS.md, "Guard and bridge"): the same three-namespace
+ * The bridge benchmark (results in BENCHMARKS.md, "Guard and bridge"): the same three-namespace
  * proxy-ARP topology twice in one run, uarpd bridging one and parprouted (Debian's, /usr/sbin/parprouted)
  * the other. Measures, alternating the two:
  * <ul>

@@ -8,7 +8,7 @@ import org.uarpd.wire.Ip4;
 import org.uarpd.wire.Opcode;
 
 /**
- * Issue 3 (c): retained heap per neighbour entry at 1,000,000 entries. Builds an engine with its
+ * Retained heap per neighbour entry at 1,000,000 entries. Builds an engine with its
  * links, measures the heap after GC, fills the table through real resolutions (kernel miss, then
  * the reply: every entry REACHABLE with a hardware address and an armed timer), measures again.
  * Run: {@code java -cp bench/target/benchmarks.jar org.uarpd.bench.EngineMemory [entries]}.

@@ -21,7 +21,7 @@ import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Opcode;
 
 /**
- * Issue 3 (b): one full resolution — kernel miss → broadcast request (built and emitted) → reply
+ * One full resolution — kernel miss → broadcast request (built and emitted) → reply
  * frame received → InstallNeighbor(REACHABLE) — per operation. Targets never repeat within the
  * table's lifetime: the table is kept full, so every cycle also evicts the least recently used
  * entry, as a busy daemon would.

@@ -15,6 +15,7 @@ import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.Opcode;
 import org.uarpd.wire.ProtocolAddress;
 import org.uarpd.wire.link.CookedHeader;
 import org.uarpd.wire.link.LlcSnap;
@@ -152,10 +153,10 @@ public final class DecodeCommand implements Callable<Integer> {
     /** RFC 5227 words for the requests a host sends about its own address. */
     private static String tag(ArpFamilyPacket p) {
         if (p instanceof AtmArpPacket || p.senderProtocol().length() == 0) return "";
-        int op = p.opcode().value();
-        if (op != 1 && op != 2) return "";
+        boolean request = p.opcode().equals(Opcode.REQUEST);
+        if (!request && !p.opcode().equals(Opcode.REPLY)) return "";
         if (p.senderProtocol().equals(p.targetProtocol())) return " (gratuitous)";
-        if (op == 1 && isZero(p.senderProtocol())) return " (probe)";
+        if (request && isZero(p.senderProtocol())) return " (probe)";
         return "";
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code uarpd sim}: runs a simulated network (the seed's kernel, in-process) and reports. */
+/** {@code uarpd sim}: runs a simulated network (the kernel of the 1996 NetBSD routing-socket proposal, in-process) and reports. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = {
             "Runs uarpd on a simulated network and prints a timeline and a summary.",

@@ -22,6 +22,7 @@ import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.ArpView;
 import org.uarpd.wire.EtherType;
+import org.uarpd.wire.Frame;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.HardwareAddress;
@@ -259,12 +260,9 @@ class EngineProperties {
                     assertThat(e.reason()).isEqualTo(refused);
                 });
                 assertThat(transmitted(a)).isEmpty();
-            } else if (etherType(f) >= Ethernet.MIN_ETHERTYPE) {
+            } else {
                 // A whole ARP packet: whatever the engine makes of it, it says so, and never calls it malformed.
                 assertThat(ev).isNotEmpty().allSatisfy(e -> assertThat(e.reason()).isNotEqualTo(Reason.MALFORMED));
-            } else {
-                // An IEEE 802.3 length-field frame: its LLC framing is the link type's to judge; still never silent.
-                assertThat(ev).isNotEmpty();
             }
             // Nothing here asks or announces: whatever is sent answers the frame.
             for (ArpPacket p : transmitted(a)) assertThat(p.opcode()).isIn(Opcode.REPLY, Opcode.INARP_REPLY);
@@ -272,9 +270,9 @@ class EngineProperties {
     }
 
     /**
-     * Why an Ethernet II frame must be dropped before anything in it is looked at, by the wire
-     * module's own checks: a truncated header, an EtherType outside the ARP family, an ARP packet
-     * that does not fit; null when it may be acted on (or is an IEEE 802.3 length-field frame).
+     * Why a frame must be dropped before anything in it is looked at, by the wire module's own checks:
+     * a truncated header, LLC/SNAP framing the wire module refuses (IEEE 802.3 length-field frames),
+     * an EtherType outside the ARP family, an ARP packet that does not fit; null when it may be acted on.
      */
     private static int etherType(byte[] f) {
         return ((f[12] & 0xFF) << 8) | (f[13] & 0xFF);
@@ -283,10 +281,23 @@ class EngineProperties {
     private static Reason refusal(byte[] f) {
         if (f.length < Ethernet.HEADER) return Reason.MALFORMED;
         int type = etherType(f);
-        if (type < Ethernet.MIN_ETHERTYPE) return null;
+        int at = Ethernet.HEADER;
+        int len = f.length - Ethernet.HEADER;
+        byte[] buf = f;
+        if (type < Ethernet.MIN_ETHERTYPE) {
+            try {
+                Frame frame = Ethernet.INSTANCE.decode(f, 0, f.length);
+                type = frame.protocol();
+                buf = frame.buffer();
+                at = frame.payloadOffset();
+                len = frame.payloadLength();
+            } catch (MalformedFrameException e) {
+                return Reason.MALFORMED;
+            }
+        }
         if (!EtherType.isArpFamily(type)) return Reason.NOT_ARP;
         try {
-            ArpView.wrap(f, Ethernet.HEADER, f.length - Ethernet.HEADER);
+            ArpView.wrap(buf, at, len);
             return null;
         } catch (MalformedFrameException e) {
             return Reason.MALFORMED;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md: the engine is sans-I/O. Its inputs and actions are closed (sealed) sets, and its code
+ * The engine is sans-I/O (docs/ARCHITECTURE.md). Its inputs and actions are closed (sealed) sets, and its code
  * reads no clock, starts no thread and opens no socket — time comes in with every call — so the
  * Linux backend and the simulator drive the very same code and every behaviour runs on a manual clock.
  */

@@ -6,6 +6,7 @@ import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.Opcode;
 import org.uarpd.wire.link.Ethernet;
 
 /**
@@ -31,13 +32,9 @@ final class LogLines {
         try {
             ArpPacket p = ArpCodec.decode(buf, off + Ethernet.HEADER, len - Ethernet.HEADER);
             String kind = type == PacketSocket.ETH_P_RARP ? "RARP" : "ARP";
-            return switch (p.opcode().value()) {
-                case 1 -> kind + " request who-has " + p.targetProtocol() + " tell " + p.senderProtocol() + " (" + p.senderHardware() + ")";
-                case 2 -> kind + " reply " + p.senderProtocol() + " is-at " + p.senderHardware() + " to " + p.targetProtocol();
-                case 3 -> kind + " request who-am-I " + p.targetHardware() + " from " + p.senderHardware();
-                case 4 -> kind + " reply " + p.targetHardware() + " is " + p.targetProtocol() + " (from " + p.senderProtocol() + ")";
-                default -> kind + " " + p.opcode() + " from " + p.senderProtocol();
-            };
+            // ArpPacket words the operation; "request" and "reply" are named for the log's readers.
+            boolean named = p.opcode().equals(Opcode.REQUEST) || p.opcode().equals(Opcode.REPLY);
+            return kind + " " + (named ? p.opcode() + " " : "") + p.describe();
         } catch (MalformedFrameException e) {
             return "malformed frame (" + e.getMessage() + ")";
         }

@@ -238,8 +238,10 @@ class KernelInterfaceTest {
         Process p = pb.start();
         try {
             assertThat(new String(p.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ready\n");
-            // A negative check needs a grace period: the restorer holds its undo lines while the owner lives.
-            sleep(200);
+            // The lines were written before "ready", so a restorer blocked reading an empty pipe has read
+            // them all (forget included) and holds them: only then is "not undone yet" worth checking.
+            Await.until("the restorer reads its lines and waits for more", 10,
+                    () -> p.descendants().anyMatch(KernelInterfaceTest::restorerWaiting));
             assertThat(lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a")).doesNotContain("192.0.2.77");
             p.destroyForcibly(); // SIGKILL
             p.waitFor(5, TimeUnit.SECONDS);
@@ -282,6 +284,17 @@ class KernelInterfaceTest {
             }
         }
         throw new AssertionError("no matching neighbour message within 5 s");
+    }
+
+    /** Whether {@code h} is the crash restorer's shell, idle in read(2) on its pipe (per /proc/PID/wchan). */
+    private static boolean restorerWaiting(ProcessHandle h) {
+        try {
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + h.pid() + "/cmdline"));
+            String wchan = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + h.pid() + "/wchan"));
+            return cmdline.contains("restore=''") && wchan.contains("pipe_read") && h.children().findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            return false; // it exited between listing and reading
+        }
     }
 
     static void sleep(long ms) {

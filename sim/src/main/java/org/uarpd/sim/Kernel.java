@@ -23,10 +23,10 @@ import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
- * The simulated kernel of one host, as the seed describes it: it keeps only mechanism. An IPv4
- * routing table whose connected-subnet routes clone per-destination link-layer entries; an output
- * path that, lacking a binding, holds the packet and asks the resolver; a routing socket speaking
- * BSD-style messages; and the minimal in-kernel ARP that serves while no daemon runs (diskless boot,
+ * The simulated kernel of one host, as the 1996 NetBSD routing-socket proposal describes it: it keeps
+ * only mechanism. An IPv4 routing table whose connected-subnet routes clone per-destination
+ * link-layer entries; an output path that, lacking a binding, holds the packet and asks the
+ * resolver; a routing socket speaking BSD-style messages; and the minimal in-kernel ARP that serves while no daemon runs (diskless boot,
  * legacy hosts).
  *
  * <p>While a resolver (uarpd) has its routing socket open, misses go to it as RTM_MISS and every

@@ -15,8 +15,8 @@ import org.uarpd.wire.Opcode;
 import org.uarpd.wire.ProtocolAddress;
 
 /**
- * The "limited and very simple piece of code" the seed keeps in the kernel: enough ARP to boot a
- * diskless client and to serve hosts that run no daemon. It answers requests for the host's own
+ * The "limited and very simple piece of code" that the 1996 NetBSD routing-socket proposal keeps in the
+ * kernel: enough ARP to boot a diskless client and to serve hosts that run no daemon. It answers requests for the host's own
  * addresses, merges senders it already knows (RFC 826's merge flag), resolves with a fixed number of
  * one-second retries (4.4BSD's arp_maxtries / arpt_down), and asks for the host's own address by
  * RARP (RFC 903) when an interface has none.

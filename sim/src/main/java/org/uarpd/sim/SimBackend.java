@@ -23,8 +23,8 @@ import org.uarpd.wire.Frame;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
- * uarpd on a simulated host: the engine driven through the routing socket, exactly as the seed
- * proposes. Routing messages become inputs (RTM_MISS → KernelMiss, RTM_NEWADDR/DELADDR →
+ * uarpd on a simulated host: the engine driven through the routing socket, exactly as
+ * the 1996 NetBSD routing-socket proposal has it. Routing messages become inputs (RTM_MISS → KernelMiss, RTM_NEWADDR/DELADDR →
  * AddressAdded/Removed, RTM_IFINFO → LinkChanged, someone else's RTM_ADD/DELETE →
  * KernelNeighborChanged), ARP-family frames from the link tap become FrameReceived; the engine's
  * actions become RTM_ADD / RTM_CHANGE / RTM_DELETE written back and frames sent on the segments.

@@ -12,8 +12,9 @@ import org.uarpd.wire.Ip4;
 import org.uarpd.wire.link.Ethernet;
 
 /**
- * The seed's one objection, answered: a diskless client boots with the kernel's minimal ARP and
- * RARP (answered by uarpd's RARP server on another host), then starts uarpd, which takes over.
+ * The one objection to the 1996 NetBSD routing-socket proposal, answered: a diskless client boots
+ * with the kernel's minimal ARP and RARP (answered by uarpd's RARP server on another host), then
+ * starts uarpd, which takes over.
  */
 class DisklessBootTest {
     static final long S = Simulation.SECOND;

@@ -13,9 +13,9 @@ import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.link.Fddi;
 
 /**
- * The seed's "very simple form of bridging": a two-interface host running uarpd answers each
- * segment for the hosts on the other (proxy ARP, RFC 1027) and forwards between them. The hosts on
- * either side believe the whole /24 is on their wire; the bridge splits it into two /25s.
+ * The "very simple form of bridging" of the 1996 NetBSD routing-socket proposal: a two-interface
+ * host running uarpd answers each segment for the hosts on the other (proxy ARP, RFC 1027) and
+ * forwards between them. The hosts on either side believe the whole /24 is on their wire; the bridge splits it into two /25s.
  */
 class ProxyArpBridgeTest {
     static final long S = Simulation.SECOND;

@@ -166,17 +166,16 @@ public record ArpPacket(
      */
     @Override
     public String describe() {
-        return switch (opcode.value()) {
-            case 1 -> "who-has " + targetProtocol + (targetHardware.isZero() ? "" : " (" + targetHardware + ")")
-                    + " tell " + senderProtocol;
-            case 2 -> senderProtocol + " is-at " + senderHardware;
-            case 3 -> "rarp who-is " + targetHardware + " tell " + senderHardware;
-            case 4 -> "rarp reply " + targetHardware + " at " + targetProtocol;
-            case 8 -> "inarp who-is " + targetHardware + " tell " + senderHardware + " (" + senderProtocol + ")";
-            case 9 -> "inarp reply " + senderHardware + " at " + senderProtocol;
-            case 10 -> "nak for " + targetProtocol + " asked by " + senderProtocol;
-            default -> opcode + " " + senderHardware + " " + senderProtocol + " -> " + targetHardware + " " + targetProtocol;
-        };
+        if (opcode.equals(Opcode.REQUEST)) {
+            return "who-has " + targetProtocol + (targetHardware.isZero() ? "" : " (" + targetHardware + ")") + " tell " + senderProtocol;
+        }
+        if (opcode.equals(Opcode.REPLY)) return senderProtocol + " is-at " + senderHardware;
+        if (opcode.equals(Opcode.RARP_REQUEST)) return "rarp who-is " + targetHardware + " tell " + senderHardware;
+        if (opcode.equals(Opcode.RARP_REPLY)) return "rarp reply " + targetHardware + " at " + targetProtocol;
+        if (opcode.equals(Opcode.INARP_REQUEST)) return "inarp who-is " + targetHardware + " tell " + senderHardware + " (" + senderProtocol + ")";
+        if (opcode.equals(Opcode.INARP_REPLY)) return "inarp reply " + senderHardware + " at " + senderProtocol;
+        if (opcode.equals(Opcode.NAK)) return "nak for " + targetProtocol + " asked by " + senderProtocol;
+        return opcode + " " + senderHardware + " " + senderProtocol + " -> " + targetHardware + " " + targetProtocol;
     }
 
     private static HardwareAddress zeros(int n) {

@@ -4,6 +4,7 @@ import static org.uarpd.wire.ArpLayout.*;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * A zero-copy view of an RFC 826 packet inside a caller's buffer, for the hot path (smoltcp's
@@ -22,10 +23,10 @@ import java.util.Objects;
 public final class ArpView {
     /** Ethernet II header: destination, source, EtherType. */
     private static final int ETH_HEADER = 14;
-    private static final int ETH_DST = 0;
-    private static final int ETH_SRC = 6;
+    private static final int ETH_DST = EthernetHeader.DESTINATION;
+    private static final int ETH_SRC = EthernetHeader.SOURCE;
     private static final int ETH_TYPE = 12;
-    private static final int ETH_ADDRESS = 6;
+    private static final int ETH_ADDRESS = EthernetHeader.ADDRESS;
     /** Shortest Ethernet frame without FCS; shorter ones are zero-padded. */
     private static final int ETH_MIN_FRAME = 60;
 
@@ -383,23 +384,19 @@ public final class ArpView {
     }
 
     public void copyLinkSource(byte[] dst, int dstOff) {
-        requireFrame();
-        System.arraycopy(buf, frame + ETH_SRC, dst, dstOff, ETH_ADDRESS);
+        EthernetHeader.copySource(buf, frame, dst, dstOff);
     }
 
     public void copyLinkDestination(byte[] dst, int dstOff) {
-        requireFrame();
-        System.arraycopy(buf, frame + ETH_DST, dst, dstOff, ETH_ADDRESS);
+        EthernetHeader.copyDestination(buf, frame, dst, dstOff);
     }
 
     public void setLinkSource(byte[] src, int srcOff) {
-        requireFrame();
-        System.arraycopy(src, srcOff, buf, frame + ETH_SRC, ETH_ADDRESS);
+        EthernetHeader.setSource(buf, frame, src, srcOff);
     }
 
     public void setLinkDestination(byte[] src, int srcOff) {
-        requireFrame();
-        System.arraycopy(src, srcOff, buf, frame + ETH_DST, ETH_ADDRESS);
+        EthernetHeader.setDestination(buf, frame, src, srcOff);
     }
 
     // ---- To the record path ----
@@ -440,7 +437,7 @@ public final class ArpView {
     }
 
     private void requireFrame() {
-        if (frame < 0) throw new IllegalStateException("view is not bound to an Ethernet frame");
+        EthernetHeader.requireFrame(frame);
     }
 
     private static void requireLength(int actual, int expected, String what) {

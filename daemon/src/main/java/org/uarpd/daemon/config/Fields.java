@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.daemon.config.Toml.Node;
 import org.uarpd.daemon.config.Toml.Table;
 

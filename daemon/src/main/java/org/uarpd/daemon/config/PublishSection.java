@@ -1,8 +1,6 @@
 package org.uarpd.daemon.config;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.uarpd.engine.Cidr;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.daemon.syntax.Addresses;
@@ -32,44 +30,35 @@ public final class PublishSection {
                     + "; expected exactly one of address = \"198.51.100.7\", range = \"198.51.100.0/24\" or proxy = true");
             return null;
         }
-        PublishedEntry.Target target = null;
-        if (address != null) {
-            Integer a = ip(f, "address", address);
-            if (a != null) target = new PublishedEntry.Target.Address(a);
-            if (!exclude.isEmpty()) f.error("exclude", "exclusions need a range; expected range = \"CIDR\" instead of address");
-        } else if (range != null) {
-            Cidr r = cidr(f, "range", range);
-            List<Cidr> excluded = new ArrayList<>();
-            for (String x : exclude) {
-                Cidr c = cidr(f, "exclude", x);
-                if (c == null || r == null) continue;
-                if (!PublishedTargets.within(r, c)) {
-                    f.error("exclude", "\"" + x + "\" is outside the range " + range + "; expected addresses within it");
-                } else {
-                    excluded.add(c);
-                }
-            }
-            if (r != null) target = new PublishedEntry.Target.Range(r, excluded);
-        } else {
-            if (!exclude.isEmpty()) f.error("exclude", "exclusions need a range; proxy entries take none");
-            target = new PublishedEntry.Target.RoutedElsewhere();
+        // The key says which the writer meant: "address" is one address, which takes no exclusions.
+        if (address != null && !exclude.isEmpty()) {
+            f.error("exclude", "exclusions need a range; expected range = \"CIDR\" instead of address");
+            return null;
         }
-        if (target == null) return null;
+        String key = address != null ? "address" : range != null ? "range" : "proxy";
+        PublishedEntry.Target target;
+        try {
+            target = PublishedTargets.parse(address != null ? address : range != null ? range : PublishedTargets.PROXY, exclude);
+        } catch (PublishedTargets.BadExclusion e) {
+            f.error("exclude", e.forConfig());
+            return null;
+        } catch (SyntaxException e) {
+            f.error(key, e.forConfig());
+            return null;
+        } catch (IllegalArgumentException e) {
+            f.error(key, e.getMessage());
+            return null;
+        }
+        if (address != null && !(target instanceof PublishedEntry.Target.Address)) {
+            f.error(key, "\"" + address + "\" is a range; expected range = \"" + address + "\" or one address like \"192.0.2.7\"");
+            return null;
+        }
         return new PublishedEntry(target, hw, broadcastOnly, delay, answerProbes);
     }
 
     static Integer ip(Fields f, String key, String text) {
         try {
             return Addresses.ip4(text);
-        } catch (SyntaxException e) {
-            f.error(key, e.forConfig());
-            return null;
-        }
-    }
-
-    static Cidr cidr(Fields f, String key, String text) {
-        try {
-            return Addresses.cidr(text);
         } catch (SyntaxException e) {
             f.error(key, e.forConfig());
             return null;

@@ -1,6 +1,6 @@
 package org.uarpd.daemon.config;
 
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.engine.NeighborTimers;
 
 /** {@code [timers]}: the engine's {@link NeighborTimers}, as durations and counts. */

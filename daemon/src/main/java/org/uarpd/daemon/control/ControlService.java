@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.daemon.syntax.Addresses;
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.daemon.syntax.SyntaxException;
 import org.uarpd.engine.Engine;

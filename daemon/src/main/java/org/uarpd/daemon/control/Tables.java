@@ -7,7 +7,7 @@ import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.PublishedEntry;

@@ -20,7 +20,7 @@ import org.uarpd.daemon.control.protocol.ControlCodec;
 import org.uarpd.daemon.control.protocol.ProtocolException;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.pcap.PcapWriter;
 import org.uarpd.wire.pcap.TimestampResolution;

@@ -18,16 +18,42 @@ public final class PublishedTargets {
     private PublishedTargets() {}
 
     /**
+     * A mistake in an exclusion rather than in the target, so that each caller can point at the
+     * exclusion: the config file names its {@code exclude} key.
+     */
+    public static final class BadExclusion extends IllegalArgumentException {
+        private final String forConfig;
+
+        BadExclusion(String message, String forConfig) {
+            super(message);
+            this.forConfig = forConfig;
+        }
+
+        /** The config file's form, as {@link SyntaxException#forConfig()}. */
+        public String forConfig() {
+            return forConfig;
+        }
+    }
+
+    /**
      * {@code text} is "proxy", an address or a CIDR range; {@code exclusions} (addresses or ranges)
      * need a range and must lie within it. A /32 without exclusions is the one address.
+     *
+     * @throws SyntaxException if the target is neither an address nor a range
+     * @throws BadExclusion    if an exclusion is not an address or range, lies outside the range, or
+     *                         the target takes no exclusions
      */
     public static Target parse(String text, List<String> exclusions) {
         String t = text.strip();
         if (t.equals(PROXY)) {
-            if (!exclusions.isEmpty()) throw new IllegalArgumentException("exclusions need a range; proxy entries take none");
+            if (!exclusions.isEmpty()) {
+                String m = "exclusions need a range; proxy entries take none";
+                throw new BadExclusion(m, m);
+            }
             return new Target.RoutedElsewhere();
         }
-        Cidr range = Addresses.cidr(t);
+        // Without a length it was meant as one address, and is told so if it is not one.
+        Cidr range = t.contains("/") ? Addresses.cidr(t) : new Cidr(Addresses.ip4(t), 32);
         List<Cidr> excluded = new ArrayList<>();
         for (String x : exclusions) excluded.add(exclusion(range, x));
         if (excluded.isEmpty() && range.prefixLength() == 32) return new Target.Address(range.network());
@@ -48,8 +74,16 @@ public final class PublishedTargets {
 
     /** {@code text} as an exclusion from {@code range}: within it, and no wider than it. */
     public static Cidr exclusion(Cidr range, String text) {
-        Cidr x = Addresses.cidr(text);
-        if (!within(range, x)) throw new IllegalArgumentException("'" + text.strip() + "' is outside the range " + range);
+        Cidr x;
+        try {
+            x = Addresses.cidr(text);
+        } catch (SyntaxException e) {
+            throw new BadExclusion(e.getMessage(), e.forConfig());
+        }
+        if (!within(range, x)) {
+            String outside = " is outside the range " + range;
+            throw new BadExclusion("'" + text.strip() + "'" + outside, "\"" + text.strip() + "\"" + outside + "; expected addresses within it");
+        }
         return x;
     }
 

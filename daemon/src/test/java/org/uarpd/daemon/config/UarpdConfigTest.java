@@ -44,6 +44,10 @@ class UarpdConfigTest {
         [links.eth0]\\nrarp = true                           | uarpd.toml:2: links.eth0.rarp: is true but there is no ethers file to answer from; expected an [rarp] table with ethers = "/etc/ethers"
         [[links.eth0.publish]]\\nrange = "198.51.100.0/33"   | uarpd.toml:2: links.eth0.publish[0].range: "198.51.100.0/33" is not an address range; expected CIDR like "198.51.100.0/24"
         [[links.eth0.publish]]\\nrange = "198.51.100.0/24"\\nexclude = ["192.0.2.1"] | uarpd.toml:3: links.eth0.publish[0].exclude: "192.0.2.1" is outside the range 198.51.100.0/24; expected addresses within it
+        [[links.eth0.publish]]\\nrange = "198.51.100.0/24"\\nexclude = ["nearby"] | uarpd.toml:3: links.eth0.publish[0].exclude: "nearby" is not an address range; expected CIDR like "198.51.100.0/24"
+        [[links.eth0.publish]]\\nproxy = true\\nexclude = ["198.51.100.1"] | uarpd.toml:3: links.eth0.publish[0].exclude: exclusions need a range; proxy entries take none
+        [[links.eth0.publish]]\\naddress = "198.51.100.7"\\nexclude = ["198.51.100.7"] | uarpd.toml:3: links.eth0.publish[0].exclude: exclusions need a range; expected range = "CIDR" instead of address
+        [[links.eth0.publish]]\\naddress = "198.51.100.0/24"  | uarpd.toml:2: links.eth0.publish[0].address: "198.51.100.0/24" is a range; expected range = "198.51.100.0/24" or one address like "192.0.2.7"
         [[links.eth0.publish]]\\nbroadcast-only = true       | uarpd.toml:1: links.eth0.publish[0]: says nothing to publish; expected exactly one of address = "198.51.100.7", range = "198.51.100.0/24" or proxy = true
         [[links.eth0.publish]]\\naddress = "198.51.100.7"\\nhardware = "02:00:5e:00:53"   | uarpd.toml:3: links.eth0.publish[0].hardware: "02:00:5e:00:53" is not an Ethernet address; expected six hex bytes like "02:00:5e:00:53:01"
         [[links.eth0.publish]]\\naddress = "198.51.100.300"  | uarpd.toml:2: links.eth0.publish[0].address: "198.51.100.300" is not an IPv4 address; expected dotted quad like "192.0.2.7"
@@ -203,6 +207,15 @@ class UarpdConfigTest {
                 .withPinned(java.util.Map.of(Ip4.parse("192.0.2.254"), HardwareAddress.parse("02:00:5e:00:53:fe"))));
         assertThat(e.policyFor("eth0").published()).containsExactly(PublishedEntry.range(Cidr.parse("198.51.100.0/24"),
                 Cidr.parse("198.51.100.1/32"), Cidr.parse("198.51.100.128/28")));
+    }
+
+    @Test
+    @DisplayName("a published range of one address is that address, as on the command line and the control socket")
+    void aSlash32RangeIsTheAddress() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("[[links.eth0.publish]]\nrange = \"198.51.100.7/32\"\n", "uarpd.toml", HERE);
+        assertThat(c.links().get("eth0").policy().published()).extracting(PublishedEntry::target)
+                .containsExactly(org.uarpd.daemon.syntax.PublishedTargets.parseList("198.51.100.7/32"));
+        assertThat(org.uarpd.daemon.syntax.PublishedTargets.parseList("198.51.100.7/32")).isInstanceOf(PublishedEntry.Target.Address.class);
     }
 
     @Test

@@ -34,8 +34,13 @@ class PublishedTargetsTest {
         assertThatThrownBy(() -> PublishedTargets.parse("198.51.100.0/25", List.of("198.51.100.0/24")))
                 .hasMessage("'198.51.100.0/24' is outside the range 198.51.100.0/25");
         assertThatThrownBy(() -> PublishedTargets.parse("proxy", List.of("198.51.100.1"))).hasMessageContaining("proxy entries take none");
+        assertThatThrownBy(() -> PublishedTargets.parse("198.51.100.0/24", List.of("nearby"))).isInstanceOf(PublishedTargets.BadExclusion.class)
+                .hasMessageStartingWith("'nearby' is not an address range");
+        assertThatThrownBy(() -> PublishedTargets.parse("198.51.100.0/33", List.of())).isInstanceOf(SyntaxException.class)
+                .hasMessageStartingWith("'198.51.100.0/33' is not an address range");
+        // without a length it was meant as one address
         assertThatThrownBy(() -> PublishedTargets.parse("somewhere", List.of())).isInstanceOf(SyntaxException.class)
-                .hasMessageStartingWith("'somewhere' is not an address range");
+                .hasMessage("'somewhere' is not an IPv4 address (dotted quad like 192.0.2.7)");
     }
 
     @Test

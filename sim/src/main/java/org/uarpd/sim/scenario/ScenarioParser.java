@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.uarpd.engine.Durations;
 import org.uarpd.sim.SegmentFaults;
 import org.uarpd.sim.SimLinkTypes;
 import org.uarpd.sim.Simulation;
@@ -429,25 +430,16 @@ public final class ScenarioParser {
         return p;
     }
 
-    /** "1.5s", "200ms", "10us", "500ns"; a bare number is seconds. */
+    /** A time as {@link Durations} reads it ("1.5s", "200ms", "2m"); a bare number is seconds; never negative. */
     private long parseTime(String text, String field) throws ScenarioException {
-        String number = text;
-        long unit = Simulation.SECOND;
-        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}};
-        for (String[] u : units) {
-            if (text.endsWith(u[0])) {
-                number = text.substring(0, text.length() - u[0].length());
-                unit = Long.parseLong(u[1]);
-                break;
-            }
-        }
+        long nanos;
         try {
-            double v = Double.parseDouble(number);
-            if (!(v >= 0) || Double.isInfinite(v)) throw new NumberFormatException();
-            return Math.round(v * unit);
-        } catch (NumberFormatException e) {
-            throw error(field, "'" + text + "' is not a time: write e.g. 2s, 150ms, 20us or 500ns");
+            nanos = Durations.parseSecondsByDefault(text);
+        } catch (IllegalArgumentException e) {
+            throw error(field, e.getMessage());
         }
+        if (nanos < 0) throw error(field, "'" + text + "' is negative; expected a time of at least 0s");
+        return nanos;
     }
 
     private ScenarioException error(String field, String problem) {

@@ -8,6 +8,7 @@ import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Ip6;
 import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * A zero-copy view of an IPv6 neighbour solicitation or advertisement inside a caller's buffer, for
@@ -28,10 +29,10 @@ import org.uarpd.wire.MalformedFrameException;
  */
 public final class NdView {
     private static final int ETH_HEADER = 14;
-    private static final int ETH_DST = 0;
-    private static final int ETH_SRC = 6;
+    private static final int ETH_DST = EthernetHeader.DESTINATION;
+    private static final int ETH_SRC = EthernetHeader.SOURCE;
     private static final int ETH_TYPE = 12;
-    private static final int ETH_ADDRESS = 6;
+    private static final int ETH_ADDRESS = EthernetHeader.ADDRESS;
     private static final int ETH_MIN_FRAME = 60;
     private static final byte[] ALL_NODES = Ip6Address.ALL_NODES.toBytes();
 
@@ -436,13 +437,11 @@ public final class NdView {
     }
 
     public void setLinkSource(byte[] src, int srcOff) {
-        requireFrame();
-        System.arraycopy(src, srcOff, buf, frame + ETH_SRC, ETH_ADDRESS);
+        EthernetHeader.setSource(buf, frame, src, srcOff);
     }
 
     public void setLinkDestination(byte[] src, int srcOff) {
-        requireFrame();
-        System.arraycopy(src, srcOff, buf, frame + ETH_DST, ETH_ADDRESS);
+        EthernetHeader.setDestination(buf, frame, src, srcOff);
     }
 
     /** Addresses the frame to the Ethernet group of the (multicast) IPv6 destination (RFC 2464 §7). */
@@ -453,7 +452,7 @@ public final class NdView {
     }
 
     private void requireFrame() {
-        if (frame < 0) throw new IllegalStateException("view is not bound to an Ethernet frame");
+        EthernetHeader.requireFrame(frame);
     }
 
     // ---- To the record path ----

@@ -1,11 +1,12 @@
-package org.uarpd.daemon.syntax;
+package org.uarpd.engine;
 
 import java.util.regex.Pattern;
 
 /**
  * Durations as people write them: a number and a unit, {@code 80ns}, {@code 250us} (or {@code µs}),
- * {@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; held as nanoseconds. The one reading for the
- * config file, the command line and the control socket.
+ * {@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; held as nanoseconds, the engine's unit of
+ * time. The one reading for the daemon's config file, command line and control socket and for the
+ * simulator's scenarios.
  */
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
@@ -43,7 +44,7 @@ public final class Durations {
         return nanos + "ns";
     }
 
-    private static SyntaxException notADuration(String text) {
-        return new SyntaxException(text, "a duration", "a number and a unit (ns, us, ms, s, m, h) like", "200ms");
+    private static IllegalArgumentException notADuration(String text) {
+        return new IllegalArgumentException("'" + text + "' is not a duration (a number and a unit (ns, us, ms, s, m, h) like 200ms)");
     }
 }

@@ -1,4 +1,4 @@
-package org.uarpd.daemon.syntax;
+package org.uarpd.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class DurationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "soon", "20", "20 parsecs", "1e3s", "ms", "99999999999h"})
     void notDurationsSayWhatWouldBeRight(String text) {
-        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(SyntaxException.class)
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'" + text + "' is not a duration (a number and a unit (ns, us, ms, s, m, h) like 200ms)");
     }
 
