@@ -404,20 +404,23 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
+    /**
+     * Reads one datagram per readiness, as {@link #drainFrames} does: poll(2) is level-triggered and
+     * reports the rest at once, while draining until EAGAIN costs a second recvfrom on every event
+     * (a miss is one datagram).
+     */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
-        while (true) {
-            int n = events.receiveNow();
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n == -Errno.ENOBUFS) {
-                // The kernel dropped notifications (maybe misses): the dumps tell us where we are.
-                resyncs++;
-                resync("netlink overrun (ENOBUFS)");
-                continue;
-            }
-            if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
-            translator.datagram(events.reader().reset(n), rtnl.ownPortId());
+        int n = events.receiveNow();
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+        if (n == -Errno.ENOBUFS) {
+            // The kernel dropped notifications (maybe misses): the dumps tell us where we are.
+            resyncs++;
+            resync("netlink overrun (ENOBUFS)");
+            return;
         }
+        if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
+        translator.datagram(events.reader().reset(n), rtnl.ownPortId());
     }
 
     private void resync(String why) {
@@ -453,19 +456,18 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
+    /** Reads one frame per readiness (see {@link #drainNetlink}): the next turn's poll reports what is left. */
     private void drainFrames(LinkTable.Entry l, PacketSocket socket) {
-        while (true) {
-            int n = socket.receive(frame);
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n < 0) {
-                // ENETDOWN and the like are reported once per socket error; the loop goes on.
-                LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
-                return;
-            }
-            if (n == 0) continue; // our own host's transmission
-            if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
-            feed(new Input.FrameReceived(l.index, frame, 0, n));
+        int n = socket.receive(frame);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+        if (n < 0) {
+            // ENETDOWN and the like are reported once per socket error; the loop goes on.
+            LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
+            return;
         }
+        if (n == 0) return; // our own host's transmission
+        if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
+        feed(new Input.FrameReceived(l.index, frame, 0, n));
     }
 
     private void feed(Input input) {
