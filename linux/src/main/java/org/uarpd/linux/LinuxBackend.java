@@ -113,7 +113,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         try {
             now = System.nanoTime();
             // Join the groups before dumping, so nothing changes unseen in between.
-            rtnl = new Rtnetlink(eventBuffer);
+            // Misses and neighbour changes only matter to a link that takes misses: on ANSWER links alone
+            // the group is not joined, and the kernel's resolutions are not slowed by its notifications.
+            rtnl = new Rtnetlink(eventBuffer, links.entries().stream().anyMatch(l -> l.mode != LinkMode.ANSWER));
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             for (KernelMessage.Link l : rtnl.dumpLinks()) {
                 LinkTable.Entry mine = links.byName(l.name());
