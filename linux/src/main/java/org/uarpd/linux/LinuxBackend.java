@@ -268,6 +268,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     private static final Input.TimeAdvanced TIME_ADVANCED = new Input.TimeAdvanced();
+    private static final int REHEARSED_TURNS = 2_000;
 
     /**
      * Warms the hot paths up with a {@link WarmUp} on the first configured link before the loop runs:
@@ -290,7 +291,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      * only costs a recvfrom that says EAGAIN.
      */
     private void rehearseTurns(int rounds) {
-        for (int i = 0; i < rounds && !stopping; i++) {
+        // Enough for the JIT's first compilation; each turn is four system calls, and a loaded host must not wait for them.
+        for (int i = 0; i < Math.min(rounds, REHEARSED_TURNS) && !stopping; i++) {
             spinUntil = System.nanoTime() + (1L << 62); // inside the spin window: the turn polls with a zero timeout, never sleeps
             turn();
             now = System.nanoTime();
