@@ -31,8 +31,8 @@ import org.uarpd.linux.NamespaceLab;
  *
  * <ul>
  * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
- *   the kernel keeps its ARP). {@code --no-misses}: as assist, then {@code app_solicit} 0 on u0 — uarpd
- *   runs (answers, learns from its packet socket) but the kernel resolves alone. {@code --floor-mode=M}
+ *   the kernel keeps its ARP). {@code --no-misses}: uarpd {@code --mode answer} (answers, learns from its
+ *   packet socket, takes no miss: the kernel resolves alone) and the floor in observe-bare. {@code --floor-mode=M}
  *   runs the floor in mode M instead (see floor.c: observe, observe-requests).
  * <li>{@code --stages}: uarpd is {@link StagedUarpd} (the same loop, policy and warm-up, with a stamp at
  *   each stage of a resolution), and the floor stamps its own; both tables are printed at the end.
@@ -49,8 +49,6 @@ public final class FirstPacketLatency {
     private static final String PUBLISHED = "198.51.100.0/24";
     private static final String PUBLISH_MAC = "02:00:5e:00:53:01";
     private static final String UARPD_READY = "uarpd ready";
-    /** What bin/uarpd gives the JVM besides the class path: measured as installed. */
-    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:PerMethodTrapLimit=0", "-XX:PerBytecodeTrapLimit=0");
     private static final int TRACED_ROUNDS = 20;
 
     /** One namespace pair: a host that resolves and the peer it pings. */
@@ -68,7 +66,7 @@ public final class FirstPacketLatency {
         int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 50;
         boolean busyPoll = flags.contains("--busy-poll");
         boolean noMisses = flags.contains("--no-misses");
-        boolean assist = noMisses || "assist".equals(valueOf(flags, "--mode="));
+        boolean assist = "assist".equals(valueOf(flags, "--mode="));
         boolean stages = flags.contains("--stages");
         boolean realtime = flags.contains("--realtime");
         String spin = valueOf(flags, "--spin-us=");
@@ -86,7 +84,7 @@ public final class FirstPacketLatency {
             System.exit(2);
         }
         Path floorBinary = FloorResolver.build();
-        String mode = assist ? "assist" : "authoritative";
+        String mode = noMisses ? "answer" : assist ? "assist" : "authoritative";
         try (NamespaceLab lab = new NamespaceLab()) {
             Pair u = new Pair("uarpd", lab.namespace("uh"), "u0", lab.namespace("up"), "p0");
             Pair f = new Pair("floor", lab.namespace("fh"), "f0", lab.namespace("fp"), "g0");
@@ -105,10 +103,11 @@ public final class FirstPacketLatency {
             if (spin != null) run.addAll(List.of("--spin-us", spin));
             if (realtime) run.addAll(List.of("--realtime", "10"));
             List<String> java = new ArrayList<>(SelfLauncher.command(run.toArray(String[]::new)));
-            List<String> jvm = new ArrayList<>(LAUNCHER_OPTIONS);
+            // SelfLauncher already gives the JVM options of bin/uarpd (measured as installed); these come after them.
+            List<String> jvm = new ArrayList<>();
             for (String o : flags) if (o.startsWith("--uarpd-jvm=")) jvm.add(o.substring("--uarpd-jvm=".length()));
             if (stages) jvm.add("-Dstages.keep=" + rounds);
-            java.addAll(1, jvm);
+            java.addAll(1 + SelfLauncher.JVM_OPTIONS.size(), jvm);
             if (stages) java.set(java.indexOf(org.uarpd.daemon.Main.class.getName()), StagedUarpd.class.getName());
             cmd.addAll(java);
             Path uarpdErr = Files.createTempFile("uarpd-bench", ".err");
@@ -118,13 +117,13 @@ public final class FirstPacketLatency {
             Path floorOut = Files.createTempFile("uarpd-floor", ".out");
             List<String> floorCmd = new ArrayList<>(List.of("ip", "netns", "exec", f.host));
             if (stages) floorCmd.addAll(List.of("env", "FLOOR_STAMPS=" + rounds));
-            String floorMode = valueOf(flags, "--floor-mode=");
+            // Without misses the floor neither joins RTNLGRP_NEIGH nor resolves: as uarpd --mode answer.
+            String floorMode = valueOf(flags, "--floor-mode=") != null ? valueOf(flags, "--floor-mode=") : noMisses ? "observe-bare" : null;
             floorCmd.addAll(List.of(floorBinary.toString(), "f0", floorMode != null ? floorMode : mode));
             Process floor = lab.start(null, ProcessBuilder.Redirect.to(floorOut.toFile()), ProcessBuilder.Redirect.INHERIT,
                     floorCmd.toArray(String[]::new));
             awaitLine(uarpd, uarpdErr, UARPD_READY, "uarpd");
             awaitLine(floor, floorOut, FloorResolver.READY, "the floor resolver");
-            if (noMisses) lab.ok(u.host, "sysctl", "-qw", "net.ipv4.neigh.u0.app_solicit=0");
 
             List<Pair> all = List.of(u, f, k);
             for (int i = 0; i < warmup; i++) for (Pair p : order(all, i)) firstPing(lab, p);
@@ -139,7 +138,7 @@ public final class FirstPacketLatency {
                     wire[s] += framesReceived(lab, p) - before - 1; // minus the echo request itself
                 }
             }
-            report(rounds, warmup, mode, floorMode, busyPoll, noMisses, spin, realtime, cpus, jvm, load, rtt, wire);
+            report(rounds, warmup, mode, floorMode, busyPoll, spin, realtime, cpus, jvm, load, rtt, wire);
 
             if (flags.contains("--count-syscalls")) {
                 System.out.println("# System calls per round (" + TRACED_ROUNDS + " more rounds with strace attached; round = flush both caches + one first ping)");
@@ -176,13 +175,13 @@ public final class FirstPacketLatency {
         }
     }
 
-    private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, boolean noMisses, String spin, boolean realtime,
+    private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, String spin, boolean realtime,
                                String cpus, List<String> jvm, double load, double[][] rtt, long[] wire) {
         System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of three, order cycling, "
-                + warmup + " warm-up rounds first; uarpd --mode " + mode + (noMisses ? " with app_solicit 0 (no misses)" : "")
+                + warmup + " warm-up rounds first; uarpd --mode " + mode
                 + (busyPoll ? ", --busy-poll" : ", sleeping in poll") + (spin != null ? ", --spin-us " + spin : ", default spin window")
                 + (realtime ? ", SCHED_FIFO 10" : "") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis
-                + " ms from flush to ping; uarpd JVM options " + String.join(" ", jvm) + ")");
+                + " ms from flush to ping; uarpd JVM options " + String.join(" ", SelfLauncher.JVM_OPTIONS) + (jvm.isEmpty() ? "" : " " + String.join(" ", jvm)) + ")");
         System.out.printf(Locale.ROOT, "load average (1 min) at start %.2f, at end %.2f, %d CPUs%n", load, loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         String[] names = {"uarpd " + mode, "floor (C) " + (floorMode != null ? floorMode : mode), "kernel native"};

@@ -59,7 +59,9 @@ public final class RunCommand implements Callable<Integer> {
     List<String> interfaces = new ArrayList<>();
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "authoritative (uarpd alone does ARP) or assist (the kernel keeps its ARP), for every link. Default: the config's, else authoritative.")
+            description = "authoritative (uarpd alone does ARP), assist (the kernel keeps its ARP and asks uarpd first) or answer (the kernel keeps "
+                    + "its ARP and resolves alone; uarpd answers published addresses and RARP, guards and learns), for every link. "
+                    + "Default: the config's, else authoritative.")
     String mode;
 
     @Option(names = "--control-socket", paramLabel = "PATH", description = "Control socket for uarpctl (overrides [control] socket).")
@@ -303,11 +305,10 @@ public final class RunCommand implements Callable<Integer> {
         if (realtime < 0 || realtime > 99) throw new IllegalArgumentException("--realtime: priority must be 0..99, got " + realtime);
         LinkMode linkMode = null;
         if (mode != null) {
-            linkMode = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
-                case "authoritative" -> LinkMode.AUTHORITATIVE;
-                case "assist" -> LinkMode.ASSIST;
-                default -> throw new IllegalArgumentException("--mode: unknown mode '" + mode + "' (expected authoritative or assist)");
-            };
+            linkMode = LinkSection.mode(mode);
+            if (linkMode == null) {
+                throw new IllegalArgumentException("--mode: unknown mode '" + mode + "' (expected " + String.join(", ", LinkSection.MODES) + ")");
+            }
         }
         HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
         List<PublishedEntry> published = new ArrayList<>();
@@ -341,7 +342,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--bridge needs --mode authoritative (uarpd must answer and install on the bridged interfaces)");
             }
             // Each guard and conflict flag given overrides its key on every link; the rest comes from the file.
-            LinkPolicy q = (m == LinkMode.AUTHORITATIVE ? LinkPolicy.authoritative() : LinkPolicy.assist())
+            LinkPolicy q = LinkSection.base(m)
                     .withRarp(p.rarp() || ethers != null).withInarp(p.inarp()).withAnnounce(p.announce()).withPublished(all)
                     .withConflict(conflictPolicy(p.conflict())).withGuard(guardPolicy(p.guard())).withBridge(bridged);
             e.setValue(new LinkSection(e.getKey(), q));

@@ -157,12 +157,51 @@ class AuthoritativeAcceptanceTest {
             } finally {
                 lab.run(p, "ip", "addr", "del", "192.0.2.3/24", "dev", "p0");
             }
-            NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "198.51.100.3");
-            assertThat(arping.ok()).as(arping.out() + u.logText()).isTrue();
-            assertThat(arping.out().toLowerCase()).contains(lab.mac(h, "u0"));
+            assertPublishedAnswered(u);
             assertThat(u.terminate()).isZero();
         }
         assertThat(LabCommand.knobs(lab, h)).isEqualTo(before);
+    }
+
+    @Test
+    void answerModeTakesNoMissAndStillAnswersPublishedEntries() throws Exception {
+        Map<String, String> before = LabCommand.knobs(lab, h);
+        lab.ok(h, "sysctl", "-qw", "net.ipv4.neigh.u0.app_solicit=2"); // uarpd must set it to 0, not leave it
+        try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "answer", "--publish", "198.51.100.0/29")) {
+            assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
+            Map<String, String> expected = new HashMap<>(before);
+            expected.put("net.ipv4.neigh.u0.app_solicit", "0");
+            assertThat(LabCommand.knobs(lab, h)).as("answer sets app_solicit=0 and nothing else").isEqualTo(expected);
+            assertThat(neighbourGroupMembers()).as("no socket of the namespace joins RTNLGRP_NEIGH").isZero();
+            // the kernel resolves alone: uarpd sends no request of its own
+            lab.ok(p, "ip", "addr", "add", "192.0.2.3/24", "dev", "p0");
+            try {
+                assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.3").ok()).isTrue();
+                assertThat(lab.ok(h, "ip", "neigh", "show", "192.0.2.3", "dev", "u0")).contains("REACHABLE");
+            } finally {
+                lab.run(p, "ip", "addr", "del", "192.0.2.3/24", "dev", "p0");
+            }
+            assertPublishedAnswered(u);
+            assertThat(u.log).as(u.logText()).noneMatch(l -> l.contains("sent ARP request who-has 192.0.2.3"));
+            assertThat(u.terminate()).isZero();
+        }
+        Map<String, String> restored = new HashMap<>(before);
+        restored.put("net.ipv4.neigh.u0.app_solicit", "2");
+        assertThat(LabCommand.knobs(lab, h)).isEqualTo(restored);
+        lab.ok(h, "sysctl", "-qw", "net.ipv4.neigh.u0.app_solicit=" + before.get("net.ipv4.neigh.u0.app_solicit"));
+    }
+
+    /** 198.51.100.3 (published) is answered for the peer with the host's hardware address. */
+    private void assertPublishedAnswered(UarpdProcess u) throws Exception {
+        NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "198.51.100.3");
+        assertThat(arping.ok()).as(arping.out() + u.logText()).isTrue();
+        assertThat(arping.out().toLowerCase()).contains(lab.mac(h, "u0"));
+    }
+
+    /** NETLINK_ROUTE sockets of the host namespace in RTNLGRP_NEIGH (group 3: bit 2 of /proc/net/netlink's Groups). */
+    private long neighbourGroupMembers() throws Exception {
+        return lab.ok(h, "cat", "/proc/net/netlink").lines().skip(1).map(l -> l.strip().split("\\s+"))
+                .filter(f -> f[1].equals("0") && (Long.parseLong(f[3], 16) & 0x4) != 0).count();
     }
 
     @Test

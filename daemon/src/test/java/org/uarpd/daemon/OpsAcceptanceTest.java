@@ -402,7 +402,7 @@ class OpsAcceptanceTest {
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err().strip()).isEqualTo("refused " + conf + "; the running configuration stays:\n"
                     + conf + ":8: timers.retransmit: \"soon\" is not a duration; expected a duration like \"30s\", \"500ms\" or \"2m\"\n"
-                    + conf + ":12: links.u0.mode: \"authorative\" is not a mode; expected \"authoritative\" or \"assist\"");
+                    + conf + ":12: links.u0.mode: \"authorative\" is not a mode; expected \"authoritative\", \"assist\" or \"answer\"");
             assertThat(arping("198.51.100.17", null)).as("still answering from the old config").isTrue();
             assertThat(ok("show", "published").lines()).contains("198.51.100.16/28 !198.51.100.19 dev u0 lladdr own (config)");
 

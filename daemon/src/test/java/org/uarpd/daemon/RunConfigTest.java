@@ -23,7 +23,7 @@ class RunConfigTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isEqualTo(2);
         assertThat(out.lines().toList()).containsExactly(
-                conf + ":2: links.u0.mode: \"authorative\" is not a mode; expected \"authoritative\" or \"assist\"",
+                conf + ":2: links.u0.mode: \"authorative\" is not a mode; expected \"authoritative\", \"assist\" or \"answer\"",
                 conf + ":4: timers.reachable: 30 has no unit; expected a duration like \"30s\", \"500ms\" or \"2m\"",
                 "uarpd run: the config has mistakes (above); nothing was started");
     }

@@ -12,5 +12,11 @@ public enum LinkMode {
      * what it learns, but answers published entries, RARP and InARP, and answers kernel misses from
      * its cache when it can (leaving a cache miss to the kernel's own resolution).
      */
-    ASSIST
+    ASSIST,
+    /**
+     * As {@link #ASSIST}, but the kernel resolves alone and tells uarpd of no miss: uarpd answers
+     * published entries, RARP and InARP, guards and learns from the wire, and first packets go at the
+     * kernel's own speed (no resolution waits for another process).
+     */
+    ANSWER
 }

@@ -30,7 +30,7 @@ record ModeRules(boolean answersOwnAddresses, boolean installsLearnt, boolean le
     static ModeRules of(LinkMode mode) {
         return switch (mode) {
             case AUTHORITATIVE -> AUTHORITATIVE;
-            case ASSIST -> ASSIST;
+            case ASSIST, ANSWER -> ASSIST; // an ANSWER link gets no miss: the miss rules never come into play
         };
     }
 }

@@ -20,12 +20,20 @@ final class InterfaceTakeover {
      * {@code retrans_time}, 1 s by default). The kernel still decides failure; if uarpd dies, a new
      * resolution costs one retransmit interval more and nothing else.
      *
+     * <p>Answer mode sets {@code app_solicit} to 0 (its default): the kernel asks uarpd nothing.
+     *
      * <p>Authoritative mode makes uarpd the only ARP speaker: the kernel sends no request
      * ({@code ucast/mcast_solicit 0}) and answers none ({@code arp_ignore 8}), and the nftables drop
      * stops it learning from replies and gratuitous ARP, which it would otherwise believe whatever
      * {@code arp_accept} says; {@code AF_PACKET} sockets still see every frame.
      */
     static void apply(HostJournal journal, String name, int index, LinkMode mode, EventLog log) {
+        if (mode == LinkMode.ANSWER) {
+            // No app probe: the kernel resolves alone, as fast as without uarpd.
+            journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "0");
+            LogLines.note(log, "%s: answer (the kernel keeps its ARP and resolves alone; uarpd answers published addresses and RARP, guards and learns)", name);
+            return;
+        }
         if (mode == LinkMode.ASSIST) {
             journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "1");
             LogLines.note(log, "%s: assist (the kernel keeps its ARP and asks uarpd first; uarpd adds its cache, published addresses and RARP)", name);

@@ -116,7 +116,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             // Every interface's lock before anything else: a refused start changes nothing on the host.
             locks = InterfaceLocks.take(links.entries().stream().map(l -> l.name).toList());
             // Join the groups before dumping, so nothing changes unseen in between.
-            rtnl = new Rtnetlink(eventBuffer);
+            // Misses and neighbour changes only matter to a link that takes misses: on ANSWER links alone
+            // the group is not joined, and the kernel's resolutions are not slowed by its notifications.
+            rtnl = new Rtnetlink(eventBuffer, links.entries().stream().anyMatch(l -> l.mode != LinkMode.ANSWER));
             wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             for (KernelMessage.Link l : rtnl.dumpLinks()) {
                 LinkTable.Entry mine = links.byName(l.name());
@@ -223,50 +225,61 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
-        long spinUntil = System.nanoTime();
+        spinUntil = System.nanoTime();
         try {
-            while (!stopping) {
-                long deadline = port.nextDeadline();
-                long before = System.nanoTime();
-                boolean spinning = busyPoll || before - spinUntil < 0;
-                int timeout = spinning ? 0 : PollSet.timeoutMillis(deadline, before);
-                int ready = pollSet.poll(timeout);
-                now = System.nanoTime();
-                if (ready < 0) {
-                    if (ready == -Errno.EINTR) continue;
-                    Libc.check(ready, "poll(" + pollSet.count() + " descriptors)", null);
-                }
-                if (ready > 0) {
-                    if (pollSet.ready(PollSet.WAKE)) drainWakeups();
-                    if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
-                    for (int i = 0; i < pollSet.links(); i++) {
-                        LinkTable.Entry l = pollSet.link(i);
-                        if (l.arp == null) continue; // removed while handling an earlier descriptor
-                        if (pollSet.ready(2 + 2 * i)) drainFrames(l, l.arp);
-                        if (l.rarp != null && pollSet.ready(3 + 2 * i)) drainFrames(l, l.rarp);
-                    }
-                    spinUntil = now + spinNanos;
-                }
-                if (port.nextDeadline() - now <= 0) {
-                    feed(TIME_ADVANCED);
-                    spinUntil = now + spinNanos; // a timer may have sent a request: its reply is due soon
-                } else if (ready == 0 && spinning) {
-                    Thread.onSpinWait();
-                }
-            }
+            while (!stopping) turn();
         } finally {
             cleanUp();
             finished.countDown();
         }
     }
 
+    /** When the spin window after the last event closes ({@link #setSpinMicros}). */
+    private long spinUntil;
+
+    /**
+     * One turn of the loop: poll, then handle what is ready and what is due. A method of its own so the
+     * JIT compiles it as a whole after the warm-up's turns ({@link #rehearse}); a loop body inside
+     * {@link #run()} would wait for on-stack replacement, and the first real events would run interpreted.
+     */
+    private void turn() {
+        long deadline = port.nextDeadline();
+        long before = System.nanoTime();
+        boolean spinning = busyPoll || before - spinUntil < 0;
+        int timeout = spinning ? 0 : PollSet.timeoutMillis(deadline, before);
+        int ready = pollSet.poll(timeout);
+        now = System.nanoTime();
+        if (ready < 0) {
+            if (ready == -Errno.EINTR) return;
+            Libc.check(ready, "poll(" + pollSet.count() + " descriptors)", null);
+        }
+        if (ready > 0) {
+            if (pollSet.ready(PollSet.WAKE)) drainWakeups();
+            if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
+            for (int i = 0; i < pollSet.links(); i++) {
+                LinkTable.Entry l = pollSet.link(i);
+                if (l.arp == null) continue; // removed while handling an earlier descriptor
+                if (pollSet.ready(2 + 2 * i)) drainFrames(l, l.arp);
+                if (l.rarp != null && pollSet.ready(3 + 2 * i)) drainFrames(l, l.rarp);
+            }
+            spinUntil = now + spinNanos;
+        }
+        if (port.nextDeadline() - now <= 0) {
+            feed(TIME_ADVANCED);
+            spinUntil = now + spinNanos; // a timer may have sent a request: its reply is due soon
+        } else if (ready == 0 && spinning) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static final Input.TimeAdvanced TIME_ADVANCED = new Input.TimeAdvanced();
+    private static final int REHEARSED_TURNS = 2_000;
 
     /**
      * Warms the hot paths up with a {@link WarmUp} on the first configured link before the loop runs:
      * {@code scratch} is a throwaway port of the same kind as the real one; {@code alsoAsk} are
      * published addresses to ask for, {@code rarpClient} a client to send a RARP request from (or
-     * null). Real events arriving meanwhile wait in their sockets for {@link #run()}.
+     * null). Real events arriving meanwhile are handled as the loop handles them ({@link #rehearseTurns}).
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (!started) throw new IllegalStateException("start() first");
@@ -274,6 +287,27 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (l == null) return; // nothing there yet to rehearse on
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), translator.addressOn(l.index, WarmUp.UNNUMBERED), rtnl);
         warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
+        rehearseTurns(rounds);
+    }
+
+    /**
+     * The loop's own methods, so the JIT has compiled them too by the first real event: turns that
+     * poll without sleeping, and the readers of every socket. They run on the real sockets and the
+     * real port, so what is queued meanwhile is handled exactly as the loop handles it; an empty queue
+     * only costs a recvfrom that says EAGAIN.
+     */
+    private void rehearseTurns(int rounds) {
+        // Enough for the JIT's first compilation; each turn is four system calls, and a loaded host must not wait for them.
+        for (int i = 0; i < Math.min(rounds, REHEARSED_TURNS) && !stopping; i++) {
+            spinUntil = System.nanoTime() + (1L << 62); // inside the spin window: the turn polls with a zero timeout, never sleeps
+            turn();
+            now = System.nanoTime();
+            drainNetlink();
+            for (LinkTable.Entry l : links.entries()) {
+                if (l.arp != null) drainFrames(l, l.arp);
+                if (l.rarp != null) drainFrames(l, l.rarp);
+            }
+        }
     }
 
     /** Asks the loop to stop (from any thread, e.g. a signal's shutdown hook) and waits for its clean-up. */
@@ -380,20 +414,23 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
+    /**
+     * Reads one datagram per readiness, as {@link #drainFrames} does: poll(2) is level-triggered and
+     * reports the rest at once, while draining until EAGAIN costs a second recvfrom on every event
+     * (a miss is one datagram).
+     */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
-        while (true) {
-            int n = events.receiveNow();
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n == -Errno.ENOBUFS) {
-                // The kernel dropped notifications (maybe misses): the dumps tell us where we are.
-                resyncs++;
-                resync("netlink overrun (ENOBUFS)");
-                continue;
-            }
-            if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
-            translator.datagram(events.reader().reset(n), rtnl.ownPortId());
+        int n = events.receiveNow();
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+        if (n == -Errno.ENOBUFS) {
+            // The kernel dropped notifications (maybe misses): the dumps tell us where we are.
+            resyncs++;
+            resync("netlink overrun (ENOBUFS)");
+            return;
         }
+        if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
+        translator.datagram(events.reader().reset(n), rtnl.ownPortId());
     }
 
     private void resync(String why) {

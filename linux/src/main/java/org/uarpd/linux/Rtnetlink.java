@@ -70,10 +70,22 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** Opens both sockets, asking for {@code eventBuffer} bytes of kernel buffer on the event socket. */
     public Rtnetlink(int eventBuffer) {
+        this(eventBuffer, true);
+    }
+
+    /**
+     * As {@link #Rtnetlink(int)}; without {@code neighbours} the event socket does not join
+     * {@code RTNLGRP_NEIGH}, so no miss and no neighbour change reaches uarpd. A member of that group
+     * makes every resolution of the host slower, even one it is not asked about: the kernel builds and
+     * multicasts a notification at each state change of every entry (BENCHMARKS.md, "First packet
+     * without misses").
+     */
+    public Rtnetlink(int eventBuffer, boolean neighbours) {
         requests = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", 0);
         try {
-            events = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer,
-                    RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK);
+            events = neighbours
+                    ? new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK)
+                    : new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK);
         } catch (RuntimeException e) {
             requests.close();
             throw e;

@@ -24,7 +24,8 @@ import org.uarpd.wire.link.Ethernet;
  * Runs the hot paths before the service starts, so the JIT has compiled them by the first real miss
  * (interpreted, the first misses are several times slower: BENCHMARKS.md, "Linux backend"). It drives
  * a scratch engine port of the same kind as the real one on a synthetic clock: a synthetic miss is
- * written as the kernel writes it and goes through the same {@link KernelTranslator}; synthetic frames
+ * and neighbour notifications are written as the kernel writes them and go through the same
+ * {@link KernelTranslator}; synthetic frames
  * (the reply to that miss, a request for the host's address, requests for published addresses, a RARP
  * request) go straight to the port. Its actions go through an {@link ActionExecutor}, as in the loop,
  * whose {@link ActionExecutor.Target} is a staging one: it stages each one as the host would get it —
@@ -117,6 +118,7 @@ public final class WarmUp {
             }
             byte[] rarp = rarpClient == null ? null
                     : arpFrame(Opcode.RARP_REQUEST, Ethernet.INSTANCE.broadcast(), EtherType.RARP, rarpClient, 0, rarpClient, 0);
+            byte[] peer = PEER_HARDWARE.toByteArray();
             int senderAddress = Ethernet.HEADER + ArpPacket.FIXED_HEADER + hardware.length();
             for (int i = 0; i < rounds && !stop.getAsBoolean(); i++) {
                 now += ROUND_NANOS;
@@ -124,6 +126,14 @@ public final class WarmUp {
                 int n = writer.reset().begin(Rtnetlink.RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST, 0)
                         .ndmsg(Libc.AF_INET, link, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
                         .attrBe32(Rtnetlink.NDA_DST, target).attrU32(Rtnetlink.NDA_PROBES, 0).end().length();
+                translator.datagram(reader.reset(n), rtnl.ownPortId());
+                // What the loop hears between misses: another program's change to a neighbour entry (a
+                // STALE entry, a deletion by a flush). Without it, the first real one would meet an engine
+                // compiled before that input class was ever loaded, and the JIT would throw the code away.
+                int type = i % 2 == 0 ? Rtnetlink.RTM_NEWNEIGH : Rtnetlink.RTM_DELNEIGH;
+                n = writer.reset().begin(type, 0, 0)
+                        .ndmsg(Libc.AF_INET, link, Rtnetlink.NUD_STALE, 0, Rtnetlink.RTN_UNICAST)
+                        .attrBe32(Rtnetlink.NDA_DST, neighbour(base, 252)).attr(Rtnetlink.NDA_LLADDR, peer).end().length();
                 translator.datagram(reader.reset(n), rtnl.ownPortId());
                 Ip4.write(reply, senderAddress, target);
                 feed(new Input.FrameReceived(link, reply, 0, reply.length));

@@ -17,12 +17,12 @@ public record LinkSection(String name, LinkPolicy policy) {
         if (!name.matches("[^/\\s]{1,15}")) {
             f.error(null, "\"" + name + "\" is not an interface name; expected 1 to 15 characters without '/' or spaces");
         }
-        String mode = f.choice("mode", "a mode", List.of("authoritative", "assist"), "authoritative");
+        LinkMode mode = mode(f.choice("mode", "a mode", MODES, "authoritative"));
         boolean rarp = f.bool("rarp", false);
         boolean inarp = f.bool("inarp", true);
         boolean announce = f.bool("announce", false);
         boolean bridge = f.bool("bridge", false);
-        if (bridge && mode.equals("assist")) {
+        if (bridge && mode != LinkMode.AUTHORITATIVE) {
             f.error("bridge", "needs mode = \"authoritative\" (uarpd must answer and install routes on a bridged link); expected bridge = false or mode = \"authoritative\"");
         }
         Fields conflictTable = f.table("conflict");
@@ -35,12 +35,25 @@ public record LinkSection(String name, LinkPolicy policy) {
             if (e != null) published.add(e);
         }
         f.finish();
-        LinkPolicy base = mode.equals("assist") ? LinkPolicy.assist() : LinkPolicy.authoritative();
-        return new LinkSection(name, base.withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
+        return new LinkSection(name, base(mode).withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
                 .withConflict(conflict).withGuard(guard).withBridge(bridge));
     }
 
     public LinkMode mode() {
         return policy.mode();
+    }
+
+    /** The values of {@code mode} (and of {@code --mode}), each a {@link LinkMode} in lower case. */
+    public static final List<String> MODES = List.of("authoritative", "assist", "answer");
+
+    /** The {@link LinkMode} named by one of {@link #MODES} (in any case), or null for another name. */
+    public static LinkMode mode(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return MODES.contains(lower) ? LinkMode.valueOf(lower.toUpperCase(java.util.Locale.ROOT)) : null;
+    }
+
+    /** A link's policy in {@code mode} before the link's own keys: answers InARP, the rest off. */
+    public static LinkPolicy base(LinkMode mode) {
+        return new LinkPolicy(mode, false, true, false, List.of());
     }
 }

@@ -33,7 +33,7 @@ class UarpdConfigTest {
     /** One mistake per row: the file (\n for newlines) and the exact message. */
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-        [links.eth0]\\nmode = "authorative"                  | uarpd.toml:2: links.eth0.mode: "authorative" is not a mode; expected "authoritative" or "assist"
+        [links.eth0]\\nmode = "authorative"                  | uarpd.toml:2: links.eth0.mode: "authorative" is not a mode; expected "authoritative", "assist" or "answer"
         [links.eth0]\\nmdoe = "assist"                       | uarpd.toml:2: links.eth0.mdoe: unknown key; did you mean 'mode'?
         [timers]\\nreachable = 30                            | uarpd.toml:2: timers.reachable: 30 has no unit; expected a duration like "30s", "500ms" or "2m"
         [timers]\\nretransmit = "fast"                       | uarpd.toml:2: timers.retransmit: "fast" is not a duration; expected a duration like "30s", "500ms" or "2m"
@@ -158,7 +158,7 @@ class UarpdConfigTest {
                 """);
         assertThat(got).containsExactly(
                 "uarpd.toml:2: log.level: \"loud\" is not a log level; expected \"error\", \"warn\", \"info\", \"debug\" or \"trace\"",
-                "uarpd.toml:4: links.eth0.mode: \"authorative\" is not a mode; expected \"authoritative\" or \"assist\"",
+                "uarpd.toml:4: links.eth0.mode: \"authorative\" is not a mode; expected \"authoritative\", \"assist\" or \"answer\"",
                 "uarpd.toml:5: links.eth0.annonce: unknown key; did you mean 'announce'?",
                 "uarpd.toml:7: timers.reachable: \"soon\" is not a duration; expected a duration like \"30s\", \"500ms\" or \"2m\"");
     }
