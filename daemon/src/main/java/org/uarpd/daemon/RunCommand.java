@@ -122,6 +122,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--ignore-mismatched-probes", description = "Ignore RFC 5227 probes whose Ethernet source differs from the ARP sender.")
     boolean ignoreMismatchedProbes;
 
+    @Option(names = "--etcd", paramLabel = "ENDPOINTS", description = "Join a fleet through these etcd endpoints (comma-separated http://HOST:PORT; with --fleet).")
+    String etcd;
+
+    @Option(names = "--fleet", paramLabel = "NAME", description = "The fleet to join (with --etcd): published entries are answered only while this host owns their group.")
+    String fleetName;
+
     @Option(names = "--quiet", description = "No per-event lines (for benchmarks).")
     boolean quiet;
 
@@ -193,8 +199,10 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         ControlServer control = new ControlServer(service, settings.control());
         ScheduledExecutorService ticker = null;
+        org.uarpd.daemon.control.FleetView fleet = null;
         try {
             backend.start();
+            if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
             reloader.applyInitialStatics();
             try {
                 control.start();
@@ -237,6 +245,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             if (ticker != null) ticker.shutdownNow();
             control.close();
+            if (fleet != null) fleet.close();
             if (metrics != null) metrics.close();
             backend.close(); // already done after a normal stop; after a failure it puts everything back now
             try {
@@ -347,7 +356,7 @@ public final class RunCommand implements Callable<Integer> {
                     .withConflict(conflictPolicy(p.conflict())).withGuard(guardPolicy(p.guard())).withBridge(bridged);
             e.setValue(new LinkSection(e.getKey(), q));
         }
-        UarpdConfig out = c.withLinks(links).withRarp(rarp);
+        UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName));
         if (controlSocket != null) {
             if (!controlSocket.isAbsolute()) throw new IllegalArgumentException("--control-socket: " + controlSocket + " is not an absolute path");
             out = out.withControl(new ControlSection(controlSocket, c.control().group()));

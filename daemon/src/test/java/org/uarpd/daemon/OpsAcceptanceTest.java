@@ -432,7 +432,7 @@ class OpsAcceptanceTest {
     void errors() {
         Ctl c = ctl("show", "bogus");
         assertThat(c.exit()).isEqualTo(1);
-        assertThat(c.err().strip()).isEqualTo("show: unknown table 'bogus'; expected neigh, published, links or rarp");
+        assertThat(c.err().strip()).isEqualTo("show: unknown table 'bogus'; expected neigh, published, links, rarp or fleet");
         StringWriter err = new StringWriter();
         int exit = Uarpctl.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "-s", dir.resolve("none.sock").toString(), "stats");
         assertThat(exit).isEqualTo(1);

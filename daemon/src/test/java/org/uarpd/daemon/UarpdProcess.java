@@ -23,15 +23,20 @@ public final class UarpdProcess implements AutoCloseable {
     private final Thread reader;
 
     public UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
-        this(lab, ns, "debug", List.of(runArgs)); // most oracles read per-packet lines
+        this(lab, ns, "debug", List.of(), List.of(runArgs)); // most oracles read per-packet lines
+    }
+
+    /** With {@code jvmOptions} for the child JVM (e.g. a class-loading log). */
+    public static UarpdProcess withJvmOptions(NamespaceLab lab, String ns, List<String> jvmOptions, String... runArgs) throws InterruptedException {
+        return new UarpdProcess(lab, ns, "debug", jvmOptions, List.of(runArgs));
     }
 
     /** At the log level an operator gets by default (no --log-level). */
     public static UarpdProcess atDefaultLevel(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
-        return new UarpdProcess(lab, ns, null, List.of(runArgs));
+        return new UarpdProcess(lab, ns, null, List.of(), List.of(runArgs));
     }
 
-    private UarpdProcess(NamespaceLab lab, String ns, String level, List<String> runArgs) throws InterruptedException {
+    private UarpdProcess(NamespaceLab lab, String ns, String level, List<String> jvmOptions, List<String> runArgs) throws InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         List<String> args = new ArrayList<>(List.of("run"));
         if (level != null) args.addAll(List.of("--log-level", level));
@@ -41,7 +46,9 @@ public final class UarpdProcess implements AutoCloseable {
             controlSocket = java.nio.file.Path.of("/tmp/uarpd-test-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet() + ".sock");
             args.addAll(List.of("--control-socket", controlSocket.toString()));
         }
-        cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
+        List<String> java = SelfLauncher.command(args.toArray(String[]::new));
+        java.addAll(1, jvmOptions);
+        cmd.addAll(java);
         process = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE, cmd.toArray(String[]::new));
         reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {

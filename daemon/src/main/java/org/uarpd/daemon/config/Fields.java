@@ -224,6 +224,12 @@ public final class Fields {
         return out;
     }
 
+    /** Every key of this table, each counted as read (for maps whose keys are names, like {@code [fleet.groups]}). */
+    public List<String> keys() {
+        known.addAll(table.entries.keySet());
+        return List.copyOf(table.entries.keySet());
+    }
+
     /** Reports every key of this table that was never read, with a did-you-mean. */
     public void finish() {
         for (var e : table.entries.entrySet()) {

@@ -25,7 +25,7 @@ import org.uarpd.engine.LinkPolicy;
  */
 public record UarpdConfig(String source, LogSection log, ControlSection control, MetricsSection metrics,
                           TimersSection timers, LimitsSection limits, RarpSection rarp,
-                          Map<String, LinkSection> links, List<StaticEntry> statics) {
+                          Map<String, LinkSection> links, List<StaticEntry> statics, FleetSection fleet) {
     public static final String DEFAULT_PATH = "/etc/uarpd/uarpd.toml";
 
     public UarpdConfig {
@@ -36,7 +36,7 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
     /** No file: everything at its default, no links (the command line names them). */
     public static UarpdConfig defaults() {
         return new UarpdConfig("(defaults)", LogSection.DEFAULT, ControlSection.DEFAULT, MetricsSection.OFF,
-                TimersSection.DEFAULT, LimitsSection.DEFAULT, RarpSection.NONE, Map.of(), List.of());
+                TimersSection.DEFAULT, LimitsSection.DEFAULT, RarpSection.NONE, Map.of(), List.of(), FleetSection.OFF);
     }
 
     /** Reads and checks {@code file}; relative ethers/hosts paths are taken from the file's directory. */
@@ -77,6 +77,7 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
         TimersSection timers = section(root, "timers", TimersSection::read);
         LimitsSection limits = section(root, "limits", LimitsSection::read);
         RarpSection rarp = section(root, "rarp", f -> RarpSection.read(f, baseDir));
+        FleetSection fleet = section(root, "fleet", FleetSection::read);
         Map<String, LinkSection> links = new LinkedHashMap<>();
         Fields linksTable = root.table("links");
         if (linksTable != null) {
@@ -104,7 +105,7 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
             linksTable.tableOrEmpty(bridged.get(0).name()).error("bridge", "is the only bridged link; expected bridge = true on at least two links");
         }
         root.finish();
-        return new UarpdConfig(name, log, control, metrics, timers, limits, rarp, links, statics);
+        return new UarpdConfig(name, log, control, metrics, timers, limits, rarp, links, statics, fleet);
     }
 
     /** Reads section {@code name} (an empty table when absent, so defaults go the same way), then reports its unknown keys. */
@@ -118,26 +119,39 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
     /** The engine's configuration: timers, limits, the RARP table and one policy per configured link. */
     public EngineConfig engineConfig(long seed) {
         Map<String, LinkPolicy> byName = new LinkedHashMap<>();
-        for (LinkSection l : links.values()) byName.put(l.name(), l.policy());
+        for (LinkSection l : links.values()) byName.put(l.name(), fleet.enabled() ? unowned(l.policy()) : l.policy());
         return EngineConfig.defaults().withSeed(seed).withTimers(timers.timers())
                 .withBounds(limits.maxEntries(), limits.maxStaticEntries(), limits.maxPending())
                 .withRateLimits(limits.linkRequests(), limits.targetRequests())
                 .withLinks(byName).withEthers(rarp.table());
     }
 
+    /**
+     * {@code p} without the entries of fleet groups: those are answered only while this host owns their
+     * group, so the daemon publishes them through the engine's operator entries (which a reload keeps)
+     * when it gains the group, and takes them back when it loses it.
+     */
+    private LinkPolicy unowned(LinkPolicy p) {
+        return p.withPublished(p.published().stream().filter(e -> fleet.groupOf(e) == null).toList());
+    }
+
+    public UarpdConfig withFleet(FleetSection f) {
+        return new UarpdConfig(source, log, control, metrics, timers, limits, rarp, links, statics, f);
+    }
+
     public UarpdConfig withLinks(Map<String, LinkSection> l) {
-        return new UarpdConfig(source, log, control, metrics, timers, limits, rarp, l, statics);
+        return new UarpdConfig(source, log, control, metrics, timers, limits, rarp, l, statics, fleet);
     }
 
     public UarpdConfig withRarp(RarpSection r) {
-        return new UarpdConfig(source, log, control, metrics, timers, limits, r, links, statics);
+        return new UarpdConfig(source, log, control, metrics, timers, limits, r, links, statics, fleet);
     }
 
     public UarpdConfig withLog(LogSection l) {
-        return new UarpdConfig(source, l, control, metrics, timers, limits, rarp, links, statics);
+        return new UarpdConfig(source, l, control, metrics, timers, limits, rarp, links, statics, fleet);
     }
 
     public UarpdConfig withControl(ControlSection c) {
-        return new UarpdConfig(source, log, c, metrics, timers, limits, rarp, links, statics);
+        return new UarpdConfig(source, log, c, metrics, timers, limits, rarp, links, statics, fleet);
     }
 }

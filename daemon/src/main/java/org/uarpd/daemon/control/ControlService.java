@@ -33,6 +33,7 @@ public final class ControlService {
     private final LoopControl loop;
     private final Reloader reloader;
     private final long started;
+    private volatile FleetView fleet;
     // loop thread only
     private final List<Published> operatorPublished = new ArrayList<>();
 
@@ -52,6 +53,11 @@ public final class ControlService {
         this.started = loop.nanoTime();
     }
 
+    /** Serves {@code show fleet} from {@code view} from now on. */
+    public void fleet(FleetView view) {
+        this.fleet = view;
+    }
+
     Outcome serve(Request request) throws ControlException {
         return switch (request) {
             case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"), filter(m.dst())));
@@ -62,6 +68,7 @@ public final class ControlService {
 
     private Response answer(Request request) throws ControlException {
         return switch (request) {
+            case Request.Show s when s.table() == Request.Table.FLEET && fleet != null -> fleet.show();
             case Request.Show s -> OnLoop.call(loop, () -> Tables.show(s.table(), tap.engine(), loop, reloader.config(), operatorRows()));
             case Request.Add a -> add(a);
             case Request.Del d -> delete(d);

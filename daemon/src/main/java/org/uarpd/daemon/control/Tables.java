@@ -26,6 +26,7 @@ final class Tables {
             case PUBLISHED -> published(config, operator);
             case LINKS -> links(engine, loop, config);
             case RARP -> rarp(engine);
+            case FLEET -> new Response.Failure("this uarpd is in no fleet: start it with --etcd ENDPOINTS --fleet NAME or a [fleet] section");
         };
     }
 

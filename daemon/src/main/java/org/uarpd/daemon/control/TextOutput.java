@@ -53,6 +53,23 @@ final class TextOutput {
         return out;
     }
 
+    /** Header lines, then one line per group: "vip-a owner web-1 revision 42 (this host)". */
+    static List<String> fleet(Response.Fleet f) {
+        List<String> out = new ArrayList<>();
+        out.add("fleet " + f.fleet() + " host " + f.host() + (f.connected() ? " connected" : " DISCONNECTED")
+                + " last contact " + (f.lastContact() == null ? "never" : f.lastContact()));
+        out.add("lease " + Long.toHexString(f.leaseId()) + " ttl " + f.leaseTtlSeconds() + "s margin " + f.leaseMargin());
+        out.add("members " + String.join(",", f.members()));
+        out.add("directory " + f.directorySize() + " entries");
+        out.add("gains " + f.gains() + " takeovers " + f.takeovers() + " losses " + f.losses() + " store errors " + f.storeErrors()
+                + " malformed " + f.malformed() + " relists " + f.relists());
+        for (Response.FleetOwner o : f.owners()) {
+            out.add(o.group() + " owner " + (o.host() == null ? "none" : o.host())
+                    + (o.revision() != null ? " revision " + o.revision() + " (this host)" : ""));
+        }
+        return out;
+    }
+
     /** "resolved 192.0.2.2 dev u0 lladdr 02:… REACHABLE (reply, 0.210 ms)". */
     static String event(Response.Event e) {
         StringBuilder b = new StringBuilder(e.kind());

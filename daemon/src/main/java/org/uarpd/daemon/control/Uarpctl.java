@@ -167,12 +167,12 @@ public final class Uarpctl implements Runnable {
         for (T row : rows) out.println(line.apply(row));
     }
 
-    @Command(name = "show", description = "Show a table: neigh (default), published, links or rarp.")
+    @Command(name = "show", description = "Show a table: neigh (default), published, links, rarp or fleet.")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         Uarpctl ctl;
 
-        @Parameters(arity = "0..1", paramLabel = "TABLE", defaultValue = "neigh", description = "neigh, published, links or rarp")
+        @Parameters(arity = "0..1", paramLabel = "TABLE", defaultValue = "neigh", description = "neigh, published, links, rarp or fleet")
         String what;
 
         @Override
@@ -190,6 +190,7 @@ public final class Uarpctl implements Runnable {
                 case PUBLISHED -> ctl.simple(r, Response.Published.class, Response.Published::entries, p -> ctl.rows(p.entries(), TextOutput::published));
                 case LINKS -> ctl.simple(r, Response.Links.class, Response.Links::entries, l -> ctl.rows(l.entries(), TextOutput::link));
                 case RARP -> ctl.simple(r, Response.Rarp.class, Response.Rarp::entries, x -> ctl.rows(x.entries(), e -> e.lladdr() + " " + e.address()));
+                case FLEET -> ctl.simple(r, Response.Fleet.class, f -> f, f -> ctl.rows(TextOutput.fleet(f), l -> l));
             };
         }
     }

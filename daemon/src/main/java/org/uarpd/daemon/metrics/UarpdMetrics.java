@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,6 +45,7 @@ public final class UarpdMetrics implements AutoCloseable {
     private volatile long framesNoLink;
     private volatile long resyncs;
     private HTTPServer server;
+    private volatile long[] fleet;
 
     public UarpdMetrics() {
         Counter resolutions = Counter.builder().name("uarpd_resolutions_total")
@@ -137,6 +139,31 @@ public final class UarpdMetrics implements AutoCloseable {
         this.kernelErrors = kernelErrors;
         this.framesNoLink = framesNoLink;
         this.resyncs = resyncs;
+    }
+
+    /**
+     * Registers the fleet's metrics (only a host in a fleet has them); {@link #fleet} feeds them.
+     * Read through callbacks, so a scrape always sees the last snapshot as a whole.
+     */
+    public void enableFleet() {
+        fleet = new long[6];
+        GaugeWithCallback.builder().name("uarpd_fleet_connected").help("1 while etcd answers this host's keepalives, else 0")
+                .callback(cb -> cb.call(fleet[0])).register(registry);
+        GaugeWithCallback.builder().name("uarpd_fleet_owned_groups").help("Published groups this host answers for now")
+                .callback(cb -> cb.call(fleet[1])).register(registry);
+        GaugeWithCallback.builder().name("uarpd_fleet_directory_entries").help("Bindings in this host's copy of the fleet's directory")
+                .callback(cb -> cb.call(fleet[2])).register(registry);
+        CounterWithCallback.builder().name("uarpd_fleet_takeovers_total")
+                .help("Failovers towards this host: groups it gained that another host had owned").callback(cb -> cb.call(fleet[3])).register(registry);
+        CounterWithCallback.builder().name("uarpd_fleet_losses_total")
+                .help("Groups this host stopped answering for (hand-over, lost lease, etcd unreachable)").callback(cb -> cb.call(fleet[4])).register(registry);
+        CounterWithCallback.builder().name("uarpd_fleet_store_errors_total")
+                .help("etcd requests that failed or timed out").callback(cb -> cb.call(fleet[5])).register(registry);
+    }
+
+    /** The fleet's state (any thread; after {@link #enableFleet}). */
+    public void fleet(boolean connected, int ownedGroups, int directoryEntries, long takeovers, long losses, long storeErrors) {
+        fleet = new long[] {connected ? 1 : 0, ownedGroups, directoryEntries, takeovers, losses, storeErrors};
     }
 
     /** Serves {@code /metrics} on {@code host:port} (port 0: any free one); returns the port. */

@@ -44,6 +44,7 @@ public final class ControlCodec {
         @JsonSubTypes.Type(value = Response.Published.class, name = "published"),
         @JsonSubTypes.Type(value = Response.Links.class, name = "links"),
         @JsonSubTypes.Type(value = Response.Rarp.class, name = "rarp"),
+        @JsonSubTypes.Type(value = Response.Fleet.class, name = "fleet"),
         @JsonSubTypes.Type(value = Response.ProbeResult.class, name = "probe"),
         @JsonSubTypes.Type(value = Response.Stats.class, name = "stats"),
         @JsonSubTypes.Type(value = Response.Streaming.class, name = "streaming"),

@@ -19,12 +19,13 @@ public sealed interface Request {
         @JsonProperty("neigh") NEIGH,
         @JsonProperty("published") PUBLISHED,
         @JsonProperty("links") LINKS,
-        @JsonProperty("rarp") RARP;
+        @JsonProperty("rarp") RARP,
+        @JsonProperty("fleet") FLEET;
 
         /** The table named {@code name} as uarpctl's argument writes it. */
         public static Table named(String name) throws ProtocolException {
             for (Table t : values()) if (t.name().equalsIgnoreCase(name)) return t;
-            throw new ProtocolException("show: unknown table '" + name + "'; expected neigh, published, links or rarp");
+            throw new ProtocolException("show: unknown table '" + name + "'; expected neigh, published, links, rarp or fleet");
         }
     }
 

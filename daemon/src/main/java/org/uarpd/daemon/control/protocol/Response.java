@@ -37,6 +37,17 @@ public sealed interface Response {
 
     record RarpRow(String lladdr, String address) {}
 
+    /**
+     * {@code show fleet}: this host ({@code host}) in fleet {@code fleet}; {@code lastContact} is the
+     * wall-clock time of etcd's last answer (null: none yet); {@code owners} every group's owner as last
+     * seen, with the ownership key's revision for the groups this host holds.
+     */
+    record Fleet(String fleet, String host, boolean connected, String lastContact, long leaseId, long leaseTtlSeconds,
+            String leaseMargin, List<String> members, List<String> owned, List<FleetOwner> owners, int directorySize,
+            long gains, long takeovers, long losses, long storeErrors, long malformed, long relists) implements Response {}
+
+    record FleetOwner(String group, String host, Long revision) {}
+
     /** How a probe ended: resolved, known (answered from the table), failed or not probed, and after how long. */
     record ProbeResult(String dst, String dev, String outcome, String lladdr, String state, String reason, double ms) implements Response {}
 

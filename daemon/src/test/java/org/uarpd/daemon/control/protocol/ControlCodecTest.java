@@ -34,6 +34,9 @@ class ControlCodecTest {
                 new Response.Published(List.of(new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, false, "0s", false, "config"))),
                 new Response.Links(List.of(new Response.LinkRow("u0", 7, "02:00:5e:00:53:01", "authoritative", true, List.of("192.0.2.1")))),
                 new Response.Rarp(List.of(new Response.RarpRow("02:00:5e:00:53:aa", "198.51.100.200"))),
+                new Response.Fleet("web", "web-1", true, "2026-01-01T00:00:00Z", 0x1234, 2, "500ms", List.of("web-1", "web-2"),
+                        List.of("vip-a"), List.of(new Response.FleetOwner("vip-a", "web-1", 42L), new Response.FleetOwner("vip-b", "web-2", null)),
+                        7, 3, 1, 2, 0, 0, 0),
                 new Response.ProbeResult("192.0.2.2", "u0", "resolved", "02:00:5e:00:53:02", "REACHABLE", "reply", 0.25),
                 new Response.ProbeResult("192.0.2.99", "u0", "failed", null, null, "probes_exhausted", 900.5),
                 new Response.Stats(12, 3, 0, 0, 0, 1, 0, 2, events), new Response.Streaming(),
@@ -104,6 +107,7 @@ class ControlCodecTest {
     @Test
     void tablesAreNamedAsUarpctlTakesThem() throws Exception {
         assertThat(Request.Table.named("rarp")).isEqualTo(Request.Table.RARP);
-        assertThatThrownBy(() -> Request.Table.named("bogus")).hasMessage("show: unknown table 'bogus'; expected neigh, published, links or rarp");
+        assertThat(Request.Table.named("fleet")).isEqualTo(Request.Table.FLEET);
+        assertThatThrownBy(() -> Request.Table.named("bogus")).hasMessage("show: unknown table 'bogus'; expected neigh, published, links, rarp or fleet");
     }
 }

@@ -1,0 +1,250 @@
+package org.uarpd.daemon.fleet;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.uarpd.daemon.config.FleetSection;
+import org.uarpd.daemon.config.LinkSection;
+import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.daemon.control.EngineTap;
+import org.uarpd.daemon.control.FleetView;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.daemon.metrics.UarpdMetrics;
+import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.OperatorCommand;
+import org.uarpd.engine.PublishedEntry;
+import org.uarpd.fleet.Binding;
+import org.uarpd.fleet.Fleet;
+import org.uarpd.fleet.FleetConfig;
+import org.uarpd.fleet.FleetHealth;
+import org.uarpd.fleet.FleetListener;
+import org.uarpd.linux.LinuxBackend.LinkInfo;
+import org.uarpd.linux.LoopControl;
+
+/**
+ * Fleet mode in the daemon (docs/fleet.md): the published entries of a fleet group are in the
+ * engine only while this host owns the group. {@link #gained} publishes them as operator entries
+ * (which a reload keeps), {@link #lost} takes them back at once, and {@link #announce} has the
+ * engine send gratuitous ARP for the group's addresses. The host's own addresses go into the fleet's
+ * directory and leave it when the host no longer holds them.
+ *
+ * <p>The fleet calls the listener on its own thread; every change to the engine is handed to the
+ * loop ({@link LoopControl#execute}), in the order the fleet called.
+ */
+public final class FleetBridge implements FleetListener, FleetView {
+    /** How often the host's own addresses are compared with what it wrote into the directory. */
+    private static final long DIRECTORY_PERIOD_MS = 1000;
+
+    private record Member(String link, PublishedEntry entry) {}
+
+    private record Placed(int index, PublishedEntry entry) {}
+
+    private final FleetSection section;
+    private final String host;
+    private final Map<String, List<Member>> groups;
+    private final EngineTap tap;
+    private final LoopControl loop;
+    private final Logger log;
+    private final UarpdMetrics metrics;
+    private final Map<String, Long> revisions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private volatile Fleet fleet;
+    // loop thread only
+    private final Map<String, List<Placed>> placed = new HashMap<>();
+    private final Map<InetAddress, Binding> written = new HashMap<>();
+
+    private FleetBridge(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics) {
+        this.section = settings.fleet();
+        this.host = section.host() != null ? section.host() : hostname();
+        this.groups = groups(settings);
+        this.tap = tap;
+        this.loop = loop;
+        this.log = log;
+        this.metrics = metrics;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-fleet-directory").unstarted(r));
+    }
+
+    /**
+     * Joins the fleet of {@code settings} (its {@code [fleet]} must be enabled): returns at once; groups
+     * are claimed and announced as soon as etcd answers. Call after the backend has started.
+     */
+    public static FleetView start(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics) {
+        FleetBridge b = new FleetBridge(settings, tap, loop, log, metrics);
+        b.fleet = Fleet.start(b.config(), b);
+        if (metrics != null) metrics.enableFleet();
+        b.ticker.scheduleWithFixedDelay(b::tick, 0, DIRECTORY_PERIOD_MS, TimeUnit.MILLISECONDS);
+        log.info("fleet {} as {}: {} group(s) {} via {}", b.section.name(), b.host, b.groups.size(), b.groups.keySet(), b.section.endpoints());
+        return b;
+    }
+
+    /** The fleet's checks name the key ("lease-ttl: ..."); the daemon adds where it came from. */
+    private FleetConfig config() {
+        Duration ttl = Duration.ofNanos(section.leaseTtlNanos());
+        Duration margin = section.leaseMarginNanos() < 0 ? ttl.dividedBy(4) : Duration.ofNanos(section.leaseMarginNanos());
+        try {
+            return new FleetConfig(section.endpoints(), section.name(), section.prefix(), host, ttl, margin,
+                    section.announceNanos().stream().map(Duration::ofNanos).toList(), List.copyOf(groups.keySet()),
+                    Duration.ofNanos(section.requestTimeoutNanos()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fleet " + e.getMessage(), e);
+        }
+    }
+
+    /** Group → its entries on this host's links, in config order. */
+    private static Map<String, List<Member>> groups(UarpdConfig settings) {
+        Map<String, List<Member>> out = new LinkedHashMap<>();
+        for (LinkSection l : settings.links().values()) {
+            for (PublishedEntry e : l.policy().published()) {
+                String g = settings.fleet().groupOf(e);
+                if (g != null) out.computeIfAbsent(g, k -> new ArrayList<>()).add(new Member(l.name(), e));
+            }
+        }
+        return out;
+    }
+
+    /** The kernel's host name (this UTS namespace's), without asking DNS. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("fleet: cannot read the host name (" + e.getMessage() + "); set host in [fleet]");
+        }
+    }
+
+    @Override
+    public void gained(String group, long revision) {
+        revisions.put(group, revision);
+        log.info("fleet: this host now answers for {} (revision {})", group, revision);
+        loop.execute(() -> {
+            List<Placed> now = new ArrayList<>();
+            for (Member m : groups.getOrDefault(group, List.of())) {
+                int index = loop.indexOf(m.link());
+                // Index 0 would publish on every link: a link that is gone gets the entry when the group is next gained.
+                if (index == 0) {
+                    log.warn("fleet: {} is not present; {} is not answered there", m.link(), group);
+                    continue;
+                }
+                tap.command(loop.nanoTime(), new OperatorCommand.Publish(index, m.entry()), loop);
+                now.add(new Placed(index, m.entry()));
+            }
+            List<Placed> before = placed.put(group, now);
+            if (before != null) withdrawEntries(before);
+        });
+        refreshMetrics();
+    }
+
+    @Override
+    public void announce(String group, long revision, int index) {
+        loop.execute(() -> {
+            if (!placed.containsKey(group)) return; // lost in the meantime
+            for (Placed p : placed.get(group)) {
+                if (p.entry().target() instanceof PublishedEntry.Target.Address a) {
+                    tap.command(loop.nanoTime(), new OperatorCommand.Announce(p.index(), a.address(), 1, 0), loop);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void lost(String group, String reason) {
+        revisions.remove(group);
+        loop.execute(() -> {
+            List<Placed> was = placed.remove(group);
+            if (was != null) withdrawEntries(was);
+        });
+        log.warn("fleet: this host no longer answers for {}: {}", group, reason);
+        refreshMetrics();
+    }
+
+    @Override
+    public void healthChanged(boolean connected) {
+        if (connected) log.info("fleet: etcd reachable again");
+        else log.warn("fleet: etcd unreachable; owned groups fall silent before their lease can expire, the directory copy keeps serving");
+        refreshMetrics();
+    }
+
+    /** Loop thread. */
+    private void withdrawEntries(List<Placed> entries) {
+        for (Placed p : entries) tap.command(loop.nanoTime(), new OperatorCommand.Unpublish(p.index(), p.entry()), loop);
+    }
+
+    /** Directory upkeep and metrics, on the ticker. */
+    private void tick() {
+        try {
+            loop.execute(this::syncDirectory);
+            refreshMetrics();
+        } catch (RuntimeException e) {
+            log.warn("fleet: directory upkeep failed: {}", e.toString());
+        }
+    }
+
+    /** Loop thread: writes the host's own addresses into the directory and withdraws those it no longer holds. */
+    private void syncDirectory() {
+        Fleet f = fleet;
+        if (f == null) return;
+        Map<InetAddress, Binding> now = new HashMap<>();
+        List<LinkInfo> links = loop.linkInfo();
+        for (long[] pair : loop.addresses()) {
+            for (LinkInfo l : links) {
+                if (l.index() != pair[0] || l.hardware() == null) continue;
+                InetAddress ip = inet((int) pair[1]);
+                now.put(ip, new Binding(ip, l.hardware().toString(), host, l.name()));
+            }
+        }
+        for (Binding b : now.values()) if (!b.equals(written.get(b.ip()))) f.publish(b);
+        for (InetAddress ip : written.keySet()) if (!now.containsKey(ip)) f.withdraw(ip);
+        written.clear();
+        written.putAll(now);
+    }
+
+    private static InetAddress inet(int address) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an IPv4 address", e);
+        }
+    }
+
+    private void refreshMetrics() {
+        Fleet f = fleet;
+        if (metrics == null || f == null) return;
+        FleetHealth h = f.health();
+        metrics.fleet(h.connected(), h.owned().size(), h.directorySize(), h.takeovers(), h.losses(), h.storeErrors());
+    }
+
+    @Override
+    public Response.Fleet show() {
+        FleetHealth h = fleet.health();
+        TreeSet<String> members = new TreeSet<>(h.owners().values());
+        members.add(host);
+        TreeSet<String> names = new TreeSet<>(groups.keySet());
+        names.addAll(h.owners().keySet());
+        List<Response.FleetOwner> owners = names.stream()
+                .map(g -> new Response.FleetOwner(g, h.owners().get(g), h.owned().contains(g) ? revisions.get(g) : null)).toList();
+        return new Response.Fleet(section.name(), host, h.connected(), h.lastContact() == null ? null : h.lastContact().toString(),
+                h.leaseId(), h.leaseTtlSeconds(), Durations.format(config().leaseMargin().toNanos()), List.copyOf(members),
+                List.copyOf(new TreeSet<>(h.owned())), owners, h.directorySize(), h.gains(), h.takeovers(), h.losses(),
+                h.storeErrors(), h.malformed(), h.relists());
+    }
+
+    /** Silence first (the fleet stops claiming and the loop withdraws every entry), then the hand-over. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        Fleet f = fleet;
+        if (f != null) f.close();
+    }
+}
