@@ -47,7 +47,13 @@ import picocli.CommandLine.Model.CommandSpec;
                 "1:the file could not be read or is not a well-formed capture",
                 "2:usage error"})
 public final class DecodeCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's mapper, made at first use: picocli instantiates every subcommand to build its model,
+     * and a mapper made with this class would cost every {@code uarpd run} a few hundred class loads.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Spec
     CommandSpec spec;
@@ -192,7 +198,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     static String toJson(DecodedFrame d) {
         CaptureRecord rec = d.record();
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("frame", rec.number());
         if (rec.hasTimestamp()) o.put("time", time(rec)); else o.putNull("time");
         o.put("linktype", rec.pcapLinkType());
@@ -236,7 +242,7 @@ public final class DecodeCommand implements Callable<Integer> {
             case DecodedFrame.UnsupportedLink u -> o.put("kind", "unsupported-linktype");
         }
         try {
-            return JSON.writeValueAsString(o);
+            return Json.MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON for frame " + rec.number(), e);
         }

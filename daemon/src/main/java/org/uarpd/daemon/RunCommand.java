@@ -35,6 +35,7 @@ import org.uarpd.engine.rarp.EthersTable;
 import org.uarpd.linux.LinuxBackend;
 import org.uarpd.linux.NamespaceLab;
 import org.uarpd.linux.NativeCallException;
+import org.uarpd.linux.SystemdNotify;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 import picocli.CommandLine.Command;
@@ -151,9 +152,13 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         UarpdConfig settings;
+        SystemdNotify notify;
+        java.time.Duration watchdog;
         try {
             LinuxBackend.checkSpinMicros(spinMicros);
             settings = settings();
+            notify = SystemdNotify.fromEnvironment();
+            watchdog = notify.enabled() ? SystemdNotify.watchdogInterval() : null;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.err.println("uarpd run: the config has mistakes (above); nothing was started");
@@ -179,8 +184,10 @@ public final class RunCommand implements Callable<Integer> {
         LinuxBackend backend = new LinuxBackend(links, tap,
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
         backend.setSpinMicros(spinMicros);
+        backend.notifyWith(notify, watchdog);
         LoopControl loop = backend;
         Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
+        reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT")) {
@@ -201,6 +208,21 @@ public final class RunCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = null;
         org.uarpd.daemon.control.FleetView fleet = null;
         try {
+            // Warm up first, while the kernel still answers for the links: uarpd takes them over only
+            // when it can serve them at full speed.
+            notify.status("warming up");
+            backend.prepare();
+            if (warmUp > 0) {
+                long t = System.nanoTime();
+                LinkPolicy first = config.policyFor(names.get(0));
+                HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
+                        ? config.ethers().addresses().keySet().iterator().next() : null;
+                backend.rehearse(new EngineTap(new Engine(config), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
+                if (!quiet) {
+                    System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
+                            (System.nanoTime() - t) / 1_000_000);
+                }
+            }
             backend.start();
             if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
             reloader.applyInitialStatics();
@@ -217,21 +239,12 @@ public final class RunCommand implements Callable<Integer> {
                 ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-metrics").unstarted(r));
                 ticker.scheduleAtFixedRate(() -> backend.execute(service::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
             }
-            if (warmUp > 0) {
-                long t = System.nanoTime();
-                LinkPolicy first = config.policyFor(names.get(0));
-                HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
-                        ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
-                if (!quiet) {
-                    System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
-                            (System.nanoTime() - t) / 1_000_000);
-                }
-            }
             backend.realtime(realtime); // after the rehearsal: a realtime thread must not spin through it
-            System.err.println(READY + " on " + String.join(", ", names) + " (" + String.join(", ",
-                    settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")"
-                    + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
+            String serving = "on " + String.join(", ", names) + " (" + String.join(", ",
+                    settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")";
+            System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
+            // The loop's first task: READY=1 is said by the thread that serves, once it serves.
+            backend.execute(() -> notify.send("READY=1\nSTATUS=serving " + serving));
             backend.run();
             return 0;
         } catch (NativeCallException | IllegalArgumentException | IllegalStateException e) {
@@ -248,6 +261,7 @@ public final class RunCommand implements Callable<Integer> {
             if (fleet != null) fleet.close();
             if (metrics != null) metrics.close();
             backend.close(); // already done after a normal stop; after a failure it puts everything back now
+            notify.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

@@ -23,21 +23,32 @@ public final class UarpdProcess implements AutoCloseable {
     private final Thread reader;
 
     public UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
-        this(lab, ns, "debug", List.of(), List.of(runArgs)); // most oracles read per-packet lines
+        this(lab, ns, "debug", List.of(), java.util.Map.of(), List.of(runArgs)); // most oracles read per-packet lines
     }
 
     /** With {@code jvmOptions} for the child JVM (e.g. a class-loading log). */
     public static UarpdProcess withJvmOptions(NamespaceLab lab, String ns, List<String> jvmOptions, String... runArgs) throws InterruptedException {
-        return new UarpdProcess(lab, ns, "debug", jvmOptions, List.of(runArgs));
+        return new UarpdProcess(lab, ns, "debug", jvmOptions, java.util.Map.of(), List.of(runArgs));
+    }
+
+    /** With {@code env} added to its environment (e.g. systemd's NOTIFY_SOCKET). */
+    public static UarpdProcess withEnvironment(NamespaceLab lab, String ns, java.util.Map<String, String> env, String... runArgs)
+            throws InterruptedException {
+        return new UarpdProcess(lab, ns, "info", List.of(), env, List.of(runArgs));
     }
 
     /** At the log level an operator gets by default (no --log-level). */
     public static UarpdProcess atDefaultLevel(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
-        return new UarpdProcess(lab, ns, null, List.of(), List.of(runArgs));
+        return new UarpdProcess(lab, ns, null, List.of(), java.util.Map.of(), List.of(runArgs));
     }
 
-    private UarpdProcess(NamespaceLab lab, String ns, String level, List<String> jvmOptions, List<String> runArgs) throws InterruptedException {
+    private UarpdProcess(NamespaceLab lab, String ns, String level, List<String> jvmOptions, java.util.Map<String, String> env,
+            List<String> runArgs) throws InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        if (!env.isEmpty()) {
+            cmd.add("env"); // execs the JVM: the process's pid stays the daemon's
+            env.forEach((k, v) -> cmd.add(k + "=" + v));
+        }
         List<String> args = new ArrayList<>(List.of("run"));
         if (level != null) args.addAll(List.of("--log-level", level));
         args.addAll(runArgs);

@@ -85,6 +85,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private long resyncs;
     private long policyFailures;
     private int eventBuffer = Rtnetlink.EVENT_BUFFER;
+    /** The crash restorer, spawned by {@link #prepare()} off this thread and awaited before the first host change. */
+    private PendingRestorer restorer;
+    private LoopNotifier notifier = LoopNotifier.OFF;
 
     public LinuxBackend(List<Interface> interfaces, EnginePort port, EventLog log) {
         this(interfaces, port, log, false);
@@ -105,15 +108,16 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     /**
-     * Opens every socket, learns links, addresses and neighbours from dumps (a restart resynchronises
-     * here), takes each interface over as its {@link LinkMode} says and feeds what it learnt to the
-     * port. Must run on the thread that will run {@link #run()} when that thread was moved into a
-     * namespace.
+     * What needs no host change — rtnetlink (its groups joined before any dump), the eventfd, each
+     * link's index and hardware address, the crash restorer spawned in the background — so that
+     * {@link #rehearse} can run while the kernel still answers. Idempotent; {@link #start()} calls it.
      */
-    public void start() {
+    public void prepare() {
+        if (rtnl != null) return;
         try {
             now = System.nanoTime();
-            // Every interface's lock before anything else: a refused start changes nothing on the host.
+            // Every interface's lock before anything else: a second uarpd is refused before it changes
+            // anything on the host, or even warms up.
             locks = InterfaceLocks.take(links.entries().stream().map(l -> l.name).toList());
             // Join the groups before dumping, so nothing changes unseen in between.
             // Misses and neighbour changes only matter to a link that takes misses: on ANSWER links alone
@@ -137,7 +141,23 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                     throw new IllegalArgumentException(l.name + " is not an Ethernet interface: only Ethernet is supported on Linux so far");
                 }
             }
-            journal = new HostJournal(rtnl, new CrashRestorer(), new KernelSettings(), log);
+            restorer = new PendingRestorer();
+        } catch (RuntimeException e) {
+            cleanUp();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #prepare()}s, takes each interface over as its {@link LinkMode} says, opens the packet
+     * sockets, learns addresses and neighbours from dumps (a restart resynchronises here) and feeds
+     * them to the port. On the thread that will {@link #run()} when that one was moved into a namespace.
+     */
+    public void start() {
+        prepare();
+        try {
+            now = System.nanoTime();
+            journal = new HostJournal(rtnl, restorer.get(), new KernelSettings(), log);
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
             for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
@@ -149,18 +169,24 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             }
             resync("start");
             started = true;
+            rehearseTurns(turnsToRehearse);
         } catch (RuntimeException e) {
             cleanUp();
             throw e;
         }
     }
 
+    /** The loop says WATCHDOG=1 and STOPPING=1 through {@code notify} ({@link LoopNotifier}; null watchdog: none). Before {@link #run()}. */
+    public void notifyWith(SystemdNotify notify, java.time.Duration watchdog) {
+        if (running) throw new IllegalStateException("set the notifier before run()");
+        notifier = new LoopNotifier(notify, watchdog);
+    }
+
     /**
-     * Kernel buffer for notifications (default {@link Rtnetlink#EVENT_BUFFER}); set before {@link #start()}.
-     * When it overflows the kernel drops notifications and says ENOBUFS: the loop then resynchronises.
-     */
+     * Kernel buffer for notifications (default {@link Rtnetlink#EVENT_BUFFER}), set before {@link #prepare()}: when
+     * it overflows the kernel drops notifications and says ENOBUFS, and the loop resynchronises. */
     public void setEventBuffer(int bytes) {
-        if (started) throw new IllegalStateException("set the event buffer before start()");
+        if (rtnl != null) throw new IllegalStateException("set the event buffer before prepare() and start()");
         eventBuffer = bytes;
     }
 
@@ -226,9 +252,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
         spinUntil = System.nanoTime();
+        notifier.started(spinUntil);
         try {
             while (!stopping) turn();
         } finally {
+            notifier.stopping(log);
             cleanUp();
             finished.countDown();
         }
@@ -243,12 +271,13 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      * {@link #run()} would wait for on-stack replacement, and the first real events would run interpreted.
      */
     private void turn() {
-        long deadline = port.nextDeadline();
+        long deadline = notifier.deadline(port.nextDeadline());
         long before = System.nanoTime();
         boolean spinning = busyPoll || before - spinUntil < 0;
         int timeout = spinning ? 0 : PollSet.timeoutMillis(deadline, before);
         int ready = pollSet.poll(timeout);
         now = System.nanoTime();
+        notifier.tick(now);
         if (ready < 0) {
             if (ready == -Errno.EINTR) return;
             Libc.check(ready, "poll(" + pollSet.count() + " descriptors)", null);
@@ -273,21 +302,27 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     private static final Input.TimeAdvanced TIME_ADVANCED = new Input.TimeAdvanced();
+    /** Enough for the JIT's first compilation; each turn is four system calls, and a loaded host must not wait for them. */
     private static final int REHEARSED_TURNS = 2_000;
+    private int turnsToRehearse;
 
     /**
-     * Warms the hot paths up with a {@link WarmUp} on the first configured link before the loop runs:
-     * {@code scratch} is a throwaway port of the same kind as the real one; {@code alsoAsk} are
-     * published addresses to ask for, {@code rarpClient} a client to send a RARP request from (or
-     * null). Real events arriving meanwhile are handled as the loop handles them ({@link #rehearseTurns}).
+     * Warms the hot paths up with a {@link WarmUp} on the first present link, after {@link #prepare()}:
+     * {@code scratch} is a throwaway port like the real one; {@code alsoAsk} published addresses to ask
+     * for, {@code rarpClient} a client to send a RARP request from (or null). Before {@link #start()}
+     * the kernel answers meanwhile; {@link #start()} then also runs the loop's own turns a while
+     * ({@link #rehearseTurns}), once its sockets exist.
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
-        if (!started) throw new IllegalStateException("start() first");
+        if (rtnl == null) throw new IllegalStateException("prepare() first");
         LinkTable.Entry l = links.entries().stream().filter(e -> e.index != 0).findFirst().orElse(null);
         if (l == null) return; // nothing there yet to rehearse on
-        WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), translator.addressOn(l.index, WarmUp.UNNUMBERED), rtnl);
+        // Before start() the translator knows no address yet: ask the kernel.
+        int own = rtnl.dumpAddresses().stream().filter(a -> a.link() == l.index).mapToInt(KernelMessage.Address::address)
+                .findFirst().orElse(WarmUp.UNNUMBERED);
+        WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), own, rtnl);
         warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
-        rehearseTurns(rounds);
+        turnsToRehearse = Math.min(rounds, REHEARSED_TURNS);
     }
 
     /**
@@ -297,8 +332,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      * only costs a recvfrom that says EAGAIN.
      */
     private void rehearseTurns(int rounds) {
-        // Enough for the JIT's first compilation; each turn is four system calls, and a loaded host must not wait for them.
-        for (int i = 0; i < Math.min(rounds, REHEARSED_TURNS) && !stopping; i++) {
+        for (int i = 0; i < rounds && !stopping; i++) {
             spinUntil = System.nanoTime() + (1L << 62); // inside the spin window: the turn polls with a zero timeout, never sleeps
             turn();
             now = System.nanoTime();
@@ -510,7 +544,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (journal != null) {
             journal.undoAll();
             journal = null;
-        }
+        } else if (restorer != null) restorer.discard(); // stopped before the first host change
+        restorer = null;
         if (rtnl != null) {
             rtnl.close();
             rtnl = null;

@@ -59,7 +59,7 @@ public record FleetSection(List<String> endpoints, String name, String prefix, S
             for (String s : f.strings("announce")) {
                 long n;
                 try {
-                    n = org.uarpd.daemon.syntax.Durations.parse(s);
+                    n = org.uarpd.engine.Durations.parse(s);
                 } catch (IllegalArgumentException e) {
                     f.error("announce", "\"" + s + "\" is not a duration; expected offsets like [\"0s\", \"1s\", \"2s\"]");
                     continue;

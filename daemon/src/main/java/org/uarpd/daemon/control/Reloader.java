@@ -12,6 +12,7 @@ import org.uarpd.daemon.config.StaticEntry;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.linux.LoopControl;
+import org.uarpd.linux.SystemdNotify;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -28,6 +29,7 @@ public final class Reloader {
     private final Path configFile;
     private final UnaryOperator<UarpdConfig> overrides;
     private volatile UarpdConfig config;
+    private SystemdNotify notify = SystemdNotify.fromEnvironment(java.util.Map.of());
 
     /**
      * @param config     the configuration running now
@@ -42,6 +44,11 @@ public final class Reloader {
         this.overrides = overrides;
     }
 
+    /** systemd hears RELOADING=1 when a reload begins and READY=1 when it ends, applied or refused. */
+    public void notifying(SystemdNotify notify) {
+        this.notify = notify;
+    }
+
     public UarpdConfig config() {
         return config;
     }
@@ -53,6 +60,15 @@ public final class Reloader {
 
     /** Reads and applies the config file (any thread); returns what was done, or throws what is wrong with the file. */
     public synchronized String reload() throws ControlException {
+        notify.reloading();
+        try {
+            return reloadNow();
+        } finally {
+            notify.ready();
+        }
+    }
+
+    private String reloadNow() throws ControlException {
         if (configFile == null) {
             throw new ControlException("uarpd runs without a config file (no --config, no " + UarpdConfig.DEFAULT_PATH
                     + "): there is nothing to reload");

@@ -23,7 +23,7 @@ import org.uarpd.daemon.control.EngineTap;
 import org.uarpd.daemon.control.FleetView;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.daemon.metrics.UarpdMetrics;
-import org.uarpd.daemon.syntax.Durations;
+import org.uarpd.engine.Durations;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.fleet.Binding;
