@@ -74,7 +74,8 @@ import org.uarpd.wire.HardwareAddress;
  * </ul>
  *
  * <p>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
- * {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}.
+ * {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}, {@link #claims()},
+ * {@link #bounds()}, {@link #learntEntries(int)}.
  */
 public final class Engine implements EnginePort {
     private final TimerWheel wheel = new TimerWheel();
@@ -170,6 +171,53 @@ public final class Engine implements EnginePort {
         return ctx.count(reason);
     }
 
+    /** The host's addresses under RFC 5227 on every link, with their state (yielded ones included). */
+    public List<AddressClaim> claims() {
+        return claims.view();
+    }
+
+    /**
+     * Every table and queue of the engine with its size now and its bound:
+     * <ul>
+     * <li>{@code neighbors.dynamic} ≤ {@link EngineConfig#maxEntries()} (least recently used evicted);
+     * <li>{@code neighbors.static} ≤ {@link EngineConfig#maxStaticEntries()} (refused beyond it);
+     * <li>{@code neighbors.incomplete} ≤ {@link EngineConfig#maxPending()} (resolutions under way);
+     * <li>{@code replies.delayed} ≤ {@link EngineConfig#maxPending()} (published entries' delayed replies);
+     * <li>{@code bridge.waiting} ≤ {@link EngineConfig#maxPending()} (targets with waiting requesters);
+     * <li>{@code bridge.hosts} ≤ {@link EngineConfig#maxEntries()} (one per neighbour entry at most);
+     * <li>per link, {@code neighbors.learnt} ≤ {@link LearningLimits#maxLearnt()} (learnt-only entries);
+     * <li>per guarded link, {@code guard.stations} and {@code guard.quarantine} ≤
+     *     {@link GuardPolicy#maxStations()}, {@code guard.verifying} ≤ {@link EngineConfig#maxEntries()},
+     *     {@code guard.sources} = {@link GuardPolicy#sourceSlots()} (a fixed array).
+     * </ul>
+     */
+    public List<Bound> bounds() {
+        EngineConfig c = ctx.config();
+        NeighborTable t = neighbors.table();
+        List<Bound> all = new java.util.ArrayList<>();
+        all.add(new Bound("neighbors.dynamic", 0, t.dynamicCount(), c.maxEntries()));
+        all.add(new Bound("neighbors.static", 0, t.staticCount(), c.maxStaticEntries()));
+        all.add(new Bound("neighbors.incomplete", 0, t.incomplete(), c.maxPending()));
+        all.add(new Bound("replies.delayed", 0, answering.delayedReplies(), c.maxPending()));
+        all.add(new Bound("bridge.waiting", 0, bridge.waitingTargets(), c.maxPending()));
+        all.add(new Bound("bridge.hosts", 0, bridge.hosts(), c.maxEntries()));
+        for (Link l : ctx.links.all()) {
+            all.add(new Bound("neighbors.learnt", l.id, t.learntOnlyOn(l.id), c.learning().maxLearnt()));
+            Guard g = l.guard;
+            if (g == null) continue;
+            all.add(new Bound("guard.stations", l.id, g.stations(), g.policy.maxStations()));
+            all.add(new Bound("guard.quarantine", l.id, g.quarantined(), g.policy.maxStations()));
+            all.add(new Bound("guard.verifying", l.id, g.verifying(), c.maxEntries()));
+            all.add(new Bound("guard.sources", l.id, g.policy.sourceSlots(), g.policy.sourceSlots()));
+        }
+        return all;
+    }
+
+    /** Learnt-only entries on {@code link} (see {@link LearningLimits}). */
+    public int learntEntries(int link) {
+        return neighbors.table().learntOnlyOn(link);
+    }
+
     /** Hosts the bridge knows (for monitors and tests). */
     public int bridgedHosts() {
         return bridge.hosts();
@@ -258,6 +306,11 @@ public final class Engine implements EnginePort {
                 if (scope != null) scope.remove(u.entry());
             }
             case OperatorCommand.Reconfigure r -> reconfigure(r.next());
+            case OperatorCommand.Reclaim r -> {
+                Link l = ctx.links.get(r.link());
+                if (l == null) ctx.emit(Kind.DROPPED, r.link(), r.address(), null, null, Reason.UNKNOWN_LINK);
+                else claims.reclaim(l, r.address());
+            }
             case OperatorCommand.Announce a -> {
                 Link l = ctx.links.get(a.link());
                 if (l == null) ctx.emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);

@@ -116,8 +116,23 @@ final class EngineContext {
 
     void emit(Kind kind, int link, int address, HardwareAddress hw, NeighborState state, Reason reason,
               long latencyNanos, String detail) {
+        emit(kind, link, address, hw, null, state, reason, latencyNanos, detail);
+    }
+
+    /** An event about a dispute: {@code hw} the other station's address, {@code known} ours or the one believed. */
+    void emit(Kind kind, int link, int address, HardwareAddress hw, HardwareAddress known, NeighborState state, Reason reason) {
+        emit(kind, link, address, hw, known, state, reason, 0, null);
+    }
+
+    private void emit(Kind kind, int link, int address, HardwareAddress hw, HardwareAddress known, NeighborState state,
+                      Reason reason, long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
-        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail)));
+        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, known)));
+    }
+
+    /** Auxiliary timers armed now. */
+    int tasks() {
+        return tasks.size();
     }
 
     long count(Reason reason) {
