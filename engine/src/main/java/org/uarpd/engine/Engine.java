@@ -57,7 +57,8 @@ import org.uarpd.wire.HardwareAddress;
  *     entries ({@link PublishedEntry}: an address, a {@link Cidr} range with exclusions, or proxy ARP
  *     for addresses routed out of another link), bridged hosts, RARP ({@link
  *     org.uarpd.engine.rarp.EthersTable}), InARP. Learning follows Linux arp_process: a request to one
- *     of our addresses creates the requester's entry (InstallNeighbor STALE on AUTHORITATIVE links),
+ *     of our addresses creates the requester's entry (unless the requester is on none of the link's
+ *     subnets, or over the link's {@link LearningLimits}) (InstallNeighbor STALE on AUTHORITATIVE links),
  *     any packet updates an existing entry, a reply sent to our hardware address confirms (REACHABLE),
  *     a different address within the lock time is ignored unless gratuitous; STATIC never changes.
  *     The link's {@link GuardPolicy} decides what the wire may teach first.
