@@ -37,6 +37,10 @@ final class AddressClaims {
         long lastConflict = Long.MIN_VALUE;
         /** When we last defended (§2.4 (c)), or Long.MIN_VALUE. */
         long lastDefence = Long.MIN_VALUE;
+        /** The hardware address of the last host found using the address, or null. */
+        HardwareAddress claimant;
+        /** Taken back by the operator: announced once bound, whatever the policy's {@code announce}. */
+        boolean reclaimed;
 
         Claim(int link, int address, int prefix) {
             this.link = link;
@@ -100,8 +104,33 @@ final class AddressClaims {
             if (p.announce()) announceWhileBound(c, p.timings().announceNum(), p.timings().announceIntervalNanos());
             return;
         }
+        startProbing(l, c);
+    }
+
+    /**
+     * The operator takes back {@code address}, yielded to another host: a fresh RFC 5227 probe run
+     * (§2.1.1, still subject to the rate limit after MAX_CONFLICTS), then ANNOUNCE_NUM announcements.
+     * A conflict during the probes yields it again.
+     */
+    void reclaim(Link l, int address) {
+        Claim old = find(l.id, address);
+        if (old == null || old.state != State.LOST) {
+            ctx.emit(Kind.IGNORED, l.id, address, null, null, Reason.NOT_YIELDED);
+            return;
+        }
+        Claim c = new Claim(l.id, address, old.prefix);
+        c.reclaimed = true;
+        c.claimant = old.claimant;
+        claims.put(key(l.id, address), c);
+        setState(old, null);
+        ctx.emit(Kind.CLAIMED, l.id, address, old.claimant, l.hardware, null, Reason.RECLAIMING);
+        startProbing(l, c);
+    }
+
+    private void startProbing(Link l, Claim c) {
+        int address = c.address;
         setState(c, State.PROBING);
-        ConflictTimings t = p.timings();
+        ConflictTimings t = l.policy.conflict().timings();
         long now = ctx.now();
         // §2.1.1: wait a random time in [0, PROBE_WAIT) so hosts powered on together do not probe in step.
         long start = now + randomBetween(0, t.probeWaitNanos());
@@ -151,7 +180,7 @@ final class AddressClaims {
         // §2.1.1: PROBE_NUM probes and ANNOUNCE_WAIT without a conflict: the address is ours.
         setState(c, State.BOUND);
         ctx.emit(Kind.CLAIMED, c.link, c.address, l.hardware, null, Reason.CLAIMED);
-        if (l.policy.conflict().announce()) announceWhileBound(c, t.announceNum(), t.announceIntervalNanos());
+        if (l.policy.conflict().announce() || c.reclaimed) announceWhileBound(c, t.announceNum(), t.announceIntervalNanos());
     }
 
     /**
@@ -198,7 +227,10 @@ final class AddressClaims {
         HardwareAddress hw = o.senderHardwareAddress();
         switch (c.state) {
             case PROBING -> lose(l, c, hw, Reason.PROBE_CONFLICT);
-            case LOST -> ctx.emit(Kind.CONFLICT, l.id, sender, hw, null, Reason.ADDRESS_CONFLICT);
+            case LOST -> {
+                c.claimant = hw;
+                ctx.emit(Kind.CONFLICT, l.id, sender, hw, l.hardware, null, Reason.ADDRESS_CONFLICT);
+            }
             case BOUND -> defend(l, c, hw);
         }
     }
@@ -209,8 +241,10 @@ final class AddressClaims {
         long now = ctx.now();
         long interval = p.timings().defendIntervalNanos();
         count(l.id);
+        c.claimant = claimant;
+        HardwareAddress ours = l.hardware;
         switch (p.defenseFor(c.address)) {
-            case REPORT -> ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.ADDRESS_CONFLICT);
+            case REPORT -> ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, ours, null, Reason.ADDRESS_CONFLICT);
             case NEVER -> lose(l, c, claimant, Reason.YIELDED);
             case ONCE_THEN_YIELD -> {
                 if (c.lastConflict != Long.MIN_VALUE && now - c.lastConflict < interval) {
@@ -218,18 +252,18 @@ final class AddressClaims {
                 } else {
                     c.lastConflict = now;
                     c.lastDefence = now;
-                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, ours, null, Reason.DEFENDED);
                     arp.announce(l, c.address);
                 }
             }
             case ALWAYS -> {
                 if (c.lastDefence == Long.MIN_VALUE || now - c.lastDefence >= interval) {
                     c.lastDefence = now;
-                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFENDED);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, ours, null, Reason.DEFENDED);
                     arp.announce(l, c.address);
                 } else {
                     // At most one defence per DEFEND_INTERVAL, so two defenders cannot flood the link.
-                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, Reason.DEFEND_INTERVAL);
+                    ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, ours, null, Reason.DEFEND_INTERVAL);
                 }
             }
         }
@@ -239,7 +273,8 @@ final class AddressClaims {
         if (why == Reason.PROBE_CONFLICT) count(l.id);
         ctx.cancelTask(c.timer);
         setState(c, State.LOST);
-        ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, null, why);
+        c.claimant = claimant;
+        ctx.emit(Kind.CONFLICT, l.id, c.address, claimant, l.hardware, null, why);
         if (l.policy.conflict().removeOnConflict() && l.owns(c.address)) {
             claims.remove(key(c.link, c.address));
             setState(c, null);
@@ -248,6 +283,30 @@ final class AddressClaims {
             ctx.act(new Action.RemoveAddress(l.id, c.address, c.prefix));
             ctx.emit(Kind.REMOVED, l.id, c.address, null, null, Reason.ADDRESS_CONFLICT);
         }
+    }
+
+    /** Every claim as the operator sees it (see {@link AddressClaim.State}). */
+    java.util.List<AddressClaim> view() {
+        java.util.List<AddressClaim> all = new java.util.ArrayList<>(claims.size());
+        long now = ctx.now();
+        for (Claim c : claims.values()) {
+            Link l = ctx.links.get(c.link);
+            if (l != null) all.add(new AddressClaim(c.link, c.address, c.prefix, publicState(l, c, now), c.claimant));
+        }
+        return all;
+    }
+
+    private static AddressClaim.State publicState(Link l, Claim c, long now) {
+        return switch (c.state) {
+            case PROBING -> AddressClaim.State.PROBING;
+            case LOST -> AddressClaim.State.YIELDED;
+            case BOUND -> {
+                long interval = l.policy.conflict().timings().defendIntervalNanos();
+                long last = Math.max(c.lastDefence, c.lastConflict);
+                if (last != Long.MIN_VALUE && now - last < interval) yield AddressClaim.State.DEFENDING;
+                yield c.timer != NO_TIMER ? AddressClaim.State.ANNOUNCING : AddressClaim.State.BOUND;
+            }
+        };
     }
 
     private void count(int link) {

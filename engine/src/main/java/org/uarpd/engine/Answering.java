@@ -33,6 +33,11 @@ final class Answering {
         this.routes = ctx.links::routedElsewhere;
     }
 
+    /** Replies waiting for their delay (at most {@link EngineConfig#maxPending()}). */
+    int delayedReplies() {
+        return delayedReplies;
+    }
+
     /** An ARP request (RFC 826): learn from it, then answer it if it is ours to answer. */
     void request(Link l, ArpObservation q) {
         int spa = q.sender;

@@ -43,6 +43,11 @@ final class Bridge {
         return hosts.size();
     }
 
+    /** Targets with requesters waiting for them (at most {@link EngineConfig#maxPending()}). */
+    int waitingTargets() {
+        return waiting.size();
+    }
+
     /** A binding on bridged link {@code l} became usable: route to it, answer whoever waited for it. */
     void installed(Link l, int address) {
         if (!l.policy.bridge() || l.owns(address)) return;

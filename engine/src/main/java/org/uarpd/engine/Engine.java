@@ -58,7 +58,8 @@ import org.uarpd.wire.Ip6Address;
  *     entries ({@link PublishedEntry}: an address, a {@link Cidr} range with exclusions, or proxy ARP
  *     for addresses routed out of another link), bridged hosts, RARP ({@link
  *     org.uarpd.engine.rarp.EthersTable}), InARP. Learning follows Linux arp_process: a request to one
- *     of our addresses creates the requester's entry (InstallNeighbor STALE on AUTHORITATIVE links),
+ *     of our addresses creates the requester's entry (unless the requester is on none of the link's
+ *     subnets, or over the link's {@link LearningLimits}) (InstallNeighbor STALE on AUTHORITATIVE links),
  *     any packet updates an existing entry, a reply sent to our hardware address confirms (REACHABLE),
  *     a different address within the lock time is ignored unless gratuitous; STATIC never changes.
  *     The link's {@link GuardPolicy} decides what the wire may teach first.
@@ -79,7 +80,8 @@ import org.uarpd.wire.Ip6Address;
  * </ul>
  *
  * <p>Read-only views for monitors and tests: {@link #lookup}, {@link #neighbors()}, {@link #size()},
- * {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}.
+ * {@link #pendingResolutions()}, {@link #count(Reason)}, {@link #bridgedHosts()}, {@link #claims()},
+ * {@link #bounds()}, {@link #learntEntries(int)}.
  */
 public final class Engine implements EnginePort {
     private final TimerWheel wheel = new TimerWheel();
@@ -208,6 +210,21 @@ public final class Engine implements EnginePort {
         return nd.pending();
     }
 
+    /** The host's addresses under RFC 5227 on every link, with their state (yielded ones included). */
+    public List<AddressClaim> claims() {
+        return claims.view();
+    }
+
+    /** Every table and queue of the engine with its size now and its bound (the list is in {@link Bound#all}). */
+    public List<Bound> bounds() {
+        return Bound.all(ctx, neighbors.table(), answering, bridge);
+    }
+
+    /** Learnt-only entries on {@code link} (see {@link LearningLimits}). */
+    public int learntEntries(int link) {
+        return neighbors.table().learntOnlyOn(link);
+    }
+
     /** Hosts the bridge knows (for monitors and tests). */
     public int bridgedHosts() {
         return bridge.hosts();
@@ -307,6 +324,11 @@ public final class Engine implements EnginePort {
             case OperatorCommand.Publish6 c -> nd.command(c);
             case OperatorCommand.Unpublish6 c -> nd.command(c);
             case OperatorCommand.ReconfigureNd c -> nd.command(c);
+            case OperatorCommand.Reclaim r -> {
+                Link l = ctx.links.get(r.link());
+                if (l == null) ctx.emit(Kind.DROPPED, r.link(), r.address(), null, null, Reason.UNKNOWN_LINK);
+                else claims.reclaim(l, r.address());
+            }
             case OperatorCommand.Announce a -> {
                 Link l = ctx.links.get(a.link());
                 if (l == null) ctx.emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);

@@ -22,12 +22,23 @@ import org.uarpd.engine.rarp.EthersTable;
  * @param defaultLink     policy of links not named in {@code links}
  * @param links           policy per link name (as reported by {@link Input.LinkChanged})
  * @param ethers          the RARP server's table (empty when RARP is not used)
+ * @param learning        what each link may learn from requests (rate and cap of learnt-only entries)
  */
 public record EngineConfig(long seed, NeighborTimers timers, int maxEntries, int maxStaticEntries, int maxPending,
                            RateLimit linkRequests, RateLimit targetRequests, long timerTickNanos,
-                           LinkPolicy defaultLink, Map<String, LinkPolicy> links, EthersTable ethers) {
+                           LinkPolicy defaultLink, Map<String, LinkPolicy> links, EthersTable ethers,
+                           LearningLimits learning) {
+
+    /** A configuration with the default {@link LearningLimits}. */
+    public EngineConfig(long seed, NeighborTimers timers, int maxEntries, int maxStaticEntries, int maxPending,
+                        RateLimit linkRequests, RateLimit targetRequests, long timerTickNanos,
+                        LinkPolicy defaultLink, Map<String, LinkPolicy> links, EthersTable ethers) {
+        this(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos,
+                defaultLink, links, ethers, LearningLimits.defaults());
+    }
 
     public EngineConfig {
+        Objects.requireNonNull(learning, "learning");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(linkRequests, "linkRequests");
         Objects.requireNonNull(targetRequests, "targetRequests");
@@ -64,34 +75,38 @@ public record EngineConfig(long seed, NeighborTimers timers, int maxEntries, int
     }
 
     public EngineConfig withSeed(long s) {
-        return new EngineConfig(s, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+        return new EngineConfig(s, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers, learning);
     }
 
     public EngineConfig withTimers(NeighborTimers t) {
-        return new EngineConfig(seed, t, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+        return new EngineConfig(seed, t, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers, learning);
     }
 
     public EngineConfig withBounds(int entries, int statics, int pending) {
-        return new EngineConfig(seed, timers, entries, statics, pending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers);
+        return new EngineConfig(seed, timers, entries, statics, pending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers, learning);
     }
 
     public EngineConfig withRateLimits(RateLimit perLink, RateLimit perTarget) {
-        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, perLink, perTarget, timerTickNanos, defaultLink, links, ethers);
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, perLink, perTarget, timerTickNanos, defaultLink, links, ethers, learning);
     }
 
     public EngineConfig withTimerTick(long nanos) {
-        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, nanos, defaultLink, links, ethers);
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, nanos, defaultLink, links, ethers, learning);
     }
 
     public EngineConfig withDefaultLink(LinkPolicy p) {
-        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, p, links, ethers);
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, p, links, ethers, learning);
     }
 
     public EngineConfig withLinks(Map<String, LinkPolicy> byName) {
-        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, byName, ethers);
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, byName, ethers, learning);
+    }
+
+    public EngineConfig withLearning(LearningLimits l) {
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, ethers, l);
     }
 
     public EngineConfig withEthers(EthersTable e) {
-        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, e);
+        return new EngineConfig(seed, timers, maxEntries, maxStaticEntries, maxPending, linkRequests, targetRequests, timerTickNanos, defaultLink, links, e, learning);
     }
 }

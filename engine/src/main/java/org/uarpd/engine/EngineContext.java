@@ -144,14 +144,29 @@ final class EngineContext {
 
     void emit(Kind kind, int link, int address, HardwareAddress hw, NeighborState state, Reason reason,
               long latencyNanos, String detail) {
-        emit(kind, link, address, null, hw, state, reason, latencyNanos, detail);
+        emit(kind, link, address, null, hw, null, state, reason, latencyNanos, detail);
     }
 
     /** An event about an IPv4 {@code address} or, when {@code address6} is not null, an IPv6 one. */
     void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, NeighborState state, Reason reason,
               long latencyNanos, String detail) {
+        emit(kind, link, address, address6, hw, null, state, reason, latencyNanos, detail);
+    }
+
+    /** An event about a dispute: {@code hw} the other station's address, {@code known} ours or the one believed. */
+    void emit(Kind kind, int link, int address, HardwareAddress hw, HardwareAddress known, NeighborState state, Reason reason) {
+        emit(kind, link, address, null, hw, known, state, reason, 0, null);
+    }
+
+    private void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, HardwareAddress known,
+                      NeighborState state, Reason reason, long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
-        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, address6)));
+        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, known, address6)));
+    }
+
+    /** Auxiliary timers armed now. */
+    int tasks() {
+        return tasks.size();
     }
 
     long count(Reason reason) {

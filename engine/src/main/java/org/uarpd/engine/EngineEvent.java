@@ -15,15 +15,21 @@ import org.uarpd.wire.Ip6Address;
  * @param reason    why (never null)
  * @param latencyNanos for {@link Kind#RESOLVED}: time from the start of resolution to the answer; else 0
  * @param detail    free text for humans (a malformed frame's fault), or null
+ * @param knownHardware the other side of a dispute, so that a log line can name both stations: for
+ *                  {@link Kind#CONFLICT} the link's own hardware address (while {@code hardware} is
+ *                  the other host's); for {@link Kind#ALERT} the hardware address believed before
+ *                  (the binding held, the station's previous address, or the frame's link-layer
+ *                  source for SENDER_MISMATCH); null when there is none
  * @param address6  the IPv6 address it concerns (neighbour discovery), or null; {@code address} is 0 then
  */
 public record EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
-                          NeighborState state, Reason reason, long latencyNanos, String detail, Ip6Address address6) {
+                          NeighborState state, Reason reason, long latencyNanos, String detail,
+                          HardwareAddress knownHardware, Ip6Address address6) {
 
-    /** An event about an IPv4 address (or none). */
+    /** An event about one station and an IPv4 address (or none). */
     public EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
                        NeighborState state, Reason reason, long latencyNanos, String detail) {
-        this(time, kind, link, address, hardware, state, reason, latencyNanos, detail, null);
+        this(time, kind, link, address, hardware, state, reason, latencyNanos, detail, null, null);
     }
 
     public enum Kind {
@@ -68,8 +74,13 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         TABLE_FULL, NEGATIVE_CACHE, ALREADY_RESOLVING, PROBE_NOT_ANSWERED, UNICAST_REQUEST, KERNEL_ANSWERS,
         ADDRESS_CONFLICT, RARP_DISABLED, RARP_UNKNOWN, NO_SOURCE_ADDRESS, LINK_IS_DOWN, NOT_IPV4, WRONG_HARDWARE,
         NO_SUCH_ENTRY, OWN_FRAME,
+        // bounded learning: a requester outside the link's subnets, over the per-link learning rate,
+        // or a learnt-only entry evicted to keep the per-link cap
+        OFF_SUBNET_SENDER, LEARN_RATE_LIMITED, LEARNT_LIMIT,
         // RFC 5227 (CLAIMED, CONFLICT)
         PROBING, CLAIMED, PROBE_CONFLICT, DEFENDED, DEFEND_INTERVAL, YIELDED, CONFLICT_RATE_LIMIT, MISMATCHED_PROBE,
+        // operator's Reclaim: probing again for a yielded address; refused for an address not yielded
+        RECLAIMING, NOT_YIELDED,
         // guard (ALERT)
         SENDER_MISMATCH, SPOOFING, VERIFYING, VERIFIED, PINNED, NEW_STATION, CHANGED_STATION, FLIP_FLOP, BOGON,
         SOURCE_RATE_LIMITED,

@@ -80,7 +80,7 @@ final class Guard {
         }
         if (policy.senderConsistency() && !o.sourceMatchesSender()) {
             // A frame whose link-layer source is not its ARP sender speaks for someone else (RFC 5227 §2.1.1 notes why).
-            ctx.emit(Kind.ALERT, link.id, sender, o.senderHardwareAddress(), null, Reason.SENDER_MISMATCH);
+            ctx.emit(Kind.ALERT, link.id, sender, o.senderHardwareAddress(), HardwareAddress.of(o.linkSource), null, Reason.SENDER_MISMATCH);
             return false;
         }
         return true;
@@ -104,9 +104,10 @@ final class Guard {
         } else if (st[0] != hw) {
             // arpwatch: back to the address before the current one is a flip flop, else a change.
             Reason why = st[1] == hw ? Reason.FLIP_FLOP : Reason.CHANGED_STATION;
+            HardwareAddress before = unpack(st[0], senderHw.length);
             st[1] = st[0];
             st[0] = hw;
-            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, why);
+            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), before, null, why);
         }
         return true;
     }
@@ -122,14 +123,14 @@ final class Guard {
         if (!policy.allowUnsolicited() && kind == Neighbors.Observation.REPLY_TO_US
                 && (state == NeighborState.REACHABLE || state == NeighborState.STALE || state == NeighborState.DELAY)) {
             // Nobody asked: a reply that would change a binding is how ARP poisoning works.
-            ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.UNSOLICITED);
+            ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.UNSOLICITED);
             return true;
         }
         if (!policy.verifyChanges()) return false;
         long now = ctx.now();
         long[] q = quarantine.get(sender);
         if (q != null && q[1] > now && q[0] == bytesKey(claimedHw)) {
-            ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.SPOOFING);
+            ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.SPOOFING);
             return true;
         }
         Verification v = verifying.get(sender);
@@ -139,7 +140,7 @@ final class Guard {
         }
         int timer = ctx.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(sender));
         verifying.put(sender, new Verification(claimed, old, timer));
-        ctx.emit(Kind.ALERT, link.id, sender, claimed, state, Reason.VERIFYING);
+        ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.VERIFYING);
         // Ask the old station, by unicast, whether it still holds the address.
         arp.askHolder(link, sender, old);
         return true;
@@ -154,13 +155,28 @@ final class Guard {
         long now = ctx.now();
         if (quarantine.size() >= policy.maxStations()) quarantine.values().removeIf(q -> q[1] <= now);
         if (quarantine.size() < policy.maxStations()) quarantine.put(sender, new long[] {bytesKey(v.claimed()), now + policy.quarantineNanos()});
-        ctx.emit(Kind.ALERT, link.id, sender, v.claimed(), null, Reason.SPOOFING);
+        ctx.emit(Kind.ALERT, link.id, sender, v.claimed(), v.old(), null, Reason.SPOOFING);
     }
 
     private void verificationTimedOut(int sender) {
         Verification v = verifying.remove(sender);
         if (v == null) return;
         verified.believe(link, sender, v.claimed());
+    }
+
+    /** Stations in arpwatch's table now (at most {@link GuardPolicy#maxStations()}). */
+    int stations() {
+        return stations.size();
+    }
+
+    /** Refused claims held in quarantine now (at most {@link GuardPolicy#maxStations()}). */
+    int quarantined() {
+        return quarantine.size();
+    }
+
+    /** Changes being verified now (at most one per neighbour entry). */
+    int verifying() {
+        return verifying.size();
     }
 
     void forget() {
@@ -176,6 +192,14 @@ final class Guard {
      * Up to 7 bytes exactly, longer addresses (IPoIB) folded by hashing: never negative either way,
      * so -1 can stand for "no address" (a station's previous one).
      */
+    /** The hardware address {@link #bytesKey} packed, or null where the key is a hash (longer than 7 bytes). */
+    private static HardwareAddress unpack(long key, int length) {
+        if (length > 7) return null;
+        byte[] b = new byte[length];
+        for (int i = length - 1; i >= 0; i--, key >>>= 8) b[i] = (byte) key;
+        return HardwareAddress.of(b);
+    }
+
     private static long bytesKey(byte[] b) {
         long k = 0;
         if (b.length <= 7) {

@@ -32,6 +32,9 @@ final class Link {
     /** GCRA state of the per-link request limit. */
     long requestTat = Long.MIN_VALUE;
 
+    /** GCRA state of the per-link learning limit ({@link LearningLimits#rate()}). */
+    long learnTat = Long.MIN_VALUE;
+
     Link(int id) {
         this.id = id;
     }

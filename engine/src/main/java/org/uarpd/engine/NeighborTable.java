@@ -25,6 +25,7 @@ final class NeighborTable {
     private static final int KERNEL_WAITING = 1; // the kernel asked and must hear the outcome
     private static final int INSTALLED = 2;      // the kernel holds a binding we installed or it reported
     private static final int KERNEL_STATIC = 4;  // a STATIC entry someone else made in the kernel: followed, never installed
+    private static final int LEARNT_ONLY = 8;    // created from a request, and not yet asked for nor confirmed
 
     private final int maxDynamic;
     private final int maxStatic;
@@ -53,6 +54,9 @@ final class NeighborTable {
     private int lruTail = NONE;
     /** Entries in INCOMPLETE: kept by {@link #add}, {@link #setState} and {@link #remove}, nowhere else. */
     private int incomplete;
+    /** Learnt-only entries per link id: kept by {@link #setLearntOnly}, {@link #setState} and {@link #remove}. */
+    private final java.util.HashMap<Integer, int[]> learntOnly = new java.util.HashMap<>();
+    private int learntOnlyTotal;
     private final TimerWheel wheel;
 
     NeighborTable(AddressColumn addresses, int maxDynamic, int maxStatic, TimerWheel wheel) {
@@ -133,6 +137,7 @@ final class NeighborTable {
         }
         if (old == NeighborState.INCOMPLETE) incomplete--;
         if (s == NeighborState.INCOMPLETE) incomplete++;
+        if (s == NeighborState.STATIC) setLearntOnly(id, false);
         state[id] = (byte) (s.ordinal() + 1);
     }
 
@@ -165,6 +170,45 @@ final class NeighborTable {
 
     void setKernelStatic(int id, boolean on) {
         setFlag(id, KERNEL_STATIC, on);
+    }
+
+    /** Created from a request and vouched for by nothing else yet (see {@link LearningLimits}). */
+    boolean learntOnly(int id) {
+        return (flags[id] & LEARNT_ONLY) != 0;
+    }
+
+    void setLearntOnly(int id, boolean on) {
+        if (learntOnly(id) == on) return;
+        setFlag(id, LEARNT_ONLY, on);
+        int delta = on ? 1 : -1;
+        learntOnlyTotal += delta;
+        int[] n = learntOnly.computeIfAbsent(link[id], k -> new int[1]);
+        n[0] += delta;
+        if (n[0] == 0) learntOnly.remove(link[id]);
+    }
+
+    /** Learnt-only entries on link {@code linkId}. */
+    int learntOnlyOn(int linkId) {
+        int[] n = learntOnly.get(linkId);
+        return n == null ? 0 : n[0];
+    }
+
+    /** Learnt-only entries on every link. */
+    int learntOnlyTotal() {
+        return learntOnlyTotal;
+    }
+
+    /**
+     * The least recently used learnt-only entry on link {@code linkId} (0: on any link), or
+     * {@link #NONE}. Walks the LRU list from its old end; learnt-only entries are never touched (a
+     * use clears the flag), so under a flood they gather there and the walk is short.
+     */
+    int oldestLearntOnly(int linkId) {
+        if (linkId == 0 ? learntOnlyTotal == 0 : learntOnlyOn(linkId) == 0) return NONE;
+        for (int id = lruHead; id != NONE; id = lruNext[id]) {
+            if (learntOnly(id) && (linkId == 0 || link[id] == linkId)) return id;
+        }
+        return NONE;
     }
 
     private void setFlag(int id, int flag, boolean on) {
@@ -229,6 +273,7 @@ final class NeighborTable {
 
     void remove(int id) {
         wheel.cancel(id);
+        setLearntOnly(id, false);
         if (stateOf(id) == NeighborState.INCOMPLETE) incomplete--;
         if (stateOf(id) == NeighborState.STATIC) {
             staticCount--;
@@ -328,8 +373,9 @@ final class NeighborTable {
 
     // -- LRU ------------------------------------------------------------------------------------
 
-    /** Marks a dynamic entry as just used. */
+    /** Marks a dynamic entry as just used (which also ends its being learnt-only). */
     void touch(int id) {
+        setLearntOnly(id, false); // used: no longer merely learnt
         if (stateOf(id) == NeighborState.STATIC || lruTail == id) return;
         lruUnlink(id);
         lruAppend(id);

@@ -191,8 +191,11 @@ final class Neighbors {
                 }
                 return;
             }
-            id = create(link, sender, confirmed);
+            boolean fromRequest = kind == Observation.REQUEST_TO_US;
+            if (fromRequest && !mayLearn(link, sender)) return;
+            id = create(link, sender, confirmed, fromRequest);
             if (id == NONE) return;
+            if (fromRequest) table.setLearntOnly(id, true);
             table.setHardware(id, hw);
             setState(id, confirmed, Kind.ADDED, reason);
             if (link.rules().installsLearnt()) install(id, confirmed);
@@ -236,6 +239,7 @@ final class Neighbors {
                     }
                     table.setHardware(id, hw);
                     table.stamp[id] = now;
+                    if (kind == Observation.REPLY_TO_US) table.touch(id);
                     rebind(link, id, confirmed, reason);
                 } else if (kind == Observation.REPLY_TO_US) {
                     // Confirmation of the address we have (RFC 4861 §7.3.3: solicited → REACHABLE).
@@ -327,17 +331,49 @@ final class Neighbors {
         setState(id, INCOMPLETE, Kind.ADDED, reason);
     }
 
-    /** A new dynamic entry, evicting the least recently used one if the table is full. */
+    /** A new dynamic entry the host needs (not learnt only): see {@link #create(Link, AddressColumn.Key, NeighborState, boolean)}. */
     int create(Link link, AddressColumn.Key key, NeighborState initial) {
+        return create(link, key, initial, false);
+    }
+
+    /**
+     * A new dynamic entry, making room if the table is full: the least recently used learnt-only
+     * entry goes first (its binding withdrawn from the kernel), then, only for an entry the host
+     * needs, the least recently used of all. A learnt-only entry never pushes out one the host uses.
+     */
+    int create(Link link, AddressColumn.Key key, NeighborState initial, boolean learntOnly) {
         if (table.dynamicFull()) {
-            int victim = table.lruOldest();
+            int victim = table.oldestLearntOnly(0);
+            boolean learntVictim = victim != NONE;
+            if (!learntVictim && !learntOnly) victim = table.lruOldest();
             if (victim == NONE) {
                 emitKey(Kind.IGNORED, key, null, null, Reason.TABLE_FULL);
                 return NONE;
             }
-            remove(victim, Reason.EVICTED, false);
+            remove(victim, Reason.EVICTED, learntVictim);
         }
         return table.add(key, initial, ctx.now());
+    }
+
+    /**
+     * Whether a request from {@code sender}, not in the table, may create its entry on {@code link}
+     * ({@link LearningLimits}): within the link's learning rate, and, at the link's cap of learnt-only
+     * entries, by evicting the least recently used of them (its binding withdrawn from the kernel).
+     */
+    private boolean mayLearn(Link link, AddressColumn.Key sender) {
+        LearningLimits limits = ctx.config().learning();
+        long now = ctx.now();
+        if (limits.maxLearnt() == 0 || limits.rate().earliest(link.learnTat, now) != Long.MIN_VALUE) {
+            ctx.emit(Kind.IGNORED, link.id, sender.eventAddress(), null, null, Reason.LEARN_RATE_LIMITED);
+            return false;
+        }
+        link.learnTat = limits.rate().charge(link.learnTat, now);
+        while (table.learntOnlyOn(link.id) >= limits.maxLearnt()) {
+            int victim = table.oldestLearntOnly(link.id);
+            if (victim == NONE) break;
+            remove(victim, Reason.LEARNT_LIMIT, true);
+        }
+        return true;
     }
 
     void remove(int id, Reason reason, boolean tellKernel) {

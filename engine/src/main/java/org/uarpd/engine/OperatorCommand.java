@@ -74,4 +74,12 @@ public sealed interface OperatorCommand {
             java.util.Objects.requireNonNull(next, "next");
         }
     }
+
+    /**
+     * Take back {@code address} on {@code link}, which the host yielded to another host
+     * ({@link AddressClaim.State#YIELDED}): probe for it afresh (RFC 5227 §2.1.1) and, once no
+     * conflict is heard, announce it (§2.3). A conflict during the probes yields it again. An address
+     * not yielded is left alone (event IGNORED/NOT_YIELDED).
+     */
+    record Reclaim(int link, int address) implements OperatorCommand {}
 }

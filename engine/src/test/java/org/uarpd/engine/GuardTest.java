@@ -174,4 +174,50 @@ class GuardTest {
         for (int i = 0; i < 1000; i++) h.frame(request(HardwareAddress.ofLong48(0x020000100000L + i), ip("192.0.2.100"), OUR_IP));
         assertThat(h.engine.count(Reason.SOURCE_RATE_LIMITED)).isEqualTo(7);
     }
+
+    static EngineEvent alert(List<Action> a) {
+        return events(a).stream().filter(e -> e.kind() == Kind.ALERT).findFirst().orElseThrow();
+    }
+
+    @Test
+    @DisplayName("every alert about a dispute names both hardware addresses: the claimed one and the one believed before")
+    void alertsNameBothStations() {
+        Harness unsolicited = guarded(GuardPolicy.off().withAllowUnsolicited(false));
+        resolveGateway(unsolicited);
+        unsolicited.advance(5 * S);
+        EngineEvent u = alert(unsolicited.frame(poison()));
+        assertThat(u.reason()).isEqualTo(Reason.UNSOLICITED);
+        assertThat(u.address()).isEqualTo(GATEWAY);
+        assertThat(u.hardware()).isEqualTo(ATTACKER);
+        assertThat(u.knownHardware()).isEqualTo(GW_HW);
+
+        Harness verify = guarded(GuardPolicy.off().withVerifyChanges(true));
+        resolveGateway(verify);
+        verify.advance(5 * S);
+        EngineEvent v = alert(verify.frame(gratuitous(ATTACKER, GATEWAY)));
+        assertThat(v.reason()).isEqualTo(Reason.VERIFYING);
+        assertThat(v.knownHardware()).isEqualTo(GW_HW);
+        EngineEvent spoof = alert(verify.frame(reply(GW_HW, GATEWAY))); // the old station answers: spoofing
+        assertThat(spoof.reason()).isEqualTo(Reason.SPOOFING);
+        assertThat(spoof.hardware()).isEqualTo(ATTACKER);
+        assertThat(spoof.knownHardware()).isEqualTo(GW_HW);
+
+        Harness consistency = guarded(GuardPolicy.off().withSenderConsistency(true));
+        EngineEvent m = alert(consistency.frame(
+                arpFrame(BROADCAST, ATTACKER, EtherType.ARP, Opcode.REQUEST, PEER_HW, PEER, HardwareAddress.ofLong48(0), OUR_IP)));
+        assertThat(m.reason()).isEqualTo(Reason.SENDER_MISMATCH);
+        assertThat(m.hardware()).isEqualTo(PEER_HW);
+        assertThat(m.knownHardware()).isEqualTo(ATTACKER);
+
+        Harness stations = guarded(GuardPolicy.off().withStationEvents(true, 16));
+        HardwareAddress second = mac("02:00:00:00:00:08");
+        stations.frame(request(PEER_HW, PEER, OUR_IP));
+        EngineEvent changed = alert(stations.frame(gratuitous(second, PEER)));
+        assertThat(changed.reason()).isEqualTo(Reason.CHANGED_STATION);
+        assertThat(changed.hardware()).isEqualTo(second);
+        assertThat(changed.knownHardware()).isEqualTo(PEER_HW);
+        EngineEvent flip = alert(stations.frame(gratuitous(PEER_HW, PEER)));
+        assertThat(flip.reason()).isEqualTo(Reason.FLIP_FLOP);
+        assertThat(flip.knownHardware()).isEqualTo(second);
+    }
 }
