@@ -117,7 +117,7 @@ final class EngineContext {
     void emit(Kind kind, int link, int address, HardwareAddress hw, NeighborState state, Reason reason,
               long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
-        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail)));
+        if (out.wants(kind)) out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail)));
     }
 
     long count(Reason reason) {
