@@ -155,6 +155,9 @@ public final class SimScale {
             }
             java.util.Arrays.sort(starts);
             new Generator(world, starts, firstSegment, segmentSize, uarpdPerSegment, blocks, daemons).arm();
+            // the daemons start (each makes its engine and reads its kernel) before the first resolution, at 1 s,
+            // so that the heap measured after building holds every engine
+            world.sim().runUntil(Simulation.SECOND / 2);
         }
     }
 
@@ -176,7 +179,7 @@ public final class SimScale {
         return measure(built, hosts, segmentSize, resolutions, uarpdPerSegment, seed, buildStart, print);
     }
 
-    /** The network, split into {@code min(threads, segments)} worlds, built and booted, its resolutions scheduled. */
+    /** The network, split into {@code min(threads, segments)} worlds, built, booted with uarpd started, its resolutions scheduled. */
     static List<World> build(int hosts, int segmentSize, int resolutions, int uarpdPerSegment, int threads, long seed) {
         int segments = hosts / segmentSize;
         int worlds = Math.min(threads, segments);
@@ -198,6 +201,10 @@ public final class SimScale {
         long heapAfterBuild = usedHeap();
         resetPeaks();
         long buildNanos = System.nanoTime() - buildStart;
+        if (print) {
+            System.out.printf(Locale.ROOT, "build: %.2f s, heap after build %d MB (%d bytes per host)%n",
+                    buildNanos / 1e9, heapAfterBuild >> 20, heapAfterBuild / hosts);
+        }
 
         long until = (resolutions + 8) * Simulation.SECOND;
         long[] cpu = new long[worlds];
@@ -247,8 +254,6 @@ public final class SimScale {
                 : uarpdPerSegment + " uarpd + " + (segmentSize - uarpdPerSegment) + " compact legacy per segment";
         System.out.printf(Locale.ROOT, "SimScale [%s]: %d hosts, %d segments of %d, %d resolutions per host, %d world(s) on as many threads, seed %d%n",
                 label, hosts, segments, segmentSize, resolutions, worlds, seed);
-        System.out.printf(Locale.ROOT, "build: %.2f s, heap after build %d MB (%d bytes per host)%n",
-                buildNanos / 1e9, heapAfterBuild >> 20, heapAfterBuild / hosts);
         System.out.printf(Locale.ROOT, "run: %.2f s real (%.2f s CPU of the simulation threads) for %d s virtual, %d events%n",
                 seconds, cpuSeconds, resolutions + 8, events);
         System.out.printf(Locale.ROOT, "resolutions: %d resolved, %d failed (of %d started)%n", resolved, failed, misses);
