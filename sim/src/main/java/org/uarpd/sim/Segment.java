@@ -163,14 +163,7 @@ public final class Segment {
                 SimInterface to = ports.get(i);
                 if (to == from) continue;
                 if (!broadcast && !to.address().equals(destination)) continue;
-                if (to.partitionGroup != fromGroup) {
-                    blocked++;
-                    continue;
-                }
-                if (f.loss() > 0 && random.nextDouble() < f.loss()) {
-                    lost++;
-                    continue;
-                }
+                if (!survives(to, fromGroup, random, f)) continue;
                 long delay = f.delayNanos();
                 if (f.jitterNanos() > 0) delay += random.nextLong(f.jitterNanos());
                 if (f.reorder() > 0 && random.nextDouble() < f.reorder()) delay += f.reorderNanos();
@@ -226,14 +219,7 @@ public final class Segment {
             if (to == from) continue;
             if (!broadcast && !to.address().equals(destination)) continue;
             candidates++;
-            if (to.partitionGroup != fromGroup) {
-                blocked++;
-                continue;
-            }
-            if (f.loss() > 0 && random.nextDouble() < f.loss()) {
-                lost++;
-                continue;
-            }
+            if (!survives(to, fromGroup, random, f)) continue;
             hears[i] = true;
             single = to;
             count++;
@@ -255,6 +241,19 @@ public final class Segment {
                 for (SimInterface to : list) to.receive(frame);
             });
         }
+    }
+
+    /** Whether a delivery to {@code to} escapes the partition and the loss draw; counts it blocked or lost if not. */
+    private boolean survives(SimInterface to, int fromGroup, SplittableRandom random, SegmentFaults f) {
+        if (to.partitionGroup != fromGroup) {
+            blocked++;
+            return false;
+        }
+        if (f.loss() > 0 && random.nextDouble() < f.loss()) {
+            lost++;
+            return false;
+        }
+        return true;
     }
 
     void countLost() {
