@@ -2,22 +2,76 @@ package org.uarpd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.sim.SimBackend;
+import org.uarpd.sim.SimHost;
+import org.uarpd.sim.SimInterface;
+import org.uarpd.sim.World;
+import org.uarpd.wire.Ip4;
 
-/** The scale driver at a small size: everything resolves, and every broadcast reaches every other host. */
+/**
+ * The scale driver at a small size, every host running the engine: what each host did shows that
+ * every broadcast reached, and was looked at by, every other host of its segment.
+ */
 class SimScaleTest {
+    private static final int SEGMENTS = 3;
+    private static final int SIZE = 150;
+    private static final int PER_HOST = 4;
+
     @Test
-    void everyResolutionCompletesAndEveryBroadcastReachesItsWholeSegment() {
-        int segments = 3;
-        int size = 200;
-        int perHost = 4;
-        SimScale.Result r = SimScale.run(segments * size, size, perHost, 1, 3, false);
-        long resolutions = (long) segments * size * perHost;
+    void everyEngineHearsEveryBroadcastOfItsSegmentAndAnswersThoseForIt() throws InterruptedException {
+        List<World> worlds = SimScale.build(SEGMENTS * SIZE, SIZE, PER_HOST, SIZE, 2, 3);
+        assertThat(worlds).hasSize(2);
+        SimScale.Result r = SimScale.measure(worlds, SEGMENTS * SIZE, SIZE, PER_HOST, SIZE, 3, System.nanoTime(), false);
+        long resolutions = (long) SEGMENTS * SIZE * PER_HOST;
         assertThat(r.resolved()).isEqualTo(resolutions);
         assertThat(r.failed()).isZero();
         assertThat(r.packetsDelivered()).isEqualTo(resolutions);
-        // per resolution: a request heard by the 199 others, a reply and the datagram (one host each)
-        assertThat(r.frames()).isEqualTo(3 * resolutions);
-        assertThat(r.deliveries()).isEqualTo(resolutions * (size - 1) + 2 * resolutions);
+
+        int base = Ip4.parse("198.18.0.0");
+        int checked = 0;
+        for (World world : worlds) {
+            for (SimHost requester : world.hosts()) {
+                String[] id = requester.name().substring(1).split("u");
+                int s = Integer.parseInt(id[0]);
+                int h = Integer.parseInt(id[1]);
+                SimInterface eth = requester.interfaceNamed("eth0");
+                Engine engine = (Engine) ((SimBackend) requester.resolver()).engine();
+                for (int k = 1; k <= PER_HOST; k++) {
+                    int t = (h + k * 37) % SIZE;
+                    SimHost target = world.host("s" + s + "u" + t);
+                    SimInterface targetEth = target.interfaceNamed("eth0");
+                    // the requester's kernel holds the binding its engine installed from the target's answer …
+                    assertThat(requester.kernel().lookupNeighbor(eth, base + (s << 10) + 1 + t))
+                            .as("%s's binding for host %d", requester.name(), t).isEqualTo(targetEth.address());
+                    // … and the target's engine learnt the requester from the broadcast request it answered (RFC 826)
+                    Engine targetEngine = (Engine) ((SimBackend) target.resolver()).engine();
+                    Engine.Neighbor learnt = targetEngine.lookup(targetEth.index(), base + (s << 10) + 1 + h);
+                    assertThat(learnt).as("%s learnt %s", target.name(), requester.name()).isNotNull();
+                    assertThat(learnt.hardware()).isEqualTo(eth.address());
+                }
+                // Every other request of the segment reached this engine and was judged not for it: of the
+                // SIZE × PER_HOST requests, its own and the PER_HOST aimed at it (37 is prime to SIZE, so
+                // every host is the target of exactly PER_HOST of them) are the only ones it did not ignore.
+                assertThat(engine.count(Reason.NOT_FOR_US)).as(requester.name())
+                        .isEqualTo((long) SIZE * PER_HOST - 2L * PER_HOST);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(SEGMENTS * SIZE);
+    }
+
+    @Test
+    void compactModeResolvesTheSameWorkload() {
+        SimScale.Result r = SimScale.run(SEGMENTS * SIZE, SIZE, PER_HOST, 1, 3, false);
+        long resolutions = (long) SEGMENTS * SIZE * PER_HOST;
+        assertThat(r.resolved()).isEqualTo(resolutions);
+        assertThat(r.failed()).isZero();
+        assertThat(r.packetsDelivered()).isEqualTo(resolutions);
+        // per resolution: a request heard by the SIZE - 1 others, a reply and the datagram (one host each)
+        assertThat(r.deliveries()).isEqualTo(resolutions * (SIZE - 1) + 2 * resolutions);
     }
 }

@@ -161,7 +161,7 @@ final class EngineContext {
     private void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, HardwareAddress known,
                       NeighborState state, Reason reason, long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
-        out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, known, address6)));
+        if (out.wants(kind)) out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, known, address6)));
     }
 
     /** Auxiliary timers armed now. */

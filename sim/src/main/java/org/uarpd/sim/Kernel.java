@@ -16,6 +16,7 @@ import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.AtmArpPacket;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Opcode;
+import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
@@ -332,6 +333,14 @@ public final class Kernel {
     // ---------------------------------------------------------------- input path
 
     void input(SimInterface iface, byte[] frame) {
+        if (tap != null && !assist && iface.type() == Ethernet.INSTANCE && frame.length >= Ethernet.HEADER
+                && EtherType.isArpFamily(((frame[12] & 0xFF) << 8) | (frame[13] & 0xFF))
+                && iface.segment().atmArpServer() == null) {
+            // An Ethernet II ARP-family frame on a uarpd host: the tap is all it goes to, whole, so it
+            // needs no decoding here (uarpd parses it), the commonest input of a busy segment.
+            tap.frame(iface, frame);
+            return;
+        }
         Frame f;
         try {
             f = iface.type().decode(frame, 0, frame.length);

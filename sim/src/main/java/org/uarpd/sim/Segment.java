@@ -22,6 +22,10 @@ public final class Segment {
     private final String name;
     private final LinkType linkType;
     private final List<SimInterface> ports = new ArrayList<>();
+    /** The ports as an array, replaced (never changed) on attach and detach, for the delivery loop. */
+    private SimInterface[] portArray = new SimInterface[0];
+    /** Scratch for {@link #putFixedDelay}: which ports a frame reaches. */
+    private boolean[] heard = new boolean[0];
     private final List<CompactStations> blocks = new ArrayList<>();
     private final List<SourceRouteBridge> bridges = new ArrayList<>();
     private SegmentFaults faults = SegmentFaults.NONE;
@@ -79,10 +83,12 @@ public final class Segment {
             throw new IllegalArgumentException("interface " + port + " is " + port.type().name() + ", segment " + name + " is " + linkType.name());
         }
         ports.add(port);
+        portArray = ports.toArray(SimInterface[]::new);
     }
 
     void detach(SimInterface port) {
         ports.remove(port);
+        portArray = ports.toArray(SimInterface[]::new);
     }
 
     /**
@@ -150,25 +156,22 @@ public final class Segment {
         int fromGroup = from == null ? 0 : from.partitionGroup;
         SplittableRandom random = sim.random();
         SegmentFaults f = faults;
-        for (int i = 0, n = ports.size(); i < n; i++) {
-            SimInterface to = ports.get(i);
-            if (to == from) continue;
-            if (!broadcast && !to.address().equals(destination)) continue;
-            if (to.partitionGroup != fromGroup) {
-                blocked++;
-                continue;
-            }
-            if (f.loss() > 0 && random.nextDouble() < f.loss()) {
-                lost++;
-                continue;
-            }
-            long delay = f.delayNanos();
-            if (f.jitterNanos() > 0) delay += random.nextLong(f.jitterNanos());
-            if (f.reorder() > 0 && random.nextDouble() < f.reorder()) delay += f.reorderNanos();
-            deliver(to, frame, delay);
-            if (f.duplicate() > 0 && random.nextDouble() < f.duplicate()) {
-                duplicated++;
-                deliver(to, frame, delay + Math.max(1, f.jitterNanos()));
+        if (f.jitterNanos() == 0 && f.reorder() == 0 && f.duplicate() == 0) {
+            putFixedDelay(from, broadcast, destination, fromGroup, frame, random, f);
+        } else {
+            for (int i = 0, n = ports.size(); i < n; i++) {
+                SimInterface to = ports.get(i);
+                if (to == from) continue;
+                if (!broadcast && !to.address().equals(destination)) continue;
+                if (!survives(to, fromGroup, random, f)) continue;
+                long delay = f.delayNanos();
+                if (f.jitterNanos() > 0) delay += random.nextLong(f.jitterNanos());
+                if (f.reorder() > 0 && random.nextDouble() < f.reorder()) delay += f.reorderNanos();
+                deliver(to, frame, delay);
+                if (f.duplicate() > 0 && random.nextDouble() < f.duplicate()) {
+                    duplicated++;
+                    deliver(to, frame, delay + Math.max(1, f.jitterNanos()));
+                }
             }
         }
         for (int b = 0, n = blocks.size(); b < n; b++) {
@@ -194,6 +197,63 @@ public final class Segment {
                 sim.after(f.delayNanos(), () -> block.receiveUnicast(station, frame));
             }
         }
+    }
+
+    /**
+     * Every delivery of one frame is due at the same instant when the delay is fixed, and the events
+     * the per-port loop would schedule take consecutive sequence numbers: nothing can run between
+     * them. So one event delivers to every receiver in port order, which is the same run, without an
+     * event (and a heap entry) per receiver. The fates are drawn now, in port order, as the loop does.
+     */
+    private void putFixedDelay(SimInterface from, boolean broadcast, HardwareAddress destination, int fromGroup,
+                               byte[] frame, SplittableRandom random, SegmentFaults f) {
+        SimInterface[] all = portArray;
+        if (heard.length < all.length) heard = new boolean[all.length];
+        boolean[] hears = heard;
+        int candidates = 0;
+        int count = 0;
+        SimInterface single = null;
+        for (int i = 0; i < all.length; i++) {
+            SimInterface to = all[i];
+            hears[i] = false;
+            if (to == from) continue;
+            if (!broadcast && !to.address().equals(destination)) continue;
+            candidates++;
+            if (!survives(to, fromGroup, random, f)) continue;
+            hears[i] = true;
+            single = to;
+            count++;
+        }
+        deliveries += count;
+        long delay = f.delayNanos();
+        if (count == 1) {
+            SimInterface to = single;
+            sim.after(delay, () -> to.receive(frame));
+        } else if (count > 1 && count == candidates && broadcast) {
+            // the common broadcast: every other port hears it, no list to build
+            sim.after(delay, () -> {
+                for (SimInterface to : all) if (to != from) to.receive(frame);
+            });
+        } else if (count > 1) {
+            SimInterface[] list = new SimInterface[count];
+            for (int i = 0, k = 0; k < count; i++) if (hears[i]) list[k++] = all[i];
+            sim.after(delay, () -> {
+                for (SimInterface to : list) to.receive(frame);
+            });
+        }
+    }
+
+    /** Whether a delivery to {@code to} escapes the partition and the loss draw; counts it blocked or lost if not. */
+    private boolean survives(SimInterface to, int fromGroup, SplittableRandom random, SegmentFaults f) {
+        if (to.partitionGroup != fromGroup) {
+            blocked++;
+            return false;
+        }
+        if (f.loss() > 0 && random.nextDouble() < f.loss()) {
+            lost++;
+            return false;
+        }
+        return true;
     }
 
     void countLost() {

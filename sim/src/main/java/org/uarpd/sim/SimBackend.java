@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.uarpd.engine.Action;
+import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.EnginePort;
 import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.Input;
@@ -44,12 +45,29 @@ public final class SimBackend implements SimHost.Resolver {
     private int seq;
     private long malformedMessages;
     private long malformedFrames;
+    /** The engine's actions go to {@link #perform}; events only of the kinds this backend acts on, unless the timeline shows them all. */
+    private final ActionSink sink = new ActionSink() {
+        @Override
+        public void accept(Action action) {
+            perform(action);
+        }
+
+        @Override
+        public boolean wants(EngineEvent.Kind kind) {
+            return kind == EngineEvent.Kind.CHANGED || kind == EngineEvent.Kind.REMOVED || world.timeline().enabled();
+        }
+    };
 
     public SimBackend(SimHost host, EnginePort engine) {
         this.host = host;
         this.engine = engine;
         this.world = host.world();
         this.pid = world.nextPid();
+    }
+
+    /** The engine this backend drives (for tests and monitors: read its views, never drive it). */
+    public EnginePort engine() {
+        return engine;
     }
 
     public int pid() {
@@ -149,7 +167,7 @@ public final class SimBackend implements SimHost.Resolver {
 
     private void onFrame(SimInterface iface, byte[] frame) {
         if (!alive) return;
-        AtmArpClient atmClient = atm.get(iface.index());
+        AtmArpClient atmClient = atm.isEmpty() ? null : atm.get(iface.index());
         if (atmClient != null) {
             try {
                 Frame f = iface.type().decode(frame, 0, frame.length);
@@ -163,7 +181,7 @@ public final class SimBackend implements SimHost.Resolver {
     }
 
     private void drive(Input input) {
-        engine.handle(world.sim().now(), input, this::perform);
+        engine.handle(world.sim().now(), input, sink);
         rearm();
     }
 

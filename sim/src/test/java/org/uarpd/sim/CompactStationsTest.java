@@ -15,7 +15,8 @@ import org.uarpd.wire.pcap.TimestampResolution;
 /** Compact stations are the in-kernel ARP in another representation: the wire cannot tell them apart. */
 class CompactStationsTest {
     static final long S = Simulation.SECOND;
-    static final int N = 24;
+    /** Stations answer 64 to a machine word (CompactStations' bit-sliced summaries): three words, the last partial. */
+    static final int N = 150;
     static final long MAC = 0x020000000100L;
     static final int BASE = Ip4.parse("192.0.2.10");
 
