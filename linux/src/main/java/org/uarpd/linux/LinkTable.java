@@ -26,6 +26,20 @@ final class LinkTable {
             this.mode = mode;
         }
 
+        /** Opens the ARP and RARP packet sockets on the interface (taken over, or back). */
+        void openSockets() {
+            arp = new PacketSocket(index, name, PacketSocket.ETH_P_ARP);
+            rarp = new PacketSocket(index, name, PacketSocket.ETH_P_RARP);
+        }
+
+        /** Closes them (the interface went, or could not be taken back). */
+        void closeSockets() {
+            if (arp != null) arp.close();
+            if (rarp != null) rarp.close();
+            arp = null;
+            rarp = null;
+        }
+
         HardwareAddress hardwareAddress() {
             return hardware == null ? null : HardwareAddress.of(hardware);
         }

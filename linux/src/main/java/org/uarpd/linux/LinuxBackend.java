@@ -1,10 +1,7 @@
 package org.uarpd.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.uarpd.engine.Action;
@@ -37,19 +34,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     /** How many app probes (misses) the kernel sends on an authoritative link before it gives up. */
     public static final int APP_SOLICIT = InterfaceTakeover.APP_SOLICIT;
 
-    /**
-     * Default of {@link #setSpinMicros}: off. Measured (BENCHMARKS.md, "Linux backend",
-     * spin window): no window from 50 µs to 100 ms moved the median of the first packet after idle —
-     * a resolution has one wake-up, the miss, and a window opened by an earlier event does not reach
-     * it (on veth the reply and the install's ack are queued before our sendto returns) — while under
-     * load windows of 2 ms and more slowed arp-scan bursts (a spinning thread loses the scheduler's
-     * wake-up preference). A miss that does arrive inside a window is resolved as fast as with busy
-     * polling.
-     */
-    public static final int DEFAULT_SPIN_MICROS = 0;
+    /** Default of {@link #setSpinMicros}: off ({@link LoopPacing} says why). */
+    public static final int DEFAULT_SPIN_MICROS = LoopPacing.DEFAULT_MICROS;
 
     /** The longest spin window accepted: beyond this, use --busy-poll and say so. */
-    public static final int MAX_SPIN_MICROS = 100_000;
+    public static final int MAX_SPIN_MICROS = LoopPacing.MAX_MICROS;
 
     /** One configured interface. */
     public record Interface(String name, LinkMode mode) {}
@@ -58,25 +47,20 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public record LinkInfo(String name, int index, HardwareAddress hardware, LinkMode mode) {}
 
     private final LinkTable links;
-    private final boolean busyPoll;
-    /** After an event, how long the loop keeps polling without sleeping (nanoseconds; 0: never): {@link #setSpinMicros}. */
-    private long spinNanos = DEFAULT_SPIN_MICROS * 1_000L;
+    private final LoopPacing pacing;
     private final EnginePort port;
     private final EventLog log;
     private final KernelTranslator translator;
-    private final ConcurrentLinkedQueue<OperatorCommand> commands = new ConcurrentLinkedQueue<>();
-    /** Work other threads (the control socket, reload, metrics) hand to the loop: it alone touches the port. */
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Commands and work other threads (the control socket, reload, metrics) hand to the loop: it alone touches the port. */
+    private final LoopMailbox mailbox = new LoopMailbox();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
     private final byte[] frame = new byte[65536];
-    private final MemorySegment eventCounter = arena.allocate(8, 8);
 
     private Rtnetlink rtnl;
     private HostJournal journal;
     private InterfaceLocks locks;
     private ActionExecutor executor;
-    private int wakeFd = -1;
     private PollSet pollSet;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -103,7 +87,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         this.links = new LinkTable(interfaces);
         this.port = port;
         this.log = log;
-        this.busyPoll = busyPoll;
+        this.pacing = new LoopPacing(busyPoll);
         this.translator = new KernelTranslator(links, this::feed, new Host(), log);
     }
 
@@ -123,7 +107,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             // Misses and neighbour changes only matter to a link that takes misses: on ANSWER links alone
             // the group is not joined, and the kernel's resolutions are not slowed by its notifications.
             rtnl = new Rtnetlink(eventBuffer, links.entries().stream().anyMatch(l -> l.mode != LinkMode.ANSWER));
-            wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            mailbox.open();
             for (KernelMessage.Link l : rtnl.dumpLinks()) {
                 LinkTable.Entry mine = links.byName(l.name());
                 if (mine != null) {
@@ -161,7 +145,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
             for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
-            for (LinkTable.Entry l : present) openSockets(l);
+            for (LinkTable.Entry l : present) l.openSockets();
             buildPollSet();
             for (LinkTable.Entry l : present) {
                 LogLines.note(log, "link %s index %d hardware %s mode %s", l.name, l.index, Rtnetlink.mac(l.hardware), l.mode.name().toLowerCase());
@@ -190,57 +174,25 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         eventBuffer = bytes;
     }
 
-    /**
-     * After every event (a descriptor ready, a deadline handled) the loop keeps polling with a zero
-     * timeout for {@code micros} before it sleeps again, so what follows closely — the reply to the
-     * request just sent, the next request of a burst — is caught by a CPU that is still awake instead
-     * of after another wake-up from idle. Idle, the loop still sleeps (the window only opens on an
-     * event). 0 turns it off. Set before {@link #run()}.
-     */
+    /** The spin window after every event, in microseconds ({@link LoopPacing}; 0 turns it off). Set before {@link #run()}. */
     public void setSpinMicros(int micros) {
-        checkSpinMicros(micros);
         if (running) throw new IllegalStateException("set the spin window before run()");
-        spinNanos = micros * 1_000L;
+        pacing.set(micros);
     }
 
     /** Returns {@code micros} if it is a spin window {@link #setSpinMicros} accepts, else says why not. */
     public static int checkSpinMicros(int micros) {
-        if (micros < 0 || micros > MAX_SPIN_MICROS) {
-            throw new IllegalArgumentException("--spin-us " + micros + " is outside 0.." + MAX_SPIN_MICROS
-                    + " microseconds (for a loop that never sleeps use --busy-poll)");
-        }
-        return micros;
-    }
-
-    private void openSockets(LinkTable.Entry l) {
-        l.arp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_ARP);
-        l.rarp = new PacketSocket(l.index, l.name, PacketSocket.ETH_P_RARP);
-    }
-
-    private static void closeSockets(LinkTable.Entry l) {
-        if (l.arp != null) l.arp.close();
-        if (l.rarp != null) l.rarp.close();
-        l.arp = null;
-        l.rarp = null;
+        return LoopPacing.check(micros);
     }
 
     private void buildPollSet() {
         if (pollSet == null) pollSet = new PollSet(arena, links.entries().size());
-        pollSet.rebuild(wakeFd, rtnl.events().fd(), links);
+        pollSet.rebuild(mailbox.open(), rtnl.events().fd(), links);
     }
 
-    /**
-     * Runs the loop's thread under SCHED_FIFO {@code priority} (0: leave it alone): woken, it runs
-     * ahead of ordinary work, which cuts the tail latency and lets bursts be answered as they arrive
-     * (BENCHMARKS.md). Call on the loop's thread, before {@link #run()}.
-     */
+    /** Runs the loop's thread under SCHED_FIFO {@code priority} (0: leave it alone; {@link LoopPacing#realtime}). On that thread, before {@link #run()}. */
     public void realtime(int priority) {
-        if (priority == 0) return;
-        if (busyPoll) {
-            throw new IllegalArgumentException("--busy-poll with a realtime priority would keep a CPU from every ordinary task: choose one");
-        }
-        Libc.realtime(priority);
-        LogLines.note(log, "event loop runs at SCHED_FIFO priority %d", priority);
+        pacing.realtime(priority, log);
     }
 
     /**
@@ -251,8 +203,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
-        spinUntil = System.nanoTime();
-        notifier.started(spinUntil);
+        long start = System.nanoTime();
+        pacing.opened(start);
+        notifier.started(start);
         try {
             while (!stopping) turn();
         } finally {
@@ -262,8 +215,6 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
-    /** When the spin window after the last event closes ({@link #setSpinMicros}). */
-    private long spinUntil;
 
     /**
      * One turn of the loop: poll, then handle what is ready and what is due. A method of its own so the
@@ -273,7 +224,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private void turn() {
         long deadline = notifier.deadline(port.nextDeadline());
         long before = System.nanoTime();
-        boolean spinning = busyPoll || before - spinUntil < 0;
+        boolean spinning = pacing.spinning(before);
         int timeout = spinning ? 0 : PollSet.timeoutMillis(deadline, before);
         int ready = pollSet.poll(timeout);
         now = System.nanoTime();
@@ -291,11 +242,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 if (pollSet.ready(2 + 2 * i)) drainFrames(l, l.arp);
                 if (l.rarp != null && pollSet.ready(3 + 2 * i)) drainFrames(l, l.rarp);
             }
-            spinUntil = now + spinNanos;
+            pacing.opened(now);
         }
         if (port.nextDeadline() - now <= 0) {
             feed(TIME_ADVANCED);
-            spinUntil = now + spinNanos; // a timer may have sent a request: its reply is due soon
+            pacing.opened(now); // a timer may have sent a request: its reply is due soon
         } else if (ready == 0 && spinning) {
             Thread.onSpinWait();
         }
@@ -333,7 +284,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      */
     private void rehearseTurns(int rounds) {
         for (int i = 0; i < rounds && !stopping; i++) {
-            spinUntil = System.nanoTime() + (1L << 62); // inside the spin window: the turn polls with a zero timeout, never sleeps
+            pacing.holdOpen(System.nanoTime()); // the turn polls with a zero timeout, never sleeps
             turn();
             now = System.nanoTime();
             drainNetlink();
@@ -347,7 +298,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     /** Asks the loop to stop (from any thread, e.g. a signal's shutdown hook) and waits for its clean-up. */
     public void stop() {
         stopping = true;
-        wake();
+        mailbox.wake();
         if (running) {
             try {
                 finished.await(10, TimeUnit.SECONDS);
@@ -362,7 +313,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     /** Asks the loop to stop without waiting (safe from a signal handler). */
     public void requestStop() {
         stopping = true;
-        wake();
+        mailbox.wake();
     }
 
     @Override
@@ -372,33 +323,18 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /** Hands an operator command to the engine port (from any thread). */
     public void command(OperatorCommand c) {
-        commands.add(c);
-        wake();
-    }
-
-    private void wake() {
-        int fd = wakeFd;
-        if (fd < 0) return;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(8, 8);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            Libc.tryWrite(fd, one, 8);
-        }
+        mailbox.post(c);
     }
 
     private void drainWakeups() {
-        Libc.tryRead(wakeFd, eventCounter, 8);
-        OperatorCommand c;
-        while ((c = commands.poll()) != null) feed(new Input.Command(c));
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
+        mailbox.drain(c -> feed(new Input.Command(c)), task -> {
             now = System.nanoTime();
             try {
                 task.run();
             } catch (RuntimeException e) {
                 LogLines.note(log, "error: a task on the loop failed: %s", e);
             }
-        }
+        });
     }
 
     /**
@@ -408,8 +344,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      */
     @Override
     public void execute(Runnable task) {
-        tasks.add(task);
-        wake();
+        mailbox.post(task);
     }
 
     /** Carries out one of the port's actions (loop thread: inside {@link #execute} tasks). */
@@ -448,11 +383,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
-    /**
-     * Reads one datagram per readiness, as {@link #drainFrames} does: poll(2) is level-triggered and
-     * reports the rest at once, while draining until EAGAIN costs a second recvfrom on every event
-     * (a miss is one datagram).
-     */
+    /** One datagram per readiness: poll(2) reports the rest at once; draining to EAGAIN costs a recvfrom per event. */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
         int n = events.receiveNow();
@@ -478,10 +409,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         public boolean takeBack(LinkTable.Entry l) {
             try {
                 InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
-                openSockets(l);
+                l.openSockets();
             } catch (RuntimeException e) {
                 LogLines.note(log, "error: cannot take %s back: %s", l.name, e.getMessage());
-                closeSockets(l);
+                l.closeSockets();
                 return false;
             }
             buildPollSet();
@@ -490,7 +421,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
         @Override
         public void released(LinkTable.Entry l, String renamedTo) {
-            closeSockets(l);
+            l.closeSockets();
             journal.releaseLink(l.name, l.index, renamedTo);
             buildPollSet();
         }
@@ -540,7 +471,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /** Closes every socket and puts the host back as uarpd found it (idempotent). */
     private synchronized void cleanUp() {
-        for (LinkTable.Entry l : links.entries()) closeSockets(l);
+        for (LinkTable.Entry l : links.entries()) l.closeSockets();
         if (journal != null) {
             journal.undoAll();
             journal = null;
@@ -550,10 +481,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             rtnl.close();
             rtnl = null;
         }
-        if (wakeFd >= 0) {
-            Libc.close(wakeFd);
-            wakeFd = -1;
-        }
+        mailbox.close();
         if (locks != null) {
             locks.close(); // last: the next uarpd may start once the host is back as it was
             locks = null;
