@@ -107,8 +107,8 @@ class ConfiguredBridgeAcceptanceTest {
 
             // The guard on m1 (an empty [links.m1.guard]: every rule) reported the left hosts as new stations,
             // and the metrics count its alerts; m2 has no guard, so nothing there is an alert.
-            assertThat(u.count(l -> l.contains("(new station") && l.contains(" on m1"))).as(u.logText()).isPositive();
-            assertThat(u.count(l -> l.contains("(new station") && l.contains(" on m2"))).as(u.logText()).isZero();
+            assertThat(u.count(l -> l.contains("WARN") && l.contains("alert new station") && l.contains(" dev m1,"))).as(u.logText()).isPositive();
+            assertThat(u.count(l -> l.contains("alert new station") && l.contains(" dev m2,"))).as(u.logText()).isZero();
             NamespaceLab.Result scrape = lab.run(t.middle(), "curl", "-sf", "http://127.0.0.1:9587/metrics");
             assertThat(scrape.ok()).as(scrape.err()).isTrue();
             PromText prom = PromText.parse(scrape.out());
