@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
@@ -80,7 +79,6 @@ class FloodAcceptanceTest {
     }
 
     @Test
-    @Disabled("fails until learning is bounded: Engine learns every requester (outside the subnet too) and installs it in the kernel")
     void aFloodLeavesUarpdsHostAtLeastAsWellOffAsAPlainKernel() throws Exception {
         // The neighbour table and its thresholds are shared by every namespace; only the initial one shows them.
         long gcThresh3 = Long.parseLong(lab.ok(null, "cat", "/proc/sys/net/ipv4/neigh/default/gc_thresh3").strip());
