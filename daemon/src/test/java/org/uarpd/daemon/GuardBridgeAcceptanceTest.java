@@ -96,12 +96,12 @@ class GuardBridgeAcceptanceTest {
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "once", "--remove-on-conflict", "--warm-up", "0")) {
             String peer = lab.mac(p, "p0");
             claim(p, "p0", "192.0.2.1", 1);
-            assertThat(within(5, () -> u.count(l -> l.contains("conflict 192.0.2.1 at " + peer) && l.contains("(defended)")) == 1))
+            assertThat(within(5, () -> u.count(l -> l.contains("WARN") && l.contains("conflict defended: 192.0.2.1 dev u0, other station " + peer)) == 1))
                     .as("first conflict defended\n" + u.logText()).isTrue();
             assertThat(hasAddress(h, "u0", "192.0.2.1")).isTrue();
             claim(p, "p0", "192.0.2.1", 1); // within DEFEND_INTERVAL: yield
             assertThat(within(5, () -> !hasAddress(h, "u0", "192.0.2.1"))).as("address removed after the second conflict\n" + u.logText()).isTrue();
-            assertThat(u.log).anyMatch(l -> l.contains("conflict 192.0.2.1") && l.contains("(yielded)"));
+            assertThat(u.log).anyMatch(l -> l.contains("WARN") && l.contains("conflict yielded: 192.0.2.1 dev u0"));
             assertThat(u.terminate()).isZero();
             assertThat(hasAddress(h, "u0", "192.0.2.1")).as("address put back on exit\n" + u.logText()).isTrue();
         }
@@ -116,9 +116,9 @@ class GuardBridgeAcceptanceTest {
         Process capture = tcpdump(p, "p0", c2);
         try (UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "always", "--remove-on-conflict", "--warm-up", "0")) {
             claim(p, "p0", "192.0.2.1", 3);
-            assertThat(within(5, () -> u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defend interval)")) == 2))
+            assertThat(within(5, () -> u.count(l -> l.contains("conflict defend interval: 192.0.2.1 dev u0")) == 2))
                     .as("two later conflicts inside DEFEND_INTERVAL\n" + u.logText()).isTrue();
-            assertThat(u.count(l -> l.contains("conflict 192.0.2.1") && l.contains("(defended)"))).isEqualTo(1);
+            assertThat(u.count(l -> l.contains("conflict defended: 192.0.2.1 dev u0"))).isEqualTo(1);
             assertThat(hasAddress(h, "u0", "192.0.2.1")).isTrue();
             // The peer saw exactly one defending announcement from the host (tshark reads the capture).
             String hostMac = lab.mac(h, "u0");
@@ -151,7 +151,7 @@ class GuardBridgeAcceptanceTest {
             lab.ok(h, "ip", "addr", "add", "192.0.2.50/24", "dev", "u0");   // free
             lab.ok(h, "ip", "addr", "add", "192.0.2.2/24", "dev", "u0");    // the peer's: its kernel answers our probe
             assertThat(within(5, () -> !hasAddress(h, "u0", "192.0.2.2"))).as("address in use removed\n" + u.logText()).isTrue();
-            assertThat(u.log).anyMatch(l -> l.contains("conflict 192.0.2.2 at " + lab.mac(p, "p0")) && l.contains("(probe conflict)"));
+            assertThat(u.log).anyMatch(l -> l.contains("conflict probe conflict: 192.0.2.2 dev u0, other station " + lab.mac(p, "p0")));
             assertThat(within(12, () -> u.count(l -> l.contains("claimed 192.0.2.50") && l.contains("(claimed)")) == 1))
                     .as("free address claimed\n" + u.logText()).isTrue();
             String hostMac = lab.mac(h, "u0");
@@ -207,7 +207,7 @@ class GuardBridgeAcceptanceTest {
             assertThat(within(15, () -> neighbour(c, "192.0.2.254", "c0").contains(attacker)))
                     .as("the control (plain kernel) is poisoned: " + neighbour(c, "192.0.2.254", "c0")).isTrue();
             // Give the guarded host as many poisoned replies as the control got, and more.
-            assertThat(within(15, () -> u.count(l -> l.contains("alert 192.0.2.254 at " + attacker)) >= 3))
+            assertThat(within(15, () -> u.count(l -> l.contains("WARN") && l.contains("alert ") && l.contains(": 192.0.2.254 dev ") && l.contains("other station " + attacker)) >= 3))
                     .as("the attack on the guarded host is reported\n" + u.logText()).isTrue();
             String guarded = neighbour(h, "192.0.2.254", "h0");
             assertThat(guarded).as("guarded host's kernel binding for the gateway").contains(gwMac).doesNotContain(attacker);

@@ -125,10 +125,13 @@ final class ActionExecutor implements ActionSink {
         String ours = l == null || l.hardware == null ? "?" : Rtnetlink.mac(l.hardware);
         String leftOut = warningsLeftOut == 0 ? "" : " [" + warningsLeftOut + " such warnings left out before this one]";
         warningsLeftOut = 0;
-        LogLines.note(log, "warning: %s %s: %s dev %s, other station %s, ours %s%s%s",
+        // A guard alert names the binding believed before; a conflict names our own address.
+        String second = ev.kind() == EngineEvent.Kind.ALERT && ev.knownHardware() != null ? "believed " + ev.knownHardware() : "ours " + ours;
+        String address = ev.address6() != null ? ev.address6().toString() : ev.address() == 0 ? "-" : Ip4.format(ev.address());
+        LogLines.note(log, "warning: %s %s: %s dev %s, other station %s, %s%s%s",
                 ev.kind().name().toLowerCase(), ev.reason().name().toLowerCase().replace('_', ' '),
-                ev.address() == 0 ? "-" : Ip4.format(ev.address()), links.nameOf(ev.link()),
-                ev.hardware() == null ? "?" : ev.hardware(), ours, ev.detail() == null ? "" : " (" + ev.detail() + ")", leftOut);
+                address, links.nameOf(ev.link()),
+                ev.hardware() == null ? "?" : ev.hardware(), second, ev.detail() == null ? "" : " (" + ev.detail() + ")", leftOut);
     }
 
     private void transmit(Action.Transmit t) {
