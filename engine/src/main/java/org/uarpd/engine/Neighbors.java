@@ -53,11 +53,11 @@ final class Neighbors {
         GRATUITOUS
     }
 
-    /** Told when the kernel is given a binding, and when an entry leaves the table. */
+    /** Told when the kernel is given a binding, and when an entry leaves the table (each ignored unless overridden). */
     interface Listener {
-        void installed(Link link, int address, HardwareAddress hw, NeighborState state);
+        default void installed(Link link, int address, HardwareAddress hw, NeighborState state) { }
 
-        void removed(Link link, int address);
+        default void removed(Link link, int address) { }
     }
 
     private final EngineContext ctx;
@@ -68,13 +68,7 @@ final class Neighbors {
     private Listener listener = NO_LISTENER;
     private NeighborTimers timers;
 
-    private static final Listener NO_LISTENER = new Listener() {
-        @Override
-        public void installed(Link link, int address, HardwareAddress hw, NeighborState state) { }
-
-        @Override
-        public void removed(Link link, int address) { }
-    };
+    private static final Listener NO_LISTENER = new Listener() { };
 
     Neighbors(EngineContext ctx, NeighborTable table, NeighborDomain domain) {
         this.ctx = ctx;
