@@ -383,19 +383,20 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
-    /** One datagram per readiness: poll(2) reports the rest at once; draining to EAGAIN costs a recvfrom per event. */
+    /** What the kernel said (up to {@link #FRAME_BUDGET} datagrams) before the turn's frames: a link up must be known first. */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
-        int n = events.receiveNow();
-        if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-        if (n == -Errno.ENOBUFS) {
-            // The kernel dropped notifications (maybe misses): the dumps tell us where we are.
-            resyncs++;
-            resync("netlink overrun (ENOBUFS)");
-            return;
+        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
+            int n = events.receiveNow();
+            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
+            if (n == -Errno.ENOBUFS) { // the kernel dropped notifications (maybe misses): the dumps say where we are
+                resyncs++;
+                resync("netlink overrun (ENOBUFS)");
+                return;
+            }
+            if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
+            translator.datagram(events.reader().reset(n), rtnl.ownPortId());
         }
-        if (n < 0) Libc.check(n, "recvfrom(NETLINK_ROUTE events)", null);
-        translator.datagram(events.reader().reset(n), rtnl.ownPortId());
     }
 
     private void resync(String why) {
