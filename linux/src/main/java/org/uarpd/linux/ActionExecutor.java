@@ -32,6 +32,13 @@ final class ActionExecutor implements ActionSink {
         void removeHostRoute(int link, String linkName, int address);
 
         void removeAddress(int link, String linkName, int address, int prefixLength);
+
+        /** {@code lladdr[0, length)} for the IPv6 {@code address[0, 16)} on {@code link}, in kernel state {@code nud}. */
+        void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud);
+
+        void removeNeighbor6(int link, byte[] address, boolean failed);
+
+        void removeAddress6(int link, String linkName, byte[] address, int prefixLength);
     }
 
     private static final int WARNINGS_PER_SECOND = 20;
@@ -43,6 +50,7 @@ final class ActionExecutor implements ActionSink {
     private final Target target;
     private final EventLog log;
     private final byte[] lladdr = new byte[32];
+    private final byte[] address6 = new byte[16];
     private long droppedFrames;
     private long installErrors;
 
@@ -87,11 +95,26 @@ final class ActionExecutor implements ActionSink {
                     LogLines.note(log, "address %s/%d removed from %s (RFC 5227 conflict; put back on exit)", Ip4.format(r.address()),
                             r.prefixLength(), links.nameOf(r.link()));
                 }
-                // The Linux backend feeds the engine no IPv6 input yet (no ND packet socket, no IPv6
-                // misses), so the engine cannot ask for these; reaching one is a bug, reported as such.
-                case Action.InstallNeighbor6 i -> throw new IllegalStateException("IPv6 neighbour install on Linux: " + i);
-                case Action.RemoveNeighbor6 r -> throw new IllegalStateException("IPv6 neighbour removal on Linux: " + r);
-                case Action.RemoveAddress6 r -> throw new IllegalStateException("IPv6 address removal on Linux: " + r);
+                case Action.InstallNeighbor6 i -> {
+                    int len = i.hardware().length();
+                    i.hardware().copyTo(lladdr, 0);
+                    i.address().copyTo(address6, 0);
+                    target.installNeighbor6(i.link(), address6, lladdr, len, nud(i.state()));
+                    if (log.packets()) LogLines.packet(log, "installed %s at %s on %s (%s)", i.address(), i.hardware(),
+                            links.nameOf(i.link()), i.state());
+                }
+                case Action.RemoveNeighbor6 r -> {
+                    r.address().copyTo(address6, 0);
+                    target.removeNeighbor6(r.link(), address6, r.failed());
+                    if (log.packets()) LogLines.packet(log, "%s %s on %s", r.failed() ? "failed" : "removed", r.address(),
+                            links.nameOf(r.link()));
+                }
+                case Action.RemoveAddress6 r -> {
+                    r.address().copyTo(address6, 0);
+                    target.removeAddress6(r.link(), links.nameOf(r.link()), address6, r.prefixLength());
+                    LogLines.note(log, "address %s/%d removed from %s (RFC 4862 duplicate; put back on exit)", r.address(),
+                            r.prefixLength(), links.nameOf(r.link()));
+                }
                 case Action.Emit e -> {
                     EngineEvent ev = e.event();
                     if (ev.kind() == EngineEvent.Kind.CONFLICT || ev.kind() == EngineEvent.Kind.ALERT) warn(ev);
@@ -168,7 +191,7 @@ final class ActionExecutor implements ActionSink {
         return installErrors;
     }
 
-    /** The real host: the link's ARP packet socket, rtnetlink, and the journal for what must be put back. */
+    /** The real host: the link's packet sockets, rtnetlink, and the journal for what must be put back. */
     private record Host(LinkTable links, Rtnetlink rtnl, HostJournal journal) implements Target {
         @Override
         public boolean transmit(int link, ByteBuffer frame) {
@@ -202,6 +225,21 @@ final class ActionExecutor implements ActionSink {
         @Override
         public void removeAddress(int link, String linkName, int address, int prefixLength) {
             journal.removeAddress(link, linkName, address, prefixLength);
+        }
+
+        @Override
+        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud) {
+            rtnl.installNeighbor6(link, address, lladdr, length, nud);
+        }
+
+        @Override
+        public void removeNeighbor6(int link, byte[] address, boolean failed) {
+            rtnl.removeNeighbor6(link, address, failed);
+        }
+
+        @Override
+        public void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
+            journal.removeAddress6(link, linkName, address, prefixLength);
         }
     }
 }

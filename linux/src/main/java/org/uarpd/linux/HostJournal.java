@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * Every change uarpd makes to the host outside its own sockets, made here and written down here, so
@@ -35,6 +36,9 @@ final class HostJournal implements AutoCloseable {
 
         /** An address uarpd removed after losing it to another host: added back. */
         record LostAddress(int link, String linkName, int address, int prefixLength) implements Change {}
+
+        /** An IPv6 address uarpd removed after duplicate address detection lost it: added back. */
+        record LostAddress6(int link, String linkName, Ip6Address address, int prefixLength) implements Change {}
     }
 
     private final Rtnetlink rtnl;
@@ -149,6 +153,15 @@ final class HostJournal implements AutoCloseable {
         arm(true, "ip", "addr", "add", Ip4.format(address) + "/" + prefixLength, "dev", linkName);
     }
 
+    /** Removes one of the host's IPv6 addresses (RFC 4862 §5.4.5: a duplicate); added back on exit. */
+    synchronized void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
+        rtnl.deleteAddress6(link, address, prefixLength);
+        Change.LostAddress6 a = new Change.LostAddress6(link, linkName, Ip6Address.of(address), prefixLength);
+        if (changes.contains(a)) return;
+        changes.add(a);
+        arm(true, "ip", "-6", "addr", "add", a.address() + "/" + prefixLength, "dev", linkName, "nodad");
+    }
+
     /** The command that deletes a route {@link Rtnetlink#addHostRoute} added (proto static, main table). */
     private static String[] routeUndo(Change.HostRoute r) {
         return new String[] {"ip", "route", "del", Ip4.format(r.address()) + "/32", "dev", r.linkName(), "proto", "static"};
@@ -190,6 +203,7 @@ final class HostJournal implements AutoCloseable {
                     }
                     case Change.HostRoute r -> rtnl.removeHostRoute(r.link(), r.address());
                     case Change.LostAddress a -> rtnl.addAddress(a.link(), a.address(), a.prefixLength());
+                    case Change.LostAddress6 a -> rtnl.addAddress6(a.link(), a.address().toBytes(), a.prefixLength());
                 }
             } catch (RuntimeException e) {
                 failed.add(c + ": " + e.getMessage());

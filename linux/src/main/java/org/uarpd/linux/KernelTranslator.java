@@ -1,21 +1,26 @@
 package org.uarpd.linux;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.uarpd.engine.Input;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.link.Ethernet;
 
 /**
  * Turns what the kernel says over rtnetlink into engine {@link Input}s: a miss ({@code RTM_GETNEIGH}
  * from {@code app_solicit}, rtnetlink(7)) becomes {@link Input.KernelMiss}; a neighbour entry someone
  * else changed, {@link Input.KernelNeighborChanged}; the host's addresses and the configured links
- * coming, changing and going, the matching inputs. Messages about interfaces uarpd was not given are
+ * coming, changing and going, the matching inputs. IPv6 messages become the {@code …6} inputs the
+ * same way; an IPv6 address counts as the host's once its duplicate address detection (RFC 4862
+ * §5.4) has passed, and stops counting when it fails. Messages about interfaces uarpd was not given are
  * dropped here, and so are the echoes of uarpd's own requests (their {@code nlmsg_pid} is our port
  * id, netlink(7)): the engine already knows what it asked for.
  *
@@ -45,6 +50,10 @@ final class KernelTranslator {
     private final EventLog log;
     /** The host's addresses on configured links: link << 32 | address (unsigned). */
     private final Set<Long> addresses = new HashSet<>();
+    /** The host's usable IPv6 addresses on configured links, with their prefix lengths. */
+    private final Map<Address6Key, Integer> addresses6 = new HashMap<>();
+
+    private record Address6Key(int link, Ip6Address address) {}
 
     KernelTranslator(LinkTable links, Consumer<Input> engine, Host host, EventLog log) {
         this.links = links;
@@ -77,7 +86,51 @@ final class KernelTranslator {
                 if (links.byIndex(a.link()) == null) return;
                 address(a);
             }
+            case KernelMessage.Neighbor6 nb -> {
+                if (links.byIndex(nb.link()) == null) return;
+                if (nb.isMiss()) miss6(nb);
+                else neighbor6(nb);
+            }
+            case KernelMessage.Address6 a -> {
+                if (links.byIndex(a.link()) == null) return;
+                address6(a);
+            }
             case KernelMessage.Link l -> link(l);
+        }
+    }
+
+    private void miss6(KernelMessage.Neighbor6 nb) {
+        if (log.packets()) LogLines.packet(log, "kernel miss %s on %s (%s, probes %d)", nb.address(),
+                links.nameOf(nb.link()), Rtnetlink.stateName(nb.state()), nb.probes());
+        HardwareAddress known = nb.hardware() == null ? null : HardwareAddress.of(nb.hardware());
+        engine.accept(new Input.KernelMiss6(nb.link(), nb.address(), Math.max(0, nb.probes()), known));
+    }
+
+    private void neighbor6(KernelMessage.Neighbor6 nb) {
+        boolean deleted = nb.type() == Rtnetlink.RTM_DELNEIGH;
+        NeighborState state = deleted ? null : neighborState(nb.state());
+        if (!deleted && state == null) return; // NOARP (multicast), NONE: not neighbour discovery's business
+        HardwareAddress hw = deleted || nb.hardware() == null ? null : HardwareAddress.of(nb.hardware());
+        if (log.packets()) LogLines.packet(log, "kernel neighbour %s on %s %s%s", nb.address(), links.nameOf(nb.link()),
+                deleted ? "deleted" : Rtnetlink.stateName(nb.state()), hw != null ? " " + hw : "");
+        engine.accept(new Input.KernelNeighborChanged6(nb.link(), nb.address(), hw, state));
+    }
+
+    /**
+     * A tentative address is not the host's yet (RFC 4862 §5.4: it must not be answered for while its
+     * DAD runs); the kernel says so again when DAD ends, passed or failed.
+     */
+    private void address6(KernelMessage.Address6 a) {
+        Address6Key key = new Address6Key(a.link(), a.address());
+        if (a.added() && !a.tentative() && !a.dadFailed()) {
+            if (addresses6.put(key, a.prefixLength()) == null) {
+                LogLines.note(log, "address %s/%d on %s", a.address(), a.prefixLength(), links.nameOf(a.link()));
+            }
+            engine.accept(new Input.AddressAdded6(a.link(), a.address(), a.prefixLength()));
+        } else if (addresses6.remove(key) != null) {
+            LogLines.note(log, "address %s/%d %s %s", a.address(), a.prefixLength(),
+                    a.dadFailed() ? "failed duplicate address detection on" : "removed from", links.nameOf(a.link()));
+            engine.accept(new Input.AddressRemoved6(a.link(), a.address(), a.prefixLength()));
         }
     }
 
@@ -144,6 +197,7 @@ final class KernelTranslator {
             engine.accept(new Input.LinkRemoved(l.link()));
             host.released(mine, renamedTo);
             addresses.removeIf(key -> (int) (key >>> 32) == mine.index);
+            addresses6.keySet().removeIf(key -> key.link() == mine.index);
             mine.index = 0;
             LinkTable.Entry other = renamedTo == null ? null : links.byName(renamedTo);
             if (other != null && other.index == 0) reappeared(other, l);
@@ -191,6 +245,33 @@ final class KernelTranslator {
                 neighbor(nb);
             }
         }
+    }
+
+    /** {@link #resynced} for IPv6: the dumps of IPv6 addresses and neighbours. */
+    void resynced6(List<KernelMessage.Address6> dumpedAddresses, List<KernelMessage.Neighbor6> dumpedNeighbors) {
+        Map<Address6Key, Integer> gone = new HashMap<>(addresses6);
+        for (KernelMessage.Address6 a : dumpedAddresses) {
+            if (links.byIndex(a.link()) == null) continue;
+            if (a.added() && !a.tentative() && !a.dadFailed()) gone.remove(new Address6Key(a.link(), a.address()));
+            address6(a);
+        }
+        gone.forEach((key, prefix) -> address6(new KernelMessage.Address6(false, key.link(), key.address(), prefix, false, false)));
+        for (KernelMessage.Neighbor6 nb : dumpedNeighbors) {
+            if (links.byIndex(nb.link()) == null) continue;
+            if (nb.state() == Rtnetlink.NUD_INCOMPLETE) {
+                LogLines.note(log, "pending resolution %s on %s", nb.address(), links.nameOf(nb.link()));
+                engine.accept(new Input.KernelMiss6(nb.link(), nb.address(), 0, null)); // a full resolution, as for IPv4
+            } else {
+                neighbor6(nb);
+            }
+        }
+    }
+
+    /** The host's usable IPv6 addresses on {@code link}. */
+    List<Ip6Address> addresses6(int link) {
+        List<Ip6Address> out = new ArrayList<>();
+        for (Address6Key key : addresses6.keySet()) if (key.link() == link) out.add(key.address());
+        return out;
     }
 
     /** The host's addresses on configured links, as (ifindex, address) pairs. */

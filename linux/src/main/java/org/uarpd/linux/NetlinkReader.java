@@ -19,6 +19,7 @@ public final class NetlinkReader {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt BE_INT = INT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final MemorySegment buf;
     private int limit;
@@ -95,6 +96,10 @@ public final class NetlinkReader {
 
     public int be32(int offset) {
         return buf.get(BE_INT, offset);
+    }
+
+    public long be64(int offset) {
+        return buf.get(BE_LONG, offset);
     }
 
     public void copy(int offset, byte[] dst, int dstOffset, int n) {

@@ -5,7 +5,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * rtnetlink (NETLINK_ROUTE) for uarpd: dumps and notifications of links, IPv4 addresses and neighbours,
+ * rtnetlink (NETLINK_ROUTE) for uarpd: dumps and notifications of links, IPv4 and IPv6 addresses and neighbours,
  * the kernel's misses ({@code app_solicit}, ip-sysctl.rst), and neighbour
  * installs. Two sockets: {@link #events()} joins the multicast groups and is polled by the event loop;
  * the request socket carries dumps and installs, whose echoes come back on the event socket with its
@@ -27,12 +27,17 @@ public final class Rtnetlink implements AutoCloseable {
     public static final int RTNLGRP_LINK = 1;
     public static final int RTNLGRP_NEIGH = 3;
     public static final int RTNLGRP_IPV4_IFADDR = 5;
+    public static final int RTNLGRP_IPV6_IFADDR = 9;
 
     public static final int NDA_DST = 1;
     public static final int NDA_LLADDR = 2;
     public static final int NDA_PROBES = 4;
     public static final int IFA_ADDRESS = 1;
     public static final int IFA_LOCAL = 2;
+    public static final int IFA_FLAGS = 8;
+    public static final int IFA_F_DADFAILED = 0x08;
+    public static final int IFA_F_NODAD = 0x02;
+    public static final int IFA_F_TENTATIVE = 0x40;
     public static final int IFLA_ADDRESS = 1;
     public static final int IFLA_IFNAME = 3;
 
@@ -84,8 +89,10 @@ public final class Rtnetlink implements AutoCloseable {
         requests = new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", 0);
         try {
             events = neighbours
-                    ? new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK)
-                    : new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_IPV4_IFADDR, RTNLGRP_LINK);
+                    ? new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
+                            RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK)
+                    : new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+                            RTNLGRP_LINK);
         } catch (RuntimeException e) {
             requests.close();
             throw e;
@@ -156,6 +163,44 @@ public final class Rtnetlink implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #installNeighbor} for IPv6: {@code address[0, 16)} bound to {@code hardware} on {@code link}
+     * (RTM_NEWNEIGH, AF_INET6, REQUEST|ACK|CREATE|REPLACE).
+     */
+    public void installNeighbor6(int link, byte[] address, byte[] hardware, int hardwareLength, int state) {
+        int seq = requests.nextSeq();
+        requests.request(writeInstall6(requests.writer(), seq, link, address, hardware, hardwareLength, state), seq, "RTM_NEWNEIGH (IPv6)", null);
+    }
+
+    /** Writes the request {@link #installNeighbor6} sends into {@code w} (reset), without sending it. */
+    static NetlinkWriter writeInstall6(NetlinkWriter w, int seq, int link, byte[] address, byte[] hardware, int hardwareLength, int state) {
+        return w.begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                        | NetlinkSocket.NLM_F_REPLACE, seq)
+                .ndmsg(Libc.AF_INET6, link, state, 0, RTN_UNICAST)
+                .attr(NDA_DST, address, 0, 16)
+                .attr(NDA_LLADDR, hardware, 0, hardwareLength)
+                .end();
+    }
+
+    /**
+     * {@link #failNeighbor} for IPv6: the kernel sends ICMPv6 address unreachable (RFC 4861 §7.2.2) for the
+     * packets it held; with {@code failed} false the entry is deleted instead. A missing entry is not an error.
+     */
+    public void removeNeighbor6(int link, byte[] address, boolean failed) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = failed
+                ? requests.writer().begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_REPLACE, seq)
+                        .ndmsg(Libc.AF_INET6, link, NUD_FAILED, 0, RTN_UNICAST)
+                : requests.writer().begin(RTM_DELNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq)
+                        .ndmsg(Libc.AF_INET6, link, 0, 0, 0);
+        w.attr(NDA_DST, address, 0, 16).end();
+        try {
+            requests.request(w, seq, (failed ? "RTM_NEWNEIGH FAILED " : "RTM_DELNEIGH ") + org.uarpd.wire.Ip6.format(address, 0) + " dev " + link, null);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
     /** Adds (or replaces) the host route {@code address/32} out of {@code link} in the main table. */
     public void addHostRoute(int link, int address) {
         hostRoute(RTM_NEWROUTE, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
@@ -209,6 +254,37 @@ public final class Rtnetlink implements AutoCloseable {
                 + org.uarpd.wire.Ip4.format(address) + "/" + prefixLength + " dev " + link, null);
     }
 
+    /**
+     * Deletes the host's IPv6 {@code address/prefixLength} from {@code link} (RFC 4862 §5.4.5: duplicate,
+     * another host holds it); a missing one is not an error.
+     */
+    public void deleteAddress6(int link, byte[] address, int prefixLength) {
+        try {
+            hostAddress6(RTM_DELADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, link, address, prefixLength);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENOENT && e.errno() != Errno.ENODEV) throw e;
+        }
+    }
+
+    /**
+     * Adds {@code address/prefixLength} to {@code link} again (putting back what {@link #deleteAddress6}
+     * took), without a new duplicate address detection (IFA_F_NODAD): the address was the host's before.
+     */
+    public void addAddress6(int link, byte[] address, int prefixLength) {
+        hostAddress6(RTM_NEWADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
+                | NetlinkSocket.NLM_F_REPLACE, link, address, prefixLength);
+    }
+
+    private void hostAddress6(int type, int flags, int link, byte[] address, int prefixLength) {
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(type, flags, seq)
+                .u8(Libc.AF_INET6).u8(prefixLength).u8(type == RTM_NEWADDR ? IFA_F_NODAD : 0).u8(0).u32(link)
+                .attr(IFA_ADDRESS, address, 0, 16)
+                .end();
+        requests.request(w, seq, (type == RTM_NEWADDR ? "RTM_NEWADDR " : "RTM_DELADDR ")
+                + org.uarpd.wire.Ip6.format(address, 0) + "/" + prefixLength + " dev " + link, null);
+    }
+
     /** A read-only RTM_GETLINK for one link, acked: the request path without changing anything. */
     public void probeLink(int link) {
         int seq = requests.nextSeq();
@@ -239,6 +315,30 @@ public final class Rtnetlink implements AutoCloseable {
         return out;
     }
 
+    /** The host's IPv6 addresses, every link. */
+    public List<KernelMessage.Address6> dumpAddresses6() {
+        List<KernelMessage.Address6> out = new ArrayList<>();
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
+                .ifaddrmsg(Libc.AF_INET6, 0, 0).end();
+        requests.dump(w, seq, "RTM_GETADDR dump (IPv6)", r -> {
+            if (decode(r) instanceof KernelMessage.Address6 a) out.add(a);
+        });
+        return out;
+    }
+
+    /** The kernel's IPv6 neighbour cache, every link. */
+    public List<KernelMessage.Neighbor6> dumpNeighbors6() {
+        List<KernelMessage.Neighbor6> out = new ArrayList<>();
+        int seq = requests.nextSeq();
+        NetlinkWriter w = requests.writer().begin(RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
+                .ndmsg(Libc.AF_INET6, 0, 0, 0, 0).end();
+        requests.dump(w, seq, "RTM_GETNEIGH dump (IPv6)", r -> {
+            if (decode(r) instanceof KernelMessage.Neighbor6 n) out.add(n);
+        });
+        return out;
+    }
+
     public List<KernelMessage.Neighbor> dumpNeighbors() {
         List<KernelMessage.Neighbor> out = new ArrayList<>();
         int seq = requests.nextSeq();
@@ -252,28 +352,27 @@ public final class Rtnetlink implements AutoCloseable {
 
     // ---- decoding (one decoder for dumps and notifications) ----
 
-    /** Decodes the message under {@code r}; null for anything uarpd does not use (IPv6, other types). */
+    /** Decodes the message under {@code r}; null for anything uarpd does not use (other families, other types). */
     public static KernelMessage decode(NetlinkReader r) {
         int type = r.type();
         int p = r.payload();
         switch (type) {
             case RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH -> {
-                if (r.payloadLength() < NDMSG || r.u8(p) != Libc.AF_INET) return null;
+                if (r.payloadLength() < NDMSG) return null;
+                int family = r.u8(p);
+                if (family != Libc.AF_INET && family != Libc.AF_INET6) return null;
+                int dstLength = family == Libc.AF_INET ? 4 : 16;
                 int link = r.s32(p + 4);
                 int state = r.u16(p + 8);
                 int flags = r.u8(p + 10);
-                int address = 0;
-                boolean hasDst = false;
+                int dst = -1;
                 byte[] hardware = null;
                 int probes = -1;
                 r.attributes(NDMSG);
                 while (r.nextAttribute()) {
                     switch (r.attrType()) {
                         case NDA_DST -> {
-                            if (r.attrLength() == 4) {
-                                address = r.be32(r.attrStart());
-                                hasDst = true;
-                            }
+                            if (r.attrLength() == dstLength) dst = r.attrStart();
                         }
                         case NDA_LLADDR -> hardware = r.bytes(r.attrStart(), r.attrLength());
                         case NDA_PROBES -> {
@@ -282,10 +381,14 @@ public final class Rtnetlink implements AutoCloseable {
                         default -> { }
                     }
                 }
-                if (!hasDst) return null;
-                return new KernelMessage.Neighbor(type, r.pid(), link, state, flags, address, hardware, probes);
+                if (dst < 0) return null;
+                if (family == Libc.AF_INET6) {
+                    return new KernelMessage.Neighbor6(type, r.pid(), link, state, flags, ip6(r, dst), hardware, probes);
+                }
+                return new KernelMessage.Neighbor(type, r.pid(), link, state, flags, r.be32(dst), hardware, probes);
             }
             case RTM_NEWADDR, RTM_DELADDR -> {
+                if (r.payloadLength() >= IFADDRMSG && r.u8(p) == Libc.AF_INET6) return address6(r, type == RTM_NEWADDR);
                 if (r.payloadLength() < IFADDRMSG || r.u8(p) != Libc.AF_INET) return null;
                 int prefix = r.u8(p + 1);
                 int link = r.s32(p + 4);
@@ -328,6 +431,41 @@ public final class Rtnetlink implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /**
+     * An IPv6 address message: IFA_ADDRESS is the host's own address (IFA_LOCAL only appears with a
+     * peer, where it wins); IFA_FLAGS, when present, carries the flags that do not fit the header's byte.
+     */
+    private static KernelMessage.Address6 address6(NetlinkReader r, boolean added) {
+        int p = r.payload();
+        int prefix = r.u8(p + 1);
+        int flags = r.u8(p + 2);
+        int link = r.s32(p + 4);
+        int local = -1;
+        int address = -1;
+        r.attributes(IFADDRMSG);
+        while (r.nextAttribute()) {
+            switch (r.attrType()) {
+                case IFA_LOCAL -> {
+                    if (r.attrLength() == 16) local = r.attrStart();
+                }
+                case IFA_ADDRESS -> {
+                    if (r.attrLength() == 16) address = r.attrStart();
+                }
+                case IFA_FLAGS -> {
+                    if (r.attrLength() >= 4) flags = r.s32(r.attrStart());
+                }
+                default -> { }
+            }
+        }
+        int at = local >= 0 ? local : address;
+        if (at < 0) return null;
+        return new KernelMessage.Address6(added, link, ip6(r, at), prefix, (flags & IFA_F_TENTATIVE) != 0, (flags & IFA_F_DADFAILED) != 0);
+    }
+
+    private static org.uarpd.wire.Ip6Address ip6(NetlinkReader r, int offset) {
+        return new org.uarpd.wire.Ip6Address(r.be64(offset), r.be64(offset + 8));
     }
 
     public static String typeName(int type) {

@@ -214,6 +214,22 @@ public final class WarmUp {
         public void removeAddress(int link, String linkName, int address, int prefixLength) {
             staged++;
         }
+
+        @Override
+        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud) {
+            Rtnetlink.writeInstall6(installs.reset(), 0, link, address, lladdr, length, nud);
+            staged++;
+        }
+
+        @Override
+        public void removeNeighbor6(int link, byte[] address, boolean failed) {
+            staged++;
+        }
+
+        @Override
+        public void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
+            staged++;
+        }
     }
 
     private static byte[] arpFrame(Opcode op, HardwareAddress to, int etherType, HardwareAddress sha, int spa, HardwareAddress tha, int tpa) {

@@ -13,6 +13,8 @@ import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.link.Ethernet;
 
 /**
@@ -120,14 +122,105 @@ class KernelTranslatorTest {
     }
 
     @Test
-    void messagesAboutInterfacesUarpdWasNotGivenAndIpv6AreDropped() {
+    void messagesAboutInterfacesUarpdWasNotGivenAndOtherFamiliesAreDropped() {
         neigh(Rtnetlink.RTM_GETNEIGH, 0, 99, Rtnetlink.NUD_INCOMPLETE, "192.0.2.9").end();
         addr(Rtnetlink.RTM_NEWADDR, 99, "192.0.2.1", 24).end();
-        w.begin(Rtnetlink.RTM_GETNEIGH, 0, 0).ndmsg(10 /* AF_INET6 */, U0, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
+        neigh6(Rtnetlink.RTM_GETNEIGH, 0, 99, Rtnetlink.NUD_INCOMPLETE, "2001:db8::9").end();
+        addr6(Rtnetlink.RTM_NEWADDR, 99, "2001:db8::1", 64, 0).end();
+        w.begin(Rtnetlink.RTM_GETNEIGH, 0, 0).ndmsg(7 /* AF_BRIDGE */, U0, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
                 .attr(Rtnetlink.NDA_DST, new byte[16]).end();
+        // An IPv6 message whose NDA_DST has an IPv4 length is not an IPv6 neighbour.
+        w.begin(Rtnetlink.RTM_GETNEIGH, 0, 0).ndmsg(Libc.AF_INET6, U0, Rtnetlink.NUD_INCOMPLETE, 0, Rtnetlink.RTN_UNICAST)
+                .attrBe32(Rtnetlink.NDA_DST, 1).end();
         receive();
         assertThat(inputs).isEmpty();
         assertThat(translator.addresses()).isEmpty();
+        assertThat(translator.addresses6(99)).isEmpty();
+    }
+
+    private NetlinkWriter neigh6(int type, int pid, int link, int state, String address) {
+        w.begin(type, 0, 0);
+        buf.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, w.length() - 4, pid);
+        return w.ndmsg(Libc.AF_INET6, link, state, 0, Rtnetlink.RTN_UNICAST).attr(Rtnetlink.NDA_DST, Ip6.parse(address));
+    }
+
+    /** An IPv6 address message as the kernel writes it: IFA_ADDRESS, and IFA_FLAGS with the whole flag word. */
+    private NetlinkWriter addr6(int type, int link, String address, int prefix, int flags) {
+        return w.begin(type, 0, 0).u8(Libc.AF_INET6).u8(prefix).u8(flags & 0xFF).u8(0).u32(link)
+                .attr(Rtnetlink.IFA_ADDRESS, Ip6.parse(address)).attrU32(Rtnetlink.IFA_FLAGS, flags);
+    }
+
+    @Test
+    void anIpv6MissBecomesAKernelMiss6AndAProbeReCheckCarriesTheAddressItDoubts() {
+        neigh6(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, "2001:db8:1::2").attrU32(Rtnetlink.NDA_PROBES, 1).end();
+        neigh6(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_PROBE, "2001:db8:1::3").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.KernelMiss6(U0, Ip6Address.parse("2001:db8:1::2"), 1, null),
+                new Input.KernelMiss6(U0, Ip6Address.parse("2001:db8:1::3"), 0, HardwareAddress.of(PEER)));
+    }
+
+    @Test
+    void ipv6NeighbourChangesOfOthersArriveAndOurEchoesAndMulticastEntriesDoNot() {
+        neigh6(Rtnetlink.RTM_NEWNEIGH, OWN_PORT, U0, Rtnetlink.NUD_REACHABLE, "2001:db8::3").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        neigh6(Rtnetlink.RTM_NEWNEIGH, 999, U0, Rtnetlink.NUD_STALE, "2001:db8::4").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        neigh6(Rtnetlink.RTM_NEWNEIGH, 0, U0, Rtnetlink.NUD_NOARP, "ff02::1:ff00:4").attr(Rtnetlink.NDA_LLADDR, PEER).end();
+        neigh6(Rtnetlink.RTM_DELNEIGH, 0, U0, Rtnetlink.NUD_FAILED, "2001:db8::5").end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.KernelNeighborChanged6(U0, Ip6Address.parse("2001:db8::4"), HardwareAddress.of(PEER), NeighborState.STALE),
+                new Input.KernelNeighborChanged6(U0, Ip6Address.parse("2001:db8::5"), null, null));
+    }
+
+    @Test
+    void anIpv6AddressIsTheHostsOnceDuplicateAddressDetectionPassesAndNoLongerWhenItFails() {
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::1", 64, Rtnetlink.IFA_F_TENTATIVE).end();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::1", 64, 0).end();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::7", 64, Rtnetlink.IFA_F_TENTATIVE).end();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::7", 64, Rtnetlink.IFA_F_TENTATIVE | Rtnetlink.IFA_F_DADFAILED).end();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "fe80::1", 64, 0x100 /* IFA_F_NOPREFIXROUTE: beyond the header's byte */).end();
+        addr6(Rtnetlink.RTM_DELADDR, U0, "fe80::1", 64, 0).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded6(U0, Ip6Address.parse("2001:db8::1"), 64),
+                new Input.AddressAdded6(U0, Ip6Address.parse("fe80::1"), 64),
+                new Input.AddressRemoved6(U0, Ip6Address.parse("fe80::1"), 64));
+        assertThat(translator.addresses6(U0)).containsExactly(Ip6Address.parse("2001:db8::1"));
+
+        inputs.clear();
+        w.reset();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::1", 64, Rtnetlink.IFA_F_DADFAILED | Rtnetlink.IFA_F_TENTATIVE).end();
+        receive();
+        assertThat(inputs).containsExactly(new Input.AddressRemoved6(U0, Ip6Address.parse("2001:db8::1"), 64));
+        assertThat(translator.addresses6(U0)).isEmpty();
+    }
+
+    @Test
+    void anIpv6ResyncReportsAddressesThatWentUnseenAndReplaysPendingResolutionsAsFreshMisses() {
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::1", 64, 0).end();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::100", 64, 0).end();
+        receive();
+        inputs.clear();
+        Ip6Address pending = Ip6Address.parse("2001:db8::20");
+        Ip6Address known = Ip6Address.parse("2001:db8::21");
+        translator.resynced6(
+                List.of(new KernelMessage.Address6(true, U0, Ip6Address.parse("2001:db8::1"), 64, false, false)),
+                List.of(new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, 0, pending, null, 3),
+                        new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, U0, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1),
+                        new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, 99, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1)));
+        assertThat(inputs).containsExactly(
+                new Input.AddressAdded6(U0, Ip6Address.parse("2001:db8::1"), 64),
+                new Input.AddressRemoved6(U0, Ip6Address.parse("2001:db8::100"), 64),
+                new Input.KernelMiss6(U0, pending, 0, null),
+                new Input.KernelNeighborChanged6(U0, known, HardwareAddress.of(PEER), NeighborState.REACHABLE));
+    }
+
+    @Test
+    void aGoneLinkTakesItsIpv6AddressesWithIt() {
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::1", 64, 0).end();
+        link(Rtnetlink.RTM_DELLINK, U0, "u0", null, false).end();
+        receive();
+        assertThat(translator.addresses6(U0)).isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6;
+import org.uarpd.wire.Ip6Address;
 
 /** The netlink message builder and walker, without a kernel (runs without root). */
 class NetlinkCodecTest {
@@ -29,6 +31,25 @@ class NetlinkCodecTest {
             assertThat(n.state()).isEqualTo(Rtnetlink.NUD_PROBE);
             assertThat(Rtnetlink.mac(n.hardware())).isEqualTo("02:00:5e:00:53:01");
             assertThat(n.probes()).isEqualTo(3);
+            assertThat(r.next()).isFalse();
+        }
+    }
+
+    @Test
+    void ipv6InstallRequestDecodesAsTheIpv6NeighbourItNames() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(512, 8);
+            byte[] mac = {2, 0, 0x5e, 0, 0x53, 1};
+            NetlinkWriter w = Rtnetlink.writeInstall6(new NetlinkWriter(buf), 9, 7, Ip6.parse("2001:db8::9"), mac, 6, Rtnetlink.NUD_REACHABLE);
+            NetlinkReader r = new NetlinkReader(buf).reset(w.length());
+            assertThat(r.next()).isTrue();
+            assertThat(r.flags() & NetlinkSocket.NLM_F_REPLACE).as("a different existing lladdr is replaced").isNotZero();
+            KernelMessage.Neighbor6 n = (KernelMessage.Neighbor6) Rtnetlink.decode(r);
+            assertThat(n.isMiss()).isFalse();
+            assertThat(n.link()).isEqualTo(7);
+            assertThat(n.address()).isEqualTo(Ip6Address.parse("2001:db8::9"));
+            assertThat(n.state()).isEqualTo(Rtnetlink.NUD_REACHABLE);
+            assertThat(n.hardware()).containsExactly(mac);
             assertThat(r.next()).isFalse();
         }
     }
