@@ -197,7 +197,9 @@ final class ActionExecutor implements ActionSink {
         public boolean transmit(int link, ByteBuffer frame) {
             LinkTable.Entry l = links.byIndex(link);
             if (l == null || l.arp == null) return false;
-            l.arp.send(frame);
+            // An IPv6 frame leaves by the IPv6 socket, so the kernel tags it with the EtherType it carries.
+            boolean ipv6 = frame.remaining() > 13 && (frame.getShort(frame.position() + 12) & 0xFFFF) == NdFilter.ETH_P_IPV6;
+            (ipv6 && l.nd != null ? l.nd : l.arp).send(frame);
             return true;
         }
 

@@ -31,6 +31,9 @@ final class HostJournal implements AutoCloseable {
         /** The owned nftables table (one for every authoritative link). */
         record ArpDrop() implements Change {}
 
+        /** The owned nftables {@code inet} table dropping neighbour solicitations and advertisements. */
+        record NdDrop() implements Change {}
+
         /** A host route uarpd added (bridge): deleted again. */
         record HostRoute(int link, String linkName, int address) implements Change {}
 
@@ -48,6 +51,7 @@ final class HostJournal implements AutoCloseable {
     /** In the order made; undone from the end. */
     private final List<Change> changes = new ArrayList<>();
     private NftArpDrop nft;
+    private NftArpDrop ndNft;
 
     /**
      * @param rtnl     the request socket routes and addresses are changed through (null: this journal
@@ -59,6 +63,11 @@ final class HostJournal implements AutoCloseable {
         this.restorer = restorer;
         this.sysctls = sysctls;
         this.log = log;
+    }
+
+    /** Whether the sysctl {@code key} exists here (an interface without IPv6 has no {@code net/ipv6} knobs). */
+    boolean hasSetting(String key) {
+        return sysctls.exists(key);
     }
 
     /** Sets a sysctl, recording the value it had before the first change uarpd made to it. */
@@ -81,11 +90,12 @@ final class HostJournal implements AutoCloseable {
      * values it had back under its new name.
      */
     synchronized void releaseLink(String name, int index, String renamedTo) {
-        if (nft != null) {
+        for (NftArpDrop drop : new NftArpDrop[] {nft, ndNft}) {
+            if (drop == null) continue;
             try {
-                nft.undrop(index);
+                drop.undrop(index);
             } catch (RuntimeException e) {
-                LogLines.note(log, "error: cannot remove the ARP drop of %s (ifindex %d): %s", name, index, e.getMessage());
+                LogLines.note(log, "error: cannot remove the nftables drop of %s (ifindex %d): %s", name, index, e.getMessage());
             }
         }
         boolean forgotten = false;
@@ -126,6 +136,26 @@ final class HostJournal implements AutoCloseable {
             return;
         }
         nft.drop(link);
+    }
+
+    /**
+     * Drops IPv6 neighbour solicitations and advertisements arriving on {@code link} (the {@code inet}
+     * table, owned by its socket as the ARP one is): the kernel neither answers nor learns there.
+     */
+    synchronized void dropNd(int link) {
+        if (ndNft == null) {
+            NftArpDrop created = NftArpDrop.neighbourDiscovery();
+            try {
+                created.drop(link);
+            } catch (RuntimeException e) {
+                created.close();
+                throw e;
+            }
+            ndNft = created;
+            changes.add(new Change.NdDrop());
+            return;
+        }
+        ndNft.drop(link);
     }
 
     /** Adds the host route {@code address/32} out of {@code link}; deleted again on exit. */
@@ -200,6 +230,10 @@ final class HostJournal implements AutoCloseable {
                     case Change.ArpDrop d -> {
                         nft.close(); // the kernel deletes the owned table with its socket
                         nft = null;
+                    }
+                    case Change.NdDrop d -> {
+                        ndNft.close();
+                        ndNft = null;
                     }
                     case Change.HostRoute r -> rtnl.removeHostRoute(r.link(), r.address());
                     case Change.LostAddress a -> rtnl.addAddress(a.link(), a.address(), a.prefixLength());

@@ -31,11 +31,13 @@ final class InterfaceTakeover {
         if (mode == LinkMode.ANSWER) {
             // No app probe: the kernel resolves alone, as fast as without uarpd.
             journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "0");
+            NdTakeover.apply(journal, name, index, mode, log);
             LogLines.note(log, "%s: answer (the kernel keeps its ARP and resolves alone; uarpd answers published addresses and RARP, guards and learns)", name);
             return;
         }
         if (mode == LinkMode.ASSIST) {
             journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "1");
+            NdTakeover.apply(journal, name, index, mode, log);
             LogLines.note(log, "%s: assist (the kernel keeps its ARP and asks uarpd first; uarpd adds its cache, published addresses and RARP)", name);
             return;
         }
@@ -50,6 +52,7 @@ final class InterfaceTakeover {
         journal.setSysctl(KernelSettings.conf(name, "drop_gratuitous_arp"), "1");
         journal.setSysctl(KernelSettings.conf(name, "arp_notify"), "0");
         journal.setSysctl(KernelSettings.conf(name, "proxy_arp"), "0");
+        NdTakeover.apply(journal, name, index, mode, log);
         LogLines.note(log, "%s: authoritative (sysctls set, nftables table arp %s drops ARP input)", name, NftArpDrop.TABLE);
     }
 }

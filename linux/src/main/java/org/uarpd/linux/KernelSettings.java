@@ -29,6 +29,11 @@ public final class KernelSettings {
         return "net/ipv4/neigh/" + link + "/" + knob;
     }
 
+    /** An IPv6 neighbour discovery knob of {@code link} ({@code net/ipv6/neigh/IF/…}, ip-sysctl.rst). */
+    public static String neigh6(String link, String knob) {
+        return "net/ipv6/neigh/" + link + "/" + knob;
+    }
+
     public static String conf(String link, String knob) {
         return "net/ipv4/conf/" + link + "/" + knob;
     }

@@ -20,24 +20,38 @@ final class LinkTable {
         /** Open while the interface is present and taken over; owned by the event loop. */
         PacketSocket arp;
         PacketSocket rarp;
+        /** IPv6 neighbour solicitations and advertisements ({@link NdFilter}). */
+        PacketSocket nd;
 
         Entry(String name, LinkMode mode) {
             this.name = name;
             this.mode = mode;
         }
 
-        /** Opens the ARP and RARP packet sockets on the interface (taken over, or back). */
+        /** Opens the ARP, RARP and neighbour discovery packet sockets on the interface (taken over, or back). */
         void openSockets() {
             arp = new PacketSocket(index, name, PacketSocket.ETH_P_ARP);
             rarp = new PacketSocket(index, name, PacketSocket.ETH_P_RARP);
+            nd = new PacketSocket(index, name, NdFilter.ETH_P_IPV6, true);
+        }
+
+        /** The open packet sockets, in poll order. */
+        List<PacketSocket> sockets() {
+            List<PacketSocket> out = new ArrayList<>(3);
+            if (arp != null) out.add(arp);
+            if (rarp != null) out.add(rarp);
+            if (nd != null) out.add(nd);
+            return out;
         }
 
         /** Closes them (the interface went, or could not be taken back). */
         void closeSockets() {
             if (arp != null) arp.close();
             if (rarp != null) rarp.close();
+            if (nd != null) nd.close();
             arp = null;
             rarp = null;
+            nd = null;
         }
 
         HardwareAddress hardwareAddress() {

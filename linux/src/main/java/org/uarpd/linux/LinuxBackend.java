@@ -14,7 +14,7 @@ import org.uarpd.wire.link.Ethernet;
 
 /**
  * uarpd on a real Linux host: one event-loop thread polls every descriptor — the rtnetlink event
- * socket, an ARP and a RARP packet socket per interface, and an eventfd that wakes it for commands and
+ * socket, an ARP, a RARP and an IPv6 neighbour discovery packet socket per interface, and an eventfd that wakes it for commands and
  * stop — and drives the {@link EnginePort}, whose next deadline is the poll timeout. The clock is
  * {@code System.nanoTime()}. Buffers are allocated once; the hot path (miss → request out → reply in
  * → install) reuses them.
@@ -236,11 +236,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         if (ready > 0) {
             if (pollSet.ready(PollSet.WAKE)) drainWakeups();
             if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
-            for (int i = 0; i < pollSet.links(); i++) {
-                LinkTable.Entry l = pollSet.link(i);
-                if (l.arp == null) continue; // removed while handling an earlier descriptor
-                if (pollSet.ready(2 + 2 * i)) drainFrames(l, l.arp);
-                if (l.rarp != null && pollSet.ready(3 + 2 * i)) drainFrames(l, l.rarp);
+            for (int s = PollSet.SOCKETS; s < pollSet.count(); s++) {
+                LinkTable.Entry l = pollSet.owner(s);
+                if (l.arp != null && pollSet.ready(s)) drainFrames(l, pollSet.socket(s)); // arp null: removed meanwhile
             }
             pacing.opened(now);
         }
@@ -288,10 +286,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             turn();
             now = System.nanoTime();
             drainNetlink();
-            for (LinkTable.Entry l : links.entries()) {
-                if (l.arp != null) drainFrames(l, l.arp);
-                if (l.rarp != null) drainFrames(l, l.rarp);
-            }
+            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) drainFrames(l, s);
         }
     }
 

@@ -7,7 +7,10 @@ import java.util.Set;
  * The nftables ARP input drop for authoritative interfaces (nft(8), the {@code arp} family):
  * {@code table arp uarpd { chain input { type filter hook input priority 0; policy accept;
  * meta iif IF drop … } }}, so the kernel neither answers nor believes ARP there while
- * {@code AF_PACKET} still sees every frame.
+ * {@code AF_PACKET} still sees every frame. Its IPv6 counterpart ({@link #neighbourDiscovery()}) is
+ * {@code table inet uarpd { chain input { … meta iif IF meta l4proto ipv6-icmp icmpv6 type
+ * nd-neighbor-solicit-nd-neighbor-advert drop … } }}: the kernel neither answers solicitations nor
+ * learns from advertisements there, and every other ICMPv6 message (router discovery, MLD, echo) reaches it.
  *
  * <p>Spoken over NETLINK_NETFILTER in one batch, with the table flagged {@code NFT_TABLE_F_OWNER}
  * (Linux ≥ 5.12): it belongs to this socket, only this socket can change it, and the kernel deletes it
@@ -26,6 +29,19 @@ public final class NftArpDrop implements AutoCloseable {
     private static final int NFT_MSG_NEWRULE = 6;
     private static final int NFT_MSG_DELRULE = 8;
     private static final int NFPROTO_ARP = 3;
+    private static final int NFPROTO_INET = 1;
+    private static final int NF_INET_LOCAL_IN = 1;
+    private static final int NFT_META_L4PROTO = 16;
+    private static final int NFTA_PAYLOAD_DREG = 1;
+    private static final int NFTA_PAYLOAD_BASE = 2;
+    private static final int NFTA_PAYLOAD_OFFSET = 3;
+    private static final int NFTA_PAYLOAD_LEN = 4;
+    private static final int NFT_PAYLOAD_TRANSPORT_HEADER = 2;
+    private static final int NFT_CMP_LTE = 3;
+    private static final int NFT_CMP_GTE = 5;
+    private static final int IPPROTO_ICMPV6 = 58;
+    private static final int ND_NEIGHBOR_SOLICIT = 135;
+    private static final int ND_NEIGHBOR_ADVERT = 136;
     private static final int NFTA_TABLE_NAME = 1;
     private static final int NFTA_TABLE_FLAGS = 2;
     private static final int NFT_TABLE_F_OWNER = 0x2;
@@ -66,12 +82,26 @@ public final class NftArpDrop implements AutoCloseable {
     private final NetlinkSocket socket;
     private final Set<Integer> dropping = new LinkedHashSet<>();
     private boolean tableCreated;
+    /** NFPROTO_ARP, or NFPROTO_INET for neighbour discovery. */
+    private final int family;
+    private final String table;
 
     public NftArpDrop() {
+        this(NFPROTO_ARP);
+    }
+
+    private NftArpDrop(int family) {
+        this.family = family;
+        this.table = (family == NFPROTO_ARP ? "table arp " : "table inet ") + TABLE;
         socket = new NetlinkSocket(NetlinkSocket.NETLINK_NETFILTER, "NETLINK_NETFILTER", 0);
     }
 
-    /** Starts dropping ARP arriving on {@code link}; creates the owned table and chain on first use. */
+    /** The drop of IPv6 neighbour solicitations and advertisements (the {@code inet} table, its own socket). */
+    public static NftArpDrop neighbourDiscovery() {
+        return new NftArpDrop(NFPROTO_INET);
+    }
+
+    /** Starts dropping ARP (or ND) arriving on {@code link}; creates the owned table and chain on first use. */
     public synchronized void drop(int link) {
         if (dropping.contains(link)) return;
         int first = socket.nextSeq();
@@ -82,15 +112,15 @@ public final class NftArpDrop implements AutoCloseable {
         int messages = 0;
         int create = NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE;
         if (!tableCreated) {
-            w.begin(type(NFT_MSG_NEWTABLE), create | NetlinkSocket.NLM_F_EXCL, seq++).nfgenmsg(NFPROTO_ARP, 0)
+            w.begin(type(NFT_MSG_NEWTABLE), create | NetlinkSocket.NLM_F_EXCL, seq++).nfgenmsg(family, 0)
                     .attrString(NFTA_TABLE_NAME, TABLE)
                     .attrBe32(NFTA_TABLE_FLAGS, NFT_TABLE_F_OWNER)
                     .end();
-            w.begin(type(NFT_MSG_NEWCHAIN), create, seq++).nfgenmsg(NFPROTO_ARP, 0)
+            w.begin(type(NFT_MSG_NEWCHAIN), create, seq++).nfgenmsg(family, 0)
                     .attrString(NFTA_CHAIN_TABLE, TABLE)
                     .attrString(NFTA_CHAIN_NAME, CHAIN)
                     .nestStart(NFTA_CHAIN_HOOK)
-                    .attrBe32(NFTA_HOOK_HOOKNUM, NF_ARP_IN)
+                    .attrBe32(NFTA_HOOK_HOOKNUM, family == NFPROTO_ARP ? NF_ARP_IN : NF_INET_LOCAL_IN)
                     .attrBe32(NFTA_HOOK_PRIORITY, 0)
                     .nestEnd()
                     .attrBe32(NFTA_CHAIN_POLICY, NF_ACCEPT)
@@ -101,25 +131,32 @@ public final class NftArpDrop implements AutoCloseable {
         seq = rule(w, seq, link);
         messages++;
         w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
-        String what = "nftables batch (table arp " + TABLE + ", drop ARP input on ifindex " + link + ")";
+        String what = "nftables batch (" + table + ", drop " + dropped() + " input on ifindex " + link + ")";
         socket.send(w, what);
         try {
             socket.awaitAcks(acked, messages, what, ADVICE);
         } catch (NativeCallException e) {
             // An owned table answers everyone but its owner with EPERM (EEXIST if the name is taken unowned).
             if (e.errno() != Errno.EEXIST && e.errno() != Errno.EPERM) throw e;
-            throw new NativeCallException(what, e.errno(), "table arp " + TABLE + " belongs to someone else",
+            throw new NativeCallException(what, e.errno(), table + " belongs to someone else",
                     "another uarpd runs in this network namespace (stop it first); or a table of that name was made by hand "
-                            + "(nft delete table arp " + TABLE + "); EPERM also means CAP_NET_ADMIN is missing");
+                            + "(nft delete " + table + "); EPERM also means CAP_NET_ADMIN is missing");
         }
         tableCreated = true;
         dropping.add(link);
     }
 
-    /** Appends {@code meta iif == link → drop} to the batch; returns the next sequence number. */
-    private static int rule(NetlinkWriter w, int seq, int link) {
+    private String dropped() {
+        return family == NFPROTO_ARP ? "ARP" : "neighbour solicitation and advertisement";
+    }
+
+    /**
+     * Appends {@code meta iif == link → drop} to the batch (for neighbour discovery, {@code meta iif ==
+     * link, meta l4proto == 58, icmpv6 type 135..136 → drop}); returns the next sequence number.
+     */
+    private int rule(NetlinkWriter w, int seq, int link) {
         int create = NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE;
-        w.begin(type(NFT_MSG_NEWRULE), create | NetlinkSocket.NLM_F_APPEND, seq++).nfgenmsg(NFPROTO_ARP, 0)
+        w.begin(type(NFT_MSG_NEWRULE), create | NetlinkSocket.NLM_F_APPEND, seq++).nfgenmsg(family, 0)
                 .attrString(NFTA_RULE_TABLE, TABLE)
                 .attrString(NFTA_RULE_CHAIN, CHAIN)
                 .nestStart(NFTA_RULE_EXPRESSIONS);
@@ -129,12 +166,31 @@ public final class NftArpDrop implements AutoCloseable {
                 .attrBe32(NFTA_CMP_SREG, NFT_REG_1).attrBe32(NFTA_CMP_OP, NFT_CMP_EQ)
                 .nestStart(NFTA_CMP_DATA).attrU32(NFTA_DATA_VALUE, link).nestEnd() // iif is host order in the register
                 .nestEnd().nestEnd();
+        if (family == NFPROTO_INET) {
+            w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "meta").nestStart(NFTA_EXPR_DATA)
+                    .attrBe32(NFTA_META_KEY, NFT_META_L4PROTO).attrBe32(NFTA_META_DREG, NFT_REG_1).nestEnd().nestEnd();
+            cmp(w, NFT_CMP_EQ, IPPROTO_ICMPV6);
+            w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "payload").nestStart(NFTA_EXPR_DATA)
+                    .attrBe32(NFTA_PAYLOAD_DREG, NFT_REG_1).attrBe32(NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER)
+                    .attrBe32(NFTA_PAYLOAD_OFFSET, 0).attrBe32(NFTA_PAYLOAD_LEN, 1) // the ICMPv6 type (RFC 4443 §2.1)
+                    .nestEnd().nestEnd();
+            cmp(w, NFT_CMP_GTE, ND_NEIGHBOR_SOLICIT);
+            cmp(w, NFT_CMP_LTE, ND_NEIGHBOR_ADVERT);
+        }
         w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "immediate").nestStart(NFTA_EXPR_DATA)
                 .attrBe32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
                 .nestStart(NFTA_IMMEDIATE_DATA).nestStart(NFTA_DATA_VERDICT).attrBe32(NFTA_VERDICT_CODE, NF_DROP).nestEnd().nestEnd()
                 .nestEnd().nestEnd();
         w.nestEnd().end();
         return seq;
+    }
+
+    /** A one-byte comparison of register 1 with {@code value}. */
+    private static void cmp(NetlinkWriter w, int op, int value) {
+        w.nestStart(NFTA_LIST_ELEM).attrString(NFTA_EXPR_NAME, "cmp").nestStart(NFTA_EXPR_DATA)
+                .attrBe32(NFTA_CMP_SREG, NFT_REG_1).attrBe32(NFTA_CMP_OP, op)
+                .nestStart(NFTA_CMP_DATA).attr(NFTA_DATA_VALUE, new byte[] {(byte) value}).nestEnd()
+                .nestEnd().nestEnd();
     }
 
     /**
@@ -149,7 +205,7 @@ public final class NftArpDrop implements AutoCloseable {
         NetlinkWriter w = socket.writer();
         w.begin(NFNL_MSG_BATCH_BEGIN, NetlinkSocket.NLM_F_REQUEST, seq++).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
         int acked = seq;
-        w.begin(type(NFT_MSG_DELRULE), NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq++).nfgenmsg(NFPROTO_ARP, 0)
+        w.begin(type(NFT_MSG_DELRULE), NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq++).nfgenmsg(family, 0)
                 .attrString(NFTA_RULE_TABLE, TABLE)
                 .attrString(NFTA_RULE_CHAIN, CHAIN)
                 .end();
@@ -159,7 +215,7 @@ public final class NftArpDrop implements AutoCloseable {
             messages++;
         }
         w.begin(NFNL_MSG_BATCH_END, NetlinkSocket.NLM_F_REQUEST, seq).nfgenmsg(Libc.AF_UNSPEC, NFNL_SUBSYS_NFTABLES).end();
-        String what = "nftables batch (table arp " + TABLE + ", stop dropping ARP input on ifindex " + link + ")";
+        String what = "nftables batch (" + table + ", stop dropping " + dropped() + " input on ifindex " + link + ")";
         socket.send(w, what);
         socket.awaitAcks(acked, messages, what, ADVICE);
     }

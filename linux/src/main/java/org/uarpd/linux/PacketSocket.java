@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /**
- * An {@code AF_PACKET} raw socket for one EtherType (ARP 0x0806 or RARP 0x8035) bound to one
+ * An {@code AF_PACKET} raw socket for one EtherType (ARP 0x0806, RARP 0x8035, IPv6 0x86DD) bound to one
  * interface: frames arrive with their link-layer header, and are sent as complete frames. Receive and
  * send go through buffers allocated once; nothing is allocated per frame.
  */
@@ -28,6 +28,15 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment fromLength;
 
     public PacketSocket(int link, String linkName, int etherType) {
+        this(link, linkName, etherType, false);
+    }
+
+    /**
+     * With {@code neighbourDiscovery} (EtherType 0x86DD) the socket carries only IPv6 neighbour
+     * solicitations and advertisements ({@link NdFilter}, attached before the bind) and holds the
+     * link's all-multicast membership for as long as it is open.
+     */
+    PacketSocket(int link, String linkName, int etherType, boolean neighbourDiscovery) {
         this.link = link;
         this.etherType = etherType;
         String proto = etherType == ETH_P_ARP ? "ETH_P_ARP" : etherType == ETH_P_RARP ? "ETH_P_RARP" : "0x" + Integer.toHexString(etherType);
@@ -36,11 +45,13 @@ public final class PacketSocket implements AutoCloseable {
                 "socket(AF_PACKET, SOCK_RAW, " + proto + ")",
                 "needs CAP_NET_RAW (run as root or grant the capability: setcap cap_net_raw,cap_net_admin+ep)");
         try {
+            if (neighbourDiscovery) NdFilter.attach(fd, linkName);
             MemorySegment ll = arena.allocate(SOCKADDR_LL, 4);
             ll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
             ll.set(ValueLayout.JAVA_SHORT, 2, (short) networkOrder);
             ll.set(ValueLayout.JAVA_INT, 4, link);
             Libc.bind(fd, ll, SOCKADDR_LL, "bind(AF_PACKET " + proto + ", " + linkName + " ifindex " + link + ")", null);
+            if (neighbourDiscovery) NdFilter.allMulticast(fd, link, linkName);
             rx = arena.allocate(MAX_FRAME, 8);
             tx = arena.allocate(MAX_FRAME, 8);
             from = arena.allocate(SOCKADDR_LL, 4);

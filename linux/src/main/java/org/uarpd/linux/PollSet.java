@@ -8,35 +8,42 @@ import java.util.List;
 
 /**
  * The event loop's poll(2) array: slot 0 the wake-up eventfd, slot 1 the rtnetlink event socket, then
- * the ARP and RARP packet sockets of every present link. Allocated once, sized for every configured
+ * the packet sockets of every present link (ARP, RARP, IPv6 neighbour discovery). Allocated once, sized for every configured
  * link, and rewritten in place when a link goes or comes back (the arena frees nothing before it is
  * closed, so a new array per change would grow with every flap).
  */
 final class PollSet {
     static final int WAKE = 0;
     static final int NETLINK = 1;
+    /** The first packet socket's slot. */
+    static final int SOCKETS = 2;
+    private static final int PER_LINK = 3;
 
     private final MemorySegment fds;
-    /** The links whose sockets are in the array, in slot order. */
-    private final List<LinkTable.Entry> polled = new ArrayList<>();
+    /** The owner and socket of each packet-socket slot, from {@link #SOCKETS} on. */
+    private final List<LinkTable.Entry> owners = new ArrayList<>();
+    private final List<PacketSocket> sockets = new ArrayList<>();
     private int count;
 
     PollSet(Arena arena, int configuredLinks) {
-        fds = arena.allocate((long) Libc.POLLFD_SIZE * (2 + 2 * configuredLinks), 8);
+        fds = arena.allocate((long) Libc.POLLFD_SIZE * (SOCKETS + PER_LINK * configuredLinks), 8);
     }
 
     /** Fills the array again from the links whose sockets are open. */
     void rebuild(int wakeFd, int netlinkFd, LinkTable links) {
-        polled.clear();
-        for (LinkTable.Entry l : links.entries()) if (l.arp != null) polled.add(l);
-        count = 2 + 2 * polled.size();
+        owners.clear();
+        sockets.clear();
         int slot = 0;
         slot = slot(slot, wakeFd);
         slot = slot(slot, netlinkFd);
-        for (LinkTable.Entry l : polled) {
-            slot = slot(slot, l.arp.fd());
-            slot = slot(slot, l.rarp.fd());
+        for (LinkTable.Entry l : links.entries()) {
+            for (PacketSocket s : l.sockets()) {
+                owners.add(l);
+                sockets.add(s);
+                slot = slot(slot, s.fd());
+            }
         }
+        count = slot;
     }
 
     private int slot(int slot, int fd) {
@@ -60,13 +67,13 @@ final class PollSet {
         return fds.get(ValueLayout.JAVA_SHORT, (long) slot * Libc.POLLFD_SIZE + 6) != 0;
     }
 
-    /** How many links have sockets in the array; link {@code i} owns slots {@code 2 + 2i} (ARP) and {@code 3 + 2i} (RARP). */
-    int links() {
-        return polled.size();
+    /** The link that owns packet-socket slot {@code slot} ({@link #SOCKETS} ≤ slot < {@link #count()}). */
+    LinkTable.Entry owner(int slot) {
+        return owners.get(slot - SOCKETS);
     }
 
-    LinkTable.Entry link(int i) {
-        return polled.get(i);
+    PacketSocket socket(int slot) {
+        return sockets.get(slot - SOCKETS);
     }
 
     /** poll(2) timeout for {@code deadline}: rounded up so the loop never wakes just before it is due. */
