@@ -5,10 +5,11 @@
 # arp-scan, setsid and scapy.
 UARPD_LAB_PACKAGES=(iproute2 nftables iputils-ping iputils-arping arp-scan util-linux python3-scapy)
 # What the tests run besides: captures and dissectors, peers, setpriv (util-linux), capsh, the
-# flood generator trafgen (netsniff-ng), etcd for fleet mode, and for the package round trip dpkg,
-# adduser/passwd (the package's dependencies), man-db and systemd-analyze (systemd).
+# flood generator trafgen (netsniff-ng), etcd for fleet mode, ndisc6 (IPv6 neighbour solicitations
+# from a peer), and for the package round trip dpkg, adduser/passwd (the package's dependencies),
+# man-db and systemd-analyze (systemd).
 UARPD_TEST_PACKAGES=("${UARPD_LAB_PACKAGES[@]}" tcpdump tshark dsniff parprouted libcap2-bin
-  netsniff-ng etcd-server dpkg adduser passwd man-db systemd)
+  netsniff-ng etcd-server ndisc6 dpkg adduser passwd man-db systemd)
 
 # Prints the packages among "$@" that are not installed, one per line.
 uarpd_missing_packages() {

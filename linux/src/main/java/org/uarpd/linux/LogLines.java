@@ -30,6 +30,10 @@ final class LogLines {
         if (len < Ethernet.HEADER) return len + "-byte runt frame";
         int type = ((buf[off + 12] & 0xFF) << 8) | (buf[off + 13] & 0xFF);
         try {
+            if (type == NdFilter.ETH_P_IPV6) {
+                return org.uarpd.wire.nd.NdCodec.decode(buf, off + Ethernet.HEADER, len - Ethernet.HEADER)
+                        .map(p -> p.describe(6)).orElse("IPv6, not a neighbour solicitation or advertisement");
+            }
             ArpPacket p = ArpCodec.decode(buf, off + Ethernet.HEADER, len - Ethernet.HEADER);
             String kind = type == PacketSocket.ETH_P_RARP ? "RARP" : "ARP";
             // ArpPacket words the operation; "request" and "reply" are named for the log's readers.
@@ -43,7 +47,8 @@ final class LogLines {
     /** "resolved 192.0.2.2 at 02:… on u0 (reply, 0.210 ms)" and the like; {@code names} turns an ifindex into a name. */
     static String describe(EngineEvent ev, IntFunction<String> names) {
         StringBuilder b = new StringBuilder(ev.kind().name().toLowerCase());
-        if (ev.address() != 0) b.append(' ').append(Ip4.format(ev.address()));
+        if (ev.address6() != null) b.append(' ').append(ev.address6());
+        else if (ev.address() != 0) b.append(' ').append(Ip4.format(ev.address()));
         if (ev.hardware() != null) b.append(" at ").append(ev.hardware());
         if (ev.link() != 0) b.append(" on ").append(names.apply(ev.link()));
         if (ev.state() != null) b.append(" now ").append(ev.state());

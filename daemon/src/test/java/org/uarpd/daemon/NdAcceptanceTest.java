@@ -1,0 +1,153 @@
+package org.uarpd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.uarpd.linux.NamespaceLab;
+
+/**
+ * IPv6 neighbour discovery end to end: {@code uarpd run} authoritative in namespace H (u0
+ * 2001:db8:1::1/64) with a plain Linux kernel as its peer P (p0 2001:db8:1::2/64). In authoritative
+ * mode the host's kernel neither sends nor hears NS/NA on u0, so every resolution that works here is
+ * uarpd's. Oracles: the kernels' neighbour and address tables, ping, ndisc6 and scapy. Addresses are
+ * given without DAD (nodad) where a test is not about DAD, so nothing waits for it.
+ */
+@Tag("netns")
+class NdAcceptanceTest {
+    static NamespaceLab lab;
+    static String h;
+    static String p;
+    static final String HOST = "2001:db8:1::1";
+    static final String PEER = "2001:db8:1::2";
+
+    @BeforeAll
+    static void build() {
+        String tools = LabCommand.missingTools();
+        assertThat(tools).as("tools the acceptance tests need").isNull();
+        assertThat(NamespaceLab.run(List.of("sh", "-c", "command -v ndisc6")).exitCode()).as("ndisc6 is needed: apt-get install ndisc6").isZero();
+        lab = new NamespaceLab();
+        h = lab.namespace("h");
+        p = lab.namespace("p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        lab.ok(h, "ip", "-6", "addr", "add", HOST + "/64", "dev", "u0", "nodad");
+        lab.ok(p, "ip", "-6", "addr", "add", PEER + "/64", "dev", "p0", "nodad");
+        // The peer's kernel confirms a STALE entry after 1 s instead of 5 (its unicast probe test waits less).
+        lab.ok(p, "sysctl", "-q", "-w", "net.ipv6.neigh.p0.delay_first_probe_time=1");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) {
+            lab.close();
+            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
+        }
+    }
+
+    @BeforeEach
+    void freshCaches() {
+        lab.run(h, "ip", "-6", "neigh", "flush", "all");
+        lab.run(p, "ip", "-6", "neigh", "flush", "all");
+    }
+
+    private static UarpdProcess uarpd(String... extra) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--interface", "u0", "--mode", "authoritative"));
+        args.addAll(List.of(extra));
+        return new UarpdProcess(lab, h, args.toArray(String[]::new));
+    }
+
+    private static boolean ping(String ns, String address) {
+        return lab.run(ns, "ping", "-6", "-c", "1", "-W", "3", address).ok();
+    }
+
+    private static Map<String, String> ipv6Knobs() {
+        return Map.of(
+                "app_solicit", lab.ok(h, "sysctl", "-n", "net.ipv6.neigh.u0.app_solicit").strip(),
+                "ucast_solicit", lab.ok(h, "sysctl", "-n", "net.ipv6.neigh.u0.ucast_solicit").strip(),
+                "mcast_solicit", lab.ok(h, "sysctl", "-n", "net.ipv6.neigh.u0.mcast_solicit").strip(),
+                "mcast_resolicit", lab.ok(h, "sysctl", "-n", "net.ipv6.neigh.u0.mcast_resolicit").strip());
+    }
+
+    @Test
+    void peerAndHostPing6EachOtherFromFlushedCachesAndEverySettingComesBack() throws Exception {
+        Map<String, String> before = ipv6Knobs();
+        try (UarpdProcess u = uarpd()) {
+            assertThat(ipv6Knobs()).as("authoritative: the kernel asks uarpd and solicits nothing itself")
+                    .containsEntry("mcast_solicit", "0").containsEntry("ucast_solicit", "0").containsEntry("app_solicit", "3");
+            assertThat(lab.ok(h, "nft", "list", "table", "inet", "uarpd")).contains("icmpv6");
+            assertThat(ping(p, HOST)).as("peer pings the uarpd host\n" + u.logText()).isTrue();
+            assertThat(lab.ok(p, "ip", "-6", "neigh", "show", HOST)).as("the peer learnt uarpd's answer").contains(lab.mac(h, "u0"));
+            lab.ok(h, "ip", "-6", "neigh", "flush", "all");
+            assertThat(ping(h, PEER)).as("the uarpd host pings the peer\n" + u.logText()).isTrue();
+            assertThat(lab.ok(h, "ip", "-6", "neigh", "show", PEER, "dev", "u0")).contains(lab.mac(p, "p0"));
+            assertThat(u.count(l -> l.contains("kernel miss " + PEER))).as(u.logText()).isPositive();
+            assertThat(u.count(l -> l.contains("installed " + PEER + " at " + lab.mac(p, "p0")))).as(u.logText()).isPositive();
+            assertThat(u.terminate()).isZero();
+        }
+        assertThat(ipv6Knobs()).isEqualTo(before);
+        assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
+    }
+
+    @Test
+    void aUnicastSolicitationIsAnswered() throws Exception {
+        try (UarpdProcess u = uarpd()) {
+            // A STALE entry on the peer: its next packet makes the kernel confirm it by unicast NS
+            // (RFC 4861 §7.3.3), which only a solicited NA from uarpd turns REACHABLE.
+            lab.ok(p, "ip", "-6", "neigh", "replace", HOST, "lladdr", lab.mac(h, "u0"), "dev", "p0", "nud", "stale");
+            lab.run(p, "ping", "-6", "-c", "3", "-i", "0.5", "-W", "1", HOST);
+            assertThat(Await.within(5, () -> lab.ok(p, "ip", "-6", "neigh", "show", HOST, "dev", "p0").contains("REACHABLE")))
+                    .as(lab.ok(p, "ip", "-6", "neigh", "show") + "\n" + u.logText()).isTrue();
+        }
+    }
+
+    @Test
+    void aPeersDuplicateAddressDetectionForOurAddressFailsOnThePeersKernel() throws Exception {
+        try (UarpdProcess u = uarpd()) {
+            // uarpd first claims the host's addresses itself (the global one and the link-local one); a
+            // probe of the peer's that met our own probe would be a tie (RFC 4862 §5.4.3), not a defence.
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("(claimed)")) >= 2)).as(u.logText()).isTrue();
+            lab.ok(p, "ip", "-6", "addr", "add", HOST + "/64", "dev", "p0"); // with DAD
+            try {
+                assertThat(Await.within(5, () -> lab.ok(p, "ip", "-6", "addr", "show", "dev", "p0").contains("dadfailed")))
+                        .as(lab.ok(p, "ip", "-6", "addr", "show", "dev", "p0") + "\n" + u.logText()).isTrue();
+            } finally {
+                lab.run(p, "ip", "-6", "addr", "del", HOST + "/64", "dev", "p0");
+            }
+        }
+    }
+
+    @Test
+    void aPeerClaimingOurAddressByAnUnsolicitedAdvertisementIsReported() throws Exception {
+        try (UarpdProcess u = uarpd()) {
+            String mac = lab.mac(p, "p0");
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp\n"
+                    + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + PEER + "', dst='ff02::1', hlim=255)"
+                    + "/ICMPv6ND_NA(tgt='" + HOST + "', R=0, S=0, O=1)/ICMPv6NDOptDstLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)");
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("warning") && l.contains(HOST) && l.contains(mac)) > 0))
+                    .as(u.logText()).isTrue();
+        }
+    }
+
+    @Test
+    void afterSigkillTheHostResolvesIpv6ByItselfWithinFiveSeconds() throws Exception {
+        Map<String, String> before = ipv6Knobs();
+        UarpdProcess u = uarpd();
+        try {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            u.kill();
+            lab.ok(h, "ip", "-6", "neigh", "flush", "all");
+            lab.ok(p, "ip", "-6", "neigh", "flush", "all");
+            assertThat(Await.within(5, () -> ping(h, PEER) && ping(p, HOST)))
+                    .as("the kernel resolves alone again: " + ipv6Knobs() + "\n" + lab.ok(h, "nft", "list", "ruleset")).isTrue();
+            assertThat(ipv6Knobs()).isEqualTo(before);
+        } finally {
+            if (u.process.isAlive()) u.kill();
+        }
+    }
+}
