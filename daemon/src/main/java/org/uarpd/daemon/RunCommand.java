@@ -73,7 +73,8 @@ public final class RunCommand implements Callable<Integer> {
     String logLevel;
 
     @Option(names = "--publish", paramLabel = "CIDR[,!EXCLUDED...]",
-            description = "Answer for these addresses too (repeatable), e.g. 198.51.100.0/24,!198.51.100.7.")
+            description = "Answer for these addresses too (repeatable), e.g. 198.51.100.0/24,!198.51.100.7; "
+                    + "IPv6 prefixes are answered to neighbour solicitations, e.g. 2001:db8:1::/64,!2001:db8:1::7.")
     List<String> publish = new ArrayList<>();
 
     @Option(names = "--publish-mac", paramLabel = "MAC", description = "Hardware address to answer published addresses with (default: the interface's own).")
@@ -174,7 +175,7 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         EngineConfig config = settings.engineConfig(System.nanoTime());
-        Engine engine = new Engine(config);
+        Engine engine = new Engine(config, ndConfig());
         UarpdMetrics metrics = settings.metrics().enabled() ? new UarpdMetrics() : null;
         EngineTap tap = new EngineTap(engine, metrics);
         List<String> names = new ArrayList<>(settings.links().keySet());
@@ -217,7 +218,7 @@ public final class RunCommand implements Callable<Integer> {
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
@@ -335,7 +336,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
         List<PublishedEntry> published = new ArrayList<>();
-        for (String p : publish) published.add(parsePublish(p).withHardware(mac));
+        for (String p : publish) if (!PublishedTargets.isIpv6List(p)) published.add(parsePublish(p).withHardware(mac));
+        ndConfig(); // a mistake in an IPv6 --publish is reported with the others, before anything starts
         RarpSection rarp = c.rarp();
         if (ethers != null) {
             try {
@@ -429,6 +431,17 @@ public final class RunCommand implements Callable<Integer> {
             pinned.put(flag("--pin " + p, () -> Addresses.ip4(ip[0])), flag("--pin " + p, () -> Addresses.ethernet(ip[1])));
         }
         return pin.isEmpty() ? g : g.withPinned(pinned);
+    }
+
+    /** Neighbour discovery's configuration: the IPv6 targets of {@code --publish}, answered on every link. */
+    org.uarpd.engine.NdConfig ndConfig() {
+        HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
+        List<org.uarpd.engine.NdPublished> published = new ArrayList<>();
+        for (String p : publish) {
+            if (PublishedTargets.isIpv6List(p)) published.add(flag("--publish " + p, () -> PublishedTargets.parseList6(p)).withHardware(mac));
+        }
+        org.uarpd.engine.NdConfig defaults = org.uarpd.engine.NdConfig.defaults();
+        return defaults.withDefaultLink(defaults.defaultLink().withPublished(published));
     }
 
     /** {@code CIDR[,!EXCLUDED…]}: a range and what to leave out of it. */

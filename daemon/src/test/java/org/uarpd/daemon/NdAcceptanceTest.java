@@ -150,4 +150,33 @@ class NdAcceptanceTest {
             if (u.process.isAlive()) u.kill();
         }
     }
+
+    @Test
+    void aPublishedPrefixIsAnsweredToNdisc6AndItsExclusionIsNot() throws Exception {
+        try (UarpdProcess u = uarpd("--publish", "2001:db8:2::/64,!2001:db8:2::9")) {
+            lab.ok(p, "ip", "-6", "route", "add", "2001:db8:2::/64", "dev", "p0");
+            try {
+                String mac = lab.mac(h, "u0");
+                for (String target : List.of("2001:db8:2::1", "2001:db8:2::abcd", "2001:db8:2:0:ffff:ffff:ffff:fffe")) {
+                    NamespaceLab.Result r = lab.run(p, "ndisc6", "-1", "-r", "3", "-w", "1000", target, "p0");
+                    assertThat(r.ok()).as(target + ": " + r.out() + r.err() + "\n" + u.logText()).isTrue();
+                    assertThat(r.out().toLowerCase()).contains(mac);
+                }
+                NamespaceLab.Result excluded = lab.run(p, "ndisc6", "-1", "-r", "1", "-w", "1000", "2001:db8:2::9", "p0");
+                assertThat(excluded.ok()).as("the exclusion is not answered: " + excluded.out()).isFalse();
+                NamespaceLab.Result outside = lab.run(p, "ndisc6", "-1", "-r", "1", "-w", "1000", "2001:db8:3::1", "p0");
+                assertThat(outside.ok()).as("outside the prefix: " + outside.out()).isFalse();
+            } finally {
+                lab.run(p, "ip", "-6", "route", "del", "2001:db8:2::/64", "dev", "p0");
+            }
+        }
+    }
+
+    @Test
+    void aMistakeInAnIpv6PublishIsRefusedBeforeAnythingChanges() {
+        NamespaceLab.Result r = lab.run(h, SelfLauncher.command("run", "--interface", "u0", "--publish", "2001:db8:2::/64,!2001:db8:3::1")
+                .toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--publish 2001:db8:2::/64,!2001:db8:3::1: '2001:db8:3::1' is outside the prefix 2001:db8:2::/64");
+    }
 }

@@ -1,10 +1,12 @@
 package org.uarpd.daemon.syntax;
 
 import org.uarpd.engine.Cidr;
+import org.uarpd.engine.Cidr6;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 
-/** IPv4 addresses, CIDR ranges and Ethernet addresses as text: the one reading for every place that takes them. */
+/** IPv4 and IPv6 addresses, CIDR ranges and Ethernet addresses as text: the one reading for every place that takes them. */
 public final class Addresses {
     private Addresses() {}
 
@@ -24,6 +26,29 @@ public final class Addresses {
             return Cidr.parse(t.contains("/") ? t : t + "/32");
         } catch (IllegalArgumentException e) {
             throw new SyntaxException(text, "an address range", "CIDR like", "198.51.100.0/24", e.getMessage());
+        }
+    }
+
+    /** Whether {@code text} is written as an IPv6 address or prefix (RFC 4291 §2.2: it has colons; IPv4 has none). */
+    public static boolean isIpv6(String text) {
+        return text.indexOf(':') >= 0;
+    }
+
+    /** An IPv6 address in any RFC 4291 §2.2 form. */
+    public static Ip6Address ip6(String text) {
+        try {
+            return Ip6Address.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new SyntaxException(text, "an IPv6 address", "address like", "2001:db8::7");
+        }
+    }
+
+    /** A prefix {@code NETWORK/LENGTH}; a bare address is the prefix of that one address (/128). */
+    public static Cidr6 cidr6(String text) {
+        try {
+            return Cidr6.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new SyntaxException(text, "an IPv6 prefix", "prefix like", "2001:db8:1::/64", e.getMessage());
         }
     }
 

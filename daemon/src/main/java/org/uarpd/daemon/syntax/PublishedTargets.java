@@ -3,6 +3,8 @@ package org.uarpd.daemon.syntax;
 import java.util.ArrayList;
 import java.util.List;
 import org.uarpd.engine.Cidr;
+import org.uarpd.engine.Cidr6;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry.Target;
 import org.uarpd.wire.Ip4;
 
@@ -10,7 +12,8 @@ import org.uarpd.wire.Ip4;
  * What a published entry answers for: one address, a range less its exclusions, or {@code proxy}
  * (every address routed through another link). The config file ({@code address}, {@code range} and
  * {@code exclude} keys), the command line ({@code --publish CIDR,!EXCLUDED}) and the control socket
- * ({@code uarpctl publish TARGET -x EXCLUDED}) all come here.
+ * ({@code uarpctl publish TARGET -x EXCLUDED}) all come here. An IPv6 target (an address or prefix,
+ * exclusions of the same family) is an entry of neighbour discovery's instead ({@link #parse6}).
  */
 public final class PublishedTargets {
     public static final String PROXY = "proxy";
@@ -63,13 +66,54 @@ public final class PublishedTargets {
     /** {@code CIDR[,!EXCLUDED…]}, the command line's one-word form. */
     public static Target parseList(String text) {
         String[] parts = text.split(",");
+        return parse(parts[0], listedExclusions(parts, "!198.51.100.7"));
+    }
+
+    /** {@link #parseList} for an IPv6 prefix: {@code 2001:db8:1::/64,!2001:db8:1::1}. */
+    public static NdPublished parseList6(String text) {
+        String[] parts = text.split(",");
+        return parse6(parts[0], listedExclusions(parts, "!2001:db8:1::7"));
+    }
+
+    /** Whether the command line's {@code text} names an IPv6 target (then {@link #parseList6} reads it). */
+    public static boolean isIpv6List(String text) {
+        return Addresses.isIpv6(text.split(",")[0]);
+    }
+
+    private static List<String> listedExclusions(String[] parts, String example) {
         List<String> exclusions = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {
             String e = parts[i].strip();
-            if (!e.startsWith("!")) throw new IllegalArgumentException("'" + e + "' should be an exclusion like !198.51.100.7");
+            if (!e.startsWith("!")) throw new IllegalArgumentException("'" + e + "' should be an exclusion like " + example);
             exclusions.add(e.substring(1));
         }
-        return parse(parts[0], exclusions);
+        return exclusions;
+    }
+
+    /**
+     * An IPv6 address or prefix less {@code exclusions} (addresses or prefixes within it): the
+     * addresses uarpd answers neighbour solicitations for (RFC 4861 §7.2.8).
+     *
+     * @throws SyntaxException if the target is not an IPv6 address or prefix
+     * @throws BadExclusion    if an exclusion is not one, or lies outside the target
+     */
+    public static NdPublished parse6(String text, List<String> exclusions) {
+        Cidr6 range = Addresses.cidr6(text);
+        List<Cidr6> excluded = new ArrayList<>();
+        for (String x : exclusions) {
+            Cidr6 c;
+            try {
+                c = Addresses.cidr6(x);
+            } catch (SyntaxException e) {
+                throw new BadExclusion(e.getMessage(), e.forConfig());
+            }
+            if (!range.contains(c.network()) || c.prefixLength() < range.prefixLength()) {
+                String outside = " is outside the prefix " + range;
+                throw new BadExclusion("'" + x.strip() + "'" + outside, "\"" + x.strip() + "\"" + outside + "; expected addresses within it");
+            }
+            excluded.add(c);
+        }
+        return new NdPublished(range, excluded, null);
     }
 
     /** {@code text} as an exclusion from {@code range}: within it, and no wider than it. */

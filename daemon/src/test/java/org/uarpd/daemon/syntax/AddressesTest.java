@@ -27,6 +27,18 @@ class AddressesTest {
     }
 
     @Test
+    void ipv6AddressesAndPrefixes() {
+        assertThat(Addresses.isIpv6("2001:db8::1")).isTrue();
+        assertThat(Addresses.isIpv6("192.0.2.1")).isFalse();
+        assertThat(Addresses.ip6(" 2001:db8::7 ")).isEqualTo(org.uarpd.wire.Ip6Address.parse("2001:db8::7"));
+        assertThat(Addresses.cidr6("2001:db8:1::/64")).isEqualTo(org.uarpd.engine.Cidr6.parse("2001:db8:1::/64"));
+        assertThat(Addresses.cidr6("2001:db8:1::7").prefixLength()).isEqualTo(128);
+        SyntaxException e = (SyntaxException) org.assertj.core.api.Assertions.catchThrowable(() -> Addresses.ip6("2001:db8::g"));
+        assertThat(e.forControl()).isEqualTo("'2001:db8::g' is not an IPv6 address (address like 2001:db8::7)");
+        assertThatThrownBy(() -> Addresses.cidr6("2001:db8::/129")).isInstanceOf(SyntaxException.class);
+    }
+
+    @Test
     void ethernetIsSixBytes() {
         assertThat(Addresses.ethernet("02:00:5E:00:53:01")).hasToString("02:00:5e:00:53:01");
         for (String bad : new String[] {"02:00:5e", "02:00:5e:00:53:01:02", "zz:00:5e:00:53:01", ""}) {

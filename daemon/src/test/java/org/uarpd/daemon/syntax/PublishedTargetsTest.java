@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.uarpd.engine.Cidr;
+import org.uarpd.engine.Cidr6;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry.Target;
 import org.uarpd.wire.Ip4;
 
@@ -51,5 +53,31 @@ class PublishedTargetsTest {
         }
         assertThat(PublishedTargets.formatExclusions(PublishedTargets.parse("198.51.100.0/24", List.of("198.51.100.7/32"))))
                 .containsExactly("198.51.100.7");
+    }
+
+    @Test
+    void ipv6TargetsAreNeighbourDiscoveryEntriesReadByTheSameCommandLineForm() {
+        assertThat(PublishedTargets.isIpv6List("2001:db8:1::/64,!2001:db8:1::1")).isTrue();
+        assertThat(PublishedTargets.isIpv6List("198.51.100.0/24,!198.51.100.7")).isFalse();
+        assertThat(PublishedTargets.isIpv6List("proxy")).isFalse();
+        assertThat(PublishedTargets.parseList6("2001:db8:1::/64,!2001:db8:1::1,!2001:db8:1::100/120")).isEqualTo(new NdPublished(
+                Cidr6.parse("2001:db8:1::/64"), List.of(Cidr6.parse("2001:db8:1::1/128"), Cidr6.parse("2001:db8:1::100/120")), null));
+        assertThat(PublishedTargets.parse6("2001:db8::7", List.of())).isEqualTo(NdPublished.of(Cidr6.parse("2001:db8::7/128")));
+        assertThatThrownBy(() -> PublishedTargets.parseList6("2001:db8:1::/64,2001:db8:1::1"))
+                .hasMessage("'2001:db8:1::1' should be an exclusion like !2001:db8:1::7");
+    }
+
+    @Test
+    void ipv6MistakesSayWhatWasExpected() {
+        assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:1::/64", List.of("2001:db8:2::1"))).isInstanceOf(PublishedTargets.BadExclusion.class)
+                .hasMessage("'2001:db8:2::1' is outside the prefix 2001:db8:1::/64");
+        assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:1::/64", List.of("2001:db8::/32"))).isInstanceOf(PublishedTargets.BadExclusion.class)
+                .hasMessage("'2001:db8::/32' is outside the prefix 2001:db8:1::/64");
+        assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:1::/64", List.of("192.0.2.1"))).isInstanceOf(PublishedTargets.BadExclusion.class)
+                .hasMessageStartingWith("'192.0.2.1' is not an IPv6 prefix");
+        assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:1::1/64", List.of())).isInstanceOf(SyntaxException.class)
+                .hasMessageStartingWith("'2001:db8:1::1/64' is not an IPv6 prefix");
+        assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:::1", List.of())).isInstanceOf(SyntaxException.class)
+                .hasMessageStartingWith("'2001:db8:::1' is not an IPv6 prefix");
     }
 }
