@@ -107,6 +107,8 @@ public final class WarmUp {
 
             feed(new Input.LinkChanged(link, name, Ethernet.INSTANCE, hardware, true));
             feed(new Input.AddressAdded(link, ownAddress, 24));
+            NdRehearsal nd = new NdRehearsal(link, hardware, PEER_HARDWARE);
+            feed(nd.address());
             int base = ownAddress & Ip4.mask(24);
             int requester = neighbour(base, 250);
             HardwareAddress zero = HardwareAddress.of(new byte[hardware.length()]);
@@ -135,6 +137,7 @@ public final class WarmUp {
                         .ndmsg(Libc.AF_INET, link, Rtnetlink.NUD_STALE, 0, Rtnetlink.RTN_UNICAST)
                         .attrBe32(Rtnetlink.NDA_DST, neighbour(base, 252)).attr(Rtnetlink.NDA_LLADDR, peer).end().length();
                 translator.datagram(reader.reset(n), rtnl.ownPortId());
+                nd.round(i, translator, writer, reader, rtnl.ownPortId(), this::feed);
                 Ip4.write(reply, senderAddress, target);
                 feed(new Input.FrameReceived(link, reply, 0, reply.length));
                 Ip4.write(request, senderAddress, target);
