@@ -179,4 +179,28 @@ class NdAcceptanceTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).contains("--publish 2001:db8:2::/64,!2001:db8:3::1: '2001:db8:3::1' is outside the prefix 2001:db8:2::/64");
     }
+
+    @Test
+    void uarpctlProbesAnIpv6NeighbourAndShowNeighListsBothFamilies() throws Exception {
+        java.nio.file.Path sock = java.nio.file.Path.of("/tmp/uarpd-nd-" + ProcessHandle.current().pid() + ".sock");
+        try (UarpdProcess u = uarpd("--control-socket", sock.toString())) {
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+            // A solicitation needs a source address of the host's: one that has passed uarpd's own DAD.
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("(claimed)")) >= 2)).as(u.logText()).isTrue();
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "-s", sock.toString(), "probe", PEER);
+            assertThat(exit).as(out + "" + err + u.logText()).isZero();
+            assertThat(out.toString()).contains(PEER).contains("resolved").contains(lab.mac(p, "p0"));
+            out.getBuffer().setLength(0);
+            exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "-s", sock.toString(), "show", "neigh");
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(out.toString().lines()).anyMatch(l -> l.contains("192.0.2.2") && l.contains(lab.mac(p, "p0")))
+                    .anyMatch(l -> l.contains(PEER) && l.contains(lab.mac(p, "p0")));
+            out.getBuffer().setLength(0);
+            exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "-s", sock.toString(), "probe", "2001:db8:1::77");
+            assertThat(exit).as("nobody holds it: " + out).isEqualTo(1);
+            assertThat(out.toString()).contains("2001:db8:1::77").contains("failed");
+        }
+    }
 }

@@ -103,6 +103,14 @@ public final class ControlService {
         }
     }
 
+    private static org.uarpd.wire.Ip6Address address6(String text) throws ControlException {
+        try {
+            return Addresses.ip6(text);
+        } catch (SyntaxException e) {
+            throw new ControlException(e.forControl());
+        }
+    }
+
     private static HardwareAddress hardware(String text) throws ControlException {
         try {
             return Addresses.ethernet(text);
@@ -230,21 +238,25 @@ public final class ControlService {
     }
 
     private Response probe(Request.Probe p) throws ControlException {
-        int address = address(p.address());
+        // An IPv6 neighbour is probed by neighbour solicitation, an IPv4 one by ARP request.
+        org.uarpd.wire.Ip6Address address6 = p.address() != null && Addresses.isIpv6(p.address()) ? address6(p.address()) : null;
+        int address = address6 == null ? address(p.address()) : 0;
+        String shown = address6 == null ? Ip4.format(address) : address6.toString();
         record Started(String dev, CompletableFuture<EngineTap.ProbeOutcome> done) {}
         Started s = OnLoop.call(loop, () -> {
             int link = linkOf(p.dev(), false);
-            return new Started(loop.nameOf(link), tap.probe(loop.nanoTime(), link, address, loop));
+            return new Started(loop.nameOf(link), address6 == null ? tap.probe(loop.nanoTime(), link, address, loop)
+                    : tap.probe6(loop.nanoTime(), link, address6, loop));
         });
         EngineTap.ProbeOutcome o;
         try {
-            o = OnLoop.await(s.done(), PROBE_TIMEOUT_SECONDS, "no outcome for " + Ip4.format(address) + " within " + PROBE_TIMEOUT_SECONDS + " s");
+            o = OnLoop.await(s.done(), PROBE_TIMEOUT_SECONDS, "no outcome for " + shown + " within " + PROBE_TIMEOUT_SECONDS + " s");
         } catch (ControlException e) {
             loop.execute(() -> tap.forget(s.done()));
             throw e;
         }
         var ev = o.event();
-        return new Response.ProbeResult(Ip4.format(address), s.dev(), o.outcome(), ev.hardware() == null ? null : ev.hardware().toString(),
+        return new Response.ProbeResult(shown, s.dev(), o.outcome(), ev.hardware() == null ? null : ev.hardware().toString(),
                 ev.state() == null ? null : ev.state().name(), ev.reason().name().toLowerCase(), o.nanos() / 1e6);
     }
 

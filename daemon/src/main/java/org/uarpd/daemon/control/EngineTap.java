@@ -40,7 +40,13 @@ public final class EngineTap implements EnginePort, ActionSink {
     /** How a probe ended: {@code outcome} as uarpctl says it, the event that settled it, and the time it took. */
     public record ProbeOutcome(String outcome, EngineEvent event, long nanos) {}
 
-    private record ProbeWait(int link, int address, long start, CompletableFuture<ProbeOutcome> done) {}
+    /** A probe waiting for its outcome: of the IPv4 {@code address}, or of {@code address6} when that is not null. */
+    private record ProbeWait(int link, int address, org.uarpd.wire.Ip6Address address6, long start, CompletableFuture<ProbeOutcome> done) {
+        boolean settledBy(EngineEvent ev) {
+            if (link != ev.link()) return false;
+            return address6 != null ? address6.equals(ev.address6()) : ev.address6() == null && address == ev.address();
+        }
+    }
 
     /** @param metrics null when metrics are off */
     public EngineTap(Engine engine, UarpdMetrics metrics) {
@@ -90,8 +96,16 @@ public final class EngineTap implements EnginePort, ActionSink {
     /** Starts a probe of {@code address} on {@code link} at {@code nowNanos}; completes with its outcome. */
     public CompletableFuture<ProbeOutcome> probe(long nowNanos, int link, int address, ActionSink sink) {
         CompletableFuture<ProbeOutcome> f = new CompletableFuture<>();
-        probes.add(new ProbeWait(link, address, nowNanos, f));
+        probes.add(new ProbeWait(link, address, null, nowNanos, f));
         command(nowNanos, new OperatorCommand.Probe(link, address), sink);
+        return f;
+    }
+
+    /** {@link #probe} for an IPv6 neighbour (by neighbour solicitation). */
+    public CompletableFuture<ProbeOutcome> probe6(long nowNanos, int link, org.uarpd.wire.Ip6Address address, ActionSink sink) {
+        CompletableFuture<ProbeOutcome> f = new CompletableFuture<>();
+        probes.add(new ProbeWait(link, 0, address, nowNanos, f));
+        command(nowNanos, new OperatorCommand.Probe6(link, address), sink);
         return f;
     }
 
@@ -121,7 +135,7 @@ public final class EngineTap implements EnginePort, ActionSink {
     private void settleProbes(EngineEvent ev) {
         for (int i = probes.size() - 1; i >= 0; i--) {
             ProbeWait p = probes.get(i);
-            if (p.link() != ev.link() || p.address() != ev.address()) continue;
+            if (!p.settledBy(ev)) continue;
             String outcome = outcome(ev);
             if (outcome == null) continue;
             probes.remove(i);

@@ -33,8 +33,18 @@ final class Tables {
     private static Response neighbours(Engine engine, LoopControl loop) {
         List<Engine.Neighbor> all = new ArrayList<>(engine.neighbors());
         all.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link()) : Integer.compareUnsigned(x.address(), y.address()));
-        return new Response.Neighbours(all.stream().map(n -> new Response.Neighbour(Ip4.format(n.address()), loop.nameOf(n.link()),
+        List<Response.Neighbour> rows = new ArrayList<>(all.stream().map(n -> new Response.Neighbour(Ip4.format(n.address()), loop.nameOf(n.link()),
                 n.hardware() == null ? null : n.hardware().toString(), n.state().name())).toList());
+        // IPv6 entries after the IPv4 ones, ordered the same way: by link, then address.
+        List<Engine.Neighbor6> all6 = new ArrayList<>(engine.neighbors6());
+        all6.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link())
+                : x.address().high() != y.address().high() ? Long.compareUnsigned(x.address().high(), y.address().high())
+                : Long.compareUnsigned(x.address().low(), y.address().low()));
+        for (Engine.Neighbor6 n : all6) {
+            rows.add(new Response.Neighbour(n.address().toString(), loop.nameOf(n.link()), n.hardware() == null ? null : n.hardware().toString(),
+                    n.state().name()));
+        }
+        return new Response.Neighbours(rows);
     }
 
     private static Response published(UarpdConfig config, List<Response.PublishedRow> operator) {
