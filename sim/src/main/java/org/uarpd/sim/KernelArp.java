@@ -42,7 +42,7 @@ final class KernelArp {
     }
 
     private void sendRequest(NeighborEntry e) {
-        if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbor(e.iface, e.address) != e) return;
+        if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbors().get(e.iface, e.address) != e) return;
         SimInterface ifp = e.iface;
         if (Kernel.isAtm(ifp)) {
             // RFC 2225 §8.5: no broadcast; the client asks its LIS's ATMARP server and retries itself
@@ -50,7 +50,7 @@ final class KernelArp {
             return;
         }
         if (e.arpTries >= MAX_TRIES) {
-            kernel.fail(e, DOWN_TIME);
+            kernel.neighbors().fail(e, DOWN_TIME, SimStats.Failure.NO_ANSWER);
             return;
         }
         e.arpTries++;
@@ -102,10 +102,10 @@ final class KernelArp {
         // an RFC 5227 probe (sender 0.0.0.0) teaches nothing, but 4.4BSD's in_arpinput still answered
         // one for its own address, and that answer is what tells the prober of the conflict (§2.1.1)
         if (spa != 0) {
-            NeighborEntry known = kernel.neighbor(ifp, spa);
+            NeighborEntry known = kernel.neighbors().get(ifp, spa);
             // RFC 826: update a sender we already have; add it only when the packet is for us
             if ((known != null && !known.pinned) || (known == null && forMe)) {
-                kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE, false);
+                kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE);
             }
         }
         if (op == Opcode.REQUEST.value() && forMe) {

@@ -300,7 +300,7 @@ public final class SimBackend implements SimHost.Resolver {
 
     private Sockaddr.Dl linkGateway(int link) {
         SimInterface i = host.interfaceByIndex(link);
-        return i == null ? new Sockaddr.Dl(link, 0, "", HardwareAddress.EMPTY) : Kernel.dl(i);
+        return i == null ? new Sockaddr.Dl(link, 0, "", HardwareAddress.EMPTY) : RoutingSockets.dl(i);
     }
 
     private int interfaceType(int link) {

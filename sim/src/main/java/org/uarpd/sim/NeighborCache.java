@@ -1,0 +1,176 @@
+package org.uarpd.sim;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.uarpd.engine.NeighborState;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
+
+/**
+ * The kernel's link-layer cache: one cloned RTF_LLINFO entry per (interface, neighbour address),
+ * and the hold queue of each entry still being resolved. It decides what a packet for a neighbour
+ * meets — sent at once, refused (host-unreachable after a failure), or held while someone resolves —
+ * and what a binding, or the news that none will come, does to the packets held. Who resolves (the
+ * resolver daemon through the routing socket, or the kernel's own ARP) is the {@link Kernel}'s to
+ * decide: the cache only says when a resolution must start or be asked for again.
+ */
+final class NeighborCache {
+    /** How often a packet for a still-unresolved entry may repeat the RTM_MISS (as Linux re-solicits per probe). */
+    static final long MISS_REPEAT = Simulation.SECOND;
+
+    private final Kernel kernel;
+    private final World world;
+    private final Simulation sim;
+    private final Map<Long, NeighborEntry> entries = new HashMap<>();
+    private int holdDepth = 1;
+
+    NeighborCache(Kernel kernel) {
+        this.kernel = kernel;
+        this.world = kernel.world();
+        this.sim = world.sim();
+    }
+
+    void setHoldDepth(int depth) {
+        if (depth < 1) throw new IllegalArgumentException("hold depth must be at least 1, got " + depth);
+        this.holdDepth = depth;
+    }
+
+    int holdDepth() {
+        return holdDepth;
+    }
+
+    NeighborEntry get(SimInterface iface, int address) {
+        return entries.get(key(iface.index(), address));
+    }
+
+    /**
+     * A datagram for {@code nextHop} out of {@code ifp}: sent when the binding is known, refused while
+     * a failure's reject time lasts, otherwise held (BSD kept one packet per entry and let a newer one
+     * push out the older: so do we, at any depth) while the kernel is asked to resolve.
+     */
+    void send(SimInterface ifp, int nextHop, byte[] datagram) {
+        NeighborEntry e = get(ifp, nextHop);
+        if (e != null && e.resolved()) {
+            if (e.state == NeighborState.STALE && kernel.resolverAttached() && !e.recheckAsked) kernel.askRecheck(e);
+            kernel.transmitIp(ifp, e.hardware, datagram);
+            return;
+        }
+        if (e != null && e.rejectUntil > sim.now()) {
+            world.stats().packetsUnreachable++;
+            return;
+        }
+        boolean fresh = e == null || e.pendingSince < 0;
+        if (e == null) e = create(ifp, nextHop);
+        if (fresh) {
+            e.state = NeighborState.INCOMPLETE;
+            e.pendingSince = sim.now();
+            e.misses = 0;
+            e.arpTries = 0;
+            e.rejectUntil = 0;
+        }
+        if (e.held.size() >= holdDepth) {
+            e.held.removeFirst();
+            world.stats().packetsHoldDropped++;
+        }
+        e.held.addLast(datagram);
+        if (fresh || (kernel.resolverAttached() && sim.now() - e.lastMiss >= MISS_REPEAT)) kernel.resolve(e);
+    }
+
+    private NeighborEntry create(SimInterface iface, int address) {
+        NeighborEntry e = new NeighborEntry(iface, address);
+        entries.put(key(iface.index(), address), e);
+        return e;
+    }
+
+    /**
+     * Binds {@code address} to {@code hardware}: from the in-kernel ARP, an operator, or the daemon's
+     * RTM_ADD. Sends what was held and, for a pending resolution, records its latency. Returns the
+     * entry when the binding changed and someone other than the daemon made it (the routing socket
+     * announces that), else null.
+     */
+    NeighborEntry install(SimInterface iface, int address, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
+        if (state == NeighborState.FAILED) {
+            NeighborEntry e = get(iface, address);
+            if (e != null) fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
+            return null;
+        }
+        NeighborEntry e = get(iface, address);
+        if (e == null) e = create(iface, address);
+        boolean changed = !hardware.equals(e.hardware) || e.state != state;
+        e.hardware = hardware;
+        e.state = state;
+        e.pinned = state == NeighborState.STATIC;
+        e.rejectUntil = 0;
+        e.recheckAsked = false;
+        if (e.pendingSince >= 0) {
+            long latency = sim.now() - e.pendingSince;
+            world.stats().resolved(latency);
+            kernel.trace(() -> "resolved " + Ip4.format(address) + " is " + hardware + " on " + iface.name()
+                    + " after " + Simulation.formatTime(latency) + " s");
+            e.pendingSince = -1;
+        } else if (changed && !fromDaemon) {
+            kernel.trace(() -> "kernel ARP learnt " + Ip4.format(address) + " is " + hardware + " on " + iface.name());
+        }
+        while (!e.held.isEmpty()) kernel.transmitIp(iface, hardware, e.held.removeFirst());
+        return changed && !fromDaemon ? e : null;
+    }
+
+    /** Gives up on {@code e}: held packets get host-unreachable, and so do new ones until {@code rejectFor} has passed. */
+    void fail(NeighborEntry e, long rejectFor, SimStats.Failure why) {
+        int dropped = e.held.size();
+        world.stats().packetsUnreachable += dropped;
+        e.held.clear();
+        if (e.pendingSince >= 0) {
+            world.stats().countFailure(why);
+            kernel.trace(() -> "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
+                    + " (" + dropped + " held packet(s) host-unreachable)");
+            e.pendingSince = -1;
+        }
+        e.hardware = null;
+        e.state = NeighborState.FAILED;
+        e.rejectUntil = sim.now() + rejectFor;
+    }
+
+    /** Deletes the entry; what it held gets host-unreachable. */
+    void remove(SimInterface iface, int address) {
+        NeighborEntry e = entries.remove(key(iface.index(), address));
+        if (e != null && !e.held.isEmpty()) {
+            world.stats().packetsUnreachable += e.held.size();
+            e.held.clear();
+        }
+    }
+
+    /** A link went down: its bindings go with it, and what was held gets host-unreachable. */
+    void dropLink(SimInterface iface) {
+        for (NeighborEntry e : new ArrayList<>(entries.values())) {
+            if (e.iface != iface) continue;
+            if (e.pendingSince >= 0) fail(e, 0, SimStats.Failure.NO_ANSWER);
+            remove(iface, e.address);
+        }
+    }
+
+    /** Every entry, by interface then address (a stable order for dumps). */
+    List<NeighborEntry> sorted() {
+        List<NeighborEntry> out = new ArrayList<>(entries.values());
+        out.sort(Comparator.comparingInt((NeighborEntry e) -> e.iface.index()).thenComparingInt(e -> e.address));
+        return out;
+    }
+
+    /** Entries with a resolution in progress. */
+    List<NeighborEntry> pending() {
+        List<NeighborEntry> out = new ArrayList<>();
+        for (NeighborEntry e : entries.values()) if (e.pendingSince >= 0) out.add(e);
+        return out;
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    private static long key(int ifindex, int address) {
+        return ((long) ifindex << 32) | (address & 0xFFFFFFFFL);
+    }
+}
