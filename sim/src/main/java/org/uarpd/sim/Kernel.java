@@ -18,6 +18,7 @@ import org.uarpd.wire.link.TokenRing;
 import org.uarpd.wire.Frame;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
@@ -26,7 +27,7 @@ import org.uarpd.wire.MalformedFrameException;
  * per-destination link-layer entries), its output and input paths and the drivers below them; the
  * link-layer entries and the packets held while one is resolved are the {@link NeighborCache}'s,
  * the routing sockets the {@link RoutingSockets}', and the minimal in-kernel ARP that serves while
- * no daemon runs (diskless boot, legacy hosts) is {@link KernelArp}.
+ * no daemon runs (diskless boot, legacy hosts) is {@link KernelArp}; IPv6 is {@link Inet6}'s.
  *
  * <p>While a resolver (uarpd) has its routing socket open, misses go to it as RTM_MISS and every
  * ARP-family frame is handed to it through the {@link LinkTap}; the in-kernel ARP is silent (unless
@@ -49,6 +50,7 @@ public final class Kernel {
     private final NeighborCache neighbors;
     private final RoutingSockets sockets;
     private final KernelArp arp;
+    private final Inet6 inet6;
     private LinkTap tap;
     private boolean forwarding;
     private boolean assist;
@@ -60,6 +62,7 @@ public final class Kernel {
         this.arp = new KernelArp(this);
         this.neighbors = new NeighborCache(this);
         this.sockets = new RoutingSockets(this);
+        this.inet6 = new Inet6(this);
     }
 
     SimHost host() { return host; }
@@ -67,6 +70,10 @@ public final class Kernel {
     Simulation sim() { return sim; }
     KernelArp arp() { return arp; }
     NeighborCache neighbors() { return neighbors; }
+    RoutingSockets sockets() { return sockets; }
+    Inet6 inet6() { return inet6; }
+    LinkTap tap() { return tap; }
+    boolean assist() { return assist; }
 
     public void setHoldDepth(int depth) {
         neighbors.setHoldDepth(depth);
@@ -85,8 +92,8 @@ public final class Kernel {
      */
     public void setAssist(boolean assist) { this.assist = assist; }
 
-    /** True while the in-kernel ARP acts: no resolver, or a resolver in assist mode. */
-    boolean kernelArpActive() {
+    /** True while the in-kernel ARP (and ND) acts: no resolver, or a resolver in assist mode. */
+    boolean kernelResolves() {
         return sockets.resolver() == null || assist;
     }
 
@@ -102,7 +109,7 @@ public final class Kernel {
         iface.addAddress(a);
         routes.add(new Route(a.network(), prefixLength, iface, 0, Rtm.RTF_UP | Rtm.RTF_CLONING));
         trace(() -> iface.name() + " address " + a);
-        if (isAtm(iface) && kernelArpActive()) atmClient(iface).register();
+        if (isAtm(iface) && kernelResolves()) arp.atmClient(iface).register();
         sockets.addressAdded(iface, a);
     }
 
@@ -174,37 +181,45 @@ public final class Kernel {
             ifp = toGateway.iface;
         }
         if (nextHop == -1 || ifp.isSubnetBroadcast(nextHop)) {
-            transmitIp(ifp, ifp.type().broadcast(), datagram);
+            transmitIp(ifp, ifp.type().broadcast(), EtherType.IPV4, datagram);
             return;
         }
         neighbors.send(ifp, nextHop, datagram);
     }
 
-    /** The cache needs a binding for {@code e}: the resolver hears an RTM_MISS, or else the in-kernel ARP asks. */
+    /**
+     * The cache needs a binding for {@code e}: the resolver hears an RTM_MISS (sockaddr_in or
+     * sockaddr_in6), or else the in-kernel ARP or ND asks.
+     */
     void resolve(NeighborEntry e) {
         e.lastMiss = sim.now();
         world.stats().misses++;
         if (resolverAttached()) {
-            if (assist) arp.solicit(e);
-            trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name()
+            if (assist) solicitInKernel(e);
+            trace(() -> "RTM_MISS " + e.addressText() + " on " + e.iface.name()
                     + (e.misses > 0 ? " (repeat " + e.misses + ")" : ""));
             sockets.miss(e);
             e.misses++;
         } else {
-            trace(() -> "miss " + Ip4.format(e.address) + " on " + e.iface.name() + ": in-kernel ARP resolves");
-            arp.solicit(e);
+            trace(() -> "miss " + e.addressText() + " on " + e.iface.name() + ": in-kernel " + (e.ip6() ? "ND" : "ARP") + " resolves");
+            solicitInKernel(e);
         }
+    }
+
+    private void solicitInKernel(NeighborEntry e) {
+        if (e.ip6()) inet6.nd().solicit(e);
+        else arp.solicit(e);
     }
 
     /** Traffic is using a binding the resolver installed as STALE: ask it, once, to check it ({@link RoutingSockets#recheck}). */
     void askRecheck(NeighborEntry e) {
         e.recheckAsked = true;
-        trace(() -> "RTM_MISS " + Ip4.format(e.address) + " on " + e.iface.name() + " (re-check " + e.hardware + ")");
+        trace(() -> "RTM_MISS " + e.addressText() + " on " + e.iface.name() + " (re-check " + e.hardware + ")");
         sockets.recheck(e);
     }
 
-    void transmitIp(SimInterface ifp, HardwareAddress destination, byte[] datagram) {
-        transmitFrame(ifp, destination, ifp.type().encode(destination, ifp.address(), EtherType.IPV4, datagram));
+    void transmitIp(SimInterface ifp, HardwareAddress destination, int etherType, byte[] datagram) {
+        transmitFrame(ifp, destination, ifp.type().encode(destination, ifp.address(), etherType, datagram));
     }
 
     void transmitFrame(SimInterface ifp, HardwareAddress destination, byte[] frame) {
@@ -264,31 +279,6 @@ public final class Kernel {
         };
     }
 
-    private final Map<SimInterface, AtmArpClient> atmClients = new HashMap<>();
-
-    /** The kernel's own ATMARP client on {@code ifp}: it binds in this kernel's table. */
-    AtmArpClient atmClient(SimInterface ifp) {
-        return atmClients.computeIfAbsent(ifp, i -> new AtmArpClient(i, new AtmArpClient.Binder() {
-            @Override
-            public void bind(int address, HardwareAddress atm) {
-                NeighborEntry e = neighbors.get(i, address);
-                if (e != null && !e.pinned) install(i, address, atm, NeighborState.REACHABLE);
-            }
-
-            @Override
-            public void fail(int address, boolean nak) {
-                NeighborEntry e = neighbors.get(i, address);
-                if (e != null && e.pendingSince >= 0) neighbors.fail(e, KernelArp.DOWN_TIME, nak ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
-            }
-
-            @Override
-            public void expire(int address, HardwareAddress atm) {
-                NeighborEntry e = neighbors.get(i, address);
-                if (e != null && atm.equals(e.hardware) && e.pendingSince < 0 && !e.pinned) neighbors.remove(i, address);
-            }
-        }, this::kernelArpActive, (to, frame) -> transmitFrame(i, to, frame)));
-    }
-
     /** The ATM address of the ATMARP server of {@code ifp}'s logical IP subnet (empty when none is known). */
     HardwareAddress atmServer(SimInterface ifp) {
         AtmArpServer server = ifp.segment().atmArpServer();
@@ -327,6 +317,8 @@ public final class Kernel {
             }
         } else if (f.protocol() == EtherType.IPV4) {
             ipInput(iface, f);
+        } else if (f.protocol() == EtherType.IPV6) {
+            inet6.input(iface, f, frame);
         }
     }
 
@@ -371,7 +363,7 @@ public final class Kernel {
     public List<String> neighborTable() {
         List<String> out = new ArrayList<>();
         for (NeighborEntry e : neighbors.sorted()) {
-            out.add(Ip4.format(e.address) + " " + e.iface.name() + " " + (e.hardware == null ? "(incomplete)" : e.hardware) + " " + e.state);
+            out.add(e.addressText() + " " + e.iface.name() + " " + (e.hardware == null ? "(incomplete)" : e.hardware) + " " + e.state);
         }
         return out;
     }
@@ -382,9 +374,23 @@ public final class Kernel {
         return e != null && e.resolved() ? e.hardware : null;
     }
 
+    /** The hardware address the kernel holds for the IPv6 {@code address} on {@code iface}, or null. */
+    public HardwareAddress lookupNeighbor(SimInterface iface, Ip6Address address) {
+        NeighborEntry e = neighbors.get(iface, address);
+        return e != null && e.resolved() ? e.hardware : null;
+    }
+
     /** A binding made in the kernel (its ARP, ATMARP, an operator): the routing socket tells every listener when it changed. */
     void install(SimInterface iface, int address, HardwareAddress hardware, NeighborState state) {
-        NeighborEntry changed = neighbors.install(iface, address, hardware, state, false);
+        announce(neighbors.install(iface, address, hardware, state, false));
+    }
+
+    /** An IPv6 binding made in the kernel (its ND). */
+    void install(SimInterface iface, Ip6Address address, HardwareAddress hardware, NeighborState state) {
+        announce(neighbors.install(iface, address, hardware, state, false));
+    }
+
+    private void announce(NeighborEntry changed) {
         if (changed != null) sockets.neighborAdded(changed);
     }
 
@@ -409,6 +415,8 @@ public final class Kernel {
             throw new IllegalStateException(host.name() + " already has a resolver (pid " + sockets.resolver().pid() + ")");
         }
         this.tap = tap;
+        // its packet socket asks for every multicast frame (PACKET_MR_ALLMULTI), to hear the ND of addresses it proxies
+        for (SimInterface i : host.interfaces()) i.setAllMulticast(true);
         return sockets.openResolver(pid, reader);
     }
 
@@ -417,11 +425,12 @@ public final class Kernel {
         return sockets.openMonitor(pid, reader);
     }
 
-    /** The resolver closed its socket (or died): the in-kernel ARP takes over what is pending. */
+    /** The resolver closed its socket (or died): the in-kernel ARP and ND take over what is pending. */
     void resolverGone() {
         tap = null;
+        for (SimInterface i : host.interfaces()) i.setAllMulticast(false);
         trace(() -> "resolver gone: in-kernel ARP takes over");
-        for (NeighborEntry e : neighbors.pending()) arp.solicit(e);
+        for (NeighborEntry e : neighbors.pending()) solicitInKernel(e);
     }
 
     /** Announces an interface as it comes up at boot (BSD's if_up → rt_ifmsg). */
@@ -448,6 +457,7 @@ public final class Kernel {
     void reset() {
         sockets.reset();
         tap = null;
+        for (SimInterface i : host.interfaces()) i.setAllMulticast(false);
         neighbors.clear();
         routes.clear();
     }

@@ -1,5 +1,7 @@
 package org.uarpd.sim;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpFamilyCodec;
@@ -19,7 +21,8 @@ import org.uarpd.wire.ProtocolAddress;
  * kernel: enough ARP to boot a diskless client and to serve hosts that run no daemon. It answers requests for the host's own
  * addresses, merges senders it already knows (RFC 826's merge flag), resolves with a fixed number of
  * one-second retries (4.4BSD's arp_maxtries / arpt_down), and asks for the host's own address by
- * RARP (RFC 903) when an interface has none.
+ * RARP (RFC 903) when an interface has none. On ATM interfaces it is an ATMARP client of the
+ * logical IP subnet's server instead (RFC 2225 §8.5, {@link AtmArpClient}).
  */
 final class KernelArp {
     static final long RETRANSMIT = Simulation.SECOND;
@@ -42,29 +45,23 @@ final class KernelArp {
     }
 
     private void sendRequest(NeighborEntry e) {
-        if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbors().get(e.iface, e.address) != e) return;
+        NeighborCache cache = kernel.neighbors();
+        if (!kernel.kernelResolves() || !cache.resolving(e)) return;
         SimInterface ifp = e.iface;
         if (Kernel.isAtm(ifp)) {
             // RFC 2225 §8.5: no broadcast; the client asks its LIS's ATMARP server and retries itself
-            kernel.atmClient(ifp).resolve(e.address);
+            atmClient(ifp).resolve(e.address);
             return;
         }
         if (e.arpTries >= MAX_TRIES) {
-            kernel.neighbors().fail(e, DOWN_TIME, SimStats.Failure.NO_ANSWER);
+            cache.fail(e, DOWN_TIME, SimStats.Failure.NO_ANSWER);
             return;
         }
         e.arpTries++;
         ArpPacket request = new ArpPacket(ifp.type().hardwareType(), EtherType.IPV4, Opcode.REQUEST, ifp.address(),
                 ProtocolAddress.ip4(ifp.sourceFor(e.address)), zeros(ifp), ProtocolAddress.ip4(e.address));
         send(ifp, ifp.type().broadcast(), EtherType.ARP, request);
-        e.arpTimerArmed = true;
-        SimHost host = kernel.host();
-        int epoch = host.epoch();
-        kernel.sim().after(RETRANSMIT, () -> {
-            if (host.epoch() != epoch) return;
-            e.arpTimerArmed = false;
-            sendRequest(e);
-        });
+        cache.retryLater(e, RETRANSMIT, this::sendRequest);
     }
 
     void input(SimInterface ifp, Frame f) {
@@ -77,7 +74,7 @@ final class KernelArp {
         }
         switch (packet) {
             case ArpPacket p -> arpInput(ifp, p);
-            case AtmArpPacket p -> kernel.atmClient(ifp).input(p);
+            case AtmArpPacket p -> atmClient(ifp).input(p);
         }
     }
 
@@ -113,6 +110,31 @@ final class KernelArp {
                     p.targetProtocol(), p.senderHardware(), p.senderProtocol());
             send(ifp, p.senderHardware(), EtherType.ARP, reply);
         }
+    }
+
+    private final Map<SimInterface, AtmArpClient> atmClients = new HashMap<>();
+
+    /** The kernel's own ATMARP client (RFC 2225 §8.5) on {@code ifp}: it binds in this kernel's table. */
+    AtmArpClient atmClient(SimInterface ifp) {
+        return atmClients.computeIfAbsent(ifp, i -> new AtmArpClient(i, new AtmArpClient.Binder() {
+            @Override
+            public void bind(int address, HardwareAddress atm) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && !e.pinned) kernel.install(i, address, atm, NeighborState.REACHABLE);
+            }
+
+            @Override
+            public void fail(int address, boolean nak) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && e.pendingSince >= 0) kernel.neighbors().fail(e, DOWN_TIME, nak ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
+            }
+
+            @Override
+            public void expire(int address, HardwareAddress atm) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && atm.equals(e.hardware) && e.pendingSince < 0 && !e.pinned) kernel.neighbors().remove(i, address);
+            }
+        }, kernel::kernelResolves, (to, frame) -> kernel.transmitFrame(i, to, frame)));
     }
 
     /** Broadcasts a RARP request for {@code ifp}'s own hardware address (RFC 903). */

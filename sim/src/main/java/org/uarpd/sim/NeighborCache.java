@@ -6,12 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.uarpd.engine.NeighborState;
+import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.HardwareAddress;
-import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * The kernel's link-layer cache: one cloned RTF_LLINFO entry per (interface, neighbour address),
- * and the hold queue of each entry still being resolved. It decides what a packet for a neighbour
+ * IPv4 and IPv6 alike, and the hold queue of each entry still being resolved. It decides what a packet for a neighbour
  * meets — sent at once, refused (host-unreachable after a failure), or held while someone resolves —
  * and what a binding, or the news that none will come, does to the packets held. Who resolves (the
  * resolver daemon through the routing socket, or the kernel's own ARP) is the {@link Kernel}'s to
@@ -25,6 +26,7 @@ final class NeighborCache {
     private final World world;
     private final Simulation sim;
     private final Map<Long, NeighborEntry> entries = new HashMap<>();
+    private final Map<Key6, NeighborEntry> entries6 = new HashMap<>();
     private int holdDepth = 1;
 
     NeighborCache(Kernel kernel) {
@@ -42,8 +44,22 @@ final class NeighborCache {
         return holdDepth;
     }
 
+    private record Key6(int ifindex, Ip6Address address) {}
+
     NeighborEntry get(SimInterface iface, int address) {
         return entries.get(key(iface.index(), address));
+    }
+
+    NeighborEntry get(SimInterface iface, Ip6Address address) {
+        return entries6.get(new Key6(iface.index(), address));
+    }
+
+    /** The entry for an address as the routing socket names it, or null. */
+    NeighborEntry get(SimInterface iface, Sockaddr.Inet address) {
+        return switch (address) {
+            case Sockaddr.In in -> get(iface, in.address());
+            case Sockaddr.In6 in6 -> get(iface, in6.address());
+        };
     }
 
     /**
@@ -53,17 +69,25 @@ final class NeighborCache {
      */
     void send(SimInterface ifp, int nextHop, byte[] datagram) {
         NeighborEntry e = get(ifp, nextHop);
-        if (e != null && e.resolved()) {
+        send(e != null ? e : create(ifp, nextHop), datagram);
+    }
+
+    void send(SimInterface ifp, Ip6Address nextHop, byte[] datagram) {
+        NeighborEntry e = get(ifp, nextHop);
+        send(e != null ? e : create(ifp, nextHop), datagram);
+    }
+
+    private void send(NeighborEntry e, byte[] datagram) {
+        if (e.resolved()) {
             if (e.state == NeighborState.STALE && kernel.resolverAttached() && !e.recheckAsked) kernel.askRecheck(e);
-            kernel.transmitIp(ifp, e.hardware, datagram);
+            kernel.transmitIp(e.iface, e.hardware, e.etherType(), datagram);
             return;
         }
-        if (e != null && e.rejectUntil > sim.now()) {
+        if (e.rejectUntil > sim.now()) {
             world.stats().packetsUnreachable++;
             return;
         }
-        boolean fresh = e == null || e.pendingSince < 0;
-        if (e == null) e = create(ifp, nextHop);
+        boolean fresh = e.pendingSince < 0;
         if (fresh) {
             e.state = NeighborState.INCOMPLETE;
             e.pendingSince = sim.now();
@@ -85,6 +109,12 @@ final class NeighborCache {
         return e;
     }
 
+    private NeighborEntry create(SimInterface iface, Ip6Address address) {
+        NeighborEntry e = new NeighborEntry(iface, address);
+        entries6.put(new Key6(iface.index(), address), e);
+        return e;
+    }
+
     /**
      * Binds {@code address} to {@code hardware}: from the in-kernel ARP, an operator, or the daemon's
      * RTM_ADD. Sends what was held and, for a pending resolution, records its latency. Returns the
@@ -92,13 +122,30 @@ final class NeighborCache {
      * announces that), else null.
      */
     NeighborEntry install(SimInterface iface, int address, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
+        NeighborEntry e = get(iface, address);
+        if (e == null && state == NeighborState.FAILED) return null;
+        return bind(e != null ? e : create(iface, address), hardware, state, fromDaemon);
+    }
+
+    NeighborEntry install(SimInterface iface, Ip6Address address, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
+        NeighborEntry e = get(iface, address);
+        if (e == null && state == NeighborState.FAILED) return null;
+        return bind(e != null ? e : create(iface, address), hardware, state, fromDaemon);
+    }
+
+    /** {@link #install} for an address as the routing socket names it. */
+    NeighborEntry install(SimInterface iface, Sockaddr.Inet address, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
+        return switch (address) {
+            case Sockaddr.In in -> install(iface, in.address(), hardware, state, fromDaemon);
+            case Sockaddr.In6 in6 -> install(iface, in6.address(), hardware, state, fromDaemon);
+        };
+    }
+
+    private NeighborEntry bind(NeighborEntry e, HardwareAddress hardware, NeighborState state, boolean fromDaemon) {
         if (state == NeighborState.FAILED) {
-            NeighborEntry e = get(iface, address);
-            if (e != null) fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
+            fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
             return null;
         }
-        NeighborEntry e = get(iface, address);
-        if (e == null) e = create(iface, address);
         boolean changed = !hardware.equals(e.hardware) || e.state != state;
         e.hardware = hardware;
         e.state = state;
@@ -108,13 +155,13 @@ final class NeighborCache {
         if (e.pendingSince >= 0) {
             long latency = sim.now() - e.pendingSince;
             world.stats().resolved(latency);
-            kernel.trace(() -> "resolved " + Ip4.format(address) + " is " + hardware + " on " + iface.name()
+            kernel.trace(() -> "resolved " + e.addressText() + " is " + hardware + " on " + e.iface.name()
                     + " after " + Simulation.formatTime(latency) + " s");
             e.pendingSince = -1;
         } else if (changed && !fromDaemon) {
-            kernel.trace(() -> "kernel ARP learnt " + Ip4.format(address) + " is " + hardware + " on " + iface.name());
+            kernel.trace(() -> "kernel " + (e.ip6() ? "ND" : "ARP") + " learnt " + e.addressText() + " is " + hardware + " on " + e.iface.name());
         }
-        while (!e.held.isEmpty()) kernel.transmitIp(iface, hardware, e.held.removeFirst());
+        while (!e.held.isEmpty()) kernel.transmitIp(e.iface, hardware, e.etherType(), e.held.removeFirst());
         return changed && !fromDaemon ? e : null;
     }
 
@@ -125,7 +172,7 @@ final class NeighborCache {
         e.held.clear();
         if (e.pendingSince >= 0) {
             world.stats().countFailure(why);
-            kernel.trace(() -> "FAILED " + Ip4.format(e.address) + " on " + e.iface.name()
+            kernel.trace(() -> "FAILED " + e.addressText() + " on " + e.iface.name()
                     + " (" + dropped + " held packet(s) host-unreachable)");
             e.pendingSince = -1;
         }
@@ -136,8 +183,14 @@ final class NeighborCache {
 
     /** Deletes the entry; what it held gets host-unreachable. */
     void remove(SimInterface iface, int address) {
-        NeighborEntry e = entries.remove(key(iface.index(), address));
-        if (e != null && !e.held.isEmpty()) {
+        NeighborEntry e = get(iface, address);
+        if (e != null) remove(e);
+    }
+
+    void remove(NeighborEntry e) {
+        if (e.ip6()) entries6.remove(new Key6(e.iface.index(), e.address6));
+        else entries.remove(key(e.iface.index(), e.address));
+        if (!e.held.isEmpty()) {
             world.stats().packetsUnreachable += e.held.size();
             e.held.clear();
         }
@@ -145,29 +198,61 @@ final class NeighborCache {
 
     /** A link went down: its bindings go with it, and what was held gets host-unreachable. */
     void dropLink(SimInterface iface) {
-        for (NeighborEntry e : new ArrayList<>(entries.values())) {
+        for (NeighborEntry e : all()) {
             if (e.iface != iface) continue;
             if (e.pendingSince >= 0) fail(e, 0, SimStats.Failure.NO_ANSWER);
-            remove(iface, e.address);
+            remove(e);
         }
     }
 
-    /** Every entry, by interface then address (a stable order for dumps). */
+    /** Every entry, IPv4 then IPv6, each by interface then address (a stable order for dumps). */
     List<NeighborEntry> sorted() {
         List<NeighborEntry> out = new ArrayList<>(entries.values());
         out.sort(Comparator.comparingInt((NeighborEntry e) -> e.iface.index()).thenComparingInt(e -> e.address));
+        List<NeighborEntry> six = new ArrayList<>(entries6.values());
+        six.sort(Comparator.comparingInt((NeighborEntry e) -> e.iface.index())
+                .thenComparing(e -> e.address6.high(), Long::compareUnsigned)
+                .thenComparing(e -> e.address6.low(), Long::compareUnsigned));
+        out.addAll(six);
         return out;
     }
 
     /** Entries with a resolution in progress. */
     List<NeighborEntry> pending() {
         List<NeighborEntry> out = new ArrayList<>();
-        for (NeighborEntry e : entries.values()) if (e.pendingSince >= 0) out.add(e);
+        for (NeighborEntry e : all()) if (e.pendingSince >= 0) out.add(e);
         return out;
+    }
+
+    private List<NeighborEntry> all() {
+        List<NeighborEntry> out = new ArrayList<>(entries.values());
+        out.addAll(entries6.values());
+        return out;
+    }
+
+    /**
+     * Arms the in-kernel resolver's retransmission for {@code e}: {@code retry} runs after
+     * {@code delay}, one timer at a time per entry, and not at all once the host has rebooted.
+     */
+    void retryLater(NeighborEntry e, long delay, java.util.function.Consumer<NeighborEntry> retry) {
+        e.arpTimerArmed = true;
+        SimHost host = kernel.host();
+        int epoch = host.epoch();
+        sim.after(delay, () -> {
+            if (host.epoch() != epoch) return;
+            e.arpTimerArmed = false;
+            retry.accept(e);
+        });
+    }
+
+    /** True while {@code e} is this cache's current entry for its address and still resolving. */
+    boolean resolving(NeighborEntry e) {
+        return e.pendingSince >= 0 && (e.ip6() ? get(e.iface, e.address6) : get(e.iface, e.address)) == e;
     }
 
     void clear() {
         entries.clear();
+        entries6.clear();
     }
 
     private static long key(int ifindex, int address) {

@@ -14,7 +14,8 @@ import org.uarpd.wire.MalformedFrameException;
 /**
  * The kernel's end of the routing sockets (PF_ROUTE): which sockets are open and which of them is
  * the resolver's, the messages the kernel broadcasts to them (RTM_IFINFO, RTM_NEWADDR/DELADDR,
- * RTM_MISS, RTM_ADD for bindings made by someone else), and {@code route_output}: a message a
+ * RTM_MISS, RTM_ADD for bindings made by someone else; sockaddr_in or sockaddr_in6 after the
+ * address family), and {@code route_output}: a message a
  * process writes is decoded, applied to the {@link NeighborCache} or the routing table, and echoed
  * with its errno to every other socket, as in 4.4BSD.
  */
@@ -46,6 +47,7 @@ final class RoutingSockets {
         for (SimInterface i : host.interfaces()) {
             send(s, ifinfo(i));
             for (SimInterface.InterfaceAddress a : i.addresses()) send(s, addressMessage(Rtm.NEWADDR, Rtm.RTF_UP, i, a));
+            for (SimInterface.InterfaceAddress6 a : i.addresses6()) send(s, addressMessage(Rtm.NEWADDR, Rtm.RTF_UP, i, a));
         }
         List<NeighborEntry> entries = kernel.neighbors().sorted();
         for (NeighborEntry e : entries) {
@@ -87,10 +89,18 @@ final class RoutingSockets {
         broadcast(addressMessage(Rtm.DELADDR, 0, i, a));
     }
 
+    void addressAdded(SimInterface i, SimInterface.InterfaceAddress6 a) {
+        broadcast(addressMessage(Rtm.NEWADDR, Rtm.RTF_UP, i, a));
+    }
+
+    void addressRemoved(SimInterface i, SimInterface.InterfaceAddress6 a) {
+        broadcast(addressMessage(Rtm.DELADDR, 0, i, a));
+    }
+
     /** RTM_MISS: no binding for the entry's address; {@code held} packets wait, {@code misses} asked before. */
     void miss(NeighborEntry e) {
         broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0,
-                e.held.size(), e.misses, 0, null, new Sockaddr.In(e.address), null, null, dl(e.iface), null));
+                e.held.size(), e.misses, 0, null, e.sockaddr(), null, null, dl(e.iface), null));
     }
 
     /**
@@ -100,7 +110,7 @@ final class RoutingSockets {
      */
     void recheck(NeighborEntry e) {
         broadcast(new RoutingMessage(Rtm.MISS, e.iface.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO, 0, 0, 0, 0, 0, 0, e.state,
-                new Sockaddr.In(e.address), linkAddress(e), null, dl(e.iface), null));
+                e.sockaddr(), linkAddress(e), null, dl(e.iface), null));
     }
 
     /** A binding made by someone other than the resolver (the kernel's ARP, an operator): RTM_ADD to all. */
@@ -113,14 +123,20 @@ final class RoutingSockets {
     }
 
     private RoutingMessage addressMessage(int type, int flags, SimInterface i, SimInterface.InterfaceAddress a) {
-        Sockaddr.In address = new Sockaddr.In(a.address());
-        return new RoutingMessage(type, i.index(), flags, 0, 0, 0, 0, 0, 0, null, address, null,
-                new Sockaddr.In(Ip4.mask(a.prefixLength())), dl(i), address);
+        return addressMessage(type, flags, i, new Sockaddr.In(a.address()), new Sockaddr.In(Ip4.mask(a.prefixLength())));
+    }
+
+    private RoutingMessage addressMessage(int type, int flags, SimInterface i, SimInterface.InterfaceAddress6 a) {
+        return addressMessage(type, flags, i, new Sockaddr.In6(a.address()), Sockaddr.In6.mask(a.prefixLength()));
+    }
+
+    private RoutingMessage addressMessage(int type, int flags, SimInterface i, Sockaddr.Inet address, Sockaddr.Inet mask) {
+        return new RoutingMessage(type, i.index(), flags, 0, 0, 0, 0, 0, 0, null, address, null, mask, dl(i), address);
     }
 
     private RoutingMessage neighborMessage(int type, NeighborEntry e) {
         int flags = Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO | (e.pinned ? Rtm.RTF_STATIC : 0);
-        return new RoutingMessage(type, e.iface.index(), flags, 0, 0, 0, 0, 0, 0, e.state, new Sockaddr.In(e.address),
+        return new RoutingMessage(type, e.iface.index(), flags, 0, 0, 0, 0, 0, 0, e.state, e.sockaddr(),
                 linkAddress(e), null, dl(e.iface), null);
     }
 
@@ -173,8 +189,8 @@ final class RoutingSockets {
     private int apply(RoutingMessage m) {
         SimInterface ifp = host.interfaceByIndex(m.index());
         if (ifp == null) return Rtm.ENETUNREACH;
-        if (m.dst() == null) return Rtm.EINVAL;
-        int address = m.dst().address();
+        Sockaddr.Inet dst = m.dst();
+        if (dst == null) return Rtm.EINVAL;
         NeighborCache cache = kernel.neighbors();
         return switch (m.type()) {
             case Rtm.ADD, Rtm.CHANGE -> {
@@ -183,30 +199,31 @@ final class RoutingSockets {
                     if (gw.address().length() != ifp.type().addressLength()) yield Rtm.EINVAL;
                     NeighborState state = m.has(Rtm.RTF_REJECT) ? NeighborState.FAILED
                             : m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
-                    kernel.trace(() -> Rtm.typeName(m.type()) + " " + Ip4.format(address) + " " + gw.address() + " " + state + " on " + ifp.name());
-                    cache.install(ifp, address, gw.address(), state, true);
+                    kernel.trace(() -> Rtm.typeName(m.type()) + " " + dst + " " + gw.address() + " " + state + " on " + ifp.name());
+                    cache.install(ifp, dst, gw.address(), state, true);
                     yield 0;
                 }
-                if (m.has(Rtm.RTF_HOST)) {
-                    kernel.addHostRoute(ifp, address, m.flags());
+                // host routes are IPv4's (proxy-ARP bridging); the IPv6 table here has on-link prefixes only
+                if (m.has(Rtm.RTF_HOST) && dst instanceof Sockaddr.In in) {
+                    kernel.addHostRoute(ifp, in.address(), m.flags());
                     yield 0;
                 }
                 yield Rtm.EINVAL;
             }
             case Rtm.DELETE -> {
                 if (m.has(Rtm.RTF_LLINFO)) {
-                    NeighborEntry e = cache.get(ifp, address);
+                    NeighborEntry e = cache.get(ifp, dst);
                     if (e == null) yield Rtm.ESRCH;
                     if (m.has(Rtm.RTF_REJECT)) {
                         // a resolver may say why in rtm_errno: ECONNREFUSED for an ATMARP NAK
                         cache.fail(e, 0, m.errno() == Rtm.ECONNREFUSED ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
                     } else {
-                        kernel.trace(() -> "RTM_DELETE " + Ip4.format(address) + " on " + ifp.name());
+                        kernel.trace(() -> "RTM_DELETE " + dst + " on " + ifp.name());
                     }
-                    cache.remove(ifp, address);
+                    cache.remove(e);
                     yield 0;
                 }
-                if (m.has(Rtm.RTF_HOST)) yield kernel.removeHostRoute(ifp, address) ? 0 : Rtm.ESRCH;
+                if (m.has(Rtm.RTF_HOST) && dst instanceof Sockaddr.In in) yield kernel.removeHostRoute(ifp, in.address()) ? 0 : Rtm.ESRCH;
                 yield Rtm.EINVAL;
             }
             default -> Rtm.EINVAL;

@@ -12,6 +12,7 @@ import org.uarpd.engine.LinkPolicy;
 import org.uarpd.sim.rtsock.RoutingMessage;
 import org.uarpd.sim.rtsock.RoutingMessageCodec;
 import org.uarpd.sim.rtsock.Rtm;
+import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
@@ -72,7 +73,7 @@ class AddressConflictTest {
                 .singleElement()
                 .satisfies(m -> {
                     assertThat(m.index()).isEqualTo(a.interfaces().getFirst().index());
-                    assertThat(m.ifa().address()).isEqualTo(SHARED);
+                    assertThat(m.ifa()).isEqualTo(new Sockaddr.In(SHARED));
                 });
         assertThat(a.interfaces().getFirst().owns(SHARED)).isFalse();
         assertThat(a.interfaces().getFirst().addresses()).isEmpty();
@@ -102,7 +103,7 @@ class AddressConflictTest {
         assertThat(world.timeline().grep("uarpd: CLAIMED 192.0.2.1 is")).isEmpty();
         assertThat(world.timeline().grep("(ANNOUNCED)")).isEmpty();
         assertThat(seenByMonitor).filteredOn(m -> m.type() == Rtm.DELADDR).singleElement()
-                .satisfies(m -> assertThat(m.ifa().address()).isEqualTo(SHARED));
+                .satisfies(m -> assertThat(m.ifa()).isEqualTo(new Sockaddr.In(SHARED)));
         assertThat(a.interfaces().getFirst().owns(SHARED)).isFalse();
         assertThat(legacy.interfaces().getFirst().owns(SHARED)).isTrue();
         // the probe taught the legacy host nothing (its sender is 0.0.0.0)
