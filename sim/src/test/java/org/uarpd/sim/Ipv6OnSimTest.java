@@ -12,12 +12,10 @@ import org.uarpd.engine.NdConfig;
 import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.sim.rtsock.RoutingMessage;
-import org.uarpd.sim.rtsock.RoutingMessageCodec;
 import org.uarpd.sim.rtsock.Rtm;
 import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6Address;
-import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
 
 /**
@@ -58,13 +56,7 @@ class Ipv6OnSimTest {
     }
 
     void monitor(SimHost h) {
-        h.kernel().openMonitor(1, bytes -> {
-            try {
-                seen.add(RoutingMessageCodec.decode(bytes));
-            } catch (MalformedFrameException e) {
-                throw new AssertionError(e);
-            }
-        });
+        h.kernel().openMonitor(1, bytes -> seen.add(RouteOutputTest.decode(bytes)));
     }
 
     /** Boots everything and runs past duplicate address detection (one probe, one RetransTimer). */
