@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.uarpd.engine.Cidr6;
 import org.uarpd.engine.EngineConfig;
+import org.uarpd.engine.LinkPolicy;
 import org.uarpd.engine.NdConfig;
 import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.NeighborState;
@@ -218,5 +219,29 @@ class Ipv6OnSimTest {
         world.sim().runUntil(4 * S);
         assertThat(world.timeline().grep("b          received packet #1 from 2001:db8::1")).hasSize(1);
         assertThat(a.kernel().lookupNeighbor(eth0(a), B)).isEqualTo(mac(2));
+    }
+
+    @Test
+    void inAssistModeTheKernelResolvesAndAnswersWhileUarpdAnswersForWhatItPublishes() {
+        SimHost a = host("a", 1, A);
+        SimHost c = host("c", 3, C);
+        a.setAssist(true);
+        NdConfig nd = NdConfig.defaults();
+        a.runResolver(EngineResolver.withConfig(EngineConfig.defaults().withDefaultLink(LinkPolicy.assist()),
+                nd.withLinks(Map.of("eth0", nd.defaultLink().withPublished(List.of(NdPublished.of(Cidr6.parse("2001:db8::99/128"))))))), 0);
+        bootAndSettle();
+        a.send6(C);          // resolved by a's kernel, uarpd hearing the miss
+        c.send6(A);          // answered by a's kernel
+        c.send6(PUBLISHED);  // answered by uarpd
+        world.sim().runUntil(4 * S);
+        assertThat(world.timeline().grep("a          RTM_MISS 2001:db8::3")).hasSize(1);
+        assertThat(a.kernel().lookupNeighbor(eth0(a), C)).isEqualTo(mac(3));
+        assertThat(world.timeline().grep("a          uarpd: ANSWERED 2001:db8::1 ")).isEmpty();
+        assertThat(world.timeline().grep("a          uarpd: IGNORED 2001:db8::1 on eth0 (KERNEL_ANSWERS)")).isNotEmpty();
+        assertThat(c.kernel().lookupNeighbor(eth0(c), A)).isEqualTo(mac(1));
+        assertThat(world.timeline().grep("a          uarpd: ANSWERED 2001:db8::99")).hasSize(1);
+        assertThat(c.kernel().lookupNeighbor(eth0(c), PUBLISHED)).isEqualTo(mac(1));
+        assertThat(world.timeline().grep("received packet")).hasSize(2);
+        assertThat(world.stats().failed()).isZero();
     }
 }
