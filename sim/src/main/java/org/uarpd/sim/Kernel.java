@@ -206,7 +206,9 @@ public final class Kernel {
         }
     }
 
+    /** The in-kernel ARP or ND asks for {@code e}, unless its retry is already armed (one request at a time per entry). */
     private void solicitInKernel(NeighborEntry e) {
+        if (e.arpTimerArmed) return;
         if (e.ip6()) inet6.nd().solicit(e);
         else arp.solicit(e);
     }

@@ -40,28 +40,17 @@ final class KernelArp {
 
     /** Sends (or re-sends) a request for an unresolved entry, and arms its retry. */
     void solicit(NeighborEntry e) {
-        if (e.arpTimerArmed) return;
-        sendRequest(e);
-    }
-
-    private void sendRequest(NeighborEntry e) {
-        NeighborCache cache = kernel.neighbors();
-        if (!kernel.kernelResolves() || !cache.resolving(e)) return;
         SimInterface ifp = e.iface;
         if (Kernel.isAtm(ifp)) {
             // RFC 2225 §8.5: no broadcast; the client asks its LIS's ATMARP server and retries itself
-            atmClient(ifp).resolve(e.address);
+            if (kernel.kernelResolves() && kernel.neighbors().resolving(e)) atmClient(ifp).resolve(e.address);
             return;
         }
-        if (e.arpTries >= MAX_TRIES) {
-            cache.fail(e, DOWN_TIME, SimStats.Failure.NO_ANSWER);
-            return;
-        }
-        e.arpTries++;
+        if (!kernel.neighbors().nextTry(e, MAX_TRIES)) return;
         ArpPacket request = new ArpPacket(ifp.type().hardwareType(), EtherType.IPV4, Opcode.REQUEST, ifp.address(),
                 ProtocolAddress.ip4(ifp.sourceFor(e.address)), zeros(ifp), ProtocolAddress.ip4(e.address));
         send(ifp, ifp.type().broadcast(), EtherType.ARP, request);
-        cache.retryLater(e, RETRANSMIT, this::sendRequest);
+        kernel.neighbors().retryLater(e, RETRANSMIT, this::solicit);
     }
 
     void input(SimInterface ifp, Frame f) {

@@ -32,26 +32,12 @@ final class KernelNd {
 
     /** Sends (or re-sends) a solicitation for an unresolved entry, and arms its retry. */
     void solicit(NeighborEntry e) {
-        if (e.arpTimerArmed) return;
-        sendSolicitation(e);
-    }
-
-    private void sendSolicitation(NeighborEntry e) {
-        NeighborCache cache = kernel.neighbors();
-        if (!kernel.kernelResolves() || !cache.resolving(e)) return;
-        if (e.arpTries >= MAX_MULTICAST_SOLICIT) {
-            cache.fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
-            return;
-        }
         SimInterface ifp = e.iface;
         Ip6Address source = ifp.sourceFor6(e.address6);
-        if (source == null) {
-            cache.fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
-            return;
-        }
-        e.arpTries++;
+        // with no address of ours to ask from there is no try to make: the entry fails at once
+        if (!kernel.neighbors().nextTry(e, source == null ? 0 : MAX_MULTICAST_SOLICIT)) return;
         send(ifp, NdPacket.solicitation(source, ifp.address(), e.address6), e.address6.solicitedNode().multicastMac());
-        cache.retryLater(e, RETRANS_TIMER, this::sendSolicitation);
+        kernel.neighbors().retryLater(e, RETRANS_TIMER, this::solicit);
     }
 
     /** An ND frame the interface received (the caller has seen it is ICMPv6 neighbour discovery). */

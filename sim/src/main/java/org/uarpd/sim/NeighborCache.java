@@ -245,6 +245,21 @@ final class NeighborCache {
         });
     }
 
+    /**
+     * Whether the kernel's own resolver may send one more request for {@code e}, counting it: not
+     * once a daemon resolves or the entry is settled or replaced; and not after {@code maxTries},
+     * when the entry fails (host-unreachable for {@link KernelArp#DOWN_TIME}, 4.4BSD's arpt_down).
+     */
+    boolean nextTry(NeighborEntry e, int maxTries) {
+        if (!kernel.kernelResolves() || !resolving(e)) return false;
+        if (e.arpTries >= maxTries) {
+            fail(e, KernelArp.DOWN_TIME, SimStats.Failure.NO_ANSWER);
+            return false;
+        }
+        e.arpTries++;
+        return true;
+    }
+
     /** True while {@code e} is this cache's current entry for its address and still resolving. */
     boolean resolving(NeighborEntry e) {
         return e.pendingSince >= 0 && (e.ip6() ? get(e.iface, e.address6) : get(e.iface, e.address)) == e;
