@@ -203,4 +203,35 @@ class NdAcceptanceTest {
             assertThat(out.toString()).contains("2001:db8:1::77").contains("failed");
         }
     }
+
+    @Test
+    void uarpctlPublishesAnIpv6PrefixAnsweredToNdisc6UntilItIsUnpublished() throws Exception {
+        java.nio.file.Path sock = java.nio.file.Path.of("/tmp/uarpd-nd-pub-" + ProcessHandle.current().pid() + ".sock");
+        try (UarpdProcess u = uarpd("--control-socket", sock.toString())) {
+            lab.ok(p, "ip", "-6", "route", "add", "2001:db8:4::/64", "dev", "p0");
+            try {
+                String[] publish = {"-s", sock.toString(), "publish", "2001:db8:4::/64", "-x", "2001:db8:4::9"};
+                java.io.StringWriter out = new java.io.StringWriter();
+                java.io.StringWriter err = new java.io.StringWriter();
+                int exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), publish);
+                assertThat(exit).as(out + "" + err).isZero();
+                assertThat(out.toString()).contains("published 2001:db8:4::/64 !2001:db8:4::9 dev *");
+                assertThat(lab.run(p, "ndisc6", "-1", "-r", "3", "-w", "1000", "2001:db8:4::5", "p0").out().toLowerCase())
+                        .as(u.logText()).contains(lab.mac(h, "u0"));
+                assertThat(lab.run(p, "ndisc6", "-1", "-r", "1", "-w", "1000", "2001:db8:4::9", "p0").ok()).as("excluded").isFalse();
+                out.getBuffer().setLength(0);
+                exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                        "-s", sock.toString(), "show", "published");
+                assertThat(out.toString()).as(err.toString()).contains("2001:db8:4::/64").contains("2001:db8:4::9");
+                String[] unpublish = publish.clone();
+                unpublish[2] = "unpublish";
+                out.getBuffer().setLength(0);
+                exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), unpublish);
+                assertThat(exit).as(out + "" + err).isZero();
+                assertThat(lab.run(p, "ndisc6", "-1", "-r", "1", "-w", "1000", "2001:db8:4::5", "p0").ok()).as("unpublished").isFalse();
+            } finally {
+                lab.run(p, "ip", "-6", "route", "del", "2001:db8:4::/64", "dev", "p0");
+            }
+        }
+    }
 }

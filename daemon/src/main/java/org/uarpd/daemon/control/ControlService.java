@@ -36,6 +36,7 @@ public final class ControlService {
     private volatile FleetView fleet;
     // loop thread only
     private final List<Published> operatorPublished = new ArrayList<>();
+    private final OperatorNdEntries operatorPublished6 = new OperatorNdEntries();
 
     private record Published(String link, PublishedEntry entry) {}
 
@@ -181,6 +182,13 @@ public final class ControlService {
     }
 
     private Response publish(String dev, Request.Entry e, boolean add) throws ControlException {
+        if (OperatorNdEntries.isIpv6(e)) {
+            org.uarpd.engine.NdPublished entry6 = OperatorNdEntries.entry(e);
+            return OnLoop.call(loop, () -> {
+                int link = linkOf(dev, true);
+                return operatorPublished6.publish(link, link == 0 ? "*" : loop.nameOf(link), entry6, add, this::command);
+            });
+        }
         PublishedEntry entry = entry(e);
         return OnLoop.call(loop, () -> {
             int link = linkOf(dev, true);
@@ -207,7 +215,9 @@ public final class ControlService {
     }
 
     private List<Response.PublishedRow> operatorRows() {
-        return operatorPublished.stream().map(p -> Tables.publishedRow(p.link(), p.entry(), "operator")).toList();
+        List<Response.PublishedRow> rows = new ArrayList<>(operatorPublished.stream().map(p -> Tables.publishedRow(p.link(), p.entry(), "operator")).toList());
+        rows.addAll(operatorPublished6.rows());
+        return rows;
     }
 
     /** Gratuitous ARP for an address now, {@code count} times {@code interval} apart (RFC 5227 §2.3 format). */

@@ -1,0 +1,75 @@
+package org.uarpd.daemon.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.uarpd.daemon.control.protocol.Request;
+import org.uarpd.daemon.control.protocol.Response;
+import org.uarpd.daemon.syntax.Addresses;
+import org.uarpd.daemon.syntax.PublishedTargets;
+import org.uarpd.daemon.syntax.SyntaxException;
+import org.uarpd.engine.Cidr6;
+import org.uarpd.engine.NdPublished;
+import org.uarpd.engine.OperatorCommand;
+
+/**
+ * The IPv6 entries published with {@code uarpctl publish} (answered to neighbour solicitations,
+ * RFC 4861 §7.2.8), kept so that {@code show published} lists them and {@code unpublish} takes back
+ * only what uarpctl added. Loop thread only.
+ */
+final class OperatorNdEntries {
+    private record Published(String link, NdPublished entry) {}
+
+    private final List<Published> entries = new ArrayList<>();
+
+    /** Whether {@code e} names an IPv6 target. */
+    static boolean isIpv6(Request.Entry e) {
+        return e != null && e.target() != null && Addresses.isIpv6(e.target());
+    }
+
+    /** The entry {@code e} describes; ARP's answer options have no meaning for neighbour discovery and are refused. */
+    static NdPublished entry(Request.Entry e) throws ControlException {
+        if (e.broadcastOnly() || e.replyDelayNanos() != 0 || e.answerProbes()) {
+            throw new ControlException("--broadcast-only, --reply-delay and --answer-probes are ARP's; an IPv6 entry takes none");
+        }
+        try {
+            NdPublished entry = PublishedTargets.parse6(e.target(), e.exclude());
+            return e.lladdr() == null ? entry : entry.withHardware(Addresses.ethernet(e.lladdr()));
+        } catch (SyntaxException x) {
+            throw new ControlException(x.forControl());
+        } catch (IllegalArgumentException x) {
+            throw new ControlException(x.getMessage());
+        }
+    }
+
+    /** Adds or takes back {@code entry} on {@code link} (0: every link, {@code linkName} "*"). */
+    Response publish(int link, String linkName, NdPublished entry, boolean add, Consumer<OperatorCommand> command) throws ControlException {
+        Published p = new Published(linkName, entry);
+        if (add) {
+            if (entries.contains(p)) throw new ControlException("already published: " + describe(p));
+            command.accept(new OperatorCommand.Publish6(link, entry));
+            entries.add(p);
+            return new Response.Message("published " + describe(p));
+        }
+        if (!entries.remove(p)) throw new ControlException("not published by uarpctl: " + describe(p));
+        command.accept(new OperatorCommand.Unpublish6(link, entry));
+        return new Response.Message("unpublished " + describe(p));
+    }
+
+    List<Response.PublishedRow> rows() {
+        return entries.stream().map(p -> new Response.PublishedRow(p.link(), p.entry().range().toString(),
+                p.entry().excluded().stream().map(OperatorNdEntries::format).toList(),
+                p.entry().hardware() == null ? null : p.entry().hardware().toString(), false, org.uarpd.engine.Durations.format(0), false, "operator")).toList();
+    }
+
+    private static String describe(Published p) {
+        StringBuilder b = new StringBuilder(p.entry().range().toString());
+        for (Cidr6 x : p.entry().excluded()) b.append(" !").append(format(x));
+        return b.append(" dev ").append(p.link()).toString();
+    }
+
+    /** An exclusion as it is written: a /128 as its address. */
+    private static String format(Cidr6 c) {
+        return c.prefixLength() == 128 ? c.network().toString() : c.toString();
+    }
+}
