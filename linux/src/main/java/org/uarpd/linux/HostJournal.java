@@ -123,19 +123,27 @@ final class HostJournal implements AutoCloseable {
      * fails when another uarpd already holds this namespace: call it before any other change.
      */
     synchronized void dropArp(int link) {
-        if (nft == null) {
-            NftArpDrop created = new NftArpDrop();
-            try {
-                created.drop(link);
-            } catch (RuntimeException e) {
-                created.close();
-                throw e;
-            }
-            nft = created;
-            changes.add(new Change.ArpDrop());
-            return;
+        nft = drop(nft, NftArpDrop::new, new Change.ArpDrop(), link);
+    }
+
+    /**
+     * Adds {@code link} to {@code existing}, or to a table made by {@code make} and journalled as
+     * {@code change} when there is none yet (closed again if its first rule fails); returns the table.
+     */
+    private NftArpDrop drop(NftArpDrop existing, java.util.function.Supplier<NftArpDrop> make, Change change, int link) {
+        if (existing != null) {
+            existing.drop(link);
+            return existing;
         }
-        nft.drop(link);
+        NftArpDrop created = make.get();
+        try {
+            created.drop(link);
+        } catch (RuntimeException e) {
+            created.close();
+            throw e;
+        }
+        changes.add(change);
+        return created;
     }
 
     /**
@@ -143,19 +151,7 @@ final class HostJournal implements AutoCloseable {
      * table, owned by its socket as the ARP one is): the kernel neither answers nor learns there.
      */
     synchronized void dropNd(int link) {
-        if (ndNft == null) {
-            NftArpDrop created = NftArpDrop.neighbourDiscovery();
-            try {
-                created.drop(link);
-            } catch (RuntimeException e) {
-                created.close();
-                throw e;
-            }
-            ndNft = created;
-            changes.add(new Change.NdDrop());
-            return;
-        }
-        ndNft.drop(link);
+        ndNft = drop(ndNft, NftArpDrop::neighbourDiscovery, new Change.NdDrop(), link);
     }
 
     /** Adds the host route {@code address/32} out of {@code link}; deleted again on exit. */

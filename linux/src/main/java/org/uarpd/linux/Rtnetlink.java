@@ -294,58 +294,40 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     public List<KernelMessage.Link> dumpLinks() {
-        List<KernelMessage.Link> out = new ArrayList<>();
-        int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer().begin(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
-                .ifinfomsg(Libc.AF_UNSPEC, 0).end();
-        requests.dump(w, seq, "RTM_GETLINK dump", r -> {
-            if (decode(r) instanceof KernelMessage.Link l) out.add(l);
-        });
-        return out;
+        return dump(RTM_GETLINK, Libc.AF_UNSPEC, "RTM_GETLINK dump", KernelMessage.Link.class);
     }
 
     public List<KernelMessage.Address> dumpAddresses() {
-        List<KernelMessage.Address> out = new ArrayList<>();
-        int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer().begin(RTM_GETADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
-                .ifaddrmsg(Libc.AF_INET, 0, 0).end();
-        requests.dump(w, seq, "RTM_GETADDR dump", r -> {
-            if (decode(r) instanceof KernelMessage.Address a) out.add(a);
-        });
-        return out;
+        return dump(RTM_GETADDR, Libc.AF_INET, "RTM_GETADDR dump", KernelMessage.Address.class);
     }
 
     /** The host's IPv6 addresses, every link. */
     public List<KernelMessage.Address6> dumpAddresses6() {
-        List<KernelMessage.Address6> out = new ArrayList<>();
-        int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer().begin(RTM_GETADDR, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
-                .ifaddrmsg(Libc.AF_INET6, 0, 0).end();
-        requests.dump(w, seq, "RTM_GETADDR dump (IPv6)", r -> {
-            if (decode(r) instanceof KernelMessage.Address6 a) out.add(a);
-        });
-        return out;
+        return dump(RTM_GETADDR, Libc.AF_INET6, "RTM_GETADDR dump (IPv6)", KernelMessage.Address6.class);
+    }
+
+    public List<KernelMessage.Neighbor> dumpNeighbors() {
+        return dump(RTM_GETNEIGH, Libc.AF_INET, "RTM_GETNEIGH dump", KernelMessage.Neighbor.class);
     }
 
     /** The kernel's IPv6 neighbour cache, every link. */
     public List<KernelMessage.Neighbor6> dumpNeighbors6() {
-        List<KernelMessage.Neighbor6> out = new ArrayList<>();
-        int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer().begin(RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
-                .ndmsg(Libc.AF_INET6, 0, 0, 0, 0).end();
-        requests.dump(w, seq, "RTM_GETNEIGH dump (IPv6)", r -> {
-            if (decode(r) instanceof KernelMessage.Neighbor6 n) out.add(n);
-        });
-        return out;
+        return dump(RTM_GETNEIGH, Libc.AF_INET6, "RTM_GETNEIGH dump (IPv6)", KernelMessage.Neighbor6.class);
     }
 
-    public List<KernelMessage.Neighbor> dumpNeighbors() {
-        List<KernelMessage.Neighbor> out = new ArrayList<>();
+    /** Dumps {@code type} (RTM_GETLINK, RTM_GETADDR or RTM_GETNEIGH) of {@code family}, keeping the messages that decode as {@code kind}. */
+    private <T extends KernelMessage> List<T> dump(int type, int family, String what, Class<T> kind) {
+        List<T> out = new ArrayList<>();
         int seq = requests.nextSeq();
-        NetlinkWriter w = requests.writer().begin(RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq)
-                .ndmsg(Libc.AF_INET, 0, 0, 0, 0).end();
-        requests.dump(w, seq, "RTM_GETNEIGH dump", r -> {
-            if (decode(r) instanceof KernelMessage.Neighbor n) out.add(n);
+        NetlinkWriter w = requests.writer().begin(type, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, seq);
+        switch (type) {
+            case RTM_GETLINK -> w.ifinfomsg(family, 0);
+            case RTM_GETADDR -> w.ifaddrmsg(family, 0, 0);
+            default -> w.ndmsg(family, 0, 0, 0, 0);
+        }
+        requests.dump(w.end(), seq, what, r -> {
+            KernelMessage m = decode(r);
+            if (kind.isInstance(m)) out.add(kind.cast(m));
         });
         return out;
     }

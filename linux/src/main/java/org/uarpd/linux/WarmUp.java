@@ -241,7 +241,7 @@ public final class WarmUp {
     }
 
     /** A warm-up changes no link: nothing to take back, release or resynchronise. */
-    private static final KernelTranslator.Host NO_HOST = new KernelTranslator.Host() {
+    static final KernelTranslator.Host NO_HOST = new KernelTranslator.Host() {
         @Override
         public boolean takeBack(LinkTable.Entry link) {
             return false;

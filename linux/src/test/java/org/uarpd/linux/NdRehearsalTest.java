@@ -50,18 +50,7 @@ class NdRehearsalTest {
         LinkTable links = new LinkTable(List.of(new LinuxBackend.Interface("u0", LinkMode.AUTHORITATIVE)));
         links.entries().get(0).index = LINK;
         links.entries().get(0).hardware = US.toByteArray();
-        KernelTranslator translator = new KernelTranslator(links, in -> engine.handle(now[0], in, sink), new KernelTranslator.Host() {
-            @Override
-            public boolean takeBack(LinkTable.Entry link) {
-                return false;
-            }
-
-            @Override
-            public void released(LinkTable.Entry link, String renamedTo) {}
-
-            @Override
-            public void resync(String why) {}
-        }, EventLog.SILENT);
+        KernelTranslator translator = new KernelTranslator(links, in -> engine.handle(now[0], in, sink), WarmUp.NO_HOST, EventLog.SILENT);
         NdRehearsal nd = new NdRehearsal(LINK, US, WarmUp.PEER_HARDWARE);
         engine.handle(now[0], new Input.LinkChanged(LINK, "u0", Ethernet.INSTANCE, US, true), sink);
         engine.handle(now[0], nd.address(), sink);
