@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.daemon.syntax.Addresses;
 import org.uarpd.engine.AddressClaim;
+import org.uarpd.engine.Bound;
 import org.uarpd.engine.Durations;
 import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.daemon.syntax.SyntaxException;
@@ -35,6 +37,8 @@ public final class ControlService {
     private final Reloader reloader;
     private final long started;
     private volatile FleetView fleet;
+    /** Control connections open now (kept by {@link ControlServer}, at most {@link ControlServer#MAX_CONNECTIONS}). */
+    final AtomicInteger connections = new AtomicInteger();
     // loop thread only
     private final List<Published> operatorPublished = new ArrayList<>();
 
@@ -307,8 +311,9 @@ public final class ControlService {
         loop.execute(() -> tap.unsubscribe(s));
     }
 
-    /** Table sizes and the loop's counters into the metrics (loop thread). */
+    /** Table sizes, bounds and the loop's counters into the metrics (loop thread). */
     public void snapshotMetrics() {
-        tap.snapshotMetrics(loop);
+        tap.snapshotMetrics(loop, List.of(new Bound("control.connections", 0, connections.get(), ControlServer.MAX_CONNECTIONS),
+                new Bound("control.streams", 0, tap.liveStreams(), ControlServer.MAX_CONNECTIONS)));
     }
 }
