@@ -77,13 +77,17 @@ public final class FloodComparison {
                     Thread.sleep(250); // sampling period of the tables
                 }
                 boolean floodRan = flood.isAlive();
-                flood.destroy();
-                flood.waitFor(10, TimeUnit.SECONDS);
+                // trafgen stops on SIGINT (its Ctrl-C); it does not stop at once on SIGTERM.
+                new ProcessBuilder("kill", "-INT", Long.toString(flood.pid())).start().waitFor();
+                if (!flood.waitFor(5, TimeUnit.SECONDS)) flood.destroyForcibly().waitFor();
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 long[] hAfter = counters(lab, h, "u0");
                 long[] kAfter = counters(lab, k, "k0");
                 long[] fAfter = counters(lab, f, "f0");
                 long rssAfter = uarpd.rssKib();
+                // Frames the kernel dropped because uarpd's packet sockets were full (skmem d: drops).
+                String socketDrops = String.join(" ", lab.ok(h, "ss", "-0", "-a", "-m", "-n").lines()
+                        .filter(l -> l.contains("skmem")).map(l -> l.replaceAll(".*skmem:\\(.*,d(\\d+)\\).*", "$1")).toList());
                 int resolvedH = onH.get(120, TimeUnit.SECONDS);
                 int resolvedK = onK.get(120, TimeUnit.SECONDS);
                 long outside = lab.ok(h, "ip", "neigh", "show", "dev", "u0").lines().filter(l -> l.startsWith("198.51.100.")).count();
@@ -105,6 +109,7 @@ public final class FloodComparison {
                 }
                 System.out.printf(Locale.ROOT, "entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
                         outside, uarpd.process.isAlive());
+                System.out.println("frames dropped at uarpd's packet sockets on H (ss -0 -m, per socket): " + socketDrops);
                 java.io.StringWriter stats = new java.io.StringWriter();
                 org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(stats), new java.io.PrintWriter(stats), "-s", uarpd.control.toString(), "stats");
                 System.out.println("uarpctl stats: " + String.join(", ", stats.toString().strip().lines().toList()));
