@@ -8,7 +8,8 @@ import java.lang.foreign.ValueLayout;
  * The classic BPF program (filter(2), {@code SO_ATTACH_FILTER}) on a link's IPv6 packet socket, and
  * the multicast membership it needs. The socket is bound to EtherType 0x86DD, so without a filter
  * every IPv6 frame of the link would wake the loop; the kernel keeps only neighbour solicitations and
- * advertisements (ICMPv6, next header 58, types 135 and 136: RFC 4861 §4.3, §4.4).
+ * advertisements (ICMPv6, next header 58, types 135 and 136: RFC 4861 §4.3, §4.4) that this host did
+ * not send itself.
  *
  * <p>An NS or NA behind one 8-byte hop-by-hop or destination options header, or in a first fragment,
  * is let through too, on purpose: RFC 4861 gives such a message no meaning and RFC 6980 forbids
@@ -30,11 +31,15 @@ final class NdFilter {
     private static final int PACKET_MR_ALLMULTI = 2;
 
     // Classic BPF opcodes (linux/filter.h): loads of absolute offsets, conditional jumps, return.
+    static final int LDW_ABS = 0x20;
     static final int LDH_ABS = 0x28;
     static final int LDB_ABS = 0x30;
     static final int JEQ_K = 0x15;
     static final int JSET_K = 0x45;
     static final int RET_K = 0x06;
+
+    /** The packet type of the frame (sockaddr_ll.sll_pkttype), as filter(2)'s ancillary data: SKF_AD_OFF + SKF_AD_PKTTYPE. */
+    static final int PKTTYPE = -0x1000 + 4;
 
     /** Offsets in an Ethernet frame: EtherType, IPv6 next header, and the first octets after the fixed header. */
     private static final int ETHERTYPE = 12;
@@ -49,42 +54,45 @@ final class NdFilter {
     /** The whole frame: a neighbour discovery message is small, and the engine validates its length. */
     private static final int ACCEPT_BYTES = 0xFFFF;
 
-    private static final int ICMP = 7;
-    private static final int EXTENSION = 10;
-    private static final int FRAGMENT_AT = 14;
-    private static final int TYPE_AFTER_EXTENSION = 18;
-    private static final int ACCEPT = 21;
-    private static final int DROP = 22;
+    private static final int ICMP = 9;
+    private static final int EXTENSION = 12;
+    private static final int FRAGMENT_AT = 16;
+    private static final int TYPE_AFTER_EXTENSION = 20;
+    private static final int ACCEPT = 23;
+    private static final int DROP = 24;
 
     /** The program: {code, jt, jf, k} per instruction; jumps are relative to the next instruction. */
     static final int[][] PROGRAM = {
-            /* 0 */ {LDH_ABS, 0, 0, ETHERTYPE},
-            /* 1 */ {JEQ_K, 0, to(1, DROP), ETH_P_IPV6},
-            /* 2 */ {LDB_ABS, 0, 0, NEXT_HEADER},
-            /* 3 */ {JEQ_K, to(3, ICMP), 0, ICMPV6},
-            /* 4 */ {JEQ_K, to(4, EXTENSION), 0, HOP_BY_HOP},
-            /* 5 */ {JEQ_K, to(5, EXTENSION), 0, DESTINATION_OPTIONS},
-            /* 6 */ {JEQ_K, to(6, FRAGMENT_AT), to(6, DROP), FRAGMENT},
+            // What this host sends (uarpd's answers, the kernel's own DAD) would only wake the loop to be skipped.
+            /* 0 */ {LDW_ABS, 0, 0, PKTTYPE},
+            /* 1 */ {JEQ_K, to(1, DROP), 0, PacketSocket.PACKET_OUTGOING},
+            /* 2 */ {LDH_ABS, 0, 0, ETHERTYPE},
+            /* 3 */ {JEQ_K, 0, to(3, DROP), ETH_P_IPV6},
+            /* 4 */ {LDB_ABS, 0, 0, NEXT_HEADER},
+            /* 5 */ {JEQ_K, to(5, ICMP), 0, ICMPV6},
+            /* 6 */ {JEQ_K, to(6, EXTENSION), 0, HOP_BY_HOP},
+            /* 7 */ {JEQ_K, to(7, EXTENSION), 0, DESTINATION_OPTIONS},
+            /* 8 */ {JEQ_K, to(8, FRAGMENT_AT), to(8, DROP), FRAGMENT},
             // ICMPv6 right after the IPv6 header: its type.
-            /* 7 */ {LDB_ABS, 0, 0, AFTER_IPV6},
-            /* 8 */ {JEQ_K, to(8, ACCEPT), 0, SOLICITATION},
-            /* 9 */ {JEQ_K, to(9, ACCEPT), to(9, DROP), ADVERTISEMENT},
+            /* 9 */ {LDB_ABS, 0, 0, AFTER_IPV6},
+            /* 10 */ {JEQ_K, to(10, ACCEPT), 0, SOLICITATION},
+            /* 11 */ {JEQ_K, to(11, ACCEPT), to(11, DROP), ADVERTISEMENT},
             // Options header: 8 bytes long (length field 0) and followed by ICMPv6.
-            /* 10 */ {LDB_ABS, 0, 0, AFTER_IPV6 + 1},
-            /* 11 */ {JEQ_K, 0, to(11, DROP), 0},
-            /* 12 */ {LDB_ABS, 0, 0, AFTER_IPV6},
-            /* 13 */ {JEQ_K, to(13, TYPE_AFTER_EXTENSION), to(13, DROP), ICMPV6},
+            /* 12 */ {LDB_ABS, 0, 0, AFTER_IPV6 + 1},
+            /* 13 */ {JEQ_K, 0, to(13, DROP), 0},
+            /* 14 */ {LDB_ABS, 0, 0, AFTER_IPV6},
+            /* 15 */ {JEQ_K, to(15, TYPE_AFTER_EXTENSION), to(15, DROP), ICMPV6},
             // Fragment header: the first fragment (offset 0) of an ICMPv6 message.
-            /* 14 */ {LDH_ABS, 0, 0, AFTER_IPV6 + 2},
-            /* 15 */ {JSET_K, to(15, DROP), 0, 0xFFF8},
-            /* 16 */ {LDB_ABS, 0, 0, AFTER_IPV6},
-            /* 17 */ {JEQ_K, 0, to(17, DROP), ICMPV6},
+            /* 16 */ {LDH_ABS, 0, 0, AFTER_IPV6 + 2},
+            /* 17 */ {JSET_K, to(17, DROP), 0, 0xFFF8},
+            /* 18 */ {LDB_ABS, 0, 0, AFTER_IPV6},
+            /* 19 */ {JEQ_K, 0, to(19, DROP), ICMPV6},
             // ICMPv6 type after an 8-byte header.
-            /* 18 */ {LDB_ABS, 0, 0, AFTER_IPV6 + 8},
-            /* 19 */ {JEQ_K, to(19, ACCEPT), 0, SOLICITATION},
-            /* 20 */ {JEQ_K, to(20, ACCEPT), to(20, DROP), ADVERTISEMENT},
-            /* 21 */ {RET_K, 0, 0, ACCEPT_BYTES},
-            /* 22 */ {RET_K, 0, 0, 0},
+            /* 20 */ {LDB_ABS, 0, 0, AFTER_IPV6 + 8},
+            /* 21 */ {JEQ_K, to(21, ACCEPT), 0, SOLICITATION},
+            /* 22 */ {JEQ_K, to(22, ACCEPT), to(22, DROP), ADVERTISEMENT},
+            /* 23 */ {RET_K, 0, 0, ACCEPT_BYTES},
+            /* 24 */ {RET_K, 0, 0, 0},
     };
 
     private NdFilter() {}

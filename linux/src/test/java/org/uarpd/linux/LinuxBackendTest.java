@@ -47,6 +47,11 @@ class LinuxBackendTest {
         a = lab.namespace("a");
         b = lab.namespace("b");
         lab.veth(a, "veth-a", "192.0.2.1/24", b, "veth-b", "192.0.2.2/24");
+        // The kernels' duplicate address detection of their link-local addresses is IPv6 neighbour
+        // discovery on the wire: over before any test counts what wakes the loop.
+        for (String ns : List.of(a, b)) {
+            Await.until("IPv6 DAD over in " + ns, 10, () -> !lab.ok(ns, "ip", "-6", "addr", "show").contains("tentative"));
+        }
     }
 
     @AfterAll

@@ -24,10 +24,19 @@ class NdFilterTest {
 
     /** What the kernel would keep of {@code frame}: 0 drops it. Loads past the end drop, as in the kernel. */
     static int run(int[][] program, byte[] frame) {
+        return run(program, frame, 0 /* PACKET_HOST */);
+    }
+
+    /** As {@link #run(int[][], byte[])} for a frame of packet type {@code pkttype} (the only ancillary load the program makes). */
+    static int run(int[][] program, byte[] frame, int pkttype) {
         int a = 0;
         for (int pc = 0; pc < program.length; pc++) {
             int[] in = program[pc];
             switch (in[0]) {
+                case NdFilter.LDW_ABS -> {
+                    if (in[3] != NdFilter.PKTTYPE) throw new AssertionError("word load of " + in[3] + " at " + pc);
+                    a = pkttype;
+                }
                 case NdFilter.LDH_ABS -> {
                     if (in[3] + 2 > frame.length) return 0;
                     a = ((frame[in[3]] & 0xFF) << 8) | (frame[in[3] + 1] & 0xFF);
@@ -79,6 +88,8 @@ class NdFilterTest {
         assertThat(run(NdFilter.PROGRAM, ns)).isGreaterThanOrEqualTo(ns.length);
         assertThat(kept(na)).isTrue();
         assertThat(kept(dad)).isTrue();
+        assertThat(run(NdFilter.PROGRAM, ns, 2 /* PACKET_MULTICAST */)).isPositive();
+        assertThat(run(NdFilter.PROGRAM, ns, PacketSocket.PACKET_OUTGOING)).as("what this host sent").isZero();
     }
 
     @Test
