@@ -31,7 +31,7 @@ import org.uarpd.linux.NamespaceLab;
 @Tag("netns")
 class FleetAcceptanceTest {
     private static final String VIP = "198.51.100.7";
-    private static final String ETCD = "http://192.0.2.11:2379";
+    static final String ETCD = "http://192.0.2.11:2379";
     /** etcd's default smallest lease (heartbeat 100 ms, election 1000 ms). */
     private static final double TTL_SECONDS = 2;
     /**
@@ -45,11 +45,7 @@ class FleetAcceptanceTest {
 
     @BeforeAll
     static void build() throws Exception {
-        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
-        boolean etcd = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "etcd")));
-        assertThat(etcd).as("fleet mode runs against real etcd: install it with 'apt-get install etcd-server' (Debian)").isTrue();
-        assertThat(Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump")))
-                .as("the wire is checked with tcpdump: 'apt-get install tcpdump'").isTrue();
+        requireTools();
         lab = new NamespaceLab("uflt");
         dir = Files.createTempDirectory("uarpd-fleet-daemon");
     }
@@ -73,11 +69,7 @@ class FleetAcceptanceTest {
         String e1 = lab.namespace("e1");
         lab.switchPort(sw, e1, "e1", "192.0.2.11/24");
         Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = lab.start(e1, ProcessBuilder.Redirect.to(etcdLog.toFile()), ProcessBuilder.Redirect.appendTo(etcdLog.toFile()),
-                "etcd", "--name", "e1", "--data-dir", dir.resolve("e1.etcd").toString(),
-                "--listen-client-urls", ETCD, "--advertise-client-urls", ETCD,
-                "--listen-peer-urls", "http://192.0.2.11:2380", "--initial-advertise-peer-urls", "http://192.0.2.11:2380",
-                "--initial-cluster", "e1=http://192.0.2.11:2380", "--initial-cluster-token", lab.prefix());
+        Process etcd = startEtcd(lab, e1, dir, etcdLog);
         UarpdProcess u1 = null;
         UarpdProcess u2 = null;
         UarpdProcess plain = null;
@@ -150,6 +142,7 @@ class FleetAcceptanceTest {
             int answersSinceRequest = 0;
             for (String line : decode(capture)) {
                 if (line.contains("Request who-has " + VIP)) answersSinceRequest = 0;
+                if (line.contains("> " + BROADCAST)) continue; // an announcement, not an answer
                 Matcher m = REPLY.matcher(line);
                 if (!m.find() || !m.group(2).equals(VIP)) continue;
                 answersSinceRequest++;
@@ -159,6 +152,10 @@ class FleetAcceptanceTest {
                 if (order.isEmpty() || !order.getLast().equals(mac)) order.add(mac);
             }
             assertThat(order).as("answering MACs in order").containsExactly(mac1, mac2);
+            // The new owner announced in both forms: a gratuitous request and a broadcast reply (RFC 5944 §4.6).
+            assertThat(decode(capture)).as("h2's announcements").anySatisfy(l -> assertThat(l).contains(mac2 + " > " + BROADCAST)
+                    .contains("Request who-has " + VIP + " tell " + VIP)).anySatisfy(l -> assertThat(l).contains(mac2 + " > " + BROADCAST)
+                    .contains("Reply " + VIP + " is-at " + mac2));
             assertThat(ctl("h2", "show", "fleet")).contains(VIP + " owner h2 revision").contains("takeovers 1");
         } finally {
             if (arping != null) arping.destroyForcibly();
@@ -169,6 +166,24 @@ class FleetAcceptanceTest {
             etcd.destroyForcibly();
             etcd.waitFor();
         }
+    }
+
+    /** One etcd member in {@code ns} at 192.0.2.11 ({@link #ETCD}), data under {@code dir}, logging to {@code log}. */
+    static Process startEtcd(NamespaceLab lab, String ns, Path dir, Path log) {
+        return lab.start(ns, ProcessBuilder.Redirect.to(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
+                "etcd", "--name", "e1", "--data-dir", dir.resolve("e1.etcd").toString(),
+                "--listen-client-urls", ETCD, "--advertise-client-urls", ETCD,
+                "--listen-peer-urls", "http://192.0.2.11:2380", "--initial-advertise-peer-urls", "http://192.0.2.11:2380",
+                "--initial-cluster", "e1=http://192.0.2.11:2380", "--initial-cluster-token", lab.prefix());
+    }
+
+    /** The tools these tests need, or an assertion naming what to install. */
+    static void requireTools() {
+        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
+        boolean etcd = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "etcd")));
+        assertThat(etcd).as("fleet mode runs against real etcd: install it with 'apt-get install etcd-server' (Debian)").isTrue();
+        assertThat(Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump")))
+                .as("the wire is checked with tcpdump: 'apt-get install tcpdump'").isTrue();
     }
 
     private static boolean u1line(UarpdProcess u, String text) {
@@ -189,14 +204,19 @@ class FleetAcceptanceTest {
 
     /** uarpctl against {@code host}'s socket: its output, or its error output when it failed. */
     private static String ctl(String host, String... args) {
+        return ctl(socket(host), args);
+    }
+
+    static String ctl(Path socket, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", socket(host).toString()));
+        List<String> all = new ArrayList<>(List.of("-s", socket.toString()));
         all.addAll(List.of(args));
         int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
         return exit == 0 ? out.toString() : "exit " + exit + ": " + err;
     }
 
+    private static final String BROADCAST = "ff:ff:ff:ff:ff:ff";
     private static final Pattern REPLY = Pattern.compile("^(\\d+\\.\\d+) .*Reply (\\S+) is-at (\\S+),");
 
     private record Reply(long micros, String mac) {}
@@ -205,7 +225,7 @@ class FleetAcceptanceTest {
         List<Reply> out = new ArrayList<>();
         for (String line : decode(capture)) {
             Matcher m = REPLY.matcher(line);
-            if (m.find() && m.group(2).equals(VIP)) {
+            if (m.find() && m.group(2).equals(VIP) && !line.contains("> " + BROADCAST)) {
                 String[] t = m.group(1).split("\\.");
                 out.add(new Reply(Long.parseLong(t[0]) * 1_000_000 + Long.parseLong(t[1]), m.group(3)));
             }
@@ -213,14 +233,17 @@ class FleetAcceptanceTest {
         return out;
     }
 
-    /** The capture as tcpdump prints it, one frame a line with its epoch time (a capture still being written reads up to its last frame). */
-    private static List<String> decode(Path capture) {
+    /**
+     * The capture as tcpdump prints it, one frame a line with its epoch time and Ethernet addresses
+     * ({@code SRC > DST,}); a capture still being written reads up to its last frame.
+     */
+    static List<String> decode(Path capture) {
         if (!Files.exists(capture)) return List.of();
-        NamespaceLab.Result r = NamespaceLab.run(List.of("tcpdump", "-r", capture.toString(), "-n", "-tt", "arp"));
+        NamespaceLab.Result r = NamespaceLab.run(List.of("tcpdump", "-r", capture.toString(), "-n", "-e", "-tt", "arp"));
         return r.out().lines().toList();
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
         } catch (java.io.IOException e) {
