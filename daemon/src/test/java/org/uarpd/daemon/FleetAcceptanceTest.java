@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +30,6 @@ import org.uarpd.linux.NamespaceLab;
 @Tag("netns")
 class FleetAcceptanceTest {
     private static final String VIP = "198.51.100.7";
-    static final String ETCD = "http://192.0.2.11:2379";
     /** etcd's default smallest lease (heartbeat 100 ms, election 1000 ms). */
     private static final double TTL_SECONDS = 2;
     /**
@@ -40,52 +38,38 @@ class FleetAcceptanceTest {
      */
     private static final double TAKEOVER_LIMIT_SECONDS = TTL_SECONDS + 1.5;
 
+    static FleetDaemonLab fleetLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        requireTools();
-        lab = new NamespaceLab("uflt");
-        dir = Files.createTempDirectory("uarpd-fleet-daemon");
+        fleetLab = FleetDaemonLab.open("uflt");
+        lab = fleetLab.lab;
+        dir = fleetLab.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        }
+        if (fleetLab != null) fleetLab.close();
     }
 
     @Test
     void oneHostAnswersAndTheOtherTakesOverAfterSigkill() throws Exception {
         String sw = lab.namespace("sw");
-        String e1 = lab.namespace("e1");
-        lab.switchPort(sw, e1, "e1", "192.0.2.11/24");
-        Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = startEtcd(lab, e1, dir, etcdLog);
+        Process etcd = fleetLab.etcd(sw);
         UarpdProcess u1 = null;
         UarpdProcess u2 = null;
         UarpdProcess plain = null;
         Process arping = null;
         Process tcpdump = null;
         try {
-            assertThat(Await.within(30, () -> etcd.isAlive() && read(etcdLog).contains("ready to serve client requests")))
-                    .as("etcd serves clients\n" + read(etcdLog)).isTrue();
-            String p = lab.namespace("p");
-            lab.switchPort(sw, p, "pp", "192.0.2.30/24");
-            String h1 = lab.namespace("h1");
-            lab.switchPort(sw, h1, "h1", "192.0.2.21/24");
-            String h2 = lab.namespace("h2");
-            lab.switchPort(sw, h2, "h2", "192.0.2.22/24");
-            String mac1 = lab.mac(h1, "h1");
-            String mac2 = lab.mac(h2, "h2");
+            FleetDaemonLab.Segment s = fleetLab.segment(sw);
+            String p = s.p();
+            String h1 = s.h1();
+            String h2 = s.h2();
+            String mac1 = s.mac1();
+            String mac2 = s.mac2();
 
             // Without a fleet nothing of it is loaded: the JVM's class-loading log names no fleet or etcd class.
             Path classes = dir.resolve("classes.log");
@@ -152,15 +136,6 @@ class FleetAcceptanceTest {
         }
     }
 
-    /** One etcd member in {@code ns} at 192.0.2.11 ({@link #ETCD}), data under {@code dir}, logging to {@code log}. */
-    static Process startEtcd(NamespaceLab lab, String ns, Path dir, Path log) {
-        return lab.start(ns, ProcessBuilder.Redirect.to(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
-                "etcd", "--name", "e1", "--data-dir", dir.resolve("e1.etcd").toString(),
-                "--listen-client-urls", ETCD, "--advertise-client-urls", ETCD,
-                "--listen-peer-urls", "http://192.0.2.11:2380", "--initial-advertise-peer-urls", "http://192.0.2.11:2380",
-                "--initial-cluster", "e1=http://192.0.2.11:2380", "--initial-cluster-token", lab.prefix());
-    }
-
     /** The tools these tests need, or an assertion naming what to install. */
     static void requireTools() {
         assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
@@ -214,14 +189,11 @@ class FleetAcceptanceTest {
 
     /** uarpd on {@code host}: its link, the published address, the fleet, and its fleet name from a config file. */
     private String[] fleetArgs(String host) throws Exception {
-        Path config = dir.resolve(host + ".toml");
-        Files.writeString(config, "[fleet]\nhost = \"" + host + "\"\n");
-        return new String[] {"--config", config.toString(), "--control-socket", socket(host).toString(), "--interface", host,
-                "--publish", VIP, "--etcd", ETCD, "--fleet", "t", "--warm-up", "0"};
+        return fleetLab.args(host, "t", "--publish", VIP);
     }
 
     private static Path socket(String host) {
-        return dir.resolve(host + ".sock");
+        return fleetLab.socket(host);
     }
 
     /** uarpctl against {@code host}'s socket: its output, or its error output when it failed. */

@@ -1,20 +1,16 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.uarpd.daemon.FleetAcceptanceTest.ETCD;
 import static org.uarpd.daemon.FleetAcceptanceTest.ctl;
 import static org.uarpd.daemon.FleetAcceptanceTest.decode;
 import static org.uarpd.daemon.FleetAcceptanceTest.read;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,43 +31,31 @@ class FleetBroadcastAcceptanceTest {
     private static final int HOSTS = Integer.getInteger("uarpd.fleet.hosts", 5);
     private static final Pattern DIRECTORY = Pattern.compile("directory (\\d+) entries");
 
+    static FleetDaemonLab fleetLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        FleetAcceptanceTest.requireTools();
+        fleetLab = FleetDaemonLab.open("ufbc");
+        lab = fleetLab.lab;
+        dir = fleetLab.dir;
         assertThat(HOSTS).as("uarpd.fleet.hosts").isBetween(2, 99);
-        lab = new NamespaceLab("ufbc");
-        dir = Files.createTempDirectory("uarpd-fleet-broadcast");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        if (fleetLab != null) fleetLab.close();
     }
 
     @Test
     void theDirectoryCutsBroadcastRequests() throws Exception {
         String swFleet = lab.namespace("swf");
         String swPlain = lab.namespace("swp");
-        String e1 = lab.namespace("e1");
-        lab.switchPort(swFleet, e1, "e1", "192.0.2.11/24");
-        Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = FleetAcceptanceTest.startEtcd(lab, e1, dir, etcdLog);
+        Process etcd = fleetLab.etcd(swFleet);
         List<UarpdProcess> daemons = new ArrayList<>();
         List<Process> tools = new ArrayList<>();
         try {
-            assertThat(Await.within(30, () -> etcd.isAlive() && read(etcdLog).contains("ready to serve client requests")))
-                    .as("etcd serves clients\n" + read(etcdLog)).isTrue();
             List<String> fleet = new ArrayList<>();
             List<String> plain = new ArrayList<>();
             for (int i = 1; i <= HOSTS; i++) {
@@ -84,11 +68,7 @@ class FleetBroadcastAcceptanceTest {
             }
             long started = System.nanoTime();
             for (int i = 1; i <= HOSTS; i++) {
-                // Host names must differ within a fleet; the namespaces share the machine's.
-                Path config = dir.resolve("f" + i + ".toml");
-                Files.writeString(config, "[fleet]\nhost = \"f" + i + "\"\n");
-                daemons.add(UarpdProcess.withEnvironment(lab, fleet.get(i - 1), Map.of(), "--config", config.toString(), "--control-socket", socket(i).toString(),
-                        "--interface", "f" + i, "--etcd", ETCD, "--fleet", "b", "--warm-up", "0"));
+                daemons.add(UarpdProcess.withEnvironment(lab, fleet.get(i - 1), Map.of(), fleetLab.args("f" + i, "b")));
             }
             // Every host's own address and etcd's are in every host's copy.
             assertThat(Await.within(60 + 2 * HOSTS, () -> {
@@ -173,6 +153,6 @@ class FleetBroadcastAcceptanceTest {
     }
 
     private static Path socket(int i) {
-        return dir.resolve("f" + i + ".sock");
+        return fleetLab.socket("f" + i);
     }
 }

@@ -1,16 +1,10 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.uarpd.daemon.FleetAcceptanceTest.ETCD;
 import static org.uarpd.daemon.FleetAcceptanceTest.ctl;
 import static org.uarpd.daemon.FleetAcceptanceTest.decode;
-import static org.uarpd.daemon.FleetAcceptanceTest.read;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,64 +31,39 @@ class FleetDirectoryAcceptanceTest {
     private static final String P = "192.0.2.30";
     private static final String BROADCAST = "ff:ff:ff:ff:ff:ff";
 
+    static FleetDaemonLab fleetLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        FleetAcceptanceTest.requireTools();
-        lab = new NamespaceLab("ufdir");
-        dir = Files.createTempDirectory("uarpd-fleet-directory");
+        fleetLab = FleetDaemonLab.open("ufdir");
+        lab = fleetLab.lab;
+        dir = fleetLab.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        if (fleetLab != null) fleetLab.close();
     }
 
     @Test
     void missesAreCheckedByUnicastAndRequestsAnsweredOnBehalf() throws Exception {
         String sw = lab.namespace("sw");
-        String e1 = lab.namespace("e1");
-        lab.switchPort(sw, e1, "e1", "192.0.2.11/24");
-        Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = FleetAcceptanceTest.startEtcd(lab, e1, dir, etcdLog);
+        Process etcd = fleetLab.etcd(sw);
         UarpdProcess u1 = null;
         UarpdProcess u2 = null;
-        Process tcpdump = null;
-        Process tcpdumpH1 = null;
         try {
-            assertThat(Await.within(30, () -> etcd.isAlive() && read(etcdLog).contains("ready to serve client requests")))
-                    .as("etcd serves clients\n" + read(etcdLog)).isTrue();
-            String p = lab.namespace("p");
-            lab.switchPort(sw, p, "pp", P + "/24");
-            String h1 = lab.namespace("h1");
-            lab.switchPort(sw, h1, "h1", H1 + "/24");
-            String h2 = lab.namespace("h2");
-            lab.switchPort(sw, h2, "h2", H2 + "/24");
-            String mac1 = lab.mac(h1, "h1");
-            String mac2 = lab.mac(h2, "h2");
-            String macP = lab.mac(p, "pp");
-
-            Path capture = dir.resolve("wire.pcap");
-            Path tcpdumpErr = dir.resolve("tcpdump.err");
-            tcpdump = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.to(tcpdumpErr.toFile()),
-                    "tcpdump", "-Z", "root", "-i", "pp", "-n", "-U", "-w", capture.toString(), "arp");
+            FleetDaemonLab.Segment s = fleetLab.segment(sw);
+            String p = s.p();
+            String h1 = s.h1();
+            String h2 = s.h2();
+            String mac1 = s.mac1();
+            String mac2 = s.mac2();
+            String macP = s.macP();
+            Path capture = fleetLab.capture(p, "pp", "wire");
             // The bridge sends h1's unicast request to h2's port only: h1's own side sees it.
-            Path atH1 = dir.resolve("h1.pcap");
-            Path atH1Err = dir.resolve("tcpdump-h1.err");
-            tcpdumpH1 = lab.start(h1, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.to(atH1Err.toFile()),
-                    "tcpdump", "-Z", "root", "-i", "h1", "-n", "-U", "-w", atH1.toString(), "arp");
-            assertThat(Await.within(10, () -> read(tcpdumpErr).contains("listening on") && read(atH1Err).contains("listening on")))
-                    .as(read(tcpdumpErr) + read(atH1Err)).isTrue();
+            Path atH1 = fleetLab.capture(h1, "h1", "h1");
 
             u1 = new UarpdProcess(lab, h1, args("h1"));
             u2 = new UarpdProcess(lab, h2, args("h2"));
@@ -134,8 +103,6 @@ class FleetDirectoryAcceptanceTest {
                     .filteredOn(l -> l.contains("Reply " + H2 + " is-at")).allSatisfy(l -> assertThat(l).contains("is-at " + mac2));
 
         } finally {
-            if (tcpdump != null) tcpdump.destroyForcibly();
-            if (tcpdumpH1 != null) tcpdumpH1.destroyForcibly();
             if (u1 != null) u1.close();
             if (u2 != null) u2.close();
             etcd.destroyForcibly();
@@ -144,10 +111,7 @@ class FleetDirectoryAcceptanceTest {
     }
 
     private static String[] args(String host) throws Exception {
-        Path config = dir.resolve(host + ".toml");
-        Files.writeString(config, "[fleet]\nhost = \"" + host + "\"\n");
-        return new String[] {"--config", config.toString(), "--control-socket", socket(host).toString(), "--interface", host,
-                "--etcd", ETCD, "--fleet", "d", "--warm-up", "0"};
+        return fleetLab.args(host, "d");
     }
 
     private static final java.util.regex.Pattern DIRECTORY = java.util.regex.Pattern.compile("directory (\\d+) entries");
@@ -159,6 +123,6 @@ class FleetDirectoryAcceptanceTest {
     }
 
     private static Path socket(String host) {
-        return dir.resolve(host + ".sock");
+        return fleetLab.socket(host);
     }
 }

@@ -1,16 +1,12 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.uarpd.daemon.FleetAcceptanceTest.ETCD;
 import static org.uarpd.daemon.FleetAcceptanceTest.answerOrder;
 import static org.uarpd.daemon.FleetAcceptanceTest.ctl;
 import static org.uarpd.daemon.FleetAcceptanceTest.decode;
 import static org.uarpd.daemon.FleetAcceptanceTest.read;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -29,53 +25,38 @@ import org.uarpd.linux.NamespaceLab;
 class FleetPartitionAcceptanceTest {
     private static final String VIP = "198.51.100.7";
 
+    static FleetDaemonLab fleetLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        FleetAcceptanceTest.requireTools();
+        fleetLab = FleetDaemonLab.open("ufpt");
+        lab = fleetLab.lab;
+        dir = fleetLab.dir;
         assertThat(NamespaceLab.run(java.util.List.of("nft", "--version")).ok()).as("the partition is made with nftables: 'apt-get install nftables'")
                 .isTrue();
-        lab = new NamespaceLab("ufpt");
-        dir = Files.createTempDirectory("uarpd-fleet-partition");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        if (fleetLab != null) fleetLab.close();
     }
 
     @Test
     void aPartitionedOwnerFallsSilentBeforeTheOtherAnswers() throws Exception {
         String sw = lab.namespace("sw");
-        String e1 = lab.namespace("e1");
-        lab.switchPort(sw, e1, "e1", "192.0.2.11/24");
-        Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = FleetAcceptanceTest.startEtcd(lab, e1, dir, etcdLog);
+        Process etcd = fleetLab.etcd(sw);
         UarpdProcess u1 = null;
         UarpdProcess u2 = null;
         Process requests = null;
-        Process tcpdump = null;
         try {
-            assertThat(Await.within(30, () -> etcd.isAlive() && read(etcdLog).contains("ready to serve client requests")))
-                    .as("etcd serves clients\n" + read(etcdLog)).isTrue();
-            String p = lab.namespace("p");
-            lab.switchPort(sw, p, "pp", "192.0.2.30/24");
-            String h1 = lab.namespace("h1");
-            lab.switchPort(sw, h1, "h1", "192.0.2.21/24");
-            String h2 = lab.namespace("h2");
-            lab.switchPort(sw, h2, "h2", "192.0.2.22/24");
-            String mac1 = lab.mac(h1, "h1");
-            String mac2 = lab.mac(h2, "h2");
+            FleetDaemonLab.Segment s = fleetLab.segment(sw);
+            String p = s.p();
+            String h1 = s.h1();
+            String h2 = s.h2();
+            String mac1 = s.mac1();
+            String mac2 = s.mac2();
 
             u1 = new UarpdProcess(lab, h1, args("h1"));
             UarpdProcess first = u1;
@@ -85,13 +66,10 @@ class FleetPartitionAcceptanceTest {
             assertThat(Await.within(15, () -> ctl(socket("h2"), "show", "fleet").contains(VIP + " owner h1")))
                     .as(ctl(socket("h2"), "show", "fleet") + "\n" + second.logText()).isTrue();
 
-            Path capture = dir.resolve("wire.pcap");
-            Path tcpdumpErr = dir.resolve("tcpdump.err");
-            tcpdump = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.to(tcpdumpErr.toFile()),
-                    "tcpdump", "-Z", "root", "-i", "pp", "-n", "-U", "-w", capture.toString(), "arp");
-            assertThat(Await.within(10, () -> read(tcpdumpErr).contains("listening on"))).as(read(tcpdumpErr)).isTrue();
-            requests = FleetAcceptanceTest.requestEvery50ms(lab, p, "pp", "192.0.2.30", VIP, tcpdumpErr);
-            assertThat(Await.within(10, () -> answers(capture, mac1) >= 10)).as("h1 answers\n" + read(tcpdumpErr)).isTrue();
+            Path capture = fleetLab.capture(p, "pp", "wire");
+            Path errors = dir.resolve("requests.err");
+            requests = FleetAcceptanceTest.requestEvery50ms(lab, p, "pp", "192.0.2.30", VIP, errors);
+            assertThat(Await.within(10, () -> answers(capture, mac1) >= 10)).as("h1 answers\n" + read(errors)).isTrue();
 
             // h1 can no longer reach etcd; the peer still reaches h1.
             lab.ok(h1, "nft", "add table inet partition");
@@ -110,13 +88,10 @@ class FleetPartitionAcceptanceTest {
             assertThat(Await.within(10, () -> answers(capture, mac2) >= atHeal + 20)).isTrue();
             requests.destroy();
             requests.waitFor();
-            tcpdump.destroy();
-            tcpdump.waitFor();
             assertThat(answerOrder(capture, VIP)).as("answering MACs in order\n" + String.join("\n", decode(capture)))
                     .containsExactly(mac1, mac2);
         } finally {
             if (requests != null) requests.destroyForcibly();
-            if (tcpdump != null) tcpdump.destroyForcibly();
             if (u1 != null) u1.close();
             if (u2 != null) u2.close();
             etcd.destroyForcibly();
@@ -131,13 +106,10 @@ class FleetPartitionAcceptanceTest {
     }
 
     private static String[] args(String host) throws Exception {
-        Path config = dir.resolve(host + ".toml");
-        Files.writeString(config, "[fleet]\nhost = \"" + host + "\"\n");
-        return new String[] {"--config", config.toString(), "--control-socket", socket(host).toString(), "--interface", host,
-                "--publish", VIP, "--etcd", ETCD, "--fleet", "t", "--warm-up", "0"};
+        return fleetLab.args(host, "t", "--publish", VIP);
     }
 
     private static Path socket(String host) {
-        return dir.resolve(host + ".sock");
+        return fleetLab.socket(host);
     }
 }
