@@ -102,6 +102,31 @@ class FleetDirectoryAcceptanceTest {
             assertThat(decode(capture)).as("no answer gives another address for h2")
                     .filteredOn(l -> l.contains("Reply " + H2 + " is-at")).allSatisfy(l -> assertThat(l).contains("is-at " + mac2));
 
+
+            // d) etcd gone: h1 keeps its copy (a miss for h2 is still checked by unicast) but no longer
+            // answers on h2's behalf, since it cannot tell whether h2's lease lives.
+            etcd.destroyForcibly();
+            etcd.waitFor();
+            assertThat(Await.within(15, () -> ctl(socket("h1"), "show", "fleet").contains("DISCONNECTED")))
+                    .as(ctl(socket("h1"), "show", "fleet")).isTrue();
+            long checks = decode(atH1).stream().filter(l -> l.contains(mac1 + " > " + mac2) && l.contains("Request who-has " + H2)).count();
+            // Forgotten and needed at once, before h2's next request to h1 could teach it again.
+            assertThat(lab.run(h1, "sh", "-c", "ip neigh flush dev h1 && ping -c 1 -W 3 " + H2).ok())
+                    .as("h1 reaches h2 without etcd\n" + first.logText()).isTrue();
+            assertThat(Await.within(5, () -> decode(atH1).stream()
+                    .filter(l -> l.contains(mac1 + " > " + mac2) && l.contains("Request who-has " + H2)).count() > checks))
+                    .as("unicast check without etcd\n" + String.join("\n", decode(atH1))).isTrue();
+            assertThat(decode(atH1)).as("broadcast requests from h1 for h2")
+                    .noneMatch(l -> l.contains("> " + BROADCAST) && l.contains("Request who-has " + H2 + " tell " + H1));
+            long onBehalf = decode(capture).stream().filter(l -> l.contains(mac1 + " > " + macP) && l.contains("Reply " + H2)).count();
+            long notForUs = first.count(l -> l.contains("ignored " + H2 + " on h1 (not for us)"));
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, ARP, sendp\n"
+                    + "sendp(Ether(dst='" + BROADCAST + "', src='" + macP + "') / ARP(op=1, hwsrc='" + macP + "', psrc='" + P
+                    + "', pdst='" + H2 + "'), iface='pp', verbose=0)\n");
+            assertThat(Await.within(10, () -> first.count(l -> l.contains("ignored " + H2 + " on h1 (not for us)")) > notForUs))
+                    .as("h1 leaves the request to h2\n" + first.logText()).isTrue();
+            assertThat(decode(capture).stream().filter(l -> l.contains(mac1 + " > " + macP) && l.contains("Reply " + H2)).count())
+                    .as("answers on h2's behalf without etcd").isEqualTo(onBehalf);
         } finally {
             if (u1 != null) u1.close();
             if (u2 != null) u2.close();
