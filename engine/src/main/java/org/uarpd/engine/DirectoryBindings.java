@@ -10,7 +10,7 @@ import org.uarpd.wire.HardwareAddress;
 /**
  * A copy of a shared directory of bindings (docs/fleet.md), kept from what the backend says with
  * {@link OperatorCommand.DirectoryKnown} and {@link OperatorCommand.DirectoryGone}. Other hosts wrote
- * these bindings; the engine uses them in two ways, as RFC 9161 §3 does with the bindings an EVPN
+ * these bindings; the engine uses them in two ways, as RFC 9161 does with the bindings an EVPN
  * control plane distributes, and never so that a stale one can cut a host off:
  * <ul>
  * <li><b>A hint for a kernel miss</b>: the first request of a new resolution for an address the
