@@ -17,8 +17,10 @@ final class LinkTable {
         final LinkMode mode;
         int index;
         byte[] hardware;
-        /** Open while the interface is present and taken over; owned by the event loop. */
+        /** Open while the interface is present and taken over; owned by the event loop. ARP frames not addressed to this host's MAC ({@link ArpFilter}). */
         PacketSocket arp;
+        /** ARP frames addressed to this host's MAC, mostly replies: a queue a broadcast flood cannot fill ({@link ArpFilter}). */
+        PacketSocket unicast;
         PacketSocket rarp;
         /** IPv6 neighbour solicitations and advertisements ({@link NdFilter}). */
         PacketSocket nd;
@@ -28,16 +30,18 @@ final class LinkTable {
             this.mode = mode;
         }
 
-        /** Opens the ARP, RARP and neighbour discovery packet sockets on the interface (taken over, or back). */
+        /** Opens the two ARP, the RARP and the neighbour discovery packet sockets on the interface (taken over, or back). */
         void openSockets() {
-            arp = new PacketSocket(index, name, PacketSocket.ETH_P_ARP);
+            unicast = PacketSocket.arp(index, name, true);
+            arp = PacketSocket.arp(index, name, false);
             rarp = new PacketSocket(index, name, PacketSocket.ETH_P_RARP);
             nd = new PacketSocket(index, name, NdFilter.ETH_P_IPV6, true);
         }
 
-        /** The open packet sockets, in poll order. */
+        /** The open packet sockets, in poll order: frames addressed to us first, so a flood of the others never delays them. */
         List<PacketSocket> sockets() {
-            List<PacketSocket> out = new ArrayList<>(3);
+            List<PacketSocket> out = new ArrayList<>(4);
+            if (unicast != null) out.add(unicast);
             if (arp != null) out.add(arp);
             if (rarp != null) out.add(rarp);
             if (nd != null) out.add(nd);
@@ -46,9 +50,11 @@ final class LinkTable {
 
         /** Closes them (the interface went, or could not be taken back). */
         void closeSockets() {
+            if (unicast != null) unicast.close();
             if (arp != null) arp.close();
             if (rarp != null) rarp.close();
             if (nd != null) nd.close();
+            unicast = null;
             arp = null;
             rarp = null;
             nd = null;

@@ -14,7 +14,7 @@ import org.uarpd.wire.link.Ethernet;
 
 /**
  * uarpd on a real Linux host: one event-loop thread polls every descriptor — the rtnetlink event
- * socket, an ARP, a RARP and an IPv6 neighbour discovery packet socket per interface, and an eventfd that wakes it for commands and
+ * socket, two ARP packet sockets per interface (frames addressed to its MAC, read first, and the rest: {@link ArpFilter}), a RARP and an IPv6 neighbour discovery one, and an eventfd that wakes it for commands and
  * stop — and drives the {@link EnginePort}, whose next deadline is the poll timeout. The clock is
  * {@code System.nanoTime()}. Buffers are allocated once; the hot path (miss → request out → reply in
  * → install) reuses them.

@@ -103,10 +103,15 @@ final class NdFilter {
 
     /** Attaches {@link #PROGRAM} to {@code fd}: before the socket is bound, so no unfiltered frame is ever queued on it. */
     static void attach(int fd, String linkName) {
+        attach(fd, PROGRAM, "neighbour discovery on " + linkName);
+    }
+
+    /** Attaches classic BPF {@code program} ({code, jt, jf, k} per instruction) to {@code fd}; {@code what} names it in errors. */
+    static void attach(int fd, int[][] program, String what) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment code = a.allocate(8L * PROGRAM.length, 8);
-            for (int i = 0; i < PROGRAM.length; i++) {
-                int[] in = PROGRAM[i];
+            MemorySegment code = a.allocate(8L * program.length, 8);
+            for (int i = 0; i < program.length; i++) {
+                int[] in = program[i];
                 code.set(ValueLayout.JAVA_SHORT, 8L * i, (short) in[0]);
                 code.set(ValueLayout.JAVA_BYTE, 8L * i + 2, (byte) in[1]);
                 code.set(ValueLayout.JAVA_BYTE, 8L * i + 3, (byte) in[2]);
@@ -114,10 +119,10 @@ final class NdFilter {
             }
             // struct sock_fprog: unsigned short len, then (aligned) the instructions' address.
             MemorySegment prog = a.allocate(16, 8);
-            prog.set(ValueLayout.JAVA_SHORT, 0, (short) PROGRAM.length);
+            prog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);
             prog.set(ValueLayout.ADDRESS, 8, code);
             Libc.check(Libc.trySetsockopt(fd, Libc.SOL_SOCKET, SO_ATTACH_FILTER, prog, 16),
-                    "setsockopt(SO_ATTACH_FILTER, neighbour discovery on " + linkName + ")", null);
+                    "setsockopt(SO_ATTACH_FILTER, " + what + ")", null);
         }
     }
 

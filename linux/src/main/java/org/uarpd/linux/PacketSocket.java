@@ -37,6 +37,18 @@ public final class PacketSocket implements AutoCloseable {
      * link's all-multicast membership for as long as it is open.
      */
     PacketSocket(int link, String linkName, int etherType, boolean neighbourDiscovery) {
+        this(link, linkName, etherType, neighbourDiscovery ? NdFilter.PROGRAM : null, neighbourDiscovery);
+    }
+
+    /**
+     * An ARP socket carrying either only the frames addressed to this host's MAC or only the others
+     * ({@link ArpFilter}; its filter attached before the bind).
+     */
+    static PacketSocket arp(int link, String linkName, boolean addressedToUs) {
+        return new PacketSocket(link, linkName, ETH_P_ARP, addressedToUs ? ArpFilter.ADDRESSED_TO_US : ArpFilter.THE_REST, false);
+    }
+
+    private PacketSocket(int link, String linkName, int etherType, int[][] filter, boolean allMulticast) {
         this.link = link;
         this.etherType = etherType;
         String proto = etherType == ETH_P_ARP ? "ETH_P_ARP" : etherType == ETH_P_RARP ? "ETH_P_RARP" : "0x" + Integer.toHexString(etherType);
@@ -45,13 +57,13 @@ public final class PacketSocket implements AutoCloseable {
                 "socket(AF_PACKET, SOCK_RAW, " + proto + ")",
                 "needs CAP_NET_RAW (run as root or grant the capability: setcap cap_net_raw,cap_net_admin+ep)");
         try {
-            if (neighbourDiscovery) NdFilter.attach(fd, linkName);
+            if (filter != null) NdFilter.attach(fd, filter, proto + " filter on " + linkName);
             MemorySegment ll = arena.allocate(SOCKADDR_LL, 4);
             ll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
             ll.set(ValueLayout.JAVA_SHORT, 2, (short) networkOrder);
             ll.set(ValueLayout.JAVA_INT, 4, link);
             Libc.bind(fd, ll, SOCKADDR_LL, "bind(AF_PACKET " + proto + ", " + linkName + " ifindex " + link + ")", null);
-            if (neighbourDiscovery) NdFilter.allMulticast(fd, link, linkName);
+            if (allMulticast) NdFilter.allMulticast(fd, link, linkName);
             rx = arena.allocate(MAX_FRAME, 8);
             tx = arena.allocate(MAX_FRAME, 8);
             from = arena.allocate(SOCKADDR_LL, 4);

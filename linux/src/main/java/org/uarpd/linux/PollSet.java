@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The event loop's poll(2) array: slot 0 the wake-up eventfd, slot 1 the rtnetlink event socket, then
- * the packet sockets of every present link (ARP, RARP, IPv6 neighbour discovery). Allocated once, sized for every configured
+ * the packet sockets of every present link (ARP addressed to us, other ARP, RARP, IPv6 neighbour discovery). Allocated once, sized for every configured
  * link, and rewritten in place when a link goes or comes back (the arena frees nothing before it is
  * closed, so a new array per change would grow with every flap).
  */
@@ -17,7 +17,7 @@ final class PollSet {
     static final int NETLINK = 1;
     /** The first packet socket's slot. */
     static final int SOCKETS = 2;
-    private static final int PER_LINK = 3;
+    private static final int PER_LINK = 4;
 
     private final MemorySegment fds;
     /** The owner and socket of each packet-socket slot, from {@link #SOCKETS} on. */

@@ -12,49 +12,14 @@ import org.uarpd.wire.nd.NdCodec;
 import org.uarpd.wire.nd.NdPacket;
 
 /**
- * The neighbour discovery socket's BPF program, run by a classic BPF interpreter written from
- * filter(2) over frames built by the wire codec: which frames reach uarpd, without a socket or root.
- * The kernel's checker refusing the program is the namespace tests' business (the socket would not open).
+ * The neighbour discovery socket's BPF program, run by {@link ClassicBpf} over frames built by the
+ * wire codec: which frames reach uarpd.
  */
 class NdFilterTest {
     private static final HardwareAddress PEER = HardwareAddress.parse("02:00:5e:00:53:02");
     private static final HardwareAddress US = HardwareAddress.parse("02:00:5e:00:53:01");
     private static final Ip6Address SOURCE = Ip6Address.parse("2001:db8::2");
     private static final Ip6Address TARGET = Ip6Address.parse("2001:db8::1");
-
-    /** What the kernel would keep of {@code frame}: 0 drops it. Loads past the end drop, as in the kernel. */
-    static int run(int[][] program, byte[] frame) {
-        return run(program, frame, 0 /* PACKET_HOST */);
-    }
-
-    /** As {@link #run(int[][], byte[])} for a frame of packet type {@code pkttype} (the only ancillary load the program makes). */
-    static int run(int[][] program, byte[] frame, int pkttype) {
-        int a = 0;
-        for (int pc = 0; pc < program.length; pc++) {
-            int[] in = program[pc];
-            switch (in[0]) {
-                case NdFilter.LDW_ABS -> {
-                    if (in[3] != NdFilter.PKTTYPE) throw new AssertionError("word load of " + in[3] + " at " + pc);
-                    a = pkttype;
-                }
-                case NdFilter.LDH_ABS -> {
-                    if (in[3] + 2 > frame.length) return 0;
-                    a = ((frame[in[3]] & 0xFF) << 8) | (frame[in[3] + 1] & 0xFF);
-                }
-                case NdFilter.LDB_ABS -> {
-                    if (in[3] + 1 > frame.length) return 0;
-                    a = frame[in[3]] & 0xFF;
-                }
-                case NdFilter.JEQ_K -> pc += a == in[3] ? in[1] : in[2];
-                case NdFilter.JSET_K -> pc += (a & in[3]) != 0 ? in[1] : in[2];
-                case NdFilter.RET_K -> {
-                    return in[3];
-                }
-                default -> throw new AssertionError("opcode 0x" + Integer.toHexString(in[0]) + " at " + pc);
-            }
-        }
-        throw new AssertionError("the program ran off its end");
-    }
 
     private static byte[] frame(NdPacket p) {
         return Ethernet.INSTANCE.encode(US, PEER, NdFilter.ETH_P_IPV6, NdCodec.encode(p));
@@ -77,7 +42,7 @@ class NdFilterTest {
     }
 
     private static boolean kept(byte[] frame) {
-        return run(NdFilter.PROGRAM, frame) != 0;
+        return ClassicBpf.run(NdFilter.PROGRAM, frame) != 0;
     }
 
     @Test
@@ -85,11 +50,11 @@ class NdFilterTest {
         byte[] ns = frame(NdPacket.solicitation(SOURCE, PEER, TARGET));
         byte[] na = frame(NdPacket.solicitation(SOURCE, PEER, TARGET).advertisementFor(US, false, true));
         byte[] dad = frame(NdPacket.dadProbe(TARGET, new byte[] {1, 2, 3, 4, 5, 6}));
-        assertThat(run(NdFilter.PROGRAM, ns)).isGreaterThanOrEqualTo(ns.length);
+        assertThat(ClassicBpf.run(NdFilter.PROGRAM, ns)).isGreaterThanOrEqualTo(ns.length);
         assertThat(kept(na)).isTrue();
         assertThat(kept(dad)).isTrue();
-        assertThat(run(NdFilter.PROGRAM, ns, 2 /* PACKET_MULTICAST */)).isPositive();
-        assertThat(run(NdFilter.PROGRAM, ns, PacketSocket.PACKET_OUTGOING)).as("what this host sent").isZero();
+        assertThat(ClassicBpf.run(NdFilter.PROGRAM, ns, 2 /* PACKET_MULTICAST */)).isPositive();
+        assertThat(ClassicBpf.run(NdFilter.PROGRAM, ns, PacketSocket.PACKET_OUTGOING)).as("what this host sent").isZero();
     }
 
     @Test
@@ -126,14 +91,6 @@ class NdFilterTest {
 
     @Test
     void everyJumpLandsInsideTheProgramAndItEndsInReturns() {
-        int[][] p = NdFilter.PROGRAM;
-        for (int pc = 0; pc < p.length; pc++) {
-            if (p[pc][0] == NdFilter.JEQ_K || p[pc][0] == NdFilter.JSET_K) {
-                assertThat(pc + 1 + p[pc][1]).isBetween(pc + 1, p.length - 1);
-                assertThat(pc + 1 + p[pc][2]).isBetween(pc + 1, p.length - 1);
-            }
-        }
-        assertThat(p[p.length - 1][0]).isEqualTo(NdFilter.RET_K);
-        assertThat(p[p.length - 2][0]).isEqualTo(NdFilter.RET_K);
+        ClassicBpf.checkShape(NdFilter.PROGRAM);
     }
 }
