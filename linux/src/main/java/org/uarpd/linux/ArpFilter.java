@@ -13,6 +13,15 @@ package org.uarpd.linux;
  * sent (PACKET_OUTGOING, seen by every packet socket but the sender) reach neither.
  */
 final class ArpFilter {
+    /**
+     * Receive buffer asked for the socket of {@link #THE_REST} (the kernel doubles it for its own
+     * bookkeeping): a broadcast flood comes in bursts the loop absorbs later, when it is not scheduled
+     * or collects garbage, and with the default buffer about a fifth of the requests were dropped
+     * while the loop kept up on average (BENCHMARKS.md, "Flood and live fuzzing"). Memory is only
+     * taken while frames wait in it.
+     */
+    static final int FLOOD_BUFFER = 8 << 20;
+
     /** sll_pkttype of a frame addressed to this host's MAC (linux/if_packet.h). */
     static final int PACKET_HOST = 0;
     /** The whole frame: the engine checks an ARP packet's length itself. */

@@ -64,6 +64,7 @@ public final class PacketSocket implements AutoCloseable {
             ll.set(ValueLayout.JAVA_INT, 4, link);
             Libc.bind(fd, ll, SOCKADDR_LL, "bind(AF_PACKET " + proto + ", " + linkName + " ifindex " + link + ")", null);
             if (allMulticast) NdFilter.allMulticast(fd, link, linkName);
+            if (filter == ArpFilter.THE_REST) receiveBuffer(ArpFilter.FLOOD_BUFFER, linkName);
             rx = arena.allocate(MAX_FRAME, 8);
             tx = arena.allocate(MAX_FRAME, 8);
             from = arena.allocate(SOCKADDR_LL, 4);
@@ -72,6 +73,20 @@ public final class PacketSocket implements AutoCloseable {
             Libc.close(fd);
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Asks for a receive buffer of {@code bytes}: SO_RCVBUFFORCE with CAP_NET_ADMIN, else SO_RCVBUF,
+     * which the kernel silently caps at net.core.rmem_max (socket(7)).
+     */
+    private void receiveBuffer(int bytes, String linkName) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+            v.set(ValueLayout.JAVA_INT, 0, bytes);
+            int r = Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, v, 4);
+            if (r == -Errno.EPERM) r = Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, v, 4);
+            Libc.check(r, "setsockopt(SO_RCVBUF " + bytes + ", ARP on " + linkName + ")", null);
         }
     }
 
