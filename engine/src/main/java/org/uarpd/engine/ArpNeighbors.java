@@ -101,7 +101,8 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
     }
 
     @Override
-    public void installed(Link l, int address, HardwareAddress hw, NeighborState state) {
+    public void installed(Link l, int id, HardwareAddress hw, NeighborState state) {
+        int address = addresses.address(id);
         bridge.installed(l, address);
         if (state != NeighborState.STATIC && l.guard != null && l.guard.policy.lockLearnt()) {
             // Learnt, then locked: pinned as a static entry once this input is done.
@@ -116,8 +117,8 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
     }
 
     @Override
-    public void removed(Link l, int address) {
-        bridge.removed(l, address);
+    public void removed(Link l, int id) {
+        bridge.removed(l, addresses.address(id));
     }
 
     // -- read-only views -------------------------------------------------------------------------
