@@ -54,9 +54,7 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
             ctx.emit(Kind.IGNORED, l.id, sender, HardwareAddress.of(hw), null, Reason.ADDRESS_CONFLICT);
             return;
         }
-        boolean creates = kind == Neighbors.Observation.REQUEST_TO_US
-                || (kind == Neighbors.Observation.REPLY_TO_US && l.rules().learnsRepliesToUs());
-        if (creates && !l.onSubnet(sender) && !tracks(l.id, sender)) {
+        if (Neighbors.creates(l, kind) && !l.onSubnet(sender) && !tracks(l.id, sender)) {
             // Not a neighbour this link can reach directly: believing it would only fill the table
             // (a flood of forged senders). Still answered; an entry the host asked for is updated.
             ctx.emit(Kind.IGNORED, l.id, sender, HardwareAddress.of(hw), null, Reason.OFF_SUBNET_SENDER);

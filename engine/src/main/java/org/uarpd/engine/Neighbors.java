@@ -53,15 +53,20 @@ final class Neighbors {
         GRATUITOUS
     }
 
-    /**
-     * Told when the kernel is given a binding, and when an entry leaves the table (each ignored unless
-     * overridden). Both name the entry by its id, still in the table during the call, so that the
-     * machine carries no address type of its own: the domain reads the address from its column.
-     */
+    /** Told, by entry id (still in the table; its domain reads the address), of a binding given to the kernel and of a removal. */
     interface Listener {
         default void installed(Link link, int id, HardwareAddress hw, NeighborState state) { }
 
         default void removed(Link link, int id) { }
+    }
+
+    /**
+     * Whether an observation of {@code kind} on {@code link} may create an entry for an address not in
+     * the table: a request to us always (RFC 826), a reply to us only where the link's rules learn them.
+     */
+    static boolean creates(Link link, Observation kind) {
+        return kind == Observation.REQUEST_TO_US
+                || (kind == Observation.REPLY_TO_US && link.rules().learnsRepliesToUs());
     }
 
     private final EngineContext ctx;
@@ -178,9 +183,7 @@ final class Neighbors {
         };
         NeighborState confirmed = kind == Observation.REPLY_TO_US ? REACHABLE : STALE;
         if (id == NONE) {
-            boolean learn = kind == Observation.REQUEST_TO_US
-                    || (kind == Observation.REPLY_TO_US && link.rules().learnsRepliesToUs());
-            if (!learn) {
+            if (!creates(link, kind)) {
                 if (kind == Observation.REPLY_TO_US) {
                     emitKey(Kind.IGNORED, sender, HardwareAddress.of(hw), null, Reason.UNSOLICITED);
                 } else if (kind == Observation.GRATUITOUS) {
