@@ -48,8 +48,8 @@ final class ArpDomain implements NeighborDomain {
     }
 
     @Override
-    public boolean canSolicit(Link link) {
-        return link.speaksRfc826();
+    public Reason cannotSolicit(Link link) {
+        return link.speaksRfc826() ? null : Reason.WRONG_HARDWARE;
     }
 
     // -- receiving -------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ final class NdDomain implements NeighborDomain {
 
     /** ND frames are built for Ethernet only, and need one of our addresses to ask from. */
     @Override
-    public boolean canSolicit(Link link) {
-        return speaks(link) && link(link).source() >= 0;
+    public Reason cannotSolicit(Link link) {
+        return !speaks(link) ? Reason.WRONG_HARDWARE : link(link).source() < 0 ? Reason.NO_SOURCE_ADDRESS : null;
     }
 
     @Override
