@@ -89,7 +89,7 @@ public final class PublishedTargets {
 
     /** Whether {@code x} lies inside {@code range}. */
     public static boolean within(Cidr range, Cidr x) {
-        return range.contains(x.network()) && x.prefixLength() >= range.prefixLength();
+        return range.covers(x);
     }
 
     /** The target as it is written: the address, the range, or "proxy". */
