@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.uarpd.daemon.metrics.UarpdMetrics;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Bound;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.EngineEvent.Reason;
@@ -148,12 +149,17 @@ public final class EngineTap implements EnginePort, ActionSink {
         return streams.size();
     }
 
-    /** Table sizes and the loop's counters into the metrics. */
-    public void snapshotMetrics(LoopControl loop) {
+    /** Table sizes, the loop's counters, and every bound of the engine's and of {@code daemon}'s, into the metrics. */
+    public void snapshotMetrics(LoopControl loop, List<Bound> daemon) {
         if (metrics == null) return;
         Map<NeighborState, Integer> byState = new EnumMap<>(NeighborState.class);
         for (Engine.Neighbor n : engine.neighbors()) byState.merge(n.state(), 1, Integer::sum);
         metrics.snapshot(byState, engine.pendingResolutions(), loop.installErrors(), loop.droppedFrames(), loop.resyncs());
+        List<UarpdMetrics.Table> tables = new ArrayList<>();
+        for (List<Bound> bounds : List.of(engine.bounds(), daemon)) {
+            for (Bound b : bounds) tables.add(new UarpdMetrics.Table(b.name(), b.link() == 0 ? "" : loop.nameOf(b.link()), b.size(), b.bound()));
+        }
+        metrics.tables(tables);
     }
 
     private void recount() {
