@@ -2,7 +2,6 @@ package org.uarpd.engine;
 
 import java.util.List;
 import java.util.Map;
-import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6Address;
