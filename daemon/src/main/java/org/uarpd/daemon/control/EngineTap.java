@@ -37,6 +37,7 @@ public final class EngineTap implements EnginePort, ActionSink {
     private boolean eventStreams;
     private boolean frameStreams;
     private ActionSink out;
+    private ActionSink neighborWatch;
     private long now;
 
     /** How a probe ended: {@code outcome} as uarpctl says it, the event that settled it, and the time it took. */
@@ -48,6 +49,11 @@ public final class EngineTap implements EnginePort, ActionSink {
     public EngineTap(Engine engine, UarpdMetrics metrics) {
         this.engine = engine;
         this.metrics = metrics;
+    }
+
+    /** Also hands every {@link Action.InstallNeighbor} and {@link Action.RemoveNeighbor} to {@code w}, on the loop thread. */
+    public void watchNeighbors(ActionSink w) {
+        neighborWatch = w;
     }
 
     /** The engine, to read its table and counters. */
@@ -75,6 +81,8 @@ public final class EngineTap implements EnginePort, ActionSink {
             if (metrics != null) metrics.observe(ev);
             if (eventStreams) publish(Stream.Kind.EVENTS, ev.address(), ev.address(), s -> s.offer(ev));
             if (!probes.isEmpty()) settleProbes(ev);
+        } else if (neighborWatch != null && (action instanceof Action.InstallNeighbor || action instanceof Action.RemoveNeighbor)) {
+            neighborWatch.accept(action);
         } else if (frameStreams && action instanceof Action.Transmit t) {
             ByteBuffer b = t.frame().duplicate();
             byte[] copy = new byte[b.remaining()];
