@@ -352,7 +352,7 @@ public final class RunCommand implements Callable<Integer> {
                 rarp = new RarpSection(ethers, hosts, EthersTable.read(ethers, hosts));
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("--ethers: cannot read " + ethers + ": " + e.getMessage());
-            } catch (org.uarpd.engine.rarp.ConfigFileException e) {
+            } catch (org.uarpd.engine.PositionedException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
         } else if (hosts != null) {
