@@ -144,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run the event loop under SCHED_FIFO at this priority (1..99; 0: no). Cuts tail latency. Needs CAP_SYS_NICE.")
     int realtime;
 
-    @Option(names = "--warm-up", defaultValue = "20000", paramLabel = "N",
+    @Option(names = "--warm-up", defaultValue = "2000", paramLabel = "N",
             description = "Synthetic resolutions rehearsed through a private engine before starting, so the JIT has compiled the hot path "
                     + "by the first real miss (0: none). Default: ${DEFAULT-VALUE}.")
     int warmUp;

@@ -119,4 +119,37 @@ class SystemdNotifyAcceptanceTest {
             Files.deleteIfExists(dir);
         }
     }
+
+    /**
+     * systemd's watchdog runs from exec, not from READY=1: a warm-up longer than the watchdog interval
+     * must ping meanwhile. WATCHDOG_USEC=100 ms (a ping every 50 ms) against 20,000 rehearsed rounds,
+     * which take well over half a second on any machine: at least 5 pings come before READY=1 (the
+     * loop's own first turns, after the warm-up, would give one or two).
+     */
+    @Test
+    void theWarmUpPingsTheWatchdog() throws Exception {
+        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
+        Path dir = Files.createTempDirectory("uw");
+        try (NamespaceLab lab = new NamespaceLab("uw");
+             NotifyListener systemd = new NotifyListener(dir.resolve("notify").toString())) {
+            String h = lab.namespace("h");
+            String p = lab.namespace("p");
+            lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+            Heard heard = new Heard();
+            try (UarpdProcess u = UarpdProcess.withEnvironment(lab, h,
+                    Map.of(SystemdNotify.NOTIFY_SOCKET, systemd.name(), SystemdNotify.WATCHDOG_USEC, "100000"),
+                    "--interface", "u0", "--control-socket", dir.resolve("ctl.sock").toString(), "--warm-up", "20000")) {
+                assertThat(heard.next(systemd, Duration.ofSeconds(10))).isEqualTo("STATUS=warming up");
+                int before = heard.pings;
+                assertThat(heard.next(systemd, Duration.ofSeconds(60))).as(u.logText()).startsWith("READY=1");
+                assertThat(heard.pings - before).as("pings between warming up and READY=1\n" + u.logText()).isGreaterThanOrEqualTo(5);
+                assertThat(u.terminate()).isZero();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
 }

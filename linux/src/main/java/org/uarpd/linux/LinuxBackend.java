@@ -262,7 +262,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      * {@code scratch} is a throwaway port like the real one; {@code alsoAsk} published addresses to ask
      * for, {@code rarpClient} a client to send a RARP request from (or null). Before {@link #start()}
      * the kernel answers meanwhile; {@link #start()} then also runs the loop's own turns a while
-     * ({@link #rehearseTurns}), once its sockets exist.
+     * ({@link #rehearseTurns}), once its sockets exist. Says WATCHDOG=1 meanwhile ({@link #notifyWith}).
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (rtnl == null) throw new IllegalStateException("prepare() first");
@@ -272,7 +272,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         int own = rtnl.dumpAddresses().stream().filter(a -> a.link() == l.index).mapToInt(KernelMessage.Address::address)
                 .findFirst().orElse(WarmUp.UNNUMBERED);
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), own, rtnl);
-        warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
+        notifier.started(System.nanoTime()); // systemd's watchdog runs already: a slow start must not look hung
+        warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> notifier.tickedStopping(System.nanoTime(), stopping));
         turnsToRehearse = Math.min(rounds, REHEARSED_TURNS);
     }
 
