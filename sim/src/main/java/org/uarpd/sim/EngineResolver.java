@@ -9,6 +9,9 @@ import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.NdConfig;
+import org.uarpd.engine.NdLinkPolicy;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.engine.rarp.EthersTable;
 import org.uarpd.sim.scenario.Scenario;
@@ -21,12 +24,31 @@ public final class EngineResolver {
 
     /** A resolver factory for {@link SimHost#runResolver}: each (re)start gets a fresh engine from {@code config}. */
     public static java.util.function.Function<SimHost, SimHost.Resolver> withConfig(EngineConfig config) {
-        return host -> new SimBackend(host, new Engine(config));
+        return withConfig(config, NdConfig.defaults());
+    }
+
+    /** The same, with the engine's IPv6 neighbour discovery configured by {@code nd}. */
+    public static java.util.function.Function<SimHost, SimHost.Resolver> withConfig(EngineConfig config, NdConfig nd) {
+        return host -> new SimBackend(host, new Engine(config, nd));
     }
 
     /** The factory scenario files use: an engine configured from the host's declarations. */
     public static ScenarioRunner.ResolverFactory forScenarios() {
-        return (host, scenario, decl) -> new SimBackend(host, new Engine(config(host, scenario, decl)));
+        return (host, scenario, decl) -> new SimBackend(host, new Engine(config(host, scenario, decl), ndConfig(scenario, decl)));
+    }
+
+    /** The host's IPv6 side: RFC 4861 defaults, and on each interface the IPv6 ranges it publishes. */
+    static NdConfig ndConfig(Scenario scenario, Scenario.HostDecl decl) {
+        Map<String, List<NdPublished>> published = new HashMap<>();
+        for (Scenario.Publish6Decl p : scenario.published6()) {
+            if (!p.host().equals(decl.name())) continue;
+            NdPublished entry = new NdPublished(p.range(), p.excluded(), p.hardware());
+            published.computeIfAbsent(p.ifname(), k -> new ArrayList<>()).add(entry);
+        }
+        NdConfig defaults = NdConfig.defaults();
+        Map<String, NdLinkPolicy> links = new LinkedHashMap<>();
+        published.forEach((ifname, entries) -> links.put(ifname, defaults.defaultLink().withPublished(entries)));
+        return defaults.withLinks(links);
     }
 
     /**

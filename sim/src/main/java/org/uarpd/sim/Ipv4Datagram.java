@@ -11,8 +11,8 @@ public final class Ipv4Datagram {
     static final int UDP_HEADER = 8;
     static final int PAYLOAD = 16;
     public static final int LENGTH = IP_HEADER + UDP_HEADER + PAYLOAD;
-    private static final int UDP = 17;
-    private static final int DISCARD_PORT = 9;
+    static final int UDP = 17;
+    static final int DISCARD_PORT = 9;
 
     private Ipv4Datagram() {}
 
@@ -62,19 +62,19 @@ public final class Ipv4Datagram {
         return ~sum & 0xFFFF;
     }
 
-    private static void put16(byte[] b, int off, int v) {
+    static void put16(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 8);
         b[off + 1] = (byte) v;
     }
 
-    private static void putLong(byte[] b, int off, long v) {
+    static void putLong(byte[] b, int off, long v) {
         for (int i = 7; i >= 0; i--) {
             b[off + i] = (byte) v;
             v >>>= 8;
         }
     }
 
-    private static long getLong(byte[] b, int off) {
+    static long getLong(byte[] b, int off) {
         long v = 0;
         for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xFF);
         return v;

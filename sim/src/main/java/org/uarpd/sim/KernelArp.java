@@ -1,5 +1,7 @@
 package org.uarpd.sim;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpFamilyCodec;
@@ -19,7 +21,8 @@ import org.uarpd.wire.ProtocolAddress;
  * kernel: enough ARP to boot a diskless client and to serve hosts that run no daemon. It answers requests for the host's own
  * addresses, merges senders it already knows (RFC 826's merge flag), resolves with a fixed number of
  * one-second retries (4.4BSD's arp_maxtries / arpt_down), and asks for the host's own address by
- * RARP (RFC 903) when an interface has none.
+ * RARP (RFC 903) when an interface has none. On ATM interfaces it is an ATMARP client of the
+ * logical IP subnet's server instead (RFC 2225 §8.5, {@link AtmArpClient}).
  */
 final class KernelArp {
     static final long RETRANSMIT = Simulation.SECOND;
@@ -37,34 +40,17 @@ final class KernelArp {
 
     /** Sends (or re-sends) a request for an unresolved entry, and arms its retry. */
     void solicit(NeighborEntry e) {
-        if (e.arpTimerArmed) return;
-        sendRequest(e);
-    }
-
-    private void sendRequest(NeighborEntry e) {
-        if (!kernel.kernelArpActive() || e.pendingSince < 0 || kernel.neighbor(e.iface, e.address) != e) return;
         SimInterface ifp = e.iface;
         if (Kernel.isAtm(ifp)) {
             // RFC 2225 §8.5: no broadcast; the client asks its LIS's ATMARP server and retries itself
-            kernel.atmClient(ifp).resolve(e.address);
+            if (kernel.kernelResolves() && kernel.neighbors().resolving(e)) atmClient(ifp).resolve(e.address);
             return;
         }
-        if (e.arpTries >= MAX_TRIES) {
-            kernel.fail(e, DOWN_TIME);
-            return;
-        }
-        e.arpTries++;
+        if (!kernel.neighbors().nextTry(e, MAX_TRIES)) return;
         ArpPacket request = new ArpPacket(ifp.type().hardwareType(), EtherType.IPV4, Opcode.REQUEST, ifp.address(),
                 ProtocolAddress.ip4(ifp.sourceFor(e.address)), zeros(ifp), ProtocolAddress.ip4(e.address));
         send(ifp, ifp.type().broadcast(), EtherType.ARP, request);
-        e.arpTimerArmed = true;
-        SimHost host = kernel.host();
-        int epoch = host.epoch();
-        kernel.sim().after(RETRANSMIT, () -> {
-            if (host.epoch() != epoch) return;
-            e.arpTimerArmed = false;
-            sendRequest(e);
-        });
+        kernel.neighbors().retryLater(e, RETRANSMIT, this::solicit);
     }
 
     void input(SimInterface ifp, Frame f) {
@@ -77,7 +63,7 @@ final class KernelArp {
         }
         switch (packet) {
             case ArpPacket p -> arpInput(ifp, p);
-            case AtmArpPacket p -> kernel.atmClient(ifp).input(p);
+            case AtmArpPacket p -> atmClient(ifp).input(p);
         }
     }
 
@@ -102,10 +88,10 @@ final class KernelArp {
         // an RFC 5227 probe (sender 0.0.0.0) teaches nothing, but 4.4BSD's in_arpinput still answered
         // one for its own address, and that answer is what tells the prober of the conflict (§2.1.1)
         if (spa != 0) {
-            NeighborEntry known = kernel.neighbor(ifp, spa);
+            NeighborEntry known = kernel.neighbors().get(ifp, spa);
             // RFC 826: update a sender we already have; add it only when the packet is for us
             if ((known != null && !known.pinned) || (known == null && forMe)) {
-                kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE, false);
+                kernel.install(ifp, spa, p.senderHardware(), NeighborState.REACHABLE);
             }
         }
         if (op == Opcode.REQUEST.value() && forMe) {
@@ -113,6 +99,31 @@ final class KernelArp {
                     p.targetProtocol(), p.senderHardware(), p.senderProtocol());
             send(ifp, p.senderHardware(), EtherType.ARP, reply);
         }
+    }
+
+    private final Map<SimInterface, AtmArpClient> atmClients = new HashMap<>();
+
+    /** The kernel's own ATMARP client (RFC 2225 §8.5) on {@code ifp}: it binds in this kernel's table. */
+    AtmArpClient atmClient(SimInterface ifp) {
+        return atmClients.computeIfAbsent(ifp, i -> new AtmArpClient(i, new AtmArpClient.Binder() {
+            @Override
+            public void bind(int address, HardwareAddress atm) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && !e.pinned) kernel.install(i, address, atm, NeighborState.REACHABLE);
+            }
+
+            @Override
+            public void fail(int address, boolean nak) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && e.pendingSince >= 0) kernel.neighbors().fail(e, DOWN_TIME, nak ? SimStats.Failure.NAK : SimStats.Failure.NO_ANSWER);
+            }
+
+            @Override
+            public void expire(int address, HardwareAddress atm) {
+                NeighborEntry e = kernel.neighbors().get(i, address);
+                if (e != null && atm.equals(e.hardware) && e.pendingSince < 0 && !e.pinned) kernel.neighbors().remove(i, address);
+            }
+        }, kernel::kernelResolves, (to, frame) -> kernel.transmitFrame(i, to, frame)));
     }
 
     /** Broadcasts a RARP request for {@code ifp}'s own hardware address (RFC 903). */

@@ -8,12 +8,12 @@ import java.util.function.Consumer;
  * sockets, as 4.4BSD's {@code route_output} does.
  */
 public final class RoutingSocket {
-    private final Kernel kernel;
+    private final RoutingSockets kernel;
     private final int pid;
     final Consumer<byte[]> reader;
     boolean open = true;
 
-    RoutingSocket(Kernel kernel, int pid, Consumer<byte[]> reader) {
+    RoutingSocket(RoutingSockets kernel, int pid, Consumer<byte[]> reader) {
         this.kernel = kernel;
         this.pid = pid;
         this.reader = reader;
@@ -26,13 +26,13 @@ public final class RoutingSocket {
     /** Writes one message; returns 0 or the errno the kernel set on it. */
     public int write(byte[] message) {
         if (!open) throw new IllegalStateException("routing socket of pid " + pid + " is closed");
-        return kernel.routeWrite(this, message);
+        return kernel.write(this, message);
     }
 
     public void close() {
         if (open) {
             open = false;
-            kernel.socketClosed(this);
+            kernel.closed(this);
         }
     }
 }

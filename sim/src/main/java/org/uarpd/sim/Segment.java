@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 import org.uarpd.wire.pcap.PcapWriter;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.LinkType;
+import org.uarpd.wire.link.Ethernet;
 
 /**
  * A shared medium joining interfaces of one link type. Frames travel in the link's real framing;
- * a broadcast is delivered to every other attached interface, a unicast to the interface that owns
+ * a broadcast is delivered to every other attached interface, an Ethernet multicast to those that
+ * joined the group ({@link SimInterface#hearsGroup}), a unicast to the interface that owns
  * the destination address (a learning switch, or the receiving NIC's address filter). Faults are
  * drawn per delivery; a partition keeps frames inside each group.
  */
@@ -153,16 +155,17 @@ public final class Segment {
         }
         // ATM has no broadcast (its broadcast() is empty): a frame with no destination reaches nobody
         boolean broadcast = destination.length() > 0 && destination.equals(linkType.broadcast());
+        // an Ethernet group address (I/G bit set) reaches the stations whose filter passes it
+        boolean multicast = !broadcast && linkType == Ethernet.INSTANCE && destination.length() == 6 && (destination.get(0) & 1) != 0;
         int fromGroup = from == null ? 0 : from.partitionGroup;
         SplittableRandom random = sim.random();
         SegmentFaults f = faults;
         if (f.jitterNanos() == 0 && f.reorder() == 0 && f.duplicate() == 0) {
-            putFixedDelay(from, broadcast, destination, fromGroup, frame, random, f);
+            putFixedDelay(from, broadcast, multicast, destination, fromGroup, frame, random, f);
         } else {
             for (int i = 0, n = ports.size(); i < n; i++) {
                 SimInterface to = ports.get(i);
-                if (to == from) continue;
-                if (!broadcast && !to.address().equals(destination)) continue;
+                if (to == from || !addressed(to, broadcast, multicast, destination)) continue;
                 if (!survives(to, fromGroup, random, f)) continue;
                 long delay = f.delayNanos();
                 if (f.jitterNanos() > 0) delay += random.nextLong(f.jitterNanos());
@@ -205,7 +208,7 @@ public final class Segment {
      * them. So one event delivers to every receiver in port order, which is the same run, without an
      * event (and a heap entry) per receiver. The fates are drawn now, in port order, as the loop does.
      */
-    private void putFixedDelay(SimInterface from, boolean broadcast, HardwareAddress destination, int fromGroup,
+    private void putFixedDelay(SimInterface from, boolean broadcast, boolean multicast, HardwareAddress destination, int fromGroup,
                                byte[] frame, SplittableRandom random, SegmentFaults f) {
         SimInterface[] all = portArray;
         if (heard.length < all.length) heard = new boolean[all.length];
@@ -216,8 +219,7 @@ public final class Segment {
         for (int i = 0; i < all.length; i++) {
             SimInterface to = all[i];
             hears[i] = false;
-            if (to == from) continue;
-            if (!broadcast && !to.address().equals(destination)) continue;
+            if (to == from || !addressed(to, broadcast, multicast, destination)) continue;
             candidates++;
             if (!survives(to, fromGroup, random, f)) continue;
             hears[i] = true;
@@ -241,6 +243,11 @@ public final class Segment {
                 for (SimInterface to : list) to.receive(frame);
             });
         }
+    }
+
+    /** Whether {@code to}'s address filter passes a frame for {@code destination}. */
+    private static boolean addressed(SimInterface to, boolean broadcast, boolean multicast, HardwareAddress destination) {
+        return broadcast || (multicast ? to.hearsGroup(destination) : to.address().equals(destination));
     }
 
     /** Whether a delivery to {@code to} escapes the partition and the loss draw; counts it blocked or lost if not. */

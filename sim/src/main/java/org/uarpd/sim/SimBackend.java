@@ -17,6 +17,7 @@ import org.uarpd.sim.rtsock.Rtm;
 import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.LinkType;
 import org.uarpd.wire.ArpFamilyCodec;
 import org.uarpd.wire.AtmArpPacket;
@@ -27,8 +28,9 @@ import org.uarpd.wire.MalformedFrameException;
  * uarpd on a simulated host: the engine driven through the routing socket, exactly as
  * the 1996 NetBSD routing-socket proposal has it. Routing messages become inputs (RTM_MISS → KernelMiss, RTM_NEWADDR/DELADDR →
  * AddressAdded/Removed, RTM_IFINFO → LinkChanged, someone else's RTM_ADD/DELETE →
- * KernelNeighborChanged), ARP-family frames from the link tap become FrameReceived; the engine's
- * actions become RTM_ADD / RTM_CHANGE / RTM_DELETE written back and frames sent on the segments.
+ * KernelNeighborChanged; the {@code …6} inputs when the message carries a sockaddr_in6), ARP and
+ * ND frames from the link tap become FrameReceived; the engine's actions (IPv4 and IPv6) become
+ * RTM_ADD / RTM_CHANGE / RTM_DELETE written back and frames sent on the segments.
  * The engine is woken at its {@code nextDeadline()} on the virtual clock.
  */
 public final class SimBackend implements SimHost.Resolver {
@@ -36,7 +38,9 @@ public final class SimBackend implements SimHost.Resolver {
     private final EnginePort engine;
     private final World world;
     private final int pid;
+    /** The bindings this process installed and has not removed: IPv4 by {@link #key}, IPv6 by (link, address). */
     private final Set<Long> installed = new HashSet<>();
+    private final Set<Key6> installed6 = new HashSet<>();
     /** ATM links: resolved by this process's own ATMARP client, not the engine (which speaks no ATMARP). */
     private final Map<Integer, AtmArpClient> atm = new HashMap<>();
     private RoutingSocket socket;
@@ -57,6 +61,8 @@ public final class SimBackend implements SimHost.Resolver {
             return kind == EngineEvent.Kind.CHANGED || kind == EngineEvent.Kind.REMOVED || world.timeline().enabled();
         }
     };
+
+    private record Key6(int link, Ip6Address address) {}
 
     public SimBackend(SimHost host, EnginePort engine) {
         this.host = host;
@@ -110,7 +116,7 @@ public final class SimBackend implements SimHost.Resolver {
         if (atmClient != null) {
             switch (m.type()) {
                 case Rtm.MISS -> {
-                    if (m.dst() != null) atmClient.resolve(m.dst().address());
+                    if (m.dst() instanceof Sockaddr.In in) atmClient.resolve(in.address());
                     return null;
                 }
                 case Rtm.NEWADDR -> {
@@ -124,11 +130,15 @@ public final class SimBackend implements SimHost.Resolver {
             }
         }
         return switch (m.type()) {
-            // a miss carrying a hardware address is the kernel asking to re-check a binding in use
-            case Rtm.MISS -> m.dst() == null ? null : new Input.KernelMiss(m.index(), m.dst().address(), m.probes(),
-                    m.gateway() instanceof Sockaddr.Dl known && known.address().length() > 0 ? known.address() : null);
-            case Rtm.NEWADDR -> m.ifa() == null ? null : new Input.AddressAdded(m.index(), m.ifa().address(), prefixLength(m.netmask()));
-            case Rtm.DELADDR -> m.ifa() == null ? null : new Input.AddressRemoved(m.index(), m.ifa().address(), prefixLength(m.netmask()));
+            case Rtm.MISS -> m.dst() == null ? null : miss(m);
+            case Rtm.NEWADDR, Rtm.DELADDR -> m.ifa() == null ? null : switch (m.ifa()) {
+                case Sockaddr.In in -> m.type() == Rtm.NEWADDR
+                        ? new Input.AddressAdded(m.index(), in.address(), prefixLength(m.netmask(), 32))
+                        : new Input.AddressRemoved(m.index(), in.address(), prefixLength(m.netmask(), 32));
+                case Sockaddr.In6 in6 -> m.type() == Rtm.NEWADDR
+                        ? new Input.AddressAdded6(m.index(), in6.address(), prefixLength(m.netmask(), 128))
+                        : new Input.AddressRemoved6(m.index(), in6.address(), prefixLength(m.netmask(), 128));
+            };
             case Rtm.IFINFO -> {
                 Sockaddr.Dl ifp = m.ifp();
                 if (ifp == null) yield null;
@@ -152,16 +162,42 @@ public final class SimBackend implements SimHost.Resolver {
                     yield null;
                 }
                 if (!m.has(Rtm.RTF_LLINFO) || m.dst() == null) yield null;
-                if (m.type() == Rtm.DELETE) {
-                    installed.remove(key(m.index(), m.dst().address()));
-                    yield new Input.KernelNeighborChanged(m.index(), m.dst().address(), null, null);
-                }
-                if (!(m.gateway() instanceof Sockaddr.Dl gw)) yield null;
-                installed.add(key(m.index(), m.dst().address()));
-                NeighborState state = m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
-                yield new Input.KernelNeighborChanged(m.index(), m.dst().address(), gw.address(), state);
+                yield neighborChanged(m);
             }
             default -> null;
+        };
+    }
+
+    /** A miss carrying a hardware address is the kernel asking to re-check a binding in use. */
+    private Input miss(RoutingMessage m) {
+        HardwareAddress known = m.gateway() instanceof Sockaddr.Dl dl && dl.address().length() > 0 ? dl.address() : null;
+        return switch (m.dst()) {
+            case Sockaddr.In in -> new Input.KernelMiss(m.index(), in.address(), m.probes(), known);
+            case Sockaddr.In6 in6 -> new Input.KernelMiss6(m.index(), in6.address(), m.probes(), known);
+        };
+    }
+
+    /** Someone else's RTM_ADD / RTM_CHANGE / RTM_DELETE of a binding. */
+    private Input neighborChanged(RoutingMessage m) {
+        boolean deleted = m.type() == Rtm.DELETE;
+        HardwareAddress hw = null;
+        NeighborState state = null;
+        if (!deleted) {
+            if (!(m.gateway() instanceof Sockaddr.Dl gw)) return null;
+            hw = gw.address();
+            state = m.state() != null ? m.state() : m.has(Rtm.RTF_STATIC) ? NeighborState.STATIC : NeighborState.REACHABLE;
+        }
+        return switch (m.dst()) {
+            case Sockaddr.In in -> {
+                if (deleted) installed.remove(key(m.index(), in.address()));
+                else installed.add(key(m.index(), in.address()));
+                yield new Input.KernelNeighborChanged(m.index(), in.address(), hw, state);
+            }
+            case Sockaddr.In6 in6 -> {
+                if (deleted) installed6.remove(new Key6(m.index(), in6.address()));
+                else installed6.add(new Key6(m.index(), in6.address()));
+                yield new Input.KernelNeighborChanged6(m.index(), in6.address(), hw, state);
+            }
         };
     }
 
@@ -207,33 +243,32 @@ public final class SimBackend implements SimHost.Resolver {
                 b.duplicate().get(frame);
                 host.kernel().transmitRaw(t.link(), frame);
             }
-            case Action.InstallNeighbor n -> {
-                boolean known = !installed.add(key(n.link(), n.address()));
-                int flags = Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO | (n.state() == NeighborState.STATIC ? Rtm.RTF_STATIC : 0);
-                write(new RoutingMessage(known ? Rtm.CHANGE : Rtm.ADD, n.link(), flags, pid, ++seq, 0, 0, 0, 0, n.state(),
-                        new Sockaddr.In(n.address()), new Sockaddr.Dl(n.link(), interfaceType(n.link()), "", n.hardware()), null, null, null));
-            }
+            case Action.InstallNeighbor n -> install(n.link(), new Sockaddr.In(n.address()), !installed.add(key(n.link(), n.address())),
+                    n.hardware(), n.state());
             case Action.RemoveNeighbor r -> {
                 installed.remove(key(r.link(), r.address()));
-                int flags = Rtm.RTF_HOST | Rtm.RTF_LLINFO | (r.failed() ? Rtm.RTF_REJECT : 0);
-                write(new RoutingMessage(Rtm.DELETE, r.link(), flags, pid, ++seq, 0, 0, 0, 0, null,
-                        new Sockaddr.In(r.address()), null, null, null, null));
+                remove(r.link(), new Sockaddr.In(r.address()), r.failed(), 0);
             }
             case Action.AddHostRoute r -> write(new RoutingMessage(Rtm.ADD, r.link(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_STATIC, pid, ++seq, 0, 0, 0, 0, null,
                     new Sockaddr.In(r.address()), linkGateway(r.link()), new Sockaddr.In(-1), null, null));
             case Action.RemoveHostRoute r -> write(new RoutingMessage(Rtm.DELETE, r.link(), Rtm.RTF_HOST, pid, ++seq, 0, 0, 0, 0, null,
                     new Sockaddr.In(r.address()), null, null, null, null));
+            // BSD gives up an address with SIOCDIFADDR (SIOCDIFADDR_IN6), not on the routing socket;
+            // the kernel then announces RTM_DELADDR to every listener, uarpd included.
             case Action.RemoveAddress r -> {
-                // BSD gives up an address with SIOCDIFADDR, not on the routing socket; the kernel
-                // then announces RTM_DELADDR to every listener, uarpd included.
                 SimInterface ifp = host.interfaceByIndex(r.link());
                 if (ifp != null) host.removeAddress(ifp, r.address());
             }
-            // This simulated kernel speaks IPv4 only: it reports no IPv6 address, miss or neighbour,
-            // so an engine it drives has nothing to install or remove for IPv6.
-            case Action.InstallNeighbor6 n -> throw new IllegalStateException("IPv6 install on a simulated IPv4-only kernel: " + n);
-            case Action.RemoveNeighbor6 r -> throw new IllegalStateException("IPv6 removal on a simulated IPv4-only kernel: " + r);
-            case Action.RemoveAddress6 r -> throw new IllegalStateException("IPv6 address removal on a simulated IPv4-only kernel: " + r);
+            case Action.RemoveAddress6 r -> {
+                SimInterface ifp = host.interfaceByIndex(r.link());
+                if (ifp != null) host.removeAddress6(ifp, r.address());
+            }
+            case Action.InstallNeighbor6 n -> install(n.link(), new Sockaddr.In6(n.address()),
+                    !installed6.add(new Key6(n.link(), n.address())), n.hardware(), n.state());
+            case Action.RemoveNeighbor6 r -> {
+                installed6.remove(new Key6(r.link(), r.address()));
+                remove(r.link(), new Sockaddr.In6(r.address()), r.failed(), 0);
+            }
             case Action.Emit e -> {
                 if (world.timeline().enabled()) log(e.event());
                 mirrorAgeing(e.event());
@@ -250,13 +285,28 @@ public final class SimBackend implements SimHost.Resolver {
      */
     private void mirrorAgeing(EngineEvent ev) {
         if (ev.kind() != EngineEvent.Kind.CHANGED && ev.kind() != EngineEvent.Kind.REMOVED) return;
-        if (!installed.contains(key(ev.link(), ev.address()))) return;
+        Ip6Address six = ev.address6();
+        if (six != null ? !installed6.contains(new Key6(ev.link(), six)) : !installed.contains(key(ev.link(), ev.address()))) return;
         if (ev.kind() == EngineEvent.Kind.CHANGED && ev.reason() == EngineEvent.Reason.REACHABLE_TIMEOUT
                 && ev.state() == NeighborState.STALE && ev.hardware() != null) {
-            perform(new Action.InstallNeighbor(ev.link(), ev.address(), ev.hardware(), NeighborState.STALE));
+            perform(six != null ? new Action.InstallNeighbor6(ev.link(), six, ev.hardware(), NeighborState.STALE)
+                    : new Action.InstallNeighbor(ev.link(), ev.address(), ev.hardware(), NeighborState.STALE));
         } else if (ev.kind() == EngineEvent.Kind.REMOVED && ev.reason() == EngineEvent.Reason.STALE_EXPIRED) {
-            perform(new Action.RemoveNeighbor(ev.link(), ev.address(), false));
+            perform(six != null ? new Action.RemoveNeighbor6(ev.link(), six, false) : new Action.RemoveNeighbor(ev.link(), ev.address(), false));
         }
+    }
+
+    /** RTM_ADD, or RTM_CHANGE for a binding this process installed before. */
+    private void install(int link, Sockaddr.Inet dst, boolean known, HardwareAddress hardware, NeighborState state) {
+        int flags = Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_LLINFO | (state == NeighborState.STATIC ? Rtm.RTF_STATIC : 0);
+        write(new RoutingMessage(known ? Rtm.CHANGE : Rtm.ADD, link, flags, pid, ++seq, 0, 0, 0, 0, state,
+                dst, new Sockaddr.Dl(link, interfaceType(link), "", hardware), null, null, null));
+    }
+
+    /** RTM_DELETE; with {@code failed} RTF_REJECT, so held packets get host-unreachable ({@code errno} says why). */
+    private void remove(int link, Sockaddr.Inet dst, boolean failed, int errno) {
+        int flags = Rtm.RTF_HOST | Rtm.RTF_LLINFO | (failed ? Rtm.RTF_REJECT : 0);
+        write(new RoutingMessage(Rtm.DELETE, link, flags, pid, ++seq, errno, 0, 0, 0, null, dst, null, null, null, null));
     }
 
     private void write(RoutingMessage m) {
@@ -267,6 +317,7 @@ public final class SimBackend implements SimHost.Resolver {
     private void log(EngineEvent e) {
         StringBuilder s = new StringBuilder("uarpd: ").append(e.kind());
         if (e.address() != 0) s.append(' ').append(Ip4.format(e.address()));
+        if (e.address6() != null) s.append(' ').append(e.address6());
         if (e.hardware() != null) s.append(" is ").append(e.hardware());
         SimInterface ifp = host.interfaceByIndex(e.link());
         if (ifp != null) s.append(" on ").append(ifp.name());
@@ -287,8 +338,7 @@ public final class SimBackend implements SimHost.Resolver {
             @Override
             public void fail(int address, boolean nak) {
                 installed.remove(key(link, address));
-                write(new RoutingMessage(Rtm.DELETE, link, Rtm.RTF_HOST | Rtm.RTF_LLINFO | Rtm.RTF_REJECT, pid, ++seq,
-                        nak ? Rtm.ECONNREFUSED : 0, 0, 0, 0, null, new Sockaddr.In(address), null, null, null, null));
+                remove(link, new Sockaddr.In(address), true, nak ? Rtm.ECONNREFUSED : 0);
             }
 
             @Override
@@ -300,7 +350,7 @@ public final class SimBackend implements SimHost.Resolver {
 
     private Sockaddr.Dl linkGateway(int link) {
         SimInterface i = host.interfaceByIndex(link);
-        return i == null ? new Sockaddr.Dl(link, 0, "", HardwareAddress.EMPTY) : Kernel.dl(i);
+        return i == null ? new Sockaddr.Dl(link, 0, "", HardwareAddress.EMPTY) : RoutingSockets.dl(i);
     }
 
     private int interfaceType(int link) {
@@ -308,8 +358,13 @@ public final class SimBackend implements SimHost.Resolver {
         return i == null ? 0 : SimLinkTypes.interfaceType(i.type());
     }
 
-    private static int prefixLength(Sockaddr.In mask) {
-        return mask == null ? 32 : Integer.bitCount(mask.address());
+    /** The prefix length a netmask sockaddr says; {@code none} (a host's) when there is none. */
+    private static int prefixLength(Sockaddr.Inet mask, int none) {
+        return switch (mask) {
+            case null -> none;
+            case Sockaddr.In in -> Integer.bitCount(in.address());
+            case Sockaddr.In6 in6 -> in6.prefixLength();
+        };
     }
 
     private static long key(int link, int address) {

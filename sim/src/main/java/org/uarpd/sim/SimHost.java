@@ -8,9 +8,10 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 
 /**
- * A simulated host: interfaces, a kernel, optionally a resolver daemon (uarpd over the sim
+ * A simulated host: interfaces (IPv4 and IPv6 addresses), a kernel, optionally a resolver daemon (uarpd over the sim
  * backend), and a boot sequence — configured addresses, RARP for interfaces that learn theirs at
  * boot (a diskless client), then the daemon if the host runs one. A crash loses all volatile
  * state; a restart boots again.
@@ -27,12 +28,15 @@ public final class SimHost {
 
     private record ConfiguredAddress(SimInterface iface, int address, int prefixLength) {}
 
+    private record ConfiguredAddress6(SimInterface iface, Ip6Address address, int prefixLength) {}
+
     private record ConfiguredRoute(int prefix, int prefixLength, SimInterface iface, int gateway) {}
 
     private final World world;
     private final String name;
     private final List<SimInterface> interfaces = new ArrayList<>();
     private final List<ConfiguredAddress> configured = new ArrayList<>();
+    private final List<ConfiguredAddress6> configured6 = new ArrayList<>();
     private final List<ConfiguredRoute> configuredRoutes = new ArrayList<>();
     private final Map<SimInterface, Integer> rarpPrefix = new LinkedHashMap<>();
     private Kernel kernel;
@@ -75,6 +79,12 @@ public final class SimHost {
         return false;
     }
 
+    /** True when {@code ip} is one of this host's IPv6 addresses. */
+    boolean owns6(Ip6Address ip) {
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).owns6(ip)) return true;
+        return false;
+    }
+
     /** Adds an interface on {@code segment} with hardware address {@code address}; indexes count from 1. */
     public SimInterface attach(String ifname, Segment segment, HardwareAddress address) {
         if (interfaceNamed(ifname) != null) throw new IllegalArgumentException(name + " already has an interface " + ifname);
@@ -88,6 +98,12 @@ public final class SimHost {
     public void configure(SimInterface iface, int address, int prefixLength) {
         configured.add(new ConfiguredAddress(iface, address, prefixLength));
         if (up) kernel.addAddress(iface, address, prefixLength);
+    }
+
+    /** An IPv6 address configured at every boot. */
+    public void configure6(SimInterface iface, Ip6Address address, int prefixLength) {
+        configured6.add(new ConfiguredAddress6(iface, address, prefixLength));
+        if (up) kernel.inet6().addAddress(iface, address, prefixLength);
     }
 
     /** A static route installed at every boot ({@code gateway} 0: directly out of {@code iface}). */
@@ -111,6 +127,16 @@ public final class SimHost {
     /** Removes an address now; RTM_DELADDR tells the daemon. */
     public void removeAddress(SimInterface iface, int address) {
         if (up) kernel.removeAddress(iface, address);
+    }
+
+    /** Adds an IPv6 address now, for this boot only; RTM_NEWADDR (with a sockaddr_in6) tells the daemon. */
+    public void addAddress6(SimInterface iface, Ip6Address address, int prefixLength) {
+        if (up) kernel.inet6().addAddress(iface, address, prefixLength);
+    }
+
+    /** Removes an IPv6 address now; RTM_DELADDR tells the daemon. */
+    public void removeAddress6(SimInterface iface, Ip6Address address) {
+        if (up) kernel.inet6().removeAddress(iface, address);
     }
 
     /** Makes this host the ATMARP server (RFC 2225) of the logical IP subnet on {@code iface}'s ATM segment. */
@@ -162,6 +188,7 @@ public final class SimHost {
         if (world.routeMonitor()) openRouteMonitor();
         for (SimInterface i : interfaces) kernel.interfaceAttached(i);
         for (ConfiguredAddress c : configured) kernel.addAddress(c.iface(), c.address(), c.prefixLength());
+        for (ConfiguredAddress6 c : configured6) kernel.inet6().addAddress(c.iface(), c.address(), c.prefixLength());
         for (ConfiguredRoute r : configuredRoutes) kernel.addRoute(r.prefix(), r.prefixLength(), r.iface(), r.gateway());
         for (SimInterface i : rarpPrefix.keySet()) startRarp(i, epoch);
         if (resolverFactory != null) {
@@ -215,6 +242,24 @@ public final class SimHost {
         int source = out == null ? 0 : out.sourceFor(destination);
         if (world.timeline().enabled()) world.timeline().log(name, "send packet #" + number + " to " + Ip4.format(destination));
         kernel.output(Ipv4Datagram.build(source, destination, number, world.sim().now()), destination);
+        return number;
+    }
+
+    /** Sends one IPv6 datagram to {@code destination} (an on-link neighbour, or the host itself); returns its number. */
+    public long send6(Ip6Address destination) {
+        long number = world.nextPacketNumber();
+        if (!up) return number;
+        world.stats().packetsSent++;
+        Ip6Address source = null;
+        for (SimInterface i : interfaces) {
+            if (i.onLink6(destination)) {
+                source = i.sourceFor6(destination);
+                break;
+            }
+        }
+        if (world.timeline().enabled()) world.timeline().log(name, "send packet #" + number + " to " + destination);
+        kernel.inet6().output(Ipv6Datagram.build(source == null ? Ip6Address.UNSPECIFIED : source, destination, number, world.sim().now()),
+                destination);
         return number;
     }
 

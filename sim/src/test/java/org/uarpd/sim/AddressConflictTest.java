@@ -10,10 +10,9 @@ import org.uarpd.engine.ConflictPolicy;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.sim.rtsock.RoutingMessage;
-import org.uarpd.sim.rtsock.RoutingMessageCodec;
 import org.uarpd.sim.rtsock.Rtm;
+import org.uarpd.sim.rtsock.Sockaddr;
 import org.uarpd.wire.Ip4;
-import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
 
 /**
@@ -46,13 +45,7 @@ class AddressConflictTest {
         a.runResolver(EngineResolver.withConfig(config), 0);
         world.bootAll();
         // a routing-socket listener besides uarpd (as route monitor would be), opened on the booted kernel
-        a.kernel().openMonitor(1, bytes -> {
-            try {
-                seenByMonitor.add(RoutingMessageCodec.decode(bytes));
-            } catch (MalformedFrameException e) {
-                throw new AssertionError(e);
-            }
-        });
+        a.kernel().openMonitor(1, bytes -> seenByMonitor.add(RouteOutputTest.decode(bytes)));
         // past the announcements; no probe (a probe would have met the legacy host's answer: see below)
         world.sim().runUntil(15 * S);
         assertThat(a.interfaces().getFirst().owns(SHARED)).as("a holds its address before the conflict").isTrue();
@@ -72,7 +65,7 @@ class AddressConflictTest {
                 .singleElement()
                 .satisfies(m -> {
                     assertThat(m.index()).isEqualTo(a.interfaces().getFirst().index());
-                    assertThat(m.ifa().address()).isEqualTo(SHARED);
+                    assertThat(m.ifa()).isEqualTo(new Sockaddr.In(SHARED));
                 });
         assertThat(a.interfaces().getFirst().owns(SHARED)).isFalse();
         assertThat(a.interfaces().getFirst().addresses()).isEmpty();
@@ -89,20 +82,14 @@ class AddressConflictTest {
         a.runResolver(EngineResolver.withConfig(EngineConfig.defaults().withSeed(7)
                 .withLinks(Map.of("eth0", LinkPolicy.authoritative().withConflict(ConflictPolicy.rfc5227())))), 0);
         a.boot();
-        a.kernel().openMonitor(1, bytes -> {
-            try {
-                seenByMonitor.add(RoutingMessageCodec.decode(bytes));
-            } catch (MalformedFrameException e) {
-                throw new AssertionError(e);
-            }
-        });
+        a.kernel().openMonitor(1, bytes -> seenByMonitor.add(RouteOutputTest.decode(bytes)));
         world.sim().runUntil(15 * S);
         // RFC 5227 §2.1.1: the holder's reply to a probe is a conflict; uarpd never claims nor announces
         assertThat(world.timeline().grep("(PROBE_CONFLICT)")).isNotEmpty();
         assertThat(world.timeline().grep("uarpd: CLAIMED 192.0.2.1 is")).isEmpty();
         assertThat(world.timeline().grep("(ANNOUNCED)")).isEmpty();
         assertThat(seenByMonitor).filteredOn(m -> m.type() == Rtm.DELADDR).singleElement()
-                .satisfies(m -> assertThat(m.ifa().address()).isEqualTo(SHARED));
+                .satisfies(m -> assertThat(m.ifa()).isEqualTo(new Sockaddr.In(SHARED)));
         assertThat(a.interfaces().getFirst().owns(SHARED)).isFalse();
         assertThat(legacy.interfaces().getFirst().owns(SHARED)).isTrue();
         // the probe taught the legacy host nothing (its sender is 0.0.0.0)

@@ -53,7 +53,7 @@ class RouteOutputTest {
         start();
         int far = Ip4.parse("192.0.2.77");
         int errno = write(new RoutingMessage(Rtm.ADD, r.index(), Rtm.RTF_UP | Rtm.RTF_HOST | Rtm.RTF_STATIC, 8, 1, 0, 0, 0, 0, null,
-                new Sockaddr.In(far), Kernel.dl(r), new Sockaddr.In(-1), null, null));
+                new Sockaddr.In(far), RoutingSockets.dl(r), new Sockaddr.In(-1), null, null));
         assertThat(errno).isZero();
         h.send(far);
         world.sim().runUntil(S / 10);

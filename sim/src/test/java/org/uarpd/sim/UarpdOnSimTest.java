@@ -8,11 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.sim.rtsock.RoutingMessage;
-import org.uarpd.sim.rtsock.RoutingMessageCodec;
 import org.uarpd.sim.rtsock.Rtm;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
-import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
 
 /** uarpd (the real engine) resolving for a simulated kernel through the routing socket, on Ethernet. */
@@ -39,13 +37,7 @@ class UarpdOnSimTest {
     }
 
     void monitorA() {
-        a.kernel().openMonitor(1, bytes -> {
-            try {
-                seenByMonitor.add(RoutingMessageCodec.decode(bytes));
-            } catch (MalformedFrameException e) {
-                throw new AssertionError(e);
-            }
-        });
+        a.kernel().openMonitor(1, bytes -> seenByMonitor.add(RouteOutputTest.decode(bytes)));
     }
 
     @Test

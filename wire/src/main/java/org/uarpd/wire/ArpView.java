@@ -3,7 +3,7 @@ package org.uarpd.wire;
 import static org.uarpd.wire.ArpLayout.*;
 
 import java.util.Arrays;
-import java.util.Objects;
+import org.uarpd.wire.link.EthernetFramedView;
 import org.uarpd.wire.link.EthernetHeader;
 
 /**
@@ -20,23 +20,16 @@ import org.uarpd.wire.link.EthernetHeader;
  * <p>Hardware type 19 is rejected (ATMARP has its own layout, read with {@link ArpFamilyCodec}).
  * Not thread-safe: one view per thread, like the buffer it looks at.
  */
-public final class ArpView {
-    /** Ethernet II header: destination, source, EtherType. */
-    private static final int ETH_HEADER = 14;
+public final class ArpView extends EthernetFramedView {
+    private static final int ETH_HEADER = EthernetHeader.HEADER;
     private static final int ETH_DST = EthernetHeader.DESTINATION;
     private static final int ETH_SRC = EthernetHeader.SOURCE;
-    private static final int ETH_TYPE = 12;
     private static final int ETH_ADDRESS = EthernetHeader.ADDRESS;
-    /** Shortest Ethernet frame without FCS; shorter ones are zero-padded. */
-    private static final int ETH_MIN_FRAME = 60;
 
-    private byte[] buf = new byte[0];
     private int off;
     private int size;
     private int hln;
     private int pln;
-    /** Start of the Ethernet header when bound through {@link #resetEthernet}, else -1. */
-    private int frame = -1;
 
     /** An unbound view; call {@link #reset} before reading. */
     public ArpView() {}
@@ -71,13 +64,9 @@ public final class ArpView {
      * {@link LinkType} and call {@link #reset} on the payload.
      */
     public ArpView resetEthernet(byte[] frame, int off, int len) throws MalformedFrameException {
-        Objects.checkFromIndexSize(off, len, frame.length);
-        if (len < ETH_HEADER) {
-            throw new MalformedFrameException("Ethernet header truncated: " + len + " of " + ETH_HEADER + " bytes", off);
-        }
-        int type = u16(frame, off + ETH_TYPE);
+        int type = EthernetHeader.etherType(frame, off, len);
         if (!EtherType.isArpFamily(type)) {
-            throw new MalformedFrameException(String.format("EtherType 0x%04x is neither ARP nor RARP", type), off + ETH_TYPE);
+            throw new MalformedFrameException(String.format("EtherType 0x%04x is neither ARP nor RARP", type), off + EthernetHeader.TYPE);
         }
         bind(frame, off + ETH_HEADER, checkedSize(frame, off + ETH_HEADER, len - ETH_HEADER), off);
         return this;
@@ -138,11 +127,7 @@ public final class ArpView {
         if (!EtherType.isArpFamily(etherType)) {
             throw new IllegalArgumentException(String.format("EtherType 0x%04x is neither ARP nor RARP", etherType));
         }
-        if (off < 0 || ETH_MIN_FRAME > frame.length - off) {
-            throw new IllegalArgumentException("no room for a " + ETH_MIN_FRAME + "-byte frame at " + off + " in " + frame.length + " bytes");
-        }
-        Arrays.fill(frame, off, off + ETH_MIN_FRAME, (byte) 0);
-        putU16(frame, off + ETH_TYPE, etherType);
+        EthernetHeader.write(frame, off, EthernetHeader.MIN_FRAME, etherType);
         return initialize(frame, off + ETH_HEADER, HardwareType.ETHERNET.value(), EtherType.IPV4, ETH_ADDRESS, 4, opcode, off);
     }
 
@@ -341,28 +326,11 @@ public final class ArpView {
         }
     }
 
-    // ---- The Ethernet frame around the packet (only after resetEthernet / initializeEthernet) ----
+    // ---- The Ethernet frame around the packet (only after resetEthernet / initializeEthernet; the rest is EthernetFramedView's) ----
 
-    /** True when bound to an Ethernet frame (so the link accessors below apply). */
-    public boolean hasEthernetFrame() {
-        return frame >= 0;
-    }
-
-    /** Where the Ethernet header starts in {@link #buffer()}. */
-    public int frameOffset() {
-        requireFrame();
-        return frame;
-    }
-
-    /** Length of the frame to send: header, packet and padding to the 60-byte minimum. */
-    public int frameLength() {
-        requireFrame();
-        return Math.max(ETH_MIN_FRAME, ETH_HEADER + size);
-    }
-
-    public int etherType() {
-        requireFrame();
-        return u16(buf, frame + ETH_TYPE);
+    @Override
+    protected int packetSize() {
+        return size;
     }
 
     /**
@@ -371,8 +339,7 @@ public final class ArpView {
      */
     public boolean linkSourceEqualsSenderHardware() {
         requireFrame();
-        return hln == ETH_ADDRESS && Arrays.equals(buf, frame + ETH_SRC, frame + ETH_SRC + ETH_ADDRESS,
-                buf, senderHardwareOffset(), senderHardwareOffset() + ETH_ADDRESS);
+        return hln == ETH_ADDRESS && linkSourceEquals(senderHardwareOffset());
     }
 
     public boolean linkDestinationIsBroadcast() {
@@ -381,22 +348,6 @@ public final class ArpView {
             if (buf[frame + ETH_DST + i] != (byte) 0xFF) return false;
         }
         return true;
-    }
-
-    public void copyLinkSource(byte[] dst, int dstOff) {
-        EthernetHeader.copySource(buf, frame, dst, dstOff);
-    }
-
-    public void copyLinkDestination(byte[] dst, int dstOff) {
-        EthernetHeader.copyDestination(buf, frame, dst, dstOff);
-    }
-
-    public void setLinkSource(byte[] src, int srcOff) {
-        EthernetHeader.setSource(buf, frame, src, srcOff);
-    }
-
-    public void setLinkDestination(byte[] src, int srcOff) {
-        EthernetHeader.setDestination(buf, frame, src, srcOff);
     }
 
     // ---- To the record path ----
@@ -434,10 +385,6 @@ public final class ArpView {
 
     private void requireIp4Length() {
         if (pln != 4) throw new IllegalStateException("ar_pln is " + pln + ", not 4: not an IPv4 address");
-    }
-
-    private void requireFrame() {
-        EthernetHeader.requireFrame(frame);
     }
 
     private static void requireLength(int actual, int expected, String what) {

@@ -164,6 +164,30 @@ public final class Ip6 {
         System.arraycopy(b, off + 12, out, outOff + 2, 4);
     }
 
+    /**
+     * The upper-layer checksum of RFC 8200 §8.1 for the {@code length}-byte payload after the IPv6
+     * header at {@code b[off]}: the one's complement of the one's-complement sum over the
+     * pseudo-header (source, destination, upper-layer length, {@code nextHeader}) and the payload,
+     * with the checksum field, {@code checksumAt} bytes into the payload, taken as zero (RFC 4443
+     * §2.3 for ICMPv6, RFC 768 for UDP, which sends a result of 0 as 0xffff).
+     */
+    public static int checksum(byte[] b, int off, int nextHeader, int length, int checksumAt) {
+        long sum = (length >>> 16) + (length & 0xFFFF) + nextHeader;
+        for (int i = off + 8; i < off + 40; i += 2) sum += u16(b, i);
+        int payload = off + 40;
+        int end = payload + length;
+        for (int i = payload; i + 1 < end; i += 2) {
+            if (i != payload + checksumAt) sum += u16(b, i);
+        }
+        if ((length & 1) != 0) sum += (b[end - 1] & 0xFF) << 8;
+        while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
+        return (int) (~sum & 0xFFFF);
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+
     public static long high(byte[] b, int off) {
         return readLong(b, off);
     }

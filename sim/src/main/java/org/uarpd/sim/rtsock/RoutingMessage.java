@@ -11,6 +11,9 @@ import org.uarpd.engine.NeighborState;
  * <p>Beyond BSD: {@code state} carries the neighbour state uarpd installs (BSD kept none),
  * {@code probes} how many probes the kernel has made for a miss, {@code held} how many packets wait.
  *
+ * <p>The internet sockaddrs (destination, netmask, interface address) are {@code sockaddr_in} for
+ * IPv4 and {@code sockaddr_in6} for IPv6: one message speaks of one family.
+ *
  * @param dst     RTA_DST: the destination (or, for address messages, the interface address)
  * @param gateway RTA_GATEWAY: for a link-layer entry a {@link Sockaddr.Dl} with the hardware address
  * @param netmask RTA_NETMASK: the mask (address messages, network routes)
@@ -28,11 +31,11 @@ public record RoutingMessage(
         int probes,
         int expire,
         NeighborState state,
-        Sockaddr.In dst,
+        Sockaddr.Inet dst,
         Sockaddr gateway,
-        Sockaddr.In netmask,
+        Sockaddr.Inet netmask,
         Sockaddr.Dl ifp,
-        Sockaddr.In ifa) {
+        Sockaddr.Inet ifa) {
 
     public RoutingMessage {
         if (type < 0 || type > 0xFF) throw new IllegalArgumentException("rtm_type out of range: " + type);

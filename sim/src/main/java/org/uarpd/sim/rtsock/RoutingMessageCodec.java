@@ -3,6 +3,7 @@ package org.uarpd.sim.rtsock;
 import java.nio.charset.StandardCharsets;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
@@ -18,6 +19,7 @@ import org.uarpd.wire.MalformedFrameException;
  * 40  sockaddrs in RTA_ bit order: DST, GATEWAY, NETMASK, IFP, IFA
  *
  *  sockaddr_in: u8 len (16), u8 family (2), u16 port, u32 address, 8 zero bytes
+ *  sockaddr_in6: u8 len (28), u8 family (24), u16 port, u32 flow info, 16 address bytes, u32 scope id
  *  sockaddr_dl: u8 len, u8 family (18), u16 index, u8 type, u8 nlen, u8 alen, u8 slen,
  *               name (nlen), address (alen), selector (slen); len at least 20
  * </pre>
@@ -25,6 +27,7 @@ import org.uarpd.wire.MalformedFrameException;
 public final class RoutingMessageCodec {
     public static final int HEADER = 40;
     static final int SOCKADDR_IN_LEN = 16;
+    static final int SOCKADDR_IN6_LEN = 28;
     static final int SOCKADDR_DL_MIN = 20;
     private static final int KNOWN_ADDRS = Rtm.RTA_DST | Rtm.RTA_GATEWAY | Rtm.RTA_NETMASK | Rtm.RTA_IFP | Rtm.RTA_IFA;
     private static final NeighborState[] STATES = NeighborState.values();
@@ -100,6 +103,10 @@ public final class RoutingMessageCodec {
                     if (saLen != SOCKADDR_IN_LEN) throw new MalformedFrameException("sockaddr_in length " + saLen + ", expected 16", p);
                     yield new Sockaddr.In(i32(b, p + 4));
                 }
+                case Rtm.AF_INET6 -> {
+                    if (saLen != SOCKADDR_IN6_LEN) throw new MalformedFrameException("sockaddr_in6 length " + saLen + ", expected 28", p);
+                    yield new Sockaddr.In6(Ip6Address.of(b, p + 8));
+                }
                 case Rtm.AF_LINK -> {
                     if (saLen < 8) throw new MalformedFrameException("sockaddr_dl length " + saLen + " shorter than its header", p);
                     int nlen = b[p + 5] & 0xFF;
@@ -111,24 +118,24 @@ public final class RoutingMessageCodec {
                     String name = new String(b, p + 8, nlen, StandardCharsets.US_ASCII);
                     yield new Sockaddr.Dl(u16(b, p + 2), b[p + 4] & 0xFF, name, HardwareAddress.of(b, p + 8 + nlen, alen));
                 }
-                default -> throw new MalformedFrameException("sockaddr family " + family + " is neither AF_INET nor AF_LINK", p + 1);
+                default -> throw new MalformedFrameException("sockaddr family " + family + " is none of AF_INET, AF_INET6 and AF_LINK", p + 1);
             };
             p += rounded;
         }
         if (p != end) throw new MalformedFrameException((end - p) + " trailing bytes after the sockaddrs", p);
         Sockaddr.Dl ifp;
-        Sockaddr.In dst = inOrFail(found[0], "RTA_DST", offset + 12);
-        Sockaddr.In netmask = inOrFail(found[2], "RTA_NETMASK", offset + 12);
-        Sockaddr.In ifa = inOrFail(found[4], "RTA_IFA", offset + 12);
+        Sockaddr.Inet dst = inetOrFail(found[0], "RTA_DST", offset + 12);
+        Sockaddr.Inet netmask = inetOrFail(found[2], "RTA_NETMASK", offset + 12);
+        Sockaddr.Inet ifa = inetOrFail(found[4], "RTA_IFA", offset + 12);
         if (found[3] != null && !(found[3] instanceof Sockaddr.Dl)) throw new MalformedFrameException("RTA_IFP is not a sockaddr_dl", offset + 12);
         ifp = (Sockaddr.Dl) found[3];
         return new RoutingMessage(type, index, flags, pid, seq, errno, held, probes, expire, state, dst, found[1], netmask, ifp, ifa);
     }
 
-    private static Sockaddr.In inOrFail(Sockaddr s, String what, int where) throws MalformedFrameException {
+    private static Sockaddr.Inet inetOrFail(Sockaddr s, String what, int where) throws MalformedFrameException {
         if (s == null) return null;
-        if (s instanceof Sockaddr.In in) return in;
-        throw new MalformedFrameException(what + " is not a sockaddr_in", where);
+        if (s instanceof Sockaddr.Inet in) return in;
+        throw new MalformedFrameException(what + " is neither a sockaddr_in nor a sockaddr_in6", where);
     }
 
     private static int size(Sockaddr s) {
@@ -138,6 +145,7 @@ public final class RoutingMessageCodec {
     private static int length(Sockaddr s) {
         return switch (s) {
             case Sockaddr.In in -> SOCKADDR_IN_LEN;
+            case Sockaddr.In6 in6 -> SOCKADDR_IN6_LEN;
             case Sockaddr.Dl dl -> Math.max(SOCKADDR_DL_MIN, 8 + dl.name().length() + dl.address().length());
         };
     }
@@ -150,6 +158,10 @@ public final class RoutingMessageCodec {
             case Sockaddr.In in -> {
                 b[p + 1] = (byte) Rtm.AF_INET;
                 putI32(b, p + 4, in.address());
+            }
+            case Sockaddr.In6 in6 -> {
+                b[p + 1] = (byte) Rtm.AF_INET6;
+                in6.address().copyTo(b, p + 8);
             }
             case Sockaddr.Dl dl -> {
                 // sdl_len is one byte: a longer sockaddr_dl would wrap it and decode as garbage

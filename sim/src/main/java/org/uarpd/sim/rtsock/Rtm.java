@@ -47,6 +47,8 @@ public final class Rtm {
     // address families
     public static final int AF_INET = 2;
     public static final int AF_LINK = 18;
+    /** AF_INET6 as NetBSD numbers it (FreeBSD's is 28). */
+    public static final int AF_INET6 = 24;
 
     // sdl_type (if_types.h)
     public static final int IFT_OTHER = 0x01;

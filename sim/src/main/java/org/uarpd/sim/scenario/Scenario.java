@@ -1,8 +1,10 @@
 package org.uarpd.sim.scenario;
 
 import java.util.List;
+import org.uarpd.engine.Cidr6;
 import org.uarpd.sim.SegmentFaults;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.LinkType;
 
 /**
@@ -15,8 +17,10 @@ public record Scenario(
         List<SegmentDecl> segments,
         List<HostDecl> hosts,
         List<InterfaceDecl> interfaces,
+        List<Inet6Decl> inet6,
         List<RouteDecl> routes,
         List<PublishDecl> published,
+        List<Publish6Decl> published6,
         List<EthersDecl> ethers,
         List<BridgeDecl> bridges,
         List<TimedEvent> events,
@@ -36,12 +40,18 @@ public record Scenario(
                                 int address, int prefixLength, boolean rarp, boolean rarpServer, boolean proxy,
                                 boolean atmArpServer) {}
 
+    /** An IPv6 address configured on an interface at every boot; its prefix is on-link. */
+    public record Inet6Decl(int line, String host, String ifname, Ip6Address address, int prefixLength) {}
+
     /** A route; {@code gateway} 0 means directly out of {@code device}. */
     public record RouteDecl(int line, String host, int prefix, int prefixLength, int gateway, String device) {}
 
     /** A published range (or single address) with exclusions, answered with {@code hardware} (null: the link's own). */
     public record PublishDecl(int line, String host, String ifname, int network, int prefixLength, List<int[]> excluded,
                               HardwareAddress hardware) {}
+
+    /** A published IPv6 range (proxy neighbour discovery) with exclusions, answered with {@code hardware} (null: the link's own). */
+    public record Publish6Decl(int line, String host, String ifname, Cidr6 range, List<Cidr6> excluded, HardwareAddress hardware) {}
 
     /** One line of the RARP server's ethers table on {@code host}. */
     public record EthersDecl(int line, String host, HardwareAddress hardware, int address) {}
@@ -55,6 +65,9 @@ public record Scenario(
     public sealed interface Event {
         /** Send {@code count} datagrams, {@code interval} apart. */
         record Send(String host, int destination, int count, long interval) implements Event {}
+
+        /** Send {@code count} IPv6 datagrams, {@code interval} apart. */
+        record Send6(String host, Ip6Address destination, int count, long interval) implements Event {}
 
         /** Split a segment into groups of hosts that hear only each other. */
         record Partition(String segment, List<List<String>> groups) implements Event {}
@@ -76,6 +89,9 @@ public record Scenario(
 
         /** Add or remove an address on an interface. */
         record Address(String host, String ifname, int address, int prefixLength, boolean add) implements Event {}
+
+        /** Add or remove an IPv6 address on an interface. */
+        record Address6(String host, String ifname, Ip6Address address, int prefixLength, boolean add) implements Event {}
 
         /** The operator pins a binding in the kernel (arp -s): the daemon hears of it on the routing socket. */
         record StaticEntry(String host, String ifname, int address, org.uarpd.wire.HardwareAddress hardware) implements Event {}

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.uarpd.engine.Cidr6;
 import org.uarpd.engine.Durations;
 import org.uarpd.sim.SegmentFaults;
 import org.uarpd.sim.SimLinkTypes;
@@ -19,6 +20,7 @@ import org.uarpd.sim.scenario.Scenario.Event;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.HardwareType;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.LinkType;
 
 /** Reads the line-oriented scenario format of docs/sim.md. Every error names the file, line and field. */
@@ -29,8 +31,10 @@ public final class ScenarioParser {
     private final List<Scenario.SegmentDecl> segments = new ArrayList<>();
     private final List<Scenario.HostDecl> hosts = new ArrayList<>();
     private final List<Scenario.InterfaceDecl> interfaces = new ArrayList<>();
+    private final List<Scenario.Inet6Decl> inet6 = new ArrayList<>();
     private final List<Scenario.RouteDecl> routes = new ArrayList<>();
     private final List<Scenario.PublishDecl> published = new ArrayList<>();
+    private final List<Scenario.Publish6Decl> published6 = new ArrayList<>();
     private final List<Scenario.EthersDecl> ethers = new ArrayList<>();
     private final List<Scenario.BridgeDecl> bridges = new ArrayList<>();
     private final List<Scenario.TimedEvent> events = new ArrayList<>();
@@ -67,8 +71,9 @@ public final class ScenarioParser {
             p.line = lines.size();
             throw new ScenarioException(file, lines.size(), "run", "missing: end the scenario with 'run DURATION' (e.g. 'run 30s')");
         }
-        return new Scenario(file, p.seed, List.copyOf(p.segments), List.copyOf(p.hosts), List.copyOf(p.interfaces),
-                List.copyOf(p.routes), List.copyOf(p.published), List.copyOf(p.ethers), List.copyOf(p.bridges), List.copyOf(p.events), p.duration);
+        return new Scenario(file, p.seed, List.copyOf(p.segments), List.copyOf(p.hosts), List.copyOf(p.interfaces), List.copyOf(p.inet6),
+                List.copyOf(p.routes), List.copyOf(p.published), List.copyOf(p.published6), List.copyOf(p.ethers), List.copyOf(p.bridges),
+                List.copyOf(p.events), p.duration);
     }
 
     private void statement() throws ScenarioException {
@@ -80,6 +85,7 @@ public final class ScenarioParser {
             case "segment" -> segment();
             case "host" -> host();
             case "iface" -> iface();
+            case "inet6" -> inet6();
             case "route" -> route();
             case "publish" -> publish();
             case "ethers" -> ethersLine();
@@ -90,7 +96,7 @@ public final class ScenarioParser {
                 duration = parseTime(f[1], "duration");
             }
             default -> throw error("statement", "unknown '" + f[0]
-                    + "': expected seed, segment, host, iface, route, publish, ethers, srbridge, at or run");
+                    + "': expected seed, segment, host, iface, inet6, route, publish, ethers, srbridge, at or run");
         }
     }
 
@@ -197,6 +203,17 @@ public final class ScenarioParser {
         interfaces.add(new Scenario.InterfaceDecl(line, host, ifname, seg.name(), hw, address, prefix, rarp, rarpServer, proxy, atmArpServer));
     }
 
+    private void inet6() throws ScenarioException {
+        need(4, "inet6 HOST IFNAME ADDRESS/LEN");
+        String host = knownHost(f[1], "host");
+        String ifname = knownInterface(host, f[2]);
+        if (f.length > 4) throw error("field 5", "unexpected '" + f[4] + "': one address per inet6 line");
+        int slash = f[3].indexOf('/');
+        if (slash < 0) throw error("address", "'" + f[3] + "' lacks a prefix length: write ADDRESS/LEN");
+        inet6.add(new Scenario.Inet6Decl(line, host, ifname, ip6(f[3].substring(0, slash), "address"),
+                prefixLength(f[3].substring(slash + 1), "address", 128)));
+    }
+
     private void route() throws ScenarioException {
         need(5, "route HOST PREFIX/LEN (via GATEWAY | dev IFNAME)");
         String host = knownHost(f[1], "host");
@@ -217,18 +234,25 @@ public final class ScenarioParser {
         String host = knownHost(f[1], "host");
         if (!hostsByName.get(host).uarpd()) throw error("host", "host " + host + " runs no uarpd: only uarpd publishes");
         String ifname = knownInterface(host, f[2]);
-        int[] range = cidr(f[3], "range");
-        List<int[]> excluded = new ArrayList<>();
+        boolean six = f[3].contains(":");
+        List<String> except = new ArrayList<>();
         HardwareAddress mac = null;
         for (int i = 4; i < f.length; i++) {
             switch (f[i]) {
-                case "except" -> {
-                    for (String c : value(++i, "except").split(",")) excluded.add(cidr(c, "except"));
-                }
+                case "except" -> except.addAll(List.of(value(++i, "except").split(",")));
                 case "mac" -> mac = hardware(value(++i, "mac"), "mac");
                 default -> throw error("field " + (i + 1), "unknown option '" + f[i] + "': expected except or mac");
             }
         }
+        if (six) {
+            List<Cidr6> excluded = new ArrayList<>();
+            for (String c : except) excluded.add(cidr6(c, "except"));
+            published6.add(new Scenario.Publish6Decl(line, host, ifname, cidr6(f[3], "range"), List.copyOf(excluded), mac));
+            return;
+        }
+        int[] range = cidr(f[3], "range");
+        List<int[]> excluded = new ArrayList<>();
+        for (String c : except) excluded.add(cidr(c, "except"));
         published.add(new Scenario.PublishDecl(line, host, ifname, range[0], range[1], List.copyOf(excluded), mac));
     }
 
@@ -266,7 +290,6 @@ public final class ScenarioParser {
             case "send" -> {
                 need(5, "at TIME send HOST DESTINATION [count N] [every TIME]");
                 String host = knownHost(f[3], "host");
-                int dst = ip(f[4], "destination");
                 int count = 1;
                 long every = Simulation.SECOND;
                 for (int i = 5; i < f.length; i++) {
@@ -279,7 +302,8 @@ public final class ScenarioParser {
                         default -> throw error("field " + (i + 1), "unknown option '" + f[i] + "': expected count or every");
                     }
                 }
-                yield new Event.Send(host, dst, count, every);
+                yield f[4].contains(":") ? new Event.Send6(host, ip6(f[4], "destination"), count, every)
+                        : new Event.Send(host, ip(f[4], "destination"), count, every);
             }
             case "partition" -> {
                 need(5, "at TIME partition SEGMENT HOST[,HOST…] | HOST[,HOST…]");
@@ -322,8 +346,11 @@ public final class ScenarioParser {
                 if (!f[5].equals("add") && !f[5].equals("del")) throw error("operation", "expected add or del, got '" + f[5] + "'");
                 int slash = f[6].indexOf('/');
                 if (slash < 0) throw error("address", "'" + f[6] + "' lacks /LEN");
-                yield new Event.Address(host, ifname, ip(f[6].substring(0, slash), "address"),
-                        prefixLength(f[6].substring(slash + 1), "address"), f[5].equals("add"));
+                String address = f[6].substring(0, slash);
+                String prefix = f[6].substring(slash + 1);
+                yield address.contains(":")
+                        ? new Event.Address6(host, ifname, ip6(address, "address"), prefixLength(prefix, "address", 128), f[5].equals("add"))
+                        : new Event.Address(host, ifname, ip(address, "address"), prefixLength(prefix, "address"), f[5].equals("add"));
             }
             case "static" -> {
                 need(7, "at TIME static HOST IFNAME ADDRESS HWADDR");
@@ -374,12 +401,25 @@ public final class ScenarioParser {
         return ifname;
     }
 
-    private int ip(String text, String field) throws ScenarioException {
+    /** Reads {@code text} with the one parser of its concept; its complaint becomes this file's, line's and field's. */
+    private <T> T read(String text, String field, java.util.function.Function<String, T> parser) throws ScenarioException {
         try {
-            return Ip4.parse(text);
+            return parser.apply(text);
         } catch (IllegalArgumentException e) {
             throw error(field, e.getMessage());
         }
+    }
+
+    private int ip(String text, String field) throws ScenarioException {
+        return read(text, field, Ip4::parse);
+    }
+
+    private Ip6Address ip6(String text, String field) throws ScenarioException {
+        return read(text, field, Ip6Address::parse);
+    }
+
+    private Cidr6 cidr6(String text, String field) throws ScenarioException {
+        return read(text, field, Cidr6::parse);
     }
 
     private int[] cidr(String text, String field) throws ScenarioException {
@@ -391,17 +431,17 @@ public final class ScenarioParser {
     }
 
     private int prefixLength(String text, String field) throws ScenarioException {
+        return prefixLength(text, field, 32);
+    }
+
+    private int prefixLength(String text, String field, int max) throws ScenarioException {
         long v = parseLong(text, field + " prefix length");
-        if (v < 0 || v > 32) throw error(field, "prefix length " + v + " is not in 0..32");
+        if (v < 0 || v > max) throw error(field, "prefix length " + v + " is not in 0.." + max);
         return (int) v;
     }
 
     private HardwareAddress hardware(String text, String field) throws ScenarioException {
-        try {
-            return HardwareAddress.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw error(field, e.getMessage());
-        }
+        return read(text, field, HardwareAddress::parse);
     }
 
     private long parseLong(String text, String field) throws ScenarioException {
@@ -432,12 +472,7 @@ public final class ScenarioParser {
 
     /** A time as {@link Durations} reads it ("1.5s", "200ms", "2m"); a bare number is seconds; never negative. */
     private long parseTime(String text, String field) throws ScenarioException {
-        long nanos;
-        try {
-            nanos = Durations.parseSecondsByDefault(text);
-        } catch (IllegalArgumentException e) {
-            throw error(field, e.getMessage());
-        }
+        long nanos = read(text, field, Durations::parseSecondsByDefault);
         if (nanos < 0) throw error(field, "'" + text + "' is negative; expected a time of at least 0s");
         return nanos;
     }

@@ -70,6 +70,10 @@ public final class ScenarioRunner {
             }
             if (d.atmArpServer()) h.serveAtmArp(i);
         }
+        for (Scenario.Inet6Decl d : scenario.inet6()) {
+            SimHost h = world.host(d.host());
+            h.configure6(h.interfaceNamed(d.ifname()), d.address(), d.prefixLength());
+        }
         for (Scenario.RouteDecl r : scenario.routes()) {
             SimHost h = world.host(r.host());
             h.configureRoute(r.prefix(), r.prefixLength(), r.device() == null ? null : h.interfaceNamed(r.device()), r.gateway());
@@ -120,6 +124,13 @@ public final class ScenarioRunner {
                     world.sim().at(e.time() + k * s.interval(), () -> h.send(s.destination()));
                 }
             }
+            case Event.Send6 s -> {
+                SimHost h = world.host(s.host());
+                for (int k = 0; k < s.count(); k++) {
+                    if (k > 0 && s.interval() > 0 && k > (Long.MAX_VALUE - e.time()) / s.interval()) break;
+                    world.sim().at(e.time() + k * s.interval(), () -> h.send6(s.destination()));
+                }
+            }
             case Event.Partition p -> world.sim().at(e.time(), () -> {
                 List<Set<SimHost>> groups = new ArrayList<>();
                 for (List<String> g : p.groups()) {
@@ -150,6 +161,11 @@ public final class ScenarioRunner {
                 SimHost h = world.host(a.host());
                 if (a.add()) h.addAddress(h.interfaceNamed(a.ifname()), a.address(), a.prefixLength());
                 else h.removeAddress(h.interfaceNamed(a.ifname()), a.address());
+            });
+            case Event.Address6 a -> world.sim().at(e.time(), () -> {
+                SimHost h = world.host(a.host());
+                if (a.add()) h.addAddress6(h.interfaceNamed(a.ifname()), a.address(), a.prefixLength());
+                else h.removeAddress6(h.interfaceNamed(a.ifname()), a.address());
             });
             case Event.StaticEntry st -> world.sim().at(e.time(), () -> {
                 SimHost h = world.host(st.host());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
 
 class RoutingMessageCodecTest {
@@ -122,6 +123,39 @@ class RoutingMessageCodecTest {
                 .hasMessageContaining("overrun sdl_len");
     }
 
+    @Test
+    void rtmMissForAnIpv6NeighbourCarriesASockaddrIn6() throws MalformedFrameException {
+        Ip6Address target = Ip6Address.parse("2001:db8::2");
+        RoutingMessage m = new RoutingMessage(Rtm.MISS, 1, Rtm.RTF_UP, 0, 0, 0, 1, 0, 0, null, new Sockaddr.In6(target), null, null,
+                new Sockaddr.Dl(1, Rtm.IFT_ETHER, "eth0", HardwareAddress.parse("02:00:00:00:00:01")), null);
+        byte[] b = RoutingMessageCodec.encode(m);
+        // header, sockaddr_in6 (28), sockaddr_dl (20)
+        assertThat(b).hasSize(RoutingMessageCodec.HEADER + 28 + 20);
+        int sa = RoutingMessageCodec.HEADER;
+        assertThat(b[sa]).isEqualTo((byte) 28);
+        assertThat(b[sa + 1]).isEqualTo((byte) Rtm.AF_INET6);
+        assertThat(Ip6Address.of(b, sa + 8)).isEqualTo(target);
+        assertThat(RoutingMessageCodec.decode(b)).isEqualTo(m);
+    }
+
+    @Test
+    void aSockaddrIn6OfAnotherLengthIsRefused() {
+        RoutingMessage m = new RoutingMessage(Rtm.MISS, 1, Rtm.RTF_UP, 0, 0, 0, 1, 0, 0, null,
+                new Sockaddr.In6(Ip6Address.parse("2001:db8::2")), null, null, null, null);
+        byte[] b = RoutingMessageCodec.encode(m);
+        b[RoutingMessageCodec.HEADER] = 24;
+        assertThatThrownBy(() -> RoutingMessageCodec.decode(b)).isInstanceOf(MalformedFrameException.class)
+                .hasMessageContaining("sockaddr_in6 length 24, expected 28");
+    }
+
+    @Test
+    void anIpv6NetmaskSaysItsPrefixLength() {
+        assertThat(Sockaddr.In6.mask(64).address()).isEqualTo(Ip6Address.parse("ffff:ffff:ffff:ffff::"));
+        assertThat(Sockaddr.In6.mask(68).address()).isEqualTo(Ip6Address.parse("ffff:ffff:ffff:ffff:f000::"));
+        for (int len : new int[] {0, 1, 63, 64, 65, 127, 128}) assertThat(Sockaddr.In6.mask(len).prefixLength()).isEqualTo(len);
+        assertThatThrownBy(() -> Sockaddr.In6.mask(129)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static RoutingMessage miss() {
         return new RoutingMessage(Rtm.MISS, 1, Rtm.RTF_UP, 0, 0, 0, 1, 0, 0, null, new Sockaddr.In(Ip4.parse("192.0.2.9")), null, null,
                 new Sockaddr.Dl(1, Rtm.IFT_ETHER, "eth0", HardwareAddress.parse("02:00:00:00:00:01")), null);
@@ -130,22 +164,25 @@ class RoutingMessageCodecTest {
     @Provide
     Arbitrary<RoutingMessage> messages() {
         Arbitrary<Sockaddr.In> in = Arbitraries.integers().map(Sockaddr.In::new);
+        Arbitrary<Sockaddr.In6> in6 = Combinators.combine(Arbitraries.longs(), Arbitraries.longs())
+                .as((high, low) -> new Sockaddr.In6(new Ip6Address(high, low)));
+        Arbitrary<Sockaddr.Inet> inet = Arbitraries.oneOf(in, in6);
         Arbitrary<Sockaddr.Dl> dl = Combinators.combine(
                 Arbitraries.integers().between(0, 0xFFFF),
                 Arbitraries.integers().between(0, 0xFF),
                 Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(12),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(20).map(HardwareAddress::of))
                 .as(Sockaddr.Dl::new);
-        Arbitrary<Sockaddr> gateway = Arbitraries.oneOf(in, dl);
+        Arbitrary<Sockaddr> gateway = Arbitraries.oneOf(inet, dl);
         Arbitrary<NeighborState> state = Arbitraries.of(NeighborState.class).injectNull(0.3);
         Arbitrary<int[]> header = Arbitraries.integers().array(int[].class).ofSize(8);
         return Combinators.combine(
                 Arbitraries.of(Rtm.ADD, Rtm.DELETE, Rtm.CHANGE, Rtm.MISS, Rtm.NEWADDR, Rtm.DELADDR, Rtm.IFINFO),
                 Arbitraries.integers().between(0, 0xFFFF),
                 header, state,
-                in.injectNull(0.3), gateway.injectNull(0.3), in.injectNull(0.5),
-                Combinators.combine(dl.injectNull(0.4), in.injectNull(0.5)).as((a, b) -> new Object[] {a, b}))
+                inet.injectNull(0.3), gateway.injectNull(0.3), inet.injectNull(0.5),
+                Combinators.combine(dl.injectNull(0.4), inet.injectNull(0.5)).as((a, b) -> new Object[] {a, b}))
                 .as((type, index, h, st, dst, gw, mask, rest) -> new RoutingMessage(type, index, h[0], h[1], h[2], h[3], h[4], h[5], h[6], st,
-                        dst, gw, mask, (Sockaddr.Dl) rest[0], (Sockaddr.In) rest[1]));
+                        dst, gw, mask, (Sockaddr.Dl) rest[0], (Sockaddr.Inet) rest[1]));
     }
 }

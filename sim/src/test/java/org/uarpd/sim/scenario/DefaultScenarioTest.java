@@ -100,10 +100,13 @@ class DefaultScenarioTest {
         return fail("tshark is not installed: install the Debian package 'tshark' (bin/test does so as root)");
     }
 
-    static List<JsonNode> dissect(Path tshark, Path capture) throws IOException {
+    /** Every packet's layers as tshark dissects {@code capture}, with {@code preferences} ({@code -o name:value}) set. */
+    static List<JsonNode> dissect(Path tshark, Path capture, String... preferences) throws IOException {
         Path out = Files.createTempFile("uarpd-sim-tshark", ".json");
         try {
-            Process p = new ProcessBuilder(tshark.toString(), "-n", "-r", capture.toString(), "-T", "json")
+            List<String> command = new ArrayList<>(List.of(tshark.toString(), "-n", "-r", capture.toString(), "-T", "json"));
+            for (String preference : preferences) command.addAll(List.of("-o", preference));
+            Process p = new ProcessBuilder(command)
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

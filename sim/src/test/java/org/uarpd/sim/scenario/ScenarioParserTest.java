@@ -7,8 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.uarpd.engine.Cidr6;
 import org.uarpd.sim.Simulation;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.Ip6Address;
 
 class ScenarioParserTest {
     static final String HEAD = """
@@ -62,6 +64,30 @@ class ScenarioParserTest {
     }
 
     @Test
+    void readsIpv6AddressesPublishedRangesAndEvents() throws ScenarioException {
+        Scenario s = parse(HEAD + """
+                inet6 a eth0 2001:db8::1/64
+                inet6 b eth0 2001:db8::2/64
+                publish a eth0 2001:db8:0:1::/64 except 2001:db8:0:1::1,2001:db8:0:1::8/126 mac 02:00:5e:00:00:01
+                at 1s send b 2001:db8::1 count 2 every 100ms
+                at 2s addr b eth0 del 2001:db8::2/64
+                run 3s
+                """);
+        assertThat(s.inet6()).containsExactly(
+                new Scenario.Inet6Decl(7, "a", "eth0", Ip6Address.parse("2001:db8::1"), 64),
+                new Scenario.Inet6Decl(8, "b", "eth0", Ip6Address.parse("2001:db8::2"), 64));
+        assertThat(s.published()).isEmpty();
+        Scenario.Publish6Decl p = s.published6().getFirst();
+        assertThat(p.range()).isEqualTo(Cidr6.parse("2001:db8:0:1::/64"));
+        assertThat(p.excluded()).containsExactly(Cidr6.parse("2001:db8:0:1::1/128"), Cidr6.parse("2001:db8:0:1::8/126"));
+        assertThat(p.hardware()).hasToString("02:00:5e:00:00:01");
+        assertThat(s.events().getFirst().event())
+                .isEqualTo(new Scenario.Event.Send6("b", Ip6Address.parse("2001:db8::1"), 2, 100_000_000L));
+        assertThat(s.events().get(1).event())
+                .isEqualTo(new Scenario.Event.Address6("b", "eth0", Ip6Address.parse("2001:db8::2"), 64, false));
+    }
+
+    @Test
     void theDefaultScenarioParses() {
         Scenario s = ScenarioRunner.defaultScenario();
         assertThat(s.segments()).extracting(d -> d.type().name()).contains("ethernet", "token-ring", "fddi", "arcnet", "atm", "ipoib");
@@ -102,6 +128,15 @@ class ScenarioParserTest {
             at 1s link a eth0 sideways                               | 7 | state
             at 1s addr a eth7 add 192.0.2.9/24                       | 7 | interface
             at 1s static b eth0 192.0.2.1 zz:00                      | 7 | hardware address
+            inet6 a eth0 2001:db8::1                                 | 7 | address
+            inet6 a eth0 2001:db8::g/64                              | 7 | address
+            inet6 a eth0 2001:db8::1/129                             | 7 | address
+            inet6 a eth9 2001:db8::1/64                              | 7 | interface
+            inet6 a eth0 2001:db8::1/64 2001:db8::2/64               | 7 | field 5
+            publish a eth0 2001:db8::1/64                            | 7 | range
+            publish a eth0 2001:db8::/64 except 2001:db8::/129        | 7 | except
+            at 1s send a 2001:db8:::2                                | 7 | destination
+            at 1s addr a eth0 add 2001:db8::9/200                    | 7 | address
             """)
     void mistakesNameFileLineAndField(String line, int lineNumber, String field) {
         assertThatThrownBy(() -> parse(HEAD + line + "\nrun 1s\n"))

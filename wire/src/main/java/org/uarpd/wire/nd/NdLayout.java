@@ -1,6 +1,7 @@
 package org.uarpd.wire.nd;
 
 import java.util.Objects;
+import org.uarpd.wire.Ip6;
 import org.uarpd.wire.MalformedFrameException;
 
 /**
@@ -101,17 +102,7 @@ final class NdLayout {
      * its checksum field taken as zero (RFC 4443 §2.3).
      */
     static int checksum(byte[] buf, int off, int icmpLength) {
-        long sum = 0;
-        for (int i = off + SOURCE; i < off + IP6_HEADER; i += 2) sum += u16(buf, i);
-        sum += icmpLength + ICMPV6; // the upper-layer length fits 16 bits here: it came from the payload length
-        int icmp = off + IP6_HEADER;
-        int end = icmp + icmpLength;
-        for (int i = icmp; i + 1 < end; i += 2) {
-            if (i != icmp + CHECKSUM) sum += u16(buf, i);
-        }
-        if ((icmpLength & 1) != 0) sum += (buf[end - 1] & 0xFF) << 8;
-        while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
-        return (int) (~sum & 0xFFFF);
+        return Ip6.checksum(buf, off, ICMPV6, icmpLength, CHECKSUM);
     }
 
     /** Writes the checksum of the message after the IPv6 header at {@code buf[off]}. */

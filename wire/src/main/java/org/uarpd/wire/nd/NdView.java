@@ -3,11 +3,11 @@ package org.uarpd.wire.nd;
 import static org.uarpd.wire.nd.NdLayout.*;
 
 import java.util.Arrays;
-import java.util.Objects;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Ip6;
 import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.link.EthernetFramedView;
 import org.uarpd.wire.link.EthernetHeader;
 
 /**
@@ -27,20 +27,16 @@ import org.uarpd.wire.link.EthernetHeader;
  * {@link #updateChecksum} (every writer except {@code rewriteAsAdvertisement} leaves the checksum
  * stale). Not thread-safe: one view per thread.
  */
-public final class NdView {
-    private static final int ETH_HEADER = 14;
+public final class NdView extends EthernetFramedView {
+    private static final int ETH_HEADER = EthernetHeader.HEADER;
     private static final int ETH_DST = EthernetHeader.DESTINATION;
     private static final int ETH_SRC = EthernetHeader.SOURCE;
-    private static final int ETH_TYPE = 12;
     private static final int ETH_ADDRESS = EthernetHeader.ADDRESS;
-    private static final int ETH_MIN_FRAME = 60;
     private static final byte[] ALL_NODES = Ip6Address.ALL_NODES.toBytes();
 
-    private byte[] buf = new byte[0];
     /** Start of the IPv6 header. */
     private int off;
     private int icmpLength;
-    private int frame = -1;
     private final NdOptionIndex options = new NdOptionIndex();
     /** Filled by the option walk of a reset in progress; copied to {@link #options} only when the packet passes. */
     private final NdOptionIndex pending = new NdOptionIndex();
@@ -63,12 +59,10 @@ public final class NdView {
      * @throws MalformedFrameException header truncated or an EtherType other than IPv6
      */
     public boolean resetEthernet(byte[] frame, int off, int len) throws MalformedFrameException {
-        Objects.checkFromIndexSize(off, len, frame.length);
-        if (len < ETH_HEADER) {
-            throw new MalformedFrameException("Ethernet header truncated: " + len + " of " + ETH_HEADER + " bytes", off);
+        int type = EthernetHeader.etherType(frame, off, len);
+        if (type != EtherType.IPV6) {
+            throw new MalformedFrameException(String.format("EtherType 0x%04x is not IPv6", type), off + EthernetHeader.TYPE);
         }
-        int type = u16(frame, off + ETH_TYPE);
-        if (type != EtherType.IPV6) throw new MalformedFrameException(String.format("EtherType 0x%04x is not IPv6", type), off + ETH_TYPE);
         return bindChecked(frame, off + ETH_HEADER, len - ETH_HEADER, off);
     }
 
@@ -105,11 +99,7 @@ public final class NdView {
      * {@code frame[off]}, as {@link #initialize} does, and points this view at it.
      */
     public NdView initializeEthernet(byte[] frame, int off, int icmpType) {
-        if (off < 0 || off > frame.length - ETH_HEADER) {
-            throw new IllegalArgumentException("no room for an Ethernet header at " + off + " in " + frame.length + " bytes");
-        }
-        Arrays.fill(frame, off, off + ETH_HEADER, (byte) 0);
-        putU16(frame, off + ETH_TYPE, EtherType.IPV6);
+        EthernetHeader.write(frame, off, ETH_HEADER, EtherType.IPV6);
         return initialize(frame, off + ETH_HEADER, icmpType, off);
     }
 
@@ -411,37 +401,17 @@ public final class NdView {
         return v;
     }
 
-    // ---- The Ethernet frame (only after resetEthernet / initializeEthernet) ----
+    // ---- The Ethernet frame (only after resetEthernet / initializeEthernet; the rest is EthernetFramedView's) ----
 
-    public boolean hasEthernetFrame() {
-        return frame >= 0;
-    }
-
-    public int frameOffset() {
-        requireFrame();
-        return frame;
-    }
-
-    /** Length of the frame to send: header, packet and padding to the 60-byte minimum. */
-    public int frameLength() {
-        requireFrame();
-        return Math.max(ETH_MIN_FRAME, ETH_HEADER + size());
+    @Override
+    protected int packetSize() {
+        return size();
     }
 
     /** True when the frame's source MAC is the source link-layer option's address (false without one). */
     public boolean linkSourceEqualsSourceLinkLayer() {
         requireFrame();
-        int sll = options.sll;
-        return sll >= 0 && options.sllLength >= ETH_ADDRESS
-                && Arrays.equals(buf, frame + ETH_SRC, frame + ETH_SRC + ETH_ADDRESS, buf, sll, sll + ETH_ADDRESS);
-    }
-
-    public void setLinkSource(byte[] src, int srcOff) {
-        EthernetHeader.setSource(buf, frame, src, srcOff);
-    }
-
-    public void setLinkDestination(byte[] src, int srcOff) {
-        EthernetHeader.setDestination(buf, frame, src, srcOff);
+        return options.sll >= 0 && options.sllLength >= ETH_ADDRESS && linkSourceEquals(options.sll);
     }
 
     /** Addresses the frame to the Ethernet group of the (multicast) IPv6 destination (RFC 2464 §7). */
@@ -449,10 +419,6 @@ public final class NdView {
         requireFrame();
         if (!destinationIsMulticast()) throw new IllegalStateException("the IPv6 destination is not multicast");
         Ip6.writeMulticastMac(buf, off + DESTINATION, buf, frame + ETH_DST);
-    }
-
-    private void requireFrame() {
-        EthernetHeader.requireFrame(frame);
     }
 
     // ---- To the record path ----

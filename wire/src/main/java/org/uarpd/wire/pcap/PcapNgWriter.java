@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,18 +42,7 @@ public final class PcapNgWriter implements Closeable {
     }
 
     public static PcapNgWriter create(Path file) throws IOException {
-        OutputStream s = Files.newOutputStream(file);
-        try {
-            return new PcapNgWriter(s);
-        } catch (IOException | RuntimeException e) {
-            // The section header could not be written: the file handle must not leak with the error.
-            try {
-                s.close();
-            } catch (IOException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
+        return CaptureFiles.create(file, PcapNgWriter::new);
     }
 
     /** Adds an interface of pcap link type {@code pcapLinkType}; returns its id for {@link #write}. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.uarpd.wire.LinkType;
@@ -53,18 +52,7 @@ public final class PcapWriter implements Closeable {
     }
 
     public static PcapWriter create(Path file, int pcapLinkType, TimestampResolution resolution) throws IOException {
-        OutputStream s = Files.newOutputStream(file);
-        try {
-            return new PcapWriter(s, pcapLinkType, resolution, DEFAULT_SNAPLEN);
-        } catch (IOException | RuntimeException e) {
-            // The header could not be written: the file handle must not leak with the error.
-            try {
-                s.close();
-            } catch (IOException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
+        return CaptureFiles.create(file, s -> new PcapWriter(s, pcapLinkType, resolution, DEFAULT_SNAPLEN));
     }
 
     /** Writes one frame captured whole at {@code epochNanos}. */
