@@ -133,9 +133,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     /**
-     * {@link #prepare()}s, takes each interface over as its {@link LinkMode} says, opens the packet
-     * sockets, learns addresses and neighbours from dumps (a restart resynchronises here) and feeds
-     * them to the port. On the thread that will {@link #run()} when that one was moved into a namespace.
+     * {@link #prepare()}s, opens the packet sockets, learns addresses and neighbours from dumps (a
+     * restart resynchronises here) and feeds them to the port, then takes each interface over as its
+     * {@link LinkMode} says. On the thread that will {@link #run()} when that one was moved into a namespace.
      */
     public void start() {
         prepare();
@@ -144,7 +144,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             journal = new HostJournal(rtnl, restorer.get(), new KernelSettings(), log);
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
-            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
+            // Sockets and state first, the takeover last, right before the loop's first turns: the
+            // kernel answers until uarpd can, and packet sockets see the frames in between anyway.
             for (LinkTable.Entry l : present) l.openSockets();
             buildPollSet();
             for (LinkTable.Entry l : present) {
@@ -152,6 +153,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
+            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
         } catch (RuntimeException e) {
