@@ -475,11 +475,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /** Closes every socket and puts the host back as uarpd found it (idempotent). */
     private synchronized void cleanUp() {
-        for (LinkTable.Entry l : links.entries()) l.closeSockets();
-        if (journal != null) {
+        if (journal != null) { // first: the kernel answers again as soon as it can
             journal.undoAll();
             journal = null;
         } else if (restorer != null) restorer.discard(); // stopped before the first host change
+        for (LinkTable.Entry l : links.entries()) l.closeSockets();
         restorer = null;
         if (rtnl != null) {
             rtnl.close();
