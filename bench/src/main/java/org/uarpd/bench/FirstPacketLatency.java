@@ -258,7 +258,7 @@ public final class FirstPacketLatency {
         return Long.parseLong(lab.ok(p.peer, "cat", "/sys/class/net/" + p.peerIf + "/statistics/rx_packets").strip());
     }
 
-    private static double loadAverage() {
+    static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         } catch (IOException | RuntimeException e) {

@@ -12,27 +12,30 @@ import java.util.concurrent.TimeUnit;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * The ARP flood side by side with the plain kernel (results in BENCHMARKS.md, "Flood"): on one switch,
- * uarpd's host H (192.0.2.1, authoritative, publishing 198.51.100.16/28) and a plain-kernel host K
- * (192.0.2.3) get the same trafgen (netsniff-ng) flood of broadcast requests for their own addresses,
- * each frame with a random sender MAC and a random sender outside (198.51.100.0/24) or inside
- * (192.0.2.0/24) the link's subnet. Meanwhile each host resolves fresh addresses of a real peer R once
- * per iteration (ping -c 1 -W 1). Reports, for each host: fresh resolutions that succeeded, ARP frames
- * received and sent per second over the flood (its interface counters: nearly all it sends are
- * replies), the largest neighbour table seen on its link, and uarpd's RSS before and after.
+ * The ARP flood side by side with the plain kernel (results in BENCHMARKS.md, "Flood and live
+ * fuzzing"): on one switch, uarpd's host H (192.0.2.1, authoritative, publishing 198.51.100.16/28)
+ * and a plain-kernel host K (192.0.2.3) get the same trafgen (netsniff-ng) flood of broadcast
+ * requests for their own addresses, each frame with a random sender MAC and a random sender outside
+ * (198.51.100.0/24) or inside (192.0.2.0/24) the link's subnet, at the rate asked for, until the time
+ * is up. Meanwhile, spread evenly over the flood, both hosts resolve the same fresh address of a real
+ * peer R at the same moment (ping -c 1 -W 1). Reports, for each host: fresh resolutions that
+ * succeeded, ARP frames received and sent per second over the flood (its interface counters: nearly
+ * all it sends are replies), the largest neighbour table seen on its link, and uarpd's RSS before and
+ * after (the plain kernel's state is kernel memory); the rate trafgen reached, and the load average.
  * Needs root, iproute2, iputils-ping and trafgen.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FloodComparison [frames [gap [resolutions]]]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FloodComparison [seconds [rate [resolutions]]]</pre>
+ * (defaults: 15 s at 300000pps, 20 resolutions)
  */
 public final class FloodComparison {
     private FloodComparison() {}
 
     /** One host's figures over the flood. */
-    record Side(String name, int resolved, int tried, double rxPerSecond, double txPerSecond, int tableMax) {}
+    record Side(String name, int resolved, int tried, double rxPerSecond, double txPerSecond, int tableMax, String rss) {}
 
     public static void main(String[] args) throws Exception {
-        long frames = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
-        String gap = args.length > 1 ? args[1] : "20us";
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 15;
+        String rate = args.length > 1 ? args[1] : "300000pps";
         int resolutions = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) fail(missing);
@@ -53,41 +56,63 @@ public final class FloodComparison {
             Files.writeString(conf, trafgenConfig());
             try (LabDaemon uarpd = LabDaemon.start(lab, h, "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", "198.51.100.16/28", "--warm-up", "20000")) {
+                double loadBefore = FirstPacketLatency.loadAverage();
                 long rssBefore = uarpd.rssKib();
                 long[] hBefore = counters(lab, h, "u0");
                 long[] kBefore = counters(lab, k, "k0");
+                long[] fBefore = counters(lab, f, "f0");
                 long t0 = System.nanoTime();
+                long end = t0 + (long) (seconds * 1e9);
                 Process flood = lab.start(f, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "trafgen", "--dev", "f0",
-                        "--conf", conf.toString(), "--num", Long.toString(frames), "--gap", gap, "--cpus", "1", "--no-sock-mem");
-                CompletableFuture<Integer> onH = CompletableFuture.supplyAsync(() -> resolve(lab, h, resolutions), threads);
-                CompletableFuture<Integer> onK = CompletableFuture.supplyAsync(() -> resolve(lab, k, resolutions), threads);
+                        "--conf", conf.toString(), "--rate", rate, "--cpus", "1", "--no-sock-mem");
+                // The i-th resolution of both hosts at t0 + (i + 0.5) × period: the same moments of the flood for both.
+                long period = (end - t0) / resolutions;
+                CompletableFuture<Integer> onH = CompletableFuture.supplyAsync(() -> resolve(lab, h, resolutions, t0, period), threads);
+                CompletableFuture<Integer> onK = CompletableFuture.supplyAsync(() -> resolve(lab, k, resolutions, t0, period), threads);
                 int maxH = 0;
                 int maxK = 0;
-                while (flood.isAlive()) {
+                while (System.nanoTime() < end && flood.isAlive()) {
                     maxH = Math.max(maxH, table(lab, h, "u0"));
                     maxK = Math.max(maxK, table(lab, k, "k0"));
                     Thread.sleep(250); // sampling period of the tables
                 }
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                boolean floodRan = flood.isAlive();
+                // trafgen stops on SIGINT (its Ctrl-C); it does not stop at once on SIGTERM.
+                new ProcessBuilder("kill", "-INT", Long.toString(flood.pid())).start().waitFor();
+                if (!flood.waitFor(5, TimeUnit.SECONDS)) flood.destroyForcibly().waitFor();
+                double elapsed = (System.nanoTime() - t0) / 1e9;
                 long[] hAfter = counters(lab, h, "u0");
                 long[] kAfter = counters(lab, k, "k0");
+                long[] fAfter = counters(lab, f, "f0");
                 long rssAfter = uarpd.rssKib();
+                // Frames the kernel dropped because uarpd's packet sockets were full (skmem d: drops).
+                String socketDrops = String.join(" ", lab.ok(h, "ss", "-0", "-a", "-m", "-n").lines()
+                        .filter(l -> l.contains("skmem")).map(l -> l.replaceAll(".*skmem:\\(.*,d(\\d+)\\).*", "$1")).toList());
                 int resolvedH = onH.get(120, TimeUnit.SECONDS);
                 int resolvedK = onK.get(120, TimeUnit.SECONDS);
                 long outside = lab.ok(h, "ip", "neigh", "show", "dev", "u0").lines().filter(l -> l.startsWith("198.51.100.")).count();
                 List<Side> sides = new ArrayList<>();
-                sides.add(new Side("uarpd", resolvedH, resolutions, (hAfter[0] - hBefore[0]) / seconds, (hAfter[1] - hBefore[1]) / seconds, maxH));
-                sides.add(new Side("kernel", resolvedK, resolutions, (kAfter[0] - kBefore[0]) / seconds, (kAfter[1] - kBefore[1]) / seconds, maxK));
-                System.out.printf(Locale.ROOT, "# %d frames, gap %s, %.1f s of flood; gc_thresh3 %s%n", frames, gap, seconds,
-                        lab.ok(null, "cat", "/proc/sys/net/ipv4/neigh/default/gc_thresh3").strip());
-                System.out.println("| host | fresh resolutions | frames received/s | frames sent/s | largest neighbour table |");
-                System.out.println("| --- | --- | --- | --- | --- |");
+                sides.add(new Side("uarpd", resolvedH, resolutions, (hAfter[0] - hBefore[0]) / elapsed, (hAfter[1] - hBefore[1]) / elapsed, maxH,
+                        rssBefore / 1024 + " → " + rssAfter / 1024 + " MB"));
+                sides.add(new Side("kernel", resolvedK, resolutions, (kAfter[0] - kBefore[0]) / elapsed, (kAfter[1] - kBefore[1]) / elapsed, maxK,
+                        "— (kernel memory)"));
+                System.out.printf(Locale.ROOT, "# %s; trafgen asked for %s, sent %d frames in %.1f s (%.0f/s)%s; gc_thresh3 %s%n",
+                        java.time.Instant.now(), rate, fAfter[1] - fBefore[1], elapsed, (fAfter[1] - fBefore[1]) / elapsed,
+                        floodRan ? "" : " (trafgen stopped early)", lab.ok(null, "cat", "/proc/sys/net/ipv4/neigh/default/gc_thresh3").strip());
+                System.out.printf(Locale.ROOT, "# load average (1 min) %.2f before, %.2f after, %d CPUs%n", loadBefore, FirstPacketLatency.loadAverage(),
+                        Runtime.getRuntime().availableProcessors());
+                System.out.println("| host | fresh resolutions | frames received/s | frames sent/s (replies) | largest neighbour table | RSS |");
+                System.out.println("| --- | --- | --- | --- | --- | --- |");
                 for (Side s : sides) {
-                    System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %d |%n", s.name(), s.resolved(), s.tried(),
-                            s.rxPerSecond(), s.txPerSecond(), s.tableMax());
+                    System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %d | %s |%n", s.name(), s.resolved(), s.tried(),
+                            s.rxPerSecond(), s.txPerSecond(), s.tableMax(), s.rss());
                 }
-                System.out.printf(Locale.ROOT, "uarpd RSS %d → %d KiB; entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
-                        rssBefore, rssAfter, outside, uarpd.process.isAlive());
+                System.out.printf(Locale.ROOT, "entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
+                        outside, uarpd.process.isAlive());
+                System.out.println("frames dropped at uarpd's packet sockets on H (ss -0 -m, per socket): " + socketDrops);
+                java.io.StringWriter stats = new java.io.StringWriter();
+                org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(stats), new java.io.PrintWriter(stats), "-s", uarpd.control.toString(), "stats");
+                System.out.println("uarpctl stats: " + String.join(", ", stats.toString().strip().lines().toList()));
             }
         } finally {
             threads.shutdownNow();
@@ -111,10 +136,21 @@ public final class FloodComparison {
         return b.toString();
     }
 
-    /** Resolves R's addresses 192.0.2.10.. once each from {@code ns}; how many answered. */
-    static int resolve(NamespaceLab lab, String ns, int count) {
+    /** Resolves R's addresses 192.0.2.10.. once each from {@code ns}, the i-th at {@code t0 + (i + 0.5) × period}; how many answered. */
+    static int resolve(NamespaceLab lab, String ns, int count, long t0, long period) {
         int ok = 0;
-        for (int i = 0; i < count; i++) if (lab.run(ns, "ping", "-c", "1", "-W", "1", "192.0.2." + (10 + i)).ok()) ok++;
+        for (int i = 0; i < count; i++) {
+            long wait = t0 + (i * period + period / 2) - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait); // pacing the resolutions over the flood
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ok;
+                }
+            }
+            if (lab.run(ns, "ping", "-c", "1", "-W", "1", "192.0.2." + (10 + i)).ok()) ok++;
+        }
         return ok;
     }
 

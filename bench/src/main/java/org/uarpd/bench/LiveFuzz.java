@@ -52,6 +52,7 @@ public final class LiveFuzz {
             int peerIndex = Integer.parseInt(lab.ok(p, "cat", "/sys/class/net/p0/ifindex").strip());
             try (LabDaemon uarpd = LabDaemon.start(lab, h, "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", "198.51.100.16/28", "--ethers", writeEthers().toString(), "--warm-up", "20000")) {
+                double loadBefore = FirstPacketLatency.loadAverage();
                 long rssBefore = uarpd.rssKib();
                 long rxBefore = Long.parseLong(lab.ok(h, "cat", "/sys/class/net/u0/statistics/rx_packets").strip());
                 long t0 = System.nanoTime();
@@ -85,6 +86,8 @@ public final class LiveFuzz {
                 java.io.StringWriter ctlErr = new java.io.StringWriter();
                 int ctl = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(new java.io.StringWriter()),
                         new java.io.PrintWriter(ctlErr), "-s", uarpd.control.toString(), "show", "links");
+                System.out.printf(Locale.ROOT, "# %s; load average (1 min) %.2f before, %.2f after, %d CPUs%n", java.time.Instant.now(),
+                        loadBefore, FirstPacketLatency.loadAverage(), Runtime.getRuntime().availableProcessors());
                 System.out.printf(Locale.ROOT, "frames: %d sent, %d refused by the sending kernel, %d received by u0, in %.1f s (%.0f/s), seed %d%n",
                         sent[0], sent[1], rxAfter - rxBefore, seconds, sent[0] / seconds, seed);
                 System.out.printf(Locale.ROOT, "uarpd RSS %d KiB before, %d KiB after the frames, %d KiB after the control requests%n",
@@ -117,7 +120,8 @@ public final class LiveFuzz {
             "", "{", "}", "null", "[]", "42", "\"show\"", "{\"command\":42}", "{\"command\":\"show\",\"what\":{}}",
             "{\"command\":\"add\",\"address\":\"300.1.1.1\",\"lladdr\":\"zz\"}", "{\"command\":\"probe\",\"address\":\"\"}",
             "{\"command\":\"monitor\",\"count\":-1}", "{\"command\":\"announce\",\"address\":\"192.0.2.1\",\"count\":2147483647}",
-            "{\"command\":\"publish\",\"target\":\"0.0.0.0/0\"}", "\u0000\u0001\u0002", "{\"command\":\"" + "x".repeat(100_000) + "\"}",
+            "{\"command\":\"publish\",\"target\":\"0.0.0.0/0\"}", "{\"command\":\"reclaim\",\"address\":\"192.0.2.1\"}",
+            "{\"command\":\"reclaim\",\"address\":\"not an address\",\"dev\":\"\\u0000\"}", "\u0000\u0001\u0002", "{\"command\":\"" + "x".repeat(100_000) + "\"}",
         };
         int answered = 0;
         int closed = 0;
@@ -143,7 +147,38 @@ public final class LiveFuzz {
                 oversized = "oversized line cut off after " + (written >> 20) + " MiB (" + cut.getMessage() + ")";
             }
         }
-        return requests.length + " malformed requests: " + answered + " answered, " + closed + " closed without an answer; " + oversized;
+        return requests.length + " malformed requests: " + answered + " answered, " + closed + " closed without an answer; " + oversized
+                + "; " + manyAtOnce(d, 100);
+    }
+
+    /**
+     * {@code count} connections held open at once, each then asking for stats: how many were served and
+     * how many refused at once with a failure (the daemon serves a bounded number at a time).
+     */
+    static String manyAtOnce(LabDaemon d, int count) throws IOException {
+        java.util.List<SocketChannel> open = new java.util.ArrayList<>();
+        int refused = 0;
+        int served = 0;
+        try {
+            for (int i = 0; i < count; i++) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.connect(UnixDomainSocketAddress.of(d.control));
+                open.add(ch);
+            }
+            for (SocketChannel ch : open) {
+                try {
+                    Channels.newOutputStream(ch).write("{\"command\":\"stats\"}\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException closedByDaemon) {
+                    // refused: its reason is still there to read
+                }
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)).readLine();
+                if (line != null && line.startsWith("{\"type\":\"stats\"")) served++;
+                else if (line != null && line.contains("control connections at once")) refused++;
+            }
+        } finally {
+            for (SocketChannel ch : open) ch.close();
+        }
+        return count + " connections at once: " + served + " served, " + refused + " refused with a reason";
     }
 
     /** Sends {@code request} and reads one line back within 5 s; true when something came back. */

@@ -28,13 +28,16 @@ import org.uarpd.daemon.syntax.Addresses;
 import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
+import org.uarpd.engine.LearningLimits;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.engine.rarp.EthersTable;
+import org.uarpd.linux.KernelSettings;
 import org.uarpd.linux.LinuxBackend;
 import org.uarpd.linux.NamespaceLab;
 import org.uarpd.linux.NativeCallException;
+import org.uarpd.linux.NeighbourTableLimit;
 import org.uarpd.linux.SystemdNotify;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -173,7 +176,10 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("uarpd run: " + missing);
             return 1;
         }
-        EngineConfig config = settings.engineConfig(System.nanoTime());
+        // Learning from requests stays well below the kernel's neighbour table limit (read here, never written).
+        NeighbourTableLimit kernelTable = NeighbourTableLimit.read(new KernelSettings());
+        EngineConfig config = settings.engineConfig(System.nanoTime())
+                .withLearning(LearningLimits.defaults().belowKernelLimit(kernelTable.gcThresh3(), settings.links().size()));
         Engine engine = new Engine(config);
         UarpdMetrics metrics = settings.metrics().enabled() ? new UarpdMetrics() : null;
         EngineTap tap = new EngineTap(engine, metrics);
@@ -181,6 +187,8 @@ public final class RunCommand implements Callable<Integer> {
         List<LinuxBackend.Interface> links = new ArrayList<>();
         for (String i : names) links.add(new LinuxBackend.Interface(i, config.policyFor(i).mode()));
         Logger log = LoggerFactory.getLogger("uarpd");
+        log.info("learning from requests: at most {} entries a link, below the kernel's neighbour table limit {} ({})",
+                config.learning().maxLearnt(), kernelTable.gcThresh3(), kernelTable.source());
         LinuxBackend backend = new LinuxBackend(links, tap,
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
         backend.setSpinMicros(spinMicros);

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +30,6 @@ import org.uarpd.linux.NamespaceLab;
 @Tag("netns")
 class FleetAcceptanceTest {
     private static final String VIP = "198.51.100.7";
-    private static final String ETCD = "http://192.0.2.11:2379";
     /** etcd's default smallest lease (heartbeat 100 ms, election 1000 ms). */
     private static final double TTL_SECONDS = 2;
     /**
@@ -40,60 +38,38 @@ class FleetAcceptanceTest {
      */
     private static final double TAKEOVER_LIMIT_SECONDS = TTL_SECONDS + 1.5;
 
+    static FleetDaemonLab fleetLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
-        boolean etcd = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "etcd")));
-        assertThat(etcd).as("fleet mode runs against real etcd: install it with 'apt-get install etcd-server' (Debian)").isTrue();
-        assertThat(Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump")))
-                .as("the wire is checked with tcpdump: 'apt-get install tcpdump'").isTrue();
-        lab = new NamespaceLab("uflt");
-        dir = Files.createTempDirectory("uarpd-fleet-daemon");
+        fleetLab = FleetDaemonLab.open("uflt");
+        lab = fleetLab.lab;
+        dir = fleetLab.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        }
+        if (fleetLab != null) fleetLab.close();
     }
 
     @Test
     void oneHostAnswersAndTheOtherTakesOverAfterSigkill() throws Exception {
         String sw = lab.namespace("sw");
-        String e1 = lab.namespace("e1");
-        lab.switchPort(sw, e1, "e1", "192.0.2.11/24");
-        Path etcdLog = dir.resolve("etcd.log");
-        Process etcd = lab.start(e1, ProcessBuilder.Redirect.to(etcdLog.toFile()), ProcessBuilder.Redirect.appendTo(etcdLog.toFile()),
-                "etcd", "--name", "e1", "--data-dir", dir.resolve("e1.etcd").toString(),
-                "--listen-client-urls", ETCD, "--advertise-client-urls", ETCD,
-                "--listen-peer-urls", "http://192.0.2.11:2380", "--initial-advertise-peer-urls", "http://192.0.2.11:2380",
-                "--initial-cluster", "e1=http://192.0.2.11:2380", "--initial-cluster-token", lab.prefix());
+        Process etcd = fleetLab.etcd(sw);
         UarpdProcess u1 = null;
         UarpdProcess u2 = null;
         UarpdProcess plain = null;
         Process arping = null;
         Process tcpdump = null;
         try {
-            assertThat(Await.within(30, () -> etcd.isAlive() && read(etcdLog).contains("ready to serve client requests")))
-                    .as("etcd serves clients\n" + read(etcdLog)).isTrue();
-            String p = lab.namespace("p");
-            lab.switchPort(sw, p, "pp", "192.0.2.30/24");
-            String h1 = lab.namespace("h1");
-            lab.switchPort(sw, h1, "h1", "192.0.2.21/24");
-            String h2 = lab.namespace("h2");
-            lab.switchPort(sw, h2, "h2", "192.0.2.22/24");
-            String mac1 = lab.mac(h1, "h1");
-            String mac2 = lab.mac(h2, "h2");
+            FleetDaemonLab.Segment s = fleetLab.segment(sw);
+            String p = s.p();
+            String h1 = s.h1();
+            String h2 = s.h2();
+            String mac1 = s.mac1();
+            String mac2 = s.mac2();
 
             // Without a fleet nothing of it is loaded: the JVM's class-loading log names no fleet or etcd class.
             Path classes = dir.resolve("classes.log");
@@ -124,10 +100,7 @@ class FleetAcceptanceTest {
                     "tcpdump", "-Z", "root", "-i", "pp", "-n", "-U", "-w", capture.toString(), "arp");
             assertThat(Await.within(10, () -> read(tcpdumpErr).contains("listening on"))).as(read(tcpdumpErr)).isTrue();
             // A broadcast request every 50 ms (iputils arping takes whole seconds only): either host could answer each one.
-            arping = lab.start(p, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.appendTo(tcpdumpErr.toFile()), "/usr/bin/python3", "-c",
-                    "from scapy.all import Ether, ARP, sendp\n"
-                            + "sendp(Ether(dst='ff:ff:ff:ff:ff:ff', src='" + lab.mac(p, "pp") + "') / ARP(op=1, hwsrc='" + lab.mac(p, "pp")
-                            + "', psrc='192.0.2.30', pdst='" + VIP + "'), iface='pp', inter=0.05, loop=1, verbose=0)\n");
+            arping = requestEvery50ms(lab, p, "pp", "192.0.2.30", VIP, tcpdumpErr);
             assertThat(Await.within(10, () -> replies(capture).stream().filter(r -> r.mac.equals(mac1)).count() >= 10))
                     .as("h1 answers\n" + read(tcpdumpErr) + NamespaceLab.run(List.of("tcpdump", "-r", capture.toString(), "-n", "-tt", "arp")) + "\n" + u1.logText()).isTrue();
 
@@ -146,19 +119,11 @@ class FleetAcceptanceTest {
             tcpdump.waitFor();
 
             // On the wire: replies come from h1, then only from h2, never both for one request.
-            List<String> order = new ArrayList<>();
-            int answersSinceRequest = 0;
-            for (String line : decode(capture)) {
-                if (line.contains("Request who-has " + VIP)) answersSinceRequest = 0;
-                Matcher m = REPLY.matcher(line);
-                if (!m.find() || !m.group(2).equals(VIP)) continue;
-                answersSinceRequest++;
-                assertThat(answersSinceRequest).as("replies to one request\n" + line).isEqualTo(1);
-                String mac = m.group(3);
-                assertThat(mac).isIn(mac1, mac2);
-                if (order.isEmpty() || !order.getLast().equals(mac)) order.add(mac);
-            }
-            assertThat(order).as("answering MACs in order").containsExactly(mac1, mac2);
+            assertThat(answerOrder(capture, VIP)).as("answering MACs in order").containsExactly(mac1, mac2);
+            // The new owner announced in both forms: a gratuitous request and a broadcast reply (RFC 5944 §4.6).
+            assertThat(decode(capture)).as("h2's announcements").anySatisfy(l -> assertThat(l).contains(mac2 + " > " + BROADCAST)
+                    .contains("Request who-has " + VIP + " tell " + VIP)).anySatisfy(l -> assertThat(l).contains(mac2 + " > " + BROADCAST)
+                    .contains("Reply " + VIP + " is-at " + mac2));
             assertThat(ctl("h2", "show", "fleet")).contains(VIP + " owner h2 revision").contains("takeovers 1");
         } finally {
             if (arping != null) arping.destroyForcibly();
@@ -171,32 +136,81 @@ class FleetAcceptanceTest {
         }
     }
 
+    /** The tools these tests need, or an assertion naming what to install. */
+    static void requireTools() {
+        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
+        boolean etcd = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "etcd")));
+        assertThat(etcd).as("fleet mode runs against real etcd: install it with 'apt-get install etcd-server' (Debian)").isTrue();
+        assertThat(Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump")))
+                .as("the wire is checked with tcpdump: 'apt-get install tcpdump'").isTrue();
+    }
+
+    /** A broadcast ARP request from {@code from} for {@code target} every 50 ms (scapy; iputils arping takes whole seconds only). */
+    static Process requestEvery50ms(NamespaceLab lab, String ns, String iface, String from, String target, Path errors) {
+        String mac = lab.mac(ns, iface);
+        return lab.start(ns, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.appendTo(errors.toFile()), "/usr/bin/python3", "-c",
+                "from scapy.all import Ether, ARP, sendp\n"
+                        + "sendp(Ether(dst='ff:ff:ff:ff:ff:ff', src='" + mac + "') / ARP(op=1, hwsrc='" + mac
+                        + "', psrc='" + from + "', pdst='" + target + "'), iface='" + iface + "', inter=0.05, loop=1, verbose=0)\n");
+    }
+
+    /**
+     * The MACs that answered requests for {@code vip} in {@code capture}, in turn (each run of one MAC
+     * once), asserting that two hosts never answered at once: wherever the answering MAC changes, at
+     * least one request went unanswered in between, so no request can have been answered by both
+     * (one request and its answer need not be next to each other on a loaded machine: a reply may
+     * come after the next request). Broadcast replies are announcements, not answers.
+     */
+    static List<String> answerOrder(Path capture, String vip) {
+        List<String> order = new ArrayList<>();
+        List<String> lines = decode(capture);
+        int requestsSinceAnswer = 0;
+        String lastLine = null;
+        for (String line : lines) {
+            if (line.contains("Request who-has " + vip)) requestsSinceAnswer++;
+            if (line.contains("> " + BROADCAST)) continue;
+            Matcher m = REPLY.matcher(line);
+            if (!m.find() || !m.group(2).equals(vip)) continue;
+            String mac = m.group(3);
+            if (!order.isEmpty() && !order.getLast().equals(mac)) {
+                assertThat(requestsSinceAnswer).as("requests between the last answer of " + order.getLast() + " and the first of "
+                        + mac + " (two hosts answering at once)\n" + lastLine + "\n" + line).isGreaterThanOrEqualTo(2);
+            }
+            if (order.isEmpty() || !order.getLast().equals(mac)) order.add(mac);
+            requestsSinceAnswer = 0;
+            lastLine = line;
+        }
+        return order;
+    }
+
     private static boolean u1line(UarpdProcess u, String text) {
         return u.log.stream().anyMatch(l -> l.contains(text));
     }
 
     /** uarpd on {@code host}: its link, the published address, the fleet, and its fleet name from a config file. */
     private String[] fleetArgs(String host) throws Exception {
-        Path config = dir.resolve(host + ".toml");
-        Files.writeString(config, "[fleet]\nhost = \"" + host + "\"\n");
-        return new String[] {"--config", config.toString(), "--control-socket", socket(host).toString(), "--interface", host,
-                "--publish", VIP, "--etcd", ETCD, "--fleet", "t", "--warm-up", "0"};
+        return fleetLab.args(host, "t", "--publish", VIP);
     }
 
     private static Path socket(String host) {
-        return dir.resolve(host + ".sock");
+        return fleetLab.socket(host);
     }
 
     /** uarpctl against {@code host}'s socket: its output, or its error output when it failed. */
     private static String ctl(String host, String... args) {
+        return ctl(socket(host), args);
+    }
+
+    static String ctl(Path socket, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", socket(host).toString()));
+        List<String> all = new ArrayList<>(List.of("-s", socket.toString()));
         all.addAll(List.of(args));
         int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
         return exit == 0 ? out.toString() : "exit " + exit + ": " + err;
     }
 
+    private static final String BROADCAST = "ff:ff:ff:ff:ff:ff";
     private static final Pattern REPLY = Pattern.compile("^(\\d+\\.\\d+) .*Reply (\\S+) is-at (\\S+),");
 
     private record Reply(long micros, String mac) {}
@@ -205,7 +219,7 @@ class FleetAcceptanceTest {
         List<Reply> out = new ArrayList<>();
         for (String line : decode(capture)) {
             Matcher m = REPLY.matcher(line);
-            if (m.find() && m.group(2).equals(VIP)) {
+            if (m.find() && m.group(2).equals(VIP) && !line.contains("> " + BROADCAST)) {
                 String[] t = m.group(1).split("\\.");
                 out.add(new Reply(Long.parseLong(t[0]) * 1_000_000 + Long.parseLong(t[1]), m.group(3)));
             }
@@ -213,14 +227,17 @@ class FleetAcceptanceTest {
         return out;
     }
 
-    /** The capture as tcpdump prints it, one frame a line with its epoch time (a capture still being written reads up to its last frame). */
-    private static List<String> decode(Path capture) {
+    /**
+     * The capture as tcpdump prints it, one frame a line with its epoch time and Ethernet addresses
+     * ({@code SRC > DST,}); a capture still being written reads up to its last frame.
+     */
+    static List<String> decode(Path capture) {
         if (!Files.exists(capture)) return List.of();
-        NamespaceLab.Result r = NamespaceLab.run(List.of("tcpdump", "-r", capture.toString(), "-n", "-tt", "arp"));
+        NamespaceLab.Result r = NamespaceLab.run(List.of("tcpdump", "-r", capture.toString(), "-n", "-e", "-tt", "arp"));
         return r.out().lines().toList();
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
         } catch (java.io.IOException e) {

@@ -365,6 +365,15 @@ class OpsAcceptanceTest {
         assertThat(prom.types).containsKeys("uarpd_resolutions_total", "uarpd_resolution_latency_seconds", "uarpd_frames_dropped_total",
                 "uarpd_rate_limit_hits_total", "uarpd_kernel_errors_total", "uarpd_ignored_total");
         prom.checkHistogram("uarpd_resolution_latency_seconds");
+        // Every table and queue is bounded, and the bounds are metrics: the engine's and the control socket's.
+        assertThat(prom.value("uarpd_table_capacity", "link", "", "table", "neighbors.dynamic")).isEqualTo(65536.0);
+        assertThat(prom.value("uarpd_table_entries", "link", "", "table", "neighbors.static")).isGreaterThanOrEqualTo(1.0);
+        // One link, in a namespace that does not show gc_thresh3: a quarter of the kernel's default 1024.
+        assertThat(prom.value("uarpd_table_capacity", "link", "u0", "table", "neighbors.learnt")).isEqualTo(256.0);
+        assertThat(prom.value("uarpd_table_capacity", "link", "", "table", "control.connections")).isEqualTo(64.0);
+        assertThat(prom.samples.values()).filteredOn(x -> x.name().equals("uarpd_table_entries"))
+                .allSatisfy(x -> assertThat(x.value()).isLessThanOrEqualTo(prom.value("uarpd_table_capacity", "link", x.labels().get("link"),
+                        "table", x.labels().get("table"))));
     }
 
     @Test

@@ -19,23 +19,30 @@ final class Answering {
     private final ArpNeighbors neighbors;
     private final AddressClaims claims;
     private final Bridge bridge;
+    private final DirectoryBindings directory;
     /** Entries published on every link (operator's {@code Publish} with link 0). */
     final PublishedTable everywhere = new PublishedTable();
     private final PublishedTable.Routes routes;
     private int delayedReplies;
 
-    Answering(EngineContext ctx, ArpDomain arp, ArpNeighbors neighbors, AddressClaims claims, Bridge bridge) {
+    Answering(EngineContext ctx, ArpDomain arp, ArpNeighbors neighbors, AddressClaims claims, Bridge bridge, DirectoryBindings directory) {
         this.ctx = ctx;
         this.arp = arp;
         this.neighbors = neighbors;
         this.claims = claims;
         this.bridge = bridge;
+        this.directory = directory;
         this.routes = ctx.links::routedElsewhere;
     }
 
     /** Replies waiting for their delay (at most {@link EngineConfig#maxPending()}). */
     int delayedReplies() {
         return delayedReplies;
+    }
+
+    /** Bindings held from the shared directory. */
+    int directoryBindings() {
+        return directory.size();
     }
 
     /** An ARP request (RFC 826): learn from it, then answer it if it is ours to answer. */
@@ -70,7 +77,9 @@ final class Answering {
         }
         PublishedTable.Slot slot = publishedFor(l, tpa);
         if (slot == null) {
-            ctx.emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
+            byte[] held = directory.onBehalf(l, q);
+            if (held != null) reply(l, q, Opcode.REPLY, held, tpa, 0, Reason.DIRECTORY);
+            else ctx.emit(Kind.IGNORED, l.id, tpa, null, null, Reason.NOT_FOR_US);
             return;
         }
         PublishedEntry entry = slot.entry();

@@ -27,15 +27,17 @@ final class ArpDomain implements NeighborDomain {
     private final EngineContext ctx;
     private final Ip4Addresses addresses;
     private final NeighborTable table;
+    private final DirectoryBindings directory;
     private final ArpView in = new ArpView();
     private final ArpView out = new ArpView();
     private final byte[] scratch = new byte[ArpPacket.MAX_ADDRESS_LENGTH];
     private final byte[] zeros = new byte[ArpPacket.MAX_ADDRESS_LENGTH];
 
-    ArpDomain(EngineContext ctx, NeighborTable table, Ip4Addresses addresses) {
+    ArpDomain(EngineContext ctx, NeighborTable table, Ip4Addresses addresses, DirectoryBindings directory) {
         this.ctx = ctx;
         this.table = table;
         this.addresses = addresses;
+        this.directory = directory;
     }
 
     /** Bytes of an IPv4 ARP packet with {@code hln}-byte hardware addresses. */
@@ -169,6 +171,14 @@ final class ArpDomain implements NeighborDomain {
         if (unicast) {
             table.copyHardware(id, scratch, 0);
             dst = scratch;
+        } else {
+            byte[] hint = directory.unicastCheck(l, target, table.probes[id] & 0xFF);
+            if (hint != null) {
+                // Checked where the directory says the host is; the next request, if needed, is broadcast.
+                request(l, hint, l.sourceFor(target), target);
+                ctx.emit(Kind.REQUESTED, l.id, target, HardwareAddress.of(hint), table.stateOf(id), Reason.DIRECTORY_CHECK);
+                return;
+            }
         }
         request(l, dst, l.sourceFor(target), target);
         ctx.emit(Kind.REQUESTED, l.id, target, unicast ? table.hardware(id) : null, table.stateOf(id), why);
@@ -193,17 +203,51 @@ final class ArpDomain implements NeighborDomain {
      * when one falls due skips it (the count goes on, so a flapping link does not stretch the run).
      */
     void announceRepeatedly(int linkId, int address, int count, long interval) {
-        Link l = ctx.links.get(linkId);
-        if (l == null || !l.up) ctx.emit(Kind.IGNORED, linkId, address, null, null, l == null ? Reason.UNKNOWN_LINK : Reason.LINK_IS_DOWN);
-        else announce(l, address);
-        if (count > 1) ctx.after(interval, () -> announceRepeatedly(linkId, address, count - 1, interval));
+        announceRepeatedly(new OperatorCommand.Announce(linkId, address, count, interval), count);
+    }
+
+    /** {@code a}'s announcements from the {@code count}-th last on: see {@link OperatorCommand.Announce}. */
+    void announceRepeatedly(OperatorCommand.Announce a, int count) {
+        Link l = ctx.links.get(a.link());
+        if (l == null || !l.up) {
+            ctx.emit(Kind.IGNORED, a.link(), a.address(), null, null, l == null ? Reason.UNKNOWN_LINK : Reason.LINK_IS_DOWN);
+        } else if (a.hardware() != null && a.hardware().length() != l.hardwareBytes.length) {
+            ctx.emit(Kind.IGNORED, l.id, a.address(), a.hardware(), null, Reason.WRONG_HARDWARE);
+        } else {
+            byte[] hw = a.hardware() == null ? l.hardwareBytes : a.hardware().toByteArray();
+            announce(l, a.address(), hw);
+            if (a.replyForm()) announceReply(l, a.address(), hw);
+        }
+        if (count > 1) ctx.after(a.intervalNanos(), () -> announceRepeatedly(a, count - 1));
     }
 
     /** A gratuitous ARP request announcing {@code address} at our hardware address (RFC 5227 §3). */
     void announce(Link l, int address) {
+        announce(l, address, l.hardwareBytes);
+    }
+
+    private void announce(Link l, int address, byte[] hw) {
         if (!l.speaksRfc826()) return;
-        request(l, l.broadcastBytes, address, address);
-        ctx.emit(Kind.ANSWERED, l.id, address, l.hardware, null, Reason.ANNOUNCED);
+        ArpView p = begin(l, EtherType.ARP, l.type.hardwareType().value(), Opcode.REQUEST, l.broadcastBytes, 0);
+        p.setSenderHardware(hw, 0);
+        p.setSenderProtocolIp4(address);
+        p.setTargetProtocolIp4(address);
+        ctx.act(l.writer.finish());
+        ctx.emit(Kind.ANSWERED, l.id, address, HardwareAddress.of(hw), null, Reason.ANNOUNCED);
+    }
+
+    /**
+     * The reply form of an announcement: an ARP reply, broadcast, sender and target protocol address
+     * both {@code address}, sender and target hardware address both {@code hw} (RFC 5944 §4.6).
+     */
+    private void announceReply(Link l, int address, byte[] hw) {
+        ArpView p = begin(l, EtherType.ARP, l.type.hardwareType().value(), Opcode.REPLY, l.broadcastBytes, 0);
+        p.setSenderHardware(hw, 0);
+        p.setSenderProtocolIp4(address);
+        p.setTargetHardware(hw, 0);
+        p.setTargetProtocolIp4(address);
+        ctx.act(l.writer.finish());
+        ctx.emit(Kind.ANSWERED, l.id, address, HardwareAddress.of(hw), null, Reason.ANNOUNCED);
     }
 
     /**

@@ -21,6 +21,7 @@ public record Bound(String name, int link, long size, long bound) {
      * <li>{@code replies.delayed} ≤ {@link EngineConfig#maxPending()} (published entries' delayed replies);
      * <li>{@code bridge.waiting} ≤ {@link EngineConfig#maxPending()} (targets with waiting requesters);
      * <li>{@code bridge.hosts} ≤ {@link EngineConfig#maxEntries()} (one per neighbour entry at most);
+     * <li>{@code directory.bindings} ≤ {@link EngineConfig#maxEntries()} (the shared directory's copy);
      * <li>per link, {@code neighbors.learnt} ≤ {@link LearningLimits#maxLearnt()} (learnt-only entries);
      * <li>per guarded link, {@code guard.stations} and {@code guard.quarantine} ≤
      *     {@link GuardPolicy#maxStations()}, {@code guard.verifying} ≤ {@link EngineConfig#maxEntries()},
@@ -36,6 +37,7 @@ public record Bound(String name, int link, long size, long bound) {
         all.add(new Bound("replies.delayed", 0, answering.delayedReplies(), c.maxPending()));
         all.add(new Bound("bridge.waiting", 0, bridge.waitingTargets(), c.maxPending()));
         all.add(new Bound("bridge.hosts", 0, bridge.hosts(), c.maxEntries()));
+        all.add(new Bound("directory.bindings", 0, answering.directoryBindings(), c.maxEntries()));
         for (Link l : ctx.links.all()) {
             all.add(new Bound("neighbors.learnt", l.id, t.learntOnlyOn(l.id), c.learning().maxLearnt()));
             Guard g = l.guard;

@@ -72,7 +72,8 @@ import org.uarpd.wire.Ip6Address;
  * <li>{@link Input.KernelNeighborChanged}: static entries are re-installed if someone else changed
  *     them; REACHABLE/STALE bindings are adopted; a deletion removes our binding (not a resolution
  *     under way, nor a negative-cache entry).
- * <li>{@link Input.Command}: every {@link OperatorCommand}.
+ * <li>{@link Input.Command}: every {@link OperatorCommand}; the {@code Directory…} ones keep the copy
+ *     of a shared directory of bindings that {@link DirectoryBindings} uses for misses and answers.
  * <li>IPv6 neighbour discovery (RFC 4861), the second protocol domain: NS/NA frames (EtherType
  *     0x86DD on Ethernet) and the {@code …6} inputs and commands go to {@link NdStack}, configured by
  *     {@link NdConfig}; actions {@link Action.InstallNeighbor6}, {@link Action.RemoveNeighbor6},
@@ -93,6 +94,7 @@ public final class Engine implements EnginePort {
     private final Answering answering;
     private final ArpReceiver receiver;
     private final NdStack nd;
+    private final DirectoryBindings directory;
 
     public Engine(EngineConfig config) {
         this(config, NdConfig.defaults());
@@ -102,14 +104,15 @@ public final class Engine implements EnginePort {
         ctx = new EngineContext(config, wheel);
         Ip4Addresses addresses = new Ip4Addresses();
         NeighborTable table = new NeighborTable(addresses, config.maxEntries(), config.maxStaticEntries(), wheel);
-        arp = new ArpDomain(ctx, table, addresses);
+        directory = new DirectoryBindings(ctx);
+        arp = new ArpDomain(ctx, table, addresses, directory);
         Neighbors machine = new Neighbors(ctx, table, arp);
         ctx.onEntryTimer(machine::handleTimer);
         neighbors = new ArpNeighbors(ctx, table, addresses, machine);
         bridge = new Bridge(ctx, arp, neighbors);
         neighbors.bridge(bridge);
         claims = new AddressClaims(ctx, arp, config.seed());
-        answering = new Answering(ctx, arp, neighbors, claims, bridge);
+        answering = new Answering(ctx, arp, neighbors, claims, bridge, directory);
         receiver = new ArpReceiver(ctx, arp, neighbors, claims, answering);
         nd = new NdStack(ctx, ndConfig);
     }
@@ -133,7 +136,9 @@ public final class Engine implements EnginePort {
                 case Input.KernelNeighborChanged6 k -> nd.handle(k);
                 case Input.KernelMiss m -> {
                     Link l = resolvable(m.link(), m.address());
+                    if (l != null) directory.arm(l, m.address());
                     if (l != null) neighbors.kernelMiss(l, m.address(), m.probes(), m.known());
+                    directory.disarm();
                 }
                 case Input.AddressAdded a -> onAddressAdded(a);
                 case Input.AddressRemoved a -> {
@@ -333,8 +338,9 @@ public final class Engine implements EnginePort {
                 Link l = ctx.links.get(a.link());
                 if (l == null) ctx.emit(Kind.DROPPED, a.link(), a.address(), null, null, Reason.UNKNOWN_LINK);
                 else if (!l.speaksRfc826()) ctx.emit(Kind.IGNORED, a.link(), a.address(), null, null, Reason.WRONG_HARDWARE);
-                else arp.announceRepeatedly(a.link(), a.address(), a.count(), a.intervalNanos());
+                else arp.announceRepeatedly(a, a.count());
             }
+            case OperatorCommand.DirectoryCommand d -> directory.command(d);
         }
     }
 

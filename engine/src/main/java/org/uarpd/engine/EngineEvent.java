@@ -86,6 +86,8 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         SOURCE_RATE_LIMITED,
         // bridge
         BRIDGED, BRIDGE_PENDING,
+        // directory of bindings: a kernel miss checked by unicast where the directory says; answered on another host's behalf
+        DIRECTORY_CHECK, DIRECTORY,
         // dropped
         MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE
     }

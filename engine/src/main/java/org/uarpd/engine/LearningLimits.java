@@ -18,7 +18,7 @@ import java.util.Objects;
  *                  requester is answered but not learnt, event IGNORED/LEARN_RATE_LIMITED)
  * @param maxLearnt learnt-only entries kept per link. Keep it well below the kernel's
  *                  {@code net.ipv4.neigh.default.gc_thresh3} (1024 by default): the engine reads no
- *                  sysctl, so a backend that does may derive it with {@link #belowKernelLimit}.
+ *                  sysctl, so a backend that does derives it with {@link #belowKernelLimit}.
  */
 public record LearningLimits(RateLimit rate, int maxLearnt) {
     public LearningLimits {
@@ -31,8 +31,16 @@ public record LearningLimits(RateLimit rate, int maxLearnt) {
         return new LearningLimits(new RateLimit(64, 32), 256);
     }
 
-    /** The same rate, with the cap a quarter of the kernel's hard limit ({@code gc_thresh3}), at least 1. */
-    public LearningLimits belowKernelLimit(int gcThresh3) {
-        return new LearningLimits(rate, Math.max(1, gcThresh3 / 4));
+    /**
+     * The same rate, with the cap at most a quarter of the kernel's hard limit ({@code gc_thresh3})
+     * shared among {@code links} links (at least 1 each, and never above this cap): the other three
+     * quarters stay for the entries the host itself resolves, which uarpd cannot count ahead (the
+     * kernel's table is shared by every network namespace), so learning from requests alone can never
+     * fill it.
+     */
+    public LearningLimits belowKernelLimit(int gcThresh3, int links) {
+        if (gcThresh3 < 1) throw new IllegalArgumentException("gc_thresh3 must be positive, got " + gcThresh3);
+        if (links < 1) throw new IllegalArgumentException("links must be at least 1, got " + links);
+        return new LearningLimits(rate, Math.min(maxLearnt, Math.max(1, gcThresh3 / 4 / links)));
     }
 }

@@ -42,12 +42,23 @@ public sealed interface OperatorCommand {
      * §2.3 announcement format: sender and target protocol address both {@code address}, sender
      * hardware address the link's own, broadcast), the first at once, the next every
      * {@code intervalNanos}. For failover: the address need not be one the host holds yet.
+     * {@code hardware}, when not null, is announced instead of the link's own (a published entry's
+     * own address); it must be as long as the link's. With {@code replyForm} each announcement is a
+     * request followed by a broadcast reply with the same sender and target addresses (RFC 5944
+     * §4.6's gratuitous reply: target hardware address = sender's), which hosts and switches that
+     * ignore unsolicited requests still take.
      */
-    record Announce(int link, int address, int count, long intervalNanos) implements OperatorCommand {
+    record Announce(int link, int address, int count, long intervalNanos, HardwareAddress hardware, boolean replyForm)
+            implements OperatorCommand {
         public Announce {
             if (count < 1 || count > 1000) throw new IllegalArgumentException("announce count must be 1..1000, got " + count);
             if (intervalNanos < 0) throw new IllegalArgumentException("announce interval must not be negative, got " + intervalNanos + " ns");
             if (address == 0) throw new IllegalArgumentException("cannot announce 0.0.0.0");
+        }
+
+        /** Requests only, at the link's own hardware address. */
+        public Announce(int link, int address, int count, long intervalNanos) {
+            this(link, address, count, intervalNanos, null, false);
         }
     }
 
@@ -82,4 +93,24 @@ public sealed interface OperatorCommand {
      * not yielded is left alone (event IGNORED/NOT_YIELDED).
      */
     record Reclaim(int link, int address) implements OperatorCommand {}
+
+    /** What the backend tells the engine about a shared directory of bindings (docs/fleet.md). */
+    sealed interface DirectoryCommand extends OperatorCommand {}
+
+    /** The directory holds {@code address} at {@code hardware} (written by another host); replaces what was held. */
+    record DirectoryKnown(int address, HardwareAddress hardware) implements DirectoryCommand {
+        public DirectoryKnown {
+            java.util.Objects.requireNonNull(hardware, "hardware");
+            if (address == 0) throw new IllegalArgumentException("0.0.0.0 is not a binding");
+        }
+    }
+
+    /** The directory no longer holds {@code address}. */
+    record DirectoryGone(int address) implements DirectoryCommand {}
+
+    /**
+     * Whether broadcast requests for addresses the directory holds on behalf of other hosts are
+     * answered: on only while every binding held is known to have a live writer.
+     */
+    record DirectoryAnswers(boolean on) implements DirectoryCommand {}
 }

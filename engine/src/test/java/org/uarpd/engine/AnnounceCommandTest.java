@@ -50,6 +50,34 @@ class AnnounceCommandTest {
     }
 
     @Test
+    @DisplayName("the reply form follows each request: a broadcast reply, sender and target both the address and the announced hardware address")
+    void replyFormWithOwnHardware() {
+        Harness h = new Harness();
+        org.uarpd.wire.HardwareAddress entryHw = mac("02:00:00:00:00:77");
+        List<Sent> out = sent(h.command(new OperatorCommand.Announce(LINK, VIP, 2, S, entryHw, true)));
+        assertThat(out).hasSize(2);
+        assertThat(out).allSatisfy(s -> {
+            assertThat(s.frame().destination()).isEqualTo(BROADCAST);
+            assertThat(s.packet().senderHardware()).isEqualTo(entryHw);
+            assertThat(s.packet().senderProtocol()).isEqualTo(ProtocolAddress.ip4(VIP));
+            assertThat(s.packet().targetProtocol()).isEqualTo(ProtocolAddress.ip4(VIP));
+        });
+        assertThat(out.get(0).packet().opcode()).isEqualTo(Opcode.REQUEST);
+        assertThat(out.get(1).packet().opcode()).isEqualTo(Opcode.REPLY);
+        assertThat(out.get(1).packet().targetHardware()).isEqualTo(entryHw);
+        assertThat(sent(h.advance(S))).extracting(s -> s.packet().opcode()).containsExactly(Opcode.REQUEST, Opcode.REPLY);
+    }
+
+    @Test
+    @DisplayName("a hardware address of another length than the link's is not announced")
+    void wrongLengthHardware() {
+        Harness h = new Harness();
+        org.uarpd.wire.HardwareAddress eui64 = mac("02:00:00:00:00:00:00:77");
+        assertThat(sent(h.command(new OperatorCommand.Announce(LINK, VIP, 1, 0, eui64, true)))).isEmpty();
+        assertThat(h.engine.count(Reason.WRONG_HARDWARE)).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("a count below one or a negative interval is refused as operator error")
     void badArguments() {
         assertThatThrownBy(() -> new OperatorCommand.Announce(LINK, VIP, 0, S)).hasMessageContaining("count");

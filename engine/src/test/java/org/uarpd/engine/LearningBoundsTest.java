@@ -163,9 +163,16 @@ class LearningBoundsTest {
     }
 
     @Test
-    @DisplayName("the learning cap may be derived from the kernel's gc_thresh3")
+    @DisplayName("the learning cap is derived from the kernel's gc_thresh3: a quarter of it, shared among the links, never above the cap")
     void capFromKernelLimit() {
-        assertThat(LearningLimits.defaults().belowKernelLimit(1024).maxLearnt()).isEqualTo(256);
-        assertThat(LearningLimits.defaults().belowKernelLimit(2).maxLearnt()).isEqualTo(1);
+        assertThat(LearningLimits.defaults().belowKernelLimit(1024, 1).maxLearnt()).isEqualTo(256);
+        assertThat(LearningLimits.defaults().belowKernelLimit(1024, 2).maxLearnt()).isEqualTo(128);
+        assertThat(LearningLimits.defaults().belowKernelLimit(128, 1).maxLearnt()).isEqualTo(32);
+        assertThat(LearningLimits.defaults().belowKernelLimit(2, 3).maxLearnt()).isEqualTo(1);
+        assertThat(LearningLimits.defaults().belowKernelLimit(1 << 20, 1).maxLearnt()).as("a large table does not raise the cap")
+                .isEqualTo(LearningLimits.defaults().maxLearnt());
+        assertThat(LearningLimits.defaults().belowKernelLimit(128, 1).rate()).isEqualTo(LearningLimits.defaults().rate());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LearningLimits.defaults().belowKernelLimit(0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

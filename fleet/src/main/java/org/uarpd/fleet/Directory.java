@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * bindings this host itself contributes. Own entries are tied to the host's lease, so they vanish
  * with it when the host stops or dies, and are written again under each new lease.
  *
- * <p>Changes and writes run on the fleet's executor; {@link #lookup} and {@link #size} may be
+ * <p>Every change of the copy is told to the listener ({@link FleetListener#bindingChanged}). Changes
+ * and writes run on the fleet's executor; {@link #lookup} and {@link #size} may be
  * called from any thread.
  */
 final class Directory implements PrefixMirror.Changes {
@@ -29,14 +30,16 @@ final class Directory implements PrefixMirror.Changes {
     private final FleetConfig config;
     private final KV kv;
     private final FleetCounters counters;
+    private final FleetListener listener;
     private final Map<InetAddress, Binding> cache = new ConcurrentHashMap<>();
     private final Map<InetAddress, Binding> own = new HashMap<>();
     private long leaseId;
 
-    Directory(FleetConfig config, KV kv, FleetCounters counters) {
+    Directory(FleetConfig config, KV kv, FleetCounters counters, FleetListener listener) {
         this.config = config;
         this.kv = kv;
         this.counters = counters;
+        this.listener = listener;
     }
 
     Optional<Binding> lookup(InetAddress ip) {
@@ -56,16 +59,16 @@ final class Directory implements PrefixMirror.Changes {
             counters.malformed.incrementAndGet();
             return;
         }
-        if (after == null) {
-            cache.remove(ip);
-            return;
+        Binding now = null;
+        if (after != null) {
+            try {
+                now = Binding.decode(ip, after.getValue().toString(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                counters.malformed.incrementAndGet();
+            }
         }
-        try {
-            cache.put(ip, Binding.decode(ip, after.getValue().toString(StandardCharsets.UTF_8)));
-        } catch (IllegalArgumentException e) {
-            counters.malformed.incrementAndGet();
-            cache.remove(ip);
-        }
+        Binding was = now == null ? cache.remove(ip) : cache.put(ip, now);
+        if (!java.util.Objects.equals(was, now)) listener.bindingChanged(ip, now);
     }
 
     void publish(Binding b) {

@@ -83,7 +83,7 @@ final class EtcdFleet implements Fleet {
             return t;
         });
         long retry = config.keepaliveInterval().toMillis();
-        this.directory = new Directory(config, client.getKVClient(), counters);
+        this.directory = new Directory(config, client.getKVClient(), counters, listener);
         this.owners = new PrefixMirror(client, config.areaPrefix("owners"), executor, this::ownerChanged, counters, retry, timeoutMillis);
         this.bindings = new PrefixMirror(client, config.areaPrefix("bindings"), executor, directory, counters, retry, timeoutMillis);
     }

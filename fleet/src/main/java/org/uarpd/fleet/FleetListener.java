@@ -22,6 +22,12 @@ public interface FleetListener {
     /** This host must stop answering for {@code group} now: hand-over, lost lease or unreachable etcd. */
     void lost(String group, String reason);
 
+    /**
+     * The directory copy changed: {@code ip} is now bound as {@code now}, or no longer held when
+     * {@code now} is null. Entries written by this host come too ({@link Binding#host()} tells).
+     */
+    default void bindingChanged(java.net.InetAddress ip, Binding now) {}
+
     /** Store reachability changed; {@link Fleet#health()} has the details. */
     default void healthChanged(boolean connected) {}
 }

@@ -39,6 +39,12 @@ import org.uarpd.daemon.control.protocol.Response;
 public final class ControlServer implements AutoCloseable {
     /** The longest request line read; a longer one is refused and its connection closed. */
     static final int MAX_LINE = 64 * 1024;
+    /**
+     * Connections served at once; one more is answered with a failure and closed. With {@link
+     * #MAX_LINE} and a stream's bounded queue ({@link Stream}) this bounds what clients can make the
+     * daemon hold.
+     */
+    static final int MAX_CONNECTIONS = 64;
 
     private final Logger log = LoggerFactory.getLogger("uarpd.control");
     private final ControlService service;
@@ -124,11 +130,32 @@ public final class ControlServer implements AutoCloseable {
         while (!closing) {
             try {
                 SocketChannel c = server.accept();
-                Thread.ofVirtual().name("uarpd-control-conn").start(() -> serve(c));
+                if (service.connections.incrementAndGet() > MAX_CONNECTIONS) {
+                    refuse(c);
+                    continue;
+                }
+                Thread.ofVirtual().name("uarpd-control-conn").start(() -> {
+                    try {
+                        serve(c);
+                    } finally {
+                        service.connections.decrementAndGet();
+                    }
+                });
             } catch (IOException e) {
                 if (!closing) log.warn("control socket: accept failed: {}", e.toString());
                 return;
             }
+        }
+    }
+
+    /** Tells a connection over {@link #MAX_CONNECTIONS} why it is closed (one short line: it fits the socket's buffer). */
+    private void refuse(SocketChannel c) {
+        service.connections.decrementAndGet(); // not served; only this thread adds, so the count cannot pass the limit meanwhile
+        try (c; OutputStream out = Channels.newOutputStream(c)) {
+            write(out, new Response.Failure("uarpd serves " + MAX_CONNECTIONS + " control connections at once and all are taken; "
+                    + "try again when one has closed"));
+        } catch (IOException gone) {
+            // the client went away first
         }
     }
 

@@ -5,9 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.daemon.syntax.Addresses;
+import org.uarpd.engine.AddressClaim;
+import org.uarpd.engine.Bound;
 import org.uarpd.engine.Durations;
 import org.uarpd.daemon.syntax.PublishedTargets;
 import org.uarpd.daemon.syntax.SyntaxException;
@@ -34,6 +37,8 @@ public final class ControlService {
     private final Reloader reloader;
     private final long started;
     private volatile FleetView fleet;
+    /** Control connections open now (kept by {@link ControlServer}, at most {@link ControlServer#MAX_CONNECTIONS}). */
+    final AtomicInteger connections = new AtomicInteger();
     // loop thread only
     private final List<Published> operatorPublished = new ArrayList<>();
 
@@ -78,6 +83,7 @@ public final class ControlService {
             case Request.Probe p -> probe(p);
             case Request.Stats s -> OnLoop.call(loop, this::stats);
             case Request.Announce a -> announce(a);
+            case Request.Reclaim r -> reclaim(r);
             case Request.Reload r -> new Response.Message(reloader.reload());
             case Request.Monitor m -> throw new IllegalStateException("streams are served by serve()");
             case Request.Capture c -> throw new IllegalStateException("streams are served by serve()");
@@ -218,6 +224,37 @@ public final class ControlService {
         });
     }
 
+    /**
+     * Takes back an address the host yielded (RFC 5227 §2.4): the engine probes for it afresh and
+     * announces it once no other host answers (a conflict during the probes yields it again).
+     */
+    private Response reclaim(Request.Reclaim r) throws ControlException {
+        int address = address(r.address());
+        return OnLoop.call(loop, () -> {
+            int only = r.dev() == null ? 0 : linkOf(r.dev(), false);
+            List<AddressClaim> held = tap.engine().claims().stream()
+                    .filter(c -> c.address() == address && (only == 0 || c.link() == only)).toList();
+            String text = Ip4.format(address);
+            if (held.isEmpty()) {
+                throw new ControlException(text + " is not one of the host's addresses" + (only == 0 ? "" : " on " + loop.nameOf(only))
+                        + ": only an address the host holds and yielded can be reclaimed (one removed on conflict comes back with ip addr add)");
+            }
+            if (held.size() > 1) {
+                throw new ControlException(text + " is the host's on several links ("
+                        + String.join(", ", held.stream().map(c -> loop.nameOf(c.link())).toList()) + "): say which with -d IF (--dev IF)");
+            }
+            AddressClaim claim = held.getFirst();
+            String link = loop.nameOf(claim.link());
+            if (claim.state() != AddressClaim.State.YIELDED) {
+                throw new ControlException(text + " on " + link + " is not yielded (it is " + claim.state().name().toLowerCase()
+                        + "): nothing to reclaim");
+            }
+            command(new OperatorCommand.Reclaim(claim.link(), address));
+            return new Response.Message("reclaiming " + text + " on " + link + (claim.claimant() == null ? "" : " from " + claim.claimant())
+                    + ": probing for it (RFC 5227), then announcing it");
+        });
+    }
+
     private Response flush(Request.Flush f) throws ControlException {
         return OnLoop.call(loop, () -> {
             int link = linkOf(f.dev(), true);
@@ -274,8 +311,9 @@ public final class ControlService {
         loop.execute(() -> tap.unsubscribe(s));
     }
 
-    /** Table sizes and the loop's counters into the metrics (loop thread). */
+    /** Table sizes, bounds and the loop's counters into the metrics (loop thread). */
     public void snapshotMetrics() {
-        tap.snapshotMetrics(loop);
+        tap.snapshotMetrics(loop, List.of(new Bound("control.connections", 0, connections.get(), ControlServer.MAX_CONNECTIONS),
+                new Bound("control.streams", 0, tap.liveStreams(), ControlServer.MAX_CONNECTIONS)));
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.uarpd.daemon.metrics.UarpdMetrics;
 import org.uarpd.engine.Action;
 import org.uarpd.engine.ActionSink;
+import org.uarpd.engine.Bound;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.EngineEvent.Reason;
@@ -35,6 +36,7 @@ public final class EngineTap implements EnginePort, ActionSink {
     private boolean eventStreams;
     private boolean frameStreams;
     private ActionSink out;
+    private ActionSink neighborWatch;
     private long now;
 
     /** How a probe ended: {@code outcome} as uarpctl says it, the event that settled it, and the time it took. */
@@ -46,6 +48,11 @@ public final class EngineTap implements EnginePort, ActionSink {
     public EngineTap(Engine engine, UarpdMetrics metrics) {
         this.engine = engine;
         this.metrics = metrics;
+    }
+
+    /** Also hands every {@link Action.InstallNeighbor} and {@link Action.RemoveNeighbor} to {@code w}, on the loop thread. */
+    public void watchNeighbors(ActionSink w) {
+        neighborWatch = w;
     }
 
     /** The engine, to read its table and counters. */
@@ -73,6 +80,8 @@ public final class EngineTap implements EnginePort, ActionSink {
             if (metrics != null) metrics.observe(ev);
             if (eventStreams) publish(Stream.Kind.EVENTS, ev.address(), ev.address(), s -> s.offer(ev));
             if (!probes.isEmpty()) settleProbes(ev);
+        } else if (neighborWatch != null && (action instanceof Action.InstallNeighbor || action instanceof Action.RemoveNeighbor)) {
+            neighborWatch.accept(action);
         } else if (frameStreams && action instanceof Action.Transmit t) {
             ByteBuffer b = t.frame().duplicate();
             byte[] copy = new byte[b.remaining()];
@@ -147,12 +156,17 @@ public final class EngineTap implements EnginePort, ActionSink {
         return streams.size();
     }
 
-    /** Table sizes and the loop's counters into the metrics. */
-    public void snapshotMetrics(LoopControl loop) {
+    /** Table sizes, the loop's counters, and every bound of the engine's and of {@code daemon}'s, into the metrics. */
+    public void snapshotMetrics(LoopControl loop, List<Bound> daemon) {
         if (metrics == null) return;
         Map<NeighborState, Integer> byState = new EnumMap<>(NeighborState.class);
         for (Engine.Neighbor n : engine.neighbors()) byState.merge(n.state(), 1, Integer::sum);
         metrics.snapshot(byState, engine.pendingResolutions(), loop.installErrors(), loop.droppedFrames(), loop.resyncs());
+        List<UarpdMetrics.Table> tables = new ArrayList<>();
+        for (List<Bound> bounds : List.of(engine.bounds(), daemon)) {
+            for (Bound b : bounds) tables.add(new UarpdMetrics.Table(b.name(), b.link() == 0 ? "" : loop.nameOf(b.link()), b.size(), b.bound()));
+        }
+        metrics.tables(tables);
     }
 
     private void recount() {

@@ -10,6 +10,7 @@ import org.uarpd.daemon.config.ConfigException;
 import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.StaticEntry;
 import org.uarpd.daemon.config.UarpdConfig;
+import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.linux.LoopControl;
 import org.uarpd.linux.SystemdNotify;
@@ -83,7 +84,9 @@ public final class Reloader {
         List<String> restartOnly = restartOnly(now, next);
         if (!restartOnly.isEmpty()) throw new ControlException(refused(String.join("\n", restartOnly)));
         String summary = OnLoop.call(loop, () -> {
-            tap.command(loop.nanoTime(), new OperatorCommand.Reconfigure(next.engineConfig(tap.engine().config().seed())), loop);
+            // The learning cap was derived at start from the kernel's table limit, not from the file: it stays.
+            EngineConfig running = tap.engine().config();
+            tap.command(loop.nanoTime(), new OperatorCommand.Reconfigure(next.engineConfig(running.seed()).withLearning(running.learning())), loop);
             applyStatics(now.statics(), next.statics());
             config = next;
             int published = 0;

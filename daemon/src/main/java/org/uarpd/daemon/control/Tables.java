@@ -9,6 +9,7 @@ import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.engine.Durations;
 import org.uarpd.daemon.syntax.PublishedTargets;
+import org.uarpd.engine.AddressClaim;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
@@ -60,9 +61,20 @@ final class Tables {
             List<String> own = new ArrayList<>();
             for (long[] pair : addresses) if (pair[0] == l.index()) own.add(Ip4.format((int) pair[1]));
             rows.add(new Response.LinkRow(l.name(), l.index(), l.hardware() == null ? null : l.hardware().toString(), l.mode().name().toLowerCase(),
-                    s == null ? engine.config().policyFor(l.name()).rarp() : s.policy().rarp(), own));
+                    s == null ? engine.config().policyFor(l.name()).rarp() : s.policy().rarp(), own, unanswered(engine, l.index())));
         }
         return new Response.Links(rows);
+    }
+
+    /** The claims on {@code link} that keep uarpd from answering for the address (probing, yielded), by address. */
+    private static List<Response.ClaimRow> unanswered(Engine engine, int link) {
+        List<AddressClaim> claims = new ArrayList<>();
+        for (AddressClaim c : engine.claims()) {
+            if (c.link() == link && (c.state() == AddressClaim.State.PROBING || c.state() == AddressClaim.State.YIELDED)) claims.add(c);
+        }
+        claims.sort((x, y) -> Integer.compareUnsigned(x.address(), y.address()));
+        return claims.stream().map(c -> new Response.ClaimRow(Ip4.format(c.address()), c.state().name().toLowerCase(),
+                c.claimant() == null ? null : c.claimant().toString())).toList();
     }
 
     private static Response rarp(Engine engine) {

@@ -32,6 +32,11 @@ final class TextOutput {
         if (l.lladdr() != null) b.append(" lladdr ").append(l.lladdr());
         b.append(" mode ").append(l.mode()).append(" rarp ").append(l.rarp() ? "on" : "off");
         if (!l.addresses().isEmpty()) b.append(" addresses ").append(String.join(",", l.addresses()));
+        // "yielded 192.0.2.1 to 02:…": not answered for until uarpctl reclaim; "probing 192.0.2.1": not yet.
+        for (Response.ClaimRow c : l.claims()) {
+            b.append(' ').append(c.state()).append(' ').append(c.address());
+            if (c.state().equals("yielded") && c.claimant() != null) b.append(" to ").append(c.claimant());
+        }
         return b.toString();
     }
 

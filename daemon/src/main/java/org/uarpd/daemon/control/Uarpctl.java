@@ -39,7 +39,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Control a running uarpd.",
         subcommands = {CommandLine.HelpCommand.class, Uarpctl.Show.class, Uarpctl.Add.class, Uarpctl.Del.class,
                 Uarpctl.Publish.class, Uarpctl.Unpublish.class, Uarpctl.Flush.class, Uarpctl.Probe.class,
-                Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Announce.class, Uarpctl.Reload.class})
+                Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Announce.class, Uarpctl.Reload.class,
+                Uarpctl.Reclaim.class})
 public final class Uarpctl implements Runnable {
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH", description = "Control socket (default: $UARPD_SOCKET, else ${DEFAULT-VALUE}).",
             defaultValue = "${env:UARPD_SOCKET:-/run/uarpd/control.sock}")
@@ -328,6 +329,22 @@ public final class Uarpctl implements Runnable {
         @Override
         public Integer call() {
             return ctl.message(new Request.Announce(dev, address, count, intervalNanos));
+        }
+    }
+
+    @Command(name = "reclaim", description = "Take back ADDR, an address of the host's that uarpd yielded to another host "
+            + "(show links marks it): probe for it again, then announce it (RFC 5227).")
+    static final class Reclaim implements Callable<Integer> {
+        @ParentCommand
+        Uarpctl ctl;
+        @Parameters(index = "0", paramLabel = "ADDR")
+        String address;
+        @Option(names = {"-d", "--dev"}, paramLabel = "IF", description = "Link (needed when ADDR is the host's on several).")
+        String dev;
+
+        @Override
+        public Integer call() {
+            return ctl.message(new Request.Reclaim(dev, address));
         }
     }
 

@@ -23,7 +23,9 @@ import org.uarpd.daemon.control.EngineTap;
 import org.uarpd.daemon.control.FleetView;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.daemon.metrics.UarpdMetrics;
+import org.uarpd.engine.Action;
 import org.uarpd.engine.Durations;
+import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.fleet.Binding;
@@ -33,13 +35,18 @@ import org.uarpd.fleet.FleetHealth;
 import org.uarpd.fleet.FleetListener;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
 import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip4;
 
 /**
  * Fleet mode in the daemon (docs/fleet.md): the published entries of a fleet group are in the
  * engine only while this host owns the group. {@link #gained} publishes them as operator entries
  * (which a reload keeps), {@link #lost} takes them back at once, and {@link #announce} has the
- * engine send gratuitous ARP for the group's addresses. The host's own addresses go into the fleet's
- * directory and leave it when the host no longer holds them.
+ * engine send gratuitous ARP for the group's addresses (request and reply forms, at the entry's own
+ * hardware address when it has one). The host's own addresses and the neighbours the engine confirmed
+ * go into the fleet's directory and leave it when the host no longer holds or trusts them; what other
+ * hosts wrote there is copied into the engine ({@link OperatorCommand.DirectoryKnown}), which checks
+ * kernel misses by unicast against it and, while etcd answers, answers for it on the others' behalf.
  *
  * <p>The fleet calls the listener on its own thread; every change to the engine is handed to the
  * loop ({@link LoopControl#execute}), in the order the fleet called.
@@ -65,6 +72,7 @@ public final class FleetBridge implements FleetListener, FleetView {
     // loop thread only
     private final Map<String, List<Placed>> placed = new HashMap<>();
     private final Map<InetAddress, Binding> written = new HashMap<>();
+    private final Map<InetAddress, Binding> confirmed = new HashMap<>();
 
     private FleetBridge(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics) {
         this.section = settings.fleet();
@@ -83,6 +91,7 @@ public final class FleetBridge implements FleetListener, FleetView {
      */
     public static FleetView start(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics) {
         FleetBridge b = new FleetBridge(settings, tap, loop, log, metrics);
+        loop.execute(() -> tap.watchNeighbors(b::neighbor));
         b.fleet = Fleet.start(b.config(), b);
         if (metrics != null) metrics.enableFleet();
         b.ticker.scheduleWithFixedDelay(b::tick, 0, DIRECTORY_PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -152,7 +161,7 @@ public final class FleetBridge implements FleetListener, FleetView {
             if (!placed.containsKey(group)) return; // lost in the meantime
             for (Placed p : placed.get(group)) {
                 if (p.entry().target() instanceof PublishedEntry.Target.Address a) {
-                    tap.command(loop.nanoTime(), new OperatorCommand.Announce(p.index(), a.address(), 1, 0), loop);
+                    tap.command(loop.nanoTime(), new OperatorCommand.Announce(p.index(), a.address(), 1, 0, p.entry().hardware(), true), loop);
                 }
             }
         });
@@ -173,7 +182,69 @@ public final class FleetBridge implements FleetListener, FleetView {
     public void healthChanged(boolean connected) {
         if (connected) log.info("fleet: etcd reachable again");
         else log.warn("fleet: etcd unreachable; owned groups fall silent before their lease can expire, the directory copy keeps serving");
+        // Answers on behalf need each writer's lease to be alive, which only a reachable etcd shows;
+        // the copy stays as hints for kernel misses, which fall back to broadcast on their own.
+        loop.execute(() -> tap.command(loop.nanoTime(), new OperatorCommand.DirectoryAnswers(connected), loop));
         refreshMetrics();
+    }
+
+    /** Another host's binding entered, changed or left the directory copy: the engine's copy follows. */
+    @Override
+    public void bindingChanged(InetAddress ip, Binding now) {
+        if (ip.getAddress().length != 4) return;
+        int address = Ip4.read(ip.getAddress(), 0);
+        OperatorCommand c;
+        if (now == null || now.host().equals(host)) {
+            c = new OperatorCommand.DirectoryGone(address);
+        } else {
+            try {
+                c = new OperatorCommand.DirectoryKnown(address, HardwareAddress.parse(now.mac()));
+            } catch (IllegalArgumentException e) {
+                log.warn("fleet: directory binding of {} from {} not used: {}", ip.getHostAddress(), now.host(), e.getMessage());
+                c = new OperatorCommand.DirectoryGone(address);
+            }
+        }
+        OperatorCommand command = c;
+        loop.execute(() -> tap.command(loop.nanoTime(), command, loop));
+    }
+
+    /**
+     * Loop thread: a neighbour the engine confirmed (installed REACHABLE) goes into the directory,
+     * unless the directory already says the same; one installed at another address, or removed, is
+     * withdrawn. Only what this host wrote is withdrawn ({@link Fleet#withdraw} checks the value).
+     */
+    private void neighbor(Action a) {
+        Fleet f = fleet;
+        if (f == null) return;
+        switch (a) {
+            case Action.InstallNeighbor i -> {
+                InetAddress ip = inet(i.address());
+                Binding mine = confirmed.get(ip);
+                String mac = i.hardware().toString();
+                if (i.state() == NeighborState.REACHABLE) {
+                    if (mine != null && mine.mac().equals(mac)) return;
+                    if (f.lookup(ip).map(b -> b.mac().equals(mac)).orElse(false)) {
+                        if (mine != null) withdrawConfirmed(f, ip);
+                        return;
+                    }
+                    Binding b = new Binding(ip, mac, host, loop.nameOf(i.link()));
+                    confirmed.put(ip, b);
+                    f.publish(b);
+                } else if (mine != null && !mine.mac().equals(mac)) {
+                    withdrawConfirmed(f, ip);
+                }
+            }
+            case Action.RemoveNeighbor r -> {
+                InetAddress ip = inet(r.address());
+                if (confirmed.containsKey(ip)) withdrawConfirmed(f, ip);
+            }
+            default -> { }
+        }
+    }
+
+    private void withdrawConfirmed(Fleet f, InetAddress ip) {
+        confirmed.remove(ip);
+        f.withdraw(ip);
     }
 
     /** Loop thread. */

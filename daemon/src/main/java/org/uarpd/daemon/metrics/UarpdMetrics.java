@@ -10,6 +10,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.uarpd.engine.EngineEvent;
@@ -46,6 +47,14 @@ public final class UarpdMetrics implements AutoCloseable {
     private volatile long resyncs;
     private HTTPServer server;
     private volatile long[] fleet;
+    private volatile List<Table> tables = List.of();
+
+    /**
+     * One of uarpd's bounded tables or queues as a scrape shows it: {@code table} names it (the
+     * engine's names from {@code Engine.bounds()}, the control socket's {@code control.*}), {@code link}
+     * is the link it belongs to, empty for one of the whole daemon.
+     */
+    public record Table(String table, String link, long entries, long capacity) {}
 
     public UarpdMetrics() {
         Counter resolutions = Counter.builder().name("uarpd_resolutions_total")
@@ -96,6 +105,18 @@ public final class UarpdMetrics implements AutoCloseable {
                 .help("Frames not sent because their link was gone").callback(cb -> cb.call(framesNoLink)).register(registry);
         CounterWithCallback.builder().name("uarpd_resyncs_total")
                 .help("Resynchronisations from kernel dumps after a netlink overrun").callback(cb -> cb.call(resyncs)).register(registry);
+        // Every table and queue is bounded; the bound and the fill of each, read from one snapshot so a
+        // scrape never pairs one snapshot's entries with another's capacity, and a link gone is gone.
+        GaugeWithCallback.builder().name("uarpd_table_entries")
+                .help("Entries in each bounded table or queue, by table (and link, empty for the whole daemon)").labelNames("table", "link")
+                .callback(cb -> {
+                    for (Table t : tables) cb.call(t.entries(), t.table(), t.link());
+                }).register(registry);
+        GaugeWithCallback.builder().name("uarpd_table_capacity")
+                .help("The most each bounded table or queue holds, by table (and link, empty for the whole daemon)").labelNames("table", "link")
+                .callback(cb -> {
+                    for (Table t : tables) cb.call(t.capacity(), t.table(), t.link());
+                }).register(registry);
     }
 
     static String label(Reason r) {
@@ -139,6 +160,11 @@ public final class UarpdMetrics implements AutoCloseable {
         this.kernelErrors = kernelErrors;
         this.framesNoLink = framesNoLink;
         this.resyncs = resyncs;
+    }
+
+    /** Every bounded table and queue with its size and bound now (loop thread, with {@link #snapshot}). */
+    public void tables(List<Table> now) {
+        tables = List.copyOf(now);
     }
 
     /**

@@ -12,6 +12,9 @@ import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.daemon.control.protocol.Request;
 import org.uarpd.daemon.control.protocol.Response;
 import org.uarpd.engine.Action;
+import org.uarpd.engine.AddressClaim;
+import org.uarpd.engine.ConflictPolicy;
+import org.uarpd.engine.Defense;
 import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.Input;
@@ -19,7 +22,11 @@ import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.LinkPolicy;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
 import org.uarpd.linux.LoopControl;
+import org.uarpd.wire.ArpCodec;
+import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.HardwareType;
+import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.Ip4;
 
 /** The control service against a real engine behind the tap and a loop that runs tasks at once, on a clock the test moves. */
@@ -141,6 +148,49 @@ class ControlServiceTest {
     @Test
     void showLinksReadsTheLoop() throws Exception {
         assertThat(answer(new Request.Show(Request.Table.LINKS))).isEqualTo(new Response.Links(List.of(
-                new Response.LinkRow("u0", 3, "02:00:5e:00:53:01", "authoritative", false, List.of("192.0.2.1")))));
+                new Response.LinkRow("u0", 3, "02:00:5e:00:53:01", "authoritative", false, List.of("192.0.2.1"), List.of()))));
+    }
+
+    @Test
+    void aYieldedAddressIsMarkedInShowLinksAndReclaimedByProbingAgain() throws Exception {
+        UarpdConfig never = UarpdConfig.defaults().withLinks(Map.of("u0", new LinkSection("u0",
+                LinkPolicy.authoritative().withConflict(ConflictPolicy.reportOnly().withDefense(Defense.NEVER)))));
+        EngineTap yielding = new EngineTap(new Engine(never.engineConfig(7)), null);
+        ControlService s = new ControlService(yielding, loop, new Reloader(yielding, loop, never, null, c -> c));
+        yielding.handle(loop.now, new Input.LinkChanged(3, "u0", Ethernet.INSTANCE, OWN, true), loop);
+        yielding.handle(loop.now, new Input.AddressAdded(3, Ip4.parse("192.0.2.1"), 24), loop);
+        HardwareAddress other = HardwareAddress.parse("02:00:5e:00:53:66");
+        byte[] arp = ArpCodec.encode(ArpPacket.announcement(HardwareType.ETHERNET, other, Ip4.parse("192.0.2.1")));
+        byte[] frame = Ethernet.INSTANCE.encode(Ethernet.INSTANCE.broadcast(), other, 0x0806, arp);
+
+        assertThatThrownBy(() -> s.serve(new Request.Reclaim(null, "192.0.2.1"))).hasMessage("192.0.2.1 on u0 is not yielded (it is bound): nothing to reclaim");
+        assertThatThrownBy(() -> s.serve(new Request.Reclaim("u0", "192.0.2.9")))
+                .hasMessageStartingWith("192.0.2.9 is not one of the host's addresses on u0: only an address the host holds and yielded");
+        assertThatThrownBy(() -> s.serve(new Request.Reclaim("eth9", "192.0.2.1"))).hasMessage("no link called 'eth9' (uarpd runs on u0)");
+
+        yielding.handle(loop.now, new Input.FrameReceived(3, frame, 0, frame.length), loop);
+        Response.LinkRow row = ((Response.Links) ((ControlService.Outcome.Answer) s.serve(new Request.Show(Request.Table.LINKS))).response()).entries().getFirst();
+        assertThat(row.claims()).containsExactly(new Response.ClaimRow("192.0.2.1", "yielded", "02:00:5e:00:53:66"));
+        assertThat(TextOutput.link(row)).isEqualTo("u0 index 3 lladdr 02:00:5e:00:53:01 mode authoritative rarp off addresses 192.0.2.1"
+                + " yielded 192.0.2.1 to 02:00:5e:00:53:66");
+
+        loop.actions.clear();
+        assertThat(((ControlService.Outcome.Answer) s.serve(new Request.Reclaim(null, "192.0.2.1"))).response()).isEqualTo(new Response.Message(
+                "reclaiming 192.0.2.1 on u0 from 02:00:5e:00:53:66: probing for it (RFC 5227), then announcing it"));
+        assertThat(yielding.engine().claims()).singleElement().extracting(AddressClaim::state).isEqualTo(AddressClaim.State.PROBING);
+        row = ((Response.Links) ((ControlService.Outcome.Answer) s.serve(new Request.Show(Request.Table.LINKS))).response()).entries().getFirst();
+        assertThat(TextOutput.link(row)).endsWith("addresses 192.0.2.1 probing 192.0.2.1");
+        // The first probe (RFC 5227 §2.1.1: sender address 0, target ours) goes out within PROBE_WAIT.
+        loop.now += 1_000_000_000L;
+        yielding.handle(loop.now, new Input.TimeAdvanced(), loop);
+        assertThat(loop.actions).anySatisfy(a -> {
+            assertThat(a).isInstanceOf(Action.Transmit.class);
+            java.nio.ByteBuffer b = ((Action.Transmit) a).frame().duplicate();
+            byte[] sent = new byte[b.remaining()];
+            b.get(sent);
+            ArpPacket p = ArpCodec.decode(sent, Ethernet.HEADER, sent.length - Ethernet.HEADER);
+            assertThat(p.senderProtocol().toIp4()).isZero();
+            assertThat(p.targetProtocol().toIp4()).isEqualTo(Ip4.parse("192.0.2.1"));
+        });
     }
 }

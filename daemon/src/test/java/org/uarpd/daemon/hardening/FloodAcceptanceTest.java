@@ -112,8 +112,9 @@ class FloodAcceptanceTest {
             }
             long rssAfter = HostState.rssKib(pid);
             List<String> outside = lab.ok(h, "ip", "neigh", "show", "dev", "u0").lines().filter(l -> l.startsWith("198.51.100.")).toList();
-            String figures = "uarpd %d/%d, kernel %d/%d fresh resolutions; table max H %d K %d (gc_thresh3 %d); RSS %d → %d KiB"
-                    .formatted(uarpdOk, RESOLUTIONS, kernelOk, RESOLUTIONS, maxH.get(), maxK.get(), gcThresh3, rssBefore, rssAfter);
+            String figures = "uarpd %d/%d, kernel %d/%d fresh resolutions; table max H %d K %d (gc_thresh3 %d); RSS %d → %d KiB; %s"
+                    .formatted(uarpdOk, RESOLUTIONS, kernelOk, RESOLUTIONS, maxH.get(), maxK.get(), gcThresh3, rssBefore, rssAfter,
+                            HostState.packetSocketDrops(lab, h));
             assertThat(outside).as("no binding for senders outside 192.0.2.0/24 (" + figures + ")").isEmpty();
             assertThat(uarpdOk).as("fresh resolutions at least the plain kernel's: " + figures).isGreaterThanOrEqualTo(kernelOk);
             assertThat(maxH.get()).as("kernel table on H within gc_thresh3: " + figures).isLessThanOrEqualTo((int) gcThresh3);

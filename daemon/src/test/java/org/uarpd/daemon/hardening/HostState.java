@@ -104,6 +104,18 @@ final class HostState {
         return inodes;
     }
 
+    /**
+     * What the kernel dropped because packet sockets in {@code ns} were full ({@code ss -0 -m}, skmem
+     * field d), one figure per socket: under a flood, the frames uarpd never saw.
+     */
+    static String packetSocketDrops(NamespaceLab lab, String ns) {
+        NamespaceLab.Result r = lab.run(ns, "ss", "-0", "-a", "-m", "-n");
+        Matcher m = Pattern.compile("skmem:\\([^)]*,d(\\d+)\\)").matcher(r.out());
+        List<String> drops = new ArrayList<>();
+        while (m.find()) drops.add(m.group(1));
+        return "packet socket drops in " + ns + ": " + (r.ok() ? String.join(" ", drops) : "unknown (" + r.err().strip() + ")");
+    }
+
     static int ifindex(NamespaceLab lab, String ns, String dev) {
         return Integer.parseInt(lab.ok(ns, "cat", "/sys/class/net/" + dev + "/ifindex").strip());
     }

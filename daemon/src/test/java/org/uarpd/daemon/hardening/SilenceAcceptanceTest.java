@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.uarpd.daemon.UarpdProcess;
@@ -58,7 +57,6 @@ class SilenceAcceptanceTest extends HostPeerLab {
     }
 
     @Test
-    @Disabled("fails until yields are reclaimable: the yield is a WARN line now, but show links does not mark it and there is no reclaim command yet (engine side on its way)")
     void aYieldIsAWarningShownInShowLinksAndReclaimProbesAgain() throws Exception {
         Path socket = dir.resolve("yield.sock");
         String own = lab.mac(h, "u0");
@@ -73,6 +71,11 @@ class SilenceAcceptanceTest extends HostPeerLab {
             HostState.Ctl links = HostState.ctl(socket, "show", "links");
             assertThat(links.exit()).as(links.err()).isZero();
             assertThat(links.out()).as("show links names the yielded address").containsPattern("192\\.0\\.2\\.1\\S*[^\\n]*yielded");
+            assertThat(links.out()).as("and the host it went to").contains("yielded 192.0.2.1 to " + SPOOF_MAC);
+            assertThat(lab.run(p, "arping", "-c", "1", "-w", "2", "-I", "p0", "192.0.2.1").ok()).as("a yielded address is not answered").isFalse();
+            HostState.Ctl notOurs = HostState.ctl(socket, "reclaim", "192.0.2.99");
+            assertThat(notOurs.exit()).isEqualTo(1);
+            assertThat(notOurs.err()).contains("192.0.2.99 is not one of the host's addresses");
 
             Path pcap = dir.resolve("probe.txt");
             Path started = dir.resolve("tcpdump.err");
@@ -88,13 +91,21 @@ class SilenceAcceptanceTest extends HostPeerLab {
                 })).as("tcpdump started").isTrue();
                 HostState.Ctl reclaim = HostState.ctl(socket, "reclaim", "192.0.2.1");
                 assertThat(reclaim.exit()).as("uarpctl reclaim 192.0.2.1: " + reclaim.err()).isZero();
+                assertThat(reclaim.out()).startsWith("reclaiming 192.0.2.1 on u0 from " + SPOOF_MAC);
+                assertThat(HostState.ctl(socket, "show", "links").out()).as("probing, no longer yielded").contains("probing 192.0.2.1")
+                        .doesNotContain("yielded");
                 assertThat(tcpdump.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("an ARP probe for 192.0.2.1 after reclaim").isTrue();
                 assertThat(Files.readString(pcap)).contains(own);
             } finally {
                 tcpdump.destroyForcibly();
             }
-            assertThat(HostState.await(Duration.ofSeconds(15), () -> !HostState.ctl(socket, "show", "links").out().contains("yielded")))
-                    .as("the address is the host's again after the probe").isTrue();
+            assertThat(HostState.await(Duration.ofSeconds(15), () -> {
+                String now = HostState.ctl(socket, "show", "links").out();
+                return !now.contains("yielded") && !now.contains("probing");
+            })).as("the address is the host's again after the probes").isTrue();
+            HostState.Ctl again = HostState.ctl(socket, "reclaim", "192.0.2.1");
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.err()).contains("192.0.2.1 on u0 is not yielded");
             assertThat(lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "p0", "192.0.2.1").ok()).as("answered again\n" + u.logText()).isTrue();
         }
     }

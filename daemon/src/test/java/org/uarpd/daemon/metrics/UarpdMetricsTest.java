@@ -96,6 +96,28 @@ class UarpdMetricsTest {
     }
 
     @Test
+    @DisplayName("every bounded table is a pair of gauges, entries and capacity, by table and link; a snapshot replaces the last whole")
+    void boundsBecomeGauges() throws Exception {
+        UarpdMetrics m = new UarpdMetrics();
+        m.tables(java.util.List.of(new UarpdMetrics.Table("neighbors.dynamic", "", 12, 4096), new UarpdMetrics.Table("neighbors.learnt", "u0", 3, 256),
+                new UarpdMetrics.Table("neighbors.learnt", "u1", 0, 256), new UarpdMetrics.Table("control.connections", "", 1, 64)));
+        PromText p = PromText.parse(scrape(m));
+        assertThat(p.types).containsEntry("uarpd_table_entries", "gauge").containsEntry("uarpd_table_capacity", "gauge");
+        assertThat(p.value("uarpd_table_entries", "link", "", "table", "neighbors.dynamic")).isEqualTo(12.0);
+        assertThat(p.value("uarpd_table_capacity", "link", "", "table", "neighbors.dynamic")).isEqualTo(4096.0);
+        assertThat(p.value("uarpd_table_entries", "link", "u0", "table", "neighbors.learnt")).isEqualTo(3.0);
+        assertThat(p.value("uarpd_table_capacity", "link", "u1", "table", "neighbors.learnt")).isEqualTo(256.0);
+        assertThat(p.value("uarpd_table_capacity", "link", "", "table", "control.connections")).isEqualTo(64.0);
+
+        // u1 is gone: its rows go with it.
+        m.tables(java.util.List.of(new UarpdMetrics.Table("neighbors.learnt", "u0", 4, 256)));
+        p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_table_entries", "link", "u0", "table", "neighbors.learnt")).isEqualTo(4.0);
+        assertThat(p.value("uarpd_table_entries", "link", "u1", "table", "neighbors.learnt")).isNull();
+        assertThat(p.value("uarpd_table_capacity", "link", "", "table", "neighbors.dynamic")).isNull();
+    }
+
+    @Test
     @DisplayName("the test's parser rejects what is not the text format")
     void parserIsStrict() {
         assertThatThrownBy(() -> PromText.parse("x_total 1\n")).hasMessageContaining("undeclared family");

@@ -33,6 +33,7 @@ public final class ControlCodec {
         @JsonSubTypes.Type(value = Request.Stats.class, name = "stats"),
         @JsonSubTypes.Type(value = Request.Capture.class, name = "capture"),
         @JsonSubTypes.Type(value = Request.Announce.class, name = "announce"),
+        @JsonSubTypes.Type(value = Request.Reclaim.class, name = "reclaim"),
         @JsonSubTypes.Type(value = Request.Reload.class, name = "reload")})
     private interface RequestNames {}
 

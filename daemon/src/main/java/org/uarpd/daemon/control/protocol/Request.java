@@ -63,6 +63,12 @@ public sealed interface Request {
     /** Gratuitous requests for {@code address}: {@code count} of them, {@code intervalNanos} apart. */
     record Announce(String dev, String address, long count, long intervalNanos) implements Request {}
 
+    /**
+     * Takes back {@code address}, one of the host's addresses that uarpd yielded to another host (RFC
+     * 5227 §2.4): probes for it afresh, then announces it. {@code dev} null: the link that holds it.
+     */
+    record Reclaim(String dev, String address) implements Request {}
+
     /** Reads the config file again and applies it, as SIGHUP does. */
     record Reload() implements Request {}
 

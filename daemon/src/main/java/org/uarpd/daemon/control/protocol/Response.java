@@ -30,7 +30,18 @@ public sealed interface Response {
     /** {@code show links}. */
     record Links(List<LinkRow> entries) implements Response {}
 
-    record LinkRow(String name, int index, String lladdr, String mode, boolean rarp, List<String> addresses) {}
+    /**
+     * One link; {@code claims} are those of its {@code addresses} that uarpd does not answer for now
+     * (RFC 5227): still probing, or yielded to another host until {@code uarpctl reclaim}.
+     */
+    record LinkRow(String name, int index, String lladdr, String mode, boolean rarp, List<String> addresses, List<ClaimRow> claims) {
+        public LinkRow {
+            claims = claims == null ? List.of() : List.copyOf(claims);
+        }
+    }
+
+    /** {@code state} "probing" or "yielded"; {@code claimant} the other host's hardware address, null when none was seen. */
+    record ClaimRow(String address, String state, String claimant) {}
 
     /** {@code show rarp}: the ethers table by address. */
     record Rarp(List<RarpRow> entries) implements Response {}
