@@ -6,10 +6,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineEvent.Reason;
+import org.uarpd.sim.CompactStations;
 import org.uarpd.sim.SimBackend;
 import org.uarpd.sim.SimHost;
 import org.uarpd.sim.SimInterface;
 import org.uarpd.sim.World;
+import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
 /**
@@ -65,13 +67,34 @@ class SimScaleTest {
     }
 
     @Test
-    void compactModeResolvesTheSameWorkload() {
-        SimScale.Result r = SimScale.run(SEGMENTS * SIZE, SIZE, PER_HOST, 1, 3, false);
+    void compactModeResolvesTheSameWorkload() throws InterruptedException {
+        List<World> worlds = SimScale.build(SEGMENTS * SIZE, SIZE, PER_HOST, 1, 1, 3);
+        SimScale.Result r = SimScale.measure(worlds, SEGMENTS * SIZE, SIZE, PER_HOST, 1, 3, System.nanoTime(), false);
         long resolutions = (long) SEGMENTS * SIZE * PER_HOST;
         assertThat(r.resolved()).isEqualTo(resolutions);
         assertThat(r.failed()).isZero();
         assertThat(r.packetsDelivered()).isEqualTo(resolutions);
         // per resolution: a request heard by the SIZE - 1 others, a reply and the datagram (one host each)
         assertThat(r.deliveries()).isEqualTo(resolutions * (SIZE - 1) + 2 * resolutions);
+
+        // What the stations did: each compact requester holds the binding its target answered with
+        // (host h of segment s is .1+h with MAC 02:00:00:ss:00:01+h, uarpd host 0 and compact stations alike).
+        int base = Ip4.parse("198.18.0.0");
+        int checked = 0;
+        for (int s = 0; s < SEGMENTS; s++) {
+            CompactStations block = worlds.getFirst().segment("seg" + s).blocks().getFirst();
+            assertThat(block.count()).isEqualTo(SIZE - 1);
+            for (int c = 0; c < block.count(); c++) {
+                int h = c + 1;
+                for (int k = 1; k <= PER_HOST; k++) {
+                    int t = (h + k * 37) % SIZE;
+                    assertThat(block.lookup(c, base + (s << 10) + 1 + t))
+                            .as("%s's binding for host %d", block.name(c), t)
+                            .isEqualTo(HardwareAddress.ofLong48(0x020000000000L + ((long) s << 16) + 1 + t));
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(SEGMENTS * (SIZE - 1));
     }
 }

@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.sim.EngineResolver;
 import org.uarpd.sim.scenario.Scenario;
-import org.uarpd.sim.scenario.ScenarioException;
 import org.uarpd.sim.scenario.ScenarioParser;
 import org.uarpd.sim.scenario.ScenarioRunner;
 import picocli.CommandLine.Command;
@@ -55,7 +55,7 @@ public final class SimCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("uarpd sim: cannot read " + scenarioFile + ": " + e.getMessage());
             return Main.EXIT_FAILED;
-        } catch (ScenarioException e) {
+        } catch (PositionedException e) {
             err.println("uarpd sim: " + e.getMessage());
             return Main.EXIT_FAILED;
         }

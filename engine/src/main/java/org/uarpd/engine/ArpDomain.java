@@ -10,6 +10,7 @@ import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.Opcode;
 import org.uarpd.wire.link.Ethernet;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * The ARP protocol domain (RFC 826, with RARP, RFC 903, and InARP, RFC 2390, which share its packet):
@@ -21,8 +22,6 @@ final class ArpDomain implements NeighborDomain {
     /** IPv4 addresses are 4 bytes ({@code ar_pln}). */
     static final int PROTOCOL_LENGTH = 4;
     /** Offsets in an Ethernet II header (IEEE 802.3 §3.1.1): source address and EtherType. */
-    private static final int ETH_SOURCE = 6;
-    private static final int ETH_TYPE = 12;
 
     private final EngineContext ctx;
     private final Ip4Addresses addresses;
@@ -42,7 +41,7 @@ final class ArpDomain implements NeighborDomain {
 
     /** Bytes of an IPv4 ARP packet with {@code hln}-byte hardware addresses. */
     static int packetLength(int hln) {
-        return ArpPacket.FIXED_HEADER + 2 * hln + 2 * PROTOCOL_LENGTH;
+        return ArpView.size(hln, PROTOCOL_LENGTH);
     }
 
     @Override
@@ -51,8 +50,8 @@ final class ArpDomain implements NeighborDomain {
     }
 
     @Override
-    public boolean canSolicit(Link link) {
-        return link.speaksRfc826();
+    public Reason cannotSolicit(Link link) {
+        return link.speaksRfc826() ? null : Reason.WRONG_HARDWARE;
     }
 
     // -- receiving -------------------------------------------------------------------------------
@@ -64,22 +63,19 @@ final class ArpDomain implements NeighborDomain {
     boolean parse(Link l, byte[] buf, int off, int len, ArpObservation o) {
         ArpView v = in;
         try {
-            if (l.type == Ethernet.INSTANCE && (len < Ethernet.HEADER || u16(buf, off + ETH_TYPE) >= Ethernet.MIN_ETHERTYPE)) {
+            if (l.type == Ethernet.INSTANCE
+                    && (len < EthernetHeader.HEADER || EthernetHeader.etherType(buf, off, len) >= Ethernet.MIN_ETHERTYPE)) {
                 // The commonest link, Ethernet II, read in place: no allocation on the answer path.
                 // (IEEE 802.3 length-field frames, LLC/SNAP-encapsulated ARP among them, take the
                 // general path below: Ethernet.decode reads them.)
-                if (len < Ethernet.HEADER) {
-                    dropMalformed(l.id, "Ethernet header truncated: " + len + " of " + Ethernet.HEADER + " bytes");
-                    return false;
-                }
-                o.etherType = u16(buf, off + ETH_TYPE);
+                o.etherType = EthernetHeader.etherType(buf, off, len); // a runt throws: dropped as malformed
                 if (!EtherType.isArpFamily(o.etherType)) return notArp(l);
                 v.resetEthernet(buf, off, len);
                 if (!usable(l, v)) return false;
                 o.toBroadcast = l.isBroadcast(buf, off, l.hardwareBytes.length);
                 o.toUs = l.isOwnHardware(buf, off, l.hardwareBytes.length);
                 o.hardwareLength(v.hardwareLength());
-                System.arraycopy(buf, off + ETH_SOURCE, o.linkSource, 0, o.linkSource.length);
+                System.arraycopy(buf, off + EthernetHeader.SOURCE, o.linkSource, 0, o.linkSource.length);
                 o.linkSourceKnown = true;
             } else {
                 Frame frame = l.type.decode(buf, off, len);
@@ -134,10 +130,6 @@ final class ArpDomain implements NeighborDomain {
 
     private void dropMalformed(int link, String detail) {
         ctx.emit(Kind.DROPPED, link, 0, null, null, Reason.MALFORMED, 0, detail);
-    }
-
-    private static int u16(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
     }
 
     // -- sending ---------------------------------------------------------------------------------

@@ -54,9 +54,7 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
             ctx.emit(Kind.IGNORED, l.id, sender, HardwareAddress.of(hw), null, Reason.ADDRESS_CONFLICT);
             return;
         }
-        boolean creates = kind == Neighbors.Observation.REQUEST_TO_US
-                || (kind == Neighbors.Observation.REPLY_TO_US && l.rules().learnsRepliesToUs());
-        if (creates && !l.onSubnet(sender) && !tracks(l.id, sender)) {
+        if (Neighbors.creates(l, kind) && !l.onSubnet(sender) && !tracks(l.id, sender)) {
             // Not a neighbour this link can reach directly: believing it would only fill the table
             // (a flood of forged senders). Still answered; an entry the host asked for is updated.
             ctx.emit(Kind.IGNORED, l.id, sender, HardwareAddress.of(hw), null, Reason.OFF_SUBNET_SENDER);
@@ -101,7 +99,8 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
     }
 
     @Override
-    public void installed(Link l, int address, HardwareAddress hw, NeighborState state) {
+    public void installed(Link l, int id, HardwareAddress hw, NeighborState state) {
+        int address = addresses.address(id);
         bridge.installed(l, address);
         if (state != NeighborState.STATIC && l.guard != null && l.guard.policy.lockLearnt()) {
             // Learnt, then locked: pinned as a static entry once this input is done.
@@ -116,8 +115,8 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
     }
 
     @Override
-    public void removed(Link l, int address) {
-        bridge.removed(l, address);
+    public void removed(Link l, int id) {
+        bridge.removed(l, addresses.address(id));
     }
 
     // -- read-only views -------------------------------------------------------------------------

@@ -33,6 +33,11 @@ public record Cidr(int network, int prefixLength) {
         return (address & Ip4.mask(prefixLength)) == network;
     }
 
+    /** Whether all of {@code inner} lies inside this prefix (as a published range's exclusion must). */
+    public boolean covers(Cidr inner) {
+        return contains(inner.network) && inner.prefixLength >= prefixLength;
+    }
+
     @Override
     public String toString() {
         return Ip4.format(network) + "/" + prefixLength;

@@ -29,6 +29,11 @@ public record Cidr6(Ip6Address network, int prefixLength) {
         return contains(a.high(), a.low());
     }
 
+    /** Whether all of {@code inner} lies inside this prefix (as a published range's exclusion must). */
+    public boolean covers(Cidr6 inner) {
+        return contains(inner.network) && inner.prefixLength >= prefixLength;
+    }
+
     static long maskHigh(int prefix) {
         return prefix == 0 ? 0 : prefix >= 64 ? -1L : -1L << (64 - prefix);
     }

@@ -135,7 +135,7 @@ public final class Engine implements EnginePort {
                 case Input.AddressRemoved6 a -> nd.handle(a);
                 case Input.KernelNeighborChanged6 k -> nd.handle(k);
                 case Input.KernelMiss m -> {
-                    Link l = resolvable(m.link(), m.address());
+                    Link l = LinkGate.resolvable(ctx, arp, m.link(), m.address(), null);
                     if (l != null) directory.arm(l, m.address());
                     if (l != null) neighbors.kernelMiss(l, m.address(), m.probes(), m.known());
                     directory.disarm();
@@ -237,15 +237,6 @@ public final class Engine implements EnginePort {
 
     // -- links -----------------------------------------------------------------------------------
 
-    /** The link {@code id} if the engine can resolve on it now; else null, with an event saying why. */
-    private Link resolvable(int id, int address) {
-        Link l = ctx.links.get(id);
-        Reason why = l == null ? Reason.UNKNOWN_LINK : !l.up ? Reason.LINK_IS_DOWN : !arp.canSolicit(l) ? Reason.WRONG_HARDWARE : null;
-        if (why == null) return l;
-        ctx.emit(l == null ? Kind.DROPPED : Kind.IGNORED, id, address, null, null, why);
-        return null;
-    }
-
     private void onAddressAdded(Input.AddressAdded a) {
         Link l = ctx.links.get(a.link());
         if (l == null) {
@@ -310,18 +301,13 @@ public final class Engine implements EnginePort {
                 nd.flush(f.link());
             }
             case OperatorCommand.Probe p -> {
-                Link l = resolvable(p.link(), p.address());
+                Link l = LinkGate.resolvable(ctx, arp, p.link(), p.address(), null);
                 if (l != null) neighbors.resolve(l, p.address());
             }
-            case OperatorCommand.Publish p -> {
-                PublishedTable scope = publishedScope(p.link());
-                if (scope != null) scope.add(p.entry());
-                else ctx.emit(Kind.DROPPED, p.link(), 0, null, null, Reason.UNKNOWN_LINK);
-            }
-            case OperatorCommand.Unpublish u -> {
-                PublishedTable scope = publishedScope(u.link());
-                if (scope != null) scope.remove(u.entry());
-            }
+            case OperatorCommand.Publish p ->
+                    LinkGate.changePublished(ctx, p.link(), answering.everywhere, l -> l.published, s -> s.add(p.entry()), true);
+            case OperatorCommand.Unpublish u ->
+                    LinkGate.changePublished(ctx, u.link(), answering.everywhere, l -> l.published, s -> s.remove(u.entry()), false);
             case OperatorCommand.Reconfigure r -> reconfigure(r.next());
             case OperatorCommand.AddStatic6 c -> nd.command(c);
             case OperatorCommand.DeleteStatic6 c -> nd.command(c);
@@ -342,13 +328,6 @@ public final class Engine implements EnginePort {
             }
             case OperatorCommand.DirectoryCommand d -> directory.command(d);
         }
-    }
-
-    /** The published entries of link {@code id} (0: those of every link), or null for an unknown link. */
-    private PublishedTable publishedScope(int id) {
-        if (id == 0) return answering.everywhere;
-        Link l = ctx.links.get(id);
-        return l == null ? null : l.published;
     }
 
     /** {@link OperatorCommand.Reconfigure}: checks first, then changes everything at once. */
@@ -378,8 +357,7 @@ public final class Engine implements EnginePort {
     private void repolicy(Link l, EngineConfig next) {
         LinkPolicy policy = next.policyFor(l.name);
         LinkPolicy old = l.policy;
-        for (PublishedEntry e : old.published()) l.published.remove(e);
-        for (PublishedEntry e : policy.published()) l.published.add(e);
+        LinkGate.swapConfigured(old.published(), policy.published(), l.published::remove, l.published::add);
         l.policy = policy;
         if (!policy.guard().equals(old.guard())) {
             // The old guard's pending verifications go with it, or their timers would still act on the link.

@@ -143,12 +143,6 @@ final class KernelBindings {
             machine.emitKey(Kind.IGNORED, key, null, null, Reason.NO_SUCH_ENTRY);
             return;
         }
-        int link = table.link[id];
-        int address = table.eventAddress(id);
-        Action withdraw = table.addresses().remove(link, id, false);
-        machine.emitEntry(Kind.REMOVED, id, Reason.OPERATOR);
-        table.remove(id);
-        machine.gone(link, address);
-        ctx.act(withdraw);
+        machine.remove(id, Reason.OPERATOR, true);
     }
 }

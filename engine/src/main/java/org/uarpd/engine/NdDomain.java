@@ -9,6 +9,7 @@ import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Ip6;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
+import org.uarpd.wire.link.EthernetHeader;
 import org.uarpd.wire.nd.IcmpV6Type;
 import org.uarpd.wire.nd.NdOptionType;
 import org.uarpd.wire.nd.NdValidation;
@@ -23,8 +24,6 @@ import org.uarpd.wire.nd.NdViolation;
  * each link's IPv6 side ({@link NdLink}).
  */
 final class NdDomain implements NeighborDomain {
-    private static final int ETH_TYPE = 12;
-    private static final int ETH_SOURCE = 6;
     private static final int MAC = 6;
 
     private final EngineContext ctx;
@@ -60,8 +59,8 @@ final class NdDomain implements NeighborDomain {
 
     /** ND frames are built for Ethernet only, and need one of our addresses to ask from. */
     @Override
-    public boolean canSolicit(Link link) {
-        return speaks(link) && link(link).source() >= 0;
+    public Reason cannotSolicit(Link link) {
+        return !speaks(link) ? Reason.WRONG_HARDWARE : link(link).source() < 0 ? Reason.NO_SOURCE_ADDRESS : null;
     }
 
     @Override
@@ -99,8 +98,12 @@ final class NdDomain implements NeighborDomain {
 
     /** True for an Ethernet II frame carrying IPv6: neighbour discovery's to read. */
     static boolean isIp6(Link l, byte[] buf, int off, int len) {
-        return l != null && l.type == Ethernet.INSTANCE && len >= Ethernet.HEADER
-                && ((buf[off + ETH_TYPE] & 0xFF) << 8 | (buf[off + ETH_TYPE + 1] & 0xFF)) == EtherType.IPV6;
+        if (l == null || l.type != Ethernet.INSTANCE) return false;
+        try {
+            return EthernetHeader.etherType(buf, off, len) == EtherType.IPV6;
+        } catch (MalformedFrameException runt) {
+            return false; // too short for a header: ARP's parser reports it
+        }
     }
 
     /**
@@ -144,7 +147,7 @@ final class NdDomain implements NeighborDomain {
         if (o.hasLinkLayer) System.arraycopy(buf, at, o.linkLayer, 0, MAC);
         o.hasNonce = v.nonceOffset() >= 0 && v.nonceLength() >= 1 && v.nonceLength() <= 8;
         o.nonce = o.hasNonce ? v.nonceAsLong() : 0;
-        System.arraycopy(buf, off + ETH_SOURCE, o.linkSource, 0, MAC);
+        System.arraycopy(buf, off + EthernetHeader.SOURCE, o.linkSource, 0, MAC);
         return true;
     }
 

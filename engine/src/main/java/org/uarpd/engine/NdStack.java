@@ -2,7 +2,6 @@ package org.uarpd.engine;
 
 import java.util.List;
 import java.util.Map;
-import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6Address;
@@ -50,11 +49,11 @@ final class NdStack {
     void handle(Input input) {
         switch (input) {
             case Input.KernelMiss6 m -> {
-                Link l = resolvable(m.link(), m.address());
+                Link l = LinkGate.resolvable(ctx, nd, m.link(), 0, m.address());
                 if (l != null) neighbors.kernelMiss(l, m.address(), m.probes(), m.known());
             }
             case Input.AddressAdded6 a -> {
-                Link l = known(a.link(), a.address());
+                Link l = LinkGate.known(ctx, a.link(), 0, a.address());
                 if (l != null) claims.added(l, a.address(), a.prefixLength());
             }
             case Input.AddressRemoved6 a -> {
@@ -73,27 +72,16 @@ final class NdStack {
             case OperatorCommand.AddStatic6 a -> neighbors.addStatic(a.link(), a.address(), a.hardware());
             case OperatorCommand.DeleteStatic6 d -> neighbors.deleteStatic(d.link(), d.address());
             case OperatorCommand.Probe6 p -> {
-                Link l = resolvable(p.link(), p.address());
+                Link l = LinkGate.resolvable(ctx, nd, p.link(), 0, p.address());
                 if (l != null) neighbors.resolve(l, p.address());
             }
-            case OperatorCommand.Publish6 p -> {
-                List<NdPublished> scope = scope(p.link());
-                if (scope != null) scope.add(p.entry());
-                else ctx.emit(Kind.DROPPED, p.link(), 0, null, null, Reason.UNKNOWN_LINK);
-            }
-            case OperatorCommand.Unpublish6 u -> {
-                List<NdPublished> scope = scope(u.link());
-                if (scope != null) scope.remove(u.entry());
-            }
+            case OperatorCommand.Publish6 p ->
+                    LinkGate.changePublished(ctx, p.link(), receiver.everywhere, l -> nd.link(l).published, s -> s.add(p.entry()), true);
+            case OperatorCommand.Unpublish6 u ->
+                    LinkGate.changePublished(ctx, u.link(), receiver.everywhere, l -> nd.link(l).published, s -> s.remove(u.entry()), false);
             case OperatorCommand.ReconfigureNd r -> reconfigure(r.next());
             default -> throw new IllegalArgumentException("not an IPv6 command: " + command);
         }
-    }
-
-    private List<NdPublished> scope(int id) {
-        if (id == 0) return receiver.everywhere;
-        Link l = ctx.links.get(id);
-        return l == null ? null : nd.link(l).published;
     }
 
     /** Each known link's ND policy becomes {@code next}'s (its configured published entries swapped); entries stay. */
@@ -102,8 +90,7 @@ final class NdStack {
         for (NdLink n : nd.all()) {
             Link l = ctx.links.get(n.id);
             NdLinkPolicy policy = next.policyFor(l == null ? null : l.name);
-            n.published.removeAll(n.policy.published());
-            n.published.addAll(policy.published());
+            LinkGate.swapConfigured(n.policy.published(), policy.published(), n.published::remove, n.published::add);
             n.policy = policy;
         }
         neighbors.reconfigure();
@@ -134,22 +121,6 @@ final class NdStack {
         neighbors.flush(id, Reason.LINK_REMOVED, true, false);
         NdLink n = nd.forget(id);
         if (n != null) claims.linkRemoved(n);
-    }
-
-    private Link known(int id, Ip6Address address) {
-        Link l = ctx.links.get(id);
-        if (l == null) ctx.emit(Kind.DROPPED, id, 0, address, null, null, Reason.UNKNOWN_LINK, 0, null);
-        return l;
-    }
-
-    private Link resolvable(int id, Ip6Address address) {
-        Link l = known(id, address);
-        if (l == null) return null;
-        Reason why = !l.up ? Reason.LINK_IS_DOWN : !NdDomain.speaks(l) ? Reason.WRONG_HARDWARE
-                : nd.link(l).source() < 0 ? Reason.NO_SOURCE_ADDRESS : null;
-        if (why == null) return l;
-        ctx.emit(Kind.IGNORED, id, 0, address, null, null, why, 0, null);
-        return null;
     }
 
     // -- read-only views -------------------------------------------------------------------------

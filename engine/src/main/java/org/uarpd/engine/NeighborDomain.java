@@ -14,8 +14,16 @@ interface NeighborDomain {
     /** The domain's timers and probe counts, from {@code config}. */
     NeighborTimers timers(EngineConfig config);
 
-    /** Whether the domain can ask for neighbours on {@code link} at all (a link type it can frame). */
-    boolean canSolicit(Link link);
+    /**
+     * Why the domain cannot ask for neighbours on {@code link} (a link type it cannot frame, no
+     * address to ask from), or null when it can.
+     */
+    Reason cannotSolicit(Link link);
+
+    /** Whether the domain can ask for neighbours on {@code link} at all. */
+    default boolean canSolicit(Link link) {
+        return cannotSolicit(link) == null;
+    }
 
     /**
      * Sends the next solicitation for entry {@code id} on {@code link} — broadcast, or unicast to the

@@ -53,11 +53,20 @@ final class Neighbors {
         GRATUITOUS
     }
 
-    /** Told when the kernel is given a binding, and when an entry leaves the table (each ignored unless overridden). */
+    /** Told, by entry id (still in the table; its domain reads the address), of a binding given to the kernel and of a removal. */
     interface Listener {
-        default void installed(Link link, int address, HardwareAddress hw, NeighborState state) { }
+        default void installed(Link link, int id, HardwareAddress hw, NeighborState state) { }
 
-        default void removed(Link link, int address) { }
+        default void removed(Link link, int id) { }
+    }
+
+    /**
+     * Whether an observation of {@code kind} on {@code link} may create an entry for an address not in
+     * the table: a request to us always (RFC 826), a reply to us only where the link's rules learn them.
+     */
+    static boolean creates(Link link, Observation kind) {
+        return kind == Observation.REQUEST_TO_US
+                || (kind == Observation.REPLY_TO_US && link.rules().learnsRepliesToUs());
     }
 
     private final EngineContext ctx;
@@ -174,9 +183,7 @@ final class Neighbors {
         };
         NeighborState confirmed = kind == Observation.REPLY_TO_US ? REACHABLE : STALE;
         if (id == NONE) {
-            boolean learn = kind == Observation.REQUEST_TO_US
-                    || (kind == Observation.REPLY_TO_US && link.rules().learnsRepliesToUs());
-            if (!learn) {
+            if (!creates(link, kind)) {
                 if (kind == Observation.REPLY_TO_US) {
                     emitKey(Kind.IGNORED, sender, HardwareAddress.of(hw), null, Reason.UNSOLICITED);
                 } else if (kind == Observation.GRATUITOUS) {
@@ -358,7 +365,7 @@ final class Neighbors {
         LearningLimits limits = ctx.config().learning();
         long now = ctx.now();
         if (limits.maxLearnt() == 0 || limits.rate().earliest(link.learnTat, now) != Long.MIN_VALUE) {
-            ctx.emit(Kind.IGNORED, link.id, sender.eventAddress(), null, null, Reason.LEARN_RATE_LIMITED);
+            emitKey(Kind.IGNORED, sender, null, null, Reason.LEARN_RATE_LIMITED);
             return false;
         }
         link.learnTat = limits.rate().charge(link.learnTat, now);
@@ -373,17 +380,11 @@ final class Neighbors {
     void remove(int id, Reason reason, boolean tellKernel) {
         boolean installed = table.installed(id);
         emitEntry(Kind.REMOVED, id, reason);
-        int link = table.link[id];
-        int address = table.eventAddress(id);
-        Action withdraw = tellKernel && installed ? table.addresses().remove(link, id, false) : null;
+        Action withdraw = tellKernel && installed ? table.addresses().remove(table.link[id], id, false) : null;
+        Link l = ctx.links.get(table.link[id]);
+        if (l != null) listener.removed(l, id);
         table.remove(id);
-        gone(link, address);
         if (withdraw != null) ctx.act(withdraw);
-    }
-
-    void gone(int linkId, int address) {
-        Link l = ctx.links.get(linkId);
-        if (l != null) listener.removed(l, address);
     }
 
     /**
@@ -475,11 +476,10 @@ final class Neighbors {
     void install(int id, NeighborState state) {
         table.setInstalled(id, true);
         int linkId = table.link[id];
-        int address = table.eventAddress(id);
         HardwareAddress hw = table.hardware(id);
         ctx.act(table.addresses().install(linkId, id, hw, state));
         Link l = ctx.links.get(linkId);
-        if (l != null) listener.installed(l, address, hw, state);
+        if (l != null) listener.installed(l, id, hw, state);
     }
 
     void emitEntry(Kind kind, int id, Reason reason) {

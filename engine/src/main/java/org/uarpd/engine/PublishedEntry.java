@@ -53,6 +53,31 @@ public record PublishedEntry(Target target, HardwareAddress hardware, boolean br
         return new PublishedEntry(new Target.Range(range, List.of(excluded)), null, false, 0, false);
     }
 
+    /**
+     * What a published entry written as text answers for: {@code proxy}, an address, or a CIDR range
+     * less {@code exclusions} (addresses or ranges, each within the range). A /32 without exclusions
+     * is the one address. Callers word the error for where the text came from.
+     *
+     * @throws IllegalArgumentException a target or exclusion that is neither address nor range, an
+     *     exclusion outside the range, or exclusions on a target that takes none
+     */
+    public static Target parseTarget(String text, List<String> exclusions) {
+        String t = text.strip();
+        if (t.equals("proxy")) {
+            if (!exclusions.isEmpty()) throw new IllegalArgumentException("exclusions need a range; proxy entries take none");
+            return new Target.RoutedElsewhere();
+        }
+        Cidr range = Cidr.parse(t);
+        List<Cidr> excluded = new java.util.ArrayList<>();
+        for (String x : exclusions) {
+            Cidr c = Cidr.parse(x.strip());
+            if (!range.covers(c)) throw new IllegalArgumentException("'" + x.strip() + "' is outside the range " + range);
+            excluded.add(c);
+        }
+        if (excluded.isEmpty() && range.prefixLength() == 32) return new Target.Address(range.network());
+        return new Target.Range(range, excluded);
+    }
+
     public static PublishedEntry routedElsewhere() {
         return new PublishedEntry(new Target.RoutedElsewhere(), null, false, 0, false);
     }

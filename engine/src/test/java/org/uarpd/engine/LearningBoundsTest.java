@@ -64,6 +64,21 @@ class LearningBoundsTest {
     }
 
     @Test
+    @DisplayName("an IPv6 solicitation over the learning rate is reported with the sender's IPv6 address")
+    void rateLimitedIpv6LearnNamesItsAddress() {
+        NdHarness t = new NdHarness(EngineConfig.defaults().withLearning(new LearningLimits(new RateLimit(1, 1), 100)),
+                NdLinkPolicy.defaults().withDad(false, 1, false));
+        org.uarpd.wire.Ip6Address first = NdHarness.ip6("2001:db8:1::10");
+        org.uarpd.wire.Ip6Address second = NdHarness.ip6("2001:db8:1::11");
+        t.receive(NdHarness.OUR6.solicitedNode().multicastMac(), hw(1), NdHarness.ns(first, hw(1), NdHarness.OUR6));
+        List<Action> a = t.receive(NdHarness.OUR6.solicitedNode().multicastMac(), hw(2), NdHarness.ns(second, hw(2), NdHarness.OUR6));
+        assertThat(t.state(first)).isNotNull();
+        assertThat(t.state(second)).isNull();
+        assertThat(events(a)).filteredOn(e -> e.reason() == Reason.LEARN_RATE_LIMITED).singleElement()
+                .satisfies(e -> assertThat(e.address6()).isEqualTo(second));
+    }
+
+    @Test
     @DisplayName("learning is rate limited per link: over the burst requesters are answered but not learnt")
     void learningRate() {
         Harness h = harness(new LearningLimits(new RateLimit(5, 1), 100), 1024);

@@ -7,7 +7,7 @@ import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.Opcode;
-import org.uarpd.wire.link.Ethernet;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * The backend's readable lines: formatted only when the {@link EventLog} wants them, so a quiet
@@ -27,14 +27,14 @@ final class LogLines {
 
     /** "ARP request who-has 192.0.2.2 tell 192.0.2.1 (aa:bb:…)" and the like. */
     static String describe(byte[] buf, int off, int len) {
-        if (len < Ethernet.HEADER) return len + "-byte runt frame";
-        int type = ((buf[off + 12] & 0xFF) << 8) | (buf[off + 13] & 0xFF);
+        if (len < EthernetHeader.HEADER) return len + "-byte runt frame";
         try {
+            int type = EthernetHeader.etherType(buf, off, len);
             if (type == NdFilter.ETH_P_IPV6) {
-                return org.uarpd.wire.nd.NdCodec.decode(buf, off + Ethernet.HEADER, len - Ethernet.HEADER)
+                return org.uarpd.wire.nd.NdCodec.decode(buf, off + EthernetHeader.HEADER, len - EthernetHeader.HEADER)
                         .map(p -> p.describe(6)).orElse("IPv6, not a neighbour solicitation or advertisement");
             }
-            ArpPacket p = ArpCodec.decode(buf, off + Ethernet.HEADER, len - Ethernet.HEADER);
+            ArpPacket p = ArpCodec.decode(buf, off + EthernetHeader.HEADER, len - EthernetHeader.HEADER);
             String kind = type == PacketSocket.ETH_P_RARP ? "RARP" : "ARP";
             // ArpPacket words the operation; "request" and "reply" are named for the log's readers.
             boolean named = p.opcode().equals(Opcode.REQUEST) || p.opcode().equals(Opcode.REPLY);

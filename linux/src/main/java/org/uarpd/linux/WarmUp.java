@@ -23,11 +23,10 @@ import org.uarpd.wire.link.Ethernet;
 /**
  * Runs the hot paths before the service starts, so the JIT has compiled them by the first real miss
  * (interpreted, the first misses are several times slower: BENCHMARKS.md, "Linux backend"). It drives
- * a scratch engine port of the same kind as the real one on a synthetic clock: a synthetic miss is
- * and neighbour notifications are written as the kernel writes them and go through the same
- * {@link KernelTranslator}; synthetic frames
- * (the reply to that miss, a request for the host's address, requests for published addresses, a RARP
- * request) go straight to the port. Its actions go through an {@link ActionExecutor}, as in the loop,
+ * a scratch engine port of the same kind as the real one on a synthetic clock. A synthetic miss and
+ * synthetic neighbour notifications are written as the kernel writes them and go through the same
+ * {@link KernelTranslator}; synthetic frames (the reply to that miss, a request for the host's
+ * address, requests for published addresses, a RARP request) go straight to the port. Its actions go through an {@link ActionExecutor}, as in the loop,
  * whose {@link ActionExecutor.Target} is a staging one: it stages each one as the host would get it —
  * the frame copied to a native send buffer, the install encoded as an {@code RTM_NEWNEIGH} request —
  * and then drops it: nothing reaches the wire or the kernel's tables.

@@ -155,12 +155,9 @@ class KernelInterfaceTest {
             frame[20] = 0x42;
             tx.send(frame, 0, frame.length);
             byte[] into = new byte[2048];
-            int n = -Errno.EAGAIN;
-            for (int i = 0; i < 200 && n == -Errno.EAGAIN; i++) {
-                n = rx.receive(into);
-                if (n == -Errno.EAGAIN) sleep(10);
-            }
-            assertThat(n).isEqualTo(60);
+            int[] n = {-Errno.EAGAIN};
+            Await.until("the frame on the receiving socket", 2, () -> (n[0] = rx.receive(into)) != -Errno.EAGAIN);
+            assertThat(n[0]).isEqualTo(60);
             assertThat(into[20]).isEqualTo((byte) 0x42);
             assertThat(into[13]).isEqualTo((byte) 0x35);
         }
@@ -245,7 +242,7 @@ class KernelInterfaceTest {
             assertThat(lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a")).doesNotContain("192.0.2.77");
             p.destroyForcibly(); // SIGKILL
             p.waitFor(5, TimeUnit.SECONDS);
-            for (int i = 0; i < 250 && !lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a").contains("192.0.2.77/32"); i++) sleep(20);
+            Await.until("the armed undo to run", 5, () -> lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a").contains("192.0.2.77/32"));
             String addrs = lab.ok(a, "ip", "-o", "addr", "show", "dev", "veth-a");
             assertThat(addrs).as("the armed undo ran").contains("192.0.2.77/32");
             assertThat(addrs).as("the forgotten undo did not").doesNotContain("192.0.2.78");
@@ -261,29 +258,26 @@ class KernelInterfaceTest {
     }
 
     private static void awaitValue(String key, String value) {
-        for (int i = 0; i < 300; i++) {
-            if (lab.ok(a, "cat", key).strip().equals(value)) return;
-            sleep(20);
-        }
-        assertThat(lab.ok(a, "cat", key).strip()).as(key).isEqualTo(value);
+        Await.until(key + " to read " + value, 6, () -> lab.ok(a, "cat", key).strip().equals(value));
     }
 
     static KernelMessage.Neighbor awaitNeighbor(Rtnetlink rt, java.util.function.Predicate<KernelMessage.Neighbor> wanted) {
         NetlinkSocket events = rt.events();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
+        KernelMessage.Neighbor[] found = {null};
+        Await.until("a matching neighbour message", 5, () -> {
             int n = events.receiveNow();
-            if (n == -Errno.EAGAIN) {
-                sleep(5);
-                continue;
-            }
+            if (n == -Errno.EAGAIN) return false;
             assertThat(n).as("netlink receive").isPositive();
             NetlinkReader r = events.reader().reset(n);
             while (r.next()) {
-                if (Rtnetlink.decode(r) instanceof KernelMessage.Neighbor nb && wanted.test(nb)) return nb;
+                if (Rtnetlink.decode(r) instanceof KernelMessage.Neighbor nb && wanted.test(nb)) {
+                    found[0] = nb;
+                    return true;
+                }
             }
-        }
-        throw new AssertionError("no matching neighbour message within 5 s");
+            return false;
+        });
+        return found[0];
     }
 
     /** Whether {@code h} is the crash restorer's shell, idle in read(2) on its pipe (per /proc/PID/wchan). */
@@ -294,14 +288,6 @@ class KernelInterfaceTest {
             return cmdline.contains("restore=''") && wchan.contains("pipe_read") && h.children().findAny().isEmpty();
         } catch (java.io.IOException e) {
             return false; // it exited between listing and reading
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -19,8 +19,8 @@ import org.uarpd.wire.ProtocolAddress;
  *
  * <p>Two owners use it, each with its own {@link Binder}: the kernel's minimal ATMARP (legacy hosts,
  * and every host before uarpd runs), which binds in its own table; and uarpd's process on the
- * simulator, which binds through RTM_ADD on the routing socket — ATMARP in a user process, as the
- * seed wished. The engine itself speaks no ATMARP.
+ * simulator, which binds through RTM_ADD on the routing socket — ATMARP in a user process, which the
+ * routing-socket design allows for any resolution protocol. The engine itself speaks no ATMARP.
  */
 public final class AtmArpClient {
     /** RFC 2225 §8.5.1: client entries live at most 15 minutes; the client re-registers as often. */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Engine;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkPolicy;
@@ -60,9 +59,7 @@ public final class EngineResolver {
         Map<String, List<PublishedEntry>> published = new HashMap<>();
         for (Scenario.PublishDecl p : scenario.published()) {
             if (!p.host().equals(decl.name())) continue;
-            List<Cidr> excluded = new ArrayList<>();
-            for (int[] e : p.excluded()) excluded.add(new Cidr(e[0], e[1]));
-            PublishedEntry entry = PublishedEntry.range(new Cidr(p.network(), p.prefixLength()), excluded.toArray(Cidr[]::new));
+            PublishedEntry entry = new PublishedEntry(p.target(), null, false, 0, false);
             if (p.hardware() != null) entry = entry.withHardware(p.hardware());
             published.computeIfAbsent(p.ifname(), k -> new ArrayList<>()).add(entry);
         }

@@ -48,6 +48,8 @@ public final class Segment {
     public String name() { return name; }
     public LinkType linkType() { return linkType; }
     public List<SimInterface> ports() { return List.copyOf(ports); }
+    /** The blocks of compact stations attached here, in attachment order. */
+    public List<CompactStations> blocks() { return List.copyOf(blocks); }
     public SegmentFaults faults() { return faults; }
     public long framesSent() { return framesSent; }
     public long deliveries() { return deliveries; }

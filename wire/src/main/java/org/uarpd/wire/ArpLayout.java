@@ -37,7 +37,7 @@ final class ArpLayout {
         }
         int hln = buf[off + HLN] & 0xFF;
         int pln = buf[off + PLN] & 0xFF;
-        int size = SHA + 2 * hln + 2 * pln;
+        int size = ArpView.size(hln, pln);
         // Common case first: sane lengths that fit. Everything else is sorted out below.
         if (hln != 0 && hln != 255 && pln != 0 && pln != 255 && len >= size && u16(buf, off + HRD) != AtmArpLayout.ATM) {
             return size;

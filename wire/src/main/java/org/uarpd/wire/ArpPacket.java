@@ -156,7 +156,7 @@ public record ArpPacket(
 
     @Override
     public int size() {
-        return FIXED_HEADER + 2 * hardwareLength() + 2 * protocolLength();
+        return ArpView.size(hardwareLength(), protocolLength());
     }
 
     /**

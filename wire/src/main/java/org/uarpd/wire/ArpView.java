@@ -21,6 +21,14 @@ import org.uarpd.wire.link.EthernetHeader;
  * Not thread-safe: one view per thread, like the buffer it looks at.
  */
 public final class ArpView extends EthernetFramedView {
+    /**
+     * Bytes of an RFC 826 packet with {@code hln}-byte hardware and {@code pln}-byte protocol
+     * addresses: the fixed header, then sender and target each with one of both.
+     */
+    public static int size(int hln, int pln) {
+        return SHA + 2 * hln + 2 * pln;
+    }
+
     private static final int ETH_HEADER = EthernetHeader.HEADER;
     private static final int ETH_DST = EthernetHeader.DESTINATION;
     private static final int ETH_SRC = EthernetHeader.SOURCE;
@@ -101,7 +109,7 @@ public final class ArpView extends EthernetFramedView {
         if (hardwareType == AtmArpLayout.ATM) {
             throw new IllegalArgumentException("hardware type 19 (ATM) uses the RFC 2225 layout");
         }
-        int n = SHA + 2 * hardwareLength + 2 * protocolLength;
+        int n = size(hardwareLength, protocolLength);
         if (off < 0 || n > buf.length - off) {
             throw new IllegalArgumentException("no room for a " + n + "-byte ARP packet at " + off + " in " + buf.length + " bytes");
         }

@@ -2,7 +2,7 @@ package org.uarpd.daemon.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.uarpd.engine.rarp.ConfigFileException;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.engine.rarp.EthersTable;
 
 /**
@@ -27,7 +27,7 @@ public record RarpSection(Path ethers, Path hosts, EthersTable table) {
     static RarpSection load(Fields f, Path ethers, Path hosts) {
         try {
             return new RarpSection(ethers, hosts, EthersTable.read(ethers, hosts));
-        } catch (ConfigFileException x) {
+        } catch (PositionedException x) {
             f.error(x.getMessage().contains(String.valueOf(ethers)) || hosts == null ? "ethers" : "hosts", x.getMessage());
         } catch (IOException x) {
             String key = x.getMessage() != null && hosts != null && x.getMessage().contains(hosts.toString()) ? "hosts" : "ethers";

@@ -21,6 +21,7 @@ import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.ArpCodec;
 import org.uarpd.wire.ArpPacket;
 import org.uarpd.wire.MalformedFrameException;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * The engine as the backend drives it, with a tap on what goes in and comes out: events feed the
@@ -193,8 +194,8 @@ public final class EngineTap implements EnginePort, ActionSink {
         int sender = 0;
         int target = 0;
         try {
-            // Ethernet framing (the Linux backend's only one): the ARP packet follows the 14-byte header.
-            ArpPacket p = ArpCodec.decode(buf, off + 14, len - 14);
+            // Ethernet framing (the Linux backend's only one): the ARP packet follows the header.
+            ArpPacket p = ArpCodec.decode(buf, off + EthernetHeader.HEADER, len - EthernetHeader.HEADER);
             if (p.senderProtocol().length() == 4) sender = p.senderProtocol().toIp4();
             if (p.targetProtocol().length() == 4) target = p.targetProtocol().toIp4();
         } catch (MalformedFrameException | RuntimeException e) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Cidr6;
 import org.uarpd.engine.NdPublished;
+import org.uarpd.engine.PublishedEntry;
 import org.uarpd.engine.PublishedEntry.Target;
 import org.uarpd.wire.Ip4;
 
@@ -48,19 +49,19 @@ public final class PublishedTargets {
      */
     public static Target parse(String text, List<String> exclusions) {
         String t = text.strip();
+        // The checks below only word a mistake for the config file, flags and socket; what the entry
+        // is comes from the engine's one reading, which the simulator's scenarios share.
         if (t.equals(PROXY)) {
             if (!exclusions.isEmpty()) {
                 String m = "exclusions need a range; proxy entries take none";
                 throw new BadExclusion(m, m);
             }
-            return new Target.RoutedElsewhere();
+        } else {
+            // Without a length it was meant as one address, and is told so if it is not one.
+            Cidr range = t.contains("/") ? Addresses.cidr(t) : new Cidr(Addresses.ip4(t), 32);
+            for (String x : exclusions) exclusion(range, x);
         }
-        // Without a length it was meant as one address, and is told so if it is not one.
-        Cidr range = t.contains("/") ? Addresses.cidr(t) : new Cidr(Addresses.ip4(t), 32);
-        List<Cidr> excluded = new ArrayList<>();
-        for (String x : exclusions) excluded.add(exclusion(range, x));
-        if (excluded.isEmpty() && range.prefixLength() == 32) return new Target.Address(range.network());
-        return new Target.Range(range, excluded);
+        return PublishedEntry.parseTarget(t, exclusions);
     }
 
     /** {@code CIDR[,!EXCLUDED…]}, the command line's one-word form. */
@@ -133,7 +134,7 @@ public final class PublishedTargets {
 
     /** Whether {@code x} lies inside {@code range}. */
     public static boolean within(Cidr range, Cidr x) {
-        return range.contains(x.network()) && x.prefixLength() >= range.prefixLength();
+        return range.covers(x);
     }
 
     /** The target as it is written: the address, the range, or "proxy". */

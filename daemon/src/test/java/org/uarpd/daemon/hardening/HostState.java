@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.uarpd.daemon.Await;
 import org.uarpd.daemon.SelfLauncher;
 import org.uarpd.daemon.control.Uarpctl;
 import org.uarpd.linux.NamespaceLab;
@@ -54,14 +55,9 @@ final class HostState {
         }
     }
 
-    /** Polls {@code condition} until it holds or {@code limit} passes; false when it never held. */
+    /** Whether {@code condition} holds within {@code limit} (the shared {@link Await#within}). */
     static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) return false;
-            Thread.sleep(20); // a poll interval, not a synchronisation: the condition decides
-        }
-        return true;
+        return Await.within(limit.toNanos() / 1e9, condition);
     }
 
     /** Every {@code net.ipv4.conf.IF.*} and {@code net.ipv4.neigh.IF.*} value in {@code ns}. */

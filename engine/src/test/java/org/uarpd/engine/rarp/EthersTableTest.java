@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
 
@@ -41,28 +42,28 @@ class EthersTableTest {
     @DisplayName("errors name the file, the line and the field")
     void errors() {
         assertThatThrownBy(() -> EthersTable.parse("ethers", List.of("# ok", "zz:00:00:00:00:01 192.0.2.1"), Map.of()))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> {
+                .isInstanceOfSatisfying(PositionedException.class, e -> {
                     assertThat(e.file()).isEqualTo("ethers");
                     assertThat(e.line()).isEqualTo(2);
                     assertThat(e.field()).isEqualTo("hardware address");
                     assertThat(e.getMessage()).startsWith("ethers:2: hardware address: ");
                 });
         assertThatThrownBy(() -> EthersTable.parse("ethers", List.of("02:00:00:00:00:01 nosuchhost"), Map.of()))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> {
+                .isInstanceOfSatisfying(PositionedException.class, e -> {
                     assertThat(e.field()).isEqualTo("host");
                     assertThat(e.getMessage()).contains("nosuchhost");
                 });
         assertThatThrownBy(() -> EthersTable.parse("ethers", List.of("02:00:00:00:00:01"), Map.of()))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> assertThat(e.line()).isEqualTo(1));
+                .isInstanceOfSatisfying(PositionedException.class, e -> assertThat(e.line()).isEqualTo(1));
         assertThatThrownBy(() -> EthersTable.parse("ethers", List.of("02:00:00:00:00:01 192.0.2.300"), Map.of()))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> assertThat(e.field()).isEqualTo("host"));
+                .isInstanceOfSatisfying(PositionedException.class, e -> assertThat(e.field()).isEqualTo("host"));
         assertThatThrownBy(() -> EthersTable.parseHosts("hosts", List.of("192.0.2.x name")))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> {
+                .isInstanceOfSatisfying(PositionedException.class, e -> {
                     assertThat(e.file()).isEqualTo("hosts");
                     assertThat(e.field()).isEqualTo("address");
                 });
         assertThatThrownBy(() -> EthersTable.parse("ethers",
                 List.of("02:00:00:00:00:01 192.0.2.1", "2:0:0:0:0:1 192.0.2.2"), Map.of()))
-                .isInstanceOfSatisfying(ConfigFileException.class, e -> assertThat(e.line()).isEqualTo(2));
+                .isInstanceOfSatisfying(PositionedException.class, e -> assertThat(e.line()).isEqualTo(2));
     }
 }

@@ -2,6 +2,7 @@ package org.uarpd.sim.scenario;
 
 import java.util.List;
 import org.uarpd.engine.Cidr6;
+import org.uarpd.engine.PublishedEntry;
 import org.uarpd.sim.SegmentFaults;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6Address;
@@ -46,9 +47,8 @@ public record Scenario(
     /** A route; {@code gateway} 0 means directly out of {@code device}. */
     public record RouteDecl(int line, String host, int prefix, int prefixLength, int gateway, String device) {}
 
-    /** A published range (or single address) with exclusions, answered with {@code hardware} (null: the link's own). */
-    public record PublishDecl(int line, String host, String ifname, int network, int prefixLength, List<int[]> excluded,
-                              HardwareAddress hardware) {}
+    /** A published range with exclusions, or single address, answered with {@code hardware} (null: the link's own). */
+    public record PublishDecl(int line, String host, String ifname, PublishedEntry.Target target, HardwareAddress hardware) {}
 
     /** A published IPv6 range (proxy neighbour discovery) with exclusions, answered with {@code hardware} (null: the link's own). */
     public record Publish6Decl(int line, String host, String ifname, Cidr6 range, List<Cidr6> excluded, HardwareAddress hardware) {}

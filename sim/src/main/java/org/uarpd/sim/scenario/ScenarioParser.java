@@ -11,8 +11,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.uarpd.engine.Cidr;
 import org.uarpd.engine.Cidr6;
 import org.uarpd.engine.Durations;
+import org.uarpd.engine.PositionedException;
+import org.uarpd.engine.PublishedEntry;
 import org.uarpd.sim.SegmentFaults;
 import org.uarpd.sim.SimLinkTypes;
 import org.uarpd.sim.Simulation;
@@ -51,11 +54,11 @@ public final class ScenarioParser {
         this.file = file;
     }
 
-    public static Scenario parse(Path path) throws IOException, ScenarioException {
+    public static Scenario parse(Path path) throws IOException, PositionedException {
         return parse(path.toString(), Files.readAllLines(path, StandardCharsets.UTF_8));
     }
 
-    public static Scenario parse(String file, List<String> lines) throws ScenarioException {
+    public static Scenario parse(String file, List<String> lines) throws PositionedException {
         ScenarioParser p = new ScenarioParser(file);
         for (int i = 0; i < lines.size(); i++) {
             String text = lines.get(i);
@@ -69,14 +72,14 @@ public final class ScenarioParser {
         }
         if (p.duration < 0) {
             p.line = lines.size();
-            throw new ScenarioException(file, lines.size(), "run", "missing: end the scenario with 'run DURATION' (e.g. 'run 30s')");
+            throw new PositionedException(file, lines.size(), "run", "missing: end the scenario with 'run DURATION' (e.g. 'run 30s')");
         }
         return new Scenario(file, p.seed, List.copyOf(p.segments), List.copyOf(p.hosts), List.copyOf(p.interfaces), List.copyOf(p.inet6),
                 List.copyOf(p.routes), List.copyOf(p.published), List.copyOf(p.published6), List.copyOf(p.ethers), List.copyOf(p.bridges),
                 List.copyOf(p.events), p.duration);
     }
 
-    private void statement() throws ScenarioException {
+    private void statement() throws PositionedException {
         switch (f[0]) {
             case "seed" -> {
                 need(2, "seed N");
@@ -100,7 +103,7 @@ public final class ScenarioParser {
         }
     }
 
-    private void segment() throws ScenarioException {
+    private void segment() throws PositionedException {
         need(3, "segment NAME TYPE [options]");
         String name = f[1];
         if (segmentsByName.containsKey(name)) throw error("name", "segment '" + name + "' already declared on line " + segmentsByName.get(name).line());
@@ -114,7 +117,7 @@ public final class ScenarioParser {
         segmentsByName.put(name, d);
     }
 
-    private SegmentFaults faults(int from, SegmentFaults base) throws ScenarioException {
+    private SegmentFaults faults(int from, SegmentFaults base) throws PositionedException {
         SegmentFaults faults = base;
         for (int i = from; i < f.length; i++) {
             String key = f[i];
@@ -133,7 +136,7 @@ public final class ScenarioParser {
         return faults;
     }
 
-    private void host() throws ScenarioException {
+    private void host() throws PositionedException {
         need(2, "host NAME [uarpd] [after TIME] [assist] [hold N] [forward]");
         String name = f[1];
         if (hostsByName.containsKey(name)) throw error("name", "host '" + name + "' already declared on line " + hostsByName.get(name).line());
@@ -161,7 +164,7 @@ public final class ScenarioParser {
         hostsByName.put(name, d);
     }
 
-    private void iface() throws ScenarioException {
+    private void iface() throws PositionedException {
         need(6, "iface HOST IFNAME SEGMENT HWADDR (ADDRESS/LEN | rarp/LEN) [rarp-server] [proxy] [atmarp-server]");
         String host = knownHost(f[1], "host");
         String ifname = f[2];
@@ -203,7 +206,7 @@ public final class ScenarioParser {
         interfaces.add(new Scenario.InterfaceDecl(line, host, ifname, seg.name(), hw, address, prefix, rarp, rarpServer, proxy, atmArpServer));
     }
 
-    private void inet6() throws ScenarioException {
+    private void inet6() throws PositionedException {
         need(4, "inet6 HOST IFNAME ADDRESS/LEN");
         String host = knownHost(f[1], "host");
         String ifname = knownInterface(host, f[2]);
@@ -214,22 +217,23 @@ public final class ScenarioParser {
                 prefixLength(f[3].substring(slash + 1), "address", 128)));
     }
 
-    private void route() throws ScenarioException {
+    private void route() throws PositionedException {
         need(5, "route HOST PREFIX/LEN (via GATEWAY | dev IFNAME)");
         String host = knownHost(f[1], "host");
         String cidr = f[2];
         int slash = cidr.indexOf('/');
         if (slash < 0) throw error("prefix", "'" + cidr + "' lacks /LEN");
-        int len = prefixLength(cidr.substring(slash + 1), "prefix");
-        int prefix = ip(cidr.substring(0, slash), "prefix") & Ip4.mask(len);
+        Cidr prefix = read(cidr, "prefix", Cidr::parse);
+        int net = prefix.network();
+        int len = prefix.prefixLength();
         switch (f[3]) {
-            case "via" -> routes.add(new Scenario.RouteDecl(line, host, prefix, len, ip(f[4], "gateway"), null));
-            case "dev" -> routes.add(new Scenario.RouteDecl(line, host, prefix, len, 0, knownInterface(host, f[4])));
+            case "via" -> routes.add(new Scenario.RouteDecl(line, host, net, len, ip(f[4], "gateway"), null));
+            case "dev" -> routes.add(new Scenario.RouteDecl(line, host, net, len, 0, knownInterface(host, f[4])));
             default -> throw error("field 4", "expected 'via' or 'dev', got '" + f[3] + "'");
         }
     }
 
-    private void publish() throws ScenarioException {
+    private void publish() throws PositionedException {
         need(4, "publish HOST IFNAME CIDR [except CIDR[,CIDR…]] [mac HWADDR]");
         String host = knownHost(f[1], "host");
         if (!hostsByName.get(host).uarpd()) throw error("host", "host " + host + " runs no uarpd: only uarpd publishes");
@@ -245,25 +249,29 @@ public final class ScenarioParser {
             }
         }
         if (six) {
+            Cidr6 range = cidr6(f[3], "range");
             List<Cidr6> excluded = new ArrayList<>();
-            for (String c : except) excluded.add(cidr6(c, "except"));
-            published6.add(new Scenario.Publish6Decl(line, host, ifname, cidr6(f[3], "range"), List.copyOf(excluded), mac));
+            for (String c : except) {
+                Cidr6 x = cidr6(c, "except");
+                if (!range.covers(x)) throw error("except", "'" + c + "' is outside the range " + range);
+                excluded.add(x);
+            }
+            published6.add(new Scenario.Publish6Decl(line, host, ifname, range, List.copyOf(excluded), mac));
             return;
         }
-        int[] range = cidr(f[3], "range");
-        List<int[]> excluded = new ArrayList<>();
-        for (String c : except) excluded.add(cidr(c, "except"));
-        published.add(new Scenario.PublishDecl(line, host, ifname, range[0], range[1], List.copyOf(excluded), mac));
+        read(f[3], "range", Cidr::parse); // a bad range is the range's error; what is left is an exclusion's
+        PublishedEntry.Target target = read(f[3], "except", t -> PublishedEntry.parseTarget(t, except));
+        published.add(new Scenario.PublishDecl(line, host, ifname, target, mac));
     }
 
-    private void ethersLine() throws ScenarioException {
+    private void ethersLine() throws PositionedException {
         need(4, "ethers HOST HWADDR ADDRESS");
         String host = knownHost(f[1], "host");
         if (!hostsByName.get(host).uarpd()) throw error("host", "host " + host + " runs no uarpd: only uarpd serves RARP");
         ethers.add(new Scenario.EthersDecl(line, host, hardware(f[2], "hardware address"), ip(f[3], "address")));
     }
 
-    private void bridge() throws ScenarioException {
+    private void bridge() throws PositionedException {
         need(6, "srbridge SEGMENT-A RING-A SEGMENT-B RING-B BRIDGE");
         String[] segs = {knownSegment(f[1]), knownSegment(f[3])};
         for (int k = 0; k < 2; k++) {
@@ -282,7 +290,7 @@ public final class ScenarioParser {
         bridges.add(new Scenario.BridgeDecl(line, segs[0], ringA, segs[1], ringB, number));
     }
 
-    private void at() throws ScenarioException {
+    private void at() throws PositionedException {
         need(3, "at TIME ACTION …");
         long time = parseTime(f[1], "time");
         String[] rest = Arrays.copyOfRange(f, 2, f.length);
@@ -364,12 +372,12 @@ public final class ScenarioParser {
         events.add(new Scenario.TimedEvent(line, time, e));
     }
 
-    private String hostArg() throws ScenarioException {
+    private String hostArg() throws PositionedException {
         need(4, "at TIME " + f[2] + " HOST");
         return knownHost(f[3], "host");
     }
 
-    private String uarpdHostArg() throws ScenarioException {
+    private String uarpdHostArg() throws PositionedException {
         String h = hostArg();
         if (!hostsByName.get(h).uarpd()) throw error("host", "host " + h + " runs no uarpd");
         return h;
@@ -377,32 +385,32 @@ public final class ScenarioParser {
 
     // ---------------------------------------------------------------- fields
 
-    private void need(int fields, String usage) throws ScenarioException {
+    private void need(int fields, String usage) throws PositionedException {
         if (f.length < fields) throw error("field " + (f.length + 1), "missing: expected '" + usage + "'");
     }
 
-    private String value(int i, String key) throws ScenarioException {
+    private String value(int i, String key) throws PositionedException {
         if (i >= f.length) throw error(key, "missing value after '" + key + "'");
         return f[i];
     }
 
-    private String knownHost(String name, String field) throws ScenarioException {
+    private String knownHost(String name, String field) throws PositionedException {
         if (!hostsByName.containsKey(name)) throw error(field, "unknown host '" + name + "' (declare it with 'host' first)");
         return name;
     }
 
-    private String knownSegment(String name) throws ScenarioException {
+    private String knownSegment(String name) throws PositionedException {
         if (!segmentsByName.containsKey(name)) throw error("segment", "unknown segment '" + name + "'");
         return name;
     }
 
-    private String knownInterface(String host, String ifname) throws ScenarioException {
+    private String knownInterface(String host, String ifname) throws PositionedException {
         if (!interfaceNames.contains(host + ":" + ifname)) throw error("interface", host + " has no interface '" + ifname + "'");
         return ifname;
     }
 
     /** Reads {@code text} with the one parser of its concept; its complaint becomes this file's, line's and field's. */
-    private <T> T read(String text, String field, java.util.function.Function<String, T> parser) throws ScenarioException {
+    private <T> T read(String text, String field, java.util.function.Function<String, T> parser) throws PositionedException {
         try {
             return parser.apply(text);
         } catch (IllegalArgumentException e) {
@@ -410,41 +418,33 @@ public final class ScenarioParser {
         }
     }
 
-    private int ip(String text, String field) throws ScenarioException {
+    private int ip(String text, String field) throws PositionedException {
         return read(text, field, Ip4::parse);
     }
 
-    private Ip6Address ip6(String text, String field) throws ScenarioException {
+    private Ip6Address ip6(String text, String field) throws PositionedException {
         return read(text, field, Ip6Address::parse);
     }
 
-    private Cidr6 cidr6(String text, String field) throws ScenarioException {
+    private Cidr6 cidr6(String text, String field) throws PositionedException {
         return read(text, field, Cidr6::parse);
     }
 
-    private int[] cidr(String text, String field) throws ScenarioException {
-        int slash = text.indexOf('/');
-        int len = slash < 0 ? 32 : prefixLength(text.substring(slash + 1), field);
-        int net = ip(slash < 0 ? text : text.substring(0, slash), field);
-        if ((net & ~Ip4.mask(len)) != 0) throw error(field, "host bits set in " + text);
-        return new int[] {net, len};
-    }
-
-    private int prefixLength(String text, String field) throws ScenarioException {
+    private int prefixLength(String text, String field) throws PositionedException {
         return prefixLength(text, field, 32);
     }
 
-    private int prefixLength(String text, String field, int max) throws ScenarioException {
+    private int prefixLength(String text, String field, int max) throws PositionedException {
         long v = parseLong(text, field + " prefix length");
         if (v < 0 || v > max) throw error(field, "prefix length " + v + " is not in 0.." + max);
         return (int) v;
     }
 
-    private HardwareAddress hardware(String text, String field) throws ScenarioException {
+    private HardwareAddress hardware(String text, String field) throws PositionedException {
         return read(text, field, HardwareAddress::parse);
     }
 
-    private long parseLong(String text, String field) throws ScenarioException {
+    private long parseLong(String text, String field) throws PositionedException {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
@@ -453,13 +453,13 @@ public final class ScenarioParser {
     }
 
     /** A whole number that must fit an int: a plain cast would wrap 4294967297 to 1 and pass every range check. */
-    private int parseInt(String text, String field) throws ScenarioException {
+    private int parseInt(String text, String field) throws PositionedException {
         long v = parseLong(text, field);
         if (v != (int) v) throw error(field, "'" + text + "' is too large");
         return (int) v;
     }
 
-    private double probability(String text, String field) throws ScenarioException {
+    private double probability(String text, String field) throws PositionedException {
         double p;
         try {
             p = Double.parseDouble(text);
@@ -471,13 +471,13 @@ public final class ScenarioParser {
     }
 
     /** A time as {@link Durations} reads it ("1.5s", "200ms", "2m"); a bare number is seconds; never negative. */
-    private long parseTime(String text, String field) throws ScenarioException {
+    private long parseTime(String text, String field) throws PositionedException {
         long nanos = read(text, field, Durations::parseSecondsByDefault);
         if (nanos < 0) throw error(field, "'" + text + "' is negative; expected a time of at least 0s");
         return nanos;
     }
 
-    private ScenarioException error(String field, String problem) {
-        return new ScenarioException(file, line, field, problem);
+    private PositionedException error(String field, String problem) {
+        return new PositionedException(file, line, field, problem);
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.sim.Segment;
 import org.uarpd.sim.SimHost;
 import org.uarpd.sim.SimInterface;
@@ -95,7 +96,7 @@ public final class ScenarioRunner {
             if (in == null) throw new IllegalStateException("the default scenario " + DEFAULT_RESOURCE + " is missing from the jar");
             String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             return ScenarioParser.parse("(default scenario)", text.lines().toList());
-        } catch (IOException | ScenarioException e) {
+        } catch (IOException | PositionedException e) {
             throw new IllegalStateException("the built-in default scenario does not load: " + e.getMessage(), e);
         }
     }

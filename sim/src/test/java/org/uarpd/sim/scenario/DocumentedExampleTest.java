@@ -7,12 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.sim.EngineResolver;
 
 /** The example in docs/sim.md parses and runs as the text around it says. */
 class DocumentedExampleTest {
     @Test
-    void theExampleInTheDocsRuns() throws IOException, ScenarioException {
+    void theExampleInTheDocsRuns() throws IOException, PositionedException {
         Path doc = Path.of("..", "docs", "sim.md");
         List<String> lines = Files.readAllLines(doc);
         int start = lines.indexOf("```scenario");
@@ -27,7 +28,7 @@ class DocumentedExampleTest {
     }
 
     @Test
-    void theIpv6ExampleInTheDocsRuns() throws IOException, ScenarioException {
+    void theIpv6ExampleInTheDocsRuns() throws IOException, PositionedException {
         List<String> lines = Files.readAllLines(Path.of("..", "docs", "sim.md"));
         int first = lines.indexOf("```scenario");
         int start = lines.subList(first + 1, lines.size()).indexOf("```scenario") + first + 1;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.uarpd.engine.PositionedException;
 import org.uarpd.sim.EngineResolver;
 
 /** IPv6 written in the scenario language: addresses, a published range, datagrams and a late address; tshark reads the capture. */
@@ -34,7 +35,7 @@ class Ipv6ScenarioTest {
             run 10s
             """;
 
-    static ScenarioRunner run(Path pcapDir) throws IOException, ScenarioException {
+    static ScenarioRunner run(Path pcapDir) throws IOException, PositionedException {
         ScenarioRunner r = new ScenarioRunner(ScenarioParser.parse("ipv6.scenario", SCENARIO.lines().toList()), null, pcapDir,
                 EngineResolver.forScenarios());
         r.run();
@@ -42,7 +43,7 @@ class Ipv6ScenarioTest {
     }
 
     @Test
-    void resolvesAnswersForThePublishedRangeButNotItsExclusion() throws IOException, ScenarioException {
+    void resolvesAnswersForThePublishedRangeButNotItsExclusion() throws IOException, PositionedException {
         ScenarioRunner r = run(null);
         var t = r.world().timeline();
         assertThat(t.grep("b          received packet #1 from 2001:db8::1")).hasSize(1);
@@ -56,7 +57,7 @@ class Ipv6ScenarioTest {
     }
 
     @Test
-    void theCaptureDissectsWithGoodChecksums(@TempDir Path dir) throws IOException, ScenarioException {
+    void theCaptureDissectsWithGoodChecksums(@TempDir Path dir) throws IOException, PositionedException {
         run(dir);
         List<JsonNode> packets = DefaultScenarioTest.dissect(DefaultScenarioTest.tshark(), dir.resolve("lan.pcap"), "udp.check_checksum:TRUE");
         int ns = 0;

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.uarpd.engine.Cidr6;
+import org.uarpd.engine.PositionedException;
+import org.uarpd.engine.PublishedEntry;
 import org.uarpd.sim.Simulation;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.Ip6Address;
@@ -22,12 +24,12 @@ class ScenarioParserTest {
             iface b eth0 lan 02:00:00:00:00:02 192.0.2.2/24
             """;
 
-    static Scenario parse(String text) throws ScenarioException {
+    static Scenario parse(String text) throws PositionedException {
         return ScenarioParser.parse("test.scenario", text.lines().toList());
     }
 
     @Test
-    void readsDeclarationsAndEvents() throws ScenarioException {
+    void readsDeclarationsAndEvents() throws PositionedException {
         Scenario s = parse(HEAD + """
                 seed 42   # comment
                 publish a eth0 192.0.2.64/27 except 192.0.2.70,192.0.2.72/31 mac 02:00:5e:00:00:01
@@ -53,7 +55,8 @@ class ScenarioParserTest {
         assertThat(s.hosts().getFirst().uarpdDelay()).isEqualTo(2 * Simulation.SECOND);
         assertThat(s.hosts().get(1).holdDepth()).isEqualTo(3);
         assertThat(s.interfaces().getFirst().rarpServer()).isTrue();
-        assertThat(s.published().getFirst().excluded()).hasSize(2);
+        assertThat(s.published().getFirst().target()).isInstanceOfSatisfying(PublishedEntry.Target.Range.class,
+                r -> assertThat(r.excluded()).hasSize(2));
         assertThat(s.routes().getFirst().gateway()).isEqualTo(Ip4.parse("192.0.2.1"));
         assertThat(s.events()).hasSize(11);
         assertThat(s.events().get(8).event()).isEqualTo(new Scenario.Event.Link("a", "eth0", false));
@@ -64,7 +67,7 @@ class ScenarioParserTest {
     }
 
     @Test
-    void readsIpv6AddressesPublishedRangesAndEvents() throws ScenarioException {
+    void readsIpv6AddressesPublishedRangesAndEvents() throws PositionedException {
         Scenario s = parse(HEAD + """
                 inet6 a eth0 2001:db8::1/64
                 inet6 b eth0 2001:db8::2/64
@@ -135,14 +138,19 @@ class ScenarioParserTest {
             inet6 a eth0 2001:db8::1/64 2001:db8::2/64               | 7 | field 5
             publish a eth0 2001:db8::1/64                            | 7 | range
             publish a eth0 2001:db8::/64 except 2001:db8::/129        | 7 | except
+            publish a eth0 2001:db8::/64 except 2001:db8:1::1         | 7 | except
+            publish a eth0 192.0.2.64/27 except 192.0.2.1             | 7 | except
+            publish a eth0 192.0.2.64/27 except 192.0.2.64/26         | 7 | except
+            publish a eth0 192.0.2.65/27                              | 7 | range
+            route b 198.51.100.0/33 via 192.0.2.1                     | 7 | prefix
             at 1s send a 2001:db8:::2                                | 7 | destination
             at 1s addr a eth0 add 2001:db8::9/200                    | 7 | address
             """)
     void mistakesNameFileLineAndField(String line, int lineNumber, String field) {
         assertThatThrownBy(() -> parse(HEAD + line + "\nrun 1s\n"))
-                .isInstanceOf(ScenarioException.class)
+                .isInstanceOf(PositionedException.class)
                 .satisfies(e -> {
-                    ScenarioException se = (ScenarioException) e;
+                    PositionedException se = (PositionedException) e;
                     assertThat(se.file()).isEqualTo("test.scenario");
                     assertThat(se.line()).isEqualTo(lineNumber);
                     assertThat(se.field()).isEqualTo(field);
@@ -152,6 +160,6 @@ class ScenarioParserTest {
 
     @Test
     void aScenarioMustSayHowLongToRun() {
-        assertThatThrownBy(() -> parse(HEAD)).isInstanceOf(ScenarioException.class).hasMessageContaining("run: missing");
+        assertThatThrownBy(() -> parse(HEAD)).isInstanceOf(PositionedException.class).hasMessageContaining("run: missing");
     }
 }
