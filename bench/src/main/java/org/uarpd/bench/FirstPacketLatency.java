@@ -27,7 +27,7 @@ import org.uarpd.linux.NamespaceLab;
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" \
  *      org.uarpd.bench.FirstPacketLatency [rounds [warm-up rounds]] [--busy-poll] [--mode=assist] [--no-misses] [--stages]
- *      [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE]</pre>
+ *      [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE] [--warm-up=N]</pre>
  *
  * <ul>
  * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
@@ -70,6 +70,7 @@ public final class FirstPacketLatency {
         boolean stages = flags.contains("--stages");
         boolean realtime = flags.contains("--realtime");
         String spin = valueOf(flags, "--spin-us=");
+        String warmUp = valueOf(flags, "--warm-up="); // uarpd's own rehearsal rounds (its default when absent)
         String gap = valueOf(flags, "--gap-ms=");
         gapMillis = gap == null ? 0 : Integer.parseInt(gap);
         String cpus = valueOf(flags, "--uarpd-cpus=");
@@ -101,6 +102,7 @@ public final class FirstPacketLatency {
                     "--publish", PUBLISHED, "--publish-mac", PUBLISH_MAC, "--control-socket", control.resolve("control.sock").toString()));
             if (busyPoll) run.add("--busy-poll");
             if (spin != null) run.addAll(List.of("--spin-us", spin));
+            if (warmUp != null) run.addAll(List.of("--warm-up", warmUp));
             if (realtime) run.addAll(List.of("--realtime", "10"));
             List<String> java = new ArrayList<>(SelfLauncher.command(run.toArray(String[]::new)));
             // SelfLauncher already gives the JVM options of bin/uarpd (measured as installed); these come after them.

@@ -148,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run the event loop under SCHED_FIFO at this priority (1..99; 0: no). Cuts tail latency. Needs CAP_SYS_NICE.")
     int realtime;
 
-    @Option(names = "--warm-up", defaultValue = "20000", paramLabel = "N",
+    @Option(names = "--warm-up", defaultValue = "2000", paramLabel = "N",
             description = "Synthetic resolutions rehearsed through a private engine before starting, so the JIT has compiled the hot path "
                     + "by the first real miss (0: none). Default: ${DEFAULT-VALUE}.")
     int warmUp;
@@ -232,9 +232,8 @@ public final class RunCommand implements Callable<Integer> {
                             (System.nanoTime() - t) / 1_000_000);
                 }
             }
-            backend.start();
-            if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
-            reloader.applyInitialStatics();
+            // The control socket before the takeover: between the takeover and the loop's first turn
+            // nothing else should run (requests wait for the loop meanwhile).
             try {
                 control.start();
             } catch (java.io.IOException | RuntimeException e) {
@@ -242,6 +241,9 @@ public final class RunCommand implements Callable<Integer> {
                 log.error("control socket {}: {}; running without a control socket (uarpctl will not reach this uarpd)",
                         settings.control().socket(), e.getMessage());
             }
+            backend.start();
+            if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
+            reloader.applyInitialStatics();
             if (metrics != null) {
                 int port = metrics.serve(settings.metrics().host(), settings.metrics().port());
                 log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), port);

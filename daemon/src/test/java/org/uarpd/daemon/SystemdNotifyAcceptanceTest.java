@@ -64,6 +64,20 @@ class SystemdNotifyAcceptanceTest {
         }
     }
 
+    /** Namespaces h (u0 192.0.2.1/24) and p (p0 192.0.2.2/24) joined by a veth: their names, h first. */
+    static String[] hostAndPeer(NamespaceLab lab) {
+        String h = lab.namespace("h");
+        String p = lab.namespace("p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        return new String[] {h, p};
+    }
+
+    /** {@code uarpd run ARGS} in {@code ns}, notifying {@code systemd} with a watchdog of {@code watchdogMicros}. */
+    static UarpdProcess underSystemd(NamespaceLab lab, String ns, NotifyListener systemd, String watchdogMicros, String... args)
+            throws InterruptedException {
+        return UarpdProcess.withEnvironment(lab, ns, Map.of(SystemdNotify.NOTIFY_SOCKET, systemd.name(), SystemdNotify.WATCHDOG_USEC, watchdogMicros), args);
+    }
+
     @Test
     void startReloadWatchdogAndStopAreToldInOrder() throws Exception {
         assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
@@ -78,13 +92,10 @@ class SystemdNotifyAcceptanceTest {
                 """.formatted(sock));
         try (NamespaceLab lab = new NamespaceLab("un");
              NotifyListener systemd = new NotifyListener(dir.resolve("notify").toString())) {
-            String h = lab.namespace("h");
-            String p = lab.namespace("p");
-            lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+            String[] hp = hostAndPeer(lab);
+            String p = hp[1];
             Heard heard = new Heard();
-            try (UarpdProcess u = UarpdProcess.withEnvironment(lab, h,
-                    Map.of(SystemdNotify.NOTIFY_SOCKET, systemd.name(), SystemdNotify.WATCHDOG_USEC, "1000000"),
-                    "--config", conf.toString(), "--warm-up", "200")) {
+            try (UarpdProcess u = underSystemd(lab, hp[0], systemd, "1000000", "--config", conf.toString(), "--warm-up", "200")) {
                 assertThat(heard.next(systemd, Duration.ofSeconds(10))).isEqualTo("STATUS=warming up");
                 assertThat(heard.next(systemd, Duration.ofSeconds(10))).isEqualTo("READY=1\nSTATUS=serving on u0 (authoritative)");
                 assertThat(lab.run(p, "arping", "-c", "1", "-w", "2", "-I", "p0", "192.0.2.1").ok())
@@ -111,6 +122,35 @@ class SystemdNotifyAcceptanceTest {
                 assertThat(heard.next(systemd, Duration.ofSeconds(5))).isEqualTo("STOPPING=1");
                 assertThat(heard.next(systemd, Duration.ofMillis(1500))).as("nothing after STOPPING=1").isNull();
                 assertThat(heard.pingAfterStopping).isFalse();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * systemd's watchdog runs from exec, not from READY=1: a warm-up longer than the watchdog interval
+     * must ping meanwhile. WATCHDOG_USEC=100 ms (a ping every 50 ms) against 20,000 rehearsed rounds,
+     * which take well over half a second on any machine: at least 5 pings come before READY=1 (the
+     * loop's own first turns, after the warm-up, would give one or two).
+     */
+    @Test
+    void theWarmUpPingsTheWatchdog() throws Exception {
+        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
+        Path dir = Files.createTempDirectory("uw");
+        try (NamespaceLab lab = new NamespaceLab("uw");
+             NotifyListener systemd = new NotifyListener(dir.resolve("notify").toString())) {
+            Heard heard = new Heard();
+            try (UarpdProcess u = underSystemd(lab, hostAndPeer(lab)[0], systemd, "100000",
+                    "--interface", "u0", "--control-socket", dir.resolve("ctl.sock").toString(), "--warm-up", "20000")) {
+                assertThat(heard.next(systemd, Duration.ofSeconds(10))).isEqualTo("STATUS=warming up");
+                int before = heard.pings;
+                assertThat(heard.next(systemd, Duration.ofSeconds(60))).as(u.logText()).startsWith("READY=1");
+                assertThat(heard.pings - before).as("pings between warming up and READY=1\n" + u.logText()).isGreaterThanOrEqualTo(5);
+                assertThat(u.terminate()).isZero();
             }
         } finally {
             try (var files = Files.list(dir)) {

@@ -27,7 +27,7 @@ class PackageContentsTest {
     static final List<String> EXPECTED = List.of(
             "/usr/bin/uarpd", "/usr/bin/uarpctl",
             "/usr/lib/uarpd/bin/uarpd", "/usr/lib/uarpd/bin/uarpctl", "/usr/lib/uarpd/jvm-options",
-            "/usr/lib/uarpd/runtime/bin/java", "/usr/lib/uarpd/runtime/lib/modules",
+            "/usr/lib/uarpd/uarpd.aot", "/usr/lib/uarpd/runtime/bin/java", "/usr/lib/uarpd/runtime/lib/modules",
             "/usr/lib/systemd/system/uarpd.service", "/etc/uarpd/uarpd.toml",
             "/usr/share/man/man8/uarpd.8.gz", "/usr/share/man/man8/uarpd-run.8.gz", "/usr/share/man/man8/uarpctl.8.gz",
             "/usr/share/man/man5/uarpd.toml.5.gz",
@@ -118,6 +118,20 @@ class PackageContentsTest {
         NamespaceLab.Result ctl = Built.run("env", "-i", "PATH=/usr/bin:/bin", bin + "/uarpctl", "--help");
         assertThat(ctl.exitCode()).as(ctl.err()).isZero();
         assertThat(ctl.out()).contains("Usage: uarpctl");
+    }
+
+    /**
+     * The AOT cache the build trained is the one the launcher uses, from wherever the tree is unpacked:
+     * with {@code -XX:AOTMode=on} a JVM that cannot map it (another class path, runtime or option set)
+     * fails instead of starting without it.
+     */
+    @Test
+    void theLauncherStartsFromThePackagedAotCache() {
+        String bin = root.resolve("usr/lib/uarpd/bin").toString();
+        NamespaceLab.Result r = Built.run("env", "-i", "PATH=/usr/bin:/bin", "JAVA_TOOL_OPTIONS=-XX:AOTMode=on -Xlog:aot=error",
+                bin + "/uarpd", "--version");
+        assertThat(r.exitCode()).as("uarpd --version with the cache required: " + r.err()).isZero();
+        assertThat(r.out()).startsWith("uarpd ");
     }
 
     /** A man page rendered by man(1) as plain ASCII, failing on any troff warning. */

@@ -133,9 +133,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     /**
-     * {@link #prepare()}s, takes each interface over as its {@link LinkMode} says, opens the packet
-     * sockets, learns addresses and neighbours from dumps (a restart resynchronises here) and feeds
-     * them to the port. On the thread that will {@link #run()} when that one was moved into a namespace.
+     * {@link #prepare()}s, opens the packet sockets, learns addresses and neighbours from dumps (a
+     * restart resynchronises here) and feeds them to the port, then takes each interface over as its
+     * {@link LinkMode} says. On the thread that will {@link #run()} when that one was moved into a namespace.
      */
     public void start() {
         prepare();
@@ -144,7 +144,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             journal = new HostJournal(rtnl, restorer.get(), new KernelSettings(), log);
             executor = ActionExecutor.onHost(links, rtnl, journal, log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
-            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
+            // Sockets and state first, the takeover last, right before the loop's first turns: the
+            // kernel answers until uarpd can, and packet sockets see the frames in between anyway.
             for (LinkTable.Entry l : present) l.openSockets();
             buildPollSet();
             for (LinkTable.Entry l : present) {
@@ -152,6 +153,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
+            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
         } catch (RuntimeException e) {
@@ -260,7 +262,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
      * {@code scratch} is a throwaway port like the real one; {@code alsoAsk} published addresses to ask
      * for, {@code rarpClient} a client to send a RARP request from (or null). Before {@link #start()}
      * the kernel answers meanwhile; {@link #start()} then also runs the loop's own turns a while
-     * ({@link #rehearseTurns}), once its sockets exist.
+     * ({@link #rehearseTurns}), once its sockets exist. Says WATCHDOG=1 meanwhile ({@link #notifyWith}).
      */
     public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (rtnl == null) throw new IllegalStateException("prepare() first");
@@ -270,7 +272,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         int own = rtnl.dumpAddresses().stream().filter(a -> a.link() == l.index).mapToInt(KernelMessage.Address::address)
                 .findFirst().orElse(WarmUp.UNNUMBERED);
         WarmUp warmUp = new WarmUp(l.index, l.name, l.hardwareAddress(), own, rtnl);
-        warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> stopping);
+        notifier.started(System.nanoTime()); // systemd's watchdog runs already: a slow start must not look hung
+        warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> notifier.tickedStopping(System.nanoTime(), stopping));
         turnsToRehearse = Math.min(rounds, REHEARSED_TURNS);
     }
 
@@ -468,11 +471,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /** Closes every socket and puts the host back as uarpd found it (idempotent). */
     private synchronized void cleanUp() {
-        for (LinkTable.Entry l : links.entries()) l.closeSockets();
-        if (journal != null) {
+        if (journal != null) { // first: the kernel answers again as soon as it can
             journal.undoAll();
             journal = null;
         } else if (restorer != null) restorer.discard(); // stopped before the first host change
+        for (LinkTable.Entry l : links.entries()) l.closeSockets();
         restorer = null;
         if (rtnl != null) {
             rtnl.close();

@@ -42,6 +42,12 @@ final class LoopNotifier {
         next = now + every;
     }
 
+    /** {@link #tick}, then {@code stopping}: the warm-up's test between two rounds. */
+    boolean tickedStopping(long now, boolean stopping) {
+        tick(now);
+        return stopping;
+    }
+
     /** STOPPING=1; a failure is logged, never thrown: stopping goes on. */
     void stopping(EventLog log) {
         try {

@@ -20,8 +20,8 @@ import java.util.Map;
  * <p>Without {@code $NOTIFY_SOCKET} (not started by systemd, or a unit that is not
  * {@code Type=notify}) every method does nothing: callers notify unconditionally.
  *
- * <p>Sends never block: a full receive queue is an error ({@code EAGAIN}) rather than a stalled
- * event loop. {@link #watchdog()} is made for the loop itself: it allocates nothing and reports
+ * <p>Watchdog pings never block: a full receive queue drops one rather than stalling the event loop;
+ * the other notifications wait a bounded time for room ({@link #send}). {@link #watchdog()} is made for the loop itself: it allocates nothing and reports
  * failure by its result; the others throw {@link NativeCallException} naming the socket.
  */
 public final class SystemdNotify implements AutoCloseable {
@@ -156,12 +156,25 @@ public final class SystemdNotify implements AutoCloseable {
                 address, addressLength) >= 0;
     }
 
-    /** Sends one notification of newline-separated assignments, as is. */
+    /** How long {@link #send} retries while the listener's queue is full. */
+    static final long FULL_QUEUE_NANOS = 2_000_000_000L;
+
+    /**
+     * Sends one notification of newline-separated assignments, as is. A full receive queue (the
+     * listener busy, the queue filled by watchdog pings) is retried every millisecond for up to
+     * {@link #FULL_QUEUE_NANOS}: these are the rare state changes, and a lost {@code READY=1} would
+     * fail the start.
+     */
     public void send(String assignments) {
         if (!enabled()) return;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment message = encode(a, assignments);
-            long sent = Libc.trySendto(fd, message, message.byteSize(), Libc.MSG_DONTWAIT | MSG_NOSIGNAL, address, addressLength);
+            long sent;
+            long giveUp = System.nanoTime() + FULL_QUEUE_NANOS;
+            while ((sent = Libc.trySendto(fd, message, message.byteSize(), Libc.MSG_DONTWAIT | MSG_NOSIGNAL, address, addressLength))
+                    == -Errno.EAGAIN && System.nanoTime() - giveUp < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
             Libc.check(sent, "sendto(" + NOTIFY_SOCKET + "=" + socketName + ", \"" + assignments.replace("\n", "\\n") + "\")",
                     sent == -Errno.ENOENT ? "nothing listens there: is the service manager still running?" : null);
         }

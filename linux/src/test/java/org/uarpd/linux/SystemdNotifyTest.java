@@ -216,4 +216,29 @@ class SystemdNotifyTest {
         long t = SystemdNotify.monotonicMicros();
         assertThat(t).isBetween(before, System.nanoTime() / 1000);
     }
+
+    /**
+     * A listener that has fallen behind: its queue is full of watchdog pings (each further ping is
+     * dropped, watchdog() says false). READY=1 is not lost: it waits for room and arrives once the
+     * listener drains its queue.
+     */
+    @Test
+    void aStateChangeWaitsForRoomInAFullQueue() throws Exception {
+        String name = abstractName();
+        try (Listener systemd = new Listener(name); SystemdNotify notify = SystemdNotify.open(name)) {
+            int queued = 0;
+            while (notify.watchdog()) {
+                queued++;
+                assertThat(queued).as("the queue fills").isLessThan(100_000);
+            }
+            Thread sender = Thread.ofPlatform().start(notify::ready);
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i <= queued; i++) got.add(systemd.receive());
+            sender.join(Duration.ofSeconds(5));
+            assertThat(sender.isAlive()).isFalse();
+            assertThat(got.subList(0, queued)).containsOnly("WATCHDOG=1");
+            assertThat(got.get(queued)).isEqualTo("READY=1");
+            assertThat(systemd.empty()).isTrue();
+        }
+    }
 }

@@ -196,16 +196,25 @@ public final class Uarpctl implements Runnable {
         }
     }
 
-    @Command(name = "add", description = "Add a static entry: ADDR MAC [--dev IF].")
-    static final class Add implements Callable<Integer> {
+    /** A command that may name one link: the parent's connection and {@code --dev}. */
+    abstract static class OnLink implements Callable<Integer> {
         @ParentCommand
         Uarpctl ctl;
+        @Option(names = {"-d", "--dev"}, paramLabel = "IF",
+                description = "The link, where uarpd serves several (publish, unpublish and flush: every link when not given).")
+        String dev;
+    }
+
+    /** A command about one address: ADDR [--dev IF]. */
+    abstract static class OnAddress extends OnLink {
         @Parameters(index = "0", paramLabel = "ADDR")
         String address;
+    }
+
+    @Command(name = "add", description = "Add a static entry: ADDR MAC [--dev IF].")
+    static final class Add extends OnAddress {
         @Parameters(index = "1", paramLabel = "MAC")
         String lladdr;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF", description = "Link (needed when uarpd runs on several).")
-        String dev;
 
         @Override
         public Integer call() {
@@ -214,13 +223,7 @@ public final class Uarpctl implements Runnable {
     }
 
     @Command(name = "del", description = "Delete a static entry: ADDR [--dev IF].")
-    static final class Del implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
-        @Parameters(index = "0", paramLabel = "ADDR")
-        String address;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF")
-        String dev;
+    static final class Del extends OnAddress {
 
         @Override
         public Integer call() {
@@ -228,15 +231,11 @@ public final class Uarpctl implements Runnable {
         }
     }
 
-    abstract static class PublishBase implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
+    abstract static class PublishBase extends OnLink {
         @Parameters(index = "0", paramLabel = "TARGET", description = "An address, a CIDR range, or 'proxy'.")
         String target;
         @Option(names = {"-x", "--exclude"}, paramLabel = "ADDR|CIDR", description = "Leave out of the range (repeatable).")
         List<String> exclude = new ArrayList<>();
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF", description = "Link (default: every link).")
-        String dev;
         @Option(names = "--lladdr", paramLabel = "MAC", description = "Answer with this hardware address (default: the link's own).")
         String lladdr;
         @Option(names = "--broadcast-only", description = "Answer only broadcast requests.")
@@ -269,11 +268,7 @@ public final class Uarpctl implements Runnable {
     }
 
     @Command(name = "flush", description = "Drop every dynamic entry (of one link with --dev).")
-    static final class Flush implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF")
-        String dev;
+    static final class Flush extends OnLink {
 
         @Override
         public Integer call() {
@@ -282,13 +277,7 @@ public final class Uarpctl implements Runnable {
     }
 
     @Command(name = "probe", description = "Resolve ADDR now; print the outcome and the time it took. Exit 1 if it failed.")
-    static final class Probe implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
-        @Parameters(index = "0", paramLabel = "ADDR")
-        String address;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF")
-        String dev;
+    static final class Probe extends OnAddress {
 
         @Override
         public Integer call() {
@@ -313,18 +302,12 @@ public final class Uarpctl implements Runnable {
     }
 
     @Command(name = "announce", description = "Send gratuitous ARP for ADDR now (failover): --count N (default 2), --interval DURATION (default 2s).")
-    static final class Announce implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
-        @Parameters(index = "0", paramLabel = "ADDR")
-        String address;
+    static final class Announce extends OnAddress {
         @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "2")
         long count;
         @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
                 description = "e.g. 2s, 200ms; a bare number is seconds.")
         long intervalNanos;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF")
-        String dev;
 
         @Override
         public Integer call() {
@@ -334,13 +317,7 @@ public final class Uarpctl implements Runnable {
 
     @Command(name = "reclaim", description = "Take back ADDR, an address of the host's that uarpd yielded to another host "
             + "(show links marks it): probe for it again, then announce it (RFC 5227).")
-    static final class Reclaim implements Callable<Integer> {
-        @ParentCommand
-        Uarpctl ctl;
-        @Parameters(index = "0", paramLabel = "ADDR")
-        String address;
-        @Option(names = {"-d", "--dev"}, paramLabel = "IF", description = "Link (needed when ADDR is the host's on several).")
-        String dev;
+    static final class Reclaim extends OnAddress {
 
         @Override
         public Integer call() {
