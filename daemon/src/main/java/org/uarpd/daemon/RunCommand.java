@@ -181,7 +181,7 @@ public final class RunCommand implements Callable<Integer> {
         NeighbourTableLimit kernelTable = NeighbourTableLimit.read(new KernelSettings());
         EngineConfig config = settings.engineConfig(System.nanoTime())
                 .withLearning(LearningLimits.defaults().belowKernelLimit(kernelTable.gcThresh3(), settings.links().size()));
-        Engine engine = new Engine(config, ndConfig());
+        Engine engine = new Engine(config, settings.ndConfig());
         UarpdMetrics metrics = settings.metrics().enabled() ? new UarpdMetrics() : null;
         EngineTap tap = new EngineTap(engine, metrics);
         List<String> names = new ArrayList<>(settings.links().keySet());
@@ -347,7 +347,7 @@ public final class RunCommand implements Callable<Integer> {
         HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
         List<PublishedEntry> published = new ArrayList<>();
         for (String p : publish) if (!PublishedTargets.isIpv6List(p)) published.add(parsePublish(p).withHardware(mac));
-        ndConfig(); // a mistake in an IPv6 --publish is reported with the others, before anything starts
+        List<org.uarpd.engine.NdPublished> published6 = publishedFlags6(); // a mistake is reported before anything starts
         RarpSection rarp = c.rarp();
         if (ethers != null) {
             try {
@@ -380,7 +380,9 @@ public final class RunCommand implements Callable<Integer> {
             LinkPolicy q = LinkSection.base(m)
                     .withRarp(p.rarp() || ethers != null).withInarp(p.inarp()).withAnnounce(p.announce()).withPublished(all)
                     .withConflict(conflictPolicy(p.conflict())).withGuard(guardPolicy(p.guard())).withBridge(bridged);
-            e.setValue(new LinkSection(e.getKey(), q));
+            List<org.uarpd.engine.NdPublished> all6 = new ArrayList<>(e.getValue().published6());
+            all6.addAll(published6);
+            e.setValue(new LinkSection(e.getKey(), q, all6));
         }
         UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName));
         if (controlSocket != null) {
@@ -445,13 +447,18 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Neighbour discovery's configuration: the IPv6 targets of {@code --publish}, answered on every link. */
     org.uarpd.engine.NdConfig ndConfig() {
+        org.uarpd.engine.NdConfig defaults = org.uarpd.engine.NdConfig.defaults();
+        return defaults.withDefaultLink(defaults.defaultLink().withPublished(publishedFlags6()));
+    }
+
+    /** The IPv6 targets of {@code --publish} (with {@code --publish-mac}). */
+    List<org.uarpd.engine.NdPublished> publishedFlags6() {
         HardwareAddress mac = publishMac == null ? null : flag("--publish-mac", () -> Addresses.ethernet(publishMac));
         List<org.uarpd.engine.NdPublished> published = new ArrayList<>();
         for (String p : publish) {
             if (PublishedTargets.isIpv6List(p)) published.add(flag("--publish " + p, () -> PublishedTargets.parseList6(p)).withHardware(mac));
         }
-        org.uarpd.engine.NdConfig defaults = org.uarpd.engine.NdConfig.defaults();
-        return defaults.withDefaultLink(defaults.defaultLink().withPublished(published));
+        return published;
     }
 
     /** {@code CIDR[,!EXCLUDED…]}: a range and what to leave out of it. */

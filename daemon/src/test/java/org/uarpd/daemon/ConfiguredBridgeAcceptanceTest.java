@@ -112,7 +112,7 @@ class ConfiguredBridgeAcceptanceTest {
             NamespaceLab.Result scrape = lab.run(t.middle(), "curl", "-sf", "http://127.0.0.1:9587/metrics");
             assertThat(scrape.ok()).as(scrape.err()).isTrue();
             PromText prom = PromText.parse(scrape.out());
-            assertThat(prom.value("uarpd_guard_alerts_total", "reason", "new_station")).isGreaterThanOrEqualTo(2.0);
+            assertThat(prom.value("uarpd_guard_alerts_total", "family", "ipv4", "reason", "new_station")).isGreaterThanOrEqualTo(2.0);
             assertThat(prom.types).containsEntry("uarpd_conflicts_total", "counter").containsEntry("uarpd_claims_total", "counter");
 
             // Reload: a mistake in a guard table is refused verbatim and the bridge keeps working; a good file

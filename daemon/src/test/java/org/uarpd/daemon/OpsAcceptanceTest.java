@@ -360,7 +360,10 @@ class OpsAcceptanceTest {
             return statics != null && statics >= 1.0;
         })).as("a scrape with the table snapshot").isTrue();
         PromText prom = scraped[0];
-        assertThat(prom.value("uarpd_answers_total", "reason", "published")).isPositive();
+        assertThat(prom.value("uarpd_answers_total", "family", "ipv4", "reason", "published")).isPositive();
+        // Both families are exported under the same names from the start, IPv6 ones counted apart.
+        assertThat(prom.value("uarpd_answers_total", "family", "ipv6", "reason", "published")).isNotNull();
+        assertThat(prom.value("uarpd_resolutions_total", "family", "ipv6", "outcome", "resolved")).isNotNull();
         assertThat(prom.value("uarpd_neighbor_entries", "state", "static")).isGreaterThanOrEqualTo(1.0);
         assertThat(prom.types).containsKeys("uarpd_resolutions_total", "uarpd_resolution_latency_seconds", "uarpd_frames_dropped_total",
                 "uarpd_rate_limit_hits_total", "uarpd_kernel_errors_total", "uarpd_ignored_total");

@@ -9,7 +9,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uarpd.daemon.config.UarpdConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.uarpd.daemon.syntax.PublishedTargets;
+import org.uarpd.engine.Action;
+import org.uarpd.engine.Engine;
+import org.uarpd.engine.Input;
 import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NdPublished;
+import org.uarpd.engine.OperatorCommand;
+import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
+import org.uarpd.wire.link.Ethernet;
+import org.uarpd.wire.nd.NdCodec;
+import org.uarpd.wire.nd.NdPacket;
 import picocli.CommandLine;
 
 /** {@code uarpd run --config}: the file, the flags over it, and a bad file refusing to start (no root needed). */
@@ -100,5 +114,49 @@ class RunConfigTest {
         assertThat(again.links().get("u0").policy().conflict().defense()).isEqualTo(org.uarpd.engine.Defense.ONCE_THEN_YIELD);
         assertThat(again.links().get("u0").policy().guard().active()).isFalse();
         assertThat(again.links().get("u0").policy().bridge()).isFalse();
+    }
+
+    @Test
+    void ipv6EntriesOfTheFileAndTheFlagsAreAnsweredAndAReloadReplacesTheFilesKeepingTheOperators(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("uarpd.toml");
+        Files.writeString(conf, """
+                [links.u0]
+                [[links.u0.publish]]
+                range = "2001:db8:1::/64"
+                exclude = ["2001:db8:1::1"]
+                """);
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--config", conf.toString(), "--interface", "u1", "--publish", "2001:db8:9::/64");
+        UarpdConfig c = run.settings();
+        NdPublished fromFile = PublishedTargets.parseList6("2001:db8:1::/64,!2001:db8:1::1");
+        NdPublished fromFlag = PublishedTargets.parseList6("2001:db8:9::/64");
+        assertThat(c.ndConfig().policyFor("u0").published()).containsExactly(fromFile, fromFlag);
+        assertThat(c.ndConfig().policyFor("u1").published()).containsExactly(fromFlag);
+
+        // What the daemon starts with, and what a reload hands the engine (OperatorCommand.ReconfigureNd).
+        Engine engine = new Engine(c.engineConfig(1), c.ndConfig());
+        engine.handle(1, new Input.LinkChanged(1, "u0", Ethernet.INSTANCE, HardwareAddress.parse("02:00:00:00:00:01"), true), a -> { });
+        assertThat(answered(engine, "2001:db8:1::5")).isTrue();
+        assertThat(answered(engine, "2001:db8:1::1")).as("excluded").isFalse();
+        assertThat(answered(engine, "2001:db8:9::5")).isTrue();
+        assertThat(answered(engine, "2001:db8:2::5")).isFalse();
+        engine.handle(2, new Input.Command(new OperatorCommand.Publish6(1, PublishedTargets.parseList6("2001:db8:3::/64"))), a -> { });
+
+        UarpdConfig next = run.withFlags(UarpdConfig.parse("[links.u0]\n[[links.u0.publish]]\nrange = \"2001:db8:2::/64\"\n", "new.toml", dir));
+        engine.handle(3, new Input.Command(new OperatorCommand.ReconfigureNd(next.ndConfig())), a -> { });
+        assertThat(answered(engine, "2001:db8:1::5")).as("the file's old entry is gone").isFalse();
+        assertThat(answered(engine, "2001:db8:2::5")).as("the file's new entry").isTrue();
+        assertThat(answered(engine, "2001:db8:3::5")).as("the operator's entry stays").isTrue();
+        assertThat(answered(engine, "2001:db8:9::5")).as("the flag's entry stays").isTrue();
+    }
+
+    /** Whether a neighbour solicitation for {@code target} on link 1 is answered. */
+    private static boolean answered(Engine engine, String target) {
+        Ip6Address t = Ip6Address.parse(target);
+        byte[] frame = Ethernet.INSTANCE.encode(t.solicitedNode().multicastMac(), HardwareAddress.parse("02:00:00:00:00:02"), EtherType.IPV6,
+                NdCodec.encode(NdPacket.solicitation(Ip6Address.parse("2001:db8:ffff::2"), HardwareAddress.parse("02:00:00:00:00:02"), t)));
+        List<Action> out = new ArrayList<>();
+        engine.handle(10, new Input.FrameReceived(1, frame, 0, frame.length), out::add);
+        return out.stream().anyMatch(a -> a instanceof Action.Transmit);
     }
 }

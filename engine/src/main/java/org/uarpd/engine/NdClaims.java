@@ -76,7 +76,10 @@ final class NdClaims {
     /** Sends the next DAD probe, or ends DAD with the address ours, one RetransTimer after the last. */
     private void probe(Link l, NdLink n, Ip6Address a) {
         int i = n.indexOf(a.high(), a.low());
-        if (i < 0 || n.state[i] != NdLink.TENTATIVE) return;
+        if (i < 0) return;
+        n.timer[i] = 0; // this task's id went back to the pool when it fired
+        // A probe a down link never sent proves nothing: DAD starts again when it comes up (linkUp).
+        if (n.state[i] != NdLink.TENTATIVE || !l.up) return;
         long retrans = nd.config().timers().retransNanos();
         if (n.remaining[i] == 0) {
             n.timer[i] = 0;
@@ -86,7 +89,7 @@ final class NdClaims {
             return;
         }
         n.remaining[i]--;
-        if (l.up) nd.dadProbe(l, a.high(), a.low(), n.nonce[i]);
+        nd.dadProbe(l, a.high(), a.low(), n.nonce[i]);
         n.timer[i] = ctx.after(retrans, () -> probe(l, n, a));
     }
 
@@ -113,7 +116,14 @@ final class NdClaims {
         duplicate(l, n, i, o);
     }
 
-    /** Anything proving another host holds our tentative address: DAD failed (RFC 4862 §5.4.5). */
+    /**
+     * Anything proving another host holds our tentative address: DAD failed (RFC 4862 §5.4.5), the
+     * address is not ours to answer for. It stays DUPLICATE until the host drops it ({@link #removed}),
+     * even when its deletion is asked for: the kernel reports the address again (a re-dump, a
+     * lifetime change) before it carries the deletion out, and that report is no new address to probe
+     * and claim. Deleted when the ND policy or the link's conflict policy says so, as for IPv4
+     * (RFC 5227 §2.4, {@link AddressClaims}).
+     */
     void duplicate(Link l, NdLink n, int i, NdObservation o) {
         Ip6Address a = new Ip6Address(n.high[i], n.low[i]);
         if (n.timer[i] != 0) ctx.cancelTask(n.timer[i]);
@@ -122,9 +132,9 @@ final class NdClaims {
         HardwareAddress theirs = HardwareAddress.of(o.linkSource.clone());
         ctx.emit(Kind.CONFLICT, l.id, 0, a, theirs, null, Reason.PROBE_CONFLICT, 0,
                 (o.solicitation ? "duplicate address detection probe" : "advertisement") + " from " + theirs);
-        if (n.policy.removeOnConflict()) {
+        if (n.policy.removeOnConflict() || l.policy.conflict().removeOnConflict()) {
             ctx.act(new Action.RemoveAddress6(l.id, a, n.prefix[i]));
-            n.removeAt(i);
+            ctx.emit(Kind.REMOVED, l.id, 0, a, null, null, Reason.ADDRESS_CONFLICT, 0, null);
         }
     }
 

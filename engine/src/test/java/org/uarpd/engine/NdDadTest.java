@@ -160,4 +160,44 @@ class NdDadTest {
         t.input(new Input.AddressRemoved6(LINK, NEW6, 64));
         assertThat(t.state(router)).isEqualTo(NeighborState.STALE);
     }
+
+    @Test
+    void aDuplicateStaysLostWhenTheKernelReportsItAgainBeforeDeletingIt() {
+        NdHarness t = withDad(1, true);
+        t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        List<Action> out = t.receive(NEW6.solicitedNode().multicastMac(), PEER_HW, NdPacket.dadProbe(NEW6, new byte[] {9, 9, 9, 9, 9, 9}));
+        assertThat(Harness.only(out, Action.RemoveAddress6.class)).containsExactly(new Action.RemoveAddress6(LINK, NEW6, 64));
+        // RFC 4862 §5.4.3: the address is a duplicate. A report of it still held (a re-dump, a lifetime
+        // change) is not a new address: no second DAD, no claim, never answered for.
+        List<Action> again = t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        again.addAll(t.advance(3 * S));
+        assertThat(NdHarness.solicitations(again)).isEmpty();
+        assertThat(Harness.events(again)).noneMatch(e -> e.kind() == Kind.CLAIMED);
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, NEW6)))).isEmpty();
+        // Once the host has dropped it, giving it back is a new address, checked again.
+        t.input(new Input.AddressRemoved6(LINK, NEW6, 64));
+        assertThat(NdHarness.solicitations(t.input(new Input.AddressAdded6(LINK, NEW6, 64)))).hasSize(1);
+    }
+
+    @Test
+    void theLinksConflictPolicyDeletesADuplicateAsForIpv4() {
+        EngineConfig c = EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative()
+                .withConflict(ConflictPolicy.reportOnly().withRemoveOnConflict(true)));
+        NdHarness t = new NdHarness(c, NdLinkPolicy.defaults().withDad(true, 1, false));
+        t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        List<Action> out = t.receive(NEW6.solicitedNode().multicastMac(), PEER_HW, NdPacket.dadProbe(NEW6, new byte[] {9, 9, 9, 9, 9, 9}));
+        assertThat(Harness.only(out, Action.RemoveAddress6.class)).containsExactly(new Action.RemoveAddress6(LINK, NEW6, 64));
+        assertThat(Harness.events(out)).anyMatch(e -> e.kind() == Kind.REMOVED && NEW6.equals(e.address6()));
+    }
+
+    @Test
+    void dadCutShortByTheLinkGoingDownClaimsNothingUntilItRunsAgain() {
+        NdHarness t = withDad(3, false);
+        t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, false));
+        assertThat(Harness.events(t.advance(5 * S))).noneMatch(e -> e.kind() == Kind.CLAIMED);
+        List<Action> up = t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, true));
+        assertThat(NdHarness.solicitations(up)).extracting(s -> s.packet().target()).contains(NEW6);
+        assertThat(Harness.events(t.advance(3 * S))).anyMatch(e -> e.reason() == Reason.CLAIMED && NEW6.equals(e.address6()));
+    }
 }

@@ -6,13 +6,26 @@ import org.uarpd.engine.ConflictPolicy;
 import org.uarpd.engine.GuardPolicy;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.NdLinkPolicy;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry;
 
 /**
  * {@code [links.NAME]}: one interface uarpd runs on, its mode, what it publishes there, whether it is
  * bridged, and its {@code conflict} (RFC 5227) and {@code guard} sub-tables.
+ *
+ * @param published6 the IPv6 entries of its {@code [[links.NAME.publish]]} tables, answered by
+ *                   neighbour discovery ({@link #ndPolicy})
  */
-public record LinkSection(String name, LinkPolicy policy) {
+public record LinkSection(String name, LinkPolicy policy, List<NdPublished> published6) {
+    public LinkSection {
+        published6 = List.copyOf(published6);
+    }
+
+    public LinkSection(String name, LinkPolicy policy) {
+        this(name, policy, List.of());
+    }
+
     static LinkSection read(String name, Fields f) {
         if (!name.matches("[^/\\s]{1,15}")) {
             f.error(null, "\"" + name + "\" is not an interface name; expected 1 to 15 characters without '/' or spaces");
@@ -30,13 +43,16 @@ public record LinkSection(String name, LinkPolicy policy) {
         Fields guardTable = f.table("guard");
         GuardPolicy guard = guardTable == null ? GuardPolicy.off() : GuardSection.read(guardTable);
         List<PublishedEntry> published = new ArrayList<>();
-        for (Fields p : f.tables("publish")) {
-            PublishedEntry e = PublishSection.read(p);
-            if (e != null) published.add(e);
-        }
+        List<NdPublished> published6 = new ArrayList<>();
+        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6);
         f.finish();
         return new LinkSection(name, base(mode).withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
-                .withConflict(conflict).withGuard(guard).withBridge(bridge));
+                .withConflict(conflict).withGuard(guard).withBridge(bridge), published6);
+    }
+
+    /** Neighbour discovery's policy for this link: the defaults, answering for {@link #published6}. */
+    public NdLinkPolicy ndPolicy() {
+        return NdLinkPolicy.defaults().withPublished(published6);
     }
 
     public LinkMode mode() {

@@ -1,6 +1,7 @@
 package org.uarpd.daemon.config;
 
 import java.util.List;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.daemon.syntax.Addresses;
@@ -9,12 +10,15 @@ import org.uarpd.daemon.syntax.SyntaxException;
 
 /**
  * One {@code [[links.NAME.publish]]} entry: exactly one of {@code address}, {@code range} (with
- * {@code exclude}) or {@code proxy = true}, and the per-entry options.
+ * {@code exclude}) or {@code proxy = true}, and the per-entry options. An IPv6 address or prefix is
+ * an entry of neighbour discovery's (RFC 4861 §7.2.8), read by the same {@link PublishedTargets} as
+ * the command line and the control socket; it takes {@code exclude} and {@code hardware} only.
  */
 public final class PublishSection {
     private PublishSection() {}
 
-    static PublishedEntry read(Fields f) {
+    /** Reads {@code f} into {@code arp} or, for an IPv6 target, {@code nd}; a mistake is reported on {@code f} and adds nothing. */
+    static void read(Fields f, List<PublishedEntry> arp, List<NdPublished> nd) {
         String address = f.string("address", null);
         String range = f.string("range", null);
         boolean proxy = f.bool("proxy", false);
@@ -28,32 +32,51 @@ public final class PublishSection {
         if (kinds != 1) {
             f.error(null, (kinds == 0 ? "says nothing to publish" : "has more than one of address, range and proxy")
                     + "; expected exactly one of address = \"198.51.100.7\", range = \"198.51.100.0/24\" or proxy = true");
-            return null;
+            return;
         }
         // The key says which the writer meant: "address" is one address, which takes no exclusions.
         if (address != null && !exclude.isEmpty()) {
             f.error("exclude", "exclusions need a range; expected range = \"CIDR\" instead of address");
-            return null;
+            return;
         }
         String key = address != null ? "address" : range != null ? "range" : "proxy";
-        PublishedEntry.Target target;
-        try {
-            target = PublishedTargets.parse(address != null ? address : range != null ? range : PublishedTargets.PROXY, exclude);
-        } catch (PublishedTargets.BadExclusion e) {
-            f.error("exclude", e.forConfig());
-            return null;
-        } catch (SyntaxException e) {
-            f.error(key, e.forConfig());
-            return null;
-        } catch (IllegalArgumentException e) {
-            f.error(key, e.getMessage());
-            return null;
+        String text = address != null ? address : range != null ? range : PublishedTargets.PROXY;
+        if (!proxy && Addresses.isIpv6(text)) {
+            String arpOnly = broadcastOnly ? "broadcast-only" : delay != 0 ? "reply-delay" : answerProbes ? "answer-probes" : null;
+            if (arpOnly != null) {
+                f.error(arpOnly, "applies to IPv4 (ARP) entries only; an IPv6 entry takes address or range, exclude and hardware");
+                return;
+            }
+            NdPublished e = parsed(f, key, () -> PublishedTargets.parse6(text, exclude));
+            if (e == null) return;
+            if (address != null && e.range().prefixLength() != 128) {
+                f.error(key, "\"" + address + "\" is a prefix; expected range = \"" + address + "\" or one address like \"2001:db8::7\"");
+                return;
+            }
+            nd.add(e.withHardware(hw));
+            return;
         }
+        PublishedEntry.Target target = parsed(f, key, () -> PublishedTargets.parse(text, exclude));
+        if (target == null) return;
         if (address != null && !(target instanceof PublishedEntry.Target.Address)) {
             f.error(key, "\"" + address + "\" is a range; expected range = \"" + address + "\" or one address like \"192.0.2.7\"");
-            return null;
+            return;
         }
-        return new PublishedEntry(target, hw, broadcastOnly, delay, answerProbes);
+        arp.add(new PublishedEntry(target, hw, broadcastOnly, delay, answerProbes));
+    }
+
+    /** What {@code parse} reads from {@code key} (and {@code exclude}), or null with its mistake reported on the key it is in. */
+    private static <T> T parsed(Fields f, String key, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (PublishedTargets.BadExclusion e) {
+            f.error("exclude", e.forConfig());
+        } catch (SyntaxException e) {
+            f.error(key, e.forConfig());
+        } catch (IllegalArgumentException e) {
+            f.error(key, e.getMessage());
+        }
+        return null;
     }
 
     static Integer ip(Fields f, String key, String text) {

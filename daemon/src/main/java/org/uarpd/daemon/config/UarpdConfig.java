@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkPolicy;
+import org.uarpd.engine.NdConfig;
+import org.uarpd.engine.NdLinkPolicy;
 
 /**
  * uarpd's configuration, read from a TOML file (default {@value #DEFAULT_PATH}). One record per
@@ -124,6 +126,16 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
                 .withBounds(limits.maxEntries(), limits.maxStaticEntries(), limits.maxPending())
                 .withRateLimits(limits.linkRequests(), limits.targetRequests())
                 .withLinks(byName).withEthers(rarp.table());
+    }
+
+    /**
+     * Neighbour discovery's configuration: each link's IPv6 published entries ({@link LinkSection#published6},
+     * the file's and the command line's); a link not configured here publishes nothing.
+     */
+    public NdConfig ndConfig() {
+        Map<String, NdLinkPolicy> byName = new LinkedHashMap<>();
+        for (LinkSection l : links.values()) byName.put(l.name(), l.ndPolicy());
+        return NdConfig.defaults().withLinks(byName);
     }
 
     /**

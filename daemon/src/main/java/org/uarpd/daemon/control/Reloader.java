@@ -87,10 +87,12 @@ public final class Reloader {
             // The learning cap was derived at start from the kernel's table limit, not from the file: it stays.
             EngineConfig running = tap.engine().config();
             tap.command(loop.nanoTime(), new OperatorCommand.Reconfigure(next.engineConfig(running.seed()).withLearning(running.learning())), loop);
+            // The file's (and flags') IPv6 entries are replaced; those published over the control socket stay.
+            tap.command(loop.nanoTime(), new OperatorCommand.ReconfigureNd(next.ndConfig()), loop);
             applyStatics(now.statics(), next.statics());
             config = next;
             int published = 0;
-            for (LinkSection l : next.links().values()) published += l.policy().published().size();
+            for (LinkSection l : next.links().values()) published += l.policy().published().size() + l.published6().size();
             return "reloaded " + configFile + ": " + next.links().size() + " link(s), " + published + " published "
                     + entries(published) + ", " + next.statics().size() + " static " + entries(next.statics().size()) + "; "
                     + tap.engine().size() + " neighbour entries kept";

@@ -1,6 +1,7 @@
 package org.uarpd.daemon.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -27,19 +28,21 @@ import org.uarpd.engine.NeighborState;
  */
 public final class UarpdMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final CounterDataPoint resolved;
-    private final CounterDataPoint failed;
-    private final Histogram latency;
-    private final Map<Reason, CounterDataPoint> answers = new EnumMap<>(Reason.class);
+    /** The {@code family} label's values, indexed by {@link #family}. */
+    static final String[] FAMILIES = {"ipv4", "ipv6"};
+    private final CounterDataPoint[] resolved = new CounterDataPoint[2];
+    private final CounterDataPoint[] failed = new CounterDataPoint[2];
+    private final DistributionDataPoint[] latency = new DistributionDataPoint[2];
+    private final CounterDataPoint[] requestsSent = new CounterDataPoint[2];
+    private final List<Map<Reason, CounterDataPoint>> answers = byFamily();
     private final Map<Reason, CounterDataPoint> dropped = new EnumMap<>(Reason.class);
     private final Map<Reason, CounterDataPoint> ignored = new EnumMap<>(Reason.class);
-    private final Map<Reason, CounterDataPoint> claims = new EnumMap<>(Reason.class);
-    private final Map<Reason, CounterDataPoint> conflicts = new EnumMap<>(Reason.class);
-    private final Map<Reason, CounterDataPoint> alerts = new EnumMap<>(Reason.class);
+    private final List<Map<Reason, CounterDataPoint>> claims = byFamily();
+    private final List<Map<Reason, CounterDataPoint>> conflicts = byFamily();
+    private final List<Map<Reason, CounterDataPoint>> alerts = byFamily();
     private final CounterDataPoint linkLimited;
     private final CounterDataPoint targetLimited;
     private final CounterDataPoint sourceLimited;
-    private final Counter requestsSent;
     private final Gauge entries;
     private final Gauge pending;
     private volatile long kernelErrors;
@@ -58,35 +61,48 @@ public final class UarpdMetrics implements AutoCloseable {
 
     public UarpdMetrics() {
         Counter resolutions = Counter.builder().name("uarpd_resolutions_total")
-                .help("Resolutions finished, by outcome (resolved: an answer came; failed: the probes ran out)")
-                .labelNames("outcome").withoutExemplars().register(registry);
-        resolved = resolutions.labelValues("resolved");
-        failed = resolutions.labelValues("failed");
-        latency = Histogram.builder().name("uarpd_resolution_latency_seconds")
-                .help("Time from the first request to the answer, for resolutions that got one")
+                .help("Resolutions finished, by family and outcome (resolved: an answer came; failed: the probes ran out)")
+                .labelNames("family", "outcome").withoutExemplars().register(registry);
+        Histogram latencies = Histogram.builder().name("uarpd_resolution_latency_seconds")
+                .help("Time from the first request to the answer, for resolutions that got one, by family")
                 .classicOnly().classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1, 3, 10)
-                .withoutExemplars().register(registry);
+                .labelNames("family").withoutExemplars().register(registry);
+        Counter sent = Counter.builder().name("uarpd_requests_sent_total").help("Requests sent (ARP requests, neighbour solicitations), by family")
+                .labelNames("family").withoutExemplars().register(registry);
         Counter answered = Counter.builder().name("uarpd_answers_total")
-                .help("Requests answered (ARP, RARP, InARP, kernel misses from the cache), by reason").labelNames("reason").withoutExemplars().register(registry);
+                .help("Requests answered (ARP, RARP, InARP, neighbour solicitations, kernel misses from the cache), by family and reason")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
         Counter drops = Counter.builder().name("uarpd_frames_dropped_total")
                 .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
         Counter ignores = Counter.builder().name("uarpd_ignored_total")
                 .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
         // RFC 5227 and the guard: conflicts are events and metrics, one counter per event kind.
         Counter claimed = Counter.builder().name("uarpd_claims_total")
-                .help("RFC 5227 claims of the host's addresses, by step (probing began, address claimed)").labelNames("reason").withoutExemplars().register(registry);
+                .help("Claims of the host's addresses (RFC 5227, IPv6 DAD), by family and step (probing began, address claimed)")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
         Counter conflicted = Counter.builder().name("uarpd_conflicts_total")
-                .help("RFC 5227 address conflicts, by outcome (probe conflict, defended, yielded, rate limited...)").labelNames("reason").withoutExemplars().register(registry);
+                .help("Address conflicts (RFC 5227, IPv6 DAD), by family and outcome (probe conflict, defended, yielded, rate limited...)")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
         Counter alerted = Counter.builder().name("uarpd_guard_alerts_total")
-                .help("Guard reports (spoofing, sender mismatch, new station, flip flop, bogon...), by reason").labelNames("reason").withoutExemplars().register(registry);
+                .help("Guard reports (spoofing, sender mismatch, new station, flip flop, bogon...), by family and reason")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
+        for (int f = 0; f < FAMILIES.length; f++) {
+            String family = FAMILIES[f];
+            resolved[f] = resolutions.labelValues(family, "resolved");
+            failed[f] = resolutions.labelValues(family, "failed");
+            latency[f] = latencies.labelValues(family);
+            requestsSent[f] = sent.labelValues(family);
+            for (Reason r : Reason.values()) {
+                String label = label(r);
+                answers.get(f).put(r, answered.labelValues(family, label));
+                claims.get(f).put(r, claimed.labelValues(family, label));
+                conflicts.get(f).put(r, conflicted.labelValues(family, label));
+                alerts.get(f).put(r, alerted.labelValues(family, label));
+            }
+        }
         for (Reason r : Reason.values()) {
-            String label = label(r);
-            answers.put(r, answered.labelValues(label));
-            dropped.put(r, drops.labelValues(label));
-            ignored.put(r, ignores.labelValues(label));
-            claims.put(r, claimed.labelValues(label));
-            conflicts.put(r, conflicted.labelValues(label));
-            alerts.put(r, alerted.labelValues(label));
+            dropped.put(r, drops.labelValues(label(r)));
+            ignored.put(r, ignores.labelValues(label(r)));
         }
         Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
                 .help("Rate-limit hits, by scope (link, target: ARP requests deferred; source: frames from one source dropped by the guard)")
@@ -94,7 +110,6 @@ public final class UarpdMetrics implements AutoCloseable {
         linkLimited = limited.labelValues("link");
         targetLimited = limited.labelValues("target");
         sourceLimited = limited.labelValues("source");
-        requestsSent = Counter.builder().name("uarpd_requests_sent_total").help("ARP requests sent").withoutExemplars().register(registry);
         entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
                 .labelNames("state").register(registry);
         pending = Gauge.builder().name("uarpd_pending_resolutions").help("Resolutions under way").register(registry);
@@ -123,19 +138,32 @@ public final class UarpdMetrics implements AutoCloseable {
         return r.name().toLowerCase(Locale.ROOT);
     }
 
+    private static List<Map<Reason, CounterDataPoint>> byFamily() {
+        return List.of(new EnumMap<>(Reason.class), new EnumMap<>(Reason.class));
+    }
+
+    /**
+     * 1 (ipv6) for an event about an IPv6 address, else 0 (ipv4). Drops and ignores stay unlabelled:
+     * many are about a frame that was never read far enough to have an address of either family.
+     */
+    static int family(EngineEvent e) {
+        return e.address6() != null ? 1 : 0;
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }
 
     /** One engine event (loop thread). */
     public void observe(EngineEvent e) {
+        int f = family(e);
         switch (e.kind()) {
             case RESOLVED -> {
-                resolved.inc();
-                if (e.latencyNanos() > 0) latency.observe(e.latencyNanos() / 1e9);
+                resolved[f].inc();
+                if (e.latencyNanos() > 0) latency[f].observe(e.latencyNanos() / 1e9);
             }
-            case FAILED -> failed.inc();
-            case ANSWERED -> answers.get(e.reason()).inc();
+            case FAILED -> failed[f].inc();
+            case ANSWERED -> answers.get(f).get(e.reason()).inc();
             case DROPPED -> {
                 dropped.get(e.reason()).inc();
                 if (e.reason() == Reason.SOURCE_RATE_LIMITED) sourceLimited.inc();
@@ -145,10 +173,10 @@ public final class UarpdMetrics implements AutoCloseable {
                 if (e.reason() == Reason.LINK_RATE_LIMITED) linkLimited.inc();
                 else if (e.reason() == Reason.TARGET_RATE_LIMITED) targetLimited.inc();
             }
-            case REQUESTED -> requestsSent.inc();
-            case CLAIMED -> claims.get(e.reason()).inc();
-            case CONFLICT -> conflicts.get(e.reason()).inc();
-            case ALERT -> alerts.get(e.reason()).inc();
+            case REQUESTED -> requestsSent[f].inc();
+            case CLAIMED -> claims.get(f).get(e.reason()).inc();
+            case CONFLICT -> conflicts.get(f).get(e.reason()).inc();
+            case ALERT -> alerts.get(f).get(e.reason()).inc();
             case ADDED, CHANGED, REMOVED -> { }
         }
     }

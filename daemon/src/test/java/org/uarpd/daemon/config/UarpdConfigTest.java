@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.uarpd.engine.Cidr;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkMode;
+import org.uarpd.engine.NdConfig;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -262,5 +263,54 @@ class UarpdConfigTest {
         assertThat(c.statics()).containsExactly(new StaticEntry("u0", Ip4.parse("192.0.2.9"), HardwareAddress.parse("02:00:5e:00:53:09")));
         assertThat(c.metrics()).isEqualTo(new MetricsSection("127.0.0.1", 9587));
         assertThat(c.control()).isEqualTo(new ControlSection(Path.of("/tmp/u.sock"), "uarpd"));
+    }
+
+    @Test
+    @DisplayName("an IPv6 address or prefix in [[links.IF.publish]] is neighbour discovery's, read as the command line reads it")
+    void ipv6PublishedEntries() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("""
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                exclude = ["2001:db8:1::1", "2001:db8:1::f0/124"]
+                [[links.eth0.publish]]
+                address = "2001:db8:2::7"
+                hardware = "02:00:5e:00:53:07"
+                [[links.eth0.publish]]
+                range = "198.51.100.0/28"
+                [links.eth1]
+                """, "uarpd.toml", HERE);
+        LinkSection eth0 = c.links().get("eth0");
+        assertThat(eth0.policy().published()).extracting(PublishedEntry::target)
+                .containsExactly(org.uarpd.daemon.syntax.PublishedTargets.parseList("198.51.100.0/28"));
+        assertThat(eth0.published6()).containsExactly(
+                org.uarpd.daemon.syntax.PublishedTargets.parseList6("2001:db8:1::/64,!2001:db8:1::1,!2001:db8:1::f0/124"),
+                org.uarpd.daemon.syntax.PublishedTargets.parseList6("2001:db8:2::7").withHardware(HardwareAddress.parse("02:00:5e:00:53:07")));
+        NdConfig nd = c.ndConfig();
+        assertThat(nd.policyFor("eth0").published()).isEqualTo(eth0.published6());
+        assertThat(nd.policyFor("eth0").dad()).isEqualTo(NdConfig.defaults().defaultLink().dad());
+        assertThat(nd.policyFor("eth1").published()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a mistake in an IPv6 published entry names file, line and key")
+    void ipv6PublishedMistakes() {
+        List<String> got = errors("""
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                exclude = ["2001:db8:9::1"]
+                [[links.eth0.publish]]
+                address = "2001:db8:1::/64"
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                reply-delay = "10ms"
+                [[links.eth0.publish]]
+                range = "2001:db8:zz::/64"
+                """);
+        assertThat(got).containsExactly(
+                "uarpd.toml:3: links.eth0.publish[0].exclude: \"2001:db8:9::1\" is outside the prefix 2001:db8:1::/64; expected addresses within it",
+                "uarpd.toml:5: links.eth0.publish[1].address: \"2001:db8:1::/64\" is a prefix; expected range = \"2001:db8:1::/64\" or one address like \"2001:db8::7\"",
+                "uarpd.toml:8: links.eth0.publish[2].reply-delay: applies to IPv4 (ARP) entries only; an IPv6 entry takes address or range, exclude and hardware",
+                got.get(3));
+        assertThat(got.get(3)).startsWith("uarpd.toml:10: links.eth0.publish[3].range: \"2001:db8:zz::/64\"");
     }
 }

@@ -87,17 +87,27 @@ public final class PromText {
         return s == null ? null : s.value();
     }
 
-    /** Buckets of histogram {@code name}, checked cumulative and ending at +Inf = _count. */
+    /** Buckets of histogram {@code name}, checked cumulative and ending at +Inf = _count, for each of its label sets. */
     public void checkHistogram(String name) {
-        double last = 0;
-        Double inf = null;
+        Map<Map<String, String>, Double> last = new LinkedHashMap<>();
+        Map<Map<String, String>, Double> inf = new LinkedHashMap<>();
         for (Sample s : samples.values()) {
             if (!s.name().equals(name + "_bucket")) continue;
-            if (s.value() < last) throw new IllegalArgumentException(name + ": buckets not cumulative at le=" + s.labels().get("le"));
-            last = s.value();
-            if (s.labels().get("le").equals("+Inf")) inf = s.value();
+            Map<String, String> series = new LinkedHashMap<>(s.labels());
+            String le = series.remove("le");
+            if (s.value() < last.getOrDefault(series, 0.0)) {
+                throw new IllegalArgumentException(name + series + ": buckets not cumulative at le=" + le);
+            }
+            last.put(series, s.value());
+            if (le.equals("+Inf")) inf.put(series, s.value());
         }
-        Double count = value(name + "_count");
-        if (inf == null || count == null || !inf.equals(count)) throw new IllegalArgumentException(name + ": +Inf bucket " + inf + " != count " + count);
+        if (last.isEmpty()) throw new IllegalArgumentException(name + ": no buckets");
+        for (Map<String, String> series : last.keySet()) {
+            Sample count = samples.get(name + "_count" + series);
+            Double top = inf.get(series);
+            if (top == null || count == null || top != count.value()) {
+                throw new IllegalArgumentException(name + series + ": +Inf bucket " + top + " != count " + (count == null ? null : count.value()));
+            }
+        }
     }
 }

@@ -13,10 +13,15 @@ import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.NeighborState;
+import org.uarpd.wire.Ip6Address;
 
 class UarpdMetricsTest {
     static EngineEvent event(Kind kind, Reason reason, long latency) {
         return new EngineEvent(0, kind, 2, 0x0a000001, null, null, reason, latency, null);
+    }
+
+    static EngineEvent event6(Kind kind, Reason reason, long latency) {
+        return new EngineEvent(0, kind, 2, 0, null, null, reason, latency, null, null, Ip6Address.parse("2001:db8::1"));
     }
 
     static String scrape(UarpdMetrics m) throws Exception {
@@ -39,17 +44,17 @@ class UarpdMetricsTest {
         m.observe(event(Kind.REQUESTED, Reason.KERNEL_MISS, 0));
         m.snapshot(Map.of(NeighborState.REACHABLE, 5, NeighborState.STATIC, 1), 2, 7, 1, 3);
         PromText p = PromText.parse(scrape(m));
-        assertThat(p.value("uarpd_resolutions_total", "outcome", "resolved")).isEqualTo(2.0);
-        assertThat(p.value("uarpd_resolutions_total", "outcome", "failed")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_resolution_latency_seconds_count")).isEqualTo(2.0);
-        assertThat(p.value("uarpd_resolution_latency_seconds_bucket", "le", "5.0E-4")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_resolution_latency_seconds_sum")).isCloseTo(0.0023, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "resolved")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "failed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_count", "family", "ipv4")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_bucket", "family", "ipv4", "le", "5.0E-4")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_sum", "family", "ipv4")).isCloseTo(0.0023, org.assertj.core.data.Offset.offset(1e-9));
         p.checkHistogram("uarpd_resolution_latency_seconds");
-        assertThat(p.value("uarpd_answers_total", "reason", "published")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_answers_total", "reason", "own_address")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_answers_total", "family", "ipv4", "reason", "published")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_answers_total", "family", "ipv4", "reason", "own_address")).isEqualTo(1.0);
         assertThat(p.value("uarpd_frames_dropped_total", "reason", "malformed")).isEqualTo(1.0);
         assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "target")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_requests_sent_total")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_requests_sent_total", "family", "ipv4")).isEqualTo(1.0);
         assertThat(p.value("uarpd_neighbor_entries", "state", "reachable")).isEqualTo(5.0);
         assertThat(p.value("uarpd_neighbor_entries", "state", "incomplete")).isEqualTo(0.0);
         assertThat(p.value("uarpd_pending_resolutions")).isEqualTo(2.0);
@@ -74,14 +79,14 @@ class UarpdMetricsTest {
         PromText p = PromText.parse(scrape(m));
         assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "source")).isEqualTo(1.0);
         assertThat(p.value("uarpd_frames_dropped_total", "reason", "source_rate_limited")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_claims_total", "reason", "probing")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_claims_total", "reason", "claimed")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_conflicts_total", "reason", "defended")).isEqualTo(2.0);
-        assertThat(p.value("uarpd_conflicts_total", "reason", "yielded")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_conflicts_total", "reason", "probe_conflict")).isEqualTo(0.0);
-        assertThat(p.value("uarpd_guard_alerts_total", "reason", "spoofing")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_guard_alerts_total", "reason", "new_station")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_guard_alerts_total", "reason", "bogon")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_claims_total", "family", "ipv4", "reason", "probing")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_claims_total", "family", "ipv4", "reason", "claimed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "defended")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "yielded")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "probe_conflict")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "family", "ipv4", "reason", "spoofing")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "family", "ipv4", "reason", "new_station")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "family", "ipv4", "reason", "bogon")).isEqualTo(1.0);
         assertThat(p.types).containsEntry("uarpd_conflicts_total", "counter").containsEntry("uarpd_guard_alerts_total", "counter")
                 .containsEntry("uarpd_claims_total", "counter");
         // Every kind but the table's own changes (seen as the entries gauge) moves some counter: a new kind
@@ -93,6 +98,39 @@ class UarpdMetricsTest {
             one.observe(event(k, k == Kind.IGNORED ? Reason.UNSOLICITED : Reason.REPLY, 1000));
             assertThat(scrape(one)).as("event kind %s is counted", k).isNotEqualTo(before);
         }
+    }
+
+    @Test
+    @DisplayName("events about an IPv6 address are counted under family=\"ipv6\", the others under ipv4, under the same metric names")
+    void eventsAreCountedByFamily() throws Exception {
+        UarpdMetrics m = new UarpdMetrics();
+        m.observe(event6(Kind.RESOLVED, Reason.REPLY, 400_000));
+        m.observe(event6(Kind.FAILED, Reason.PROBES_EXHAUSTED, 0));
+        m.observe(event6(Kind.ANSWERED, Reason.PUBLISHED, 0));
+        m.observe(event6(Kind.ANSWERED, Reason.PUBLISHED, 0));
+        m.observe(event6(Kind.REQUESTED, Reason.KERNEL_MISS, 0));
+        m.observe(event6(Kind.CLAIMED, Reason.CLAIMED, 0));
+        m.observe(event6(Kind.CONFLICT, Reason.PROBE_CONFLICT, 0));
+        m.observe(event6(Kind.ALERT, Reason.SENDER_MISMATCH, 0));
+        m.observe(event(Kind.ANSWERED, Reason.PUBLISHED, 0));
+        m.observe(event(Kind.RESOLVED, Reason.REPLY, 2_000_000));
+        PromText p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv6", "outcome", "resolved")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv6", "outcome", "failed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "resolved")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "failed")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_count", "family", "ipv6")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_bucket", "family", "ipv6", "le", "5.0E-4")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_resolution_latency_seconds_bucket", "family", "ipv4", "le", "5.0E-4")).isEqualTo(0.0);
+        p.checkHistogram("uarpd_resolution_latency_seconds");
+        assertThat(p.value("uarpd_answers_total", "family", "ipv6", "reason", "published")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_answers_total", "family", "ipv4", "reason", "published")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_requests_sent_total", "family", "ipv6")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_requests_sent_total", "family", "ipv4")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_claims_total", "family", "ipv6", "reason", "claimed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "family", "ipv6", "reason", "probe_conflict")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "probe_conflict")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_guard_alerts_total", "family", "ipv6", "reason", "sender_mismatch")).isEqualTo(1.0);
     }
 
     @Test
