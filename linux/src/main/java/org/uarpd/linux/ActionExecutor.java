@@ -124,8 +124,18 @@ final class ActionExecutor implements ActionSink {
         } catch (NativeCallException e) {
             // One refused request (a vanished interface, a full table) must not stop the loop.
             installErrors++;
-            LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
+            if (action instanceof Action.Transmit t && linkGone(e.errno())) {
+                // The interface was deleted or went down after the engine decided to send: the
+                // rtnetlink notice of that is already queued, and the engine forgets the link with it.
+                LogLines.note(log, "frame not sent on %s: the interface went away or down (%s)", links.nameOf(t.link()), Errno.name(e.errno()));
+            } else {
+                LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
+            }
         }
+    }
+
+    private static boolean linkGone(int errno) {
+        return errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.ENETDOWN;
     }
 
     /**
