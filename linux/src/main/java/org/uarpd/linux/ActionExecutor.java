@@ -127,7 +127,8 @@ final class ActionExecutor implements ActionSink {
             if (action instanceof Action.Transmit t && linkGone(e.errno())) {
                 // The interface was deleted or went down after the engine decided to send: the
                 // rtnetlink notice of that is already queued, and the engine forgets the link with it.
-                LogLines.note(log, "frame not sent on %s: the interface went away or down (%s)", links.nameOf(t.link()), Errno.name(e.errno()));
+                LogLines.note(log, "frame not sent on %s: the interface %s meanwhile", links.nameOf(t.link()),
+                        e.errno() == Errno.ENETDOWN ? "went down" : "went away");
             } else {
                 LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
             }

@@ -74,6 +74,11 @@ class FloodAcceptanceTest {
         return ok;
     }
 
+    /** Frames the interface {@code dev} of namespace {@code ns} has received so far (its rx_packets counter). */
+    static long receivedFrames(String ns, String dev) {
+        return Long.parseLong(lab.ok(ns, "cat", "/sys/class/net/" + dev + "/statistics/rx_packets").strip());
+    }
+
     static int neighbours(String ns, String dev) {
         return (int) lab.ok(ns, "ip", "neigh", "show", "dev", dev).lines().filter(l -> !l.isBlank()).count();
     }
@@ -93,6 +98,7 @@ class FloodAcceptanceTest {
             int kernelOk;
             boolean ownAnswered;
             boolean publishedAnswered;
+            long receivedBefore = receivedFrames(h, "u0");
             try (ArpFlood flood = ArpFlood.start(lab, f, "f0", FRAMES, GAP, "192.0.2.1", "192.0.2.3")) {
                 CompletableFuture<Integer> onH = CompletableFuture.supplyAsync(() -> freshResolutions(h), threads);
                 CompletableFuture<Integer> onK = CompletableFuture.supplyAsync(() -> freshResolutions(k), threads);
@@ -111,10 +117,15 @@ class FloodAcceptanceTest {
                 publishedAnswered = published.get(30, TimeUnit.SECONDS);
             }
             long rssAfter = HostState.rssKib(pid);
+            long flooded = receivedFrames(h, "u0") - receivedBefore;
             List<String> outside = lab.ok(h, "ip", "neigh", "show", "dev", "u0").lines().filter(l -> l.startsWith("198.51.100.")).toList();
-            String figures = "uarpd %d/%d, kernel %d/%d fresh resolutions; table max H %d K %d (gc_thresh3 %d); RSS %d → %d KiB; %s"
-                    .formatted(uarpdOk, RESOLUTIONS, kernelOk, RESOLUTIONS, maxH.get(), maxK.get(), gcThresh3, rssBefore, rssAfter,
+            String figures = "%d frames flooded; uarpd %d/%d, kernel %d/%d fresh resolutions; table max H %d K %d (gc_thresh3 %d); RSS %d → %d KiB; %s"
+                    .formatted(flooded, uarpdOk, RESOLUTIONS, kernelOk, RESOLUTIONS, maxH.get(), maxK.get(), gcThresh3, rssBefore, rssAfter,
                             HostState.packetSocketDrops(lab, h));
+            // Without the flood every other figure below would hold trivially.
+            assertThat(flooded).as("the flood reached H's interface: " + figures).isGreaterThanOrEqualTo(FRAMES / 2);
+            assertThat(kernelOk).as("the plain kernel resolved at least one peer, so the comparison means something: " + figures)
+                    .isPositive();
             assertThat(outside).as("no binding for senders outside 192.0.2.0/24 (" + figures + ")").isEmpty();
             assertThat(uarpdOk).as("fresh resolutions at least the plain kernel's: " + figures).isGreaterThanOrEqualTo(kernelOk);
             assertThat(maxH.get()).as("kernel table on H within gc_thresh3: " + figures).isLessThanOrEqualTo((int) gcThresh3);
