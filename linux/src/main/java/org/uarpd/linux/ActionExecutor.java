@@ -6,6 +6,7 @@ import org.uarpd.engine.ActionSink;
 import org.uarpd.engine.EngineEvent;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.wire.Ip4;
+import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * Carries out the engine's {@link Action}s: frames go out of the link's ARP packet socket, neighbour
@@ -209,7 +210,8 @@ final class ActionExecutor implements ActionSink {
             LinkTable.Entry l = links.byIndex(link);
             if (l == null || l.arp == null) return false;
             // An IPv6 frame leaves by the IPv6 socket, so the kernel tags it with the EtherType it carries.
-            boolean ipv6 = frame.remaining() > 13 && (frame.getShort(frame.position() + 12) & 0xFFFF) == NdFilter.ETH_P_IPV6;
+            boolean ipv6 = frame.remaining() >= EthernetHeader.HEADER
+                    && (frame.getShort(frame.position() + EthernetHeader.TYPE) & 0xFFFF) == NdFilter.ETH_P_IPV6;
             (ipv6 && l.nd != null ? l.nd : l.arp).send(frame);
             return true;
         }

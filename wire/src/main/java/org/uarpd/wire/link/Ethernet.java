@@ -16,8 +16,8 @@ import org.uarpd.wire.MalformedFrameException;
  */
 public final class Ethernet implements LinkType {
     public static final Ethernet INSTANCE = new Ethernet();
-    public static final int HEADER = 14;
-    public static final int MIN_FRAME = 60;
+    public static final int HEADER = EthernetHeader.HEADER;
+    public static final int MIN_FRAME = EthernetHeader.MIN_FRAME;
     /** Largest value of the type/length field that is a length (IEEE 802.3 clause 3.2.6). */
     public static final int MAX_LENGTH_FIELD = 1500;
     public static final int MIN_ETHERTYPE = 0x0600;
@@ -43,9 +43,9 @@ public final class Ethernet implements LinkType {
             throw new IllegalArgumentException(String.format("0x%04x is not an EtherType (must be 0x0600..0xffff)", protocol));
         }
         byte[] out = new byte[Math.max(MIN_FRAME, HEADER + payload.length)];
-        destination.copyTo(out, 0);
-        source.copyTo(out, 6);
-        Bytes.putU16(out, 12, protocol);
+        destination.copyTo(out, EthernetHeader.DESTINATION);
+        source.copyTo(out, EthernetHeader.SOURCE);
+        Bytes.putU16(out, EthernetHeader.TYPE, protocol);
         System.arraycopy(payload, 0, out, HEADER, payload.length);
         return out;
     }
@@ -54,7 +54,7 @@ public final class Ethernet implements LinkType {
     public Frame decode(byte[] buf, int offset, int length) throws MalformedFrameException {
         Bytes.checkWindow(buf, offset, length);
         Bytes.needHeader("Ethernet header", HEADER, offset, length);
-        int typeAt = offset + 12;
+        int typeAt = offset + EthernetHeader.TYPE;
         int type = Bytes.u16(buf, typeAt);
         VlanTag tag = null;
         if (type == TPID_8021Q) {

@@ -17,7 +17,8 @@ import org.uarpd.wire.MalformedFrameException;
 public final class Ieee8023 implements LinkType {
     public static final Ieee8023 INSTANCE = new Ieee8023();
     /** Destination, source, length. */
-    public static final int MAC_HEADER = 14;
+    /** The MAC header is laid out as Ethernet II's; its last field holds a length, not a type. */
+    public static final int MAC_HEADER = EthernetHeader.HEADER;
     public static final int HEADER = MAC_HEADER + LlcSnap.SIZE;
 
     private Ieee8023() {}
@@ -37,9 +38,9 @@ public final class Ieee8023 implements LinkType {
             throw new IllegalArgumentException("802.3 payload of " + payload.length + " bytes exceeds the 1500-byte length field");
         }
         byte[] out = new byte[Math.max(Ethernet.MIN_FRAME, HEADER + payload.length)];
-        destination.copyTo(out, 0);
-        source.copyTo(out, 6);
-        Bytes.putU16(out, 12, llcLength);
+        destination.copyTo(out, EthernetHeader.DESTINATION);
+        source.copyTo(out, EthernetHeader.SOURCE);
+        Bytes.putU16(out, EthernetHeader.TYPE, llcLength);
         LlcSnap.write(out, MAC_HEADER, protocol);
         System.arraycopy(payload, 0, out, HEADER, payload.length);
         return out;
@@ -49,13 +50,13 @@ public final class Ieee8023 implements LinkType {
     public Frame decode(byte[] buf, int offset, int length) throws MalformedFrameException {
         Bytes.checkWindow(buf, offset, length);
         Bytes.needHeader("802.3 header", MAC_HEADER, offset, length);
-        int llcLength = Bytes.u16(buf, offset + 12);
+        int llcLength = Bytes.u16(buf, offset + EthernetHeader.TYPE);
         if (llcLength > Ethernet.MAX_LENGTH_FIELD) {
-            throw new MalformedFrameException("802.3 length field " + llcLength + " exceeds 1500", offset + 12);
+            throw new MalformedFrameException("802.3 length field " + llcLength + " exceeds 1500", offset + EthernetHeader.TYPE);
         }
         if (llcLength > length - MAC_HEADER) {
             throw new MalformedFrameException("802.3 length field " + llcLength + " overruns the " + (length - MAC_HEADER)
-                    + " bytes after the MAC header", offset + 12);
+                    + " bytes after the MAC header", offset + EthernetHeader.TYPE);
         }
         int llcAt = offset + MAC_HEADER;
         int protocol = LlcSnap.read(buf, llcAt, llcLength);
