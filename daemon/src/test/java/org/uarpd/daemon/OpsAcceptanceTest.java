@@ -374,6 +374,7 @@ class OpsAcceptanceTest {
         // One link, in a namespace that does not show gc_thresh3: a quarter of the kernel's default 1024.
         assertThat(prom.value("uarpd_table_capacity", "link", "u0", "table", "neighbors.learnt")).isEqualTo(256.0);
         assertThat(prom.value("uarpd_table_capacity", "link", "", "table", "control.connections")).isEqualTo(64.0);
+        assertThat(prom.value("uarpd_table_capacity", "link", "", "table", "control.stream.lines")).isEqualTo(16384.0);
         assertThat(prom.samples.values()).filteredOn(x -> x.name().equals("uarpd_table_entries"))
                 .allSatisfy(x -> assertThat(x.value()).isLessThanOrEqualTo(prom.value("uarpd_table_capacity", "link", x.labels().get("link"),
                         "table", x.labels().get("table"))));

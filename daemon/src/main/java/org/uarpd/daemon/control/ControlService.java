@@ -336,6 +336,7 @@ public final class ControlService {
     /** Table sizes, bounds and the loop's counters into the metrics (loop thread). */
     public void snapshotMetrics() {
         tap.snapshotMetrics(loop, List.of(new Bound("control.connections", 0, connections.get(), ControlServer.MAX_CONNECTIONS),
-                new Bound("control.streams", 0, tap.liveStreams(), ControlServer.MAX_CONNECTIONS)));
+                new Bound("control.streams", 0, tap.liveStreams(), ControlServer.MAX_CONNECTIONS),
+                new Bound("control.stream.lines", 0, tap.fullestStream(), Stream.CAPACITY)));
     }
 }

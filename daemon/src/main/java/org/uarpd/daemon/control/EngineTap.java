@@ -171,6 +171,13 @@ public final class EngineTap implements EnginePort, ActionSink {
         return streams.size();
     }
 
+    /** Lines waiting in the fullest stream's queue (each holds {@link Stream#CAPACITY}). */
+    public int fullestStream() {
+        int most = 0;
+        for (Stream s : streams) most = Math.max(most, s.lines.size());
+        return most;
+    }
+
     /** Table sizes, the loop's counters, and every bound of the engine's and of {@code daemon}'s, into the metrics. */
     public void snapshotMetrics(LoopControl loop, List<Bound> daemon) {
         if (metrics == null) return;

@@ -26,7 +26,9 @@ final class Stream {
     final Kind kind;
     /** Lines still wanted (--count); Long.MAX_VALUE for no limit. */
     volatile long remaining;
-    final BlockingQueue<Response> lines = new ArrayBlockingQueue<>(16_384);
+    /** Lines a stream holds for a slow reader; lines beyond it are counted as lost, not queued. */
+    static final int CAPACITY = 16_384;
+    final BlockingQueue<Response> lines = new ArrayBlockingQueue<>(CAPACITY);
     volatile boolean closed;
     volatile long lost;
     /** Only lines about this address (monitor --dst, capture --host); 0 for all. */
