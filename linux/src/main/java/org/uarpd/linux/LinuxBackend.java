@@ -217,7 +217,6 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
-
     /**
      * One turn of the loop: poll, then handle what is ready and what is due. A method of its own so the
      * JIT compiles it as a whole after the warm-up's turns ({@link #rehearse}); a loop body inside
@@ -308,10 +307,15 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
-    /** Asks the loop to stop without waiting (safe from a signal handler). */
+    /** Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first, while the loop still answers. */
     public void requestStop() {
-        stopping = true;
-        mailbox.wake();
+        HostJournal j = journal;
+        Thread.ofPlatform().name("uarpd-hand-back").start(() -> {
+            if (j != null) j.undoAll(); // so no request falls between uarpd's last answer and the kernel's first
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // both answer meanwhile: the owned tables go asynchronously
+            stopping = true;
+            mailbox.wake();
+        });
     }
 
     @Override
