@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.uarpd.daemon.config.ControlSection;
@@ -68,10 +67,8 @@ class ControlServerLimitTest {
             assertThat(service.connections.get()).as("the refused one is not counted").isEqualTo(ControlServer.MAX_CONNECTIONS);
 
             clients.removeFirst().channel().close();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (service.connections.get() >= ControlServer.MAX_CONNECTIONS && System.nanoTime() < end) {
-                Thread.sleep(10); // polling the count: the closed connection's thread ends on its own
-            }
+            assertThat(org.uarpd.daemon.Await.within(10, () -> service.connections.get() < ControlServer.MAX_CONNECTIONS))
+                    .as("the closed connection's place is given back").isTrue();
             Client again = Client.open(socket);
             clients.add(again);
             assertThat(again.ask("{\"command\":\"stats\"}")).as("a place freed is served").startsWith("{\"type\":\"stats\"");
