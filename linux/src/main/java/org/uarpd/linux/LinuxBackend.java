@@ -55,7 +55,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private final LoopMailbox mailbox = new LoopMailbox();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
-    private final byte[] frame = new byte[65536];
+    private final FrameReader reader;
 
     private Rtnetlink rtnl;
     private HostJournal journal;
@@ -89,6 +89,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         this.log = log;
         this.pacing = new LoopPacing(busyPoll);
         this.translator = new KernelTranslator(links, this::feed, new Host(), log);
+        this.reader = new FrameReader(log, (link, frame, length) -> feed(new Input.FrameReceived(link, frame, 0, length)));
     }
 
     /**
@@ -239,7 +240,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
             for (int s = PollSet.SOCKETS; s < pollSet.count(); s++) {
                 LinkTable.Entry l = pollSet.owner(s);
-                if (l.arp != null && pollSet.ready(s)) drainFrames(l, pollSet.socket(s)); // arp null: removed meanwhile
+                if (l.arp != null && pollSet.ready(s)) reader.drain(l, pollSet.socket(s)); // arp null: removed meanwhile
             }
             pacing.opened(now);
         }
@@ -288,7 +289,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             turn();
             now = System.nanoTime();
             drainNetlink();
-            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) drainFrames(l, s);
+            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) reader.drain(l, s);
         }
     }
 
@@ -385,10 +386,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
-    /** What the kernel said (up to {@link #FRAME_BUDGET} datagrams) before the turn's frames: a link up must be known first. */
+    /** What the kernel said (up to {@link FrameReader#BUDGET} datagrams) before the turn's frames: a link up must be known first. */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
-        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
+        for (int budget = FrameReader.BUDGET; budget > 0; budget--) {
             int n = events.receiveNow();
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
             if (n == -Errno.ENOBUFS) { // the kernel dropped notifications (maybe misses): the dumps say where we are
@@ -433,32 +434,6 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         @Override
         public void resync(String why) {
             LinuxBackend.this.resync(why);
-        }
-    }
-
-    /**
-     * At most this many frames are read from one packet socket per turn of the loop; poll(2) reports
-     * a socket with more again at once. Netlink is read first in every turn, so a flood of frames on
-     * one link can neither starve the kernel's misses nor the other links.
-     */
-    static final int FRAME_BUDGET = 64;
-
-    private void drainFrames(LinkTable.Entry l, PacketSocket socket) {
-        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
-            int n = socket.receive(frame);
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
-                // The link went down or away: its rtnetlink message reports that state change.
-                return;
-            }
-            if (n < 0) {
-                // Any other socket error is reported once per error; the loop goes on.
-                LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
-                return;
-            }
-            if (n == 0) continue; // our own host's transmission (counted against the budget too)
-            if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
-            feed(new Input.FrameReceived(l.index, frame, 0, n));
         }
     }
 
