@@ -65,6 +65,7 @@ public final class FloodComparison {
                     "--publish", "198.51.100.16/28", "--warm-up", "20000")) {
                 double loadBefore = FirstPacketLatency.loadAverage();
                 long rssBefore = uarpd.rssKib();
+                long cpuBefore = uarpd.cpuNanos();
                 long[] hBefore = counters(lab, h, "u0");
                 long[] kBefore = counters(lab, k, "k0");
                 long[] fBefore = counters(lab, f, "f0");
@@ -93,6 +94,7 @@ public final class FloodComparison {
                 long[] kAfter = counters(lab, k, "k0");
                 long[] fAfter = counters(lab, f, "f0");
                 long rssAfter = uarpd.rssKib();
+                long cpu = uarpd.cpuNanos() - cpuBefore;
                 // Frames the kernel dropped because uarpd's packet sockets were full (skmem d: drops).
                 String socketDrops = String.join(" ", lab.ok(h, "ss", "-0", "-a", "-m", "-n").lines()
                         .filter(l -> l.contains("skmem")).map(l -> l.replaceAll(".*skmem:\\(.*,d(\\d+)\\).*", "$1")).toList());
@@ -118,6 +120,9 @@ public final class FloodComparison {
                 System.out.printf(Locale.ROOT, "replies uarpd/kernel: %.2f (frames sent: uarpd %d, kernel %d); uarpd extra JVM options: %s%n",
                         (double) (hAfter[1] - hBefore[1]) / Math.max(1, kAfter[1] - kBefore[1]), hAfter[1] - hBefore[1], kAfter[1] - kBefore[1],
                         jvm.isEmpty() ? "none (bin/uarpd's)" : String.join(" ", jvm));
+                // The flood's cost to uarpd whatever rate trafgen reached: what one CPU would sustain at that cost.
+                System.out.printf(Locale.ROOT, "uarpd CPU over the flood: %.2f s, %.2f µs per frame received (≈ %.0f frames/s per CPU)%n",
+                        cpu / 1e9, cpu / 1e3 / Math.max(1, hAfter[0] - hBefore[0]), (hAfter[0] - hBefore[0]) / (cpu / 1e9));
                 System.out.printf(Locale.ROOT, "entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
                         outside, uarpd.process.isAlive());
                 System.out.println("frames dropped at uarpd's packet sockets on H (ss -0 -m, per socket): " + socketDrops);

@@ -71,6 +71,17 @@ final class LabDaemon implements AutoCloseable {
         return -1;
     }
 
+    /** CPU time (user + system, every thread) in nanoseconds, from /proc/PID/stat at clock-tick resolution; -1 once it is gone. */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on: the name may hold spaces
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime (fields 14, 15) at USER_HZ 100
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         if (process.isAlive()) {
