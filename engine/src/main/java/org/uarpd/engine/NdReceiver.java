@@ -131,19 +131,21 @@ final class NdReceiver {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.UNSOLICITED, 0, null);
             return;
         }
-        if (id == NONE) {
+        NeighborState state = id == NONE ? null : neighbors.stateOf(id);
+        if (id == NONE || (!q.solicited && state == NeighborState.FAILED)) {
+            // A FAILED entry is the memory of a host that did not answer: an unsolicited advertisement
+            // revives it only where it would create an absent one (Linux likewise).
             if (!q.hasLinkLayer) return;
             if (q.solicited) {
                 neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US);
-            } else if (rule == NdLinkPolicy.Unsolicited.CREATE_STALE && n.policy.router()) {
+            } else if (createsUntracked(n, rule, q)) {
                 // RFC 9131 §3: a router creates a STALE entry from an unsolicited advertisement.
                 neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US);
             } else {
-                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.NOT_FOR_US, 0, null);
+                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.NOT_FOR_US, 0, null);
             }
             return;
         }
-        NeighborState state = neighbors.stateOf(id);
         if (!q.hasLinkLayer) {
             // Without the option an advertisement can only confirm the address we have (§7.2.5).
             if (q.solicited && state != NeighborState.INCOMPLETE) {
@@ -159,6 +161,13 @@ final class NdReceiver {
             return;
         }
         neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, kind);
+    }
+
+    /** RFC 9131 §3 on a router: always, or only when the advertisement comes from one of the link's prefixes. */
+    private static boolean createsUntracked(NdLink n, NdLinkPolicy.Unsolicited rule, NdObservation q) {
+        if (!n.policy.router()) return false;
+        return rule == NdLinkPolicy.Unsolicited.CREATE_STALE
+                || (rule == NdLinkPolicy.Unsolicited.CREATE_STALE_ON_LINK && n.onLink(q.sourceHigh, q.sourceLow));
     }
 
     private static HardwareAddress linkLayer(NdObservation q) {

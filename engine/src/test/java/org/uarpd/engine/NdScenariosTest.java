@@ -31,29 +31,66 @@ class NdScenariosTest {
 
     // -- RFC 9131 / Linux drop_unsolicited_na × accept_untracked_na × forwarding --------------------
 
-    private static NdLinkPolicy policy(boolean drop, boolean accept, boolean forwarding) {
-        NdLinkPolicy.Unsolicited rule = drop ? NdLinkPolicy.Unsolicited.IGNORE
-                : accept ? NdLinkPolicy.Unsolicited.CREATE_STALE : NdLinkPolicy.Unsolicited.UPDATE_EXISTING;
+    /** A peer off our 2001:db8:1::/64: its advertisement's source is on none of the link's prefixes. */
+    static final Ip6Address OFF_PREFIX = NdHarness.ip6("2001:db8:2::2");
+
+    /** The policy Linux's sysctls drop_unsolicited_na, accept_untracked_na (0, 1, 2) and forwarding stand for. */
+    static NdLinkPolicy policy(boolean drop, int accept, boolean forwarding) {
+        NdLinkPolicy.Unsolicited rule = drop ? NdLinkPolicy.Unsolicited.IGNORE : switch (accept) {
+            case 0 -> NdLinkPolicy.Unsolicited.UPDATE_EXISTING;
+            case 1 -> NdLinkPolicy.Unsolicited.CREATE_STALE;
+            case 2 -> NdLinkPolicy.Unsolicited.CREATE_STALE_ON_LINK;
+            default -> throw new IllegalArgumentException("accept_untracked_na " + accept);
+        };
         return NdLinkPolicy.defaults().withDad(false, 1, false).withUnsolicited(rule).withRouter(forwarding);
     }
 
-    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: entry created {3}")
+    private static NdLinkPolicy policy(boolean drop, boolean accept, boolean forwarding) {
+        return policy(drop, accept ? 1 : 0, forwarding);
+    }
+
+    /**
+     * The whole matrix: for each setting, a host whose entry is absent or FAILED (it did not answer
+     * our solicitations) comes up and announces itself (Linux ndisc_notify: S=0, O=1, to all nodes,
+     * from the announced address, on or off our prefix); the row says the entry's state afterwards.
+     */
+    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2} initial={3} onPrefix={4}: {5}")
     @CsvSource({
-        "false, true,  true,  true",
-        "false, false, false, false",
-        "false, false, true,  false",
-        "false, true,  false, false",
-        "true,  false, false, false",
-        "true,  false, true,  false",
-        "true,  true,  false, false",
-        "true,  true,  true,  false"})
-    void anUnsolicitedAdvertisementFromANewHostCreatesAnEntryOnlyOnAnAcceptingRouter(boolean drop, boolean accept,
-                                                                                    boolean forwarding, boolean created) {
+        // absent
+        "false, 1, true,  ABSENT, true,  STALE",
+        "false, 0, false, ABSENT, true,  ABSENT",
+        "false, 0, true,  ABSENT, true,  ABSENT",
+        "false, 1, false, ABSENT, true,  ABSENT",
+        "true,  0, false, ABSENT, true,  ABSENT",
+        "true,  0, true,  ABSENT, true,  ABSENT",
+        "true,  1, false, ABSENT, true,  ABSENT",
+        "true,  1, true,  ABSENT, true,  ABSENT",
+        "false, 2, true,  ABSENT, true,  STALE",
+        "false, 2, true,  ABSENT, false, ABSENT",
+        "false, 1, true,  ABSENT, false, STALE",
+        "false, 2, false, ABSENT, true,  ABSENT",
+        // FAILED
+        "false, 1, true,  FAILED, true,  STALE",
+        "false, 2, true,  FAILED, true,  STALE",
+        "false, 0, true,  FAILED, true,  FAILED",
+        "false, 1, false, FAILED, true,  FAILED",
+        "true,  1, true,  FAILED, true,  FAILED",
+        "false, 2, true,  FAILED, false, FAILED",
+        "false, 1, true,  FAILED, false, STALE"})
+    void anUnsolicitedAdvertisementCreatesOrRevivesAnEntryOnlyOnAnAcceptingRouter(boolean drop, int accept, boolean forwarding,
+                                                                                 String initial, boolean onPrefix, String expected) {
         NdHarness t = new NdHarness(policy(drop, accept, forwarding));
-        // The host comes up and announces itself (Linux ndisc_notify: S=0, O=1, to all nodes).
-        List<Action> out = t.unsolicited(PEER6, PEER_HW, true);
-        assertThat(t.state(PEER6)).isEqualTo(created ? STALE : null);
-        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).hasSize(created ? 1 : 0);
+        Ip6Address peer = onPrefix ? PEER6 : OFF_PREFIX;
+        if (initial.equals("FAILED")) {
+            t.miss6(peer);
+            t.advance(3 * S);
+            assertThat(t.state(peer)).isEqualTo(FAILED);
+        }
+        List<Action> out = t.unsolicited(peer, PEER_HW, true);
+        NeighborState after = expected.equals("ABSENT") ? null : NeighborState.valueOf(expected);
+        assertThat(t.state(peer)).isEqualTo(after);
+        assertThat(t.hardware(peer)).isEqualTo(after == STALE ? PEER_HW : null);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).hasSize(after == STALE ? 1 : 0);
     }
 
     @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: existing entry updated {3}")
