@@ -40,7 +40,19 @@ public record NdLinkPolicy(boolean router, Unsolicited unsolicited, boolean dad,
          * As {@link #CREATE_STALE}, only for an advertisement whose IPv6 source is on one of the host's
          * prefixes on the link (RFC 9131 §3 leaves the choice to the router; Linux accept_untracked_na=2).
          */
-        CREATE_STALE_ON_LINK
+        CREATE_STALE_ON_LINK;
+
+        /**
+         * The choice Linux's sysctls {@code drop_unsolicited_na} and {@code accept_untracked_na}
+         * (0, 1, 2) make; Linux's {@code forwarding} is {@link NdLinkPolicy#router}.
+         */
+        public static Unsolicited ofLinux(boolean dropUnsolicitedNa, int acceptUntrackedNa) {
+            if (acceptUntrackedNa < 0 || acceptUntrackedNa > 2) {
+                throw new IllegalArgumentException("accept_untracked_na must be 0, 1 or 2, got " + acceptUntrackedNa);
+            }
+            if (dropUnsolicitedNa) return IGNORE;
+            return acceptUntrackedNa == 0 ? UPDATE_EXISTING : acceptUntrackedNa == 1 ? CREATE_STALE : CREATE_STALE_ON_LINK;
+        }
     }
 
     public NdLinkPolicy {

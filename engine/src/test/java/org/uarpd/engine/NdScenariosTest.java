@@ -36,12 +36,7 @@ class NdScenariosTest {
 
     /** The policy Linux's sysctls drop_unsolicited_na, accept_untracked_na (0, 1, 2) and forwarding stand for. */
     static NdLinkPolicy policy(boolean drop, int accept, boolean forwarding) {
-        NdLinkPolicy.Unsolicited rule = drop ? NdLinkPolicy.Unsolicited.IGNORE : switch (accept) {
-            case 0 -> NdLinkPolicy.Unsolicited.UPDATE_EXISTING;
-            case 1 -> NdLinkPolicy.Unsolicited.CREATE_STALE;
-            case 2 -> NdLinkPolicy.Unsolicited.CREATE_STALE_ON_LINK;
-            default -> throw new IllegalArgumentException("accept_untracked_na " + accept);
-        };
+        NdLinkPolicy.Unsolicited rule = NdLinkPolicy.Unsolicited.ofLinux(drop, accept);
         return NdLinkPolicy.defaults().withDad(false, 1, false).withUnsolicited(rule).withRouter(forwarding);
     }
 
