@@ -140,8 +140,7 @@ class UnsolicitedNaKernelOracleTest {
     }
 
     private static String config(Setting s) {
-        // Probes 300 ms apart: a FAILED entry takes one second to make instead of three.
-        return "[timers]\nretransmit = \"300ms\"\n[links.u0]\nnd-router = " + s.forwarding() + "\nunsolicited-na = \"" + s.unsolicitedNa() + "\"\n";
+        return "[links.u0]\nnd-router = " + s.forwarding() + "\nunsolicited-na = \"" + s.unsolicitedNa() + "\"\n";
     }
 
     private static void configure(Setting s, Path conf, Path sock) throws Exception {
