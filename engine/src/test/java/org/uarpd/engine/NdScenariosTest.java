@@ -293,6 +293,90 @@ class NdScenariosTest {
     }
 
     @Test
+    void reachableStaysReachableOnAnUnsolicitedAdvertisementOfTheSameAddress() {
+        // RFC 4861 §7.2.5: S=0 with the address we hold changes nothing (no confirmation, no doubt).
+        NdHarness t = in(REACHABLE);
+        List<Action> out = t.unsolicited(PEER6, PEER_HW, true);
+        expect(t, REACHABLE, PEER_HW);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).isEmpty();
+    }
+
+    @Test
+    void reachableToStaleTakingTheAddressOnAnUnsolicitedOverrideWithAnotherAddress() {
+        NdHarness t = in(REACHABLE);
+        List<Action> out = t.unsolicited(PEER6, OTHER_HW, true);
+        expect(t, STALE, OTHER_HW);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class))
+                .containsExactly(new Action.InstallNeighbor6(Harness.LINK, PEER6, OTHER_HW, STALE));
+    }
+
+    @Test
+    void reachableStaysReachableTakingTheAddressOnASolicitedOverrideWithAnotherAddress() {
+        NdHarness t = in(REACHABLE);
+        t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, true, OTHER_HW));
+        expect(t, REACHABLE, OTHER_HW);
+    }
+
+    @Test
+    void reachableStaysReachableOnASolicitationFromTheSameAddress() {
+        NdHarness t = in(REACHABLE);
+        probeFrom(t, PEER_HW);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void staleStaysStaleOnAnUnsolicitedAdvertisementWithoutLinkLayerOption() {
+        NdHarness t = in(STALE);
+        t.receive(Ip6Address.ALL_NODES.multicastMac(), OTHER_HW, NdHarness.na(PEER6, Ip6Address.ALL_NODES, false, true, null));
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void delayStaysDelayOnAnUnsolicitedAdvertisementOfTheSameAddressThenProbes() {
+        NdHarness t = in(DELAY);
+        t.unsolicited(PEER6, PEER_HW, true);
+        expect(t, DELAY, PEER_HW);
+        List<Action> out = t.advance(5 * S);
+        expect(t, PROBE, PEER_HW);
+        // the first unicast probe goes to the address held, not to the solicited-node group (RFC 4861 §7.3.3)
+        assertThat(NdHarness.solicitations(out)).singleElement().satisfies(ns -> {
+            assertThat(ns.frame().destination()).isEqualTo(PEER_HW);
+            assertThat(ns.packet().destination()).isEqualTo(PEER6);
+        });
+    }
+
+    @Test
+    void probeIgnoresASolicitedConfirmationWithAnotherAddressWithoutOverride() {
+        NdHarness t = in(PROBE);
+        List<Action> out = t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, false, OTHER_HW));
+        expect(t, PROBE, PEER_HW);
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.LOCKED);
+    }
+
+    @Test
+    void theRouterFlagOfAnAdvertisementNeitherConfirmsNorChangesTheBinding() {
+        // gVisor's IsRouter true → false: the flag only moves the sender in or out of the host's
+        // Default Router List (RFC 4861 §7.2.5), which is the kernel's, not the binding's.
+        NdHarness t = in(REACHABLE);
+        t.receive(OUR_HW, PEER_HW, org.uarpd.wire.nd.NdPacket.advertisement(PEER6, OUR6, true, false, false, PEER6,
+                List.of(org.uarpd.wire.nd.NdOption.targetLinkLayer(PEER_HW))));
+        expect(t, REACHABLE, PEER_HW);
+        t.advance(46 * S);
+        expect(t, STALE, PEER_HW);
+        t.receive(OUR_HW, PEER_HW, NdHarness.na(PEER6, OUR6, false, false, PEER_HW)); // R=0, S=0: nothing to confirm
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void aSolicitationWithoutSourceLinkLayerOptionTeachesNothing() {
+        // RFC 4861 §7.2.3: only the option makes an entry; a unicast NS without one is answered, not learnt.
+        NdHarness t = new NdHarness();
+        List<Action> out = t.receive(OUR_HW, PEER_HW, org.uarpd.wire.nd.NdPacket.solicitation(PEER6, OUR6, OUR6, List.of()));
+        assertThat(t.state(PEER6)).isNull();
+        assertThat(NdHarness.advertisements(out)).hasSize(1);
+    }
+
+    @Test
     void anotherLinksEntryIsAnotherEntry() {
         NdHarness t = in(REACHABLE);
         Ip6Address same = PEER6;
