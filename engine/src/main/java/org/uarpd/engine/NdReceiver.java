@@ -7,6 +7,7 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.Neighbors.Observation;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
@@ -34,7 +35,7 @@ final class NdReceiver {
 
     void frame(Link l, byte[] buf, int off, int len) {
         if (!l.up) {
-            ctx.emit(Kind.IGNORED, l.id, 0, null, null, Reason.LINK_IS_DOWN);
+            ctx.emit(Kind.IGNORED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.LINK_IS_DOWN, 0, null);
             return;
         }
         NdObservation q = o;
@@ -65,7 +66,7 @@ final class NdReceiver {
         boolean forUs = mine == NdLink.PREFERRED || published != null;
         if (!q.sourceUnspecified && q.hasLinkLayer) {
             if (n.stateOf(q.sourceHigh, q.sourceLow) != 0) {
-                ctx.emit(Kind.IGNORED, l.id, 0, new org.uarpd.wire.Ip6Address(q.sourceHigh, q.sourceLow),
+                ctx.emit(Kind.IGNORED, l.id, 0, new Ip6Address(q.sourceHigh, q.sourceLow),
                         HardwareAddress.of(q.linkLayer.clone()), null, Reason.ADDRESS_CONFLICT, 0, null);
             } else if (forUs || neighbors.find(l.id, q.sourceHigh, q.sourceLow) != NONE) {
                 // RFC 4861 §7.2.3: the solicitor's address, STALE (created only when it asked us).
