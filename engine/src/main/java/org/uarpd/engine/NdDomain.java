@@ -159,9 +159,9 @@ final class NdDomain implements NeighborDomain {
     @Override
     public void solicit(Link link, int id, boolean unicast, Reason why) {
         NdLink n = link(link);
-        int s = n.source();
         long th = addresses.high(id);
         long tl = addresses.low(id);
+        int s = n.source(th, tl);
         byte[] dst = unicast ? table.hardware(id).toByteArray() : null;
         send(link, IcmpV6Type.NEIGHBOR_SOLICITATION.value(), n.high[s], n.low[s], unicast ? th : SOLICITED_HIGH,
                 unicast ? tl : SOLICITED_LOW | (tl & 0xFF_FFFFL), th, tl, 0, link.hardwareBytes, dst, -1);
