@@ -113,6 +113,21 @@ class NdScenariosTest {
         assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.UNSOLICITED);
     }
 
+    @Test
+    void theGuardsLockLearntPinsAnIpv6BindingSoNoAdvertisementMovesIt() {
+        EngineConfig c = EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withGuard(GuardPolicy.off().withLockLearnt(true)));
+        NdHarness t = new NdHarness(c, NdLinkPolicy.defaults().withDad(false, 1, false));
+        t.miss6(PEER6);
+        List<Action> out = t.answer(PEER6, PEER_HW);
+        out.addAll(t.advance(10_000_000L)); // the pinning runs once this input is done (the next tick)
+        assertThat(t.state(PEER6)).isEqualTo(NeighborState.STATIC);
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.PINNED && PEER6.equals(e.address6()));
+        t.unsolicited(PEER6, OTHER_HW, true);
+        t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, true, OTHER_HW));
+        assertThat(t.state(PEER6)).isEqualTo(NeighborState.STATIC);
+        assertThat(t.hardware(PEER6)).isEqualTo(PEER_HW);
+    }
+
     // -- neighbour entry transitions (gVisor's NUD table) ------------------------------------------
 
     /** A harness with PEER6's entry in {@code state}, bound to PEER_HW unless INCOMPLETE. */
