@@ -1,9 +1,8 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.uarpd.daemon.ConfiguredBridgeAcceptanceTest.ctl;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.uarpd.daemon.control.Uarpctl;
+import org.uarpd.daemon.ConfiguredBridgeAcceptanceTest.Ctl;
 import org.uarpd.linux.NamespaceLab;
 
 /**
@@ -199,16 +198,5 @@ class UnsolicitedNaKernelOracleTest {
         assertThat(show.exit()).as(show.err()).isZero();
         return show.out().lines().filter(l -> l.startsWith(address + " ")).findFirst()
                 .map(l -> l.strip().split("\\s+")).map(w -> w[w.length - 1]).orElse("absent");
-    }
-
-    record Ctl(int exit, String out, String err) {}
-
-    static Ctl ctl(Path sock, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", sock.toString()));
-        all.addAll(List.of(args));
-        int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Ctl(exit, out.toString(), err.toString());
     }
 }
