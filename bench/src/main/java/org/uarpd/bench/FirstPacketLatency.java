@@ -203,7 +203,7 @@ public final class FirstPacketLatency {
 
     private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, String spin, boolean realtime,
                                String cpus, List<String> jvm, double load, double[][] rtt, long[] wire) {
-        System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of three, order cycling, "
+        System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of " + rtt.length + ", order cycling, "
                 + warmup + " warm-up rounds first; uarpd --mode " + mode
                 + (busyPoll ? ", --busy-poll" : ", sleeping in poll") + (spin != null ? ", --spin-us " + spin : ", default spin window")
                 + (realtime ? ", SCHED_FIFO 10" : "") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis
