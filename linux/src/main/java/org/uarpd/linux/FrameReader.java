@@ -28,8 +28,19 @@ final class FrameReader {
         this.sink = sink;
     }
 
-    /** Reads a batch from {@code socket}, one of {@code l}'s; the replies to it leave at its end. */
-    void drain(LinkTable.Entry l, PacketSocket socket) {
+    /**
+     * Reads a batch from {@code socket}, one of {@code l}'s; the replies to it leave at its end.
+     * {@code failed}: poll(2) said the socket holds an error (POLLERR). recvfrom(2) returns such an
+     * error and clears it, but a ring is read without it, and an error left pending would make every
+     * poll return at once: it is taken here.
+     */
+    void drain(LinkTable.Entry l, PacketSocket socket, boolean failed) {
+        if (failed) {
+            int errno = socket.takeError();
+            if (errno != 0 && !ActionExecutor.linkGone(errno)) {
+                LogLines.note(log, "error: AF_PACKET socket on %s: %s (%d, %s)", l.name, Errno.name(errno), errno, Libc.strerror(errno));
+            }
+        }
         PacketSocket out = l.arp;
         out.holdSends();
         try {
@@ -38,7 +49,7 @@ final class FrameReader {
             long lost = out.flushSends();
             if (lost > 0) {
                 int errno = out.sendError();
-                if (errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.ENETDOWN) {
+                if (ActionExecutor.linkGone(errno)) {
                     // The rtnetlink notice of it is already queued: no warning for what the host did.
                     LogLines.note(log, "%d frame(s) not sent on %s: the interface %s meanwhile", lost, l.name,
                             errno == Errno.ENETDOWN ? "went down" : "went away");
@@ -54,7 +65,7 @@ final class FrameReader {
         for (int budget = BUDGET; budget > 0; budget--) {
             int n = socket.receive(frame);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
+            if (ActionExecutor.linkGone(-n)) {
                 // The link went down or away: its rtnetlink message reports that state change.
                 return;
             }

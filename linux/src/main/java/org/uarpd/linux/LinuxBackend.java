@@ -240,7 +240,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
             for (int s = PollSet.SOCKETS; s < pollSet.count(); s++) {
                 LinkTable.Entry l = pollSet.owner(s);
-                if (l.arp != null && pollSet.ready(s)) reader.drain(l, pollSet.socket(s)); // arp null: removed meanwhile
+                if (l.arp != null && pollSet.ready(s)) reader.drain(l, pollSet.socket(s), pollSet.failed(s)); // arp null: removed meanwhile
             }
             pacing.opened(now);
         }
@@ -289,7 +289,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             turn();
             now = System.nanoTime();
             drainNetlink();
-            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) reader.drain(l, s);
+            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) reader.drain(l, s, false);
         }
     }
 

@@ -16,6 +16,7 @@ public final class PacketSocket implements AutoCloseable {
     /** sockaddr_ll.sll_pkttype of a frame this host sent (seen by taps); never one to answer. */
     public static final int PACKET_OUTGOING = 4;
     private static final int SOCKADDR_LL = 20;
+    private static final int SO_ERROR = 4;
     private static final int MAX_FRAME = 65536;
 
     private final Arena arena = Arena.ofShared();
@@ -116,6 +117,16 @@ public final class PacketSocket implements AutoCloseable {
         int len = (int) Math.min(n, into.length);
         MemorySegment.copy(rx, ValueLayout.JAVA_BYTE, 0, into, 0, len);
         return len;
+    }
+
+    /**
+     * Takes the socket's pending error (SO_ERROR, which clears it; socket(7)): 0 if none. The kernel
+     * sets ENETDOWN on a packet socket bound to an interface that is, or goes, down.
+     */
+    int takeError() {
+        fromLength.set(ValueLayout.JAVA_INT, 0, 4);
+        int r = Libc.tryGetsockopt(fd, Libc.SOL_SOCKET, SO_ERROR, from, fromLength);
+        return r < 0 ? -r : from.get(ValueLayout.JAVA_INT, 0);
     }
 
     /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
