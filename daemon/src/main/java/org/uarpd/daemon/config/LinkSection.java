@@ -26,7 +26,8 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         this(name, policy, List.of());
     }
 
-    static LinkSection read(String name, Fields f) {
+    /** Reads {@code [links.NAME]}; {@code links} are the names of every link of the file (what a publish entry's {@code via} may name). */
+    static LinkSection read(String name, Fields f, java.util.Set<String> links) {
         if (!name.matches("[^/\\s]{1,15}")) {
             f.error(null, "\"" + name + "\" is not an interface name; expected 1 to 15 characters without '/' or spaces");
         }
@@ -44,7 +45,7 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         GuardPolicy guard = guardTable == null ? GuardPolicy.off() : GuardSection.read(guardTable);
         List<PublishedEntry> published = new ArrayList<>();
         List<NdPublished> published6 = new ArrayList<>();
-        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6);
+        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6, links);
         f.finish();
         return new LinkSection(name, base(mode).withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
                 .withConflict(conflict).withGuard(guard).withBridge(bridge), published6);

@@ -70,10 +70,70 @@ public final class PublishedTargets {
         return parse(parts[0], listedExclusions(parts, "!198.51.100.7"));
     }
 
-    /** {@link #parseList} for an IPv6 prefix: {@code 2001:db8:1::/64,!2001:db8:1::1}. */
+    /**
+     * {@link #parseList} for an IPv6 prefix: {@code 2001:db8:1::/64,!2001:db8:1::1}, and the
+     * condition it is answered under as {@code when=WORD} and {@code via=IF} items ({@link #answered}).
+     */
     public static NdPublished parseList6(String text) {
-        String[] parts = text.split(",");
-        return parse6(parts[0], listedExclusions(parts, "!2001:db8:1::7"));
+        List<String> parts = new ArrayList<>(List.of(text.split(",")));
+        String when = listedItem(parts, "when=");
+        String via = listedItem(parts, "via=");
+        NdPublished e = parse6(parts.get(0), listedExclusions(parts.toArray(new String[0]), "!2001:db8:1::7"));
+        return answered(e, when, via);
+    }
+
+    /** The value of the item starting with {@code key} (removed from {@code parts}), or null. */
+    private static String listedItem(List<String> parts, String key) {
+        for (int i = 1; i < parts.size(); i++) {
+            String p = parts.get(i).strip();
+            if (p.startsWith(key)) {
+                parts.remove(i);
+                return p.substring(key.length());
+            }
+        }
+        return null;
+    }
+
+    /** The words {@code when} takes: {@link NdPublished.When#word()}. */
+    public static final List<String> WHEN = java.util.Arrays.stream(NdPublished.When.values()).map(NdPublished.When::word).toList();
+
+    /** A mistake in {@code when} or {@code via}, saying which ({@link #key()}), so the config file can point at it. */
+    public static final class BadCondition extends IllegalArgumentException {
+        private final String key;
+
+        BadCondition(String key, String message) {
+            super(message);
+            this.key = key;
+        }
+
+        /** {@code when} or {@code via}. */
+        public String key() {
+            return key;
+        }
+    }
+
+    /**
+     * {@code e} answered when {@code when} (a word of {@link #WHEN}; null: always) says, asking the
+     * target on interface {@code via} for {@code target-answers}, which needs it and is the only one
+     * to take it.
+     *
+     * @throws BadCondition naming the key that is wrong
+     */
+    public static NdPublished answered(NdPublished e, String when, String via) {
+        NdPublished.When w = when == null ? NdPublished.When.ALWAYS : NdPublished.When.ofWord(when.strip());
+        if (w == null) throw new BadCondition("when", "\"" + when + "\" is not a condition; expected one of " + String.join(", ", WHEN));
+        if (w == NdPublished.When.TARGET_ANSWERS && (via == null || via.isBlank())) {
+            throw new BadCondition("when", "\"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
+        }
+        if (w != NdPublished.When.TARGET_ANSWERS && via != null) {
+            throw new BadCondition("via", "applies to when = \"target-answers\" only; expected no via, or that condition");
+        }
+        return e.answered(w, via == null ? null : via.strip());
+    }
+
+    /** How the entry is answered, as {@code show published} prints it: {@code always}, {@code route}, {@code target-answers via IF}. */
+    public static String formatWhen(NdPublished e) {
+        return e.when().word() + (e.via() != null ? " via " + e.via() : "");
     }
 
     /** Whether the command line's {@code text} names an IPv6 target (then {@link #parseList6} reads it). */
