@@ -83,10 +83,8 @@ public final class PublishSection {
     private static <T> T parsed(Fields f, String key, java.util.function.Supplier<T> parse) {
         try {
             return parse.get();
-        } catch (PublishedTargets.BadExclusion e) {
-            f.error("exclude", e.forConfig());
-        } catch (PublishedTargets.BadCondition e) {
-            f.error(e.key(), e.getMessage());
+        } catch (PublishedTargets.BadPart e) {
+            f.error(e.key(), e.forConfig());
         } catch (SyntaxException e) {
             f.error(key, e.forConfig());
         } catch (IllegalArgumentException e) {

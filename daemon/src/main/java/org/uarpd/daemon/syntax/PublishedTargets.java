@@ -22,20 +22,34 @@ public final class PublishedTargets {
     private PublishedTargets() {}
 
     /**
-     * A mistake in an exclusion rather than in the target, so that each caller can point at the
-     * exclusion: the config file names its {@code exclude} key.
+     * A mistake in a part of the entry other than its target, so that each caller can point at that
+     * part: the config file names its key ({@link #key()}).
      */
-    public static final class BadExclusion extends IllegalArgumentException {
+    public static class BadPart extends IllegalArgumentException {
+        private final String key;
         private final String forConfig;
 
-        BadExclusion(String message, String forConfig) {
+        BadPart(String key, String message, String forConfig) {
             super(message);
+            this.key = key;
             this.forConfig = forConfig;
+        }
+
+        /** The config file's key of the part: {@code exclude}, {@code when} or {@code via}. */
+        public String key() {
+            return key;
         }
 
         /** The config file's form, as {@link SyntaxException#forConfig()}. */
         public String forConfig() {
             return forConfig;
+        }
+    }
+
+    /** A mistake in an exclusion rather than in the target (the config file's {@code exclude} key). */
+    public static final class BadExclusion extends BadPart {
+        BadExclusion(String message, String forConfig) {
+            super("exclude", message, forConfig);
         }
     }
 
@@ -97,36 +111,22 @@ public final class PublishedTargets {
     /** The words {@code when} takes: {@link NdPublished.When#word()}. */
     public static final List<String> WHEN = java.util.Arrays.stream(NdPublished.When.values()).map(NdPublished.When::word).toList();
 
-    /** A mistake in {@code when} or {@code via}, saying which ({@link #key()}), so the config file can point at it. */
-    public static final class BadCondition extends IllegalArgumentException {
-        private final String key;
-
-        BadCondition(String key, String message) {
-            super(message);
-            this.key = key;
-        }
-
-        /** {@code when} or {@code via}. */
-        public String key() {
-            return key;
-        }
-    }
-
     /**
      * {@code e} answered when {@code when} (a word of {@link #WHEN}; null: always) says, asking the
      * target on interface {@code via} for {@code target-answers}, which needs it and is the only one
      * to take it.
      *
-     * @throws BadCondition naming the key that is wrong
+     * @throws BadPart naming the key that is wrong ({@code when} or {@code via})
      */
     public static NdPublished answered(NdPublished e, String when, String via) {
         NdPublished.When w = when == null ? NdPublished.When.ALWAYS : NdPublished.When.ofWord(when.strip());
-        if (w == null) throw new BadCondition("when", "\"" + when + "\" is not a condition; expected one of " + String.join(", ", WHEN));
-        if (w == NdPublished.When.TARGET_ANSWERS && (via == null || via.isBlank())) {
-            throw new BadCondition("when", "\"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
-        }
+        String wrong = w == null ? "\"" + when + "\" is not a condition; expected one of " + String.join(", ", WHEN)
+                : w == NdPublished.When.TARGET_ANSWERS && (via == null || via.isBlank())
+                ? "\"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"" : null;
+        if (wrong != null) throw new BadPart("when", wrong, wrong);
         if (w != NdPublished.When.TARGET_ANSWERS && via != null) {
-            throw new BadCondition("via", "applies to when = \"target-answers\" only; expected no via, or that condition");
+            String m = "applies to when = \"target-answers\" only; expected no via, or that condition";
+            throw new BadPart("via", m, m);
         }
         return e.answered(w, via == null ? null : via.strip());
     }
