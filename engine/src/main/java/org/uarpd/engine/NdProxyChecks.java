@@ -76,11 +76,6 @@ final class NdProxyChecks {
         this.nd = nd;
     }
 
-    /** Targets remembered now (checking, present or absent). */
-    int size() {
-        return checks.size();
-    }
-
     /**
      * Whether solicitation {@code q} received on {@code asking} for a target of {@code e} is answered
      * now (with {@code mac}); when not, an event says why, and a solicitor waiting for the target's

@@ -142,15 +142,6 @@ final class NdStack {
         return neighbors.size();
     }
 
-    /** Targets a {@link NdPublished.When#TARGET_ANSWERS} entry remembers, and IPv6 routes known. */
-    int proxyChecks() {
-        return checks.size();
-    }
-
-    int routes() {
-        return checks.routes.size();
-    }
-
     int pending() {
         return neighbors.pending();
     }
