@@ -405,7 +405,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private void resync(String why) {
         LogLines.note(log, "resynchronising from kernel dumps (%s)", why);
         translator.resynced(rtnl.dumpAddresses(), rtnl.dumpNeighbors());
-        translator.resynced6(rtnl.dumpAddresses6(), rtnl.dumpNeighbors6());
+        translator.resynced6(rtnl.dumpAddresses6(), rtnl.dumpNeighbors6(), rtnl.dumpRoutes6());
     }
 
     /** What the translator asks of the host when a configured link goes or comes back. */

@@ -125,7 +125,7 @@ class ControlServiceTest {
         assertThat(answer(new Request.Publish(null, entry))).isEqualTo(new Response.Message("published 198.51.100.0/28 !198.51.100.3 dev *"));
         assertThatThrownBy(() -> answer(new Request.Publish(null, entry))).hasMessage("already published: 198.51.100.0/28 !198.51.100.3 dev *");
         assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of(
-                new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator"))));
+                new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator", null))));
         assertThat(answer(new Request.Unpublish(null, entry))).isEqualTo(new Response.Message("unpublished 198.51.100.0/28 !198.51.100.3 dev *"));
         assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of()));
     }

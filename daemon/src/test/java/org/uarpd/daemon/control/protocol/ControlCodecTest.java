@@ -32,7 +32,7 @@ class ControlCodecTest {
         return Stream.of(new Response.Failure("no link called 'eth9'"), new Response.Message("flushed 2 dynamic entries"),
                 new Response.Neighbours(List.of(new Response.Neighbour("192.0.2.2", "u0", "02:00:5e:00:53:02", "REACHABLE"),
                         new Response.Neighbour("192.0.2.3", "u0", null, "INCOMPLETE"))),
-                new Response.Published(List.of(new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, false, "0s", false, "config"))),
+                new Response.Published(List.of(new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, false, "0s", false, "config", null))),
                 new Response.Links(List.of(new Response.LinkRow("u0", 7, "02:00:5e:00:53:01", "authoritative", true, List.of("192.0.2.1", "192.0.2.5"),
                         List.of(new Response.ClaimRow("192.0.2.5", "yielded", "02:00:5e:00:53:66"))))),
                 new Response.Rarp(List.of(new Response.RarpRow("02:00:5e:00:53:aa", "198.51.100.200"))),
@@ -78,7 +78,7 @@ class ControlCodecTest {
 
     @Test
     void plainIsWhatUarpctlJsonPrints() {
-        assertThat(ControlCodec.plain(new Response.PublishedRow("*", "198.51.100.77", List.of(), "02:00:5e:00:53:77", false, "0s", false, "operator")))
+        assertThat(ControlCodec.plain(new Response.PublishedRow("*", "198.51.100.77", List.of(), "02:00:5e:00:53:77", false, "0s", false, "operator", null)))
                 .isEqualTo("{\"dev\":\"*\",\"target\":\"198.51.100.77\",\"exclude\":[],\"lladdr\":\"02:00:5e:00:53:77\",\"broadcastOnly\":false,"
                         + "\"replyDelay\":\"0s\",\"answerProbes\":false,\"source\":\"operator\"}");
         assertThat(ControlCodec.plain(List.of(new Response.Neighbour("192.0.2.3", "u0", null, "INCOMPLETE"))))
