@@ -39,6 +39,7 @@ final class FleetDaemonLab implements AutoCloseable {
     /** The switch every namespace of the lab is plugged into. */
     final String sw;
     private final Map<Integer, Process> members = new LinkedHashMap<>();
+    private final Map<Integer, String[]> memberCommands = new LinkedHashMap<>();
     private final List<Path> memberLogs = new ArrayList<>();
     private final Map<Path, Process> captures = new LinkedHashMap<>();
     private List<String> endpoints = List.of();
@@ -89,21 +90,41 @@ final class FleetDaemonLab implements AutoCloseable {
             lab.switchPort(sw, ns, "e" + i, memberIp(i) + "/24");
             Path log = dir.resolve("e" + i + ".log");
             memberLogs.add(log);
-            members.put(i, lab.start(ns, ProcessBuilder.Redirect.to(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
-                    "etcd", "--name", "e" + i, "--data-dir", dir.resolve("e" + i + ".etcd").toString(),
+            memberCommands.put(i, new String[] {ns, "etcd", "--name", "e" + i, "--data-dir", dir.resolve("e" + i + ".etcd").toString(),
                     "--listen-client-urls", clients.get(i - 1), "--advertise-client-urls", clients.get(i - 1),
                     "--listen-peer-urls", "http://" + memberIp(i) + ":2380", "--initial-advertise-peer-urls", "http://" + memberIp(i) + ":2380",
                     "--initial-cluster", String.join(",", peers), "--initial-cluster-state", "new", "--initial-cluster-token", lab.prefix(),
-                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs)));
+                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs)});
+            startMember(i);
         }
-        for (int i = 1; i <= n; i++) {
-            Process p = members.get(i);
-            Path log = memberLogs.get(i - 1);
-            assertThat(Await.within(30, () -> p.isAlive() && read(log).contains("ready to serve client requests")))
-                    .as("etcd e" + (i) + " serves clients\n" + read(log)).isTrue();
-        }
+        awaitMembers(1);
         endpoints = clients;
         return clients;
+    }
+
+    /** Starts member {@code i} (again: with its data directory, etcd takes up where it stopped). */
+    private void startMember(int i) {
+        String[] c = memberCommands.get(i);
+        Path log = memberLogs.get(i - 1);
+        members.put(i, lab.start(c[0], ProcessBuilder.Redirect.appendTo(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
+                java.util.Arrays.copyOfRange(c, 1, c.length)));
+    }
+
+    /** Waits until every member serves clients for the {@code times}-th time (each start logs it once). */
+    private void awaitMembers(int times) throws InterruptedException {
+        for (int i = 1; i <= members.size(); i++) {
+            Process p = members.get(i);
+            Path log = memberLogs.get(i - 1);
+            assertThat(Await.within(30, () -> p.isAlive() && read(log).split("ready to serve client requests", -1).length > times))
+                    .as("etcd e" + i + " serves clients\n" + read(log)).isTrue();
+        }
+    }
+
+    /** Starts every member again after {@link #killMember} (same data, same flags) and waits until each serves clients. */
+    void restartMembers() throws InterruptedException {
+        int times = read(memberLogs.getFirst()).split("ready to serve client requests", -1).length;
+        for (int i = 1; i <= members.size(); i++) startMember(i);
+        awaitMembers(times);
     }
 
     static String memberIp(int i) {
@@ -174,6 +195,19 @@ final class FleetDaemonLab implements AutoCloseable {
     /** Waits until {@code u} says it answers for {@link #VIP}. */
     static void awaitOwner(UarpdProcess u) throws InterruptedException {
         assertThat(Await.within(15, () -> u.log.stream().anyMatch(l -> l.contains("now answers for " + VIP)))).as(u.logText()).isTrue();
+    }
+
+    /**
+     * Fleet hosts h1, then h2, of segment {@code s} publishing {@link #VIP} in fleet {@code fleet}:
+     * returns them once h1 owns the group and h2 sees it so.
+     */
+    List<UarpdProcess> ownerAndStandby(Segment s, String fleet) throws Exception {
+        UarpdProcess u1 = publisher(s.h1(), "h1", fleet);
+        awaitOwner(u1);
+        UarpdProcess u2 = publisher(s.h2(), "h2", fleet);
+        assertThat(Await.within(15, () -> ctl("h2", "show", "fleet").contains(VIP + " owner h1")))
+                .as(ctl("h2", "show", "fleet") + "\n" + u2.logText()).isTrue();
+        return List.of(u1, u2);
     }
 
     /** tcpdump of ARP on {@code link} in {@code ns} into {@code name}.pcap, once it listens; the lab stops it at the end. */

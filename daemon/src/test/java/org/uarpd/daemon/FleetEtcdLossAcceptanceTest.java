@@ -35,11 +35,9 @@ class FleetEtcdLossAcceptanceTest {
         try (FleetDaemonLab f = FleetDaemonLab.open("uf3a")) {
             f.etcd(3, 100, 1000);
             FleetDaemonLab.Segment s = f.segment();
-            UarpdProcess u1 = f.publisher(s.h1(), "h1", "t");
-            FleetDaemonLab.awaitOwner(u1);
-            UarpdProcess u2 = f.publisher(s.h2(), "h2", "t");
-            assertThat(Await.within(15, () -> f.ctl("h2", "show", "fleet").contains(VIP + " owner h1")))
-                    .as(f.ctl("h2", "show", "fleet") + "\n" + u2.logText()).isTrue();
+            List<UarpdProcess> hosts = f.ownerAndStandby(s, "t");
+            UarpdProcess u1 = hosts.get(0);
+            UarpdProcess u2 = hosts.get(1);
             Path capture = f.capture(s.p(), "pp", "wire");
             Process prober = f.prober(s.p(), "pp", VIP, 10, "prober");
             assertThat(Await.within(10, () -> FleetWire.answersFrom(capture, VIP, s.mac1()) >= 100)).as("h1 answers").isTrue();
@@ -79,7 +77,8 @@ class FleetEtcdLossAcceptanceTest {
      * that), h2 never answers for it (no host can prove it owns the group), both say etcd is
      * unreachable in their logs, {@code show fleet} and metrics; the hosts' own addresses are
      * answered, a kernel miss on h1 for h2 is checked by unicast from h1's copy of the directory, and
-     * h1 no longer answers on h2's behalf.
+     * h1 no longer answers on h2's behalf. When the members come back (same data), both hosts
+     * reconnect and one of them answers for the group again.
      */
     @Test
     void losingEveryMemberKeepsWhatIsKnownAndSilencesThePublishedGroup() throws Exception {
@@ -88,9 +87,9 @@ class FleetEtcdLossAcceptanceTest {
             FleetDaemonLab.Segment s = f.segment();
             Path capture = f.capture(s.p(), "pp", "wire");
             Path atH1 = f.capture(s.h1(), "h1", "h1");
-            UarpdProcess u1 = f.publisher(s.h1(), "h1", "t");
-            FleetDaemonLab.awaitOwner(u1);
-            UarpdProcess u2 = f.publisher(s.h2(), "h2", "t");
+            List<UarpdProcess> hosts = f.ownerAndStandby(s, "t");
+            UarpdProcess u1 = hosts.get(0);
+            UarpdProcess u2 = hosts.get(1);
             // h1's copy holds h2's address once h1 answers p's request for it on h2's behalf.
             assertThat(Await.within(20, () -> {
                 f.askFromPeer(s, H2);
@@ -138,6 +137,18 @@ class FleetEtcdLossAcceptanceTest {
             long notForUs = u1.count(l -> l.contains("ignored " + H2 + " on h1 (not for us)"));
             f.askFromPeer(s, H2);
             assertThat(Await.within(10, () -> u1.count(l -> l.contains("ignored " + H2 + " on h1 (not for us)")) > notForUs)).isTrue();
+
+            // etcd comes back: both hosts reconnect and one of them answers for the group again, never two at once.
+            Path after = f.capture(s.p(), "pp", "after");
+            f.restartMembers();
+            Process again = f.prober(s.p(), "pp", VIP, 10, "prober-after");
+            for (UarpdProcess u : List.of(u1, u2)) {
+                assertThat(Await.within(60, () -> u.log.stream().anyMatch(l -> l.contains("etcd reachable again")))).as(u.logText()).isTrue();
+            }
+            assertThat(Await.within(30, () -> FleetWire.probes(after, VIP).stream().filter(p -> !p.answers().isEmpty()).count() >= 100))
+                    .as("the group is answered again\n" + f.ctl("h1", "show", "fleet") + f.ctl("h2", "show", "fleet")).isTrue();
+            FleetDaemonLab.stop(again);
+            assertThat(FleetWire.oneAnswerPerRequest(after, VIP)).as("answering stations after etcd's return").hasSize(1);
             u1.close();
             u2.close();
         }

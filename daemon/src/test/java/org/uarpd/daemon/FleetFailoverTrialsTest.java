@@ -54,10 +54,7 @@ class FleetFailoverTrialsTest {
             List<String> ns = List.of(s.h1(), s.h2());
             List<String> names = List.of("h1", "h2");
             List<String> macs = List.of(s.mac1(), s.mac2());
-            UarpdProcess[] u = new UarpdProcess[2];
-            u[0] = f.publisher(ns.get(0), "h1", "t");
-            FleetDaemonLab.awaitOwner(u[0]);
-            u[1] = f.publisher(ns.get(1), "h2", "t");
+            UarpdProcess[] u = f.ownerAndStandby(s, "t").toArray(UarpdProcess[]::new);
             Matcher granted = TTL.matcher(f.ctl("h1", "show", "fleet"));
             assertThat(granted.find()).isTrue();
             String load = Files.readString(Path.of("/proc/loadavg")).strip();

@@ -29,11 +29,9 @@ class FleetPartitionAcceptanceTest {
             String h1 = s.h1();
             String mac1 = s.mac1();
             String mac2 = s.mac2();
-            UarpdProcess u1 = f.publisher(h1, "h1", "t");
-            FleetDaemonLab.awaitOwner(u1);
-            UarpdProcess u2 = f.publisher(s.h2(), "h2", "t");
-            assertThat(Await.within(15, () -> f.ctl("h2", "show", "fleet").contains(VIP + " owner h1")))
-                    .as(f.ctl("h2", "show", "fleet") + "\n" + u2.logText()).isTrue();
+            java.util.List<UarpdProcess> hosts = f.ownerAndStandby(s, "t");
+            UarpdProcess u1 = hosts.get(0);
+            UarpdProcess u2 = hosts.get(1);
 
             Path capture = f.capture(s.p(), "pp", "wire");
             Process prober = f.prober(s.p(), "pp", VIP, 10, "prober");
