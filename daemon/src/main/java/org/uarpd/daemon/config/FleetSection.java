@@ -97,7 +97,7 @@ public record FleetSection(List<String> endpoints, String name, String prefix, S
 
     /**
      * This section with the command line's {@code --etcd} (comma-separated URLs), {@code --fleet} and
-     * {@code --[no-]answer-on-behalf} over it; a null flag leaves the file's value.
+     * {@code --no-answer-on-behalf} (false; null without the flag) over it; a null flag leaves the file's value.
      */
     public FleetSection withFlags(String etcd, String fleet, Boolean onBehalf) {
         List<String> e = etcd == null ? endpoints : List.of(etcd.split(","));
