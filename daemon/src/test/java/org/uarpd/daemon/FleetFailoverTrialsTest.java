@@ -70,7 +70,7 @@ class FleetFailoverTrialsTest {
                     return shown.contains(" connected") && shown.contains(VIP + " owner " + names.get(old));
                 })).as("trial " + t + ": " + names.get(next) + " stands by\n" + f.ctl(names.get(next), "show", "fleet")).isTrue();
                 Path capture = f.capture(s.p(), "pp", "trial" + t);
-                assertThat(Await.within(10, () -> FleetWire.answersFrom(capture, VIP, macs.get(old)) >= 5)).as("trial " + t + ": the owner answers").isTrue();
+                assertThat(Await.within(30, () -> FleetWire.answersFrom(capture, VIP, macs.get(old)) >= 5)).as("trial " + t + ": the owner answers").isTrue();
                 long signalled = System.currentTimeMillis() * 1000;
                 if (kill) {
                     u[old].kill();
