@@ -3,8 +3,6 @@ package org.uarpd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.uarpd.daemon.control.Uarpctl;
 import org.uarpd.linux.NamespaceLab;
 
 /**
@@ -268,16 +265,8 @@ final class FleetDaemonLab implements AutoCloseable {
 
     /** uarpctl against {@code host}'s socket: its output, or its error output when it failed. */
     String ctl(String host, String... args) {
-        return ctl(socket(host), args);
-    }
-
-    static String ctl(Path socket, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", socket.toString()));
-        all.addAll(List.of(args));
-        int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return exit == 0 ? out.toString() : "exit " + exit + ": " + err;
+        ConfiguredBridgeAcceptanceTest.Ctl c = ConfiguredBridgeAcceptanceTest.ctl(socket(host), args);
+        return c.exit() == 0 ? c.out() : "exit " + c.exit() + ": " + c.err();
     }
 
     private static final Pattern DIRECTORY = Pattern.compile("directory (\\d+) entries");
