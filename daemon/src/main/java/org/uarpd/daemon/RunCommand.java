@@ -133,6 +133,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "NAME", description = "The fleet to join (with --etcd): published entries are answered only while this host owns their group.")
     String fleetName;
 
+    @Option(names = "--no-answer-on-behalf", description = "In a fleet, leave broadcast requests for other hosts' directory bindings to their holders "
+            + "([fleet] answer-on-behalf = false): for segments where every station runs uarpd.")
+    boolean noAnswerOnBehalf;
+
     @Option(names = "--quiet", description = "No per-event lines (for benchmarks).")
     boolean quiet;
 
@@ -384,7 +388,7 @@ public final class RunCommand implements Callable<Integer> {
             all6.addAll(published6);
             e.setValue(e.getValue().with(q, all6));
         }
-        UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName));
+        UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName, noAnswerOnBehalf ? Boolean.FALSE : null));
         if (controlSocket != null) {
             if (!controlSocket.isAbsolute()) throw new IllegalArgumentException("--control-socket: " + controlSocket + " is not an absolute path");
             out = out.withControl(new ControlSection(controlSocket, c.control().group()));
