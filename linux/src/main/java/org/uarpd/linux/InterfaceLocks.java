@@ -85,6 +85,18 @@ final class InterfaceLocks implements AutoCloseable {
         }
     }
 
+    /** The listening sockets that are the locks, to hand them to a successor (which then holds them too). */
+    int[] descriptors() {
+        return held.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Locks a predecessor held and handed over: the same sockets, so there is no moment without them. */
+    static InterfaceLocks adopt(int[] fds) {
+        InterfaceLocks locks = new InterfaceLocks();
+        for (int fd : fds) locks.held.add(fd);
+        return locks;
+    }
+
     /** Releases every lock (idempotent). */
     @Override
     public void close() {
