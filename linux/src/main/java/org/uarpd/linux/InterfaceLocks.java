@@ -17,6 +17,9 @@ import java.util.List;
  * for the peer's credentials ({@code SO_PEERCRED}: the process that listens), so the refusal names the
  * running uarpd by pid. The holder never accepts: a connection that waits in its backlog costs it
  * nothing, and the asker closes its end at once.
+ *
+ * <p>A restart passes the listening sockets themselves to the successor ({@link HostHold}): both hold
+ * them for a moment, then only the successor, so the name is never free in between.
  */
 final class InterfaceLocks implements AutoCloseable {
     private static final int SOCKADDR_UN = 110;

@@ -26,7 +26,8 @@ import org.uarpd.wire.link.Ethernet;
  *   <li>{@link ActionExecutor}: engine actions → packet-socket sends and rtnetlink requests;</li>
  *   <li>{@link HostJournal}: every change to the host (sysctls and nftables of {@link InterfaceTakeover},
  *       routes, addresses), put back by {@link #stop()} or, after SIGKILL, by the kernel and the
- *       {@link CrashRestorer};</li>
+ *       {@link CrashRestorer}; held with the interface locks by {@link HostHold}, which can also hand
+ *       all of it to a successor ({@link #handOver}, {@link #succeed}) for {@code uarpctl restart};</li>
  *   <li>{@link WarmUp}: the JIT warm-up before the loop runs ({@link #rehearse}).</li>
  * </ul>
  */
