@@ -199,12 +199,13 @@ public final class HandoverChannel implements AutoCloseable {
         /** Listens at a fresh abstract name of this process's. */
         public Listener() {
             name = "@uarpd-handover/" + ProcessHandle.current().pid() + "/" + Long.toHexString(System.nanoTime());
-            fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_SEQPACKET | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, 0,
-                    "socket(AF_UNIX, SOCK_SEQPACKET) for the handover", null);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment address = a.allocate(SystemdNotify.SUN_PATH_OFFSET + SystemdNotify.SUN_PATH_SIZE);
-                int length = SystemdNotify.socketAddress(name, address);
-                Libc.bind(fd, address, length, "bind(" + name + ")", null);
+            try {
+                fd = SystemdNotify.boundSocket(Libc.SOCK_SEQPACKET | Libc.SOCK_NONBLOCK, name);
+            } catch (RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+            try {
                 Libc.check(Libc.tryListen(fd, 4), "listen(" + name + ")", null);
             } catch (RuntimeException e) {
                 Libc.close(fd);
