@@ -258,8 +258,15 @@ public final class RunCommand implements Callable<Integer> {
             if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
             reloader.applyInitialStatics();
             if (metrics != null) {
-                int port = metrics.serve(settings.metrics().host(), settings.metrics().port());
-                log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), port);
+                Runnable endpoint = () -> {
+                    try {
+                        log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), metrics.serve(settings.metrics().host(), settings.metrics().port()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("metrics endpoint " + settings.metrics().host() + ":" + settings.metrics().port(), e);
+                    }
+                };
+                if (successor != null) successor.afterPredecessor(endpoint); // the old one's endpoint holds the port until it exits
+                else endpoint.run();
                 ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-metrics").unstarted(r));
                 ticker.scheduleAtFixedRate(() -> backend.execute(service::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
             }

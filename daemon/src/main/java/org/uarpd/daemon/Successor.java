@@ -24,6 +24,8 @@ final class Successor implements AutoCloseable {
     private final HandoverChannel channel;
     private final ByteArrayOutputStream said = new ByteArrayOutputStream();
     private volatile boolean serving;
+    /** What may only start once the old uarpd is gone (it holds the metrics port until then). */
+    private final java.util.List<Runnable> afterPredecessor = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Successor(HandoverChannel channel) {
         this.channel = channel;
@@ -83,7 +85,18 @@ final class Successor implements AutoCloseable {
                 return;
             }
             notify.send("MAINPID=" + ProcessHandle.current().pid() + "\nREADY=1\nSTATUS=" + status);
+            try {
+                ProcessHandle.of(channel.peerPid()).ifPresent(old -> old.onExit().join());
+                for (Runnable r : afterPredecessor) r.run();
+            } catch (RuntimeException e) {
+                System.err.println("uarpd run: " + e.getMessage() + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
+            }
         });
+    }
+
+    /** Runs {@code task} once the old uarpd has exited (on the thread that waits for it). Before {@link #serving}. */
+    void afterPredecessor(Runnable task) {
+        afterPredecessor.add(task);
     }
 
     /** The run ended with {@code code}: before serving, the old uarpd learns why. */

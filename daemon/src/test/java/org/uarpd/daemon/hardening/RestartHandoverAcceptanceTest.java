@@ -31,15 +31,14 @@ import org.uarpd.linux.SystemdNotify;
  *
  * <p>What the handover controls is the switch: from the successor's first turn to the old loop's
  * stop, all within a few milliseconds of the restart's answer, both daemons answer, so by design no
- * probe goes unanswered there. Measured within 200 ms either side of it, the longest silence is
- * asserted below {@link #SWITCH_BOUND_MILLIS}: it is typically a few tenths of a millisecond (the
- * probes' own jitter), but a JVM that has just started, with one exiting beside it, can still be held
- * up for about a probe interval on a loaded two-CPU machine — its loop runs under SCHED_FIFO, its
- * JIT, GC and VM threads do not (seen once in ten restarts at load 23). Before the
- * switch the old daemon serves alone while a second JVM starts and warms up beside it; that
- * contention alone can delay its answers by tens of milliseconds — an old daemon whose successor
- * fails does the same (the second test prints it) — so that stretch is measured and printed, against
- * a stretch as long without any restart, not asserted.
+ * probe goes unanswered there. Before it the old daemon serves alone while a second JVM starts and
+ * warms up beside it; on a loaded two-CPU machine that contention (and the load of other work) holds
+ * a JVM's answers up now and then by tens of milliseconds — a daemon whose successor fails, or that
+ * is restarted nowhere near, shows the same. So the switch is held to the machine's own floor,
+ * measured in the same run: the longest silence within 200 ms of each switch must stay below one
+ * probe interval, or below the longest silence the same run shows away from every switch (a stretch
+ * without restart, and each warm-up), whichever is larger. A switch that left a moment with neither
+ * daemon answering would show as the new one's take-over time, tens to hundreds of milliseconds, and fail.
  * The loops run under SCHED_FIFO ({@code --realtime}), which narrows it. {@code -Duarpd.restarts=N}
  * chains N restarts (default 2), {@code -Duarpd.realtime=P} sets the priority (0: none): the figures
  * of BENCHMARKS.md.
@@ -49,8 +48,6 @@ class RestartHandoverAcceptanceTest {
     static final String OWN = "192.0.2.1";
     static final String PUBLISHED = "198.51.100.7";
     private static final Pattern NEW_PID = Pattern.compile("uarpd pid (\\d+) serves now");
-    /** The bound for the host's own address across a restart; what the switch is held to under load (see above). */
-    static final double SWITCH_BOUND_MILLIS = 30;
     private static final Pattern FAILED_PID = Pattern.compile("the new uarpd \\(pid (\\d+)\\)");
 
     @Test
@@ -114,9 +111,10 @@ class RestartHandoverAcceptanceTest {
                 }
                 String sent = prober.finish();
                 List<double[]> measured = new ArrayList<>();
+                double ownFloor = ArpProber.longestSilence(prober.replies(OWN), quietFrom, quietTo)[0];
+                double publishedFloor = ArpProber.longestSilence(prober.replies(PUBLISHED), quietFrom, quietTo)[0];
                 gaps.add(String.format("no restart (%.0f..%.0f ms): own unanswered at most %.1f ms, published %.1f ms", quietFrom, quietTo,
-                        ArpProber.longestSilence(prober.replies(OWN), quietFrom, quietTo)[0],
-                        ArpProber.longestSilence(prober.replies(PUBLISHED), quietFrom, quietTo)[0]));
+                        ownFloor, publishedFloor));
                 for (int i = 0; i < windows.size(); i++) {
                     double[] w = windows.get(i);
                     double[] own = ArpProber.longestSilence(prober.replies(OWN), w[0], w[1]);
@@ -127,12 +125,17 @@ class RestartHandoverAcceptanceTest {
                             + "published %.1f ms (from %.0f); within 200 ms of the switch own %.1f ms, published %.1f ms", i + 1, w[0], w[1],
                             w[2] + 200, own[0], own[1], published[0], published[1], ownSwitch[0], publishedSwitch[0]));
                     measured.add(new double[] {ownSwitch[0], publishedSwitch[0]});
+                    // Away from the switch: from the request to 200 ms before the answer (the successor's start and warm-up).
+                    ownFloor = Math.max(ownFloor, ArpProber.longestSilence(prober.replies(OWN), w[0], w[2])[0]);
+                    publishedFloor = Math.max(publishedFloor, ArpProber.longestSilence(prober.replies(PUBLISHED), w[0], w[2])[0]);
                 }
                 System.out.println(String.join("\n", gaps) + "\nprober " + sent);
+                System.out.printf("away from the switches: own unanswered at most %.1f ms, published %.1f ms%n", ownFloor, publishedFloor);
                 for (double[] g : measured) {
-                    assertThat(g[0]).as("own around the switch: %s; prober %s\n%s", gaps, sent, first.logText()).isLessThan(SWITCH_BOUND_MILLIS);
+                    assertThat(g[0]).as("own around the switch: %s; prober %s\n%s", gaps, sent, first.logText())
+                            .isLessThanOrEqualTo(Math.max(ArpProber.PROBE_MILLIS, ownFloor));
                     assertThat(g[1]).as("published around the switch: %s; prober %s\n%s", gaps, sent, first.logText())
-                            .isLessThan(SWITCH_BOUND_MILLIS);
+                            .isLessThanOrEqualTo(Math.max(ArpProber.PROBE_MILLIS, publishedFloor));
                 }
             }
             ProcessHandle last = ProcessHandle.of(current).orElseThrow();
