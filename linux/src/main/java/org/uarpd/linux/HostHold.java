@@ -23,6 +23,8 @@ final class HostHold {
     private HandoverChannel predecessor;
     /** Everything went to a successor: leaving lets go instead of undoing. */
     private volatile boolean handedOver;
+    /** The loop runs: a successor's host is its own from then on (before, its predecessor still holds all of it). */
+    private volatile boolean serving;
 
     HostHold(EventLog log) {
         this.log = log;
@@ -114,6 +116,11 @@ final class HostHold {
         return handedOver;
     }
 
+    /** The loop runs with this host. */
+    void serving() {
+        serving = true;
+    }
+
     /** A successor that had adopted the journal died, and its crash restorer undid it: every change is made again. */
     void reassert() {
         HostJournal j = journal;
@@ -126,10 +133,14 @@ final class HostHold {
         if (j != null && !handedOver) j.undoAll();
     }
 
-    /** First of the clean-up: every change undone — or left to the successor — and the restorer stopped (idempotent). */
+    /**
+     * First of the clean-up: every change undone — or left as it is, when handed to a successor, or
+     * when this successor gives up before serving (its predecessor still serves with all of it) — and
+     * the restorer stopped (idempotent).
+     */
     void leave() {
         if (journal != null) {
-            if (handedOver) journal.release();
+            if (handedOver || (predecessor != null && !serving)) journal.release();
             else journal.undoAll();
             journal = null;
         } else if (restorer != null) restorer.discard(); // stopped before the first host change

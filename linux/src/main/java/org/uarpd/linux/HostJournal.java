@@ -332,6 +332,7 @@ final class HostJournal implements AutoCloseable {
                 default -> throw new IllegalArgumentException("handover: unknown change '" + line + "'");
             }
         }
+        j.exported = List.copyOf(j.changes); // until it serves, all of it is the predecessor's too: release() leaves it
         return j;
     }
 

@@ -204,6 +204,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
+        host.serving();
         long start = System.nanoTime();
         pacing.opened(start);
         notifier.started(start);

@@ -168,6 +168,20 @@ class HostJournalTest {
     }
 
     @Test
+    void aSuccessorThatGivesUpBeforeServingLeavesItsPredecessorsChangesInPlace() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        knob(ignore, "0");
+        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
+        old.setSysctl(ignore, "8");
+        HostJournal.Exported handed = old.export();
+        HostJournal successor = HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
+        successor.release();
+        assertThat(value(ignore)).as("the predecessor still serves with it").isEqualTo("8");
+        old.undoAll();
+        assertThat(value(ignore)).isEqualTo("0");
+    }
+
+    @Test
     void reassertMakesEveryChangeAgainAfterADeadSuccessorsRestorerUndidThem() throws Exception {
         String ignore = KernelSettings.conf("u0", "arp_ignore");
         knob(ignore, "0");
