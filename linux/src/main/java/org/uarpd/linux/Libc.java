@@ -29,6 +29,7 @@ public final class Libc {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
@@ -73,6 +74,8 @@ public final class Libc {
     private static final MethodHandle SENDTO = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
     private static final MethodHandle RECVFROM = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR));
     private static final MethodHandle RECVMSG = capturing("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle SENDMSG = capturing("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle ACCEPT4 = capturing("accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
@@ -218,6 +221,27 @@ public final class Libc {
         MemorySegment c = CAPTURED.get();
         try {
             long r = (long) RECVMSG.invokeExact(c, fd, msghdr, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long trySendmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) SENDMSG.invokeExact(c, fd, msghdr, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** accept4(2) without the peer's address. */
+    public static int tryAccept(int fd, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) ACCEPT4.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);

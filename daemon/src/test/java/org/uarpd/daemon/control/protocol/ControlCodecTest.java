@@ -20,7 +20,7 @@ class ControlCodecTest {
                 new Request.Del("u0", "192.0.2.60"), new Request.Publish(null, entry), new Request.Unpublish("u0", entry),
                 new Request.Publish("u0", new Request.Entry("proxy", List.of(), null, false, 0, false)), new Request.Flush(null),
                 new Request.Flush("u0"), new Request.Probe("u0", "192.0.2.2"), new Request.Stats(),
-                new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Reclaim(null, "192.0.2.1"),
+                new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Restart(), new Request.Reclaim(null, "192.0.2.1"),
                 new Request.Reclaim("u0", "192.0.2.1"), new Request.Monitor(null, null),
                 new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null));
     }
@@ -97,7 +97,7 @@ class ControlCodecTest {
     void unknownCommandsAndFieldsAreRefusedByName() {
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"frobnicate\"}")).isInstanceOf(ProtocolException.class)
                 .hasMessage("unknown command 'frobnicate'; expected one of show, add, del, publish, unpublish, flush, probe, monitor, stats, "
-                        + "capture, announce, reclaim, reload");
+                        + "capture, announce, reclaim, reload, restart");
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"flush\",\"devv\":\"u0\"}")).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("malformed request").hasMessageContaining("devv");
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"show\",\"table\":\"bogus\"}")).isInstanceOf(ProtocolException.class)
