@@ -40,7 +40,6 @@ import org.uarpd.linux.NativeCallException;
 import org.uarpd.linux.NeighbourTableLimit;
 import org.uarpd.linux.SystemdNotify;
 import org.uarpd.wire.HardwareAddress;
-import org.uarpd.wire.Ip4;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -241,7 +240,7 @@ public final class RunCommand implements Callable<Integer> {
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
@@ -306,29 +305,6 @@ public final class RunCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
-    }
-
-    /** One address from each published entry of {@code policy}, for the rehearsal to ask for. */
-    static int[] publishedSamples(LinkPolicy policy) {
-        List<Integer> out = new ArrayList<>();
-        for (PublishedEntry e : policy.published()) {
-            switch (e.target()) {
-                case PublishedEntry.Target.Address a -> out.add(a.address());
-                case PublishedEntry.Target.Range r -> {
-                    long first = r.range().network() & 0xFFFFFFFFL;
-                    long last = first | (~Ip4.mask(r.range().prefixLength()) & 0xFFFFFFFFL);
-                    for (long a = first; a <= last; a++) {
-                        int candidate = (int) a;
-                        if (r.excluded().stream().noneMatch(x -> x.contains(candidate))) {
-                            out.add(candidate);
-                            break;
-                        }
-                    }
-                }
-                case PublishedEntry.Target.RoutedElsewhere x -> { }
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Where the config was read from (null: none); set by {@link #settings()}. */
