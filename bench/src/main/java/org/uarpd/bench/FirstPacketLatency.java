@@ -25,9 +25,15 @@ import org.uarpd.linux.NamespaceLab;
  * round flushes both caches of one pair and pings once, for the three pairs in an order that cycles
  * through all six permutations. The peers are plain kernels. Needs root.
  *
+ * <p>{@code --family=6} adds IPv6 to the uarpd and kernel pairs (host 2001:db8:1::1/64, peer
+ * 2001:db8:1::2/64, no DAD) and two more series to every round, {@code ping -6} to the peer after the
+ * same flush of both caches: uarpd resolving by neighbour discovery, and the kernel natively. The five
+ * series go in an order that rotates each round; the report adds uarpd's IPv6 figure against the
+ * kernel's (target ≤ 2.5×) and against its own IPv4 one from the same rounds. The floor speaks ARP only.
+ *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" \
  *      org.uarpd.bench.FirstPacketLatency [rounds [warm-up rounds]] [--busy-poll] [--mode=assist] [--no-misses] [--stages]
- *      [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE] [--warm-up=N]</pre>
+ *      [--family=6] [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE] [--warm-up=N]</pre>
  *
  * <ul>
  * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
@@ -53,6 +59,16 @@ public final class FirstPacketLatency {
 
     /** One namespace pair: a host that resolves and the peer it pings. */
     private record Pair(String label, String host, String hostIf, String peer, String peerIf) {}
+
+    /** One measured series: a pair, and the peer address its ping goes to (IPv4 or IPv6). */
+    private record Series(Pair pair, String target) {
+        boolean ipv6() {
+            return target.indexOf(':') >= 0;
+        }
+    }
+
+    private static final String HOST6 = "2001:db8:1::1";
+    private static final String PEER6 = "2001:db8:1::2";
 
     private static int gapMillis;
 
@@ -91,6 +107,13 @@ public final class FirstPacketLatency {
             Pair f = new Pair("floor", lab.namespace("fh"), "f0", lab.namespace("fp"), "g0");
             Pair k = new Pair("kernel", lab.namespace("kh"), "k0", lab.namespace("kp"), "q0");
             for (Pair p : List.of(u, f, k)) lab.veth(p.host, p.hostIf, "192.0.2.1/24", p.peer, p.peerIf, "192.0.2.2/24");
+            boolean six = "6".equals(valueOf(flags, "--family="));
+            if (six) {
+                for (Pair p : List.of(u, k)) {
+                    lab.ok(p.host, "ip", "-6", "addr", "add", HOST6 + "/64", "dev", p.hostIf, "nodad");
+                    lab.ok(p.peer, "ip", "-6", "addr", "add", PEER6 + "/64", "dev", p.peerIf, "nodad");
+                }
+            }
             kernelProxy(lab, k.host);
 
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", u.host));
@@ -127,17 +150,18 @@ public final class FirstPacketLatency {
             awaitLine(uarpd, uarpdErr, UARPD_READY, "uarpd");
             awaitLine(floor, floorOut, FloorResolver.READY, "the floor resolver");
 
-            List<Pair> all = List.of(u, f, k);
-            for (int i = 0; i < warmup; i++) for (Pair p : order(all, i)) firstPing(lab, p);
-            double[][] rtt = new double[3][rounds];
-            long[] wire = new long[3];
+            List<Series> all = new ArrayList<>(List.of(new Series(u, "192.0.2.2"), new Series(f, "192.0.2.2"), new Series(k, "192.0.2.2")));
+            if (six) all.addAll(List.of(new Series(u, PEER6), new Series(k, PEER6)));
+            for (int i = 0; i < warmup; i++) for (Series p : order(all, i)) firstPing(lab, p);
+            double[][] rtt = new double[all.size()][rounds];
+            long[] wire = new long[all.size()];
             double load = loadAverage();
             for (int i = 0; i < rounds; i++) {
-                for (Pair p : order(all, i)) {
+                for (Series p : order(all, i)) {
                     int s = all.indexOf(p);
-                    long before = framesReceived(lab, p);
+                    long before = framesReceived(lab, p.pair());
                     rtt[s][i] = firstPing(lab, p);
-                    wire[s] += framesReceived(lab, p) - before - 1; // minus the echo request itself
+                    wire[s] += framesReceived(lab, p.pair()) - before - 1; // minus the echo request itself
                 }
             }
             report(rounds, warmup, mode, floorMode, busyPoll, spin, realtime, cpus, jvm, load, rtt, wire);
@@ -146,8 +170,8 @@ public final class FirstPacketLatency {
                 System.out.println("# System calls per round (" + TRACED_ROUNDS + " more rounds with strace attached; round = flush both caches + one first ping)");
                 try (SyscallCount su = SyscallCount.attach(lab, "uarpd", uarpd.pid()); SyscallCount sf = SyscallCount.attach(lab, "floor", floor.pid())) {
                     for (int i = 0; i < TRACED_ROUNDS; i++) {
-                        firstPing(lab, u);
-                        firstPing(lab, f);
+                        firstPing(lab, all.get(0));
+                        firstPing(lab, all.get(1));
                     }
                     su.report(TRACED_ROUNDS);
                     sf.report(TRACED_ROUNDS);
@@ -179,7 +203,7 @@ public final class FirstPacketLatency {
 
     private static void report(int rounds, int warmup, String mode, String floorMode, boolean busyPoll, String spin, boolean realtime,
                                String cpus, List<String> jvm, double load, double[][] rtt, long[] wire) {
-        System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of three, order cycling, "
+        System.out.println("# First-packet ping RTT after flushing both neighbour caches (" + rounds + " rounds of " + rtt.length + ", order cycling, "
                 + warmup + " warm-up rounds first; uarpd --mode " + mode
                 + (busyPoll ? ", --busy-poll" : ", sleeping in poll") + (spin != null ? ", --spin-us " + spin : ", default spin window")
                 + (realtime ? ", SCHED_FIFO 10" : "") + (cpus != null ? ", taskset -c " + cpus : "") + ", " + gapMillis
@@ -196,14 +220,33 @@ public final class FirstPacketLatency {
                 ratio(rtt[0], rtt[1], 50), ratio(rtt[0], rtt[2], 50), ratio(rtt[1], rtt[2], 50));
         System.out.printf(Locale.ROOT, "p90 ratios:    uarpd/floor %.2f, uarpd/kernel %.2f, floor/kernel %.2f%n",
                 ratio(rtt[0], rtt[1], 90), ratio(rtt[0], rtt[2], 90), ratio(rtt[1], rtt[2], 90));
+        if (rtt.length == 3) return;
+        String[] names6 = {"uarpd " + mode + " IPv6", "kernel native IPv6"};
+        for (int s = 3; s < 5; s++) {
+            System.out.printf(Locale.ROOT, "%-24s median %.3f ms, p90 %.3f ms, p99 %.3f ms, min %.3f, max %.3f; frames on the wire %d%n",
+                    names6[s - 3] + ":", percentile(rtt[s], 50), percentile(rtt[s], 90), percentile(rtt[s], 99), percentile(rtt[s], 0),
+                    percentile(rtt[s], 100), wire[s]);
+        }
+        System.out.printf(Locale.ROOT, "IPv6 median ratios: uarpd6/kernel6 %.2f (target <= 2.5), uarpd6/uarpd4 %.2f, kernel6/kernel4 %.2f%n",
+                ratio(rtt[3], rtt[4], 50), ratio(rtt[3], rtt[0], 50), ratio(rtt[4], rtt[2], 50));
+        System.out.printf(Locale.ROOT, "IPv6 p90 ratios:    uarpd6/kernel6 %.2f, uarpd6/uarpd4 %.2f, kernel6/kernel4 %.2f%n",
+                ratio(rtt[3], rtt[4], 90), ratio(rtt[3], rtt[0], 90), ratio(rtt[4], rtt[2], 90));
     }
 
     private static double ratio(double[] a, double[] b, double p) {
         return percentile(a, p) / percentile(b, p);
     }
 
-    /** Round {@code i}'s order: the six permutations of three in turn, so no resolver always goes first. */
-    private static List<Pair> order(List<Pair> all, int i) {
+    /**
+     * Round {@code i}'s order: for three series the six permutations in turn, for more a rotation by
+     * {@code i}, so no series always goes first.
+     */
+    private static List<Series> order(List<Series> all, int i) {
+        if (all.size() != 3) {
+            List<Series> rotated = new ArrayList<>(all);
+            java.util.Collections.rotate(rotated, i % all.size());
+            return rotated;
+        }
         int[][] perms = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}};
         int[] p = perms[i % 6];
         return List.of(all.get(p[0]), all.get(p[1]), all.get(p[2]));
@@ -236,8 +279,9 @@ public final class FirstPacketLatency {
         }
     }
 
-    /** Flushes both kernels' neighbour caches, then returns the RTT of one ping from host to peer, in ms. */
-    private static double firstPing(NamespaceLab lab, Pair p) {
+    /** Flushes both kernels' neighbour caches (both families), then returns the RTT of one ping from host to peer, in ms. */
+    private static double firstPing(NamespaceLab lab, Series series) {
+        Pair p = series.pair();
         lab.ok(p.host, "ip", "neigh", "flush", "all");
         lab.ok(p.peer, "ip", "neigh", "flush", "all");
         if (gapMillis > 0) {
@@ -247,7 +291,7 @@ public final class FirstPacketLatency {
                 Thread.currentThread().interrupt();
             }
         }
-        NamespaceLab.Result r = lab.run(p.host, "ping", "-n", "-c", "1", "-W", "3", "192.0.2.2");
+        NamespaceLab.Result r = lab.run(p.host, "ping", series.ipv6() ? "-6" : "-4", "-n", "-c", "1", "-W", "3", series.target());
         Matcher m = TIME.matcher(r.out());
         if (!r.ok() || !m.find()) throw new IllegalStateException("ping from " + p.label + " failed: " + r.out() + r.err());
         return Double.parseDouble(m.group(1));

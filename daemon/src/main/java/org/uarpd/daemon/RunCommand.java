@@ -382,7 +382,7 @@ public final class RunCommand implements Callable<Integer> {
                     .withConflict(conflictPolicy(p.conflict())).withGuard(guardPolicy(p.guard())).withBridge(bridged);
             List<org.uarpd.engine.NdPublished> all6 = new ArrayList<>(e.getValue().published6());
             all6.addAll(published6);
-            e.setValue(new LinkSection(e.getKey(), q, all6));
+            e.setValue(e.getValue().with(q, all6));
         }
         UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName));
         if (controlSocket != null) {

@@ -234,4 +234,26 @@ class NdAcceptanceTest {
             }
         }
     }
+
+    @Test
+    void theInterfaceIsAllMulticastWhileUarpdRunsAndNotAfterItIsKilled() throws Exception {
+        // Solicitations for published addresses go to groups the host never joined; the membership
+        // is the packet socket's, so the kernel drops it with the socket, even after SIGKILL.
+        assertThat(allmulti()).as("before").isZero();
+        UarpdProcess u = uarpd("--publish", "2001:db8:5::/64");
+        try {
+            assertThat(allmulti()).as(u.logText()).isPositive();
+            u.kill();
+            assertThat(Await.within(5, () -> allmulti() == 0)).as(lab.ok(h, "ip", "-d", "link", "show", "u0")).isTrue();
+        } finally {
+            if (u.process.isAlive()) u.kill();
+        }
+    }
+
+    /** u0's all-multicast count (ip -d link: "allmulti N"; the ALLMULTI flag shows only when set by hand). */
+    private static int allmulti() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("allmulti (\\d+)").matcher(lab.ok(h, "ip", "-d", "link", "show", "u0"));
+        assertThat(m.find()).as("ip -d link prints allmulti (iproute2 6.x)").isTrue();
+        return Integer.parseInt(m.group(1));
+    }
 }

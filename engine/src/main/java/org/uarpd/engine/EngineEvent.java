@@ -20,7 +20,8 @@ import org.uarpd.wire.Ip6Address;
  *                  the other host's); for {@link Kind#ALERT} the hardware address believed before
  *                  (the binding held, the station's previous address, or the frame's link-layer
  *                  source for SENDER_MISMATCH); null when there is none
- * @param address6  the IPv6 address it concerns (neighbour discovery), or null; {@code address} is 0 then
+ * @param address6  the IPv6 address it concerns (neighbour discovery), or null; {@code address} is 0 then;
+ *                  {@code ::} for an IPv6 frame dropped or ignored before its target was read
  */
 public record EngineEvent(long time, Kind kind, int link, int address, HardwareAddress hardware,
                           NeighborState state, Reason reason, long latencyNanos, String detail,

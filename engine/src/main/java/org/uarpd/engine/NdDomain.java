@@ -7,6 +7,7 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.EtherType;
 import org.uarpd.wire.Ip6;
+import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
 import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.link.EthernetHeader;
@@ -109,21 +110,23 @@ final class NdDomain implements NeighborDomain {
     /**
      * Parses the IPv6 frame {@code buf[off, off+len)} received on {@code l} into {@code o}. Returns
      * false, having reported why, for anything but a valid NS or NA: malformed and RFC 4861 §7.1
-     * violations (hop limit not 255, …) are dropped and counted.
+     * violations (hop limit not 255, …) are dropped and counted. A report about a frame whose target
+     * was never read names {@code ::} (RFC 4291 §2.5.2: the absence of an address), so it is still an
+     * IPv6 one to whoever counts by family.
      */
     boolean parse(Link l, byte[] buf, int off, int len, NdObservation o) {
         if (!speaks(l)) {
-            ctx.emit(Kind.IGNORED, l.id, 0, null, null, Reason.WRONG_HARDWARE);
+            ctx.emit(Kind.IGNORED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.WRONG_HARDWARE, 0, null);
             return false;
         }
         NdView v = in;
         try {
             if (!v.resetEthernet(buf, off, len)) {
-                ctx.emit(Kind.DROPPED, l.id, 0, null, null, null, Reason.NOT_ARP, 0, "IPv6, not a neighbour solicitation or advertisement");
+                ctx.emit(Kind.DROPPED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.NOT_ARP, 0, "IPv6, not a neighbour solicitation or advertisement");
                 return false;
             }
         } catch (MalformedFrameException | RuntimeException e) {
-            ctx.emit(Kind.DROPPED, l.id, 0, null, null, null, Reason.MALFORMED, 0, e.getMessage());
+            ctx.emit(Kind.DROPPED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.MALFORMED, 0, e.getMessage());
             return false;
         }
         NdViolation bad = NdValidation.firstViolation(v);
@@ -156,9 +159,9 @@ final class NdDomain implements NeighborDomain {
     @Override
     public void solicit(Link link, int id, boolean unicast, Reason why) {
         NdLink n = link(link);
-        int s = n.source();
         long th = addresses.high(id);
         long tl = addresses.low(id);
+        int s = n.source(th, tl);
         byte[] dst = unicast ? table.hardware(id).toByteArray() : null;
         send(link, IcmpV6Type.NEIGHBOR_SOLICITATION.value(), n.high[s], n.low[s], unicast ? th : SOLICITED_HIGH,
                 unicast ? tl : SOLICITED_LOW | (tl & 0xFF_FFFFL), th, tl, 0, link.hardwareBytes, dst, -1);

@@ -89,6 +89,22 @@ final class NdLink {
     }
 
     /**
+     * The source for a solicitation for ({@code th}, {@code tl}) (RFC 4861 §7.2.2): the address the
+     * prompting packet came from, which a kernel miss does not carry; the preferred address whose
+     * prefix holds the target stands for it (a global target is almost always reached from the
+     * host's address on its prefix, as Linux's solicitation would say), so the target learns the
+     * address it will answer to and need not solicit it back. Otherwise {@link #source()}.
+     */
+    int source(long th, long tl) {
+        for (int i = 0; i < count; i++) {
+            int p = prefix[i];
+            if (state[i] == PREFERRED && !isLinkLocal(high[i])
+                    && ((th ^ high[i]) & Cidr6.maskHigh(p)) == 0 && ((tl ^ low[i]) & Cidr6.maskLow(p)) == 0) return i;
+        }
+        return source();
+    }
+
+    /**
      * The source for a solicitation (RFC 4861 §7.2.2): a preferred link-local address, else any
      * preferred one; -1 when the link has none (nothing can be asked then).
      */

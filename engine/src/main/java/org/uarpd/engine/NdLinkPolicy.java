@@ -12,7 +12,8 @@ import org.uarpd.wire.Ip6Address;
  *
  * @param router           advertise with the Router flag set (RFC 4861 §4.4: this host forwards);
  *                         also what lets an unsolicited advertisement create an entry (RFC 9131)
- * @param unsolicited      what an advertisement for a neighbour we are not resolving teaches
+ * @param unsolicited      what an unsolicited advertisement teaches about a neighbour with no entry,
+ *                         or a FAILED one (treated alike, as Linux does)
  * @param dad              probe each IPv6 address the host gains by duplicate address detection
  *                         (RFC 4862 §5.4, Enhanced DAD's nonce of RFC 7527) before answering for it
  * @param dadTransmits     DupAddrDetectTransmits: probes sent, one RetransTimer apart (RFC 4862 §5.1)
@@ -33,8 +34,25 @@ public record NdLinkPolicy(boolean router, Unsolicited unsolicited, boolean dad,
         IGNORE,
         /** Update an entry that exists, create none (RFC 4861 §7.2.5; Linux's default). */
         UPDATE_EXISTING,
-        /** Also create a STALE entry, on a link where this host is a router (RFC 9131 §3). */
-        CREATE_STALE
+        /** Also create a STALE entry, on a link where this host is a router (RFC 9131 §3; Linux accept_untracked_na=1). */
+        CREATE_STALE,
+        /**
+         * As {@link #CREATE_STALE}, only for an advertisement whose IPv6 source is on one of the host's
+         * prefixes on the link (RFC 9131 §3 leaves the choice to the router; Linux accept_untracked_na=2).
+         */
+        CREATE_STALE_ON_LINK;
+
+        /**
+         * The choice Linux's sysctls {@code drop_unsolicited_na} and {@code accept_untracked_na}
+         * (0, 1, 2) make; Linux's {@code forwarding} is {@link NdLinkPolicy#router}.
+         */
+        public static Unsolicited ofLinux(boolean dropUnsolicitedNa, int acceptUntrackedNa) {
+            if (acceptUntrackedNa < 0 || acceptUntrackedNa > 2) {
+                throw new IllegalArgumentException("accept_untracked_na must be 0, 1 or 2, got " + acceptUntrackedNa);
+            }
+            if (dropUnsolicitedNa) return IGNORE;
+            return acceptUntrackedNa == 0 ? UPDATE_EXISTING : acceptUntrackedNa == 1 ? CREATE_STALE : CREATE_STALE_ON_LINK;
+        }
     }
 
     public NdLinkPolicy {

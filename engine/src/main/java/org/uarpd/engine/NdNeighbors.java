@@ -14,7 +14,7 @@ import org.uarpd.wire.Ip6Address;
  * everything to the same {@link Neighbors} and {@link KernelBindings} the ARP domain uses, on a table
  * of its own.
  */
-final class NdNeighbors {
+final class NdNeighbors implements Neighbors.Listener {
     private final EngineContext ctx;
     private final NeighborTable table;
     private final Ip6Addresses addresses;
@@ -27,6 +27,24 @@ final class NdNeighbors {
         this.addresses = addresses;
         this.machine = machine;
         this.bindings = new KernelBindings(ctx, table, machine);
+        machine.listen(this);
+    }
+
+    /**
+     * The guard's lock-learnt rule for IPv6 as for IPv4 (docs/guard.md): a binding given to the kernel
+     * is pinned as a static entry once this input is done, so no later advertisement moves it.
+     */
+    @Override
+    public void installed(Link l, int id, HardwareAddress hw, NeighborState state) {
+        if (state == NeighborState.STATIC || !l.policy.guard().lockLearnt()) return;
+        Ip6Address address = addresses.address(id);
+        int linkId = l.id;
+        ctx.after(0, () -> {
+            if (machine.learntBinding(addresses.key(linkId, address), hw) != NONE) {
+                addStatic(linkId, address, hw);
+                ctx.emit(Kind.CHANGED, linkId, 0, address, hw, NeighborState.STATIC, Reason.PINNED, 0, null);
+            }
+        });
     }
 
     AddressColumn.Key key(int link, long high, long low) {

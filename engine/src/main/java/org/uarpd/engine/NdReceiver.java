@@ -7,6 +7,7 @@ import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.engine.Neighbors.Observation;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
@@ -34,7 +35,7 @@ final class NdReceiver {
 
     void frame(Link l, byte[] buf, int off, int len) {
         if (!l.up) {
-            ctx.emit(Kind.IGNORED, l.id, 0, null, null, Reason.LINK_IS_DOWN);
+            ctx.emit(Kind.IGNORED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.LINK_IS_DOWN, 0, null);
             return;
         }
         NdObservation q = o;
@@ -65,7 +66,7 @@ final class NdReceiver {
         boolean forUs = mine == NdLink.PREFERRED || published != null;
         if (!q.sourceUnspecified && q.hasLinkLayer) {
             if (n.stateOf(q.sourceHigh, q.sourceLow) != 0) {
-                ctx.emit(Kind.IGNORED, l.id, 0, new org.uarpd.wire.Ip6Address(q.sourceHigh, q.sourceLow),
+                ctx.emit(Kind.IGNORED, l.id, 0, new Ip6Address(q.sourceHigh, q.sourceLow),
                         HardwareAddress.of(q.linkLayer.clone()), null, Reason.ADDRESS_CONFLICT, 0, null);
             } else if (forUs || neighbors.find(l.id, q.sourceHigh, q.sourceLow) != NONE) {
                 // RFC 4861 §7.2.3: the solicitor's address, STALE (created only when it asked us).
@@ -131,19 +132,21 @@ final class NdReceiver {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.UNSOLICITED, 0, null);
             return;
         }
-        if (id == NONE) {
+        NeighborState state = id == NONE ? null : neighbors.stateOf(id);
+        if (id == NONE || (!q.solicited && state == NeighborState.FAILED)) {
+            // A FAILED entry is the memory of a host that did not answer: an unsolicited advertisement
+            // revives it only where it would create an absent one (Linux likewise).
             if (!q.hasLinkLayer) return;
             if (q.solicited) {
                 neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US);
-            } else if (rule == NdLinkPolicy.Unsolicited.CREATE_STALE && n.policy.router()) {
+            } else if (createsUntracked(n, rule, q)) {
                 // RFC 9131 §3: a router creates a STALE entry from an unsolicited advertisement.
                 neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US);
             } else {
-                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), null, Reason.NOT_FOR_US, 0, null);
+                ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.NOT_FOR_US, 0, null);
             }
             return;
         }
-        NeighborState state = neighbors.stateOf(id);
         if (!q.hasLinkLayer) {
             // Without the option an advertisement can only confirm the address we have (§7.2.5).
             if (q.solicited && state != NeighborState.INCOMPLETE) {
@@ -159,6 +162,13 @@ final class NdReceiver {
             return;
         }
         neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, kind);
+    }
+
+    /** RFC 9131 §3 on a router: always, or only when the advertisement comes from one of the link's prefixes. */
+    private static boolean createsUntracked(NdLink n, NdLinkPolicy.Unsolicited rule, NdObservation q) {
+        if (!n.policy.router()) return false;
+        return rule == NdLinkPolicy.Unsolicited.CREATE_STALE
+                || (rule == NdLinkPolicy.Unsolicited.CREATE_STALE_ON_LINK && n.onLink(q.sourceHigh, q.sourceLow));
     }
 
     private static HardwareAddress linkLayer(NdObservation q) {

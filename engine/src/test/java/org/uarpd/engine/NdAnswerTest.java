@@ -147,7 +147,9 @@ class NdAnswerTest {
         assertThat(t.engine().count(Reason.MALFORMED)).isEqualTo(1);
         assertThat(t.state(PEER6)).isNull();
         byte[] truncated = java.util.Arrays.copyOf(NdHarness.frame(OUR_HW, PEER_HW, ok), 40);
-        assertThat(Harness.events(t.h.frame(truncated))).anyMatch(e -> e.kind() == Kind.DROPPED && e.reason() == Reason.MALFORMED);
+        // read too little to have a target: the report names :: so it still counts as IPv6's
+        assertThat(Harness.events(t.h.frame(truncated))).anyMatch(e -> e.kind() == Kind.DROPPED && e.reason() == Reason.MALFORMED
+                && Ip6Address.UNSPECIFIED.equals(e.address6()));
     }
 
     @Test

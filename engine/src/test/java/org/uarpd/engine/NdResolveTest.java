@@ -38,6 +38,20 @@ class NdResolveTest {
     }
 
     @Test
+    void theSolicitationComesFromOurAddressOnTheTargetsPrefixElseFromOurLinkLocalOne() {
+        // RFC 4861 §7.2.2: the prompting packet's source; from the link-local address a global peer
+        // would have to solicit our global address back before it could answer the first packet.
+        NdHarness t = new NdHarness();
+        Ip6Address linkLocal = NdHarness.ip6("fe80::1");
+        t.input(new Input.AddressAdded6(LINK, linkLocal, 64));
+        assertThat(NdHarness.solicitations(t.miss6(PEER6)).getFirst().packet().source()).isEqualTo(OUR6);
+        Ip6Address offPrefix = NdHarness.ip6("2001:db8:9::2");
+        assertThat(NdHarness.solicitations(t.miss6(offPrefix)).getFirst().packet().source()).isEqualTo(linkLocal);
+        Ip6Address peerLinkLocal = NdHarness.ip6("fe80::2");
+        assertThat(NdHarness.solicitations(t.miss6(peerLinkLocal)).getFirst().packet().source()).isEqualTo(linkLocal);
+    }
+
+    @Test
     void retransmitsEveryRetransTimerAndFailsAfterMaxMulticastSolicit() {
         NdHarness t = new NdHarness();
         t.miss6(PEER6);

@@ -31,29 +31,61 @@ class NdScenariosTest {
 
     // -- RFC 9131 / Linux drop_unsolicited_na × accept_untracked_na × forwarding --------------------
 
-    private static NdLinkPolicy policy(boolean drop, boolean accept, boolean forwarding) {
-        NdLinkPolicy.Unsolicited rule = drop ? NdLinkPolicy.Unsolicited.IGNORE
-                : accept ? NdLinkPolicy.Unsolicited.CREATE_STALE : NdLinkPolicy.Unsolicited.UPDATE_EXISTING;
+    /** A peer off our 2001:db8:1::/64: its advertisement's source is on none of the link's prefixes. */
+    static final Ip6Address OFF_PREFIX = NdHarness.ip6("2001:db8:2::2");
+
+    /** The policy Linux's sysctls drop_unsolicited_na, accept_untracked_na (0, 1, 2) and forwarding stand for. */
+    static NdLinkPolicy policy(boolean drop, int accept, boolean forwarding) {
+        NdLinkPolicy.Unsolicited rule = NdLinkPolicy.Unsolicited.ofLinux(drop, accept);
         return NdLinkPolicy.defaults().withDad(false, 1, false).withUnsolicited(rule).withRouter(forwarding);
     }
 
-    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: entry created {3}")
+    private static NdLinkPolicy policy(boolean drop, boolean accept, boolean forwarding) {
+        return policy(drop, accept ? 1 : 0, forwarding);
+    }
+
+    /**
+     * The whole matrix: for each setting, a host whose entry is absent or FAILED (it did not answer
+     * our solicitations) comes up and announces itself (Linux ndisc_notify: S=0, O=1, to all nodes,
+     * from the announced address, on or off our prefix); the row says the entry's state afterwards.
+     */
+    @ParameterizedTest(name = "drop={0} accept={1} forwarding={2} initial={3} onPrefix={4}: {5}")
     @CsvSource({
-        "false, true,  true,  true",
-        "false, false, false, false",
-        "false, false, true,  false",
-        "false, true,  false, false",
-        "true,  false, false, false",
-        "true,  false, true,  false",
-        "true,  true,  false, false",
-        "true,  true,  true,  false"})
-    void anUnsolicitedAdvertisementFromANewHostCreatesAnEntryOnlyOnAnAcceptingRouter(boolean drop, boolean accept,
-                                                                                    boolean forwarding, boolean created) {
+        // absent
+        "false, 1, true,  ABSENT, true,  STALE",
+        "false, 0, false, ABSENT, true,  ABSENT",
+        "false, 0, true,  ABSENT, true,  ABSENT",
+        "false, 1, false, ABSENT, true,  ABSENT",
+        "true,  0, false, ABSENT, true,  ABSENT",
+        "true,  0, true,  ABSENT, true,  ABSENT",
+        "true,  1, false, ABSENT, true,  ABSENT",
+        "true,  1, true,  ABSENT, true,  ABSENT",
+        "false, 2, true,  ABSENT, true,  STALE",
+        "false, 2, true,  ABSENT, false, ABSENT",
+        "false, 1, true,  ABSENT, false, STALE",
+        "false, 2, false, ABSENT, true,  ABSENT",
+        // FAILED
+        "false, 1, true,  FAILED, true,  STALE",
+        "false, 2, true,  FAILED, true,  STALE",
+        "false, 0, true,  FAILED, true,  FAILED",
+        "false, 1, false, FAILED, true,  FAILED",
+        "true,  1, true,  FAILED, true,  FAILED",
+        "false, 2, true,  FAILED, false, FAILED",
+        "false, 1, true,  FAILED, false, STALE"})
+    void anUnsolicitedAdvertisementCreatesOrRevivesAnEntryOnlyOnAnAcceptingRouter(boolean drop, int accept, boolean forwarding,
+                                                                                 String initial, boolean onPrefix, String expected) {
         NdHarness t = new NdHarness(policy(drop, accept, forwarding));
-        // The host comes up and announces itself (Linux ndisc_notify: S=0, O=1, to all nodes).
-        List<Action> out = t.unsolicited(PEER6, PEER_HW, true);
-        assertThat(t.state(PEER6)).isEqualTo(created ? STALE : null);
-        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).hasSize(created ? 1 : 0);
+        Ip6Address peer = onPrefix ? PEER6 : OFF_PREFIX;
+        if (initial.equals("FAILED")) {
+            t.miss6(peer);
+            t.advance(3 * S);
+            assertThat(t.state(peer)).isEqualTo(FAILED);
+        }
+        List<Action> out = t.unsolicited(peer, PEER_HW, true);
+        NeighborState after = expected.equals("ABSENT") ? null : NeighborState.valueOf(expected);
+        assertThat(t.state(peer)).isEqualTo(after);
+        assertThat(t.hardware(peer)).isEqualTo(after == STALE ? PEER_HW : null);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).hasSize(after == STALE ? 1 : 0);
     }
 
     @ParameterizedTest(name = "drop={0} accept={1} forwarding={2}: existing entry updated {3}")
@@ -79,6 +111,21 @@ class NdScenariosTest {
         List<Action> out = t.unsolicited(PEER6, OTHER_HW, true);
         assertThat(t.hardware(PEER6)).isEqualTo(PEER_HW);
         assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.UNSOLICITED);
+    }
+
+    @Test
+    void theGuardsLockLearntPinsAnIpv6BindingSoNoAdvertisementMovesIt() {
+        EngineConfig c = EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withGuard(GuardPolicy.off().withLockLearnt(true)));
+        NdHarness t = new NdHarness(c, NdLinkPolicy.defaults().withDad(false, 1, false));
+        t.miss6(PEER6);
+        List<Action> out = t.answer(PEER6, PEER_HW);
+        out.addAll(t.advance(10_000_000L)); // the pinning runs once this input is done (the next tick)
+        assertThat(t.state(PEER6)).isEqualTo(NeighborState.STATIC);
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.PINNED && PEER6.equals(e.address6()));
+        t.unsolicited(PEER6, OTHER_HW, true);
+        t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, true, OTHER_HW));
+        assertThat(t.state(PEER6)).isEqualTo(NeighborState.STATIC);
+        assertThat(t.hardware(PEER6)).isEqualTo(PEER_HW);
     }
 
     // -- neighbour entry transitions (gVisor's NUD table) ------------------------------------------
@@ -258,6 +305,90 @@ class NdScenariosTest {
         NdHarness t = in(PROBE);
         t.advance(3 * S);
         expect(t, FAILED, null);
+    }
+
+    @Test
+    void reachableStaysReachableOnAnUnsolicitedAdvertisementOfTheSameAddress() {
+        // RFC 4861 §7.2.5: S=0 with the address we hold changes nothing (no confirmation, no doubt).
+        NdHarness t = in(REACHABLE);
+        List<Action> out = t.unsolicited(PEER6, PEER_HW, true);
+        expect(t, REACHABLE, PEER_HW);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class)).isEmpty();
+    }
+
+    @Test
+    void reachableToStaleTakingTheAddressOnAnUnsolicitedOverrideWithAnotherAddress() {
+        NdHarness t = in(REACHABLE);
+        List<Action> out = t.unsolicited(PEER6, OTHER_HW, true);
+        expect(t, STALE, OTHER_HW);
+        assertThat(Harness.only(out, Action.InstallNeighbor6.class))
+                .containsExactly(new Action.InstallNeighbor6(Harness.LINK, PEER6, OTHER_HW, STALE));
+    }
+
+    @Test
+    void reachableStaysReachableTakingTheAddressOnASolicitedOverrideWithAnotherAddress() {
+        NdHarness t = in(REACHABLE);
+        t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, true, OTHER_HW));
+        expect(t, REACHABLE, OTHER_HW);
+    }
+
+    @Test
+    void reachableStaysReachableOnASolicitationFromTheSameAddress() {
+        NdHarness t = in(REACHABLE);
+        probeFrom(t, PEER_HW);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void staleStaysStaleOnAnUnsolicitedAdvertisementWithoutLinkLayerOption() {
+        NdHarness t = in(STALE);
+        t.receive(Ip6Address.ALL_NODES.multicastMac(), OTHER_HW, NdHarness.na(PEER6, Ip6Address.ALL_NODES, false, true, null));
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void delayStaysDelayOnAnUnsolicitedAdvertisementOfTheSameAddressThenProbes() {
+        NdHarness t = in(DELAY);
+        t.unsolicited(PEER6, PEER_HW, true);
+        expect(t, DELAY, PEER_HW);
+        List<Action> out = t.advance(5 * S);
+        expect(t, PROBE, PEER_HW);
+        // the first unicast probe goes to the address held, not to the solicited-node group (RFC 4861 §7.3.3)
+        assertThat(NdHarness.solicitations(out)).singleElement().satisfies(ns -> {
+            assertThat(ns.frame().destination()).isEqualTo(PEER_HW);
+            assertThat(ns.packet().destination()).isEqualTo(PEER6);
+        });
+    }
+
+    @Test
+    void probeIgnoresASolicitedConfirmationWithAnotherAddressWithoutOverride() {
+        NdHarness t = in(PROBE);
+        List<Action> out = t.receive(OUR_HW, OTHER_HW, NdHarness.na(PEER6, OUR6, true, false, OTHER_HW));
+        expect(t, PROBE, PEER_HW);
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.LOCKED);
+    }
+
+    @Test
+    void theRouterFlagOfAnAdvertisementNeitherConfirmsNorChangesTheBinding() {
+        // gVisor's IsRouter true → false: the flag only moves the sender in or out of the host's
+        // Default Router List (RFC 4861 §7.2.5), which is the kernel's, not the binding's.
+        NdHarness t = in(REACHABLE);
+        t.receive(OUR_HW, PEER_HW, org.uarpd.wire.nd.NdPacket.advertisement(PEER6, OUR6, true, false, false, PEER6,
+                List.of(org.uarpd.wire.nd.NdOption.targetLinkLayer(PEER_HW))));
+        expect(t, REACHABLE, PEER_HW);
+        t.advance(46 * S);
+        expect(t, STALE, PEER_HW);
+        t.receive(OUR_HW, PEER_HW, NdHarness.na(PEER6, OUR6, false, false, PEER_HW)); // R=0, S=0: nothing to confirm
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void aSolicitationWithoutSourceLinkLayerOptionTeachesNothing() {
+        // RFC 4861 §7.2.3: only the option makes an entry; a unicast NS without one is answered, not learnt.
+        NdHarness t = new NdHarness();
+        List<Action> out = t.receive(OUR_HW, PEER_HW, org.uarpd.wire.nd.NdPacket.solicitation(PEER6, OUR6, OUR6, List.of()));
+        assertThat(t.state(PEER6)).isNull();
+        assertThat(NdHarness.advertisements(out)).hasSize(1);
     }
 
     @Test

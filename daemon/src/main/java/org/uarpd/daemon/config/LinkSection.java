@@ -16,14 +16,22 @@ import org.uarpd.engine.PublishedEntry;
  *
  * @param published6 the IPv6 entries of its {@code [[links.NAME.publish]]} tables, answered by
  *                   neighbour discovery ({@link #ndPolicy})
+ * @param nd         its neighbour discovery keys ({@code nd-router}, {@code unsolicited-na}); its
+ *                   published entries are {@code published6}'s
  */
-public record LinkSection(String name, LinkPolicy policy, List<NdPublished> published6) {
+public record LinkSection(String name, LinkPolicy policy, List<NdPublished> published6, NdLinkPolicy nd) {
     public LinkSection {
         published6 = List.copyOf(published6);
+        java.util.Objects.requireNonNull(nd, "nd");
     }
 
     public LinkSection(String name, LinkPolicy policy) {
-        this(name, policy, List.of());
+        this(name, policy, List.of(), NdLinkPolicy.defaults());
+    }
+
+    /** The same link with {@code policy} and {@code entries} as its IPv6 published entries, its ND keys kept. */
+    public LinkSection with(LinkPolicy p, List<NdPublished> entries) {
+        return new LinkSection(name, p, entries, nd);
     }
 
     static LinkSection read(String name, Fields f) {
@@ -42,17 +50,29 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         ConflictPolicy conflict = conflictTable == null ? ConflictPolicy.reportOnly() : ConflictSection.read(conflictTable);
         Fields guardTable = f.table("guard");
         GuardPolicy guard = guardTable == null ? GuardPolicy.off() : GuardSection.read(guardTable);
+        boolean router = f.bool("nd-router", false);
+        String unsolicited = f.choice("unsolicited-na", "a choice for unsolicited advertisements", UNSOLICITED_NA, "update");
         List<PublishedEntry> published = new ArrayList<>();
         List<NdPublished> published6 = new ArrayList<>();
         for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6);
         f.finish();
+        NdLinkPolicy nd = NdLinkPolicy.defaults().withRouter(router)
+                .withUnsolicited(NdLinkPolicy.Unsolicited.values()[UNSOLICITED_NA.indexOf(unsolicited)]);
         return new LinkSection(name, base(mode).withRarp(rarp).withInarp(inarp).withAnnounce(announce).withPublished(published)
-                .withConflict(conflict).withGuard(guard).withBridge(bridge), published6);
+                .withConflict(conflict).withGuard(guard).withBridge(bridge), published6, nd);
     }
 
-    /** Neighbour discovery's policy for this link: the defaults, answering for {@link #published6}. */
+    /**
+     * The values of {@code unsolicited-na}, in the order of {@link NdLinkPolicy.Unsolicited}: what an
+     * unsolicited advertisement does (RFC 9131 §3; Linux drop_unsolicited_na=1, the default,
+     * accept_untracked_na=1 and =2, the last two only with {@code nd-router = true} as Linux only
+     * with forwarding).
+     */
+    public static final List<String> UNSOLICITED_NA = List.of("ignore", "update", "create", "create-on-link");
+
+    /** Neighbour discovery's policy for this link: its ND keys, answering for {@link #published6}. */
     public NdLinkPolicy ndPolicy() {
-        return NdLinkPolicy.defaults().withPublished(published6);
+        return nd.withPublished(published6);
     }
 
     public LinkMode mode() {

@@ -35,8 +35,8 @@ public final class UarpdMetrics implements AutoCloseable {
     private final DistributionDataPoint[] latency = new DistributionDataPoint[2];
     private final CounterDataPoint[] requestsSent = new CounterDataPoint[2];
     private final List<Map<Reason, CounterDataPoint>> answers = byFamily();
-    private final Map<Reason, CounterDataPoint> dropped = new EnumMap<>(Reason.class);
-    private final Map<Reason, CounterDataPoint> ignored = new EnumMap<>(Reason.class);
+    private final List<Map<Reason, CounterDataPoint>> dropped = byFamily();
+    private final List<Map<Reason, CounterDataPoint>> ignored = byFamily();
     private final List<Map<Reason, CounterDataPoint>> claims = byFamily();
     private final List<Map<Reason, CounterDataPoint>> conflicts = byFamily();
     private final List<Map<Reason, CounterDataPoint>> alerts = byFamily();
@@ -73,9 +73,11 @@ public final class UarpdMetrics implements AutoCloseable {
                 .help("Requests answered (ARP, RARP, InARP, neighbour solicitations, kernel misses from the cache), by family and reason")
                 .labelNames("family", "reason").withoutExemplars().register(registry);
         Counter drops = Counter.builder().name("uarpd_frames_dropped_total")
-                .help("Inputs that could not be used (malformed, unknown link, not ARP), by reason").labelNames("reason").withoutExemplars().register(registry);
+                .help("Inputs that could not be used (malformed, unknown link, not ARP or ND), by family and reason")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
         Counter ignores = Counter.builder().name("uarpd_ignored_total")
-                .help("Inputs understood and deliberately not acted on, by reason").labelNames("reason").withoutExemplars().register(registry);
+                .help("Inputs understood and deliberately not acted on, by family and reason")
+                .labelNames("family", "reason").withoutExemplars().register(registry);
         // RFC 5227 and the guard: conflicts are events and metrics, one counter per event kind.
         Counter claimed = Counter.builder().name("uarpd_claims_total")
                 .help("Claims of the host's addresses (RFC 5227, IPv6 DAD), by family and step (probing began, address claimed)")
@@ -98,11 +100,9 @@ public final class UarpdMetrics implements AutoCloseable {
                 claims.get(f).put(r, claimed.labelValues(family, label));
                 conflicts.get(f).put(r, conflicted.labelValues(family, label));
                 alerts.get(f).put(r, alerted.labelValues(family, label));
+                dropped.get(f).put(r, drops.labelValues(family, label));
+                ignored.get(f).put(r, ignores.labelValues(family, label));
             }
-        }
-        for (Reason r : Reason.values()) {
-            dropped.put(r, drops.labelValues(label(r)));
-            ignored.put(r, ignores.labelValues(label(r)));
         }
         Counter limited = Counter.builder().name("uarpd_rate_limit_hits_total")
                 .help("Rate-limit hits, by scope (link, target: ARP requests deferred; source: frames from one source dropped by the guard)")
@@ -143,8 +143,9 @@ public final class UarpdMetrics implements AutoCloseable {
     }
 
     /**
-     * 1 (ipv6) for an event about an IPv6 address, else 0 (ipv4). Drops and ignores stay unlabelled:
-     * many are about a frame that was never read far enough to have an address of either family.
+     * 1 (ipv6) for an event about an IPv6 address, else 0 (ipv4). A neighbour discovery frame dropped
+     * before its target was read names {@code ::} (EngineEvent's address6), so drops and ignores are
+     * counted by family too; what carries neither (an ARP runt, a message for an unknown link) is ipv4's.
      */
     static int family(EngineEvent e) {
         return e.address6() != null ? 1 : 0;
@@ -165,11 +166,11 @@ public final class UarpdMetrics implements AutoCloseable {
             case FAILED -> failed[f].inc();
             case ANSWERED -> answers.get(f).get(e.reason()).inc();
             case DROPPED -> {
-                dropped.get(e.reason()).inc();
+                dropped.get(f).get(e.reason()).inc();
                 if (e.reason() == Reason.SOURCE_RATE_LIMITED) sourceLimited.inc();
             }
             case IGNORED -> {
-                ignored.get(e.reason()).inc();
+                ignored.get(f).get(e.reason()).inc();
                 if (e.reason() == Reason.LINK_RATE_LIMITED) linkLimited.inc();
                 else if (e.reason() == Reason.TARGET_RATE_LIMITED) targetLimited.inc();
             }

@@ -15,6 +15,7 @@ import org.uarpd.engine.Cidr;
 import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.NdConfig;
+import org.uarpd.engine.NdLinkPolicy;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -41,6 +42,8 @@ class UarpdConfigTest {
         [timers]\\nnegative-cache = "0s"                     | uarpd.toml:2: timers.negative-cache: "0s" is out of range; expected a duration greater than 0s
         [timers]\\nbroadcast-probes = 0                      | uarpd.toml:2: timers.broadcast-probes: 0 is out of range; expected a whole number from 1 to 100
         [timers]\\nretransmit = "2s"\\nmax-retransmit = "1s" | uarpd.toml:3: timers.max-retransmit: max-retransmit (1s) is shorter than retransmit (2s); expected max-retransmit ≥ retransmit
+        [links.eth0]\\nunsolicited-na = "accept"            | uarpd.toml:2: links.eth0.unsolicited-na: "accept" is not a choice for unsolicited advertisements; expected "ignore", "update", "create" or "create-on-link"
+        [links.eth0]\\nnd-router = 1                        | uarpd.toml:2: links.eth0.nd-router: 1 is a whole number; expected true or false
         [links.eth0]\\nrarp = "yes"                          | uarpd.toml:2: links.eth0.rarp: "yes" is a string; expected true or false
         [links.eth0]\\nrarp = true                           | uarpd.toml:2: links.eth0.rarp: is true but there is no ethers file to answer from; expected an [rarp] table with ethers = "/etc/ethers"
         [[links.eth0.publish]]\\nrange = "198.51.100.0/33"   | uarpd.toml:2: links.eth0.publish[0].range: "198.51.100.0/33" is not an address range; expected CIDR like "198.51.100.0/24"
@@ -289,6 +292,30 @@ class UarpdConfigTest {
         assertThat(nd.policyFor("eth0").published()).isEqualTo(eth0.published6());
         assertThat(nd.policyFor("eth0").dad()).isEqualTo(NdConfig.defaults().defaultLink().dad());
         assertThat(nd.policyFor("eth1").published()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("nd-router and unsolicited-na set the link's neighbour discovery policy; absent, a host updating existing entries")
+    void ndRouterAndUnsolicitedAdvertisements() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("""
+                [links.eth0]
+                nd-router = true
+                unsolicited-na = "create-on-link"
+                [[links.eth0.publish]]
+                address = "2001:db8:2::7"
+                [links.eth1]
+                unsolicited-na = "ignore"
+                [links.eth2]
+                """, "uarpd.toml", HERE);
+        NdConfig nd = c.ndConfig();
+        assertThat(nd.policyFor("eth0").router()).isTrue();
+        assertThat(nd.policyFor("eth0").unsolicited()).isEqualTo(NdLinkPolicy.Unsolicited.CREATE_STALE_ON_LINK);
+        assertThat(nd.policyFor("eth0").published()).hasSize(1);
+        assertThat(nd.policyFor("eth1").router()).isFalse();
+        assertThat(nd.policyFor("eth1").unsolicited()).isEqualTo(NdLinkPolicy.Unsolicited.IGNORE);
+        assertThat(nd.policyFor("eth2")).isEqualTo(NdLinkPolicy.defaults());
+        assertThat(UarpdConfig.parse("[links.eth0]\nunsolicited-na = \"create\"\n", "uarpd.toml", HERE).ndConfig()
+                .policyFor("eth0").unsolicited()).isEqualTo(NdLinkPolicy.Unsolicited.CREATE_STALE);
     }
 
     @Test

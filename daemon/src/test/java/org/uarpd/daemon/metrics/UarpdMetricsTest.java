@@ -52,7 +52,7 @@ class UarpdMetricsTest {
         p.checkHistogram("uarpd_resolution_latency_seconds");
         assertThat(p.value("uarpd_answers_total", "family", "ipv4", "reason", "published")).isEqualTo(1.0);
         assertThat(p.value("uarpd_answers_total", "family", "ipv4", "reason", "own_address")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_frames_dropped_total", "reason", "malformed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "family", "ipv4", "reason", "malformed")).isEqualTo(1.0);
         assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "target")).isEqualTo(1.0);
         assertThat(p.value("uarpd_requests_sent_total", "family", "ipv4")).isEqualTo(1.0);
         assertThat(p.value("uarpd_neighbor_entries", "state", "reachable")).isEqualTo(5.0);
@@ -78,7 +78,7 @@ class UarpdMetricsTest {
         m.observe(event(Kind.DROPPED, Reason.SOURCE_RATE_LIMITED, 0));
         PromText p = PromText.parse(scrape(m));
         assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "source")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_frames_dropped_total", "reason", "source_rate_limited")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "family", "ipv4", "reason", "source_rate_limited")).isEqualTo(1.0);
         assertThat(p.value("uarpd_claims_total", "family", "ipv4", "reason", "probing")).isEqualTo(1.0);
         assertThat(p.value("uarpd_claims_total", "family", "ipv4", "reason", "claimed")).isEqualTo(1.0);
         assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "defended")).isEqualTo(2.0);
@@ -131,6 +131,25 @@ class UarpdMetricsTest {
         assertThat(p.value("uarpd_conflicts_total", "family", "ipv6", "reason", "probe_conflict")).isEqualTo(1.0);
         assertThat(p.value("uarpd_conflicts_total", "family", "ipv4", "reason", "probe_conflict")).isEqualTo(0.0);
         assertThat(p.value("uarpd_guard_alerts_total", "family", "ipv6", "reason", "sender_mismatch")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("drops and ignores are counted by family: an ND frame dropped before its target was read names ::, so it is ipv6's")
+    void dropsAndIgnoresAreCountedByFamily() throws Exception {
+        UarpdMetrics m = new UarpdMetrics();
+        m.observe(event6(Kind.DROPPED, Reason.MALFORMED, 0));
+        m.observe(new EngineEvent(0, Kind.DROPPED, 1, 0, null, null, Reason.MALFORMED, 0, "hop limit 64", null, Ip6Address.UNSPECIFIED));
+        m.observe(event(Kind.DROPPED, Reason.MALFORMED, 0));
+        m.observe(event6(Kind.IGNORED, Reason.UNSOLICITED, 0));
+        m.observe(event(Kind.IGNORED, Reason.NOT_FOR_US, 0));
+        m.observe(event(Kind.IGNORED, Reason.NOT_FOR_US, 0));
+        PromText p = PromText.parse(scrape(m));
+        assertThat(p.value("uarpd_frames_dropped_total", "family", "ipv6", "reason", "malformed")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_frames_dropped_total", "family", "ipv4", "reason", "malformed")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_ignored_total", "family", "ipv6", "reason", "unsolicited")).isEqualTo(1.0);
+        assertThat(p.value("uarpd_ignored_total", "family", "ipv4", "reason", "unsolicited")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_ignored_total", "family", "ipv4", "reason", "not_for_us")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_ignored_total", "family", "ipv6", "reason", "not_for_us")).isEqualTo(0.0);
     }
 
     @Test
