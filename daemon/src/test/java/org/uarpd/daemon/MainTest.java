@@ -6,19 +6,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.uarpd.daemon.SimCommandTest.Run;
 import picocli.CommandLine;
 
 /** The one-command model Main parses a named command with is the whole model's, cut to that command. */
 class MainTest {
     static final Map<String, CommandLine> WHOLE = new CommandLine(new Main()).getSubcommands();
 
-    record Run(int code, String out, String err) {}
-
+    /** Through {@link Main#execute}, as uarpd runs. */
     static Run uarpd(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+        return SimCommandTest.uarpd(args);
     }
 
     @Test
