@@ -195,6 +195,11 @@ final class NdProxyChecks {
         }
     }
 
+    /** Targets remembered now (checking, present or absent), at most {@link #MAX_CHECKS}. */
+    int size() {
+        return checks.size();
+    }
+
     /** The checks asked on a link that went away go with it. */
     void linkRemoved(int id) {
         checks.values().removeIf(c -> {

@@ -205,6 +205,21 @@ class NdProxyChecksTest {
     }
 
     @Test
+    void theIpv6TablesAreAmongTheEnginesBounds() {
+        NdHarness t = asking();
+        t.miss6(Ip6Address.parse("2001:db8:1::9"));
+        solicit(t, HOST);
+        t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, false));
+        EngineConfig c = EngineConfig.defaults();
+        assertThat(t.engine().bounds()).contains(
+                new Bound("neighbors6.dynamic", 0, 2, c.maxEntries()), // the miss and the solicitor learnt
+                new Bound("neighbors6.static", 0, 0, c.maxStaticEntries()),
+                new Bound("neighbors6.incomplete", 0, 1, c.maxPending()),
+                new Bound("ndproxy.checks", 0, 1, NdProxyChecks.MAX_CHECKS),
+                new Bound("routes6", 0, 1, Routes6.MAX_ROUTES));
+    }
+
+    @Test
     void aTargetAnswersEntryNeedsItsLinkAndOnlyIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NdPublished.of(PREFIX).answered(NdPublished.When.TARGET_ANSWERS, null))
                 .hasMessageContaining("via");
