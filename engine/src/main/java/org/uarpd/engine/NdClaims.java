@@ -29,13 +29,19 @@ final class NdClaims {
         this.random = new SplittableRandom(seed ^ 0x6e64L);
     }
 
-    /** The host gained ({@code a}, {@code prefix}) on {@code l}. */
-    void added(Link l, Ip6Address a, int prefix) {
+    /**
+     * The host gained ({@code a}, {@code prefix}) on {@code l}; {@code valid}: it held it already (the
+     * kernel's DAD is over), so it is PREFERRED at once, neither probed nor announced again — a
+     * restart must not leave the host's own addresses unanswered for a DAD run.
+     */
+    void added(Link l, Ip6Address a, int prefix, boolean valid) {
         NdLink n = nd.link(l);
         boolean isNew = n.indexOf(a.high(), a.low()) < 0;
         int i = n.add(a.high(), a.low(), prefix);
         if (!isNew) return;
-        if (n.policy.dad() && NdDomain.speaks(l)) {
+        if (valid) {
+            n.state[i] = NdLink.PREFERRED;
+        } else if (n.policy.dad() && NdDomain.speaks(l)) {
             n.state[i] = NdLink.TENTATIVE;
             if (l.up) startDad(l, n, i);   // else when the link comes up
         } else {

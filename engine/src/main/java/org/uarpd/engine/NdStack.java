@@ -56,7 +56,7 @@ final class NdStack {
             }
             case Input.AddressAdded6 a -> {
                 Link l = LinkGate.known(ctx, a.link(), 0, a.address());
-                if (l != null) claims.added(l, a.address(), a.prefixLength());
+                if (l != null) claims.added(l, a.address(), a.prefixLength(), a.valid());
             }
             case Input.AddressRemoved6 a -> {
                 Link l = ctx.links.get(a.link());
