@@ -31,8 +31,8 @@ final class NdClaims {
 
     /**
      * The host gained ({@code a}, {@code prefix}) on {@code l}; {@code valid}: it held it already (the
-     * kernel's DAD is over), so it is PREFERRED at once, neither probed nor announced again — a
-     * restart must not leave the host's own addresses unanswered for a DAD run.
+     * kernel's DAD is over), so it is PREFERRED (event CLAIMED) at once, neither probed nor announced
+     * again — a restart must not leave the host's own addresses unanswered for a DAD run.
      */
     void added(Link l, Ip6Address a, int prefix, boolean valid) {
         NdLink n = nd.link(l);
@@ -41,6 +41,7 @@ final class NdClaims {
         if (!isNew) return;
         if (valid) {
             n.state[i] = NdLink.PREFERRED;
+            ctx.emit(Kind.CLAIMED, l.id, 0, a, l.hardware, null, Reason.CLAIMED, 0, null);
         } else if (n.policy.dad() && NdDomain.speaks(l)) {
             n.state[i] = NdLink.TENTATIVE;
             if (l.up) startDad(l, n, i);   // else when the link comes up
