@@ -138,10 +138,10 @@ final class NdReceiver {
             // revives it only where it would create an absent one (Linux likewise).
             if (!q.hasLinkLayer) return;
             if (q.solicited) {
-                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US, q.router);
             } else if (createsUntracked(n, rule, q)) {
                 // RFC 9131 §3: a router creates a STALE entry from an unsolicited advertisement.
-                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US, q.router);
             } else {
                 ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.NOT_FOR_US, 0, null);
             }
@@ -150,7 +150,7 @@ final class NdReceiver {
         if (!q.hasLinkLayer) {
             // Without the option an advertisement can only confirm the address we have (§7.2.5).
             if (q.solicited && state != NeighborState.INCOMPLETE) {
-                neighbors.learn(l, q.targetHigh, q.targetLow, neighbors.hardware(id).toByteArray(), Observation.REPLY_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, neighbors.hardware(id).toByteArray(), Observation.REPLY_TO_US, q.router);
             }
             return;
         }
@@ -161,7 +161,7 @@ final class NdReceiver {
             else ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.LOCKED, 0, "Override flag clear");
             return;
         }
-        neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, kind);
+        neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, kind, q.router);
     }
 
     /** RFC 9131 §3 on a router: always, or only when the advertisement comes from one of the link's prefixes. */
