@@ -12,10 +12,10 @@ import org.uarpd.wire.Ip6Address;
 /**
  * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
  * and {@link Answering} for ND): parsed and validated once ({@link NdDomain#parse}), then in order
- * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's sender
- * consistency, and by message type: a solicitation is learnt from (RFC 4861 §7.2.3) and answered
- * (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5 rules, with RFC 9131's
- * choice for unsolicited ones.
+ * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's per-source
+ * rate limit and sender consistency, and by message type: a solicitation is learnt from (RFC 4861
+ * §7.2.3) and answered (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5
+ * rules, with RFC 9131's choice for unsolicited ones.
  */
 final class NdReceiver {
     private final EngineContext ctx;
@@ -49,6 +49,7 @@ final class NdReceiver {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.OWN_FRAME, 0, null);
             return;
         }
+        if (l.guard != null && !l.guard.admitSource(q.linkSource, 0, NdClaims.target(q))) return;
         if (l.policy.guard().senderConsistency() && q.hasLinkLayer && !q.linkSourceMatches()) {
             ctx.emit(Kind.ALERT, l.id, 0, NdClaims.target(q), HardwareAddress.of(q.linkSource.clone()), null,
                     Reason.SENDER_MISMATCH, 0, "link-layer option " + HardwareAddress.of(q.linkLayer.clone()));
