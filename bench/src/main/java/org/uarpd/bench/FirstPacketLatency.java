@@ -33,7 +33,7 @@ import org.uarpd.linux.NamespaceLab;
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:daemon/target/uarpd.jar:daemon/target/lib/*" \
  *      org.uarpd.bench.FirstPacketLatency [rounds [warm-up rounds]] [--busy-poll] [--mode=assist] [--no-misses] [--stages]
- *      [--family=6] [--count-syscalls] [--no-scan] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE] [--warm-up=N]</pre>
+ *      [--family=6] [--count-syscalls] [--no-scan] [--scans=N] [--floor-mode=M] [--realtime] [--spin-us=N] [--gap-ms=N] [--uarpd-cpus=LIST] [--uarpd-jvm=OPTION]... [--uarpd-out=FILE] [--warm-up=N]</pre>
  *
  * <ul>
  * <li>{@code --mode=assist}: uarpd {@code --mode assist} and the floor in assist (app_solicit 1 only;
@@ -42,6 +42,7 @@ import org.uarpd.linux.NamespaceLab;
  *   runs the floor in mode M instead (see floor.c: observe, observe-requests).
  * <li>{@code --stages}: uarpd is {@link StagedUarpd} (the same loop, policy and warm-up, with a stamp at
  *   each stage of a resolution), and the floor stamps its own; both tables are printed at the end.
+ * <li>{@code --scans=N}: N arp-scans of each, alternated (the first may meet code not compiled yet).
  * <li>{@code --count-syscalls}: after the measured rounds, 20 more rounds of uarpd and the floor with
  *   strace attached (counts only; strace slows every call).
  * <li>uarpd runs with the JVM options of {@code bin/uarpd} (no speculative traps) plus each
@@ -179,8 +180,11 @@ public final class FirstPacketLatency {
             }
             if (!flags.contains("--no-scan")) {
                 System.out.println("# arp-scan -B 100M -r 1 of " + PUBLISHED);
-                scan(lab, u.peer, "p0", "uarpd published");
-                scan(lab, k.peer, "q0", "kernel proxy_arp, proxy_delay 0");
+                String scans = valueOf(flags, "--scans=");
+                for (int i = 0, n = scans == null ? 1 : Integer.parseInt(scans); i < n; i++) {
+                    scan(lab, u.peer, "p0", "uarpd published");
+                    scan(lab, k.peer, "q0", "kernel proxy_arp, proxy_delay 0");
+                }
             }
             // SIGTERM, then the stage tables (printed on the way out) and anything either said.
             uarpd.toHandle().destroy();

@@ -24,8 +24,9 @@ import org.uarpd.linux.NamespaceLab;
  * after (the plain kernel's state is kernel memory); the rate trafgen reached, and the load average.
  * Needs root, iproute2, iputils-ping and trafgen.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FloodComparison [seconds [rate [resolutions]]]</pre>
- * (defaults: 15 s at 300000pps, 20 resolutions)
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat cp.txt)" org.uarpd.bench.FloodComparison [seconds [rate [resolutions]]] [--uarpd-jvm=OPTION]...</pre>
+ * (defaults: 15 s at 300000pps, 20 resolutions; rate {@code max}: as fast as trafgen can; each
+ * {@code --uarpd-jvm=OPTION} comes after the JVM options of bin/uarpd, e.g. {@code -XX:TieredStopAtLevel=4} for C2)
  */
 public final class FloodComparison {
     private FloodComparison() {}
@@ -34,9 +35,15 @@ public final class FloodComparison {
     record Side(String name, int resolved, int tried, double rxPerSecond, double txPerSecond, int tableMax, String rss) {}
 
     public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 15;
-        String rate = args.length > 1 ? args[1] : "300000pps";
-        int resolutions = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        List<String> jvm = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--uarpd-jvm=")) jvm.add(a.substring("--uarpd-jvm=".length()));
+            else positional.add(a);
+        }
+        double seconds = positional.size() > 0 ? Double.parseDouble(positional.get(0)) : 15;
+        String rate = positional.size() > 1 ? positional.get(1) : "300000pps";
+        int resolutions = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 20;
         String missing = NamespaceLab.missingPrivileges("to build its namespaces");
         if (missing != null) fail(missing);
         if (!Files.isExecutable(Path.of("/usr/sbin/trafgen"))) fail("/usr/sbin/trafgen is missing (apt-get install netsniff-ng)");
@@ -54,17 +61,19 @@ public final class FloodComparison {
             lab.switchPort(sw, f, "f0", "192.0.2.9/24");
             for (int i = 0; i < resolutions; i++) lab.ok(r, "ip", "addr", "add", "192.0.2." + (10 + i) + "/24", "dev", "r0");
             Files.writeString(conf, trafgenConfig());
-            try (LabDaemon uarpd = LabDaemon.start(lab, h, "--quiet", "--interface", "u0", "--mode", "authoritative",
+            try (LabDaemon uarpd = LabDaemon.start(lab, h, jvm, "--quiet", "--interface", "u0", "--mode", "authoritative",
                     "--publish", "198.51.100.16/28", "--warm-up", "20000")) {
                 double loadBefore = FirstPacketLatency.loadAverage();
                 long rssBefore = uarpd.rssKib();
+                long cpuBefore = uarpd.cpuNanos();
                 long[] hBefore = counters(lab, h, "u0");
                 long[] kBefore = counters(lab, k, "k0");
                 long[] fBefore = counters(lab, f, "f0");
                 long t0 = System.nanoTime();
                 long end = t0 + (long) (seconds * 1e9);
-                Process flood = lab.start(f, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, "trafgen", "--dev", "f0",
-                        "--conf", conf.toString(), "--rate", rate, "--cpus", "1", "--no-sock-mem");
+                List<String> trafgen = new ArrayList<>(List.of("trafgen", "--dev", "f0", "--conf", conf.toString(), "--cpus", "1", "--no-sock-mem"));
+                if (!rate.equals("max")) trafgen.addAll(List.of("--rate", rate));
+                Process flood = lab.start(f, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD, trafgen.toArray(String[]::new));
                 // The i-th resolution of both hosts at t0 + (i + 0.5) × period: the same moments of the flood for both.
                 long period = (end - t0) / resolutions;
                 CompletableFuture<Integer> onH = CompletableFuture.supplyAsync(() -> resolve(lab, h, resolutions, t0, period), threads);
@@ -85,6 +94,7 @@ public final class FloodComparison {
                 long[] kAfter = counters(lab, k, "k0");
                 long[] fAfter = counters(lab, f, "f0");
                 long rssAfter = uarpd.rssKib();
+                long cpu = uarpd.cpuNanos() - cpuBefore;
                 // Frames the kernel dropped because uarpd's packet sockets were full (skmem d: drops).
                 String socketDrops = String.join(" ", lab.ok(h, "ss", "-0", "-a", "-m", "-n").lines()
                         .filter(l -> l.contains("skmem")).map(l -> l.replaceAll(".*skmem:\\(.*,d(\\d+)\\).*", "$1")).toList());
@@ -107,6 +117,12 @@ public final class FloodComparison {
                     System.out.printf(Locale.ROOT, "| %s | %d/%d | %.0f | %.0f | %d | %s |%n", s.name(), s.resolved(), s.tried(),
                             s.rxPerSecond(), s.txPerSecond(), s.tableMax(), s.rss());
                 }
+                System.out.printf(Locale.ROOT, "replies uarpd/kernel: %.2f (frames sent: uarpd %d, kernel %d); uarpd extra JVM options: %s%n",
+                        (double) (hAfter[1] - hBefore[1]) / Math.max(1, kAfter[1] - kBefore[1]), hAfter[1] - hBefore[1], kAfter[1] - kBefore[1],
+                        jvm.isEmpty() ? "none (bin/uarpd's)" : String.join(" ", jvm));
+                // The flood's cost to uarpd whatever rate trafgen reached: what one CPU would sustain at that cost.
+                System.out.printf(Locale.ROOT, "uarpd CPU over the flood: %.2f s, %.2f µs per frame received (≈ %.0f frames/s per CPU)%n",
+                        cpu / 1e9, cpu / 1e3 / Math.max(1, hAfter[0] - hBefore[0]), (hAfter[0] - hBefore[0]) / (cpu / 1e9));
                 System.out.printf(Locale.ROOT, "entries for senders outside 192.0.2.0/24 on H after the flood: %d; uarpd alive: %s%n",
                         outside, uarpd.process.isAlive());
                 System.out.println("frames dropped at uarpd's packet sockets on H (ss -0 -m, per socket): " + socketDrops);

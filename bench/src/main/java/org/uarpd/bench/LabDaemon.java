@@ -24,13 +24,20 @@ final class LabDaemon implements AutoCloseable {
 
     /** Starts {@code uarpd run ARGS --control-socket (a temp path)} in {@code ns} and waits up to 60 s for its ready line. */
     static LabDaemon start(NamespaceLab lab, String ns, String... runArgs) throws IOException, InterruptedException {
+        return start(lab, ns, List.of(), runArgs);
+    }
+
+    /** As {@link #start(NamespaceLab, String, String...)}, with {@code jvm} options after those of bin/uarpd (a later option wins). */
+    static LabDaemon start(NamespaceLab lab, String ns, List<String> jvm, String... runArgs) throws IOException, InterruptedException {
         Path err = Files.createTempFile("uarpd-bench", ".err");
         Path control = Path.of(err.toString().replace(".err", ".sock"));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         List<String> args = new ArrayList<>(List.of("run"));
         args.addAll(List.of(runArgs));
         args.addAll(List.of("--control-socket", control.toString()));
-        cmd.addAll(SelfLauncher.command(args.toArray(String[]::new)));
+        List<String> java = new ArrayList<>(SelfLauncher.command(args.toArray(String[]::new)));
+        java.addAll(1 + SelfLauncher.JVM_OPTIONS.size(), jvm);
+        cmd.addAll(java);
         Process p = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.to(err.toFile()), cmd.toArray(String[]::new));
         LabDaemon d = new LabDaemon(p, err, control);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -62,6 +69,17 @@ final class LabDaemon implements AutoCloseable {
             return -1;
         }
         return -1;
+    }
+
+    /** CPU time (user + system, every thread) in nanoseconds, from /proc/PID/stat at clock-tick resolution; -1 once it is gone. */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on: the name may hold spaces
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime (fields 14, 15) at USER_HZ 100
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
     }
 
     @Override

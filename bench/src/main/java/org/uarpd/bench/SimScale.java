@@ -208,6 +208,7 @@ public final class SimScale {
 
         long until = (resolutions + 8) * Simulation.SECOND;
         long[] cpu = new long[worlds];
+        long[] waited = new long[worlds];
         Thread[] runners = new Thread[worlds];
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
@@ -215,8 +216,10 @@ public final class SimScale {
             int me = w;
             runners[w] = new Thread(() -> {
                 long c0 = mx.getCurrentThreadCpuTime();
+                long w0 = runQueueWait();
                 built.get(me).sim().runUntil(until);
                 cpu[me] = mx.getCurrentThreadCpuTime() - c0;
+                waited[me] = runQueueWait() - w0;
             }, "sim-" + w);
             runners[w].start();
         }
@@ -232,7 +235,9 @@ public final class SimScale {
         long packets = 0;
         long events = 0;
         long cpuNanos = 0;
+        long waitNanos = 0;
         for (int w = 0; w < worlds; w++) {
+            waitNanos += waited[w];
             World world = built.get(w);
             for (Segment seg : world.segments()) {
                 deliveries += seg.deliveries();
@@ -256,6 +261,10 @@ public final class SimScale {
                 label, hosts, segments, segmentSize, resolutions, worlds, seed);
         System.out.printf(Locale.ROOT, "run: %.2f s real (%.2f s CPU of the simulation threads) for %d s virtual, %d events%n",
                 seconds, cpuSeconds, resolutions + 8, events);
+        // Real time well above CPU time is either the threads waiting for a CPU (other processes: the run
+        // queue) or the simulation blocking; the kernel's schedstat tells which.
+        System.out.printf(Locale.ROOT, "waiting for a CPU (run queue, /proc/thread-self/schedstat): %.2f s over the simulation threads%n",
+                waitNanos / 1e9);
         System.out.printf(Locale.ROOT, "resolutions: %d resolved, %d failed (of %d started)%n", resolved, failed, misses);
         System.out.printf(Locale.ROOT, "frames: %d sent, %d deliveries; packets delivered %d%n", frames, deliveries, packets);
         System.out.printf(Locale.ROOT, "throughput: %.0f resolutions/s, %.0f frame deliveries/s (real time)%n", resolved / seconds, deliveries / seconds);
@@ -303,6 +312,15 @@ public final class SimScale {
                 else blocks[i].send(h - uarpdPerSegment, target);
             }
             arm();
+        }
+    }
+
+    /** Nanoseconds the calling thread has spent runnable but waiting for a CPU (field 2 of schedstat); 0 without schedstat. */
+    private static long runQueueWait() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat")).strip().split(" ")[1]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 

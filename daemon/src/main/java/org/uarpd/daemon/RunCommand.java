@@ -40,7 +40,6 @@ import org.uarpd.linux.NativeCallException;
 import org.uarpd.linux.NeighbourTableLimit;
 import org.uarpd.linux.SystemdNotify;
 import org.uarpd.wire.HardwareAddress;
-import org.uarpd.wire.Ip4;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -133,6 +132,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "NAME", description = "The fleet to join (with --etcd): published entries are answered only while this host owns their group.")
     String fleetName;
 
+    @Option(names = "--no-answer-on-behalf", description = "In a fleet, leave broadcast requests for other hosts' directory bindings to their holders "
+            + "([fleet] answer-on-behalf = false): for segments where every station runs uarpd.")
+    boolean noAnswerOnBehalf;
+
     @Option(names = "--quiet", description = "No per-event lines (for benchmarks).")
     boolean quiet;
 
@@ -155,6 +158,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (Successor successor = Successor.fromEnvironment()) {
+            int code = serve(successor);
+            if (successor != null) successor.exited(code);
+            return code;
+        }
+    }
+
+    /** Runs uarpd until it stops; {@code successor} (else null) when started by {@code uarpctl restart}. */
+    private int serve(Successor successor) throws Exception {
         UarpdConfig settings;
         SystemdNotify notify;
         java.time.Duration watchdog;
@@ -194,10 +206,12 @@ public final class RunCommand implements Callable<Integer> {
                 quiet ? org.uarpd.linux.EventLog.SILENT : new Slf4jEventLog(log), busyPoll);
         backend.setSpinMicros(spinMicros);
         backend.notifyWith(notify, watchdog);
+        if (successor != null) backend.succeed(successor.channel());
         LoopControl loop = backend;
         Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
+        service.restarts(new Restarter(backend, notify, log));
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
@@ -219,14 +233,14 @@ public final class RunCommand implements Callable<Integer> {
         try {
             // Warm up first, while the kernel still answers for the links: uarpd takes them over only
             // when it can serve them at full speed.
-            notify.status("warming up");
+            if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd would refuse it
             backend.prepare();
             if (warmUp > 0) {
                 long t = System.nanoTime();
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, publishedSamples(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
@@ -235,18 +249,27 @@ public final class RunCommand implements Callable<Integer> {
             // The control socket before the takeover: between the takeover and the loop's first turn
             // nothing else should run (requests wait for the loop meanwhile).
             try {
-                control.start();
+                if (successor != null) control.startBeside(); // the old one's stays in place until this one has the host
+                else control.start();
             } catch (java.io.IOException | RuntimeException e) {
                 // ARP service does not depend on the control socket: say so loudly and go on without it.
                 log.error("control socket {}: {}; running without a control socket (uarpctl will not reach this uarpd)",
                         settings.control().socket(), e.getMessage());
             }
             backend.start();
+            if (successor != null) control.publish();
             if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
             reloader.applyInitialStatics();
             if (metrics != null) {
-                int port = metrics.serve(settings.metrics().host(), settings.metrics().port());
-                log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), port);
+                Runnable endpoint = () -> {
+                    try {
+                        log.info("metrics at http://{}:{}/metrics", settings.metrics().host(), metrics.serve(settings.metrics().host(), settings.metrics().port()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("metrics endpoint " + settings.metrics().host() + ":" + settings.metrics().port(), e);
+                    }
+                };
+                if (successor != null) successor.afterPredecessor(endpoint); // the old one's endpoint holds the port until it exits
+                else endpoint.run();
                 ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("uarpd-metrics").unstarted(r));
                 ticker.scheduleAtFixedRate(() -> backend.execute(service::snapshotMetrics), 0, 1, TimeUnit.SECONDS);
             }
@@ -255,7 +278,10 @@ public final class RunCommand implements Callable<Integer> {
                     settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")";
             System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
             // The loop's first task: READY=1 is said by the thread that serves, once it serves.
-            backend.execute(() -> notify.send("READY=1\nSTATUS=serving " + serving));
+            backend.execute(() -> {
+                if (successor != null) successor.serving(notify, "serving " + serving);
+                else notify.send("READY=1\nSTATUS=serving " + serving);
+            });
             backend.run();
             return 0;
         } catch (NativeCallException | IllegalArgumentException | IllegalStateException e) {
@@ -279,29 +305,6 @@ public final class RunCommand implements Callable<Integer> {
                 // shutting down already
             }
         }
-    }
-
-    /** One address from each published entry of {@code policy}, for the rehearsal to ask for. */
-    static int[] publishedSamples(LinkPolicy policy) {
-        List<Integer> out = new ArrayList<>();
-        for (PublishedEntry e : policy.published()) {
-            switch (e.target()) {
-                case PublishedEntry.Target.Address a -> out.add(a.address());
-                case PublishedEntry.Target.Range r -> {
-                    long first = r.range().network() & 0xFFFFFFFFL;
-                    long last = first | (~Ip4.mask(r.range().prefixLength()) & 0xFFFFFFFFL);
-                    for (long a = first; a <= last; a++) {
-                        int candidate = (int) a;
-                        if (r.excluded().stream().noneMatch(x -> x.contains(candidate))) {
-                            out.add(candidate);
-                            break;
-                        }
-                    }
-                }
-                case PublishedEntry.Target.RoutedElsewhere x -> { }
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Where the config was read from (null: none); set by {@link #settings()}. */
@@ -384,7 +387,7 @@ public final class RunCommand implements Callable<Integer> {
             all6.addAll(published6);
             e.setValue(e.getValue().with(q, all6));
         }
-        UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName));
+        UarpdConfig out = c.withLinks(links).withRarp(rarp).withFleet(c.fleet().withFlags(etcd, fleetName, noAnswerOnBehalf ? Boolean.FALSE : null));
         if (controlSocket != null) {
             if (!controlSocket.isAbsolute()) throw new IllegalArgumentException("--control-socket: " + controlSocket + " is not an absolute path");
             out = out.withControl(new ControlSection(controlSocket, c.control().group()));

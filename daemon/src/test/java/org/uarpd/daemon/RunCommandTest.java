@@ -38,7 +38,7 @@ class RunCommandTest {
         assertThat(p.mode()).isEqualTo(org.uarpd.engine.LinkMode.ASSIST);
         assertThat(p.published()).hasSize(1);
         assertThat(p.published().get(0).hardware()).hasToString("02:00:5e:00:53:01");
-        assertThat(RunCommand.publishedSamples(p)).containsExactly(Ip4.parse("198.51.100.0"));
+        assertThat(RehearsalSamples.of(p)).containsExactly(Ip4.parse("198.51.100.0"));
         RunCommand bad = new RunCommand();
         new CommandLine(bad).parseArgs("--interface", "u0", "--mode", "sometimes");
         assertThatThrownBy(bad::config).hasMessageContaining("unknown mode 'sometimes'");

@@ -134,6 +134,8 @@ public final class Engine implements EnginePort {
                 case Input.AddressAdded6 a -> nd.handle(a);
                 case Input.AddressRemoved6 a -> nd.handle(a);
                 case Input.KernelNeighborChanged6 k -> nd.handle(k);
+                case Input.RouteChanged6 r -> nd.handle(r);
+                case Input.RoutesReset6 r -> nd.handle(r);
                 case Input.KernelMiss m -> {
                     Link l = LinkGate.resolvable(ctx, arp, m.link(), m.address(), null);
                     if (l != null) directory.arm(l, m.address());

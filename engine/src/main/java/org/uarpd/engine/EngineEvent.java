@@ -87,6 +87,9 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         SOURCE_RATE_LIMITED,
         // bridge
         BRIDGED, BRIDGE_PENDING,
+        // conditional proxy ND (NdProxyChecks): no route to the target, the route leads back out of the
+        // asking link, the target is being asked on the other link, or it did not answer there
+        NO_ROUTE, ROUTED_BACK, ASKING_TARGET, TARGET_SILENT,
         // directory of bindings: a kernel miss checked by unicast where the directory says; answered on another host's behalf
         DIRECTORY_CHECK, DIRECTORY,
         // dropped

@@ -51,6 +51,20 @@ public sealed interface Input {
     /** Someone other than uarpd changed the kernel's IPv6 binding ({@code hardware} null when deleted). */
     record KernelNeighborChanged6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) implements Input {}
 
+    /**
+     * The host's route to {@code prefix} with {@code metric} leaves by interface {@code link} (any
+     * interface, configured or not), or with {@code removed} is gone: what {@link NdPublished.When#ROUTE}
+     * entries answer by. Unicast routes of the main table only.
+     */
+    record RouteChanged6(int link, Cidr6 prefix, int metric, boolean removed) implements Input {
+        public RouteChanged6 {
+            java.util.Objects.requireNonNull(prefix, "prefix");
+        }
+    }
+
+    /** Every IPv6 route known is forgotten: a full list of {@link RouteChanged6} follows (after a dump). */
+    record RoutesReset6() implements Input {}
+
     /** An operator command (from the control socket, config or command line). */
     record Command(OperatorCommand command) implements Input {}
 

@@ -43,6 +43,13 @@ final class Links {
         return all;
     }
 
+    /** The link called {@code name}, or null. */
+    Link named(String name) {
+        for (Link x : byId) if (x != null && name.equals(x.name)) return x;
+        for (Link x : far.values()) if (name.equals(x.name)) return x;
+        return null;
+    }
+
     /** RFC 1027: {@code target} is reached through another of our links (on its subnet), not {@code asking}. */
     boolean routedElsewhere(Link asking, int target) {
         for (Link other : byId) {

@@ -168,6 +168,34 @@ final class NdDomain implements NeighborDomain {
         ctx.emit(Kind.REQUESTED, link.id, 0, addresses.address(id), unicast ? table.hardware(id) : null, table.stateOf(id), why, 0, null);
     }
 
+    /**
+     * A multicast solicitation for ({@code th}, {@code tl}) that creates no entry: a proxy asking
+     * whether the target is there ({@link NdProxyChecks}), from our address on its prefix if we have one there.
+     */
+    void solicitTarget(Link link, long th, long tl) {
+        NdLink n = link(link);
+        int s = n.source(th, tl);
+        send(link, IcmpV6Type.NEIGHBOR_SOLICITATION.value(), n.high[s], n.low[s], SOLICITED_HIGH, SOLICITED_LOW | (tl & 0xFF_FFFFL),
+                th, tl, 0, link.hardwareBytes, null, -1);
+        ctx.emit(Kind.REQUESTED, link.id, 0, new org.uarpd.wire.Ip6Address(th, tl), null, null, Reason.ASKING_TARGET, 0, null);
+    }
+
+    /**
+     * The answer to a solicitation for ({@code th}, {@code tl}) (RFC 4861 §7.2.4): Solicited set, to
+     * the solicitor's address ({@code sh}, {@code sl}) at {@code solicitorMac} (its option, else the
+     * frame's source), so a unicast solicitation is answered unicast; a DAD probe (from ::) is
+     * answered to all nodes with Solicited clear. Override set for our own addresses, clear for
+     * proxied ones (§7.2.8); Router as the link's policy says. Reported as ANSWERED {@code why}.
+     */
+    void answer(Link l, long th, long tl, boolean fromUnspecified, long sh, long sl, byte[] solicitorMac, boolean override,
+                byte[] mac, Reason why) {
+        boolean router = link(l).policy.router();
+        if (fromUnspecified) advertise(l, th, tl, ALL_NODES_HIGH, ALL_NODES_LOW, null, router, false, override, mac);
+        else advertise(l, th, tl, sh, sl, solicitorMac, router, true, override, mac);
+        ctx.emit(Kind.ANSWERED, l.id, 0, new org.uarpd.wire.Ip6Address(th, tl), org.uarpd.wire.HardwareAddress.of(mac.clone()), null,
+                why, 0, null);
+    }
+
     /** ff02::1:ff00:0/104, the solicited-node prefix (RFC 4291 §2.7.1). */
     static final long SOLICITED_HIGH = 0xFF02_0000_0000_0000L;
     static final long SOLICITED_LOW = 0x0000_0001_FF00_0000L;

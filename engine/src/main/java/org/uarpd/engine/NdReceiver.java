@@ -22,12 +22,14 @@ final class NdReceiver {
     private final NdDomain nd;
     private final NdNeighbors neighbors;
     private final NdClaims claims;
+    private final NdProxyChecks checks;
     private final NdObservation o = new NdObservation();
     /** Entries published on every link. */
     final List<NdPublished> everywhere = new java.util.ArrayList<>();
 
-    NdReceiver(EngineContext ctx, NdDomain nd, NdNeighbors neighbors, NdClaims claims) {
+    NdReceiver(EngineContext ctx, NdDomain nd, NdNeighbors neighbors, NdClaims claims, NdProxyChecks checks) {
         this.ctx = ctx;
+        this.checks = checks;
         this.nd = nd;
         this.neighbors = neighbors;
         this.claims = claims;
@@ -85,7 +87,7 @@ final class NdReceiver {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.PROBING, 0, null);
         } else if (published != null) {
             byte[] mac = published.hardware() != null ? published.hardware().toByteArray() : l.hardwareBytes;
-            answer(l, n, q, false, mac, Reason.PUBLISHED);
+            if (checks.allows(l, published, q, mac)) answer(l, n, q, false, mac, Reason.PUBLISHED);
         } else {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.NOT_FOR_US, 0, null);
         }
@@ -96,26 +98,16 @@ final class NdReceiver {
         return e != null ? e : NdLink.longest(everywhere, h, lo);
     }
 
-    /**
-     * RFC 4861 §7.2.4: Solicited set, to the solicitor's address and link-layer address (its option,
-     * else the frame's source), so a unicast solicitation is answered unicast; a DAD probe (from ::)
-     * is answered to all nodes with Solicited clear. Override set for our own addresses, clear for
-     * proxied ones (§7.2.8); Router as the link's policy says.
-     */
+    /** RFC 4861 §7.2.4, as {@link NdDomain#answer} writes it. */
     private void answer(Link l, NdLink n, NdObservation q, boolean override, byte[] mac, Reason why) {
-        if (q.sourceUnspecified) {
-            nd.advertise(l, q.targetHigh, q.targetLow, NdDomain.ALL_NODES_HIGH, NdDomain.ALL_NODES_LOW, null, n.policy.router(),
-                    false, override, mac);
-        } else {
-            nd.advertise(l, q.targetHigh, q.targetLow, q.sourceHigh, q.sourceLow, q.hasLinkLayer ? q.linkLayer : q.linkSource,
-                    n.policy.router(), true, override, mac);
-        }
-        ctx.emit(Kind.ANSWERED, l.id, 0, NdClaims.target(q), HardwareAddress.of(mac.clone()), null, why, 0, null);
+        nd.answer(l, q.targetHigh, q.targetLow, q.sourceUnspecified, q.sourceHigh, q.sourceLow, q.hasLinkLayer ? q.linkLayer : q.linkSource,
+                override, mac, why);
     }
 
     // -- advertisements --------------------------------------------------------------------------
 
     private void advertisement(Link l, NdLink n, NdObservation q) {
+        checks.advertised(l, q.targetHigh, q.targetLow); // a target a conditional entry asked about (NdProxyChecks)
         byte mine = n.stateOf(q.targetHigh, q.targetLow);
         if (mine == NdLink.TENTATIVE) {
             claims.duplicate(l, n, n.indexOf(q.targetHigh, q.targetLow), q);

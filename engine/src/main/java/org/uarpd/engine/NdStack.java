@@ -19,6 +19,7 @@ final class NdStack {
     private final NdNeighbors neighbors;
     private final NdClaims claims;
     private final NdReceiver receiver;
+    private final NdProxyChecks checks;
 
     NdStack(EngineContext ctx, NdConfig config) {
         this.ctx = ctx;
@@ -31,7 +32,8 @@ final class NdStack {
         ctx.addEntryWheel(wheel, machine::handleTimer);
         neighbors = new NdNeighbors(ctx, table, addresses, machine);
         claims = new NdClaims(ctx, nd, engine.seed());
-        receiver = new NdReceiver(ctx, nd, neighbors, claims);
+        checks = new NdProxyChecks(ctx, nd);
+        receiver = new NdReceiver(ctx, nd, neighbors, claims, checks);
     }
 
     NdConfig config() {
@@ -63,6 +65,8 @@ final class NdStack {
                 neighbors.purgeOffLink(l, nd.link(l));
             }
             case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state());
+            case Input.RouteChanged6 r -> checks.route(r);
+            case Input.RoutesReset6 r -> checks.routes.clear();
             default -> throw new IllegalArgumentException("not an IPv6 input: " + input);
         }
     }
@@ -119,6 +123,7 @@ final class NdStack {
 
     void linkRemoved(int id) {
         neighbors.flush(id, Reason.LINK_REMOVED, true, false);
+        checks.linkRemoved(id);
         NdLink n = nd.forget(id);
         if (n != null) claims.linkRemoved(n);
     }

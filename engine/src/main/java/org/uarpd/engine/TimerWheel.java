@@ -46,6 +46,14 @@ final class TimerWheel {
     private long current;
     private long cachedNext = Long.MAX_VALUE;
     private boolean cacheValid = true;
+    /**
+     * The next tick after {@link #current} at which a timer fires or is cascaded, as the last
+     * {@link #advance} found it; valid until a timer is inserted or unlinked. Time moving forward short
+     * of it changes nothing in the wheel, so an engine that handles frame after frame between two
+     * timers advances without scanning the levels for each.
+     */
+    private long ahead;
+    private boolean aheadValid;
 
     TimerWheel() {
         auxDeadline = new long[SENTINELS + 16];
@@ -133,12 +141,18 @@ final class TimerWheel {
     /** Fires, in order, every timer due at or before {@code target}, and makes {@code target} current. */
     void advance(long target, Expiry expiry) {
         if (target <= current) return;
+        if (aheadValid && ahead > target) {
+            current = target;
+            return;
+        }
         // Moving time and cascading change no deadline: the cached earliest stays right unless
         // something fires (fireSlot0 drops it then).
         while (true) {
             long t = nextInterestingTick(false);
             if (t == Long.MAX_VALUE || t > target) {
                 current = target;
+                ahead = t;
+                aheadValid = true;
                 return;
             }
             current = t;
@@ -236,6 +250,7 @@ final class TimerWheel {
     }
 
     private void insert(int id, long tick) {
+        aheadValid = false;
         long diff = tick ^ current;
         int level = diff < SLOTS ? 0 : Math.min(LEVELS - 1, (63 - Long.numberOfLeadingZeros(diff)) / SLOT_BITS);
         int slot = (int) ((tick >>> (level * SLOT_BITS)) & SLOT_MASK);
@@ -250,6 +265,7 @@ final class TimerWheel {
     }
 
     private void unlink(int id) {
+        aheadValid = false;
         int p = prevOf(id);
         int n = nextOf(id);
         setNext(p, n);

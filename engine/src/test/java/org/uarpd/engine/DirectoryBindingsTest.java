@@ -123,6 +123,19 @@ class DirectoryBindingsTest {
     }
 
     @Test
+    @DisplayName("with answers kept off, the copy still checks misses by unicast, and a broadcast request for a binding is left to its holder")
+    void answersKeptOffLeaveRequestsToTheHolder() {
+        Harness h = withBinding();
+        h.command(new OperatorCommand.DirectoryAnswers(false));
+        for (int i = 0; i < 3; i++) assertThat(sent(h.frame(request(ASKER_HW, ASKER, PEER)))).as("request " + i).isEmpty();
+        assertThat(h.engine.count(Reason.NOT_FOR_US)).isEqualTo(3);
+        assertThat(h.engine.count(Reason.DIRECTORY)).isZero();
+        assertThat(sent(h.miss(PEER))).as("the hint for a kernel miss does not depend on answers")
+                .singleElement().satisfies(s -> assertThat(s.frame().destination()).isEqualTo(PEER_HW));
+        assertThat(h.engine.count(Reason.DIRECTORY_CHECK)).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("answers on behalf skip probes, unicast requests, the binding's own host asking, and gone bindings")
     void answersOnlyWhatIsSafe() {
         Harness h = withBinding();

@@ -139,7 +139,8 @@ final class ActionExecutor implements ActionSink {
         }
     }
 
-    private static boolean linkGone(int errno) {
+    /** The errors of a link that went down or away meanwhile: its rtnetlink message reports that, no warning needed. */
+    static boolean linkGone(int errno) {
         return errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.ENETDOWN;
     }
 

@@ -6,22 +6,14 @@ package org.uarpd.linux;
  * frames sent to this host's own MAC (PACKET_HOST: the replies to uarpd's requests, unicast probes),
  * {@link #THE_REST} everything else it receives (broadcast, multicast, another host's frames in
  * promiscuous mode). A flood of broadcast requests then fills only the second socket's receive queue:
- * the peer's reply to a resolution waits on its own socket, which the loop reads first.
+ * the peer's reply to a resolution waits on its own socket, which the loop reads first. The second
+ * socket is read from a ring ({@link PacketRing}) and its replies leave in batches ({@link BatchSender}).
  *
  * <p>The kernel sets PACKET_HOST by comparing the destination with the interface's current address,
  * so neither program holds a MAC: a hardware address change needs no new filter. Frames this host
  * sent (PACKET_OUTGOING, seen by every packet socket but the sender) reach neither.
  */
 final class ArpFilter {
-    /**
-     * Receive buffer asked for the socket of {@link #THE_REST} (the kernel doubles it for its own
-     * bookkeeping): a broadcast flood comes in bursts the loop absorbs later, when it is not scheduled
-     * or collects garbage, and with the default buffer about a fifth of the requests were dropped
-     * while the loop kept up on average (BENCHMARKS.md, "Flood and live fuzzing"). Memory is only
-     * taken while frames wait in it.
-     */
-    static final int FLOOD_BUFFER = 8 << 20;
-
     /** sll_pkttype of a frame addressed to this host's MAC (linux/if_packet.h). */
     static final int PACKET_HOST = 0;
     /** The whole frame: the engine checks an ARP packet's length itself. */

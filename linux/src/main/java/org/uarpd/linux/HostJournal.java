@@ -50,6 +50,10 @@ final class HostJournal implements AutoCloseable {
     private final EventLog log;
     /** In the order made; undone from the end. */
     private final List<Change> changes = new ArrayList<>();
+    /** The value uarpd last wrote to each sysctl, to write again ({@link #reassert}). */
+    private final java.util.Map<String, String> written = new java.util.HashMap<>();
+    /** What {@link #export} handed a successor; null while nothing was. */
+    private List<Change> exported;
     private NftArpDrop nft;
     private NftArpDrop ndNft;
 
@@ -80,6 +84,7 @@ final class HostJournal implements AutoCloseable {
             changes.add(new Change.Sysctl(key, before));
         }
         sysctls.write(key, value);
+        written.put(key, value);
     }
 
     /**
@@ -217,24 +222,8 @@ final class HostJournal implements AutoCloseable {
         for (int i = changes.size() - 1; i >= 0; i--) {
             Change c = changes.get(i);
             try {
-                switch (c) {
-                    case Change.Sysctl s when !sysctls.exists(s.key()) -> gone.add(KernelSettings.linkOf(s.key()));
-                    case Change.Sysctl s -> {
-                        sysctlsChanged = true;
-                        sysctls.write(s.key(), s.before());
-                    }
-                    case Change.ArpDrop d -> {
-                        nft.close(); // the kernel deletes the owned table with its socket
-                        nft = null;
-                    }
-                    case Change.NdDrop d -> {
-                        ndNft.close();
-                        ndNft = null;
-                    }
-                    case Change.HostRoute r -> rtnl.removeHostRoute(r.link(), r.address());
-                    case Change.LostAddress a -> rtnl.addAddress(a.link(), a.address(), a.prefixLength());
-                    case Change.LostAddress6 a -> rtnl.addAddress6(a.link(), a.address().toBytes(), a.prefixLength());
-                }
+                if (c instanceof Change.Sysctl s && !sysctls.exists(s.key())) gone.add(KernelSettings.linkOf(s.key()));
+                else sysctlsChanged |= undo(c);
             } catch (RuntimeException e) {
                 failed.add(c + ": " + e.getMessage());
                 LogLines.note(log, "could not restore: %s: %s", c, e.getMessage());
@@ -245,6 +234,156 @@ final class HostJournal implements AutoCloseable {
         if (failed.isEmpty() && sysctlsChanged) LogLines.note(log, "restored every kernel setting uarpd changed");
         if (restorer != null) restorer.close();
         return failed;
+    }
+
+    /** Reverses one change; true if it was a sysctl. */
+    private boolean undo(Change c) {
+        switch (c) {
+            case Change.Sysctl s -> sysctls.write(s.key(), s.before());
+            case Change.ArpDrop d -> {
+                nft.close(); // the kernel deletes the owned table with its socket (unless a successor holds it too)
+                nft = null;
+            }
+            case Change.NdDrop d -> {
+                ndNft.close();
+                ndNft = null;
+            }
+            case Change.HostRoute r -> rtnl.removeHostRoute(r.link(), r.address());
+            case Change.LostAddress a -> rtnl.addAddress(a.link(), a.address(), a.prefixLength());
+            case Change.LostAddress6 a -> rtnl.addAddress6(a.link(), a.address().toBytes(), a.prefixLength());
+        }
+        return c instanceof Change.Sysctl;
+    }
+
+    /** What a successor needs to carry this journal on ({@link HostHold}): one line per change, oldest first, and the owned tables' sockets. */
+    record Exported(List<String> lines, int[] fds) {}
+
+    /**
+     * Every change as a line, and a copy of each nftables socket's descriptor (in the order of their
+     * lines) for the successor, which {@link #adopt}s them. Remembered for {@link #release}.
+     */
+    synchronized Exported export() {
+        List<String> lines = new ArrayList<>();
+        List<Integer> fds = new ArrayList<>();
+        for (Change c : changes) {
+            lines.add(switch (c) {
+                case Change.Sysctl s -> "sysctl " + s.key() + " " + s.before();
+                case Change.ArpDrop d -> {
+                    fds.add(nft.fd());
+                    yield "arp-drop " + links(nft);
+                }
+                case Change.NdDrop d -> {
+                    fds.add(ndNft.fd());
+                    yield "nd-drop " + links(ndNft);
+                }
+                case Change.HostRoute r -> "route " + r.link() + " " + r.linkName() + " " + r.address();
+                case Change.LostAddress a -> "lost " + a.link() + " " + a.linkName() + " " + a.address() + " " + a.prefixLength();
+                case Change.LostAddress6 a -> "lost6 " + a.link() + " " + a.linkName() + " " + a.address() + " " + a.prefixLength();
+            });
+        }
+        exported = List.copyOf(changes);
+        return new Exported(lines, fds.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static String links(NftArpDrop drop) {
+        return drop.links().isEmpty() ? "-" : String.join(",", drop.links().stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * A journal carrying on what a predecessor {@link #export}ed: the same changes, each handed to
+     * {@code restorer} as if made here, and the owned tables through their sockets {@code fds}.
+     */
+    static HostJournal adopt(Rtnetlink rtnl, CrashRestorer restorer, KernelSettings sysctls, EventLog log, List<String> lines, int[] fds) {
+        HostJournal j = new HostJournal(rtnl, restorer, sysctls, log);
+        int fd = 0;
+        for (String line : lines) {
+            String[] f = line.split(" ", 3);
+            String[] w = line.split(" ");
+            switch (f[0]) {
+                case "sysctl" -> {
+                    String before = f.length > 2 ? f[2] : "";
+                    if (restorer != null) restorer.record(sysctls.path(f[1]).toString(), before);
+                    j.changes.add(new Change.Sysctl(f[1], before));
+                }
+                case "arp-drop", "nd-drop" -> {
+                    List<Integer> links = f[1].equals("-") ? List.of() : java.util.Arrays.stream(f[1].split(",")).map(Integer::valueOf).toList();
+                    if (fd >= fds.length) throw new IllegalArgumentException("handover: no socket came with '" + line + "'");
+                    boolean nd = f[0].equals("nd-drop");
+                    NftArpDrop drop = NftArpDrop.adopt(fds[fd++], nd, links);
+                    if (nd) j.ndNft = drop;
+                    else j.nft = drop;
+                    j.changes.add(nd ? new Change.NdDrop() : new Change.ArpDrop());
+                }
+                case "route" -> {
+                    Change.HostRoute r = new Change.HostRoute(Integer.parseInt(w[1]), w[2], Integer.parseInt(w[3]));
+                    j.changes.add(r);
+                    j.arm(true, routeUndo(r));
+                }
+                case "lost" -> {
+                    Change.LostAddress a = new Change.LostAddress(Integer.parseInt(w[1]), w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]));
+                    j.changes.add(a);
+                    j.arm(true, "ip", "addr", "add", Ip4.format(a.address()) + "/" + a.prefixLength(), "dev", a.linkName());
+                }
+                case "lost6" -> {
+                    Change.LostAddress6 a = new Change.LostAddress6(Integer.parseInt(w[1]), w[2], Ip6Address.parse(w[3]), Integer.parseInt(w[4]));
+                    j.changes.add(a);
+                    j.arm(true, "ip", "-6", "addr", "add", a.address() + "/" + a.prefixLength(), "dev", a.linkName(), "nodad");
+                }
+                default -> throw new IllegalArgumentException("handover: unknown change '" + line + "'");
+            }
+        }
+        j.exported = List.copyOf(j.changes); // until it serves, all of it is the predecessor's too: release() leaves it
+        return j;
+    }
+
+    /**
+     * The successor carries every {@link #export}ed change on: they stay as they are, the crash
+     * restorer is disarmed, and only what was changed here after the export is reversed (the
+     * successor does not know of it). The owned tables live on in the successor's copies of their sockets.
+     */
+    synchronized void release() {
+        List<Change> handed = exported == null ? List.of() : exported;
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            Change c = changes.get(i);
+            if (handed.contains(c)) continue;
+            try {
+                undo(c);
+            } catch (RuntimeException e) {
+                LogLines.note(log, "could not restore: %s: %s", c, e.getMessage());
+            }
+        }
+        changes.clear();
+        if (nft != null) nft.close();
+        if (ndNft != null) ndNft.close();
+        nft = null;
+        ndNft = null;
+        if (restorer != null) restorer.close();
+    }
+
+    /**
+     * Makes every change again after a successor that had adopted them died: its crash restorer put
+     * them back under this still-running uarpd. The owned tables are not affected (this uarpd's
+     * sockets kept them).
+     */
+    synchronized void reassert() {
+        exported = null;
+        for (Change c : changes) {
+            try {
+                switch (c) {
+                    case Change.Sysctl s -> {
+                        String value = written.get(s.key());
+                        if (value != null && sysctls.exists(s.key())) sysctls.write(s.key(), value);
+                    }
+                    case Change.HostRoute r -> rtnl.addHostRoute(r.link(), r.address());
+                    case Change.LostAddress a -> rtnl.deleteAddress(a.link(), a.address(), a.prefixLength());
+                    case Change.LostAddress6 a -> rtnl.deleteAddress6(a.link(), a.address().toBytes(), a.prefixLength());
+                    case Change.ArpDrop d -> { }
+                    case Change.NdDrop d -> { }
+                }
+            } catch (RuntimeException e) {
+                LogLines.note(log, "error: cannot make %s again: %s", c, e.getMessage());
+            }
+        }
     }
 
     /** The same as {@link #undoAll()}. */

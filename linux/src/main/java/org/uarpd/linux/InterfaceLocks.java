@@ -17,6 +17,9 @@ import java.util.List;
  * for the peer's credentials ({@code SO_PEERCRED}: the process that listens), so the refusal names the
  * running uarpd by pid. The holder never accepts: a connection that waits in its backlog costs it
  * nothing, and the asker closes its end at once.
+ *
+ * <p>A restart passes the listening sockets themselves to the successor ({@link HostHold}): both hold
+ * them for a moment, then only the successor, so the name is never free in between.
  */
 final class InterfaceLocks implements AutoCloseable {
     private static final int SOCKADDR_UN = 110;
@@ -83,6 +86,18 @@ final class InterfaceLocks implements AutoCloseable {
         } finally {
             Libc.close(fd);
         }
+    }
+
+    /** The listening sockets that are the locks, to hand them to a successor (which then holds them too). */
+    int[] descriptors() {
+        return held.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Locks a predecessor held and handed over: the same sockets, so there is no moment without them. */
+    static InterfaceLocks adopt(int[] fds) {
+        InterfaceLocks locks = new InterfaceLocks();
+        for (int fd : fds) locks.held.add(fd);
+        return locks;
     }
 
     /** Releases every lock (idempotent). */

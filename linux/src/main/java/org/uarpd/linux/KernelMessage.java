@@ -53,6 +53,9 @@ public sealed interface KernelMessage {
     record Address6(boolean added, int link, Ip6Address address, int prefixLength, boolean tentative, boolean dadFailed)
             implements KernelMessage {}
 
+    /** RTM_NEWROUTE / RTM_DELROUTE of an IPv6 unicast route in the main table ({@link RouteMessages}). */
+    record Route6(boolean removed, int link, org.uarpd.engine.Cidr6 prefix, int metric) implements KernelMessage {}
+
     /** RTM_NEWLINK / RTM_DELLINK. {@code hardwareType} is the ARPHRD_ value; {@code hardware} may be null. */
     record Link(boolean removed, int link, String name, int hardwareType, byte[] hardware, boolean up) implements KernelMessage {}
 }

@@ -96,6 +96,7 @@ final class KernelTranslator {
                 address6(a);
             }
             case KernelMessage.Link l -> link(l);
+            case KernelMessage.Route6 r -> engine.accept(new Input.RouteChanged6(r.link(), r.prefix(), r.metric(), r.removed()));
         }
     }
 
@@ -247,8 +248,14 @@ final class KernelTranslator {
         }
     }
 
-    /** {@link #resynced} for IPv6: the dumps of IPv6 addresses and neighbours. */
-    void resynced6(List<KernelMessage.Address6> dumpedAddresses, List<KernelMessage.Neighbor6> dumpedNeighbors) {
+    /**
+     * {@link #resynced} for IPv6: the dumps of IPv6 addresses, neighbours and routes (every interface's
+     * routes: a proxy entry answers by whether the route leaves by another one, configured or not).
+     */
+    void resynced6(List<KernelMessage.Address6> dumpedAddresses, List<KernelMessage.Neighbor6> dumpedNeighbors,
+                   List<KernelMessage.Route6> dumpedRoutes) {
+        engine.accept(new Input.RoutesReset6());
+        for (KernelMessage.Route6 r : dumpedRoutes) message(r);
         Map<Address6Key, Integer> gone = new HashMap<>(addresses6);
         for (KernelMessage.Address6 a : dumpedAddresses) {
             if (links.byIndex(a.link()) == null) continue;

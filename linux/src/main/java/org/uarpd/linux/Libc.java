@@ -29,6 +29,7 @@ public final class Libc {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
@@ -46,6 +47,9 @@ public final class Libc {
     public static final int CLONE_NEWNET = 0x40000000;
     public static final long SIOCGIFHWADDR = 0x8927;
     public static final int SCHED_FIFO = 1;
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x1;
 
     /** {@code struct pollfd}: int fd, short events, short revents. */
     public static final int POLLFD_SIZE = 8;
@@ -70,6 +74,8 @@ public final class Libc {
     private static final MethodHandle SENDTO = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
     private static final MethodHandle RECVFROM = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR));
     private static final MethodHandle RECVMSG = capturing("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle SENDMSG = capturing("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
+    private static final MethodHandle ACCEPT4 = capturing("accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
@@ -80,6 +86,9 @@ public final class Libc {
     private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle SCHED_SETSCHEDULER = capturing("sched_setscheduler", FunctionDescriptor.of(INT, INT, INT, PTR));
     private static final MethodHandle IF_NAMETOINDEX = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR));
+    private static final MethodHandle SENDMMSG = capturing("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
+    private static final MethodHandle MMAP = capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
+    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT));
 
     /** One errno capture area per thread: allocated once, reused by every call on that thread. */
@@ -218,6 +227,27 @@ public final class Libc {
         }
     }
 
+    public static long trySendmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            long r = (long) SENDMSG.invokeExact(c, fd, msghdr, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** accept4(2) without the peer's address. */
+    public static int tryAccept(int fd, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) ACCEPT4.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int tryPoll(MemorySegment fds, long count, int timeoutMillis) {
         MemorySegment c = CAPTURED.get();
         try {
@@ -258,7 +288,40 @@ public final class Libc {
         }
     }
 
+    /** sendmmsg(2): how many of the {@code count} messages of {@code vector} were sent, or {@code -errno} when the first failed. */
+    public static int trySendmmsg(int fd, MemorySegment vector, int count, int flags) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int r = (int) SENDMMSG.invokeExact(c, fd, vector, count, flags);
+            return r >= 0 ? r : -errno(c);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     // ---- calls that throw ----
+
+    /** A shared read-write mapping of {@code length} bytes of {@code fd} (a packet socket's ring: packet(7)). */
+    public static MemorySegment mmapShared(int fd, long length, String call) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
+            if (p.address() == -1L) check(-errno(c), call, null); // MAP_FAILED
+            return p.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Unmaps what {@link #mmapShared} mapped; errors are ignored (only a wrong address fails). */
+    public static void munmap(MemorySegment mapping) {
+        MemorySegment c = CAPTURED.get();
+        try {
+            int ignored = (int) MUNMAP.invokeExact(c, mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
 
     public static int socket(int domain, int type, int protocol, String call, String advice) {
         return (int) check(trySocket(domain, type, protocol), call, advice);

@@ -26,7 +26,8 @@ import org.uarpd.wire.link.Ethernet;
  *   <li>{@link ActionExecutor}: engine actions → packet-socket sends and rtnetlink requests;</li>
  *   <li>{@link HostJournal}: every change to the host (sysctls and nftables of {@link InterfaceTakeover},
  *       routes, addresses), put back by {@link #stop()} or, after SIGKILL, by the kernel and the
- *       {@link CrashRestorer};</li>
+ *       {@link CrashRestorer}; held with the interface locks by {@link HostHold}, which can also hand
+ *       all of it to a successor ({@link #handOver}, {@link #succeed}) for {@code uarpctl restart};</li>
  *   <li>{@link WarmUp}: the JIT warm-up before the loop runs ({@link #rehearse}).</li>
  * </ul>
  */
@@ -55,11 +56,11 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private final LoopMailbox mailbox = new LoopMailbox();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
-    private final byte[] frame = new byte[65536];
+    private final FrameReader reader;
 
     private Rtnetlink rtnl;
-    private HostJournal journal;
-    private InterfaceLocks locks;
+    /** The locks, the journal and the crash restorer: {@link HostHold}. */
+    private final HostHold host;
     private ActionExecutor executor;
     private PollSet pollSet;
     private volatile boolean stopping;
@@ -69,8 +70,6 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private long resyncs;
     private long policyFailures;
     private int eventBuffer = Rtnetlink.EVENT_BUFFER;
-    /** The crash restorer, spawned by {@link #prepare()} off this thread and awaited before the first host change. */
-    private PendingRestorer restorer;
     private LoopNotifier notifier = LoopNotifier.OFF;
 
     public LinuxBackend(List<Interface> interfaces, EnginePort port, EventLog log) {
@@ -88,7 +87,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         this.port = port;
         this.log = log;
         this.pacing = new LoopPacing(busyPoll);
-        this.translator = new KernelTranslator(links, this::feed, new Host(), log);
+        this.host = new HostHold(log);
+        this.translator = new KernelTranslator(links, this::feed, new LinkRecovery(host, log, this::buildPollSet, this::resync), log);
+        this.reader = new FrameReader(log, (link, frame, length) -> feed(new Input.FrameReceived(link, frame, 0, length)));
     }
 
     /**
@@ -101,8 +102,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         try {
             now = System.nanoTime();
             // Every interface's lock before anything else: a second uarpd is refused before it changes
-            // anything on the host, or even warms up.
-            locks = InterfaceLocks.take(links.entries().stream().map(l -> l.name).toList());
+            // anything on the host, or even warms up. A successor's come with the host, in start().
+            host.take(links.entries().stream().map(l -> l.name).toList());
             // Join the groups before dumping, so nothing changes unseen in between.
             // Misses and neighbour changes only matter to a link that takes misses: on ANSWER links alone
             // the group is not joined, and the kernel's resolutions are not slowed by its notifications.
@@ -125,7 +126,6 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                     throw new IllegalArgumentException(l.name + " is not an Ethernet interface: only Ethernet is supported on Linux so far");
                 }
             }
-            restorer = new PendingRestorer();
         } catch (RuntimeException e) {
             cleanUp();
             throw e;
@@ -141,8 +141,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         prepare();
         try {
             now = System.nanoTime();
-            journal = new HostJournal(rtnl, restorer.get(), new KernelSettings(), log);
-            executor = ActionExecutor.onHost(links, rtnl, journal, log);
+            executor = ActionExecutor.onHost(links, rtnl, host.open(rtnl, HostHold.describe(links.info())), log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
             // Sockets and state first, the takeover last, right before the loop's first turns: the
             // kernel answers until uarpd can, and packet sockets see the frames in between anyway.
@@ -153,7 +152,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
-            for (LinkTable.Entry l : present) InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
+            // A successor's journal has every setting made already: these find nothing left to change.
+            for (LinkTable.Entry l : present) InterfaceTakeover.apply(host.journal(), l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
         } catch (RuntimeException e) {
@@ -205,13 +205,14 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
+        host.serving();
         long start = System.nanoTime();
         pacing.opened(start);
         notifier.started(start);
         try {
             while (!stopping) turn();
         } finally {
-            notifier.stopping(log);
+            if (!host.isHandedOver()) notifier.stopping(log); // else the successor is the service now
             cleanUp();
             finished.countDown();
         }
@@ -239,7 +240,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             if (pollSet.ready(PollSet.NETLINK)) drainNetlink();
             for (int s = PollSet.SOCKETS; s < pollSet.count(); s++) {
                 LinkTable.Entry l = pollSet.owner(s);
-                if (l.arp != null && pollSet.ready(s)) drainFrames(l, pollSet.socket(s)); // arp null: removed meanwhile
+                if (l.arp != null && pollSet.ready(s)) reader.drain(l, pollSet.socket(s), pollSet.failed(s)); // arp null: removed meanwhile
             }
             pacing.opened(now);
         }
@@ -288,7 +289,7 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             turn();
             now = System.nanoTime();
             drainNetlink();
-            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) drainFrames(l, s);
+            for (LinkTable.Entry l : links.entries()) for (PacketSocket s : l.sockets()) reader.drain(l, s, false);
         }
     }
 
@@ -307,11 +308,36 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         }
     }
 
+    /**
+     * Takes the host over from the uarpd at the other end of {@code predecessor} ({@link HostHold}):
+     * {@link #prepare()} takes no lock, and {@link #start()} receives the locks and the journal.
+     */
+    public void succeed(HandoverChannel predecessor) {
+        if (rtnl != null) throw new IllegalStateException("succeed() before prepare()");
+        host.succeed(predecessor);
+    }
+
+    /** Sends the host to a successor serving {@code itsLinks} (from any thread); this uarpd goes on serving until {@link #retire()}. */
+    public void handOver(HandoverChannel successor, String itsLinks) {
+        host.handOver(successor, itsLinks, HostHold.describe(links.info()));
+    }
+
+    /** The successor serves: the loop stops, leaving every host setting in place (from any thread). */
+    public void retire() {
+        host.handedOver();
+        stopping = true;
+        mailbox.wake();
+    }
+
+    /** A successor died after adopting the host, and its crash restorer undid it: every change is made again. */
+    public void reassert() {
+        execute(host::reassert);
+    }
+
     /** Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first, while the loop still answers. */
     public void requestStop() {
-        HostJournal j = journal;
         Thread.ofPlatform().name("uarpd-hand-back").start(() -> {
-            if (j != null) j.undoAll(); // so no request falls between uarpd's last answer and the kernel's first
+            host.handBack(); // so no request falls between uarpd's last answer and the kernel's first
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // both answer meanwhile: the owned tables go asynchronously
             stopping = true;
             mailbox.wake();
@@ -385,10 +411,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         return policyFailures;
     }
 
-    /** What the kernel said (up to {@link #FRAME_BUDGET} datagrams) before the turn's frames: a link up must be known first. */
+    /** What the kernel said (up to {@link FrameReader#BUDGET} datagrams) before the turn's frames: a link up must be known first. */
     private void drainNetlink() {
         NetlinkSocket events = rtnl.events();
-        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
+        for (int budget = FrameReader.BUDGET; budget > 0; budget--) {
             int n = events.receiveNow();
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
             if (n == -Errno.ENOBUFS) { // the kernel dropped notifications (maybe misses): the dumps say where we are
@@ -404,63 +430,9 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     private void resync(String why) {
         LogLines.note(log, "resynchronising from kernel dumps (%s)", why);
         translator.resynced(rtnl.dumpAddresses(), rtnl.dumpNeighbors());
-        translator.resynced6(rtnl.dumpAddresses6(), rtnl.dumpNeighbors6());
+        translator.resynced6(rtnl.dumpAddresses6(), rtnl.dumpNeighbors6(), rtnl.dumpRoutes6());
     }
 
-    /** What the translator asks of the host when a configured link goes or comes back. */
-    private final class Host implements KernelTranslator.Host {
-        @Override
-        public boolean takeBack(LinkTable.Entry l) {
-            try {
-                InterfaceTakeover.apply(journal, l.name, l.index, l.mode, log);
-                l.openSockets();
-            } catch (RuntimeException e) {
-                LogLines.note(log, "error: cannot take %s back: %s", l.name, e.getMessage());
-                l.closeSockets();
-                return false;
-            }
-            buildPollSet();
-            return true;
-        }
-
-        @Override
-        public void released(LinkTable.Entry l, String renamedTo) {
-            l.closeSockets();
-            journal.releaseLink(l.name, l.index, renamedTo);
-            buildPollSet();
-        }
-
-        @Override
-        public void resync(String why) {
-            LinuxBackend.this.resync(why);
-        }
-    }
-
-    /**
-     * At most this many frames are read from one packet socket per turn of the loop; poll(2) reports
-     * a socket with more again at once. Netlink is read first in every turn, so a flood of frames on
-     * one link can neither starve the kernel's misses nor the other links.
-     */
-    static final int FRAME_BUDGET = 64;
-
-    private void drainFrames(LinkTable.Entry l, PacketSocket socket) {
-        for (int budget = FRAME_BUDGET; budget > 0; budget--) {
-            int n = socket.receive(frame);
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) return;
-            if (n == -Errno.ENETDOWN || n == -Errno.ENXIO || n == -Errno.ENODEV) {
-                // The link went down or away: its rtnetlink message reports that state change.
-                return;
-            }
-            if (n < 0) {
-                // Any other socket error is reported once per error; the loop goes on.
-                LogLines.note(log, "error: recvfrom(AF_PACKET on %s) failed: %s (%d, %s)", l.name, Errno.name(-n), -n, Libc.strerror(-n));
-                return;
-            }
-            if (n == 0) continue; // our own host's transmission (counted against the budget too)
-            if (log.packets()) LogLines.packet(log, "%s: received %s", l.name, LogLines.describe(frame, 0, n));
-            feed(new Input.FrameReceived(l.index, frame, 0, n));
-        }
-    }
 
     private void feed(Input input) {
         try {
@@ -475,21 +447,14 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /** Closes every socket and puts the host back as uarpd found it (idempotent). */
     private synchronized void cleanUp() {
-        if (journal != null) { // first: the kernel answers again as soon as it can
-            journal.undoAll();
-            journal = null;
-        } else if (restorer != null) restorer.discard(); // stopped before the first host change
+        host.leave(); // first: the kernel answers again as soon as it can
         for (LinkTable.Entry l : links.entries()) l.closeSockets();
-        restorer = null;
         if (rtnl != null) {
             rtnl.close();
             rtnl = null;
         }
         mailbox.close();
-        if (locks != null) {
-            locks.close(); // last: the next uarpd may start once the host is back as it was
-            locks = null;
-        }
+        host.unlock(); // last: the next uarpd may start once the host is back as it was
     }
 
     /** Stops the loop if it runs, else puts everything back at once (idempotent). */

@@ -51,41 +51,62 @@ public final class NetlinkSocket implements AutoCloseable {
      * on extended acks. {@code receiveBuffer} is the kernel socket buffer to ask for (0: default).
      */
     public NetlinkSocket(int protocol, String name, int receiveBuffer, int... groups) {
+        this(open(protocol, name, receiveBuffer, groups), name);
+    }
+
+    /**
+     * A netlink socket another uarpd opened and handed over ({@link HandoverChannel}): the same
+     * socket, so its port id and what the kernel ties to it (an owned nftables table) stay.
+     */
+    static NetlinkSocket adopt(int fd, String name) {
+        return new NetlinkSocket(fd, name);
+    }
+
+    private NetlinkSocket(int fd, String name) {
         this.name = name;
-        String call = "socket(AF_NETLINK, SOCK_RAW, " + name + ")";
-        fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol, call, null);
+        this.fd = fd;
         try {
             kernel = arena.allocate(SOCKADDR_NL);
             kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
             MemorySegment local = arena.allocate(SOCKADDR_NL);
-            local.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-            Libc.bind(fd, local, SOCKADDR_NL, "bind(" + name + " netlink socket)", null);
             MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
             Libc.check(Libc.tryGetsockname(fd, local, len), "getsockname(" + name + " netlink socket)", null);
             portId = local.get(ValueLayout.JAVA_INT, 4);
-            Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1, "setsockopt(NETLINK_EXT_ACK)");
-            Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1, "setsockopt(NETLINK_CAP_ACK)");
-            if (receiveBuffer > 0) {
-                // FORCE goes past rmem_max when we have CAP_NET_ADMIN; fall back to the capped one.
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-                    v.set(ValueLayout.JAVA_INT, 0, receiveBuffer);
-                    if (Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, v, 4) < 0) {
-                        Libc.check(Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, v, 4), "setsockopt(SO_RCVBUF)", null);
-                    }
-                }
-            }
-            for (int g : groups) {
-                Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g,
-                        "setsockopt(NETLINK_ADD_MEMBERSHIP, group " + g + ")");
-            }
             rx = arena.allocate(256 * 1024, 8);
             reader = new NetlinkReader(rx);
             writer = new NetlinkWriter(arena.allocate(64 * 1024, 8));
         } catch (RuntimeException e) {
             Libc.close(fd);
             arena.close();
+            throw e;
+        }
+    }
+
+    private static int open(int protocol, String name, int receiveBuffer, int... groups) {
+        String call = "socket(AF_NETLINK, SOCK_RAW, " + name + ")";
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol, call, null);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment local = a.allocate(SOCKADDR_NL);
+            local.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            Libc.bind(fd, local, SOCKADDR_NL, "bind(" + name + " netlink socket)", null);
+            Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1, "setsockopt(NETLINK_EXT_ACK)");
+            Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1, "setsockopt(NETLINK_CAP_ACK)");
+            if (receiveBuffer > 0) {
+                // FORCE goes past rmem_max when we have CAP_NET_ADMIN; fall back to the capped one.
+                MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+                v.set(ValueLayout.JAVA_INT, 0, receiveBuffer);
+                if (Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, v, 4) < 0) {
+                    Libc.check(Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, v, 4), "setsockopt(SO_RCVBUF)", null);
+                }
+            }
+            for (int g : groups) {
+                Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g,
+                        "setsockopt(NETLINK_ADD_MEMBERSHIP, group " + g + ")");
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            Libc.close(fd);
             throw e;
         }
     }

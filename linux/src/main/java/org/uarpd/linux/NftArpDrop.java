@@ -91,9 +91,29 @@ public final class NftArpDrop implements AutoCloseable {
     }
 
     private NftArpDrop(int family) {
+        this(family, new NetlinkSocket(NetlinkSocket.NETLINK_NETFILTER, "NETLINK_NETFILTER", 0));
+    }
+
+    private NftArpDrop(int family, NetlinkSocket socket) {
         this.family = family;
         this.table = (family == NFPROTO_ARP ? "table arp " : "table inet ") + TABLE;
-        socket = new NetlinkSocket(NetlinkSocket.NETLINK_NETFILTER, "NETLINK_NETFILTER", 0);
+        this.socket = socket;
+    }
+
+    /**
+     * The table another uarpd made, through its owning socket {@code fd} handed over (the kernel keeps
+     * the table while any copy of that socket is open), dropping on {@code links} already.
+     */
+    static NftArpDrop adopt(int fd, boolean neighbourDiscovery, java.util.Collection<Integer> links) {
+        NftArpDrop d = new NftArpDrop(neighbourDiscovery ? NFPROTO_INET : NFPROTO_ARP, NetlinkSocket.adopt(fd, "NETLINK_NETFILTER"));
+        d.tableCreated = true;
+        d.dropping.addAll(links);
+        return d;
+    }
+
+    /** The owning socket's descriptor, to hand the table over. */
+    int fd() {
+        return socket.fd();
     }
 
     /** The drop of IPv6 neighbour solicitations and advertisements (the {@code inet} table, its own socket). */

@@ -34,19 +34,9 @@ public final class NotifyListener implements AutoCloseable {
     /** Binds {@code name}: an absolute path (which must not exist yet) or {@code @name}. */
     public NotifyListener(String name) {
         this.name = name;
-        MemorySegment address = arena.allocate(SystemdNotify.SUN_PATH_OFFSET + SystemdNotify.SUN_PATH_SIZE);
-        int length;
         try {
-            length = SystemdNotify.socketAddress(name, address);
+            fd = SystemdNotify.boundSocket(Libc.SOCK_DGRAM, name);
         } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
-        fd = Libc.socket(SystemdNotify.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "socket(AF_UNIX, SOCK_DGRAM)", null);
-        try {
-            Libc.bind(fd, address, length, "bind(" + name + ")", null);
-        } catch (RuntimeException e) {
-            Libc.close(fd);
             arena.close();
             throw e;
         }

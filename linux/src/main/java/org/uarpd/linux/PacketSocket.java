@@ -16,6 +16,7 @@ public final class PacketSocket implements AutoCloseable {
     /** sockaddr_ll.sll_pkttype of a frame this host sent (seen by taps); never one to answer. */
     public static final int PACKET_OUTGOING = 4;
     private static final int SOCKADDR_LL = 20;
+    private static final int SO_ERROR = 4;
     private static final int MAX_FRAME = 65536;
 
     private final Arena arena = Arena.ofShared();
@@ -26,6 +27,11 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment tx;
     private final MemorySegment from;
     private final MemorySegment fromLength;
+    /** The receive ring of the flooded ARP socket ({@link ArpFilter#THE_REST}); null: recvfrom(2). */
+    private final PacketRing ring;
+    /** Its replies held during a read batch ({@link #holdSends}); null on the other sockets. */
+    private final BatchSender batch;
+    private boolean holding;
 
     public PacketSocket(int link, String linkName, int etherType) {
         this(link, linkName, etherType, false);
@@ -56,37 +62,32 @@ public final class PacketSocket implements AutoCloseable {
         fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, networkOrder,
                 "socket(AF_PACKET, SOCK_RAW, " + proto + ")",
                 "needs CAP_NET_RAW (run as root or grant the capability: setcap cap_net_raw,cap_net_admin+ep)");
+        PacketRing r = null;
+        BatchSender b = null;
         try {
             if (filter != null) NdFilter.attach(fd, filter, proto + " filter on " + linkName);
+            if (filter == ArpFilter.THE_REST) { // the flooded one: read from a ring, replies sent in batches
+                r = new PacketRing(fd, proto + " on " + linkName);
+                b = new BatchSender(fd);
+            }
             MemorySegment ll = arena.allocate(SOCKADDR_LL, 4);
             ll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
             ll.set(ValueLayout.JAVA_SHORT, 2, (short) networkOrder);
             ll.set(ValueLayout.JAVA_INT, 4, link);
             Libc.bind(fd, ll, SOCKADDR_LL, "bind(AF_PACKET " + proto + ", " + linkName + " ifindex " + link + ")", null);
             if (allMulticast) NdFilter.allMulticast(fd, link, linkName);
-            if (filter == ArpFilter.THE_REST) receiveBuffer(ArpFilter.FLOOD_BUFFER, linkName);
             rx = arena.allocate(MAX_FRAME, 8);
             tx = arena.allocate(MAX_FRAME, 8);
             from = arena.allocate(SOCKADDR_LL, 4);
             fromLength = arena.allocate(ValueLayout.JAVA_INT);
+            ring = r;
+            batch = b;
         } catch (RuntimeException e) {
+            if (r != null) r.close();
+            if (b != null) b.close();
             Libc.close(fd);
             arena.close();
             throw e;
-        }
-    }
-
-    /**
-     * Asks for a receive buffer of {@code bytes}: SO_RCVBUFFORCE with CAP_NET_ADMIN, else SO_RCVBUF,
-     * which the kernel silently caps at net.core.rmem_max (socket(7)).
-     */
-    private void receiveBuffer(int bytes, String linkName) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-            v.set(ValueLayout.JAVA_INT, 0, bytes);
-            int r = Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, v, 4);
-            if (r == -Errno.EPERM) r = Libc.trySetsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, v, 4);
-            Libc.check(r, "setsockopt(SO_RCVBUF " + bytes + ", ARP on " + linkName + ")", null);
         }
     }
 
@@ -108,6 +109,7 @@ public final class PacketSocket implements AutoCloseable {
      * ({@code -EAGAIN} when nothing is queued).
      */
     public int receive(byte[] into) {
+        if (ring != null) return ring.receive(into);
         fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_LL);
         long n = Libc.tryRecvfrom(fd, rx, rx.byteSize(), Libc.MSG_DONTWAIT, from, fromLength);
         if (n < 0) return (int) n;
@@ -117,18 +119,54 @@ public final class PacketSocket implements AutoCloseable {
         return len;
     }
 
-    /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
-    public void send(ByteBuffer frame) {
-        sendTx(copy(frame, tx));
+    /**
+     * Takes the socket's pending error (SO_ERROR, which clears it; socket(7)): 0 if none. The kernel
+     * sets ENETDOWN on a packet socket bound to an interface that is, or goes, down.
+     */
+    int takeError() {
+        fromLength.set(ValueLayout.JAVA_INT, 0, 4);
+        int r = Libc.tryGetsockopt(fd, Libc.SOL_SOCKET, SO_ERROR, from, fromLength);
+        return r < 0 ? -r : from.get(ValueLayout.JAVA_INT, 0);
     }
 
-    /** Copies {@code frame[position, limit)} to the start of {@code into} (position unchanged); returns its length. */
-    static int copy(ByteBuffer frame, MemorySegment into) {
+    /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
+    public void send(ByteBuffer frame) {
+        if (holding && batch.add(frame)) return;
+        sendTx(copy(frame, tx, 0));
+    }
+
+    /**
+     * From now until {@link #flushSends}, frames given to {@link #send(ByteBuffer)} are held and sent
+     * together (on the flooded ARP socket; elsewhere this does nothing).
+     */
+    void holdSends() {
+        holding = batch != null;
+    }
+
+    /**
+     * Sends the held frames with one sendmmsg(2) and stops holding. Returns how many the kernel
+     * refused since the last call ({@link #sendError()} says why of the first): the callers that held
+     * them have moved on, so the reader reports them.
+     */
+    long flushSends() {
+        if (!holding) return 0;
+        holding = false;
+        batch.flush();
+        return batch.takeLost();
+    }
+
+    /** The errno that refused the first of the frames {@link #flushSends} counted. */
+    int sendError() {
+        return batch == null ? 0 : batch.firstError();
+    }
+
+    /** Copies {@code frame[position, limit)} to {@code into} at {@code offset} (position unchanged); returns its length. */
+    static int copy(ByteBuffer frame, MemorySegment into, long offset) {
         int len = frame.remaining();
         if (frame.hasArray()) {
-            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), into, ValueLayout.JAVA_BYTE, 0, len);
+            MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), into, ValueLayout.JAVA_BYTE, offset, len);
         } else {
-            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, into, 0, len);
+            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, into, offset, len); // the segment starts at the position
         }
         return len;
     }
@@ -146,6 +184,8 @@ public final class PacketSocket implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ring != null) ring.close();
+        if (batch != null) batch.close();
         Libc.close(fd);
         arena.close();
     }

@@ -67,6 +67,11 @@ final class PollSet {
         return fds.get(ValueLayout.JAVA_SHORT, (long) slot * Libc.POLLFD_SIZE + 6) != 0;
     }
 
+    /** True when poll(2) reported a pending socket error on {@code slot} (POLLERR). */
+    boolean failed(int slot) {
+        return (fds.get(ValueLayout.JAVA_SHORT, (long) slot * Libc.POLLFD_SIZE + 6) & Libc.POLLERR) != 0;
+    }
+
     /** The link that owns packet-socket slot {@code slot} ({@link #SOCKETS} ≤ slot < {@link #count()}). */
     LinkTable.Entry owner(int slot) {
         return owners.get(slot - SOCKETS);

@@ -92,9 +92,9 @@ public final class Rtnetlink implements AutoCloseable {
         try {
             events = neighbours
                     ? new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
-                            RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK)
+                            RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RouteMessages.RTNLGRP_IPV6_ROUTE)
                     : new NetlinkSocket(NetlinkSocket.NETLINK_ROUTE, "NETLINK_ROUTE", eventBuffer, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
-                            RTNLGRP_LINK);
+                            RTNLGRP_LINK, RouteMessages.RTNLGRP_IPV6_ROUTE);
         } catch (RuntimeException e) {
             requests.close();
             throw e;
@@ -320,6 +320,11 @@ public final class Rtnetlink implements AutoCloseable {
         return dump(RTM_GETNEIGH, Libc.AF_INET6, "RTM_GETNEIGH dump (IPv6)", KernelMessage.Neighbor6.class);
     }
 
+    /** The IPv6 routes proxy entries answer by ({@link RouteMessages}). */
+    public List<KernelMessage.Route6> dumpRoutes6() {
+        return dump(RouteMessages.RTM_GETROUTE, Libc.AF_INET6, "RTM_GETROUTE dump (IPv6)", KernelMessage.Route6.class);
+    }
+
     /** Dumps {@code type} (RTM_GETLINK, RTM_GETADDR or RTM_GETNEIGH) of {@code family}, keeping the messages that decode as {@code kind}. */
     private <T extends KernelMessage> List<T> dump(int type, int family, String what, Class<T> kind) {
         List<T> out = new ArrayList<>();
@@ -328,6 +333,7 @@ public final class Rtnetlink implements AutoCloseable {
         switch (type) {
             case RTM_GETLINK -> w.ifinfomsg(family, 0);
             case RTM_GETADDR -> w.ifaddrmsg(family, 0, 0);
+            case RouteMessages.RTM_GETROUTE -> RouteMessages.dumpRequest(w);
             default -> w.ndmsg(family, 0, 0, 0, 0);
         }
         requests.dump(w.end(), seq, what, r -> {
@@ -396,6 +402,9 @@ public final class Rtnetlink implements AutoCloseable {
                 }
                 if (!hasLocal && !hasPeer) return null;
                 return new KernelMessage.Address(type == RTM_NEWADDR, link, hasLocal ? local : peer, prefix);
+            }
+            case RTM_NEWROUTE, RTM_DELROUTE -> {
+                return RouteMessages.decode(r);
             }
             case RTM_NEWLINK, RTM_DELLINK -> {
                 if (r.payloadLength() < IFINFOMSG) return null;

@@ -112,6 +112,23 @@ public final class SystemdNotify implements AutoCloseable {
         return start + name.length + (abstractName ? 0 : 1);
     }
 
+    /**
+     * A new {@code AF_UNIX} socket of {@code type} (with {@code SOCK_CLOEXEC}) bound at {@code
+     * socketName} (a path, which must not exist yet, or {@code @name}); closed again if that fails.
+     */
+    static int boundSocket(int type, String socketName) {
+        int fd = Libc.socket(AF_UNIX, type | Libc.SOCK_CLOEXEC, 0, "socket(AF_UNIX) for " + socketName, null);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment address = a.allocate(SUN_PATH_OFFSET + SUN_PATH_SIZE);
+            int length = socketAddress(socketName, address);
+            Libc.bind(fd, address, length, "bind(" + socketName + ")", null);
+            return fd;
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
     /** Whether notifications go anywhere. */
     public boolean enabled() {
         return fd >= 0;

@@ -186,7 +186,7 @@ public final class WarmUp {
     private final class Staging implements ActionExecutor.Target {
         @Override
         public boolean transmit(int link, ByteBuffer frame) {
-            PacketSocket.copy(frame, frameBuffer);
+            PacketSocket.copy(frame, frameBuffer, 0);
             staged++;
             return true;
         }

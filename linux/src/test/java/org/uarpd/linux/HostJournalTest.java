@@ -1,6 +1,7 @@
 package org.uarpd.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,5 +138,66 @@ class HostJournalTest {
         assertThat(value(KernelSettings.neigh("v3", "app_solicit"))).isEqualTo("0");
         assertThat(journal.undoAll()).isEmpty();
         assertThat(lines).isEmpty();
+    }
+
+    @Test
+    void aSuccessorCarriesTheJournalOnAndTheOldOneLetsGoWithoutUndoing() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        String solicit = KernelSettings.neigh("u0", "app_solicit");
+        String later = KernelSettings.conf("u0", "arp_accept");
+        knob(ignore, "0");
+        knob(solicit, "0 1"); // a value with a space travels whole
+        knob(later, "1");
+        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
+        old.setSysctl(ignore, "8");
+        old.setSysctl(solicit, "3");
+        HostJournal.Exported handed = old.export();
+        assertThat(handed.lines()).containsExactly("sysctl " + ignore + " 0", "sysctl " + solicit + " 0 1");
+        assertThat(handed.fds()).isEmpty();
+        old.setSysctl(later, "0"); // after the export: the successor never learns of it
+
+        HostJournal successor = HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
+        old.release();
+        assertThat(value(ignore)).as("left in place for the successor").isEqualTo("8");
+        assertThat(value(solicit)).isEqualTo("3");
+        assertThat(value(later)).as("what the successor does not know is put back by the old one").isEqualTo("1");
+        successor.setSysctl(solicit, "3"); // taking the link over again finds the value recorded already
+        assertThat(successor.undoAll()).isEmpty();
+        assertThat(value(ignore)).as("the successor restores the values found before the first uarpd").isEqualTo("0");
+        assertThat(value(solicit)).isEqualTo("0 1");
+    }
+
+    @Test
+    void aSuccessorThatGivesUpBeforeServingLeavesItsPredecessorsChangesInPlace() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        knob(ignore, "0");
+        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
+        old.setSysctl(ignore, "8");
+        HostJournal.Exported handed = old.export();
+        HostJournal successor = HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
+        successor.release();
+        assertThat(value(ignore)).as("the predecessor still serves with it").isEqualTo("8");
+        old.undoAll();
+        assertThat(value(ignore)).isEqualTo("0");
+    }
+
+    @Test
+    void reassertMakesEveryChangeAgainAfterADeadSuccessorsRestorerUndidThem() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        knob(ignore, "0");
+        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
+        old.setSysctl(ignore, "8");
+        old.export();
+        knob(ignore, "0"); // what the successor's crash restorer does when it dies
+        old.reassert();
+        assertThat(value(ignore)).isEqualTo("8");
+        old.undoAll(); // nothing was handed over after all: an ordinary exit undoes everything
+        assertThat(value(ignore)).isEqualTo("0");
+    }
+
+    @Test
+    void anUnknownHandedChangeIsRefused() {
+        assertThatThrownBy(() -> HostJournal.adopt(null, null, new KernelSettings(root), log, List.of("teleport u0"), new int[0]))
+                .hasMessageContaining("unknown change 'teleport u0'");
     }
 }

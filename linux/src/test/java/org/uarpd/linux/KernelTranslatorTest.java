@@ -150,6 +150,28 @@ class KernelTranslatorTest {
                 .attr(Rtnetlink.IFA_ADDRESS, Ip6.parse(address)).attrU32(Rtnetlink.IFA_FLAGS, flags);
     }
 
+    /** An IPv6 route message as the kernel writes it: rtmsg, then RTA_TABLE, RTA_DST, RTA_PRIORITY and RTA_OIF. */
+    private NetlinkWriter route6(int type, String prefix, int length, int table, int routeType, int oif, int metric) {
+        w.begin(type, 0, 0).u8(Libc.AF_INET6).u8(length).u8(0).u8(0).u8(table).u8(Rtnetlink.RTPROT_STATIC).u8(0).u8(routeType).u32(0)
+                .attrU32(15, table);
+        if (length > 0) w.attr(Rtnetlink.RTA_DST, Ip6.parse(prefix));
+        return w.attrU32(6, metric).attrU32(Rtnetlink.RTA_OIF, oif);
+    }
+
+    @Test
+    void ipv6UnicastRoutesOfTheMainTableOfEveryInterfaceBecomeRouteInputs() {
+        route6(Rtnetlink.RTM_NEWROUTE, "2001:db8:2::", 64, Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST, 77, 1024).end();
+        route6(Rtnetlink.RTM_NEWROUTE, "::", 0, Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST, U0, 100).end();
+        route6(Rtnetlink.RTM_NEWROUTE, "2001:db8:3::", 64, 255, Rtnetlink.RTN_UNICAST, U0, 0).end(); // local table
+        route6(Rtnetlink.RTM_NEWROUTE, "2001:db8:4::", 64, Rtnetlink.RT_TABLE_MAIN, 6, U0, 1024).end(); // blackhole
+        route6(Rtnetlink.RTM_DELROUTE, "2001:db8:2::", 64, Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST, 77, 1024).end();
+        receive();
+        assertThat(inputs).containsExactly(
+                new Input.RouteChanged6(77, org.uarpd.engine.Cidr6.parse("2001:db8:2::/64"), 1024, false),
+                new Input.RouteChanged6(U0, org.uarpd.engine.Cidr6.parse("::/0"), 100, false),
+                new Input.RouteChanged6(77, org.uarpd.engine.Cidr6.parse("2001:db8:2::/64"), 1024, true));
+    }
+
     @Test
     void anIpv6MissBecomesAKernelMiss6AndAProbeReCheckCarriesTheAddressItDoubts() {
         neigh6(Rtnetlink.RTM_GETNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, "2001:db8:1::2").attrU32(Rtnetlink.NDA_PROBES, 1).end();
@@ -207,8 +229,10 @@ class KernelTranslatorTest {
                 List.of(new KernelMessage.Address6(true, U0, Ip6Address.parse("2001:db8::1"), 64, false, false)),
                 List.of(new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, U0, Rtnetlink.NUD_INCOMPLETE, 0, pending, null, 3),
                         new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, U0, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1),
-                        new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, 99, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1)));
+                        new KernelMessage.Neighbor6(Rtnetlink.RTM_NEWNEIGH, 0, 99, Rtnetlink.NUD_REACHABLE, 0, known, PEER, -1)),
+                List.of());
         assertThat(inputs).containsExactly(
+                new Input.RoutesReset6(),
                 new Input.AddressAdded6(U0, Ip6Address.parse("2001:db8::1"), 64),
                 new Input.AddressRemoved6(U0, Ip6Address.parse("2001:db8::100"), 64),
                 new Input.KernelMiss6(U0, pending, 0, null),

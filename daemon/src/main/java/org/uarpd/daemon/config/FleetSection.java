@@ -18,12 +18,16 @@ import org.uarpd.engine.PublishedEntry;
  *
  * @param groups group name → the published targets ({@code "198.51.100.7"}, {@code "198.51.100.0/28"})
  *               that move together; an address or range entry listed nowhere is a group of its own
+ * @param answerOnBehalf whether this host answers broadcast requests for other hosts' directory bindings
+ *               (while etcd answers); off where every station on the segment runs uarpd, since each
+ *               of them would answer the same request
  */
 public record FleetSection(List<String> endpoints, String name, String prefix, String host, long leaseTtlNanos,
-        long leaseMarginNanos, List<Long> announceNanos, long requestTimeoutNanos, Map<String, List<String>> groups) {
+        long leaseMarginNanos, List<Long> announceNanos, long requestTimeoutNanos, Map<String, List<String>> groups,
+        boolean answerOnBehalf) {
 
     public static final FleetSection OFF = new FleetSection(List.of(), null, "uarpd", null, 2_000_000_000L, -1,
-            List.of(0L, 1_000_000_000L, 2_000_000_000L, 4_000_000_000L, 8_000_000_000L), 2_000_000_000L, Map.of());
+            List.of(0L, 1_000_000_000L, 2_000_000_000L, 4_000_000_000L, 8_000_000_000L), 2_000_000_000L, Map.of(), true);
 
     public FleetSection {
         endpoints = List.copyOf(endpoints);
@@ -52,6 +56,7 @@ public record FleetSection(List<String> endpoints, String name, String prefix, S
             margin = -1;
         }
         long timeout = f.duration("request-timeout", d.requestTimeoutNanos, false);
+        boolean onBehalf = f.bool("answer-on-behalf", d.answerOnBehalf);
         List<Long> announce = d.announceNanos;
         if (f.has("announce")) {
             announce = new ArrayList<>();
@@ -87,11 +92,14 @@ public record FleetSection(List<String> endpoints, String name, String prefix, S
         }
         if (name == null && !endpoints.isEmpty()) f.error("name", "is missing; expected name = \"web\" (the fleet this host joins)");
         if (name != null && endpoints.isEmpty()) f.error("endpoints", "is missing; expected endpoints = [\"http://192.0.2.11:2379\"]");
-        return new FleetSection(endpoints, name, prefix, host, ttl, margin, announce, timeout, groups);
+        return new FleetSection(endpoints, name, prefix, host, ttl, margin, announce, timeout, groups, onBehalf);
     }
 
-    /** This section with the command line's {@code --etcd} (comma-separated URLs) and {@code --fleet} over it. */
-    public FleetSection withFlags(String etcd, String fleet) {
+    /**
+     * This section with the command line's {@code --etcd} (comma-separated URLs), {@code --fleet} and
+     * {@code --no-answer-on-behalf} (false; null without the flag) over it; a null flag leaves the file's value.
+     */
+    public FleetSection withFlags(String etcd, String fleet, Boolean onBehalf) {
         List<String> e = etcd == null ? endpoints : List.of(etcd.split(","));
         String n = fleet == null ? name : fleet;
         if ((etcd != null || fleet != null) && (e.isEmpty() || n == null)) {
@@ -99,7 +107,7 @@ public record FleetSection(List<String> endpoints, String name, String prefix, S
                     : "--etcd needs --fleet NAME (or name in [fleet])");
         }
         return new FleetSection(e.stream().map(String::strip).toList(), n, prefix, host, leaseTtlNanos, leaseMarginNanos,
-                announceNanos, requestTimeoutNanos, groups);
+                announceNanos, requestTimeoutNanos, groups, onBehalf == null ? answerOnBehalf : onBehalf);
     }
 
     /** The group {@code entry} belongs to, or null for entries no host owns (proxy ARP answers for routes, not addresses). */

@@ -34,7 +34,8 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         return new LinkSection(name, p, entries, nd);
     }
 
-    static LinkSection read(String name, Fields f) {
+    /** Reads {@code [links.NAME]}; {@code links} are the names of every link of the file (what a publish entry's {@code via} may name). */
+    static LinkSection read(String name, Fields f, java.util.Set<String> links) {
         if (!name.matches("[^/\\s]{1,15}")) {
             f.error(null, "\"" + name + "\" is not an interface name; expected 1 to 15 characters without '/' or spaces");
         }
@@ -54,7 +55,7 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         String unsolicited = f.choice("unsolicited-na", "a choice for unsolicited advertisements", UNSOLICITED_NA, "update");
         List<PublishedEntry> published = new ArrayList<>();
         List<NdPublished> published6 = new ArrayList<>();
-        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6);
+        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6, links);
         f.finish();
         NdLinkPolicy nd = NdLinkPolicy.defaults().withRouter(router)
                 .withUnsolicited(NdLinkPolicy.Unsolicited.values()[UNSOLICITED_NA.indexOf(unsolicited)]);

@@ -12,13 +12,15 @@ import org.uarpd.daemon.syntax.SyntaxException;
  * One {@code [[links.NAME.publish]]} entry: exactly one of {@code address}, {@code range} (with
  * {@code exclude}) or {@code proxy = true}, and the per-entry options. An IPv6 address or prefix is
  * an entry of neighbour discovery's (RFC 4861 §7.2.8), read by the same {@link PublishedTargets} as
- * the command line and the control socket; it takes {@code exclude} and {@code hardware} only.
+ * the command line and the control socket; it takes {@code exclude}, {@code hardware}, and the
+ * condition it is answered under: {@code when} ({@code always}, {@code target-answers} with
+ * {@code via} the link to ask the target on, or {@code route}; docs/proxy-nd.md).
  */
 public final class PublishSection {
     private PublishSection() {}
 
     /** Reads {@code f} into {@code arp} or, for an IPv6 target, {@code nd}; a mistake is reported on {@code f} and adds nothing. */
-    static void read(Fields f, List<PublishedEntry> arp, List<NdPublished> nd) {
+    static void read(Fields f, List<PublishedEntry> arp, List<NdPublished> nd, java.util.Set<String> links) {
         String address = f.string("address", null);
         String range = f.string("range", null);
         boolean proxy = f.bool("proxy", false);
@@ -27,6 +29,8 @@ public final class PublishSection {
         boolean broadcastOnly = f.bool("broadcast-only", false);
         long delay = f.duration("reply-delay", 0, true);
         boolean answerProbes = f.bool("answer-probes", false);
+        String when = f.choice("when", "a condition", PublishedTargets.WHEN, null);
+        String via = f.string("via", null);
         f.finish();
         int kinds = (address != null ? 1 : 0) + (range != null ? 1 : 0) + (proxy ? 1 : 0);
         if (kinds != 1) {
@@ -47,13 +51,23 @@ public final class PublishSection {
                 f.error(arpOnly, "applies to IPv4 (ARP) entries only; an IPv6 entry takes address or range, exclude and hardware");
                 return;
             }
-            NdPublished e = parsed(f, key, () -> PublishedTargets.parse6(text, exclude));
+            NdPublished target6 = parsed(f, key, () -> PublishedTargets.parse6(text, exclude));
+            if (target6 == null) return;
+            NdPublished e = parsed(f, key, () -> PublishedTargets.answered(target6, when, via));
             if (e == null) return;
+            if (via != null && !links.contains(via)) {
+                f.error("via", "\"" + via + "\" is not a link of this file; expected the name of a [links.IF] table, the interface to ask the target on");
+                return;
+            }
             if (address != null && e.range().prefixLength() != 128) {
                 f.error(key, "\"" + address + "\" is a prefix; expected range = \"" + address + "\" or one address like \"2001:db8::7\"");
                 return;
             }
             nd.add(e.withHardware(hw));
+            return;
+        }
+        if (when != null || via != null) {
+            f.error(when != null ? "when" : "via", "applies to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
             return;
         }
         PublishedEntry.Target target = parsed(f, key, () -> PublishedTargets.parse(text, exclude));
@@ -69,8 +83,8 @@ public final class PublishSection {
     private static <T> T parsed(Fields f, String key, java.util.function.Supplier<T> parse) {
         try {
             return parse.get();
-        } catch (PublishedTargets.BadExclusion e) {
-            f.error("exclude", e.forConfig());
+        } catch (PublishedTargets.BadPart e) {
+            f.error(e.key(), e.forConfig());
         } catch (SyntaxException e) {
             f.error(key, e.forConfig());
         } catch (IllegalArgumentException e) {

@@ -83,7 +83,8 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
         Map<String, LinkSection> links = new LinkedHashMap<>();
         Fields linksTable = root.table("links");
         if (linksTable != null) {
-            for (var e : linksTable.namedTables().entrySet()) links.put(e.getKey(), LinkSection.read(e.getKey(), e.getValue()));
+            var named = linksTable.namedTables();
+            for (var e : named.entrySet()) links.put(e.getKey(), LinkSection.read(e.getKey(), e.getValue(), named.keySet()));
         }
         List<StaticEntry> statics = new ArrayList<>();
         Set<String> seen = new HashSet<>();

@@ -54,6 +54,8 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean closing;
     /** The socket file this server bound (its inode), or null: only that file is ever deleted. */
     private Object ownFile;
+    /** Where that file is: the configured path, or beside it until {@link #publish()}. */
+    private Path bound;
     /** Why there is no socket of ours, for the ready line (null while none was tried). */
     private String notOwned;
 
@@ -72,10 +74,39 @@ public final class ControlServer implements AutoCloseable {
      * sees it answering; neither deletes the other's file.
      */
     public void start() throws IOException {
+        start(section.socket());
+    }
+
+    /**
+     * For a successor while the uarpd it replaces still serves: binds {@code PATH.next} and starts
+     * accepting there; {@link #publish()} then moves the socket over {@code PATH} in one rename(2), so
+     * the path always leads to a uarpd that answers and no third one finds it free meanwhile.
+     */
+    public void startBeside() throws IOException {
+        start(section.socket().resolveSibling(section.socket().getFileName() + ".next"));
+    }
+
+    /**
+     * Moves the socket {@link #startBeside} bound over the configured path (atomically replacing the
+     * predecessor's); a failure is logged: ARP service does not depend on the control socket.
+     */
+    public void publish() {
         Path path = section.socket();
+        if (bound == null || bound.equals(path)) return;
+        try (FileChannel lockFile = FileChannel.open(lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            Files.move(bound, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            bound = path;
+            log.info("control socket {} taken over", path);
+        } catch (IOException e) {
+            log.error("control socket: cannot move {} over {}: {}; uarpctl reaches this uarpd at {} only", bound, path, e.toString(), bound);
+        }
+    }
+
+    private void start(Path path) throws IOException {
         if (path.getParent() != null) Files.createDirectories(path.getParent());
         notOwned = "none (" + path + " could not be made)";
-        try (FileChannel lockFile = FileChannel.open(lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockFile = FileChannel.open(lockPath(section.socket()), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock held = lockFile.lock()) {
             if (Files.exists(path)) {
                 if (answers(path)) {
@@ -87,6 +118,7 @@ public final class ControlServer implements AutoCloseable {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(path));
             ownFile = fileKey(path);
+            bound = path;
             notOwned = null;
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
@@ -183,6 +215,13 @@ public final class ControlServer implements AutoCloseable {
                 }
                 switch (outcome) {
                     case ControlService.Outcome.Answer a -> write(out, a.response());
+                    case ControlService.Outcome.AnswerThen a -> {
+                        try {
+                            write(out, a.response());
+                        } finally {
+                            a.then().run();
+                        }
+                    }
                     case ControlService.Outcome.Live live -> {
                         write(out, new Response.Streaming());
                         stream(live.stream(), in, out);
@@ -263,11 +302,11 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        Path path = section.socket();
+        Path path = bound != null ? bound : section.socket();
         try {
             if (server != null) server.close();
             if (ownFile == null) return;
-            try (FileChannel lockFile = FileChannel.open(lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel lockFile = FileChannel.open(lockPath(section.socket()), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock held = lockFile.lock()) {
                 if (ownFile.equals(fileKey(path))) Files.deleteIfExists(path);
             }

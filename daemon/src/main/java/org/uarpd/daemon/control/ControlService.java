@@ -37,6 +37,7 @@ public final class ControlService {
     private final Reloader reloader;
     private final long started;
     private volatile FleetView fleet;
+    private volatile Restarts restarts;
     /** Control connections open now (kept by {@link ControlServer}, at most {@link ControlServer#MAX_CONNECTIONS}). */
     final AtomicInteger connections = new AtomicInteger();
     // loop thread only
@@ -50,6 +51,9 @@ public final class ControlService {
         record Answer(Response response) implements Outcome {}
 
         record Live(Stream stream) implements Outcome {}
+
+        /** An answer, then {@code then} once it is written (or the client is gone). */
+        record AnswerThen(Response response, Runnable then) implements Outcome {}
     }
 
     public ControlService(EngineTap tap, LoopControl loop, Reloader reloader) {
@@ -57,6 +61,11 @@ public final class ControlService {
         this.loop = loop;
         this.reloader = reloader;
         this.started = loop.nanoTime();
+    }
+
+    /** Serves {@code restart} with {@code r} from now on. */
+    public void restarts(Restarts r) {
+        this.restarts = r;
     }
 
     /** Serves {@code show fleet} from {@code view} from now on. */
@@ -68,6 +77,7 @@ public final class ControlService {
         return switch (request) {
             case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"), filter(m.dst())));
             case Request.Capture c -> new Outcome.Live(subscribe(Stream.Kind.FRAMES, count(c.count(), "capture"), filter(c.host())));
+            case Request.Restart r -> restart();
             default -> new Outcome.Answer(answer(request));
         };
     }
@@ -88,7 +98,15 @@ public final class ControlService {
             case Request.Reload r -> new Response.Message(reloader.reload());
             case Request.Monitor m -> throw new IllegalStateException("streams are served by serve()");
             case Request.Capture c -> throw new IllegalStateException("streams are served by serve()");
+            case Request.Restart r -> throw new IllegalStateException("restart is served by serve()");
         };
+    }
+
+    private Outcome restart() throws ControlException {
+        Restarts r = restarts;
+        if (r == null) throw new ControlException("this uarpd cannot restart itself (only `uarpd run` can)");
+        Restarts.Restarted done = r.restart();
+        return new Outcome.AnswerThen(new Response.Message(done.message()), done.then());
     }
 
     private static long count(Long count, String command) throws ControlException {

@@ -57,9 +57,7 @@ final class OperatorNdEntries {
     }
 
     List<Response.PublishedRow> rows() {
-        return entries.stream().map(p -> new Response.PublishedRow(p.link(), p.entry().range().toString(),
-                p.entry().excluded().stream().map(OperatorNdEntries::format).toList(),
-                p.entry().hardware() == null ? null : p.entry().hardware().toString(), false, org.uarpd.engine.Durations.format(0), false, "operator")).toList();
+        return entries.stream().map(p -> Tables.publishedRow6(p.link(), p.entry(), "operator")).toList();
     }
 
     private static String describe(Published p) {
@@ -69,7 +67,7 @@ final class OperatorNdEntries {
     }
 
     /** An exclusion as it is written: a /128 as its address. */
-    private static String format(Cidr6 c) {
+    static String format(Cidr6 c) {
         return c.prefixLength() == 128 ? c.network().toString() : c.toString();
     }
 }

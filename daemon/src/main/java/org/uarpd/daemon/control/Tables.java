@@ -52,6 +52,7 @@ final class Tables {
         List<Response.PublishedRow> rows = new ArrayList<>();
         for (LinkSection l : config.links().values()) {
             for (PublishedEntry e : l.policy().published()) rows.add(publishedRow(l.name(), e, "config"));
+            for (org.uarpd.engine.NdPublished e : l.published6()) rows.add(publishedRow6(l.name(), e, "config"));
         }
         rows.addAll(operator);
         return new Response.Published(rows);
@@ -60,7 +61,14 @@ final class Tables {
     static Response.PublishedRow publishedRow(String link, PublishedEntry e, String source) {
         return new Response.PublishedRow(link, PublishedTargets.format(e.target()), PublishedTargets.formatExclusions(e.target()),
                 e.hardware() == null ? null : e.hardware().toString(), e.broadcastOnly(), Durations.format(e.replyDelayNanos()),
-                e.answerProbes(), source);
+                e.answerProbes(), source, null);
+    }
+
+    /** An IPv6 entry's row: exclusions written as addresses where they are one, and the condition it is answered under. */
+    static Response.PublishedRow publishedRow6(String link, org.uarpd.engine.NdPublished e, String source) {
+        return new Response.PublishedRow(link, e.range().toString(),
+                e.excluded().stream().map(OperatorNdEntries::format).toList(),
+                e.hardware() == null ? null : e.hardware().toString(), false, Durations.format(0), false, source, PublishedTargets.formatWhen(e));
     }
 
     private static Response links(Engine engine, LoopControl loop, UarpdConfig config) {

@@ -24,6 +24,7 @@ final class TextOutput {
         if (p.broadcastOnly()) b.append(" broadcast-only");
         if (!p.replyDelay().equals("0s")) b.append(" delay ").append(p.replyDelay());
         if (p.answerProbes()) b.append(" answer-probes");
+        if (p.when() != null) b.append(" when ").append(p.when());
         return b.append(" (").append(p.source()).append(')').toString();
     }
 

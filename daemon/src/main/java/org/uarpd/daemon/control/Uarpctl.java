@@ -40,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {CommandLine.HelpCommand.class, Uarpctl.Show.class, Uarpctl.Add.class, Uarpctl.Del.class,
                 Uarpctl.Publish.class, Uarpctl.Unpublish.class, Uarpctl.Flush.class, Uarpctl.Probe.class,
                 Uarpctl.Monitor.class, Uarpctl.Stats.class, Uarpctl.Capture.class, Uarpctl.Announce.class, Uarpctl.Reload.class,
-                Uarpctl.Reclaim.class})
+                Uarpctl.Restart.class, Uarpctl.Reclaim.class})
 public final class Uarpctl implements Runnable {
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH", description = "Control socket (default: $UARPD_SOCKET, else ${DEFAULT-VALUE}).",
             defaultValue = "${env:UARPD_SOCKET:-/run/uarpd/control.sock}")
@@ -333,6 +333,20 @@ public final class Uarpctl implements Runnable {
         @Override
         public Integer call() {
             return ctl.message(new Request.Reload());
+        }
+    }
+
+    @Command(name = "restart", description = {"Replace the running uarpd with a freshly started one (same command line and config file) "
+            + "without a missed answer: the new one warms up while the old one serves, takes every host setting over, and the old one exits.",
+            "Under systemd the new one becomes the service's main process. If the new one fails to start, the old one goes on serving "
+                    + "and the reason is printed (exit status 1)."})
+    static final class Restart implements Callable<Integer> {
+        @ParentCommand
+        Uarpctl ctl;
+
+        @Override
+        public Integer call() {
+            return ctl.message(new Request.Restart());
         }
     }
 

@@ -95,7 +95,8 @@ public final class FleetBridge implements FleetListener, FleetView {
         b.fleet = Fleet.start(b.config(), b);
         if (metrics != null) metrics.enableFleet();
         b.ticker.scheduleWithFixedDelay(b::tick, 0, DIRECTORY_PERIOD_MS, TimeUnit.MILLISECONDS);
-        log.info("fleet {} as {}: {} group(s) {} via {}", b.section.name(), b.host, b.groups.size(), b.groups.keySet(), b.section.endpoints());
+        log.info("fleet {} as {}: {} group(s) {} via {}; answers on behalf of others {}", b.section.name(), b.host, b.groups.size(),
+                b.groups.keySet(), b.section.endpoints(), b.section.answerOnBehalf() ? "while etcd answers" : "off");
         return b;
     }
 
@@ -183,8 +184,10 @@ public final class FleetBridge implements FleetListener, FleetView {
         if (connected) log.info("fleet: etcd reachable again");
         else log.warn("fleet: etcd unreachable; owned groups fall silent before their lease can expire, the directory copy keeps serving");
         // Answers on behalf need each writer's lease to be alive, which only a reachable etcd shows;
-        // the copy stays as hints for kernel misses, which fall back to broadcast on their own.
-        loop.execute(() -> tap.command(loop.nanoTime(), new OperatorCommand.DirectoryAnswers(connected), loop));
+        // the copy stays as hints for kernel misses, which fall back to broadcast on their own. Where
+        // the operator keeps them off ([fleet] answer-on-behalf), the engine is never told to answer.
+        boolean answers = connected && section.answerOnBehalf();
+        loop.execute(() -> tap.command(loop.nanoTime(), new OperatorCommand.DirectoryAnswers(answers), loop));
         refreshMetrics();
     }
 

@@ -22,20 +22,34 @@ public final class PublishedTargets {
     private PublishedTargets() {}
 
     /**
-     * A mistake in an exclusion rather than in the target, so that each caller can point at the
-     * exclusion: the config file names its {@code exclude} key.
+     * A mistake in a part of the entry other than its target, so that each caller can point at that
+     * part: the config file names its key ({@link #key()}).
      */
-    public static final class BadExclusion extends IllegalArgumentException {
+    public static class BadPart extends IllegalArgumentException {
+        private final String key;
         private final String forConfig;
 
-        BadExclusion(String message, String forConfig) {
+        BadPart(String key, String message, String forConfig) {
             super(message);
+            this.key = key;
             this.forConfig = forConfig;
+        }
+
+        /** The config file's key of the part: {@code exclude}, {@code when} or {@code via}. */
+        public String key() {
+            return key;
         }
 
         /** The config file's form, as {@link SyntaxException#forConfig()}. */
         public String forConfig() {
             return forConfig;
+        }
+    }
+
+    /** A mistake in an exclusion rather than in the target (the config file's {@code exclude} key). */
+    public static final class BadExclusion extends BadPart {
+        BadExclusion(String message, String forConfig) {
+            super("exclude", message, forConfig);
         }
     }
 
@@ -70,10 +84,56 @@ public final class PublishedTargets {
         return parse(parts[0], listedExclusions(parts, "!198.51.100.7"));
     }
 
-    /** {@link #parseList} for an IPv6 prefix: {@code 2001:db8:1::/64,!2001:db8:1::1}. */
+    /**
+     * {@link #parseList} for an IPv6 prefix: {@code 2001:db8:1::/64,!2001:db8:1::1}, and the
+     * condition it is answered under as {@code when=WORD} and {@code via=IF} items ({@link #answered}).
+     */
     public static NdPublished parseList6(String text) {
-        String[] parts = text.split(",");
-        return parse6(parts[0], listedExclusions(parts, "!2001:db8:1::7"));
+        List<String> parts = new ArrayList<>(List.of(text.split(",")));
+        String when = listedItem(parts, "when=");
+        String via = listedItem(parts, "via=");
+        NdPublished e = parse6(parts.get(0), listedExclusions(parts.toArray(new String[0]), "!2001:db8:1::7"));
+        return answered(e, when, via);
+    }
+
+    /** The value of the item starting with {@code key} (removed from {@code parts}), or null. */
+    private static String listedItem(List<String> parts, String key) {
+        for (int i = 1; i < parts.size(); i++) {
+            String p = parts.get(i).strip();
+            if (p.startsWith(key)) {
+                parts.remove(i);
+                return p.substring(key.length());
+            }
+        }
+        return null;
+    }
+
+    /** The words {@code when} takes: {@link NdPublished.When#word()}. */
+    public static final List<String> WHEN = java.util.Arrays.stream(NdPublished.When.values()).map(NdPublished.When::word).toList();
+
+    /**
+     * {@code e} answered when {@code when} (a word of {@link #WHEN}; null: always) says, asking the
+     * target on interface {@code via} for {@code target-answers}, which needs it and is the only one
+     * to take it.
+     *
+     * @throws BadPart naming the key that is wrong ({@code when} or {@code via})
+     */
+    public static NdPublished answered(NdPublished e, String when, String via) {
+        NdPublished.When w = when == null ? NdPublished.When.ALWAYS : NdPublished.When.ofWord(when.strip());
+        String wrong = w == null ? "\"" + when + "\" is not a condition; expected one of " + String.join(", ", WHEN)
+                : w == NdPublished.When.TARGET_ANSWERS && (via == null || via.isBlank())
+                ? "\"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"" : null;
+        if (wrong != null) throw new BadPart("when", wrong, wrong);
+        if (w != NdPublished.When.TARGET_ANSWERS && via != null) {
+            String m = "applies to when = \"target-answers\" only; expected no via, or that condition";
+            throw new BadPart("via", m, m);
+        }
+        return e.answered(w, via == null ? null : via.strip());
+    }
+
+    /** How the entry is answered, as {@code show published} prints it: {@code always}, {@code route}, {@code target-answers via IF}. */
+    public static String formatWhen(NdPublished e) {
+        return e.when().word() + (e.via() != null ? " via " + e.via() : "");
     }
 
     /** Whether the command line's {@code text} names an IPv6 target (then {@link #parseList6} reads it). */

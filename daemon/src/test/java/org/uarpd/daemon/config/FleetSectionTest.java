@@ -56,11 +56,23 @@ class FleetSectionTest {
     void theFlagsTurnTheFleetOnAndNeedEachOther() throws Exception {
         FleetSection f = parse("[fleet]\nhost = \"h1\"\n").fleet();
         assertThat(f.enabled()).isFalse();
-        FleetSection on = f.withFlags("http://192.0.2.11:2379, http://192.0.2.12:2379", "t");
+        FleetSection on = f.withFlags("http://192.0.2.11:2379, http://192.0.2.12:2379", "t", null);
         assertThat(on.enabled()).isTrue();
         assertThat(on.endpoints()).containsExactly("http://192.0.2.11:2379", "http://192.0.2.12:2379");
         assertThat(on.host()).isEqualTo("h1");
-        assertThatThrownBy(() -> f.withFlags(null, "t")).hasMessage("--fleet needs --etcd ENDPOINTS (or endpoints in [fleet])");
-        assertThatThrownBy(() -> f.withFlags("http://192.0.2.11:2379", null)).hasMessage("--etcd needs --fleet NAME (or name in [fleet])");
+        assertThat(on.answerOnBehalf()).as("answers on behalf are on by default").isTrue();
+        assertThatThrownBy(() -> f.withFlags(null, "t", null)).hasMessage("--fleet needs --etcd ENDPOINTS (or endpoints in [fleet])");
+        assertThatThrownBy(() -> f.withFlags("http://192.0.2.11:2379", null, null)).hasMessage("--etcd needs --fleet NAME (or name in [fleet])");
+    }
+
+    @Test
+    void answersOnBehalfCanBeKeptOffByTheFileOrTheFlag() throws Exception {
+        FleetSection off = parse("[fleet]\nendpoints = [\"http://192.0.2.11:2379\"]\nname = \"t\"\nanswer-on-behalf = false\n").fleet();
+        assertThat(off.answerOnBehalf()).isFalse();
+        assertThat(off.withFlags(null, null, null).answerOnBehalf()).as("no flag keeps the file's value").isFalse();
+                assertThat(parse("[fleet]\n").fleet().withFlags("http://192.0.2.11:2379", "t", false).answerOnBehalf())
+                .as("--no-answer-on-behalf").isFalse();
+        assertThatThrownBy(() -> parse("[fleet]\nanswer-on-behalf = \"no\"\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("uarpd.toml:2: fleet.answer-on-behalf:");
     }
 }

@@ -16,6 +16,7 @@ import org.uarpd.engine.EngineConfig;
 import org.uarpd.engine.LinkMode;
 import org.uarpd.engine.NdConfig;
 import org.uarpd.engine.NdLinkPolicy;
+import org.uarpd.engine.NdPublished;
 import org.uarpd.engine.PublishedEntry;
 import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip4;
@@ -339,5 +340,60 @@ class UarpdConfigTest {
                 "uarpd.toml:8: links.eth0.publish[2].reply-delay: applies to IPv4 (ARP) entries only; an IPv6 entry takes address or range, exclude and hardware",
                 got.get(3));
         assertThat(got.get(3)).startsWith("uarpd.toml:10: links.eth0.publish[3].range: \"2001:db8:zz::/64\"");
+    }
+
+    @Test
+    @DisplayName("an IPv6 published entry is answered always, when the target answers on another link, or by route")
+    void ipv6PublishConditions() throws Exception {
+        UarpdConfig c = UarpdConfig.parse("""
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "target-answers"
+                via = "eth1"
+                [[links.eth0.publish]]
+                range = "2001:db8:2::/64"
+                when = "route"
+                [[links.eth0.publish]]
+                range = "2001:db8:3::/64"
+                when = "always"
+                [links.eth1]
+                """, "uarpd.toml", HERE);
+        assertThat(c.links().get("eth0").published6()).extracting(NdPublished::when, NdPublished::via).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(NdPublished.When.TARGET_ANSWERS, "eth1"),
+                org.assertj.core.groups.Tuple.tuple(NdPublished.When.ROUTE, null),
+                org.assertj.core.groups.Tuple.tuple(NdPublished.When.ALWAYS, null));
+        assertThat(c.links().get("eth0").published6().getFirst())
+                .isEqualTo(org.uarpd.daemon.syntax.PublishedTargets.parseList6("2001:db8:1::/64,when=target-answers,via=eth1"));
+    }
+
+    @Test
+    @DisplayName("a mistake in a publish condition names file, line and key")
+    void ipv6PublishConditionMistakes() {
+        List<String> got = errors("""
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "target-answers"
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "route"
+                via = "eth1"
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "target-answers"
+                via = "eth9"
+                [[links.eth0.publish]]
+                range = "198.51.100.0/28"
+                when = "route"
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "sometimes"
+                [links.eth1]
+                """);
+        assertThat(got).hasSize(5);
+        assertThat(got.get(0)).isEqualTo("uarpd.toml:3: links.eth0.publish[0].when: \"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
+        assertThat(got.get(1)).isEqualTo("uarpd.toml:7: links.eth0.publish[1].via: applies to when = \"target-answers\" only; expected no via, or that condition");
+        assertThat(got.get(2)).startsWith("uarpd.toml:11: links.eth0.publish[2].via: \"eth9\" is not a link of this file");
+        assertThat(got.get(3)).isEqualTo("uarpd.toml:14: links.eth0.publish[3].when: applies to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
+        assertThat(got.get(4)).startsWith("uarpd.toml:17: links.eth0.publish[4].when:").contains("target-answers");
     }
 }

@@ -125,7 +125,7 @@ class ControlServiceTest {
         assertThat(answer(new Request.Publish(null, entry))).isEqualTo(new Response.Message("published 198.51.100.0/28 !198.51.100.3 dev *"));
         assertThatThrownBy(() -> answer(new Request.Publish(null, entry))).hasMessage("already published: 198.51.100.0/28 !198.51.100.3 dev *");
         assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of(
-                new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator"))));
+                new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator", null))));
         assertThat(answer(new Request.Unpublish(null, entry))).isEqualTo(new Response.Message("unpublished 198.51.100.0/28 !198.51.100.3 dev *"));
         assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of()));
     }
@@ -192,5 +192,24 @@ class ControlServiceTest {
             assertThat(p.senderProtocol().toIp4()).isZero();
             assertThat(p.targetProtocol().toIp4()).isEqualTo(Ip4.parse("192.0.2.1"));
         });
+    }
+
+    @Test
+    void restartIsAnsweredFirstAndTheOldDaemonStopsOnlyAfterwards() throws Exception {
+        assertThatThrownBy(() -> service.serve(new Request.Restart())).isInstanceOf(ControlException.class)
+                .hasMessageContaining("cannot restart itself");
+        boolean[] stopped = {false};
+        service.restarts(() -> new Restarts.Restarted("uarpd pid 7 serves now", () -> stopped[0] = true));
+        ControlService.Outcome o = service.serve(new Request.Restart());
+        assertThat(o).isInstanceOf(ControlService.Outcome.AnswerThen.class);
+        ControlService.Outcome.AnswerThen a = (ControlService.Outcome.AnswerThen) o;
+        assertThat(a.response()).isEqualTo(new Response.Message("uarpd pid 7 serves now"));
+        assertThat(stopped[0]).as("not before the answer is written").isFalse();
+        a.then().run();
+        assertThat(stopped[0]).isTrue();
+        service.restarts(() -> {
+            throw new ControlException("restart failed: the new uarpd (pid 8) gave up; this uarpd (pid 7) goes on serving");
+        });
+        assertThatThrownBy(() -> service.serve(new Request.Restart())).hasMessageContaining("goes on serving");
     }
 }

@@ -68,6 +68,20 @@ class PublishedTargetsTest {
     }
 
     @Test
+    void theCommandLineSaysTheConditionAsWhenAndViaItems() {
+        assertThat(PublishedTargets.parseList6("2001:db8:2::/64,!2001:db8:2::1,when=target-answers,via=u1")).isEqualTo(
+                PublishedTargets.parseList6("2001:db8:2::/64,!2001:db8:2::1").answered(NdPublished.When.TARGET_ANSWERS, "u1"));
+        assertThat(PublishedTargets.parseList6("2001:db8:2::/64,when=route").when()).isEqualTo(NdPublished.When.ROUTE);
+        assertThat(PublishedTargets.parseList6("2001:db8:2::/64,when=always").when()).isEqualTo(NdPublished.When.ALWAYS);
+        assertThatThrownBy(() -> PublishedTargets.parseList6("2001:db8:2::/64,when=target-answers")).isInstanceOf(PublishedTargets.BadPart.class)
+                .hasMessageContaining("needs the interface to ask the target on");
+        assertThatThrownBy(() -> PublishedTargets.parseList6("2001:db8:2::/64,via=u1")).isInstanceOf(PublishedTargets.BadPart.class)
+                .hasMessageStartingWith("applies to when = \"target-answers\" only");
+        assertThatThrownBy(() -> PublishedTargets.parseList6("2001:db8:2::/64,when=often"))
+                .hasMessage("\"often\" is not a condition; expected one of always, target-answers, route");
+    }
+
+    @Test
     void ipv6MistakesSayWhatWasExpected() {
         assertThatThrownBy(() -> PublishedTargets.parse6("2001:db8:1::/64", List.of("2001:db8:2::1"))).isInstanceOf(PublishedTargets.BadExclusion.class)
                 .hasMessage("'2001:db8:2::1' is outside the prefix 2001:db8:1::/64");

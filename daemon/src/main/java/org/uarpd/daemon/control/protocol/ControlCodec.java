@@ -34,7 +34,8 @@ public final class ControlCodec {
         @JsonSubTypes.Type(value = Request.Capture.class, name = "capture"),
         @JsonSubTypes.Type(value = Request.Announce.class, name = "announce"),
         @JsonSubTypes.Type(value = Request.Reclaim.class, name = "reclaim"),
-        @JsonSubTypes.Type(value = Request.Reload.class, name = "reload")})
+        @JsonSubTypes.Type(value = Request.Reload.class, name = "reload"),
+        @JsonSubTypes.Type(value = Request.Restart.class, name = "restart")})
     private interface RequestNames {}
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")

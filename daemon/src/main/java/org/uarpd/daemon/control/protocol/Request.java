@@ -72,6 +72,12 @@ public sealed interface Request {
     /** Reads the config file again and applies it, as SIGHUP does. */
     record Reload() implements Request {}
 
+    /**
+     * Replaces the running uarpd with a freshly started one (same command line, same configuration
+     * file): answered once the new one serves, by the old one, which then exits.
+     */
+    record Restart() implements Request {}
+
     /** A live stream of events, {@code count} of them (null: until the reader hangs up), about {@code dst} only (null: all). */
     record Monitor(Long count, String dst) implements Request {}
 

@@ -24,8 +24,9 @@ public sealed interface Response {
     /** {@code show published}: the config's entries, then those added by uarpctl. */
     record Published(List<PublishedRow> entries) implements Response {}
 
+    /** {@code when}: the condition an IPv6 entry is answered under ({@code always}, {@code route}, {@code target-answers via IF}); null for IPv4. */
     record PublishedRow(String dev, String target, List<String> exclude, String lladdr, boolean broadcastOnly, String replyDelay,
-            boolean answerProbes, String source) {}
+            boolean answerProbes, String source, String when) {}
 
     /** {@code show links}. */
     record Links(List<LinkRow> entries) implements Response {}

@@ -20,7 +20,7 @@ class ControlCodecTest {
                 new Request.Del("u0", "192.0.2.60"), new Request.Publish(null, entry), new Request.Unpublish("u0", entry),
                 new Request.Publish("u0", new Request.Entry("proxy", List.of(), null, false, 0, false)), new Request.Flush(null),
                 new Request.Flush("u0"), new Request.Probe("u0", "192.0.2.2"), new Request.Stats(),
-                new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Reclaim(null, "192.0.2.1"),
+                new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Restart(), new Request.Reclaim(null, "192.0.2.1"),
                 new Request.Reclaim("u0", "192.0.2.1"), new Request.Monitor(null, null),
                 new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null));
     }
@@ -32,7 +32,7 @@ class ControlCodecTest {
         return Stream.of(new Response.Failure("no link called 'eth9'"), new Response.Message("flushed 2 dynamic entries"),
                 new Response.Neighbours(List.of(new Response.Neighbour("192.0.2.2", "u0", "02:00:5e:00:53:02", "REACHABLE"),
                         new Response.Neighbour("192.0.2.3", "u0", null, "INCOMPLETE"))),
-                new Response.Published(List.of(new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, false, "0s", false, "config"))),
+                new Response.Published(List.of(new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, false, "0s", false, "config", null))),
                 new Response.Links(List.of(new Response.LinkRow("u0", 7, "02:00:5e:00:53:01", "authoritative", true, List.of("192.0.2.1", "192.0.2.5"),
                         List.of(new Response.ClaimRow("192.0.2.5", "yielded", "02:00:5e:00:53:66"))))),
                 new Response.Rarp(List.of(new Response.RarpRow("02:00:5e:00:53:aa", "198.51.100.200"))),
@@ -78,7 +78,7 @@ class ControlCodecTest {
 
     @Test
     void plainIsWhatUarpctlJsonPrints() {
-        assertThat(ControlCodec.plain(new Response.PublishedRow("*", "198.51.100.77", List.of(), "02:00:5e:00:53:77", false, "0s", false, "operator")))
+        assertThat(ControlCodec.plain(new Response.PublishedRow("*", "198.51.100.77", List.of(), "02:00:5e:00:53:77", false, "0s", false, "operator", null)))
                 .isEqualTo("{\"dev\":\"*\",\"target\":\"198.51.100.77\",\"exclude\":[],\"lladdr\":\"02:00:5e:00:53:77\",\"broadcastOnly\":false,"
                         + "\"replyDelay\":\"0s\",\"answerProbes\":false,\"source\":\"operator\"}");
         assertThat(ControlCodec.plain(List.of(new Response.Neighbour("192.0.2.3", "u0", null, "INCOMPLETE"))))
@@ -97,7 +97,7 @@ class ControlCodecTest {
     void unknownCommandsAndFieldsAreRefusedByName() {
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"frobnicate\"}")).isInstanceOf(ProtocolException.class)
                 .hasMessage("unknown command 'frobnicate'; expected one of show, add, del, publish, unpublish, flush, probe, monitor, stats, "
-                        + "capture, announce, reclaim, reload");
+                        + "capture, announce, reclaim, reload, restart");
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"flush\",\"devv\":\"u0\"}")).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("malformed request").hasMessageContaining("devv");
         assertThatThrownBy(() -> ControlCodec.decodeRequest("{\"command\":\"show\",\"table\":\"bogus\"}")).isInstanceOf(ProtocolException.class)
