@@ -93,7 +93,7 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         NO_ROUTE, ROUTED_BACK, VIA_IS_ASKING_LINK, ASKING_TARGET, TARGET_SILENT,
         // directory of bindings: a kernel miss checked by unicast where the directory says; answered on another host's behalf
         DIRECTORY_CHECK, DIRECTORY,
-        // dropped
-        MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE
+        // dropped (NOT_ND: IPv6 that is no neighbour solicitation or advertisement)
+        MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE, NOT_ND
     }
 }

@@ -89,7 +89,6 @@ final class NdClaims {
         if (n.state[i] != NdLink.TENTATIVE || !l.up) return;
         long retrans = nd.config().timers().retransNanos();
         if (n.remaining[i] == 0) {
-            n.timer[i] = 0;
             n.state[i] = NdLink.PREFERRED;
             ctx.emit(Kind.CLAIMED, l.id, 0, a, l.hardware, null, Reason.CLAIMED, 0, null);
             announce(l, n, a);
@@ -103,7 +102,7 @@ final class NdClaims {
     /** RFC 4861 §7.2.6: with announcing on, tell the link where the new address is (to all nodes, Override set). */
     private void announce(Link l, NdLink n, Ip6Address a) {
         if (!l.up || !l.policy.announce() || !NdDomain.speaks(l)) return;
-        nd.advertise(l, a.high(), a.low(), NdDomain.ALL_NODES_HIGH, NdDomain.ALL_NODES_LOW, null, n.policy.router(), false, true,
+        nd.advertise(l, a.high(), a.low(), Ip6Address.ALL_NODES.high(), Ip6Address.ALL_NODES.low(), null, n.policy.router(), false, true,
                 l.hardwareBytes);
         ctx.emit(Kind.ANSWERED, l.id, 0, a, l.hardware, null, Reason.ANNOUNCED, 0, null);
     }

@@ -83,6 +83,8 @@ class Ip6Test {
         assertThat(Ip6Address.parse("fe80::1").isLinkLocal()).isTrue();
         assertThat(Ip6Address.parse("febf::1").isLinkLocal()).isTrue();
         assertThat(Ip6Address.parse("fec0::1").isLinkLocal()).isFalse();
+        assertThat(Ip6Address.isLinkLocal(Ip6Address.parse("febf::1").high())).isTrue();
+        assertThat(Ip6Address.isLinkLocal(Ip6Address.parse("fe7f::1").high())).isFalse();
         assertThat(Ip6.isLinkLocal(Ip6.parse("fe80::1"), 0)).isTrue();
         assertThat(Ip6.isUnspecified(new byte[16], 0)).isTrue();
     }
