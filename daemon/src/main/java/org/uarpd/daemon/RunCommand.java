@@ -76,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--publish", paramLabel = "CIDR[,!EXCLUDED...]",
             description = "Answer for these addresses too (repeatable), e.g. 198.51.100.0/24,!198.51.100.7; "
-                    + "IPv6 prefixes are answered to neighbour solicitations, e.g. 2001:db8:1::/64,!2001:db8:1::7.")
+                    + "IPv6 prefixes are answered to neighbour solicitations, e.g. 2001:db8:1::/64,!2001:db8:1::7, "
+                    + "under a condition with when=target-answers,via=IF or when=route, e.g. 2001:db8:2::/64,when=route.")
     List<String> publish = new ArrayList<>();
 
     @Option(names = "--publish-mac", paramLabel = "MAC", description = "Hardware address to answer published addresses with (default: the interface's own).")
