@@ -256,4 +256,35 @@ class NdAcceptanceTest {
         assertThat(m.find()).as("ip -d link prints allmulti (iproute2 6.x)").isTrue();
         return Integer.parseInt(m.group(1));
     }
+
+    @Test
+    void theHostsEntryForThePeerFollowsTheRouterFlagOfItsAdvertisements() throws Exception {
+        // Authoritative: u0's kernel never hears the peer's advertisements, so its neighbour entry's
+        // router flag (NTF_ROUTER, RFC 4861 IsRouter) is only what uarpd installs.
+        try (UarpdProcess u = uarpd()) {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            assertThat(peerEntry()).as("the peer's kernel answered as a host (R=0)").contains(lab.mac(p, "p0")).doesNotContain("router");
+            advertise(true);
+            assertThat(Await.within(5, () -> peerEntry().contains(" router ")))
+                    .as("R=1 makes it a router\n" + peerEntry() + "\n" + u.logText()).isTrue();
+            advertise(false);
+            assertThat(Await.within(5, () -> !peerEntry().contains("router")))
+                    .as("R=0 makes it a host again\n" + peerEntry() + "\n" + u.logText()).isTrue();
+            assertThat(peerEntry()).contains(lab.mac(p, "p0"));
+            assertThat(u.terminate()).isZero();
+        }
+    }
+
+    private static String peerEntry() {
+        return lab.ok(h, "ip", "-6", "neigh", "show", PEER, "dev", "u0");
+    }
+
+    /** An unsolicited override advertisement of the peer's own address from the peer (scapy), Router flag {@code router}. */
+    private static void advertise(boolean router) {
+        String mac = lab.mac(p, "p0");
+        lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp\n"
+                + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + PEER + "', dst='ff02::1', hlim=255)"
+                + "/ICMPv6ND_NA(tgt='" + PEER + "', R=" + (router ? 1 : 0) + ", S=0, O=1)/ICMPv6NDOptDstLLAddr(lladdr='" + mac + "'),"
+                + " iface='p0', verbose=0)\n");
+    }
 }

@@ -31,8 +31,17 @@ public sealed interface Action {
      */
     record RemoveAddress(int link, int address, int prefixLength) implements Action {}
 
-    /** Install or replace the kernel's IPv6 neighbour binding (RTM_NEWNEIGH, AF_INET6). */
-    record InstallNeighbor6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) implements Action {}
+    /**
+     * Install or replace the kernel's IPv6 neighbour binding (RTM_NEWNEIGH, AF_INET6); {@code router} is
+     * the neighbour's IsRouter flag (RFC 4861 §7.2.5), which the kernel keeps as NTF_ROUTER.
+     */
+    record InstallNeighbor6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state, boolean router)
+            implements Action {
+        /** A binding to a host that is not a router. */
+        public InstallNeighbor6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) {
+            this(link, address, hardware, state, false);
+        }
+    }
 
     /** Remove the kernel's IPv6 binding, or with {@code failed} mark it failed so held packets get address-unreachable. */
     record RemoveNeighbor6(int link, Ip6Address address, boolean failed) implements Action {}

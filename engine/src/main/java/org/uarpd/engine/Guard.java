@@ -6,6 +6,7 @@ import java.util.Map;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.HardwareAddress;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * The guard of one link ({@link GuardPolicy}): decides what the wire may teach. Frame checks run
@@ -63,26 +64,35 @@ final class Guard {
      */
     boolean admit(ArpObservation o) {
         int sender = o.sender;
-        if (policy.perSource() != null) {
-            long key = bytesKey(o.linkSource);
-            int slot = (int) (mix(key) & (sourceKeys.length - 1));
-            long now = ctx.now();
-            if (sourceKeys[slot] != key) {
-                sourceKeys[slot] = key;
-                sourceTats[slot] = Long.MIN_VALUE;
-            }
-            RateLimit r = policy.perSource();
-            if (r.earliest(sourceTats[slot], now) != Long.MIN_VALUE) {
-                ctx.emit(Kind.DROPPED, link.id, sender, null, null, Reason.SOURCE_RATE_LIMITED);
-                return false;
-            }
-            sourceTats[slot] = r.charge(sourceTats[slot], now);
-        }
+        if (!admitSource(o.linkSource, sender, null)) return false;
         if (policy.senderConsistency() && !o.sourceMatchesSender()) {
             // A frame whose link-layer source is not its ARP sender speaks for someone else (RFC 5227 §2.1.1 notes why).
             ctx.emit(Kind.ALERT, link.id, sender, o.senderHardwareAddress(), HardwareAddress.of(o.linkSource), null, Reason.SENDER_MISMATCH);
             return false;
         }
+        return true;
+    }
+
+    /**
+     * The per-source rate limit, keyed by the frame's link-layer source alone, so one budget covers a
+     * station's ARP and neighbour discovery frames alike. Returns false (with an event naming
+     * {@code address}, or {@code address6} for IPv6) to drop the frame.
+     */
+    boolean admitSource(byte[] linkSource, int address, Ip6Address address6) {
+        RateLimit r = policy.perSource();
+        if (r == null) return true;
+        long key = bytesKey(linkSource);
+        int slot = (int) (mix(key) & (sourceKeys.length - 1));
+        long now = ctx.now();
+        if (sourceKeys[slot] != key) {
+            sourceKeys[slot] = key;
+            sourceTats[slot] = Long.MIN_VALUE;
+        }
+        if (r.earliest(sourceTats[slot], now) != Long.MIN_VALUE) {
+            ctx.emit(Kind.DROPPED, link.id, address, address6, null, null, Reason.SOURCE_RATE_LIMITED, 0, null);
+            return false;
+        }
+        sourceTats[slot] = r.charge(sourceTats[slot], now);
         return true;
     }
 

@@ -12,16 +12,36 @@ import org.uarpd.wire.Ip6Address;
 final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
     private long[] high = new long[0];
     private long[] low = new long[0];
+    /** RFC 4861 §6.1 / §7.2.5 IsRouter of each entry: what its last believed advertisement's Router flag said. */
+    private boolean[] router = new boolean[0];
     private int keyLink;
     private long keyHigh;
     private long keyLow;
+    private boolean keyRouter;
 
-    /** Points the key at ({@code high}, {@code low}) on {@code link} and returns it; valid until the next call. */
+    /**
+     * Points the key at ({@code high}, {@code low}) on {@code link} and returns it; valid until the next
+     * call. An entry created from it is not a router: RFC 4861 §7.2.3 for one a solicitation creates.
+     */
     AddressColumn.Key key(int link, long high, long low) {
+        return key(link, high, low, false);
+    }
+
+    /** {@link #key(int, long, long)} for an advertisement: an entry it creates takes its Router flag (§7.2.5). */
+    AddressColumn.Key key(int link, long high, long low, boolean router) {
         keyLink = link;
         keyHigh = high;
         keyLow = low;
+        keyRouter = router;
         return this;
+    }
+
+    boolean router(int id) {
+        return router[id];
+    }
+
+    void setRouter(int id, boolean isRouter) {
+        router[id] = isRouter;
     }
 
     AddressColumn.Key key(int link, Ip6Address address) {
@@ -44,6 +64,7 @@ final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
     public void resize(int capacity) {
         high = Arrays.copyOf(high, capacity);
         low = Arrays.copyOf(low, capacity);
+        router = Arrays.copyOf(router, capacity);
     }
 
     @Override
@@ -63,7 +84,7 @@ final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
 
     @Override
     public Action install(int link, int id, HardwareAddress hw, NeighborState state) {
-        return new Action.InstallNeighbor6(link, address(id), hw, state);
+        return new Action.InstallNeighbor6(link, address(id), hw, state, router[id]);
     }
 
     @Override
@@ -90,6 +111,7 @@ final class Ip6Addresses implements AddressColumn, AddressColumn.Key {
     public void store(int id) {
         high[id] = keyHigh;
         low[id] = keyLow;
+        router[id] = keyRouter;
     }
 
     @Override

@@ -20,6 +20,8 @@ final class NdNeighbors implements Neighbors.Listener {
     private final Ip6Addresses addresses;
     private final Neighbors machine;
     private final KernelBindings bindings;
+    /** The entry {@link #installed} last gave the kernel, so {@link #advertised} knows whether it must. */
+    private int lastInstalled = NONE;
 
     NdNeighbors(EngineContext ctx, NeighborTable table, Ip6Addresses addresses, Neighbors machine) {
         this.ctx = ctx;
@@ -36,6 +38,7 @@ final class NdNeighbors implements Neighbors.Listener {
      */
     @Override
     public void installed(Link l, int id, HardwareAddress hw, NeighborState state) {
+        lastInstalled = id;
         if (state == NeighborState.STATIC || !l.policy.guard().lockLearnt()) return;
         Ip6Address address = addresses.address(id);
         int linkId = l.id;
@@ -79,6 +82,36 @@ final class NdNeighbors implements Neighbors.Listener {
     /** What a packet from ({@code high}, {@code low}) at {@code hw} teaches, by {@code kind} (see {@link Neighbors#handleObservation}). */
     void learn(Link l, long high, long low, byte[] hw, Neighbors.Observation kind) {
         machine.handleObservation(l, key(l.id, high, low), hw, kind);
+    }
+
+    /**
+     * What an advertisement from ({@code high}, {@code low}) at {@code hw} teaches, with its Router flag:
+     * RFC 4861 §7.2.5 sets the entry's IsRouter from it whenever the advertisement is believed (an entry
+     * it creates included), and leaves it alone when the binding refuses it. A flag that changed on a
+     * binding the kernel holds is given to the kernel even when nothing else changed: a router turned
+     * host must stop being one there too (§7.3).
+     */
+    void advertised(Link l, long high, long low, byte[] hw, Neighbors.Observation kind, boolean router) {
+        int id = find(l.id, high, low);
+        if (id != NONE && table.stateOf(id) == NeighborState.STATIC) {
+            learn(l, high, low, hw, kind);
+            return;
+        }
+        boolean before = id != NONE && addresses.router(id);
+        if (id != NONE) addresses.setRouter(id, router);
+        lastInstalled = NONE;
+        machine.handleObservation(l, addresses.key(l.id, high, low, router), hw, kind);
+        if (id == NONE || !table.inUse(id)) return;
+        if (!table.hardwareEquals(id, hw)) {
+            addresses.setRouter(id, before); // refused (guard, lock time): the advertisement taught nothing
+        } else if (before != router && lastInstalled != id && table.installed(id) && table.stateOf(id) != NeighborState.INCOMPLETE) {
+            machine.install(id, table.stateOf(id));
+        }
+    }
+
+    /** The entry's IsRouter flag (RFC 4861 §6.1). */
+    boolean router(int id) {
+        return addresses.router(id);
     }
 
     /** RFC 4861 §7.2.5: a different address without Override demotes a REACHABLE entry to STALE and changes nothing else. */

@@ -12,10 +12,10 @@ import org.uarpd.wire.Ip6Address;
 /**
  * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
  * and {@link Answering} for ND): parsed and validated once ({@link NdDomain#parse}), then in order
- * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's sender
- * consistency, and by message type: a solicitation is learnt from (RFC 4861 §7.2.3) and answered
- * (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5 rules, with RFC 9131's
- * choice for unsolicited ones.
+ * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's per-source
+ * rate limit and sender consistency, and by message type: a solicitation is learnt from (RFC 4861
+ * §7.2.3) and answered (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5
+ * rules, with RFC 9131's choice for unsolicited ones.
  */
 final class NdReceiver {
     private final EngineContext ctx;
@@ -51,6 +51,7 @@ final class NdReceiver {
             ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), null, null, Reason.OWN_FRAME, 0, null);
             return;
         }
+        if (l.guard != null && !l.guard.admitSource(q.linkSource, 0, NdClaims.target(q))) return;
         if (l.policy.guard().senderConsistency() && q.hasLinkLayer && !q.linkSourceMatches()) {
             ctx.emit(Kind.ALERT, l.id, 0, NdClaims.target(q), HardwareAddress.of(q.linkSource.clone()), null,
                     Reason.SENDER_MISMATCH, 0, "link-layer option " + HardwareAddress.of(q.linkLayer.clone()));
@@ -130,10 +131,10 @@ final class NdReceiver {
             // revives it only where it would create an absent one (Linux likewise).
             if (!q.hasLinkLayer) return;
             if (q.solicited) {
-                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REPLY_TO_US, q.router);
             } else if (createsUntracked(n, rule, q)) {
                 // RFC 9131 §3: a router creates a STALE entry from an unsolicited advertisement.
-                neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, Observation.REQUEST_TO_US, q.router);
             } else {
                 ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.NOT_FOR_US, 0, null);
             }
@@ -142,7 +143,7 @@ final class NdReceiver {
         if (!q.hasLinkLayer) {
             // Without the option an advertisement can only confirm the address we have (§7.2.5).
             if (q.solicited && state != NeighborState.INCOMPLETE) {
-                neighbors.learn(l, q.targetHigh, q.targetLow, neighbors.hardware(id).toByteArray(), Observation.REPLY_TO_US);
+                neighbors.advertised(l, q.targetHigh, q.targetLow, neighbors.hardware(id).toByteArray(), Observation.REPLY_TO_US, q.router);
             }
             return;
         }
@@ -153,7 +154,7 @@ final class NdReceiver {
             else ctx.emit(Kind.IGNORED, l.id, 0, NdClaims.target(q), linkLayer(q), state, Reason.LOCKED, 0, "Override flag clear");
             return;
         }
-        neighbors.learn(l, q.targetHigh, q.targetLow, q.linkLayer, kind);
+        neighbors.advertised(l, q.targetHigh, q.targetLow, q.linkLayer, kind, q.router);
     }
 
     /** RFC 9131 §3 on a router: always, or only when the advertisement comes from one of the link's prefixes. */

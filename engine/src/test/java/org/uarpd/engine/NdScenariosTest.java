@@ -114,6 +114,27 @@ class NdScenariosTest {
     }
 
     @Test
+    void theGuardsPerSourceLimitCoversNeighbourDiscoveryWithTheSameBudgetAsArp() {
+        // Keyed by the link-layer source: a station flooding solicitations is cut off at its burst, in
+        // both families at once, while another station still gets its answers.
+        GuardPolicy g = GuardPolicy.off().withPerSource(new RateLimit(3, 1), 64);
+        NdHarness t = new NdHarness(EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withGuard(g)),
+                NdLinkPolicy.defaults().withDad(false, 1, false));
+        int answered = 0;
+        for (int i = 0; i < 10; i++) answered += NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6))).size();
+        assertThat(answered).isEqualTo(3);
+        assertThat(t.engine().count(EngineEvent.Reason.SOURCE_RATE_LIMITED)).isEqualTo(7);
+        assertThat(Harness.transmitted(t.h.frame(Harness.request(PEER_HW, org.uarpd.wire.Ip4.parse("192.0.2.2"), Harness.OUR_IP)))).as("ARP shares the budget").isEmpty();
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, OTHER_HW, NdHarness.ns(NdHarness.ip6("2001:db8:1::3"), OTHER_HW, OUR6))))
+                .hasSize(1);
+        t.advance(S);
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6)))).hasSize(1);
+        t.advance(S);
+        assertThat(Harness.transmitted(t.h.frame(Harness.request(PEER_HW, org.uarpd.wire.Ip4.parse("192.0.2.2"), Harness.OUR_IP))))
+                .as("and answered again once the bucket refilled").hasSize(1);
+    }
+
+    @Test
     void theGuardsLockLearntPinsAnIpv6BindingSoNoAdvertisementMovesIt() {
         EngineConfig c = EngineConfig.defaults().withDefaultLink(LinkPolicy.authoritative().withGuard(GuardPolicy.off().withLockLearnt(true)));
         NdHarness t = new NdHarness(c, NdLinkPolicy.defaults().withDad(false, 1, false));

@@ -34,8 +34,11 @@ final class ActionExecutor implements ActionSink {
 
         void removeAddress(int link, String linkName, int address, int prefixLength);
 
-        /** {@code lladdr[0, length)} for the IPv6 {@code address[0, 16)} on {@code link}, in kernel state {@code nud}. */
-        void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud);
+        /**
+         * {@code lladdr[0, length)} for the IPv6 {@code address[0, 16)} on {@code link}, in kernel state
+         * {@code nud}, a router's (NTF_ROUTER) when {@code router}.
+         */
+        void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud, boolean router);
 
         void removeNeighbor6(int link, byte[] address, boolean failed);
 
@@ -100,9 +103,9 @@ final class ActionExecutor implements ActionSink {
                     int len = i.hardware().length();
                     i.hardware().copyTo(lladdr, 0);
                     i.address().copyTo(address6, 0);
-                    target.installNeighbor6(i.link(), address6, lladdr, len, nud(i.state()));
-                    if (log.packets()) LogLines.packet(log, "installed %s at %s on %s (%s)", i.address(), i.hardware(),
-                            links.nameOf(i.link()), i.state());
+                    target.installNeighbor6(i.link(), address6, lladdr, len, nud(i.state()), i.router());
+                    if (log.packets()) LogLines.packet(log, "installed %s at %s on %s (%s%s)", i.address(), i.hardware(),
+                            links.nameOf(i.link()), i.state(), i.router() ? ", router" : "");
                 }
                 case Action.RemoveNeighbor6 r -> {
                     r.address().copyTo(address6, 0);
@@ -244,8 +247,8 @@ final class ActionExecutor implements ActionSink {
         }
 
         @Override
-        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud) {
-            rtnl.installNeighbor6(link, address, lladdr, length, nud);
+        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud, boolean router) {
+            rtnl.installNeighbor6(link, address, lladdr, length, nud, router);
         }
 
         @Override

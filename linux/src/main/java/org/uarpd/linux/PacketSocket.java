@@ -59,8 +59,11 @@ public final class PacketSocket implements AutoCloseable {
         this.etherType = etherType;
         String proto = etherType == ETH_P_ARP ? "ETH_P_ARP" : etherType == ETH_P_RARP ? "ETH_P_RARP" : "0x" + Integer.toHexString(etherType);
         int networkOrder = Short.toUnsignedInt(Short.reverseBytes((short) etherType));
-        fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, networkOrder,
-                "socket(AF_PACKET, SOCK_RAW, " + proto + ")",
+        // Protocol 0: the socket receives nothing until the bind names the protocol and the link
+        // (packet(7)). Opened with the protocol, it would first receive from every link, and the bind
+        // would have to unhook it again and wait out an RCU grace period (5-17 ms a socket at start).
+        fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0,
+                "socket(AF_PACKET, SOCK_RAW, 0) for " + proto,
                 "needs CAP_NET_RAW (run as root or grant the capability: setcap cap_net_raw,cap_net_admin+ep)");
         PacketRing r = null;
         BatchSender b = null;

@@ -49,6 +49,8 @@ public final class Rtnetlink implements AutoCloseable {
     public static final int NUD_FAILED = 0x20;
     public static final int NUD_NOARP = 0x40;
     public static final int NUD_PERMANENT = 0x80;
+    /** ndm_flags: the neighbour is a router (RFC 4861 IsRouter); with NLM_F_REPLACE the kernel sets or clears it as given. */
+    public static final int NTF_ROUTER = 0x80;
     public static final int RTN_UNICAST = 1;
     public static final int RT_TABLE_MAIN = 254;
     public static final int RTPROT_STATIC = 4;
@@ -165,18 +167,21 @@ public final class Rtnetlink implements AutoCloseable {
 
     /**
      * {@link #installNeighbor} for IPv6: {@code address[0, 16)} bound to {@code hardware} on {@code link}
-     * (RTM_NEWNEIGH, AF_INET6, REQUEST|ACK|CREATE|REPLACE).
+     * (RTM_NEWNEIGH, AF_INET6, REQUEST|ACK|CREATE|REPLACE), with NTF_ROUTER when {@code router}: with
+     * REPLACE the kernel takes the flag as given, so a router that turned host loses it.
      */
-    public void installNeighbor6(int link, byte[] address, byte[] hardware, int hardwareLength, int state) {
+    public void installNeighbor6(int link, byte[] address, byte[] hardware, int hardwareLength, int state, boolean router) {
         int seq = requests.nextSeq();
-        requests.request(writeInstall6(requests.writer(), seq, link, address, hardware, hardwareLength, state), seq, "RTM_NEWNEIGH (IPv6)", null);
+        requests.request(writeInstall6(requests.writer(), seq, link, address, hardware, hardwareLength, state, router), seq,
+                "RTM_NEWNEIGH (IPv6)", null);
     }
 
     /** Writes the request {@link #installNeighbor6} sends into {@code w} (reset), without sending it. */
-    static NetlinkWriter writeInstall6(NetlinkWriter w, int seq, int link, byte[] address, byte[] hardware, int hardwareLength, int state) {
+    static NetlinkWriter writeInstall6(NetlinkWriter w, int seq, int link, byte[] address, byte[] hardware, int hardwareLength, int state,
+            boolean router) {
         return w.begin(RTM_NEWNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK | NetlinkSocket.NLM_F_CREATE
                         | NetlinkSocket.NLM_F_REPLACE, seq)
-                .ndmsg(Libc.AF_INET6, link, state, 0, RTN_UNICAST)
+                .ndmsg(Libc.AF_INET6, link, state, router ? NTF_ROUTER : 0, RTN_UNICAST)
                 .attr(NDA_DST, address, 0, 16)
                 .attr(NDA_LLADDR, hardware, 0, hardwareLength)
                 .end();

@@ -218,8 +218,8 @@ public final class WarmUp {
         }
 
         @Override
-        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud) {
-            Rtnetlink.writeInstall6(installs.reset(), 0, link, address, lladdr, length, nud);
+        public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud, boolean router) {
+            Rtnetlink.writeInstall6(installs.reset(), 0, link, address, lladdr, length, nud, router);
             staged++;
         }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.uarpd.wire.Ip4;
 import org.uarpd.wire.Ip6;
 import org.uarpd.wire.Ip6Address;
@@ -35,12 +37,14 @@ class NetlinkCodecTest {
         }
     }
 
-    @Test
-    void ipv6InstallRequestDecodesAsTheIpv6NeighbourItNames() {
+    /** With {@code router}, RFC 4861 IsRouter as the kernel keeps it: NTF_ROUTER in ndm_flags, which REPLACE lets clear too. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void ipv6InstallRequestDecodesAsTheIpv6NeighbourItNames(boolean router) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(512, 8);
             byte[] mac = {2, 0, 0x5e, 0, 0x53, 1};
-            NetlinkWriter w = Rtnetlink.writeInstall6(new NetlinkWriter(buf), 9, 7, Ip6.parse("2001:db8::9"), mac, 6, Rtnetlink.NUD_REACHABLE);
+            NetlinkWriter w = Rtnetlink.writeInstall6(new NetlinkWriter(buf), 9, 7, Ip6.parse("2001:db8::9"), mac, 6, Rtnetlink.NUD_REACHABLE, router);
             NetlinkReader r = new NetlinkReader(buf).reset(w.length());
             assertThat(r.next()).isTrue();
             assertThat(r.flags() & NetlinkSocket.NLM_F_REPLACE).as("a different existing lladdr is replaced").isNotZero();
@@ -50,6 +54,7 @@ class NetlinkCodecTest {
             assertThat(n.address()).isEqualTo(Ip6Address.parse("2001:db8::9"));
             assertThat(n.state()).isEqualTo(Rtnetlink.NUD_REACHABLE);
             assertThat(n.hardware()).containsExactly(mac);
+            assertThat(n.flags()).as("ndm_flags").isEqualTo(router ? Rtnetlink.NTF_ROUTER : 0);
             assertThat(r.next()).isFalse();
         }
     }
