@@ -217,7 +217,8 @@ public final class RunCommand implements Callable<Integer> {
         var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
         for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
-                if (fleeting.get() != null) fleeting.get().handOver();
+                org.uarpd.daemon.control.FleetView f = fleeting.get();
+                if (f != null) f.handOver();
                 backend.requestStop();
             });
         }
