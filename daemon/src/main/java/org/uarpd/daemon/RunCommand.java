@@ -213,9 +213,15 @@ public final class RunCommand implements Callable<Integer> {
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
         service.restarts(new Restarter(backend, notify, log));
-        // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
+        // SIGTERM / SIGINT: a fleet first hands its groups over while the loop runs (silent, then the lease
+        // revoked: the standby takes over at once); then the loop stops, restores everything and run() returns.
+        var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
         for (String signal : List.of("TERM", "INT")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                org.uarpd.daemon.control.FleetView f = fleeting.get();
+                if (f != null) f.handOver();
+                backend.requestStop();
+            });
         }
         // SIGHUP: read the config again and apply it (off the signal thread: reload waits for the loop).
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("uarpd-reload").start(() -> {
@@ -260,6 +266,7 @@ public final class RunCommand implements Callable<Integer> {
             backend.start();
             if (successor != null) control.publish();
             if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
+            fleeting.set(fleet);
             reloader.applyInitialStatics();
             if (metrics != null) {
                 Runnable endpoint = () -> {
