@@ -233,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             // Warm up first, while the kernel still answers for the links: uarpd takes them over only
             // when it can serve them at full speed.
-            if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd would refuse it
+            if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd drops what it says (pings too) until MAINPID=
             backend.prepare();
             if (warmUp > 0) {
                 long t = System.nanoTime();
@@ -279,7 +279,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
             // The loop's first task: READY=1 is said by the thread that serves, once it serves.
             backend.execute(() -> {
-                if (successor != null) successor.serving(notify, "serving " + serving);
+                if (successor != null) successor.serving(notify, watchdog != null, "serving " + serving);
                 else notify.send("READY=1\nSTATUS=serving " + serving);
             });
             backend.run();
