@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.uarpd.daemon.control.ControlException;
+import org.uarpd.daemon.control.ControlServer;
 import org.uarpd.daemon.control.Restarts;
 import org.uarpd.linux.HandoverChannel;
 import org.uarpd.linux.LinuxBackend;
@@ -39,12 +40,14 @@ final class Restarter implements Restarts {
 
     private final LinuxBackend backend;
     private final SystemdNotify notify;
+    private final ControlServer control;
     private final Logger log;
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    Restarter(LinuxBackend backend, SystemdNotify notify, Logger log) {
+    Restarter(LinuxBackend backend, SystemdNotify notify, ControlServer control, Logger log) {
         this.backend = backend;
         this.notify = notify;
+        this.control = control;
         this.log = log;
     }
 
@@ -160,7 +163,8 @@ final class Restarter implements Restarts {
     /**
      * Stops a successor that will not take over. If it may have adopted part of the host, its crash
      * restorer puts that back when it dies, under this running uarpd: wait for the restorer, then make
-     * every change again.
+     * every change again. If it had moved its control socket over the configured path, bind that
+     * path again.
      */
     private void abandon(Process successor, HandoverChannel channel, long restorer) {
         if (channel != null) channel.close();
@@ -177,6 +181,11 @@ final class Restarter implements Restarts {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             log.error("restart: the abandoned successor's crash restorer (pid {}) did not finish: {}", restorer, e.toString());
             backend.reassert();
+        }
+        try {
+            control.rebind(); // the successor may have renamed its control socket over this one's
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("restart: cannot bind the control socket {} again: {}; uarpctl does not reach this uarpd", control.path(), e.toString());
         }
         log.error("restart: the successor (pid {}) did not take over; this uarpd goes on serving", successor.pid());
     }

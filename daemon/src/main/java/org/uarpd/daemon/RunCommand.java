@@ -211,7 +211,8 @@ public final class RunCommand implements Callable<Integer> {
         Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
-        service.restarts(new Restarter(backend, notify, log));
+        ControlServer control = new ControlServer(service, settings.control());
+        service.restarts(new Restarter(backend, notify, control, log));
         // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
         for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
@@ -227,7 +228,6 @@ public final class RunCommand implements Callable<Integer> {
         // Any other orderly JVM exit (System.exit elsewhere, an uncaught error path): the same clean-up.
         Thread hook = new Thread(backend::stop, "uarpd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        ControlServer control = new ControlServer(service, settings.control());
         ScheduledExecutorService ticker = null;
         org.uarpd.daemon.control.FleetView fleet = null;
         try {
