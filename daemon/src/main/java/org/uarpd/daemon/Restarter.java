@@ -182,6 +182,7 @@ final class Restarter implements Restarts {
             log.error("restart: the abandoned successor's crash restorer (pid {}) did not finish: {}", restorer, e.toString());
             backend.reassert();
         }
+        backend.handOverAbandoned(); // a stop asked for meanwhile may undo the host now
         try {
             control.rebind(); // the successor may have renamed its control socket over this one's
         } catch (java.io.IOException | RuntimeException e) {

@@ -329,12 +329,24 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         mailbox.wake();
     }
 
+    /**
+     * The successor {@link #handOver} sent the host to will not serve: this uarpd keeps it, and a stop
+     * asked for meanwhile ({@link #requestStop}, which waited) goes on (from any thread).
+     */
+    public void handOverAbandoned() {
+        host.handOverAbandoned();
+    }
+
     /** A successor died after adopting the host, and its crash restorer undid it: every change is made again. */
     public void reassert() {
         execute(host::reassert);
     }
 
-    /** Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first, while the loop still answers. */
+    /**
+     * Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first,
+     * while the loop still answers. During a {@link #handOver} the stop waits until the successor
+     * serves (then nothing is undone) or is abandoned.
+     */
     public void requestStop() {
         Thread.ofPlatform().name("uarpd-hand-back").start(() -> {
             host.handBack(); // so no request falls between uarpd's last answer and the kernel's first
