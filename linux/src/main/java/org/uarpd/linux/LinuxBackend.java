@@ -152,7 +152,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
-            // A successor's journal has every setting made already: these find nothing left to change.
+            // A successor's journal has every setting made already: these write each sysctl again with
+            // the value it holds (a write, no change: HostJournal.setSysctl) and record nothing new.
             for (LinkTable.Entry l : present) InterfaceTakeover.apply(host.journal(), l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
