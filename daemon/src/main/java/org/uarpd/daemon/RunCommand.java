@@ -240,7 +240,7 @@ public final class RunCommand implements Callable<Integer> {
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config, settings.ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
