@@ -87,6 +87,10 @@ class PackageContentsTest {
                 assertThat(Files.isExecutable(s)).as(script + " executable").isTrue();
                 assertThat(Built.run("sh", "-n", s.toString()).exitCode()).as(script + " parses").isZero();
             }
+            // An upgrade hands a running uarpd over without a gap; the stop-then-start only if that fails.
+            String postinst = Files.readString(control.resolve("postinst"));
+            assertThat(postinst).contains("/usr/bin/uarpctl restart");
+            assertThat(postinst.indexOf("try-restart")).as("try-restart is the fallback").isGreaterThan(postinst.indexOf("/usr/bin/uarpctl restart"));
             // md5sums covers every regular file under /usr (conffiles are tracked by dpkg itself).
             long files = listing().stream().filter(p -> p.startsWith("/usr/")).filter(p -> Files.isRegularFile(root.resolve(p.substring(1)),
                     java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
