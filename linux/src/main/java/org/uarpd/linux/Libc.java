@@ -64,32 +64,35 @@ public final class Libc {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
-    private static final MethodHandle SOCKET = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle SETSOCKOPT = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
-    private static final MethodHandle LISTEN = capturing("listen", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle CONNECT = capturing("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle GETSOCKOPT = capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
-    private static final MethodHandle GETSOCKNAME = capturing("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
-    private static final MethodHandle SENDTO = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
-    private static final MethodHandle RECVFROM = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR));
-    private static final MethodHandle RECVMSG = capturing("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
-    private static final MethodHandle SENDMSG = capturing("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
-    private static final MethodHandle ACCEPT4 = capturing("accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
-    private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
-    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
-    private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
-    private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle IOCTL = capturing("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(INT, PTR, INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle SCHED_SETSCHEDULER = capturing("sched_setscheduler", FunctionDescriptor.of(INT, INT, INT, PTR));
-    private static final MethodHandle IF_NAMETOINDEX = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle SENDMMSG = capturing("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
-    private static final MethodHandle MMAP = capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
-    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT));
+    // One holder class per call: the JVM initialises a holder (and links its downcall stub) the first
+    // time the call is made, so a start links only the calls it makes, and a static final handle stays
+    // a constant to the JIT.
+    private static final class SocketCall { static final MethodHandle HANDLE = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT)); }
+    private static final class BindCall { static final MethodHandle HANDLE = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT)); }
+    private static final class SetsockoptCall { static final MethodHandle HANDLE = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)); }
+    private static final class ListenCall { static final MethodHandle HANDLE = capturing("listen", FunctionDescriptor.of(INT, INT, INT)); }
+    private static final class ConnectCall { static final MethodHandle HANDLE = capturing("connect", FunctionDescriptor.of(INT, INT, PTR, INT)); }
+    private static final class GetsockoptCall { static final MethodHandle HANDLE = capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR)); }
+    private static final class GetsocknameCall { static final MethodHandle HANDLE = capturing("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR)); }
+    private static final class SendtoCall { static final MethodHandle HANDLE = capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT)); }
+    private static final class RecvfromCall { static final MethodHandle HANDLE = capturing("recvfrom", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, PTR)); }
+    private static final class RecvmsgCall { static final MethodHandle HANDLE = capturing("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT)); }
+    private static final class SendmsgCall { static final MethodHandle HANDLE = capturing("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT)); }
+    private static final class Accept4Call { static final MethodHandle HANDLE = capturing("accept4", FunctionDescriptor.of(INT, INT, PTR, PTR, INT)); }
+    private static final class PollCall { static final MethodHandle HANDLE = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT)); }
+    private static final class EventfdCall { static final MethodHandle HANDLE = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT)); }
+    private static final class ReadCall { static final MethodHandle HANDLE = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG)); }
+    private static final class WriteCall { static final MethodHandle HANDLE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG)); }
+    private static final class CloseCall { static final MethodHandle HANDLE = capturing("close", FunctionDescriptor.of(INT, INT)); }
+    private static final class IoctlCall { static final MethodHandle HANDLE = capturing("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), Linker.Option.firstVariadicArg(2)); }
+    private static final class OpenCall { static final MethodHandle HANDLE = capturing("open", FunctionDescriptor.of(INT, PTR, INT), Linker.Option.firstVariadicArg(2)); }
+    private static final class SetnsCall { static final MethodHandle HANDLE = capturing("setns", FunctionDescriptor.of(INT, INT, INT)); }
+    private static final class SchedSetschedulerCall { static final MethodHandle HANDLE = capturing("sched_setscheduler", FunctionDescriptor.of(INT, INT, INT, PTR)); }
+    private static final class IfNametoindexCall { static final MethodHandle HANDLE = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR)); }
+    private static final class SendmmsgCall { static final MethodHandle HANDLE = capturing("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT)); }
+    private static final class MmapCall { static final MethodHandle HANDLE = capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG)); }
+    private static final class MunmapCall { static final MethodHandle HANDLE = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG)); }
+    private static final class StrerrorCall { static final MethodHandle HANDLE = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT)); }
 
     /** One errno capture area per thread: allocated once, reused by every call on that thread. */
     private static final ThreadLocal<MemorySegment> CAPTURED =
@@ -130,7 +133,7 @@ public final class Libc {
     public static int trySocket(int domain, int type, int protocol) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) SOCKET.invokeExact(c, domain, type, protocol);
+            int r = (int) SocketCall.HANDLE.invokeExact(c, domain, type, protocol);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -140,7 +143,7 @@ public final class Libc {
     public static int tryBind(int fd, MemorySegment address, int length) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) BIND.invokeExact(c, fd, address, length);
+            int r = (int) BindCall.HANDLE.invokeExact(c, fd, address, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -150,7 +153,7 @@ public final class Libc {
     public static int trySetsockopt(int fd, int level, int name, MemorySegment value, int length) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) SETSOCKOPT.invokeExact(c, fd, level, name, value, length);
+            int r = (int) SetsockoptCall.HANDLE.invokeExact(c, fd, level, name, value, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -160,7 +163,7 @@ public final class Libc {
     public static int tryListen(int fd, int backlog) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) LISTEN.invokeExact(c, fd, backlog);
+            int r = (int) ListenCall.HANDLE.invokeExact(c, fd, backlog);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -170,7 +173,7 @@ public final class Libc {
     public static int tryConnect(int fd, MemorySegment address, int length) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) CONNECT.invokeExact(c, fd, address, length);
+            int r = (int) ConnectCall.HANDLE.invokeExact(c, fd, address, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -180,7 +183,7 @@ public final class Libc {
     public static int tryGetsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) GETSOCKOPT.invokeExact(c, fd, level, name, value, length);
+            int r = (int) GetsockoptCall.HANDLE.invokeExact(c, fd, level, name, value, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -190,7 +193,7 @@ public final class Libc {
     public static int tryGetsockname(int fd, MemorySegment address, MemorySegment length) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) GETSOCKNAME.invokeExact(c, fd, address, length);
+            int r = (int) GetsocknameCall.HANDLE.invokeExact(c, fd, address, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -200,7 +203,7 @@ public final class Libc {
     public static long trySendto(int fd, MemorySegment buf, long length, int flags, MemorySegment address, int addressLength) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) SENDTO.invokeExact(c, fd, buf, length, flags, address, addressLength);
+            long r = (long) SendtoCall.HANDLE.invokeExact(c, fd, buf, length, flags, address, addressLength);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -210,7 +213,7 @@ public final class Libc {
     public static long tryRecvfrom(int fd, MemorySegment buf, long length, int flags, MemorySegment address, MemorySegment addressLength) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) RECVFROM.invokeExact(c, fd, buf, length, flags, address, addressLength);
+            long r = (long) RecvfromCall.HANDLE.invokeExact(c, fd, buf, length, flags, address, addressLength);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -220,7 +223,7 @@ public final class Libc {
     public static long tryRecvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) RECVMSG.invokeExact(c, fd, msghdr, flags);
+            long r = (long) RecvmsgCall.HANDLE.invokeExact(c, fd, msghdr, flags);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -230,7 +233,7 @@ public final class Libc {
     public static long trySendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) SENDMSG.invokeExact(c, fd, msghdr, flags);
+            long r = (long) SendmsgCall.HANDLE.invokeExact(c, fd, msghdr, flags);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -241,7 +244,7 @@ public final class Libc {
     public static int tryAccept(int fd, int flags) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) ACCEPT4.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+            int r = (int) Accept4Call.HANDLE.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -251,7 +254,7 @@ public final class Libc {
     public static int tryPoll(MemorySegment fds, long count, int timeoutMillis) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) POLL.invokeExact(c, fds, count, timeoutMillis);
+            int r = (int) PollCall.HANDLE.invokeExact(c, fds, count, timeoutMillis);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -261,7 +264,7 @@ public final class Libc {
     public static long tryRead(int fd, MemorySegment buf, long length) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) READ.invokeExact(c, fd, buf, length);
+            long r = (long) ReadCall.HANDLE.invokeExact(c, fd, buf, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -271,7 +274,7 @@ public final class Libc {
     public static long tryWrite(int fd, MemorySegment buf, long length) {
         MemorySegment c = CAPTURED.get();
         try {
-            long r = (long) WRITE.invokeExact(c, fd, buf, length);
+            long r = (long) WriteCall.HANDLE.invokeExact(c, fd, buf, length);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -281,7 +284,7 @@ public final class Libc {
     public static int tryIoctl(int fd, long request, MemorySegment argument) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) IOCTL.invokeExact(c, fd, request, argument);
+            int r = (int) IoctlCall.HANDLE.invokeExact(c, fd, request, argument);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -292,7 +295,7 @@ public final class Libc {
     public static int trySendmmsg(int fd, MemorySegment vector, int count, int flags) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) SENDMMSG.invokeExact(c, fd, vector, count, flags);
+            int r = (int) SendmmsgCall.HANDLE.invokeExact(c, fd, vector, count, flags);
             return r >= 0 ? r : -errno(c);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -305,7 +308,7 @@ public final class Libc {
     public static MemorySegment mmapShared(int fd, long length, String call) {
         MemorySegment c = CAPTURED.get();
         try {
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
+            MemorySegment p = (MemorySegment) MmapCall.HANDLE.invokeExact(c, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
             if (p.address() == -1L) check(-errno(c), call, null); // MAP_FAILED
             return p.reinterpret(length);
         } catch (Throwable t) {
@@ -317,7 +320,7 @@ public final class Libc {
     public static void munmap(MemorySegment mapping) {
         MemorySegment c = CAPTURED.get();
         try {
-            int ignored = (int) MUNMAP.invokeExact(c, mapping, mapping.byteSize());
+            int ignored = (int) MunmapCall.HANDLE.invokeExact(c, mapping, mapping.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -342,7 +345,7 @@ public final class Libc {
     public static int eventfd(int initial, int flags) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) EVENTFD.invokeExact(c, initial, flags);
+            int r = (int) EventfdCall.HANDLE.invokeExact(c, initial, flags);
             return (int) check(r >= 0 ? r : -errno(c), "eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC)", null);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -354,7 +357,7 @@ public final class Libc {
         if (fd < 0) return;
         MemorySegment c = CAPTURED.get();
         try {
-            int ignored = (int) CLOSE.invokeExact(c, fd);
+            int ignored = (int) CloseCall.HANDLE.invokeExact(c, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -363,7 +366,7 @@ public final class Libc {
     public static int open(String path, int flags) {
         MemorySegment c = CAPTURED.get();
         try (Arena a = Arena.ofConfined()) {
-            int r = (int) OPEN.invokeExact(c, a.allocateFrom(path), flags);
+            int r = (int) OpenCall.HANDLE.invokeExact(c, a.allocateFrom(path), flags);
             return (int) check(r >= 0 ? r : -errno(c), "open(\"" + path + "\")",
                     r < 0 && errno(c) == Errno.ENOENT ? "no such file: for a namespace, check `ip netns list`" : null);
         } catch (Throwable t) {
@@ -375,7 +378,7 @@ public final class Libc {
     public static void setns(int fd, int nstype, String what) {
         MemorySegment c = CAPTURED.get();
         try {
-            int r = (int) SETNS.invokeExact(c, fd, nstype);
+            int r = (int) SetnsCall.HANDLE.invokeExact(c, fd, nstype);
             check(r >= 0 ? r : -errno(c), "setns(" + what + ")", null);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -391,7 +394,7 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment param = a.allocate(INT);
             param.set(INT, 0, priority);
-            int r = (int) SCHED_SETSCHEDULER.invokeExact(c, 0, SCHED_FIFO, param);
+            int r = (int) SchedSetschedulerCall.HANDLE.invokeExact(c, 0, SCHED_FIFO, param);
             int errno = r < 0 ? errno(c) : 0;
             check(r >= 0 ? r : -errno, "sched_setscheduler(SCHED_FIFO, " + priority + ")",
                     errno == Errno.EPERM ? "needs CAP_SYS_NICE (run as root or grant the capability), or an RLIMIT_RTPRIO of at least " + priority : null);
@@ -404,7 +407,7 @@ public final class Libc {
     public static int ifNameToIndex(String name) {
         MemorySegment c = CAPTURED.get();
         try (Arena a = Arena.ofConfined()) {
-            int r = (int) IF_NAMETOINDEX.invokeExact(c, a.allocateFrom(name));
+            int r = (int) IfNametoindexCall.HANDLE.invokeExact(c, a.allocateFrom(name));
             if (r != 0) return r;
             int e = errno(c);
             throw new NativeCallException("if_nametoindex(\"" + name + "\")", e == 0 ? Errno.ENODEV : e, null,
@@ -431,7 +434,7 @@ public final class Libc {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) StrerrorCall.HANDLE.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;

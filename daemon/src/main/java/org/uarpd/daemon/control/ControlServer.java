@@ -33,8 +33,9 @@ import org.uarpd.daemon.control.protocol.Response;
  * org.uarpd.daemon.control.protocol.Request} in, a {@link Response} out. {@code monitor} and
  * {@code capture} answer {@link Response.Streaming}, then one {@link Response.Event} or {@link
  * Response.Frame} per line, and {@link Response.End} when the count is reached. A line that is not a
- * request gets {@link Response.Failure} and the connection stays. Connections are served by virtual
- * threads, which only read, write and parse: the work itself runs on the event loop ({@link ControlService}).
+ * request gets {@link Response.Failure} and the connection stays. Each connection is served by a
+ * platform thread of its own that ends with it, and only reads, writes and parses: the work itself
+ * runs on the event loop ({@link ControlService}).
  */
 public final class ControlServer implements AutoCloseable {
     /** The longest request line read; a longer one is refused and its connection closed. */
@@ -182,7 +183,11 @@ public final class ControlServer implements AutoCloseable {
                     refuse(c);
                     continue;
                 }
-                Thread.ofVirtual().name("uarpd-control-conn").start(() -> {
+                // A platform thread per connection, ending with it: at most MAX_CONNECTIONS (and a
+                // stream's watcher each), and none while no uarpctl is connected. Virtual threads
+                // would start the JDK's scheduler (carriers, a poller, an unparker) on the first
+                // connection, and those threads stay for the life of the process.
+                Thread.ofPlatform().daemon().name("uarpd-control-conn").start(() -> {
                     try {
                         serve(c);
                     } finally {
@@ -274,7 +279,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** Writes a stream's lines until it ends or the client hangs up (seen by a reader of the input). */
     private void stream(Stream s, InputStream in, OutputStream out) throws IOException {
-        Thread watcher = Thread.ofVirtual().start(() -> {
+        Thread watcher = Thread.ofPlatform().daemon().name("uarpd-control-watch").start(() -> {
             try {
                 while (in.read() >= 0) {
                     // nothing is expected after a stream request
@@ -310,8 +315,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static void write(OutputStream out, Response r) throws IOException {
-        out.write((ControlCodec.encode(r) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        ControlCodec.write(r, out);
     }
 
     /** Stops accepting and removes the socket file, if it is still the one this server bound. */

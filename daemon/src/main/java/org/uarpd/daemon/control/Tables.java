@@ -1,8 +1,11 @@
 package org.uarpd.daemon.control;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import org.uarpd.daemon.config.LinkSection;
 import org.uarpd.daemon.config.UarpdConfig;
 import org.uarpd.daemon.control.protocol.Request;
@@ -31,21 +34,54 @@ final class Tables {
         };
     }
 
+    /**
+     * The neighbour table as rows made one at a time while the answer is written (off the loop, by
+     * the connection's thread): the loop only takes a snapshot of the entries (immutable records) and
+     * the names of their links, so answering 100,000 entries never holds 100,000 rows of strings, nor
+     * the whole answer as one string (ControlServer writes it in the JSON writer's bounded chunks).
+     */
     private static Response neighbours(Engine engine, LoopControl loop) {
         List<Engine.Neighbor> all = new ArrayList<>(engine.neighbors());
         all.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link()) : Integer.compareUnsigned(x.address(), y.address()));
-        List<Response.Neighbour> rows = new ArrayList<>(all.stream().map(n -> new Response.Neighbour(Ip4.format(n.address()), loop.nameOf(n.link()),
-                n.hardware() == null ? null : n.hardware().toString(), n.state().name())).toList());
         // IPv6 entries after the IPv4 ones, ordered the same way: by link, then address.
         List<Engine.Neighbor6> all6 = new ArrayList<>(engine.neighbors6());
         all6.sort((x, y) -> x.link() != y.link() ? Integer.compare(x.link(), y.link())
                 : x.address().high() != y.address().high() ? Long.compareUnsigned(x.address().high(), y.address().high())
                 : Long.compareUnsigned(x.address().low(), y.address().low()));
-        for (Engine.Neighbor6 n : all6) {
-            rows.add(new Response.Neighbour(n.address().toString(), loop.nameOf(n.link()), n.hardware() == null ? null : n.hardware().toString(),
-                    n.state().name()));
+        Map<Integer, String> names = new HashMap<>();
+        for (Engine.Neighbor n : all) names.computeIfAbsent(n.link(), loop::nameOf);
+        for (Engine.Neighbor6 n : all6) names.computeIfAbsent(n.link(), loop::nameOf);
+        return new Response.Neighbours(new NeighbourRows(all, all6, names));
+    }
+
+    /** The rows of {@link #neighbours}: IPv4 entries, then IPv6 ones, each row made when it is read. */
+    private static final class NeighbourRows extends AbstractList<Response.Neighbour> implements RandomAccess {
+        private final List<Engine.Neighbor> v4;
+        private final List<Engine.Neighbor6> v6;
+        private final Map<Integer, String> names;
+
+        NeighbourRows(List<Engine.Neighbor> v4, List<Engine.Neighbor6> v6, Map<Integer, String> names) {
+            this.v4 = v4;
+            this.v6 = v6;
+            this.names = names;
         }
-        return new Response.Neighbours(rows);
+
+        @Override
+        public Response.Neighbour get(int i) {
+            if (i < v4.size()) {
+                Engine.Neighbor n = v4.get(i);
+                return new Response.Neighbour(Ip4.format(n.address()), names.get(n.link()), n.hardware() == null ? null : n.hardware().toString(),
+                        n.state().name());
+            }
+            Engine.Neighbor6 n = v6.get(i - v4.size());
+            return new Response.Neighbour(n.address().toString(), names.get(n.link()), n.hardware() == null ? null : n.hardware().toString(),
+                    n.state().name());
+        }
+
+        @Override
+        public int size() {
+            return v4.size() + v6.size();
+        }
     }
 
     private static Response published(UarpdConfig config, List<Response.PublishedRow> operator) {

@@ -3,12 +3,15 @@ package org.uarpd.daemon.control.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -58,6 +61,7 @@ public final class ControlCodec {
     private static final ObjectMapper WIRE = JsonMapper.builder()
             .addModule(new SimpleModule("uarpd-control").setMixInAnnotation(Request.class, RequestNames.class)
                     .setMixInAnnotation(Response.class, ResponseNames.class))
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET) // the connection outlives one answer
             .serializationInclusion(JsonInclude.Include.NON_NULL).build();
     private static final ObjectMapper PLAIN = JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build();
     private static final String COMMANDS = Arrays.stream(RequestNames.class.getAnnotation(JsonSubTypes.class).value())
@@ -71,6 +75,17 @@ public final class ControlCodec {
 
     public static String encode(Response response) {
         return write(WIRE, response);
+    }
+
+    /**
+     * Writes {@code response} and its newline to {@code out} as the JSON writer fills its buffer (a
+     * few kilobytes at a time), the same bytes as {@link #encode(Response)}: a large answer is never
+     * held whole in memory. Leaves {@code out} open.
+     */
+    public static void write(Response response, OutputStream out) throws IOException {
+        WIRE.writeValue(out, response);
+        out.write('\n');
+        out.flush();
     }
 
     /** The request on {@code line}; a line that is not one says what is wrong with it. */

@@ -3,9 +3,12 @@ package org.uarpd.daemon.control.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +64,44 @@ class ControlCodecTest {
         String line = ControlCodec.encode(r);
         assertThat(line).doesNotContain("\n").startsWith("{\"type\":");
         assertThat(ControlCodec.decodeResponse(line)).isEqualTo(r);
+    }
+
+    @ParameterizedTest
+    @MethodSource("responses")
+    void writingToAStreamGivesTheSameLineAndLeavesTheStreamOpen(Response r) throws Exception {
+        Chunks out = new Chunks();
+        ControlCodec.write(r, out);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(ControlCodec.encode(r) + "\n");
+        assertThat(out.closed).isFalse();
+    }
+
+    @Test
+    void aLargeTableIsWrittenInBoundedChunks() throws Exception {
+        List<Response.Neighbour> rows = IntStream.range(0, 50_000)
+                .mapToObj(i -> new Response.Neighbour("2001:db8:1::" + Integer.toHexString(i), "u0", "02:00:5e:00:53:01", "STATIC")).toList();
+        Response big = new Response.Neighbours(rows);
+        Chunks out = new Chunks();
+        ControlCodec.write(big, out);
+        assertThat(out.size()).isGreaterThan(2_000_000);
+        assertThat(out.largest).as("largest single write").isLessThanOrEqualTo(64 * 1024);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(ControlCodec.encode(big) + "\n");
+    }
+
+    /** Records the largest single write and whether it was closed. */
+    private static final class Chunks extends ByteArrayOutputStream {
+        int largest;
+        boolean closed;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            largest = Math.max(largest, len);
+            super.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     @Test
