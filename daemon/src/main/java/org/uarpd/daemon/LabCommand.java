@@ -38,7 +38,9 @@ public final class LabCommand implements Callable<Integer> {
     static final List<String> KNOBS = List.of(
             "net.ipv4.neigh.u0.app_solicit", "net.ipv4.neigh.u0.ucast_solicit", "net.ipv4.neigh.u0.mcast_solicit",
             "net.ipv4.neigh.u0.mcast_resolicit", "net.ipv4.conf.u0.arp_ignore", "net.ipv4.conf.u0.arp_accept",
-            "net.ipv4.conf.u0.drop_gratuitous_arp", "net.ipv4.conf.u0.arp_notify", "net.ipv4.conf.u0.proxy_arp");
+            "net.ipv4.conf.u0.drop_gratuitous_arp", "net.ipv4.conf.u0.arp_notify", "net.ipv4.conf.u0.proxy_arp",
+            "net.ipv6.neigh.u0.app_solicit", "net.ipv6.neigh.u0.ucast_solicit", "net.ipv6.neigh.u0.mcast_solicit",
+            "net.ipv6.neigh.u0.mcast_resolicit");
 
     private final PrintStream out = System.out;
     private long t0;

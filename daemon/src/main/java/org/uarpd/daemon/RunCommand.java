@@ -76,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--publish", paramLabel = "CIDR[,!EXCLUDED...]",
             description = "Answer for these addresses too (repeatable), e.g. 198.51.100.0/24,!198.51.100.7; "
-                    + "IPv6 prefixes are answered to neighbour solicitations, e.g. 2001:db8:1::/64,!2001:db8:1::7.")
+                    + "IPv6 prefixes are answered to neighbour solicitations, e.g. 2001:db8:1::/64,!2001:db8:1::7, "
+                    + "under a condition with when=target-answers,via=IF or when=route, e.g. 2001:db8:2::/64,when=route.")
     List<String> publish = new ArrayList<>();
 
     @Option(names = "--publish-mac", paramLabel = "MAC", description = "Hardware address to answer published addresses with (default: the interface's own).")
@@ -213,9 +214,15 @@ public final class RunCommand implements Callable<Integer> {
         ControlService service = new ControlService(tap, loop, reloader);
         ControlServer control = new ControlServer(service, settings.control());
         service.restarts(new Restarter(backend, notify, control, log));
-        // SIGTERM / SIGINT: ask the loop to stop; it restores everything and run() returns normally.
+        // SIGTERM / SIGINT: a fleet first hands its groups over while the loop runs (silent, then the lease
+        // revoked: the standby takes over at once); then the loop stops, restores everything and run() returns.
+        var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
         for (String signal : List.of("TERM", "INT")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> backend.requestStop());
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                org.uarpd.daemon.control.FleetView f = fleeting.get();
+                if (f != null) f.handOver();
+                backend.requestStop();
+            });
         }
         // SIGHUP: read the config again and apply it (off the signal thread: reload waits for the loop).
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("uarpd-reload").start(() -> {
@@ -259,6 +266,7 @@ public final class RunCommand implements Callable<Integer> {
             backend.start();
             if (successor != null) control.publish();
             if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
+            fleeting.set(fleet);
             reloader.applyInitialStatics();
             if (metrics != null) {
                 Runnable endpoint = () -> {

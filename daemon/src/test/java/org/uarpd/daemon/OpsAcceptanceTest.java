@@ -356,7 +356,7 @@ class OpsAcceptanceTest {
             NamespaceLab.Result r = lab.run(h, "curl", "-sf", "http://127.0.0.1:9587/metrics");
             if (!r.ok()) return false;
             scraped[0] = PromText.parse(r.out());
-            Double statics = scraped[0].value("uarpd_neighbor_entries", "state", "static");
+            Double statics = scraped[0].value("uarpd_neighbor_entries", "family", "ipv4", "state", "static");
             return statics != null && statics >= 1.0;
         })).as("a scrape with the table snapshot").isTrue();
         PromText prom = scraped[0];
@@ -364,7 +364,7 @@ class OpsAcceptanceTest {
         // Both families are exported under the same names from the start, IPv6 ones counted apart.
         assertThat(prom.value("uarpd_answers_total", "family", "ipv6", "reason", "published")).isNotNull();
         assertThat(prom.value("uarpd_resolutions_total", "family", "ipv6", "outcome", "resolved")).isNotNull();
-        assertThat(prom.value("uarpd_neighbor_entries", "state", "static")).isGreaterThanOrEqualTo(1.0);
+        assertThat(prom.value("uarpd_neighbor_entries", "family", "ipv4", "state", "static")).isGreaterThanOrEqualTo(1.0);
         assertThat(prom.types).containsKeys("uarpd_resolutions_total", "uarpd_resolution_latency_seconds", "uarpd_frames_dropped_total",
                 "uarpd_rate_limit_hits_total", "uarpd_kernel_errors_total", "uarpd_ignored_total");
         prom.checkHistogram("uarpd_resolution_latency_seconds");

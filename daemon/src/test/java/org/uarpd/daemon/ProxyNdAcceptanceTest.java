@@ -18,7 +18,8 @@ import org.uarpd.linux.NamespaceLab;
  * Conditional proxy neighbour discovery against real kernels: a router namespace R runs uarpd on u0
  * (towards the client C, authoritative) and u1 (towards the proxied hosts B, assist: R's kernel keeps
  * its own ND there). R publishes on u0 2001:db8:2::/64 answered only when the target answers on u1,
- * and 2001:db8:3::/64 answered only while R's route to it leaves by another interface than u0. The
+ * and 2001:db8:3::/64 answered only while R's route to it leaves by another interface than u0 and
+ * the target answers there (ndppd's {@code auto}: B holds 2001:db8:3::9, nobody 2001:db8:3::99). The
  * oracles are ndisc6 on C (does anyone answer, with which MAC), B's kernel (which answers uarpd's
  * solicitations on u1, or not) and R's kernel routes changed with {@code ip -6 route} while uarpd runs.
  */
@@ -58,6 +59,7 @@ class ProxyNdAcceptanceTest {
         lab.ok(r, "ip", "-6", "addr", "add", "2001:db8:1::1/64", "dev", "u0", "nodad");
         lab.ok(r, "ip", "-6", "addr", "add", "2001:db8:2::1/64", "dev", "u1", "nodad");
         lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:2::5/64", "dev", "b0", "nodad");
+        lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:3::9/64", "dev", "b0", "nodad");
         dir = Files.createTempDirectory("uarpd-proxy-nd-");
     }
 
@@ -106,10 +108,12 @@ class ProxyNdAcceptanceTest {
             lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:2::77/64", "dev", "b0", "nodad");
             assertThat(Await.within(12, () -> answered("2001:db8:2::77", 1))).as("the host came up\n" + u.logText()).isTrue();
 
-            // route: no route to 2001:db8:3::/64 yet, then one out of u1, then none, then one back out of u0.
+            // route: no route to 2001:db8:3::/64 yet, then one out of u1 (where only an existing host is
+            // answered for), then none, then one back out of u0.
             assertThat(answered("2001:db8:3::9", 2)).as("no route\n" + u.logText()).isFalse();
             lab.ok(r, "ip", "-6", "route", "add", "2001:db8:3::/64", "dev", "u1");
-            assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("routed out of u1\n" + u.logText()).isTrue();
+            assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("routed out of u1, the host exists\n" + u.logText()).isTrue();
+            assertThat(answered("2001:db8:3::99", 3)).as("routed out of u1, no such host\n" + u.logText()).isFalse();
             lab.ok(r, "ip", "-6", "route", "del", "2001:db8:3::/64", "dev", "u1");
             assertThat(Await.within(10, () -> !answered("2001:db8:3::9", 1))).as("route deleted\n" + u.logText()).isTrue();
             lab.ok(r, "ip", "-6", "route", "add", "2001:db8:3::/64", "dev", "u0");

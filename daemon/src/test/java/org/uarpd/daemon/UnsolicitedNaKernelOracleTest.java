@@ -96,7 +96,7 @@ class UnsolicitedNaKernelOracleTest {
         List<String> differences = new ArrayList<>();
         int rows = 0;
         try (UarpdProcess d = new UarpdProcess(lab, u, "--config", conf.toString(), "--control-socket", sock.toString(), "--warm-up", "0")) {
-            // A probe needs a source address that passed uarpd's own DAD (the global one and the link-local one).
+            // A probe needs a source address uarpd holds (the global one and the link-local one).
             assertThat(Await.within(10, () -> d.count(l -> l.contains("(claimed)")) >= 2)).as(d.logText()).isTrue();
             int n = 0x100;
             for (Setting setting : SETTINGS) {

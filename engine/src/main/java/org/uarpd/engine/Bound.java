@@ -22,13 +22,17 @@ public record Bound(String name, int link, long size, long bound) {
      * <li>{@code bridge.waiting} ≤ {@link EngineConfig#maxPending()} (targets with waiting requesters);
      * <li>{@code bridge.hosts} ≤ {@link EngineConfig#maxEntries()} (one per neighbour entry at most);
      * <li>{@code directory.bindings} ≤ {@link EngineConfig#maxEntries()} (the shared directory's copy);
+     * <li>{@code neighbors6.dynamic}, {@code neighbors6.static}, {@code neighbors6.incomplete}: the IPv6
+     *     neighbour table's, bounded as the IPv4 ones;
+     * <li>{@code ndproxy.checks} ≤ 4096 (targets asked for proxy entries answered only if the target answers);
+     * <li>{@code routes6} ≤ 2^20 (the IPv6 routes proxy entries look targets up in);
      * <li>per link, {@code neighbors.learnt} ≤ {@link LearningLimits#maxLearnt()} (learnt-only entries);
      * <li>per guarded link, {@code guard.stations} and {@code guard.quarantine} ≤
      *     {@link GuardPolicy#maxStations()}, {@code guard.verifying} ≤ {@link EngineConfig#maxEntries()},
      *     {@code guard.sources} = {@link GuardPolicy#sourceSlots()} (a fixed array).
      * </ul>
      */
-    static List<Bound> all(EngineContext ctx, NeighborTable t, Answering answering, Bridge bridge) {
+    static List<Bound> all(EngineContext ctx, NeighborTable t, Answering answering, Bridge bridge, NdStack nd) {
         EngineConfig c = ctx.config();
         List<Bound> all = new java.util.ArrayList<>();
         all.add(new Bound("neighbors.dynamic", 0, t.dynamicCount(), c.maxEntries()));
@@ -38,6 +42,7 @@ public record Bound(String name, int link, long size, long bound) {
         all.add(new Bound("bridge.waiting", 0, bridge.waitingTargets(), c.maxPending()));
         all.add(new Bound("bridge.hosts", 0, bridge.hosts(), c.maxEntries()));
         all.add(new Bound("directory.bindings", 0, answering.directoryBindings(), c.maxEntries()));
+        nd.bounds(c, all);
         for (Link l : ctx.links.all()) {
             all.add(new Bound("neighbors.learnt", l.id, t.learntOnlyOn(l.id), c.learning().maxLearnt()));
             Guard g = l.guard;

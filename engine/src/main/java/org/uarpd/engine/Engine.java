@@ -224,7 +224,7 @@ public final class Engine implements EnginePort {
 
     /** Every table and queue of the engine with its size now and its bound (the list is in {@link Bound#all}). */
     public List<Bound> bounds() {
-        return Bound.all(ctx, neighbors.table(), answering, bridge);
+        return Bound.all(ctx, neighbors.table(), answering, bridge, nd);
     }
 
     /** Learnt-only entries on {@code link} (see {@link LearningLimits}). */

@@ -88,11 +88,12 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         // bridge
         BRIDGED, BRIDGE_PENDING,
         // conditional proxy ND (NdProxyChecks): no route to the target, the route leads back out of the
-        // asking link, the target is being asked on the other link, or it did not answer there
-        NO_ROUTE, ROUTED_BACK, ASKING_TARGET, TARGET_SILENT,
+        // asking link, the link to ask on is the asking one, the target is being asked on the other
+        // link, or it did not answer there
+        NO_ROUTE, ROUTED_BACK, VIA_IS_ASKING_LINK, ASKING_TARGET, TARGET_SILENT,
         // directory of bindings: a kernel miss checked by unicast where the directory says; answered on another host's behalf
         DIRECTORY_CHECK, DIRECTORY,
-        // dropped
-        MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE
+        // dropped (NOT_ND: IPv6 that is no neighbour solicitation or advertisement)
+        MALFORMED, UNKNOWN_LINK, NOT_ARP, UNSUPPORTED_OPCODE, NOT_ND
     }
 }

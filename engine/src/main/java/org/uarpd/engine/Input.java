@@ -42,8 +42,18 @@ public sealed interface Input {
     /** The kernel has no IPv6 binding for {@code address} on {@code link} and asks (RTM_GETNEIGH with an AF_INET6 NDA_DST). */
     record KernelMiss6(int link, Ip6Address address, int probes, HardwareAddress known) implements Input {}
 
-    /** The host got an IPv6 address on {@code link}. */
-    record AddressAdded6(int link, Ip6Address address, int prefixLength) implements Input {}
+    /**
+     * The host got an IPv6 address on {@code link}. {@code valid}: the host already held it as a
+     * valid address when uarpd learnt of it (a kernel dump at start or after an overrun, the
+     * kernel's duplicate address detection long over), so it is the host's at once and not checked
+     * again; otherwise it is new and checked by DAD (RFC 4862 §5.4) when the link's policy says so.
+     */
+    record AddressAdded6(int link, Ip6Address address, int prefixLength, boolean valid) implements Input {
+        /** A new address: checked by DAD when the link's policy says so. */
+        public AddressAdded6(int link, Ip6Address address, int prefixLength) {
+            this(link, address, prefixLength, false);
+        }
+    }
 
     /** The host lost an IPv6 address on {@code link}. */
     record AddressRemoved6(int link, Ip6Address address, int prefixLength) implements Input {}

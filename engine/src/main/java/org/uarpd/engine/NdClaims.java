@@ -29,13 +29,20 @@ final class NdClaims {
         this.random = new SplittableRandom(seed ^ 0x6e64L);
     }
 
-    /** The host gained ({@code a}, {@code prefix}) on {@code l}. */
-    void added(Link l, Ip6Address a, int prefix) {
+    /**
+     * The host gained ({@code a}, {@code prefix}) on {@code l}; {@code valid}: it held it already (the
+     * kernel's DAD is over), so it is PREFERRED (event CLAIMED) at once, neither probed nor announced
+     * again — a restart must not leave the host's own addresses unanswered for a DAD run.
+     */
+    void added(Link l, Ip6Address a, int prefix, boolean valid) {
         NdLink n = nd.link(l);
         boolean isNew = n.indexOf(a.high(), a.low()) < 0;
         int i = n.add(a.high(), a.low(), prefix);
         if (!isNew) return;
-        if (n.policy.dad() && NdDomain.speaks(l)) {
+        if (valid) {
+            n.state[i] = NdLink.PREFERRED;
+            ctx.emit(Kind.CLAIMED, l.id, 0, a, l.hardware, null, Reason.CLAIMED, 0, null);
+        } else if (n.policy.dad() && NdDomain.speaks(l)) {
             n.state[i] = NdLink.TENTATIVE;
             if (l.up) startDad(l, n, i);   // else when the link comes up
         } else {
@@ -82,7 +89,6 @@ final class NdClaims {
         if (n.state[i] != NdLink.TENTATIVE || !l.up) return;
         long retrans = nd.config().timers().retransNanos();
         if (n.remaining[i] == 0) {
-            n.timer[i] = 0;
             n.state[i] = NdLink.PREFERRED;
             ctx.emit(Kind.CLAIMED, l.id, 0, a, l.hardware, null, Reason.CLAIMED, 0, null);
             announce(l, n, a);
@@ -96,7 +102,7 @@ final class NdClaims {
     /** RFC 4861 §7.2.6: with announcing on, tell the link where the new address is (to all nodes, Override set). */
     private void announce(Link l, NdLink n, Ip6Address a) {
         if (!l.up || !l.policy.announce() || !NdDomain.speaks(l)) return;
-        nd.advertise(l, a.high(), a.low(), NdDomain.ALL_NODES_HIGH, NdDomain.ALL_NODES_LOW, null, n.policy.router(), false, true,
+        nd.advertise(l, a.high(), a.low(), Ip6Address.ALL_NODES.high(), Ip6Address.ALL_NODES.low(), null, n.policy.router(), false, true,
                 l.hardwareBytes);
         ctx.emit(Kind.ANSWERED, l.id, 0, a, l.hardware, null, Reason.ANNOUNCED, 0, null);
     }

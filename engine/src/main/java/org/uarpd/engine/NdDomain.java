@@ -13,6 +13,7 @@ import org.uarpd.wire.link.Ethernet;
 import org.uarpd.wire.link.EthernetHeader;
 import org.uarpd.wire.nd.IcmpV6Type;
 import org.uarpd.wire.nd.NdOptionType;
+import org.uarpd.wire.nd.NdPacket;
 import org.uarpd.wire.nd.NdValidation;
 import org.uarpd.wire.nd.NdView;
 import org.uarpd.wire.nd.NdViolation;
@@ -122,7 +123,7 @@ final class NdDomain implements NeighborDomain {
         NdView v = in;
         try {
             if (!v.resetEthernet(buf, off, len)) {
-                ctx.emit(Kind.DROPPED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.NOT_ARP, 0, "IPv6, not a neighbour solicitation or advertisement");
+                ctx.emit(Kind.DROPPED, l.id, 0, Ip6Address.UNSPECIFIED, null, null, Reason.NOT_ND, 0, "IPv6, not a neighbour solicitation or advertisement");
                 return false;
             }
         } catch (MalformedFrameException | RuntimeException e) {
@@ -190,17 +191,15 @@ final class NdDomain implements NeighborDomain {
     void answer(Link l, long th, long tl, boolean fromUnspecified, long sh, long sl, byte[] solicitorMac, boolean override,
                 byte[] mac, Reason why) {
         boolean router = link(l).policy.router();
-        if (fromUnspecified) advertise(l, th, tl, ALL_NODES_HIGH, ALL_NODES_LOW, null, router, false, override, mac);
+        if (fromUnspecified) advertise(l, th, tl, Ip6Address.ALL_NODES.high(), Ip6Address.ALL_NODES.low(), null, router, false, override, mac);
         else advertise(l, th, tl, sh, sl, solicitorMac, router, true, override, mac);
         ctx.emit(Kind.ANSWERED, l.id, 0, new org.uarpd.wire.Ip6Address(th, tl), org.uarpd.wire.HardwareAddress.of(mac.clone()), null,
                 why, 0, null);
     }
 
     /** ff02::1:ff00:0/104, the solicited-node prefix (RFC 4291 §2.7.1). */
-    static final long SOLICITED_HIGH = 0xFF02_0000_0000_0000L;
+    static final long SOLICITED_HIGH = Ip6Address.ALL_NODES.high();
     static final long SOLICITED_LOW = 0x0000_0001_FF00_0000L;
-    static final long ALL_NODES_HIGH = 0xFF02_0000_0000_0000L;
-    static final long ALL_NODES_LOW = 1;
 
     /** A DAD probe (RFC 4862 §5.4.2) for the tentative ({@code h}, {@code l}): from ::, no link-layer option, nonce (RFC 7527). */
     void dadProbe(Link link, long h, long l, long nonceValue) {
@@ -214,7 +213,7 @@ final class NdDomain implements NeighborDomain {
      */
     void advertise(Link link, long th, long tl, long dh, long dl, byte[] linkDestination, boolean router, boolean solicited,
                    boolean override, byte[] mac) {
-        int flags = (router ? 0x8000_0000 : 0) | (solicited ? 0x4000_0000 : 0) | (override ? 0x2000_0000 : 0);
+        int flags = (router ? NdPacket.ROUTER : 0) | (solicited ? NdPacket.SOLICITED : 0) | (override ? NdPacket.OVERRIDE : 0);
         send(link, IcmpV6Type.NEIGHBOR_ADVERTISEMENT.value(), th, tl, dh, dl, th, tl, flags, mac, linkDestination, -1);
     }
 
@@ -233,7 +232,7 @@ final class NdDomain implements NeighborDomain {
         Ip6.write(ip, 0, th, tl);
         v.setTarget(ip, 0);
         if (type == IcmpV6Type.NEIGHBOR_ADVERTISEMENT.value()) {
-            v.setFlags((flags & 0x8000_0000) != 0, (flags & 0x4000_0000) != 0, (flags & 0x2000_0000) != 0);
+            v.setFlags((flags & NdPacket.ROUTER) != 0, (flags & NdPacket.SOLICITED) != 0, (flags & NdPacket.OVERRIDE) != 0);
         }
         if (option != null) {
             int opt = type == IcmpV6Type.NEIGHBOR_SOLICITATION.value() ? NdOptionType.SOURCE_LINK_LAYER.value()

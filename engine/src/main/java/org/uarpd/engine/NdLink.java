@@ -3,6 +3,7 @@ package org.uarpd.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.uarpd.wire.Ip6Address;
 
 /**
  * What the neighbour discovery domain keeps about one link besides the {@link Link} itself: its
@@ -97,9 +98,7 @@ final class NdLink {
      */
     int source(long th, long tl) {
         for (int i = 0; i < count; i++) {
-            int p = prefix[i];
-            if (state[i] == PREFERRED && !isLinkLocal(high[i])
-                    && ((th ^ high[i]) & Cidr6.maskHigh(p)) == 0 && ((tl ^ low[i]) & Cidr6.maskLow(p)) == 0) return i;
+            if (state[i] == PREFERRED && !Ip6Address.isLinkLocal(high[i]) && onPrefixOf(i, th, tl)) return i;
         }
         return source();
     }
@@ -112,25 +111,25 @@ final class NdLink {
         int any = -1;
         for (int i = 0; i < count; i++) {
             if (state[i] != PREFERRED) continue;
-            if (isLinkLocal(high[i])) return i;
+            if (Ip6Address.isLinkLocal(high[i])) return i;
             if (any < 0) any = i;
         }
         return any;
     }
 
-    /** fe80::/10 (RFC 4291 §2.5.6). */
-    static boolean isLinkLocal(long high) {
-        return (high & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L;
-    }
-
     /** True when ({@code h}, {@code l}) is link-local (always on-link, RFC 4861 §5.2) or on one of the host's prefixes here. */
     boolean onLink(long h, long l) {
-        if (isLinkLocal(h)) return true;
+        if (Ip6Address.isLinkLocal(h)) return true;
         for (int i = 0; i < count; i++) {
-            int p = prefix[i];
-            if (((h ^ high[i]) & Cidr6.maskHigh(p)) == 0 && ((l ^ low[i]) & Cidr6.maskLow(p)) == 0) return true;
+            if (onPrefixOf(i, h, l)) return true;
         }
         return false;
+    }
+
+    /** Whether ({@code h}, {@code l}) is on the prefix of the host's address at {@code i}. */
+    private boolean onPrefixOf(int i, long h, long l) {
+        int p = prefix[i];
+        return ((h ^ high[i]) & Cidr6.maskHigh(p)) == 0 && ((l ^ low[i]) & Cidr6.maskLow(p)) == 0;
     }
 
     /** The most specific entry published here covering the address, or null. */

@@ -163,6 +163,10 @@ final class NdNeighbors implements Neighbors.Listener {
         return machine.pending();
     }
 
+    NeighborTable table() {
+        return table;
+    }
+
     private Engine.Neighbor6 view(int id) {
         return new Engine.Neighbor6(table.link[id], addresses.address(id), table.hardware(id), table.stateOf(id));
     }

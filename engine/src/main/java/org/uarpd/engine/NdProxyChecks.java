@@ -14,9 +14,11 @@ import org.uarpd.wire.Ip6Address;
  * has a proxy answer only for nodes on its other side).
  *
  * <ul>
- * <li>{@link NdPublished.When#ROUTE}: answered when the longest-prefix route to the target
- *     ({@link Routes6}, fed by {@link Input.RouteChanged6}) leaves by another interface than the
- *     asking one.
+ * <li>{@link NdPublished.When#ROUTE}: the longest-prefix route to the target ({@link Routes6}, fed
+ *     by {@link Input.RouteChanged6}) names the link to ask on: a route out of another of uarpd's
+ *     links makes the target checked there exactly as for {@code TARGET_ANSWERS}, so only hosts
+ *     that exist behind the route are claimed (ndppd's {@code auto}); no route, a route back out of
+ *     the asking link or out of a link uarpd does not run on answers nothing.
  * <li>{@link NdPublished.When#TARGET_ANSWERS}: the first solicitation for a target makes uarpd ask
  *     the target itself on the entry's {@code via} link (a multicast solicitation from our own
  *     address there, RFC 4861 §7.2.2), up to {@link #PROBES} times {@link #RETRANS_NANOS} apart.
@@ -84,22 +86,33 @@ final class NdProxyChecks {
     boolean allows(Link asking, NdPublished e, NdObservation q, byte[] mac) {
         return switch (e.when()) {
             case ALWAYS -> true;
-            case ROUTE -> routed(asking, q);
-            case TARGET_ANSWERS -> targetAnswers(asking, e.via(), q, mac);
+            case ROUTE -> routed(asking, q, mac);
+            case TARGET_ANSWERS -> targetAnswers(asking, ctx.links.named(e.via()), e.via(), q, mac);
         };
     }
 
-    private boolean routed(Link asking, NdObservation q) {
+    private boolean routed(Link asking, NdObservation q, byte[] mac) {
         int out = routes.linkFor(q.targetHigh, q.targetLow);
-        if (out != 0 && out != asking.id) return true;
-        ignored(asking.id, q.targetHigh, q.targetLow, out == 0 ? Reason.NO_ROUTE : Reason.ROUTED_BACK, null);
-        return false;
+        if (out == 0 || out == asking.id) {
+            ignored(asking.id, q.targetHigh, q.targetLow, out == 0 ? Reason.NO_ROUTE : Reason.ROUTED_BACK, null);
+            return false;
+        }
+        Link via = ctx.links.get(out);
+        if (via == null) {
+            // uarpd hears nothing there, so it cannot learn whether the target exists.
+            ignored(asking.id, q.targetHigh, q.targetLow, Reason.UNKNOWN_LINK, "the route leaves by interface " + out + ", not one of uarpd's");
+            return false;
+        }
+        return targetAnswers(asking, via, via.name, q, mac);
     }
 
-    private boolean targetAnswers(Link asking, String viaName, NdObservation q, byte[] mac) {
-        Link via = ctx.links.named(viaName);
-        if (via == null || !via.up || via == asking) {
-            ignored(asking.id, q.targetHigh, q.targetLow, Reason.LINK_IS_DOWN, "via " + viaName + (via == asking ? " is the asking link" : " is not up"));
+    private boolean targetAnswers(Link asking, Link via, String viaName, NdObservation q, byte[] mac) {
+        if (via == asking) {
+            ignored(asking.id, q.targetHigh, q.targetLow, Reason.VIA_IS_ASKING_LINK, "via " + viaName + " is the asking link");
+            return false;
+        }
+        if (via == null || !via.up) {
+            ignored(asking.id, q.targetHigh, q.targetLow, Reason.LINK_IS_DOWN, "via " + viaName + " is not up");
             return false;
         }
         Key key = new Key(via.id, q.targetHigh, q.targetLow);
@@ -193,6 +206,11 @@ final class NdProxyChecks {
             ctx.emit(Kind.DROPPED, r.link(), 0, r.prefix().network(), null, null, Reason.TABLE_FULL, 0,
                     "more than " + Routes6.MAX_ROUTES + " IPv6 routes: route to " + r.prefix() + " not used by proxy entries");
         }
+    }
+
+    /** Targets remembered now (checking, present or absent), at most {@link #MAX_CHECKS}. */
+    int size() {
+        return checks.size();
     }
 
     /** The checks asked on a link that went away go with it. */

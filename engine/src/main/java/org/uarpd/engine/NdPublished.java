@@ -30,8 +30,9 @@ public record NdPublished(Cidr6 range, List<Cidr6> excluded, HardwareAddress har
          */
         TARGET_ANSWERS,
         /**
-         * Only when the host's route to the target leaves through another interface than the one the
-         * solicitation came in on (the kernel's routes, as {@link Input.RouteChanged6} tells them).
+         * Only when the host's route to the target leaves through another of uarpd's interfaces than
+         * the one the solicitation came in on (the kernel's routes, as {@link Input.RouteChanged6}
+         * tells them) and the target answers there, asked as for {@link #TARGET_ANSWERS}.
          */
         ROUTE;
 

@@ -56,7 +56,7 @@ final class NdStack {
             }
             case Input.AddressAdded6 a -> {
                 Link l = LinkGate.known(ctx, a.link(), 0, a.address());
-                if (l != null) claims.added(l, a.address(), a.prefixLength());
+                if (l != null) claims.added(l, a.address(), a.prefixLength(), a.valid());
             }
             case Input.AddressRemoved6 a -> {
                 Link l = ctx.links.get(a.link());
@@ -144,5 +144,15 @@ final class NdStack {
 
     int pending() {
         return neighbors.pending();
+    }
+
+    /** The IPv6 side's tables with their bounds (see {@link Bound#all}). */
+    void bounds(EngineConfig c, List<Bound> all) {
+        NeighborTable t = neighbors.table();
+        all.add(new Bound("neighbors6.dynamic", 0, t.dynamicCount(), c.maxEntries()));
+        all.add(new Bound("neighbors6.static", 0, t.staticCount(), c.maxStaticEntries()));
+        all.add(new Bound("neighbors6.incomplete", 0, t.incomplete(), c.maxPending()));
+        all.add(new Bound("ndproxy.checks", 0, checks.size(), NdProxyChecks.MAX_CHECKS));
+        all.add(new Bound("routes6", 0, checks.routes.size(), Routes6.MAX_ROUTES));
     }
 }

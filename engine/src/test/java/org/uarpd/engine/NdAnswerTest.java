@@ -21,6 +21,20 @@ class NdAnswerTest {
     static final HardwareAddress PROXY_HW = HardwareAddress.parse("02:00:00:00:00:0a");
 
     @Test
+    void ipv6ThatIsNoNeighbourDiscoveryIsDroppedAsSuch() {
+        NdHarness t = new NdHarness();
+        byte[] ip6 = new byte[48]; // an IPv6 header and an 8-byte UDP datagram, hop limit 64
+        ip6[0] = 0x60;
+        ip6[5] = 8;
+        ip6[6] = 17;
+        ip6[7] = 64;
+        System.arraycopy(NdHarness.frame(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6)), 22, ip6, 8, 32); // its addresses
+        byte[] frame = org.uarpd.wire.link.Ethernet.INSTANCE.encode(OUR_HW, PEER_HW, org.uarpd.wire.EtherType.IPV6, ip6);
+        assertThat(Harness.events(t.h.frameOn(LINK, frame))).extracting(EngineEvent::kind, EngineEvent::reason)
+                .containsExactly(org.assertj.core.api.Assertions.tuple(Kind.DROPPED, Reason.NOT_ND));
+    }
+
+    @Test
     void aSolicitationForOurAddressIsAnsweredSolicitedOverrideToTheSolicitor() {
         NdHarness t = new NdHarness();
         List<Action> out = t.receive(OUR6.solicitedNode().multicastMac(), PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));

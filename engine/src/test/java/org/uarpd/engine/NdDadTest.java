@@ -54,6 +54,20 @@ class NdDadTest {
     }
 
     @Test
+    void anAddressTheHostAlreadyHeldAsValidIsAnsweredForAtOnceWithoutADadRun() {
+        NdHarness t = withDad(1, false);
+        List<Action> out = t.input(new Input.AddressAdded6(LINK, NEW6, 64, true));
+        assertThat(NdHarness.sentNd(out)).isEmpty();
+        assertThat(Harness.events(out)).noneMatch(e -> e.reason() == Reason.PROBING)
+                .anyMatch(e -> e.kind() == Kind.CLAIMED && e.reason() == Reason.CLAIMED && NEW6.equals(e.address6()));
+        assertThat(NdHarness.advertisements(t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, NEW6)))).hasSize(1);
+        // The link going down and up again still re-checks it (RFC 4862 §5.4).
+        t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, false));
+        List<Action> up = t.input(new Input.LinkChanged(LINK, "eth0", org.uarpd.wire.link.Ethernet.INSTANCE, OUR_HW, true));
+        assertThat(NdHarness.solicitations(up)).anySatisfy(q -> assertThat(q.packet().target()).isEqualTo(NEW6));
+    }
+
+    @Test
     void dupAddrDetectTransmitsProbesOneRetransTimerApart() {
         NdHarness t = withDad(3, false);
         assertThat(NdHarness.solicitations(t.input(new Input.AddressAdded6(LINK, NEW6, 64)))).hasSize(1);

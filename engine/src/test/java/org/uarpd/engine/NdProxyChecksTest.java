@@ -18,7 +18,7 @@ import org.uarpd.wire.nd.NdPacket;
 
 /**
  * Published IPv6 prefixes answered only under a condition: when the target answers on another link
- * ({@link NdPublished.When#TARGET_ANSWERS}), or when the route to it leaves by another link
+ * ({@link NdPublished.When#TARGET_ANSWERS}), or when it answers on the link the route to it leaves by
  * ({@link NdPublished.When#ROUTE}).
  */
 class NdProxyChecksTest {
@@ -167,33 +167,79 @@ class NdProxyChecksTest {
         assertThat(Harness.events(out)).anyMatch(e -> e.reason() == Reason.NO_SOURCE_ADDRESS);
     }
 
+    private static NdHarness routed() {
+        return harness(NdPublished.of(PREFIX).answered(NdPublished.When.ROUTE, null));
+    }
+
     @Test
-    void aRouteOutOfAnotherLinkMakesTheTargetAnsweredAndFollowsRouteChanges() {
-        NdHarness t = harness(NdPublished.of(PREFIX).answered(NdPublished.When.ROUTE, null));
+    void aRouteOutOfAnotherLinkMakesTheTargetAskedThereAndOnlyAnExistingOneAnswered() {
+        NdHarness t = routed();
         List<Action> none = solicit(t, HOST);
         assertThat(NdHarness.sentNd(none)).isEmpty();
         assertThat(Harness.events(none)).anyMatch(e -> e.reason() == Reason.NO_ROUTE);
 
         t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, false));
         List<Action> routed = solicit(t, HOST);
-        assertThat(NdHarness.advertisements(routed)).hasSize(1);
-        assertThat(NdHarness.advertisements(routed).getFirst().packet().override()).isFalse();
+        // Not claimed at once: the target is asked on the route's link first (ndppd's "auto").
+        assertThat(NdHarness.advertisements(sentOn(LINK, routed))).isEmpty();
+        assertThat(NdHarness.solicitations(sentOn(INSIDE, routed))).singleElement()
+                .satisfies(q -> assertThat(q.packet().target()).isEqualTo(HOST));
+        List<NdHarness.SentNd> na = NdHarness.advertisements(sentOn(LINK, hostAnswers(t, HOST)));
+        assertThat(na).singleElement().satisfies(x -> {
+            assertThat(x.packet().target()).isEqualTo(HOST);
+            assertThat(x.packet().override()).isFalse();
+        });
+
+        // A host that does not exist behind the route is never claimed.
+        Ip6Address missing = Ip6Address.parse("2001:db8:2::6");
+        List<Action> asked = solicit(t, missing);
+        assertThat(NdHarness.solicitations(sentOn(INSIDE, asked))).hasSize(1);
+        List<Action> silent = t.advance(NdProxyChecks.RETRANS_NANOS * NdProxyChecks.PROBES + 10 * MS);
+        assertThat(NdHarness.advertisements(sentOn(LINK, silent))).isEmpty();
+        assertThat(Harness.events(silent)).anyMatch(e -> e.reason() == Reason.TARGET_SILENT);
+        assertThat(NdHarness.advertisements(solicit(t, missing))).isEmpty();
+    }
+
+    @Test
+    void aRoutedTargetFollowsRouteChanges() {
+        NdHarness t = routed();
+        t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, false));
+        solicit(t, HOST);
+        hostAnswers(t, HOST);
+        assertThat(NdHarness.advertisements(solicit(t, HOST))).hasSize(1);
 
         // A more specific route back out of the asking link wins for the addresses it covers.
         t.input(new Input.RouteChanged6(LINK, Cidr6.parse("2001:db8:2::/124"), 1024, false));
         List<Action> back = solicit(t, HOST);
-        assertThat(NdHarness.advertisements(back)).isEmpty();
+        assertThat(NdHarness.sentNd(back)).isEmpty();
         assertThat(Harness.events(back)).anyMatch(e -> e.reason() == Reason.ROUTED_BACK);
-        assertThat(NdHarness.advertisements(solicit(t, Ip6Address.parse("2001:db8:2::1:1")))).hasSize(1);
-
         t.input(new Input.RouteChanged6(LINK, Cidr6.parse("2001:db8:2::/124"), 1024, true));
         assertThat(NdHarness.advertisements(solicit(t, HOST))).hasSize(1);
+
+        // Route gone: nothing answered, though the target answered a moment ago.
         t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, true));
-        assertThat(NdHarness.advertisements(solicit(t, HOST))).isEmpty();
+        List<Action> gone = solicit(t, HOST);
+        assertThat(NdHarness.sentNd(gone)).isEmpty();
+        assertThat(Harness.events(gone)).anyMatch(e -> e.reason() == Reason.NO_ROUTE);
 
         t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, false));
         t.input(new Input.RoutesReset6());
         assertThat(NdHarness.advertisements(solicit(t, HOST))).isEmpty();
+
+        // A route out of an interface uarpd does not run on: it could not hear the target, so silence.
+        t.input(new Input.RouteChanged6(9, PREFIX, 1024, false));
+        List<Action> elsewhere = solicit(t, HOST);
+        assertThat(NdHarness.sentNd(elsewhere)).isEmpty();
+        assertThat(Harness.events(elsewhere)).anyMatch(e -> e.reason() == Reason.UNKNOWN_LINK);
+    }
+
+    @Test
+    void aViaThatIsTheAskingLinkHasItsOwnReason() {
+        NdHarness t = harness(NdPublished.of(PREFIX).answered(NdPublished.When.TARGET_ANSWERS, "eth0"));
+        List<Action> out = solicit(t, HOST);
+        assertThat(NdHarness.sentNd(out)).isEmpty();
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == Reason.VIA_IS_ASKING_LINK)
+                .noneMatch(e -> e.reason() == Reason.LINK_IS_DOWN);
     }
 
     @Test
@@ -202,6 +248,21 @@ class NdProxyChecksTest {
         List<Action> out = solicit(t, HOST);
         assertThat(NdHarness.advertisements(out)).hasSize(1);
         assertThat(NdHarness.solicitations(out)).isEmpty();
+    }
+
+    @Test
+    void theIpv6TablesAreAmongTheEnginesBounds() {
+        NdHarness t = asking();
+        t.miss6(Ip6Address.parse("2001:db8:1::9"));
+        solicit(t, HOST);
+        t.input(new Input.RouteChanged6(INSIDE, PREFIX, 1024, false));
+        EngineConfig c = EngineConfig.defaults();
+        assertThat(t.engine().bounds()).contains(
+                new Bound("neighbors6.dynamic", 0, 2, c.maxEntries()), // the miss and the solicitor learnt
+                new Bound("neighbors6.static", 0, 0, c.maxStaticEntries()),
+                new Bound("neighbors6.incomplete", 0, 1, c.maxPending()),
+                new Bound("ndproxy.checks", 0, 1, NdProxyChecks.MAX_CHECKS),
+                new Bound("routes6", 0, 1, Routes6.MAX_ROUTES));
     }
 
     @Test

@@ -24,20 +24,20 @@ class Routes6Test {
     void theLongestPrefixThenTheLowestMetricWins() {
         Routes6 r = new Routes6();
         r.add(Cidr6.parse("::/0"), 9, 1024);
-        r.add(Cidr6.parse("2001:db8::/32"), 2, 1024);
+        r.add(Cidr6.parse("2001:db8::/33"), 2, 1024);
         r.add(Cidr6.parse("2001:db8:1::/64"), 3, 1024);
         r.add(Cidr6.parse("2001:db8:1::/64"), 4, 100);
         r.add(Cidr6.parse("2001:db8:1::7/128"), 5, 1024);
         assertThat(lookup(r, "2001:db8:1::7")).isEqualTo(5);
         assertThat(lookup(r, "2001:db8:1::8")).isEqualTo(4);
         assertThat(lookup(r, "2001:db8:2::8")).isEqualTo(2);
-        assertThat(lookup(r, "2001:db9::1")).isEqualTo(9);
+        assertThat(lookup(r, "2001:db8:8000::1")).isEqualTo(9);
         r.remove(Cidr6.parse("2001:db8:1::/64"), 100);
         assertThat(lookup(r, "2001:db8:1::8")).isEqualTo(3);
         r.remove(Cidr6.parse("2001:db8:1::/64"), 1024);
         assertThat(lookup(r, "2001:db8:1::8")).isEqualTo(2);
         r.remove(Cidr6.parse("::/0"), 1024);
-        assertThat(lookup(r, "2001:db9::1")).isZero();
+        assertThat(lookup(r, "2001:db8:8000::1")).isZero();
         assertThat(r.size()).isEqualTo(2);
     }
 

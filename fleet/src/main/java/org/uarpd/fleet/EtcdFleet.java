@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -175,7 +176,7 @@ final class EtcdFleet implements Fleet {
                     armDeadlineCheck();
                     log.info("fleet {}: lease {} granted, TTL {} s", config.name(), Long.toHexString(leaseId), r.getTTL());
                     directory.leased(leaseId);
-                    claimFree();
+                    claimAll();
                 }, executor);
     }
 
@@ -255,6 +256,17 @@ final class EtcdFleet implements Fleet {
     }
 
     /**
+     * Under a new lease, asks for every configured group whatever the copy says: the transaction decides
+     * (it fails, as a read, where another host holds the key). A standby thereby runs its claim path once
+     * before a failover needs it, so the takeover does not wait for the client library's transaction
+     * classes and their first marshalling on a cold thread.
+     */
+    private void claimAll() {
+        if (closed || leaseId == 0 || !roomToClaim()) return;
+        for (String group : config.groups()) if (!owned.containsKey(group) && !claiming.contains(group)) claim(group);
+    }
+
+    /**
      * Whether the lease has at least two keepalive intervals left: a group gained with less would
      * most likely be lost again before the next answer (seen on a loaded machine right after start,
      * when the first round trips are slow).
@@ -329,6 +341,7 @@ final class EtcdFleet implements Fleet {
     private void ownerChanged(String group, KeyValue before, KeyValue after) {
         Long mine = owned.get(group);
         if (after == null) {
+            if (mine == null && config.groups().contains(group)) log.info("fleet {}: {} has no owner now; claiming it", config.name(), group);
             if (mine != null) lose(group, "ownership key deleted");
             claimFree();
             return;
@@ -355,18 +368,22 @@ final class EtcdFleet implements Fleet {
         }
     }
 
-    /** Silence first, then revoke: nobody can take over before this host has stopped answering. */
+    /**
+     * Silence first, then revoke: nobody can take over before this host has stopped answering. The
+     * revoke goes out before the watches are closed, so the standby's wait starts as early as it can.
+     */
     private void stop() throws InterruptedException {
         closed = true;
         loseAll("host stopping");
+        long id = leaseId;
+        leaseId = 0;
+        deadline.dropped();
+        CompletableFuture<?> revoked = id != 0 ? client.getLeaseClient().revoke(id) : null;
         owners.close();
         bindings.close();
-        if (leaseId != 0) {
-            long id = leaseId;
-            leaseId = 0;
-            deadline.dropped();
+        if (revoked != null) {
             try {
-                client.getLeaseClient().revoke(id).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                revoked.get(timeoutMillis, TimeUnit.MILLISECONDS);
                 log.info("fleet {}: lease {} revoked, groups handed over", config.name(), Long.toHexString(id));
             } catch (ExecutionException | TimeoutException e) {
                 log.warn("fleet {}: could not revoke lease {} ({}); others take over when it expires",

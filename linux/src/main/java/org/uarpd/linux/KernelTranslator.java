@@ -122,12 +122,17 @@ final class KernelTranslator {
      * DAD runs); the kernel says so again when DAD ends, passed or failed.
      */
     private void address6(KernelMessage.Address6 a) {
+        address6(a, false);
+    }
+
+    /** {@code dumped}: the address comes from a dump, where a valid one is long past its DAD ({@link Input.AddressAdded6#valid}). */
+    private void address6(KernelMessage.Address6 a, boolean dumped) {
         Address6Key key = new Address6Key(a.link(), a.address());
         if (a.added() && !a.tentative() && !a.dadFailed()) {
             if (addresses6.put(key, a.prefixLength()) == null) {
                 LogLines.note(log, "address %s/%d on %s", a.address(), a.prefixLength(), links.nameOf(a.link()));
             }
-            engine.accept(new Input.AddressAdded6(a.link(), a.address(), a.prefixLength()));
+            engine.accept(new Input.AddressAdded6(a.link(), a.address(), a.prefixLength(), dumped));
         } else if (addresses6.remove(key) != null) {
             LogLines.note(log, "address %s/%d %s %s", a.address(), a.prefixLength(),
                     a.dadFailed() ? "failed duplicate address detection on" : "removed from", links.nameOf(a.link()));
@@ -260,7 +265,7 @@ final class KernelTranslator {
         for (KernelMessage.Address6 a : dumpedAddresses) {
             if (links.byIndex(a.link()) == null) continue;
             if (a.added() && !a.tentative() && !a.dadFailed()) gone.remove(new Address6Key(a.link(), a.address()));
-            address6(a);
+            address6(a, true);
         }
         gone.forEach((key, prefix) -> address6(new KernelMessage.Address6(false, key.link(), key.address(), prefix, false, false)));
         for (KernelMessage.Neighbor6 nb : dumpedNeighbors) {

@@ -233,10 +233,26 @@ class KernelTranslatorTest {
                 List.of());
         assertThat(inputs).containsExactly(
                 new Input.RoutesReset6(),
-                new Input.AddressAdded6(U0, Ip6Address.parse("2001:db8::1"), 64),
+                new Input.AddressAdded6(U0, Ip6Address.parse("2001:db8::1"), 64, true),
                 new Input.AddressRemoved6(U0, Ip6Address.parse("2001:db8::100"), 64),
                 new Input.KernelMiss6(U0, pending, 0, null),
                 new Input.KernelNeighborChanged6(U0, known, HardwareAddress.of(PEER), NeighborState.REACHABLE));
+    }
+
+    @Test
+    void addressesValidAtTheStartDumpAreTheHostsAtOnceWhileOnesStillTentativeAreCheckedWhenTheyBecomeValid() {
+        Ip6Address preferred = Ip6Address.parse("2001:db8::1");
+        Ip6Address tentative = Ip6Address.parse("2001:db8::2");
+        translator.resynced6(
+                List.of(new KernelMessage.Address6(true, U0, preferred, 64, false, false),
+                        new KernelMessage.Address6(true, U0, tentative, 64, true, false)),
+                List.of(), List.of());
+        // The kernel's DAD of the first is long over: no second DAD run of uarpd's for it.
+        assertThat(inputs).containsExactly(new Input.RoutesReset6(), new Input.AddressAdded6(U0, preferred, 64, true));
+        inputs.clear();
+        addr6(Rtnetlink.RTM_NEWADDR, U0, "2001:db8::2", 64, 0).end();
+        receive();
+        assertThat(inputs).containsExactly(new Input.AddressAdded6(U0, tentative, 64, false));
     }
 
     @Test

@@ -9,8 +9,6 @@ public record Ip6Address(long high, long low) {
     public static final Ip6Address UNSPECIFIED = new Ip6Address(0, 0);
     /** {@code ff02::1}, all nodes on the link (RFC 4291 §2.7.1), where unsolicited NAs go. */
     public static final Ip6Address ALL_NODES = parse("ff02::1");
-    /** {@code ff02::2}, all routers on the link. */
-    public static final Ip6Address ALL_ROUTERS = parse("ff02::2");
 
     public static Ip6Address parse(String text) {
         return of(Ip6.parse(text), 0);
@@ -44,6 +42,11 @@ public record Ip6Address(long high, long low) {
     }
 
     public boolean isLinkLocal() {
+        return isLinkLocal(high);
+    }
+
+    /** Whether an address whose upper 64 bits are {@code high} is in fe80::/10 (RFC 4291 §2.5.6). */
+    public static boolean isLinkLocal(long high) {
         return (high >>> 54) == (0xFE80L >>> 6);
     }
 

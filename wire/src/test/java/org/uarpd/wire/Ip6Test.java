@@ -22,7 +22,7 @@ class Ip6Test {
         "2001:0db8::0001,            20010db8000000000000000000000001, 2001:db8::1",
         "2001:db8::1,                20010db8000000000000000000000001, 2001:db8::1",
         "2001:db8:0:1:1:1:1:1,       20010db8000000010001000100010001, 2001:db8:0:1:1:1:1:1",
-        "2001:0:0:1:0:0:0:1,         20010000000000010000000000000001, 2001:0:0:1::1",
+        "2001:db8:0:1:0:0:0:1,       20010db8000000010000000000000001, 2001:db8:0:1::1",
         "2001:db8:0:0:1:0:0:0,       20010db8000000000001000000000000, 2001:db8:0:0:1::",
         "2001:DB8::AAAA,             20010db800000000000000000000aaaa, 2001:db8::aaaa",
         "::,                         00000000000000000000000000000000, ::",
@@ -83,6 +83,8 @@ class Ip6Test {
         assertThat(Ip6Address.parse("fe80::1").isLinkLocal()).isTrue();
         assertThat(Ip6Address.parse("febf::1").isLinkLocal()).isTrue();
         assertThat(Ip6Address.parse("fec0::1").isLinkLocal()).isFalse();
+        assertThat(Ip6Address.isLinkLocal(Ip6Address.parse("febf::1").high())).isTrue();
+        assertThat(Ip6Address.isLinkLocal(Ip6Address.parse("fe7f::1").high())).isFalse();
         assertThat(Ip6.isLinkLocal(Ip6.parse("fe80::1"), 0)).isTrue();
         assertThat(Ip6.isUnspecified(new byte[16], 0)).isTrue();
     }

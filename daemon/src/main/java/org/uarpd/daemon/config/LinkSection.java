@@ -55,7 +55,7 @@ public record LinkSection(String name, LinkPolicy policy, List<NdPublished> publ
         String unsolicited = f.choice("unsolicited-na", "a choice for unsolicited advertisements", UNSOLICITED_NA, "update");
         List<PublishedEntry> published = new ArrayList<>();
         List<NdPublished> published6 = new ArrayList<>();
-        for (Fields p : f.tables("publish")) PublishSection.read(p, published, published6, links);
+        for (Fields p : f.tables("publish")) PublishSection.read(p, name, published, published6, links);
         f.finish();
         NdLinkPolicy nd = NdLinkPolicy.defaults().withRouter(router)
                 .withUnsolicited(NdLinkPolicy.Unsolicited.values()[UNSOLICITED_NA.indexOf(unsolicited)]);

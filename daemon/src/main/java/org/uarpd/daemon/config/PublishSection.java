@@ -19,8 +19,11 @@ import org.uarpd.daemon.syntax.SyntaxException;
 public final class PublishSection {
     private PublishSection() {}
 
-    /** Reads {@code f} into {@code arp} or, for an IPv6 target, {@code nd}; a mistake is reported on {@code f} and adds nothing. */
-    static void read(Fields f, List<PublishedEntry> arp, List<NdPublished> nd, java.util.Set<String> links) {
+    /**
+     * Reads {@code f}, an entry of link {@code own}, into {@code arp} or, for an IPv6 target,
+     * {@code nd}; a mistake is reported on {@code f} and adds nothing.
+     */
+    static void read(Fields f, String own, List<PublishedEntry> arp, List<NdPublished> nd, java.util.Set<String> links) {
         String address = f.string("address", null);
         String range = f.string("range", null);
         boolean proxy = f.bool("proxy", false);
@@ -55,6 +58,10 @@ public final class PublishSection {
             if (target6 == null) return;
             NdPublished e = parsed(f, key, () -> PublishedTargets.answered(target6, when, via));
             if (e == null) return;
+            if (own.equals(via)) {
+                f.error("via", "\"" + via + "\" is the link this entry answers on; expected another [links.IF], where the target itself is asked");
+                return;
+            }
             if (via != null && !links.contains(via)) {
                 f.error("via", "\"" + via + "\" is not a link of this file; expected the name of a [links.IF] table, the interface to ask the target on");
                 return;

@@ -181,9 +181,12 @@ public final class EngineTap implements EnginePort, ActionSink {
     /** Table sizes, the loop's counters, and every bound of the engine's and of {@code daemon}'s, into the metrics. */
     public void snapshotMetrics(LoopControl loop, List<Bound> daemon) {
         if (metrics == null) return;
-        Map<NeighborState, Integer> byState = new EnumMap<>(NeighborState.class);
-        for (Engine.Neighbor n : engine.neighbors()) byState.merge(n.state(), 1, Integer::sum);
-        metrics.snapshot(byState, engine.pendingResolutions(), loop.installErrors(), loop.droppedFrames(), loop.resyncs());
+        Map<NeighborState, Integer> v4 = new EnumMap<>(NeighborState.class);
+        Map<NeighborState, Integer> v6 = new EnumMap<>(NeighborState.class);
+        for (Engine.Neighbor n : engine.neighbors()) v4.merge(n.state(), 1, Integer::sum);
+        for (Engine.Neighbor6 n : engine.neighbors6()) v6.merge(n.state(), 1, Integer::sum);
+        metrics.snapshot(new UarpdMetrics.Neighbors(v4, engine.pendingResolutions()), new UarpdMetrics.Neighbors(v6, engine.pendingResolutions6()),
+                loop.installErrors(), loop.droppedFrames(), loop.resyncs());
         List<UarpdMetrics.Table> tables = new ArrayList<>();
         for (List<Bound> bounds : List.of(engine.bounds(), daemon)) {
             for (Bound b : bounds) tables.add(new UarpdMetrics.Table(b.name(), b.link() == 0 ? "" : loop.nameOf(b.link()), b.size(), b.bound()));

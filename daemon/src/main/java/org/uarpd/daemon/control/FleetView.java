@@ -10,7 +10,15 @@ public interface FleetView extends AutoCloseable {
     /** {@code show fleet}: a snapshot, safe from any thread. */
     Response.Fleet show();
 
-    /** Stops answering for the groups this host owns, then hands them over. */
+    /**
+     * A clean stop, while the loop still runs: takes the owned groups' entries out of the engine, waits
+     * until the loop has done so, and only then hands the groups over, so the standby answers at once
+     * and never together with this host. Returns without handing over if the loop does not confirm in
+     * time; {@link #close} then does it once the loop has stopped.
+     */
+    void handOver();
+
+    /** Stops answering for the groups this host owns, then hands them over (after the loop stopped). */
     @Override
     void close();
 }

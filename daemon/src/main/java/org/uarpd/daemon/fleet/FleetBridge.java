@@ -54,6 +54,8 @@ import org.uarpd.wire.Ip4;
 public final class FleetBridge implements FleetListener, FleetView {
     /** How often the host's own addresses are compared with what it wrote into the directory. */
     private static final long DIRECTORY_PERIOD_MS = 1000;
+    /** How long a clean stop waits for the loop to take the groups' entries back before it gives up handing over early. */
+    private static final long SILENCE_WAIT_MS = 1000;
 
     private record Member(String link, PublishedEntry entry) {}
 
@@ -69,6 +71,8 @@ public final class FleetBridge implements FleetListener, FleetView {
     private final Map<String, Long> revisions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private volatile Fleet fleet;
+    /** Set by {@link #handOver}: groups gained from then on are not published. */
+    private volatile boolean silent;
     // loop thread only
     private final Map<String, List<Placed>> placed = new HashMap<>();
     private final Map<InetAddress, Binding> written = new HashMap<>();
@@ -139,6 +143,7 @@ public final class FleetBridge implements FleetListener, FleetView {
         revisions.put(group, revision);
         log.info("fleet: this host now answers for {} (revision {})", group, revision);
         loop.execute(() -> {
+            if (silent) return; // stopping: the fleet hands this group on as it closes
             List<Placed> now = new ArrayList<>();
             for (Member m : groups.getOrDefault(group, List.of())) {
                 int index = loop.indexOf(m.link());
@@ -312,6 +317,28 @@ public final class FleetBridge implements FleetListener, FleetView {
                 h.leaseId(), h.leaseTtlSeconds(), Durations.format(config().leaseMargin().toNanos()), List.copyOf(members),
                 List.copyOf(new TreeSet<>(h.owned())), owners, h.directorySize(), h.gains(), h.takeovers(), h.losses(),
                 h.storeErrors(), h.malformed(), h.relists());
+    }
+
+    @Override
+    public void handOver() {
+        silent = true;
+        java.util.concurrent.CompletableFuture<Void> quiet = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            for (List<Placed> was : placed.values()) withdrawEntries(was);
+            placed.clear();
+            quiet.complete(null);
+        });
+        try {
+            quiet.get(SILENCE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("fleet: the loop did not take the groups back within {} ms; they are handed over once it has stopped", SILENCE_WAIT_MS);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        log.info("fleet: stopping; the loop no longer answers for {}, handing the groups over", groups.keySet());
+        close();
     }
 
     /** Silence first (the fleet stops claiming and the loop withdraws every entry), then the hand-over. */

@@ -110,9 +110,10 @@ public final class UarpdMetrics implements AutoCloseable {
         linkLimited = limited.labelValues("link");
         targetLimited = limited.labelValues("target");
         sourceLimited = limited.labelValues("source");
-        entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the table, by state")
-                .labelNames("state").register(registry);
-        pending = Gauge.builder().name("uarpd_pending_resolutions").help("Resolutions under way").register(registry);
+        entries = Gauge.builder().name("uarpd_neighbor_entries").help("Neighbour entries in the tables, by family and state")
+                .labelNames("family", "state").register(registry);
+        pending = Gauge.builder().name("uarpd_pending_resolutions").help("Resolutions under way, by family")
+                .labelNames("family").register(registry);
         CounterWithCallback.builder().name("uarpd_kernel_errors_total")
                 .help("Requests the kernel refused while uarpd carried out an action (neighbour installs and removals, routes, sends)")
                 .callback(cb -> cb.call(kernelErrors)).register(registry);
@@ -182,10 +183,23 @@ public final class UarpdMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * One family's neighbour table now.
+     *
+     * @param byState entries by state (a state absent counts 0)
+     * @param pending resolutions under way
+     */
+    public record Neighbors(Map<NeighborState, Integer> byState, int pending) {}
+
     /** Table sizes and backend counters (loop thread, every few seconds and before a scrape is likely). */
-    public void snapshot(Map<NeighborState, Integer> byState, int pendingResolutions, long kernelErrors, long framesNoLink, long resyncs) {
-        for (NeighborState s : NeighborState.values()) entries.labelValues(s.name().toLowerCase(Locale.ROOT)).set(byState.getOrDefault(s, 0));
-        pending.set(pendingResolutions);
+    public void snapshot(Neighbors ipv4, Neighbors ipv6, long kernelErrors, long framesNoLink, long resyncs) {
+        Neighbors[] byFamily = {ipv4, ipv6};
+        for (int f = 0; f < FAMILIES.length; f++) {
+            for (NeighborState s : NeighborState.values()) {
+                entries.labelValues(FAMILIES[f], s.name().toLowerCase(Locale.ROOT)).set(byFamily[f].byState().getOrDefault(s, 0));
+            }
+            pending.labelValues(FAMILIES[f]).set(byFamily[f].pending());
+        }
         this.kernelErrors = kernelErrors;
         this.framesNoLink = framesNoLink;
         this.resyncs = resyncs;

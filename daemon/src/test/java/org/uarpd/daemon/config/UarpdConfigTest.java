@@ -387,13 +387,18 @@ class UarpdConfigTest {
                 [[links.eth0.publish]]
                 range = "2001:db8:1::/64"
                 when = "sometimes"
+                [[links.eth0.publish]]
+                range = "2001:db8:1::/64"
+                when = "target-answers"
+                via = "eth0"
                 [links.eth1]
                 """);
-        assertThat(got).hasSize(5);
+        assertThat(got).hasSize(6);
         assertThat(got.get(0)).isEqualTo("uarpd.toml:3: links.eth0.publish[0].when: \"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
         assertThat(got.get(1)).isEqualTo("uarpd.toml:7: links.eth0.publish[1].via: applies to when = \"target-answers\" only; expected no via, or that condition");
         assertThat(got.get(2)).startsWith("uarpd.toml:11: links.eth0.publish[2].via: \"eth9\" is not a link of this file");
         assertThat(got.get(3)).isEqualTo("uarpd.toml:14: links.eth0.publish[3].when: applies to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
         assertThat(got.get(4)).startsWith("uarpd.toml:17: links.eth0.publish[4].when:").contains("target-answers");
+        assertThat(got.get(5)).startsWith("uarpd.toml:21: links.eth0.publish[5].via: \"eth0\" is the link this entry answers on");
     }
 }

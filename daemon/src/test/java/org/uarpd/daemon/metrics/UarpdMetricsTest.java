@@ -42,7 +42,8 @@ class UarpdMetricsTest {
         m.observe(event(Kind.DROPPED, Reason.MALFORMED, 0));
         m.observe(event(Kind.IGNORED, Reason.TARGET_RATE_LIMITED, 0));
         m.observe(event(Kind.REQUESTED, Reason.KERNEL_MISS, 0));
-        m.snapshot(Map.of(NeighborState.REACHABLE, 5, NeighborState.STATIC, 1), 2, 7, 1, 3);
+        m.snapshot(new UarpdMetrics.Neighbors(Map.of(NeighborState.REACHABLE, 5, NeighborState.STATIC, 1), 2),
+                new UarpdMetrics.Neighbors(Map.of(NeighborState.STALE, 4), 3), 7, 1, 3);
         PromText p = PromText.parse(scrape(m));
         assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "resolved")).isEqualTo(2.0);
         assertThat(p.value("uarpd_resolutions_total", "family", "ipv4", "outcome", "failed")).isEqualTo(1.0);
@@ -55,9 +56,13 @@ class UarpdMetricsTest {
         assertThat(p.value("uarpd_frames_dropped_total", "family", "ipv4", "reason", "malformed")).isEqualTo(1.0);
         assertThat(p.value("uarpd_rate_limit_hits_total", "scope", "target")).isEqualTo(1.0);
         assertThat(p.value("uarpd_requests_sent_total", "family", "ipv4")).isEqualTo(1.0);
-        assertThat(p.value("uarpd_neighbor_entries", "state", "reachable")).isEqualTo(5.0);
-        assertThat(p.value("uarpd_neighbor_entries", "state", "incomplete")).isEqualTo(0.0);
-        assertThat(p.value("uarpd_pending_resolutions")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_neighbor_entries", "family", "ipv4", "state", "reachable")).isEqualTo(5.0);
+        assertThat(p.value("uarpd_neighbor_entries", "family", "ipv4", "state", "incomplete")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_neighbor_entries", "family", "ipv4", "state", "stale")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_neighbor_entries", "family", "ipv6", "state", "stale")).isEqualTo(4.0);
+        assertThat(p.value("uarpd_neighbor_entries", "family", "ipv6", "state", "reachable")).isEqualTo(0.0);
+        assertThat(p.value("uarpd_pending_resolutions", "family", "ipv4")).isEqualTo(2.0);
+        assertThat(p.value("uarpd_pending_resolutions", "family", "ipv6")).isEqualTo(3.0);
         assertThat(p.value("uarpd_kernel_errors_total")).isEqualTo(7.0);
         assertThat(p.types).containsEntry("uarpd_resolution_latency_seconds", "histogram").containsEntry("uarpd_resolutions_total", "counter")
                 .containsEntry("uarpd_neighbor_entries", "gauge");
