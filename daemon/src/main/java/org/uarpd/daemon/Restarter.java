@@ -9,14 +9,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.uarpd.daemon.control.ControlException;
+import org.uarpd.daemon.control.ControlServer;
 import org.uarpd.daemon.control.Restarts;
 import org.uarpd.linux.HandoverChannel;
 import org.uarpd.linux.LinuxBackend;
 import org.uarpd.linux.SystemdNotify;
 
 /**
- * {@code uarpctl restart} in the running uarpd: starts its successor with this process's own command
- * line and environment (so the same configuration file and flags), plus {@link
+ * {@code uarpctl restart} in the running uarpd: starts its successor with this process's own
+ * arguments and environment (so the same configuration file and flags; through the launcher script
+ * when there is one, see {@link #successorCommand}), plus {@link
  * HandoverChannel#ENVIRONMENT} naming a private channel, and goes on serving while the successor
  * warms up and opens its sockets. Then it hands the host over ({@link LinuxBackend#handOver}); once
  * the successor serves, it tells systemd the new {@code MAINPID=} (with {@code NotifyAccess=main} only
@@ -38,12 +40,14 @@ final class Restarter implements Restarts {
 
     private final LinuxBackend backend;
     private final SystemdNotify notify;
+    private final ControlServer control;
     private final Logger log;
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    Restarter(LinuxBackend backend, SystemdNotify notify, Logger log) {
+    Restarter(LinuxBackend backend, SystemdNotify notify, ControlServer control, Logger log) {
         this.backend = backend;
         this.notify = notify;
+        this.control = control;
         this.log = log;
     }
 
@@ -91,11 +95,18 @@ final class Restarter implements Restarts {
         }
     }
 
-    /** The successor: this process's command line again, with the channel's name in its environment. */
+    /**
+     * The launcher script that started this uarpd ({@code bin/uarpd}, or the package's
+     * {@code /usr/bin/uarpd}), which names itself here: the successor starts through it, so after an
+     * upgrade it runs the new package's runtime and jars.
+     */
+    static final String LAUNCHER = "UARPD_LAUNCHER";
+
+    /** The successor: this uarpd's command again, with the channel's name in its environment. */
     private static Process spawn(String channel) throws ControlException {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-            List<String> argv = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+            List<String> argv = successorCommand(List.of(new String(raw, StandardCharsets.UTF_8).split("\0")), System.getenv(LAUNCHER));
             ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
             pb.environment().put(HandoverChannel.ENVIRONMENT, channel);
             // It names this process: the successor is the one systemd will watch once it is the main process.
@@ -104,6 +115,28 @@ final class Restarter implements Restarts {
         } catch (IOException e) {
             throw new ControlException("restart failed: cannot start a new uarpd: " + e.getMessage() + "; this uarpd goes on serving");
         }
+    }
+
+    /**
+     * The successor's command line from this process's ({@code cmdline}: java, its options, the main
+     * class or {@code -jar FILE}, then uarpd's own arguments). With a {@code launcher}, it is the
+     * launcher and uarpd's own arguments: the JVM's options name the installed version's jars, which
+     * an upgrade removes. Without one (a JVM started directly, as the tests do), or when uarpd's
+     * arguments cannot be told from the JVM's, it is {@code cmdline} as is.
+     */
+    static List<String> successorCommand(List<String> cmdline, String launcher) {
+        if (launcher == null || launcher.isEmpty()) return cmdline;
+        for (int i = 1; i < cmdline.size(); i++) {
+            String a = cmdline.get(i);
+            int first = a.equals("-jar") ? i + 2 : a.equals(Main.class.getName()) ? i + 1 : -1;
+            if (first < 0) continue;
+            if (first > cmdline.size()) break;
+            List<String> argv = new java.util.ArrayList<>();
+            argv.add(launcher);
+            argv.addAll(cmdline.subList(first, cmdline.size()));
+            return List.copyOf(argv);
+        }
+        return cmdline;
     }
 
     /** The next message, which must be {@code verb}; the successor's failure or silence otherwise. */
@@ -130,7 +163,8 @@ final class Restarter implements Restarts {
     /**
      * Stops a successor that will not take over. If it may have adopted part of the host, its crash
      * restorer puts that back when it dies, under this running uarpd: wait for the restorer, then make
-     * every change again.
+     * every change again. If it had moved its control socket over the configured path, bind that
+     * path again.
      */
     private void abandon(Process successor, HandoverChannel channel, long restorer) {
         if (channel != null) channel.close();
@@ -147,6 +181,12 @@ final class Restarter implements Restarts {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             log.error("restart: the abandoned successor's crash restorer (pid {}) did not finish: {}", restorer, e.toString());
             backend.reassert();
+        }
+        backend.handOverAbandoned(); // a stop asked for meanwhile may undo the host now
+        try {
+            control.rebind(); // the successor may have renamed its control socket over this one's
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("restart: cannot bind the control socket {} again: {}; uarpctl does not reach this uarpd", control.path(), e.toString());
         }
         log.error("restart: the successor (pid {}) did not take over; this uarpd goes on serving", successor.pid());
     }

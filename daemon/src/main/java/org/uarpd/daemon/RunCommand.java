@@ -212,7 +212,8 @@ public final class RunCommand implements Callable<Integer> {
         Reloader reloader = new Reloader(tap, loop, settings, loadedFrom, this::withFlags);
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
-        service.restarts(new Restarter(backend, notify, log));
+        ControlServer control = new ControlServer(service, settings.control());
+        service.restarts(new Restarter(backend, notify, control, log));
         // SIGTERM / SIGINT: a fleet first hands its groups over while the loop runs (silent, then the lease
         // revoked: the standby takes over at once); then the loop stops, restores everything and run() returns.
         var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
@@ -234,20 +235,19 @@ public final class RunCommand implements Callable<Integer> {
         // Any other orderly JVM exit (System.exit elsewhere, an uncaught error path): the same clean-up.
         Thread hook = new Thread(backend::stop, "uarpd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        ControlServer control = new ControlServer(service, settings.control());
         ScheduledExecutorService ticker = null;
         org.uarpd.daemon.control.FleetView fleet = null;
         try {
             // Warm up first, while the kernel still answers for the links: uarpd takes them over only
             // when it can serve them at full speed.
-            if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd would refuse it
+            if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd drops what it says (pings too) until MAINPID=
             backend.prepare();
             if (warmUp > 0) {
                 long t = System.nanoTime();
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config, ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
+                backend.rehearse(new EngineTap(new Engine(config, settings.ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
                 if (!quiet) {
                     System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
                             (System.nanoTime() - t) / 1_000_000);
@@ -287,7 +287,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
             // The loop's first task: READY=1 is said by the thread that serves, once it serves.
             backend.execute(() -> {
-                if (successor != null) successor.serving(notify, "serving " + serving);
+                if (successor != null) successor.serving(notify, watchdog != null, "serving " + serving);
                 else notify.send("READY=1\nSTATUS=serving " + serving);
             });
             backend.run();

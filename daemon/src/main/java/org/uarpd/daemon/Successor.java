@@ -67,9 +67,9 @@ final class Successor implements AutoCloseable {
 
     /**
      * On the loop's first turn: tells the old uarpd this one serves, and once it answers that this
-     * one is the main process, says {@code MAINPID=} and {@code READY=1} with {@code status}.
+     * one is the main process, says {@link #mainMessage} with {@code status}.
      */
-    void serving(SystemdNotify notify, String status) {
+    void serving(SystemdNotify notify, boolean watchdog, String status) {
         serving = true;
         channel.send(HandoverChannel.SERVING);
         Thread.ofPlatform().name("uarpd-successor").start(() -> {
@@ -84,7 +84,7 @@ final class Successor implements AutoCloseable {
                         + "); serving anyway");
                 return;
             }
-            notify.send("MAINPID=" + ProcessHandle.current().pid() + "\nREADY=1\nSTATUS=" + status);
+            notify.send(mainMessage(ProcessHandle.current().pid(), watchdog, status));
             try {
                 ProcessHandle.of(channel.peerPid()).ifPresent(old -> old.onExit().join());
                 for (Runnable r : afterPredecessor) r.run();
@@ -92,6 +92,17 @@ final class Successor implements AutoCloseable {
                 System.err.println("uarpd run: " + e.getMessage() + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
             }
         });
+    }
+
+    /**
+     * What the successor tells systemd once it is the main process: {@code MAINPID=}, {@code READY=1}
+     * and, when systemd watches it ({@code WATCHDOG_USEC}), {@code WATCHDOG=1}. systemd takes a ping
+     * only from the main process, so the loop's pings before this were dropped and the watchdog's
+     * timer still runs from the old one's last ping; without a ping here the next would come a whole
+     * ping interval later, and a handover slower than the remaining slack would be killed as hung.
+     */
+    static String mainMessage(long pid, boolean watchdog, String status) {
+        return "MAINPID=" + pid + "\nREADY=1" + (watchdog ? "\nWATCHDOG=1" : "") + "\nSTATUS=" + status;
     }
 
     /** Runs {@code task} once the old uarpd has exited (on the thread that waits for it). Before {@link #serving}. */

@@ -77,7 +77,8 @@ class PackageContentsTest {
         assertThat(Built.ok("dpkg-deb", "-f", deb, "Package").strip()).isEqualTo("uarpd");
         assertThat(Built.ok("dpkg-deb", "-f", deb, "Version").strip()).isEqualTo(version.replace('-', '~')).isEqualTo(Built.debianVersion());
         assertThat(Built.ok("dpkg-deb", "-f", deb, "Architecture").strip()).isEqualTo("amd64");
-        assertThat(Built.ok("dpkg-deb", "-f", deb, "Depends").strip()).contains("adduser").contains("passwd");
+        assertThat(Built.ok("dpkg-deb", "-f", deb, "Depends").strip()).contains("adduser").contains("passwd")
+                .as("the crash restorer puts addresses and routes back with ip").contains("iproute2");
         assertThat(Built.ok("dpkg-deb", "-I", deb, "conffiles")).isEqualTo("/etc/uarpd/uarpd.toml\n");
         Path control = Files.createTempDirectory("uarpd-control");
         try {
@@ -87,6 +88,10 @@ class PackageContentsTest {
                 assertThat(Files.isExecutable(s)).as(script + " executable").isTrue();
                 assertThat(Built.run("sh", "-n", s.toString()).exitCode()).as(script + " parses").isZero();
             }
+            // An upgrade hands a running uarpd over without a gap; the stop-then-start only if that fails.
+            String postinst = Files.readString(control.resolve("postinst"));
+            assertThat(postinst).contains("/usr/bin/uarpctl restart");
+            assertThat(postinst.indexOf("try-restart")).as("try-restart is the fallback").isGreaterThan(postinst.indexOf("/usr/bin/uarpctl restart"));
             // md5sums covers every regular file under /usr (conffiles are tracked by dpkg itself).
             long files = listing().stream().filter(p -> p.startsWith("/usr/")).filter(p -> Files.isRegularFile(root.resolve(p.substring(1)),
                     java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();

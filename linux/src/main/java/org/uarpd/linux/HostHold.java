@@ -23,11 +23,24 @@ final class HostHold {
     private HandoverChannel predecessor;
     /** Everything went to a successor: leaving lets go instead of undoing. */
     private volatile boolean handedOver;
+    /**
+     * The journal went to a successor ({@link #handOver}) and whether it serves with it is not
+     * decided yet ({@link #handedOver} or {@link #handOverAbandoned}): undoing it now would take the
+     * host from under a successor about to serve. Guarded by {@code this}.
+     */
+    private boolean handingOver;
     /** The loop runs: a successor's host is its own from then on (before, its predecessor still holds all of it). */
     private volatile boolean serving;
 
     HostHold(EventLog log) {
         this.log = log;
+    }
+
+    /** A host held already, as after {@link #take} and {@link #open} (for tests without a kernel to change). */
+    HostHold(EventLog log, HostJournal journal, InterfaceLocks locks) {
+        this.log = log;
+        this.journal = journal;
+        this.locks = locks;
     }
 
     /** Takes the host over from the uarpd at the other end of {@code from} rather than from the kernel. Before {@link #take}. */
@@ -100,6 +113,9 @@ final class HostHold {
             throw new IllegalStateException("the new uarpd would serve " + itsLinks.replace(',', ' ') + " where this one serves "
                     + ours.replace(',', ' ') + ": a restart hands the same links in the same modes over (stop and start uarpd to change them)");
         }
+        synchronized (this) {
+            handingOver = true;
+        }
         HostJournal.Exported e = j.export();
         int[] held = locks.descriptors();
         int[] fds = Arrays.copyOf(held, held.length + e.fds().length);
@@ -108,8 +124,29 @@ final class HostHold {
     }
 
     /** The successor serves with everything: from now on, leaving lets go of the host without undoing it. */
-    void handedOver() {
+    synchronized void handedOver() {
         handedOver = true;
+        handingOver = false;
+        notifyAll();
+    }
+
+    /** The successor will not serve (it failed or was stopped): this uarpd keeps the host, and a stop undoes it again. */
+    synchronized void handOverAbandoned() {
+        handingOver = false;
+        notifyAll();
+    }
+
+    /** Waits while a handover is undecided ({@link #handingOver}); every step of one has a deadline. */
+    private synchronized void awaitHandOverDecided() {
+        boolean interrupted = false;
+        while (handingOver) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     boolean isHandedOver() {
@@ -127,8 +164,13 @@ final class HostHold {
         if (j != null) j.reassert();
     }
 
-    /** Gives the kernel its ARP and ND back now, ahead of the clean-up (nothing when handed over). */
+    /**
+     * Gives the kernel its ARP and ND back now, ahead of the clean-up (nothing when handed over).
+     * During a handover it waits until that is decided: handed over, the successor keeps everything;
+     * abandoned, this uarpd undoes it as at any stop.
+     */
     void handBack() {
+        awaitHandOverDecided();
         HostJournal j = journal;
         if (j != null && !handedOver) j.undoAll();
     }

@@ -152,7 +152,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
-            // A successor's journal has every setting made already: these find nothing left to change.
+            // A successor's journal has every setting made already: these write each sysctl again with
+            // the value it holds (a write, no change: HostJournal.setSysctl) and record nothing new.
             for (LinkTable.Entry l : present) InterfaceTakeover.apply(host.journal(), l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
@@ -329,12 +330,24 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         mailbox.wake();
     }
 
+    /**
+     * The successor {@link #handOver} sent the host to will not serve: this uarpd keeps it, and a stop
+     * asked for meanwhile ({@link #requestStop}, which waited) goes on (from any thread).
+     */
+    public void handOverAbandoned() {
+        host.handOverAbandoned();
+    }
+
     /** A successor died after adopting the host, and its crash restorer undid it: every change is made again. */
     public void reassert() {
         execute(host::reassert);
     }
 
-    /** Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first, while the loop still answers. */
+    /**
+     * Asks the loop to stop (safe from a signal handler); the kernel gets its ARP and ND back first,
+     * while the loop still answers. During a {@link #handOver} the stop waits until the successor
+     * serves (then nothing is undone) or is abandoned.
+     */
     public void requestStop() {
         Thread.ofPlatform().name("uarpd-hand-back").start(() -> {
             host.handBack(); // so no request falls between uarpd's last answer and the kernel's first

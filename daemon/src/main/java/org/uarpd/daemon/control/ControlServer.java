@@ -50,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
     private final Logger log = LoggerFactory.getLogger("uarpd.control");
     private final ControlService service;
     private final ControlSection section;
-    private ServerSocketChannel server;
+    private volatile ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
     /** The socket file this server bound (its inode), or null: only that file is ever deleted. */
@@ -104,6 +104,21 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * After a successor that {@link #publish published} its socket over this server's path went away
+     * (a restart abandoned): binds the configured path again, where the dead successor's file now
+     * lies and nothing answers, so uarpctl reaches this uarpd again. Connections already open, such
+     * as the one that asked for the restart, stay. Nothing to do while the path is still this
+     * server's; an error if another uarpd answers there.
+     */
+    public void rebind() throws IOException {
+        Path path = section.socket();
+        if (server == null || ownFile != null && ownFile.equals(fileKey(path))) return;
+        ServerSocketChannel replaced = server;
+        start(path);
+        replaced.close(); // its file was renamed over: nobody can reach it any more
+    }
+
     private void start(Path path) throws IOException {
         if (path.getParent() != null) Files.createDirectories(path.getParent());
         notOwned = "none (" + path + " could not be made)";
@@ -127,7 +142,8 @@ public final class ControlServer implements AutoCloseable {
             GroupPrincipal group = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(section.group());
             Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
         }
-        acceptor = Thread.ofPlatform().daemon().name("uarpd-control").start(this::accept);
+        ServerSocketChannel accepting = server;
+        acceptor = Thread.ofPlatform().daemon().name("uarpd-control").start(() -> accept(accepting));
         log.info("control socket {} (mode 0660{})", path, section.group() == null ? "" : ", group " + section.group());
     }
 
@@ -159,10 +175,10 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void accept() {
+    private void accept(ServerSocketChannel accepting) {
         while (!closing) {
             try {
-                SocketChannel c = server.accept();
+                SocketChannel c = accepting.accept();
                 if (service.connections.incrementAndGet() > MAX_CONNECTIONS) {
                     refuse(c);
                     continue;
@@ -179,7 +195,7 @@ public final class ControlServer implements AutoCloseable {
                     }
                 });
             } catch (IOException e) {
-                if (!closing) log.warn("control socket: accept failed: {}", e.toString());
+                if (!closing && accepting == server) log.warn("control socket: accept failed: {}", e.toString());
                 return;
             }
         }
