@@ -196,7 +196,12 @@ class InterfaceChurnAcceptanceTest {
             lab.veth(h, "w0", "198.51.100.1/24", p, "q0", "198.51.100.2/24");
             assertThat(HostState.await(Duration.ofSeconds(10), () -> HostState.dropRules(lab, h).equals(List.of("w0"))))
                     .as("w0 served once it appears\n" + u.logText()).isTrue();
-            assertThat(lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "q0", "198.51.100.1").ok()).as(u.logText()).isTrue();
+            // A new veth is "up" at once but RUNNING only once the kernel's link watch has run (up to a
+            // second later), and arping refuses an interface that is not running yet.
+            assertThat(HostState.await(Duration.ofSeconds(5), () -> lab.run(p, "ip", "-o", "link", "show", "q0").out().contains("state UP")))
+                    .as("q0 operationally up").isTrue();
+            NamespaceLab.Result arping = lab.run(p, "arping", "-c", "1", "-w", "3", "-I", "q0", "198.51.100.1");
+            assertThat(arping.ok()).as(arping.out() + arping.err() + u.logText()).isTrue();
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "198.51.100.2").ok()).as(u.logText()).isTrue();
             assertThat(u.terminate()).isZero();
         } finally {
