@@ -299,6 +299,40 @@ class NdAcceptanceTest {
         }
     }
 
+    @Test
+    void theGuardAsksTheOldStationBeforeAnIpv6BindingMovesAndReportsTheSpoofer() throws Exception {
+        String real = lab.mac(p, "p0");
+        String forged = "02:00:00:00:66:66";
+        // The control: without the guard, one forged solicitation moves the host's binding.
+        try (UarpdProcess u = uarpd()) {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            forgeSolicitation(forged);
+            assertThat(Await.within(5, () -> peerEntry().contains(forged))).as("unguarded: poisoned\n" + peerEntry() + "\n" + u.logText()).isTrue();
+        }
+        lab.ok(h, "ip", "-6", "neigh", "flush", "all");
+        try (UarpdProcess u = uarpd("--guard")) {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("alert new station: " + PEER + " dev u0, other station " + real)) > 0))
+                    .as("arpwatch's report names the IPv6 neighbour\n" + u.logText()).isTrue();
+            forgeSolicitation(forged);
+            // uarpd asks the peer's kernel by unicast NS; its solicited NA shows the old station alive.
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("alert spoofing: " + PEER + " dev u0, other station " + forged
+                    + ", believed " + real)) > 0)).as(u.logText()).isTrue();
+            assertThat(u.count(l -> l.contains("alert verifying: " + PEER + " dev u0, other station " + forged))).as(u.logText()).isEqualTo(1);
+            assertThat(peerEntry()).contains(real).doesNotContain(forged);
+            assertThat(ping(h, PEER)).as("the host still reaches the real peer\n" + u.logText()).isTrue();
+            assertThat(peerEntry()).doesNotContain(forged);
+            assertThat(u.terminate()).isZero();
+        }
+    }
+
+    /** A solicitation for the host's address from the peer's address at {@code mac} (frame source and option agree), by scapy. */
+    private static void forgeSolicitation(String mac) {
+        lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, sendp\n"
+                + "sendp(Ether(dst='" + lab.mac(h, "u0") + "', src='" + mac + "')/IPv6(src='" + PEER + "', dst='" + HOST + "', hlim=255)"
+                + "/ICMPv6ND_NS(tgt='" + HOST + "')/ICMPv6NDOptSrcLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
+    }
+
     private static String peerEntry() {
         return lab.ok(h, "ip", "-6", "neigh", "show", PEER, "dev", "u0");
     }

@@ -109,6 +109,11 @@ final class NdNeighbors implements Neighbors.Listener {
         }
     }
 
+    /** The guard verified a change ({@link Guard.Verifier#believe}): {@code hw} now holds {@code address}. */
+    void believe(Link l, Ip6Address address, HardwareAddress hw) {
+        machine.applyVerifiedChange(l, addresses.key(l.id, address), hw);
+    }
+
     /** The entry's IsRouter flag (RFC 4861 §6.1). */
     boolean router(int id) {
         return addresses.router(id);

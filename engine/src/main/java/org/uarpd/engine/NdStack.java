@@ -20,6 +20,8 @@ final class NdStack {
     private final NdClaims claims;
     private final NdReceiver receiver;
     private final NdProxyChecks checks;
+    /** IPv6's side of the guard's verified changes: a unicast NS to the old station, the ND table believes. */
+    final Guard.Verifier<Ip6Address> verifier;
 
     NdStack(EngineContext ctx, NdConfig config) {
         this.ctx = ctx;
@@ -34,6 +36,17 @@ final class NdStack {
         claims = new NdClaims(ctx, nd, engine.seed());
         checks = new NdProxyChecks(ctx, nd);
         receiver = new NdReceiver(ctx, nd, neighbors, claims, checks);
+        verifier = new Guard.Verifier<>() {
+            @Override
+            public void askHolder(Link link, Ip6Address address, HardwareAddress holder) {
+                nd.askHolder(link, address, holder);
+            }
+
+            @Override
+            public void believe(Link link, Ip6Address address, HardwareAddress hw) {
+                neighbors.believe(link, address, hw);
+            }
+        };
     }
 
     NdConfig config() {
