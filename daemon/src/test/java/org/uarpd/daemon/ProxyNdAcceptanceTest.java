@@ -60,6 +60,7 @@ class ProxyNdAcceptanceTest {
         lab.ok(r, "ip", "-6", "addr", "add", "2001:db8:2::1/64", "dev", "u1", "nodad");
         lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:2::5/64", "dev", "b0", "nodad");
         lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:3::9/64", "dev", "b0", "nodad");
+        lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:4::5/64", "dev", "b0", "nodad");
         dir = Files.createTempDirectory("uarpd-proxy-nd-");
     }
 
@@ -128,6 +129,29 @@ class ProxyNdAcceptanceTest {
             Files.writeString(conf, CONFIG.replace("when = \"route\"", "when = \"always\""));
             ctl(sock, "reload");
             assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("always after reload\n" + u.logText()).isTrue();
+            assertThat(u.terminate()).isZero();
+        }
+    }
+
+    @Test
+    void uarpctlPublishesAPrefixAnsweredOnlyWhenItsTargetAnswersOnAnotherLink() throws Exception {
+        Path conf = dir.resolve("uarpd-ctl.toml");
+        Files.writeString(conf, CONFIG);
+        Path sock = dir.resolve("control-ctl.sock");
+        try (UarpdProcess u = new UarpdProcess(lab, r, "--config", conf.toString(), "--control-socket", sock.toString(), "--warm-up", "0")) {
+            assertThat(answered("2001:db8:4::5", 1)).as("not published yet\n" + u.logText()).isFalse();
+            String[] entry = {"2001:db8:4::/64", "-d", "u0", "--when", "target-answers", "--via", "u1"};
+            List<String> publish = new java.util.ArrayList<>(List.of("publish"));
+            publish.addAll(List.of(entry));
+            assertThat(ctl(sock, publish.toArray(String[]::new))).contains("published 2001:db8:4::/64 dev u0 when target-answers via u1");
+            assertThat(ctl(sock, "show", "published").lines()).anyMatch(l -> l.contains("2001:db8:4::/64") && l.contains("when target-answers via u1"));
+            // B holds 2001:db8:4::5 and answers uarpd's question on u1; nobody holds ::77.
+            assertThat(Await.within(10, () -> answered("2001:db8:4::5", 3))).as("a host that exists behind u1\n" + u.logText()).isTrue();
+            assertThat(answered("2001:db8:4::77", 3)).as("a host that does not exist\n" + u.logText()).isFalse();
+            List<String> unpublish = new java.util.ArrayList<>(publish);
+            unpublish.set(0, "unpublish");
+            assertThat(ctl(sock, unpublish.toArray(String[]::new))).contains("unpublished 2001:db8:4::/64 dev u0 when target-answers via u1");
+            assertThat(answered("2001:db8:4::5", 2)).as("unpublished\n" + u.logText()).isFalse();
             assertThat(u.terminate()).isZero();
         }
     }

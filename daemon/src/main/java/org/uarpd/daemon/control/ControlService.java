@@ -195,6 +195,9 @@ public final class ControlService {
 
     private static PublishedEntry entry(Request.Entry e) throws ControlException {
         if (e == null || e.target() == null) throw new ControlException("request has no target");
+        if (e.when() != null || e.via() != null) {
+            throw new ControlException("--when and --via apply to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
+        }
         PublishedEntry.Target target;
         try {
             target = PublishedTargets.parse(e.target(), e.exclude());
@@ -210,6 +213,11 @@ public final class ControlService {
             org.uarpd.engine.NdPublished entry6 = OperatorNdEntries.entry(e);
             return OnLoop.call(loop, () -> {
                 int link = linkOf(dev, true);
+                if (entry6.via() != null) {
+                    // As the config file: the target is asked on another link uarpd serves (docs/proxy-nd.md).
+                    linkOf(entry6.via(), false);
+                    if (entry6.via().equals(dev)) throw new ControlException("--via " + dev + " is the link this entry answers on; name another");
+                }
                 return operatorPublished6.publish(link, link == 0 ? "*" : loop.nameOf(link), entry6, add, this::command);
             });
         }

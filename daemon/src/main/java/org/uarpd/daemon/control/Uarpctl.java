@@ -245,9 +245,15 @@ public final class Uarpctl implements Runnable {
         long replyDelayNanos;
         @Option(names = "--answer-probes", description = "Answer RFC 5227 probes too.")
         boolean answerProbes;
+        @Option(names = "--when", paramLabel = "WORD",
+                description = "IPv6 only: answer always (default), while the route to the target leaves by another interface (route), "
+                        + "or once the target answers on --via (target-answers).")
+        String when;
+        @Option(names = "--via", paramLabel = "IF", description = "IPv6 only: the interface a target-answers entry asks the target on.")
+        String via;
 
         Request.Entry entry() {
-            return new Request.Entry(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes);
+            return new Request.Entry(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes, when, via);
         }
     }
 

@@ -37,11 +37,19 @@ public sealed interface Request {
 
     /**
      * What {@link Publish} and {@link Unpublish} name: a target ("proxy", an address or a range) with
-     * exclusions, and the options of the answer; {@code replyDelayNanos} 0 for none.
+     * exclusions, and the options of the answer; {@code replyDelayNanos} 0 for none. An IPv6 target
+     * may be answered under a condition, as the config file's {@code when} and {@code via} keys say
+     * ({@code always}, {@code route}, {@code target-answers} asking on {@code via}); null: always.
      */
-    record Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes) {
+    record Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes,
+                 String when, String via) {
         public Entry {
             exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+
+        /** An entry answered always (every IPv4 entry). */
+        public Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes) {
+            this(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes, null, null);
         }
     }
 
