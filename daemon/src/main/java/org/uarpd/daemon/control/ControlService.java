@@ -75,8 +75,10 @@ public final class ControlService {
 
     Outcome serve(Request request) throws ControlException {
         return switch (request) {
-            case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"), filter(m.dst())));
-            case Request.Capture c -> new Outcome.Live(subscribe(Stream.Kind.FRAMES, count(c.count(), "capture"), filter(c.host())));
+            case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"),
+                    StreamFilter.parse("--dst", m.dst(), m.family())));
+            case Request.Capture c -> new Outcome.Live(subscribe(Stream.Kind.FRAMES, count(c.count(), "capture"),
+                    StreamFilter.parse("--host", c.host(), c.family())));
             case Request.Restart r -> restart();
             default -> new Outcome.Answer(answer(request));
         };
@@ -113,10 +115,6 @@ public final class ControlService {
         if (count == null) return Long.MAX_VALUE;
         if (count <= 0) throw new ControlException(command + ": --count must be at least 1, got " + count);
         return count;
-    }
-
-    private static int filter(String address) throws ControlException {
-        return address == null ? 0 : address(address);
     }
 
     private static int address(String text) throws ControlException {
@@ -344,8 +342,8 @@ public final class ControlService {
                 loop.droppedFrames(), loop.resyncs(), loop.policyFailures(), tap.liveStreams(), events);
     }
 
-    private Stream subscribe(Stream.Kind kind, long count, int address) throws ControlException {
-        Stream s = new Stream(kind, count, address, loop::nameOf);
+    private Stream subscribe(Stream.Kind kind, long count, StreamFilter filter) throws ControlException {
+        Stream s = new Stream(kind, count, filter, loop::nameOf);
         OnLoop.call(loop, () -> {
             tap.subscribe(s);
             return null;

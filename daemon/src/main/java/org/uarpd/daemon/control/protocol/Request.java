@@ -86,9 +86,25 @@ public sealed interface Request {
      */
     record Restart() implements Request {}
 
-    /** A live stream of events, {@code count} of them (null: until the reader hangs up), about {@code dst} only (null: all). */
-    record Monitor(Long count, String dst) implements Request {}
+    /**
+     * A live stream of events, {@code count} of them (null: until the reader hangs up), about
+     * {@code dst} only (an address or range of either family; null: all), of {@code family} only
+     * ({@code inet}, {@code inet6}; null: both).
+     */
+    record Monitor(Long count, String dst, String family) implements Request {
+        public Monitor(Long count, String dst) {
+            this(count, dst, null);
+        }
+    }
 
-    /** A live stream of the frames received and sent, {@code count} of them (null: no limit), about {@code host} only (null: all). */
-    record Capture(Long count, String host) implements Request {}
+    /**
+     * A live stream of the frames received and sent, {@code count} of them (null: no limit), about
+     * {@code host} only (an address or range of either family; null: all), of {@code family} only
+     * ({@code inet}: ARP, {@code inet6}: neighbour discovery; null: both).
+     */
+    record Capture(Long count, String host, String family) implements Request {
+        public Capture(Long count, String host) {
+            this(count, host, null);
+        }
+    }
 }

@@ -27,7 +27,8 @@ class ControlCodecTest {
                 new Request.Flush("u0"), new Request.Probe("u0", "192.0.2.2"), new Request.Stats(),
                 new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Restart(), new Request.Reclaim(null, "192.0.2.1"),
                 new Request.Reclaim("u0", "192.0.2.1"), new Request.Monitor(null, null),
-                new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null));
+                new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null),
+                new Request.Monitor(null, "2001:db8:1::/64", "inet6"), new Request.Capture(5L, null, "inet"));
     }
 
     static Stream<Response> responses() {
