@@ -345,6 +345,41 @@ class NdAcceptanceTest {
     }
 
     @Test
+    void aRouterWhoseAdvertisementClearsItsRouterFlagLosesTheDefaultRouteItsRouterAdvertisementGave() throws Exception {
+        // RFC 4861 §7.2.5: IsRouter TRUE to FALSE takes the router off the Default Router List, which
+        // Linux keeps as "proto ra" default routes. H's kernel hears the peer's RA (uarpd drops only
+        // NS/NA) but not its NA, so the route must go by uarpd's doing: clearing NTF_ROUTER alone
+        // leaves it (docs/guard.md).
+        String mac = lab.mac(p, "p0");
+        String linkLocal = lab.ok(p, "ip", "-6", "-o", "addr", "show", "dev", "p0", "scope", "link").split("\\s+")[3].split("/")[0];
+        try (UarpdProcess u = uarpd()) {
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_RA, ICMPv6NDOptSrcLLAddr, sendp\n"
+                    + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + linkLocal + "', dst='ff02::1', hlim=255)"
+                    + "/ICMPv6ND_RA(routerlifetime=1800)/ICMPv6NDOptSrcLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
+            assertThat(Await.within(5, () -> defaultRoute().contains(linkLocal) && routerEntry(linkLocal).contains(" router ")))
+                    .as("the host's kernel took the RA: " + defaultRoute() + " / " + routerEntry(linkLocal)).isTrue();
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp\n"
+                    + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + linkLocal + "', dst='ff02::1', hlim=255)"
+                    + "/ICMPv6ND_NA(tgt='" + linkLocal + "', R=0, S=0, O=1)/ICMPv6NDOptDstLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
+            assertThat(Await.within(5, () -> defaultRoute().isBlank()))
+                    .as("the default route via the former router\n" + defaultRoute() + "\n" + u.logText()).isTrue();
+            assertThat(routerEntry(linkLocal)).as("NTF_ROUTER cleared, the binding kept").contains(mac).doesNotContain("router");
+            assertThat(u.log).anyMatch(l -> l.contains(linkLocal + " on u0 is no longer a router"));
+            assertThat(u.terminate()).isZero();
+        } finally {
+            lab.run(h, "ip", "-6", "route", "flush", "proto", "ra");
+        }
+    }
+
+    private static String defaultRoute() {
+        return lab.ok(h, "ip", "-6", "route", "show", "default", "proto", "ra");
+    }
+
+    private static String routerEntry(String address) {
+        return lab.ok(h, "ip", "-6", "neigh", "show", address, "dev", "u0");
+    }
+
+    @Test
     void theGuardAsksTheOldStationBeforeAnIpv6BindingMovesAndReportsTheSpoofer() throws Exception {
         String real = lab.mac(p, "p0");
         String forged = "02:00:00:00:66:66";

@@ -77,7 +77,7 @@ final class NdStack {
                 claims.removed(l, a.address());
                 neighbors.purgeOffLink(l, nd.link(l));
             }
-            case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state());
+            case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state(), k.router());
             case Input.RouteChanged6 r -> checks.route(r);
             case Input.RoutesReset6 r -> checks.routes.clear();
             default -> throw new IllegalArgumentException("not an IPv6 input: " + input);
