@@ -95,6 +95,41 @@ class NdAcceptanceTest {
     }
 
     @Test
+    void theHostsOwnAddressStaysAnsweredAcrossTheTakeoverAndBack() throws Exception {
+        // A peer solicits the host's address every 10 ms: first the kernel answers, then uarpd once it
+        // has taken ND over (the kernel's NS/NA dropped by nftables), then the kernel again after uarpd
+        // hands the link back. Neither switch may leave the address unanswered for over 50 ms.
+        long started;
+        long ready;
+        long stopped;
+        List<Double> replies;
+        String sent;
+        try (ArpProber prober = ArpProber.neighbourDiscovery(lab, p, "p0", PEER, HOST)) {
+            prober.awaitReplies(HOST, 20);
+            started = System.nanoTime();
+            try (UarpdProcess u = uarpd()) { // warmed up before it takes the link over, as by default
+                ready = System.nanoTime();
+                assertThat(lab.ok(h, "nft", "list", "table", "inet", "uarpd")).as("taken over").contains("icmpv6");
+                prober.awaitMoreReplies(HOST, 30);
+                stopped = System.nanoTime();
+                assertThat(u.terminate()).as(u.logText()).isZero();
+            }
+            prober.awaitMoreReplies(HOST, 30);
+            sent = prober.finish();
+            replies = prober.replies(HOST);
+            String timeline = String.format("uarpd started %.1f ms, ready %.1f, stopped %.1f; prober %s", prober.millis(started),
+                    prober.millis(ready), prober.millis(stopped), sent);
+            double[] takeover = ArpProber.longestSilence(replies, prober.millis(started), prober.millis(stopped));
+            double[] handBack = ArpProber.longestSilence(replies, prober.millis(stopped), replies.getLast());
+            String summary = String.format("%s unanswered at most %.1f ms across the takeover (from %.1f ms) and %.1f ms across the hand-back"
+                    + " (from %.1f ms); %s", HOST, takeover[0], takeover[1], handBack[0], handBack[1], timeline);
+            System.out.println(summary);
+            assertThat(takeover[0]).as(summary).isLessThanOrEqualTo(50);
+            assertThat(handBack[0]).as(summary).isLessThanOrEqualTo(50);
+        }
+    }
+
+    @Test
     void aUnicastSolicitationIsAnswered() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // A STALE entry on the peer: its next packet makes the kernel confirm it by unicast NS
