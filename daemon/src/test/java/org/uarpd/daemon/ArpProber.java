@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * A peer asking for addresses every 10 ms (src/test/resources/arp-prober.py, or nd-prober.py for IPv6; raw AF_PACKET, under
+ * A peer asking for addresses every 10 ms (src/test/resources/arp-prober.py: ARP requests, or neighbour
+ * solicitations when the addresses are IPv6; raw AF_PACKET, under
  * SCHED_FIFO so that on a busy machine its own lateness does not read as silence), with every reply
  * it hears kept as a time in ms since its first request: the oracle of the restart tests.
  */
@@ -29,22 +30,13 @@ public final class ArpProber implements AutoCloseable {
     /** When the prober said it began ({@code System.nanoTime()}): the origin of its times. */
     private long started;
 
-    /** Starts probing {@code targets} from {@code dev} (address {@code sender}) in namespace {@code ns}. */
-    public ArpProber(NamespaceLab lab, String ns, String dev, String sender, String... targets) throws IOException {
-        this("arp-prober.py", lab, ns, dev, sender, targets);
-    }
-
     /**
-     * The same for IPv6 (src/test/resources/nd-prober.py): a neighbour solicitation for each of the
-     * IPv6 {@code targets} every 10 ms from {@code sender}, each advertisement of one a reply.
+     * Starts probing {@code targets} from {@code dev} (address {@code sender}) in namespace {@code ns}:
+     * by ARP, or by neighbour solicitation when the addresses are IPv6.
      */
-    public static ArpProber neighbourDiscovery(NamespaceLab lab, String ns, String dev, String sender, String... targets) throws IOException {
-        return new ArpProber("nd-prober.py", lab, ns, dev, sender, targets);
-    }
-
-    private ArpProber(String prober, NamespaceLab lab, String ns, String dev, String sender, String... targets) throws IOException {
-        script = Files.createTempFile(prober.replace(".py", ""), ".py");
-        try (InputStream in = ArpProber.class.getResourceAsStream("/" + prober)) {
+    public ArpProber(NamespaceLab lab, String ns, String dev, String sender, String... targets) throws IOException {
+        script = Files.createTempFile("arp-prober", ".py");
+        try (InputStream in = ArpProber.class.getResourceAsStream("/arp-prober.py")) {
             Files.write(script, in.readAllBytes());
         }
         List<String> cmd = new ArrayList<>(List.of("chrt", "-f", "20", "/usr/bin/python3", script.toString(), dev, sender));

@@ -104,7 +104,7 @@ class NdAcceptanceTest {
         long stopped;
         List<Double> replies;
         String sent;
-        try (ArpProber prober = ArpProber.neighbourDiscovery(lab, p, "p0", PEER, HOST)) {
+        try (ArpProber prober = new ArpProber(lab, p, "p0", PEER, HOST)) {
             prober.awaitReplies(HOST, 20);
             started = System.nanoTime();
             try (UarpdProcess u = uarpd()) { // warmed up before it takes the link over, as by default
@@ -294,16 +294,6 @@ class NdAcceptanceTest {
         }
     }
 
-    /** uarpctl against {@code sock}: exit code, then what it printed (out and err). */
-    private static String[] ctl(java.nio.file.Path sock, String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", sock.toString()));
-        all.addAll(List.of(args));
-        int exit = org.uarpd.daemon.control.Uarpctl.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), all.toArray(String[]::new));
-        return new String[] {String.valueOf(exit), out.toString(), err.toString()};
-    }
-
     @Test
     void monitorAndCaptureFilterByIpv6PrefixAndFamily() throws Exception {
         java.nio.file.Path sock = java.nio.file.Path.of("/tmp/uarpd-nd-mon-" + ProcessHandle.current().pid() + ".sock");
@@ -311,24 +301,25 @@ class NdAcceptanceTest {
         var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         try (UarpdProcess u = uarpd("--control-socket", sock.toString())) {
             assertThat(Await.within(5, () -> u.count(l -> l.contains("(claimed)")) >= 2)).as(u.logText()).isTrue();
-            var prefix = java.util.concurrent.CompletableFuture.supplyAsync(() -> ctl(sock, "monitor", "-c", "1", "--dst", "2001:db8:1::/64"), threads);
-            var family = java.util.concurrent.CompletableFuture.supplyAsync(() -> ctl(sock, "-j", "monitor", "-c", "1", "--family", "inet6"), threads);
+            var prefix = java.util.concurrent.CompletableFuture.supplyAsync(() -> DaemonLab.ctl(sock, "monitor", "-c", "1", "--dst", "2001:db8:1::/64"), threads);
+            var family = java.util.concurrent.CompletableFuture.supplyAsync(() -> DaemonLab.ctl(sock, "-j", "monitor", "-c", "1", "--family", "inet6"), threads);
             var capture = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> ctl(sock, "capture", pcap.toString(), "-c", "2", "--family", "inet6", "--host", PEER), threads);
-            assertThat(Await.within(5, () -> ctl(sock, "-j", "stats")[1].contains("\"liveStreams\":3"))).as(ctl(sock, "-j", "stats")[1]).isTrue();
+                    () -> DaemonLab.ctl(sock, "capture", pcap.toString(), "-c", "2", "--family", "inet6", "--host", PEER), threads);
+            assertThat(Await.within(5, () -> DaemonLab.ctl(sock, "-j", "stats").out().contains("\"liveStreams\":3")))
+                    .as(DaemonLab.ctl(sock, "-j", "stats").out()).isTrue();
             // ARP first: none of the three may take it.
             assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
             assertThat(prefix.isDone() || family.isDone() || capture.isDone()).as("an IPv4 line got through a filter").isFalse();
             assertThat(ping(h, PEER)).as(u.logText()).isTrue();
 
-            String[] m = prefix.get(20, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(m[0]).as(m[2]).isEqualTo("0");
-            assertThat(m[1].strip()).as("the first event about the prefix names its IPv6 address").contains(PEER).contains("dev u0");
-            String[] f = family.get(20, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(f[0]).as(f[2]).isEqualTo("0");
-            assertThat(f[1]).contains("\"dst\":\"").doesNotContain("192.0.2.");
-            String[] c = capture.get(20, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(c[1].strip()).as(c[2]).isEqualTo("2 frames written to " + pcap);
+            DaemonLab.Ctl m = prefix.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(m.exit()).as(m.err()).isZero();
+            assertThat(m.out().strip()).as("the first event about the prefix names its IPv6 address").contains(PEER).contains("dev u0");
+            DaemonLab.Ctl f = family.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(f.exit()).as(f.err()).isZero();
+            assertThat(f.out()).contains("\"dst\":\"").doesNotContain("192.0.2.");
+            DaemonLab.Ctl c = capture.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.out().strip()).as(c.err()).isEqualTo("2 frames written to " + pcap);
             // Wireshark's reading: the NS for the peer and its NA, nothing else.
             String seen = lab.ok(null, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "icmpv6.type", "-e", "icmpv6.nd.ns.target_address",
                     "-e", "icmpv6.nd.na.target_address");

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.uarpd.daemon.DaemonLab.Ctl;
 import org.uarpd.daemon.control.Uarpctl;
 import org.uarpd.daemon.metrics.PromText;
 import org.uarpd.linux.NamespaceLab;
@@ -107,19 +108,8 @@ class OpsAcceptanceTest {
         assertThat(sock).as("control socket removed at exit").doesNotExist();
     }
 
-    record Ctl(int exit, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
     static Ctl ctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", sock.toString()));
-        all.addAll(List.of(args));
-        int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Ctl(exit, out.toString(), err.toString());
+        return DaemonLab.ctl(sock, args);
     }
 
     static Ctl ok(String... args) {

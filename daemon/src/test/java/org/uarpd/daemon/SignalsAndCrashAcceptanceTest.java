@@ -22,29 +22,20 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 class SignalsAndCrashAcceptanceTest {
+    static DaemonLab setUp;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        String tools = LabCommand.missingTools();
-        assertThat(tools).as("tools the acceptance tests need").isNull();
-        lab = new NamespaceLab("r4");
-        dir = Files.createTempDirectory("uarpd-r4");
+        setUp = DaemonLab.open("r4", "the acceptance tests");
+        lab = setUp.lab;
+        dir = setUp.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
+        if (setUp != null) setUp.close();
     }
 
     static boolean within(double seconds, BooleanSupplier condition) throws InterruptedException {

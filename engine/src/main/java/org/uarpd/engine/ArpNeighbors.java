@@ -84,7 +84,7 @@ final class ArpNeighbors implements Neighbors.Listener, Bridge.Resolver {
         machine.reconfigure();
     }
 
-    /** The guard verified a change ({@link Guard.Verifier#believe}): {@code hw} now holds {@code address}. */
+    /** The guard verified a change ({@link Guard.Verifier#believe()}): {@code hw} now holds {@code address}. */
     void believe(Link l, int address, HardwareAddress hw) {
         machine.applyVerifiedChange(l, key(l.id, address), hw);
     }

@@ -117,17 +117,7 @@ public final class Engine implements EnginePort {
         answering = new Answering(ctx, arp, neighbors, claims, bridge, directory);
         receiver = new ArpReceiver(ctx, arp, neighbors, claims, answering);
         nd = new NdStack(ctx, ndConfig);
-        verifier4 = new Guard.Verifier<>() {
-            @Override
-            public void askHolder(Link link, Integer address, HardwareAddress holder) {
-                arp.askHolder(link, address, holder);
-            }
-
-            @Override
-            public void believe(Link link, Integer address, HardwareAddress hw) {
-                neighbors.believe(link, address, hw);
-            }
-        };
+        verifier4 = new Guard.Verifier<>(arp::askHolder, neighbors::believe);
     }
 
     public EngineConfig config() {

@@ -16,15 +16,17 @@ import org.uarpd.wire.Ip6Address;
  * and each family's {@link Verifier} asks the old station and applies a verified change.
  */
 final class Guard {
-    /**
-     * One family's side of a verified change: asking the station that held {@code address}, by
-     * unicast, whether it still does, and believing {@code hw} once no answer came.
-     */
-    interface Verifier<A> {
-        void askHolder(Link link, A address, HardwareAddress holder);
-
-        void believe(Link link, A address, HardwareAddress hw);
+    /** One step of a verified change about {@code address} on {@code link}, with a hardware address. */
+    interface Step<A> {
+        void apply(Link link, A address, HardwareAddress hw);
     }
+
+    /**
+     * One family's side of a verified change: {@code askHolder} asks the station that held the
+     * address, by unicast, whether it still does; {@code believe} takes the claimed hardware address
+     * once no answer came.
+     */
+    record Verifier<A>(Step<A> askHolder, Step<A> believe) {}
 
     private final EngineContext ctx;
     private final Verifier<Integer> ip4;
@@ -180,8 +182,8 @@ final class Guard {
         verifying.put(address, new Verification(claimed, old, timer));
         alert(address, claimed, old, state, Reason.VERIFYING);
         // Ask the old station, by unicast, whether it still holds the address.
-        if (address instanceof Ip6Address a6) ip6.askHolder(link, a6, old);
-        else ip4.askHolder(link, (Integer) address, old);
+        if (address instanceof Ip6Address a6) ip6.askHolder().apply(link, a6, old);
+        else ip4.askHolder().apply(link, (Integer) address, old);
         return true;
     }
 
@@ -201,8 +203,8 @@ final class Guard {
     private void verificationTimedOut(Object address) {
         Verification v = verifying.remove(address);
         if (v == null) return;
-        if (address instanceof Ip6Address a6) ip6.believe(link, a6, v.claimed());
-        else ip4.believe(link, (Integer) address, v.claimed());
+        if (address instanceof Ip6Address a6) ip6.believe().apply(link, a6, v.claimed());
+        else ip4.believe().apply(link, (Integer) address, v.claimed());
     }
 
     /** The key's address as the guard's tables hold it: the IPv6 address, else the IPv4 one boxed. */

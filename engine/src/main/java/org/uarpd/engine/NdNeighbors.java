@@ -119,7 +119,7 @@ final class NdNeighbors implements Neighbors.Listener {
         }
     }
 
-    /** The guard verified a change ({@link Guard.Verifier#believe}): {@code hw} now holds {@code address}. */
+    /** The guard verified a change ({@link Guard.Verifier#believe()}): {@code hw} now holds {@code address}. */
     void believe(Link l, Ip6Address address, HardwareAddress hw) {
         machine.applyVerifiedChange(l, addresses.key(l.id, address), hw);
     }

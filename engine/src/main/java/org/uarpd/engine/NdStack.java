@@ -36,17 +36,7 @@ final class NdStack {
         claims = new NdClaims(ctx, nd, engine.seed());
         checks = new NdProxyChecks(ctx, nd);
         receiver = new NdReceiver(ctx, nd, neighbors, claims, checks);
-        verifier = new Guard.Verifier<>() {
-            @Override
-            public void askHolder(Link link, Ip6Address address, HardwareAddress holder) {
-                nd.askHolder(link, address, holder);
-            }
-
-            @Override
-            public void believe(Link link, Ip6Address address, HardwareAddress hw) {
-                neighbors.believe(link, address, hw);
-            }
-        };
+        verifier = new Guard.Verifier<>(nd::askHolder, neighbors::believe);
     }
 
     NdConfig config() {
