@@ -195,6 +195,35 @@ class HostJournalTest {
         assertThat(value(ignore)).isEqualTo("0");
     }
 
+    /**
+     * Two restarts in a row: the first successor adopts the journal and hands it on to a second one,
+     * which dies after adopting it (its crash restorer puts the values found before the first uarpd
+     * back). The first successor, still serving, makes every change again with the values its own
+     * predecessor had written, which it never wrote itself; and its exit still restores the values
+     * found before the first uarpd.
+     */
+    @Test
+    void anAdoptedJournalReassertsThePredecessorsValuesAndRestoresTheFirstOnes() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        String solicit = KernelSettings.neigh("u0", "app_solicit");
+        knob(ignore, "0");
+        knob(solicit, "0");
+        HostJournal first = new HostJournal(null, null, new KernelSettings(root), log);
+        first.setSysctl(ignore, "8");
+        first.setSysctl(solicit, "3");
+        HostJournal second = HostJournal.adopt(null, null, new KernelSettings(root), log, first.export().lines(), new int[0]);
+        first.release();
+        second.export(); // to a third uarpd, which dies holding it
+        knob(ignore, "0");
+        knob(solicit, "0");
+        second.reassert();
+        assertThat(value(ignore)).as("made again as the first uarpd had made it").isEqualTo("8");
+        assertThat(value(solicit)).isEqualTo("3");
+        assertThat(second.undoAll()).isEmpty();
+        assertThat(value(ignore)).as("the values found before the first uarpd").isEqualTo("0");
+        assertThat(value(solicit)).isEqualTo("0");
+    }
+
     @Test
     void anUnknownHandedChangeIsRefused() {
         assertThatThrownBy(() -> HostJournal.adopt(null, null, new KernelSettings(root), log, List.of("teleport u0"), new int[0]))
