@@ -29,6 +29,15 @@ final class LeaseDeadline {
         leaseId = id;
     }
 
+    /**
+     * A lease granted to another process of this host, to be kept alive from here on: nothing may be
+     * answered under it until a keepalive sent from here has been answered ({@link #renewed}).
+     */
+    void adopted(long id, long nowNanos) {
+        deadline = nowNanos;
+        leaseId = id;
+    }
+
     /** A keepalive sent at {@code sentNanos} was answered; answers may arrive out of order. */
     void renewed(long id, long sentNanos, long ttlSeconds) {
         if (id != leaseId || id == 0) return;

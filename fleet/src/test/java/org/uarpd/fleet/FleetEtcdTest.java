@@ -101,15 +101,68 @@ class FleetEtcdTest {
             System.out.printf("fleet: SIGKILL of the owner → %s answers after %.1f ms (TTL %d s)%n", second, (takeover - killed) / 1e6, TTL);
             assertThat(takeover).isGreaterThan(killed);
 
+            // A clean stop hands the group straight to the standby: one transaction rewrites the key, which
+            // keeps its create revision, and the standby gains it at the rewrite's revision without a claim.
             FleetLab.Host third = anyBut(rest, second);
+            long claimed = stamp(second.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 2);
             long stopped = second.terminate();
-            long handover = stamp(third.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 3);
+            String handed = third.await(FleetEtcdTest::gained, TAKEOVER_LIMIT);
+            long handover = stamp(handed, 3);
             second.process.waitFor();
             System.out.printf("fleet: SIGTERM of the owner → %s answers after %.1f ms%n", third, (handover - stopped) / 1e6);
             second.await(l -> l.startsWith("LOST vip ") && l.contains("host stopping"), Duration.ofSeconds(10));
             second.await(l -> l.startsWith("STOPPED "), Duration.ofSeconds(10));
+            assertThat(second.stderr()).contains("vip handed over to " + third.name);
             assertThat(third.ask("health", "HEALTH")).as("%s\n%s", third.lines(), third.stderr()).contains("owned=vip").contains("takeovers=1");
+            assertThat(third.ask("owner vip", "OWNER")).isEqualTo("OWNER vip " + third.name + " create=" + claimed + " mod=" + stamp(handed, 2)
+                    + " lease=" + Long.toHexString(Long.parseLong(third.ask("health", "HEALTH").replaceAll(".* lease=(\\d+) .*", "$1"))));
+
+            // Without a standby the lease's revoke frees the key, and the next host to come claims it afresh.
+            stopped = third.terminate();
+            third.process.waitFor();
+            assertThat(third.stderr()).doesNotContain("handed over to").contains("revoked");
+            FleetLab.Host again = lab.restart(first);
+            long fresh = stamp(again.await(FleetEtcdTest::gained, TAKEOVER_LIMIT), 2);
+            assertThat(again.ask("owner vip", "OWNER")).startsWith("OWNER vip " + first.name + " create=" + fresh + " mod=" + fresh + " ");
+            assertThat(fresh).isGreaterThan(stamp(handed, 2));
             assertNoOverlap(lab, deaths);
+        }
+    }
+
+    /**
+     * {@code uarpctl restart}'s successor: a second process of the owning host keeps the lease alive, the
+     * first passes the lease and the group on after falling silent, and the second answers at the same
+     * revision; the standby never gains, the first stops without revoking, and the second keeps the group.
+     */
+    @Test
+    void successorCarriesOnUnderThePredecessorsLease() throws Exception {
+        try (FleetLab lab = new FleetLab()) {
+            Started s = startWithOwner(lab, 1, 2);
+            FleetLab.Host owner = s.owner();
+            FleetLab.Host other = anyBut(s.hosts(), owner);
+            String health = owner.ask("health", "HEALTH");
+            String lease = Long.toHexString(Long.parseLong(health.replaceAll(".* lease=(\\d+) .*", "$1")));
+            long revision = Long.parseLong(owner.await(FleetEtcdTest::gained, TAKEOVER_LIMIT).split(" ")[2]);
+
+            FleetLab.Host next = lab.successor(owner, lease);
+            FleetLab.await(Duration.ofSeconds(10), "the successor to keep the lease alive", () -> next.ask("health", "HEALTH").contains("connected=true"));
+            assertThat(next.lines()).noneMatch(FleetEtcdTest::gained);
+            String tenure = owner.ask("passon", "TENURE").substring("TENURE ".length());
+            assertThat(tenure).isEqualTo(lease + " vip=" + revision);
+            long passed = System.nanoTime();
+            next.ask("adopt " + tenure, "ADOPTED");
+            String gained = next.await(FleetEtcdTest::gained, TAKEOVER_LIMIT);
+            System.out.printf("fleet: a successor answers %.1f ms after the predecessor passed the group on%n", (stamp(gained, 3) - passed) / 1e6);
+            assertThat(gained).startsWith("GAINED vip " + revision + " ");
+
+            owner.ask("stop", "STOPPED");
+            owner.process.waitFor();
+            assertThat(owner.stderr()).contains("stays with this host's successor").doesNotContain("revoked");
+            assertThatThrownBy(() -> FleetLab.await(Duration.ofSeconds(2L * TTL), "a change of owner",
+                    () -> other.lines().stream().anyMatch(FleetEtcdTest::gained) || !next.ask("health", "HEALTH").contains("owned=vip")))
+                    .hasMessageContaining("timed out");
+            assertThat(next.ask("owner vip", "OWNER")).startsWith("OWNER vip " + owner.name + " create=" + revision + " mod=" + revision + " lease=" + lease);
+            assertNoOverlap(lab, Map.of());
         }
     }
 

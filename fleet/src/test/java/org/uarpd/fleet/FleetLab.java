@@ -107,6 +107,16 @@ final class FleetLab implements AutoCloseable {
         return launch(name, ns, cmd);
     }
 
+    /**
+     * A second process for host {@code old} (same namespace, name and arguments) that carries on under
+     * lease {@code leaseHex} ({@code uarpctl restart}'s successor), while {@code old} may still run.
+     */
+    Host successor(Host old, String leaseHex) {
+        List<String> cmd = new ArrayList<>(old.command);
+        cmd.add(1, "-Dfleet.carryOn=" + leaseHex);
+        return launch(old.name, old.ns, cmd);
+    }
+
     /** Starts hosts h1..h{@code n} alike. */
     List<Host> startHosts(int n, List<String> endpoints, String fleet, int ttlSeconds, String... groups) throws IOException {
         List<Host> started = new ArrayList<>();
