@@ -157,12 +157,9 @@ final class EtcdFleet implements Fleet {
     // ---- lease ---------------------------------------------------------------------------------
 
     private void tick() {
-        if (closed || passedOn) return;
-        if (leaseId == 0) {
-            if (!granting) grant();
-        } else {
-            keepAlive();
-        }
+        if (closed || (passedOn && leaseId == 0)) return; // passed on: keepalives go on until exit, a lost lease is not replaced
+        if (leaseId != 0) keepAlive();
+        else if (!granting) grant();
         enforceDeadline();
         boolean nowConnected = lastContactNanos != 0 && System.nanoTime() - lastContactNanos < config.leaseTtl().toNanos();
         if (nowConnected != connected) {
@@ -396,8 +393,6 @@ final class EtcdFleet implements Fleet {
             gain(group, after.getModRevision());
     }
 
-    // ---- restart ----------------------------------------------------------------------------------
-
     @Override
     public Tenure passOn() {
         return onExecutor(() -> {
@@ -406,7 +401,7 @@ final class EtcdFleet implements Fleet {
             Map<String, Long> held = Map.copyOf(owned);
             loseAll("handed to this host's successor");
             log.info("fleet {}: lease {} and {} passed on to this host's successor", config.name(), Long.toHexString(leaseId), held.keySet());
-            return new Tenure(leaseId, held);
+            return new Tenure(leaseId, deadline.deadline(), held);
         });
     }
 
@@ -422,6 +417,8 @@ final class EtcdFleet implements Fleet {
                 claimAll();
                 return null;
             }
+            deadline.inherited(leaseId, tenure.deadlineNanos());
+            armDeadlineCheck();
             for (Map.Entry<String, Long> e : tenure.groups().entrySet()) {
                 String group = e.getKey();
                 if (!config.groups().contains(group) || owned.containsKey(group)) continue;

@@ -48,9 +48,10 @@ public interface Fleet extends AutoCloseable {
     FleetHealth health();
 
     /**
-     * For a successor of this host: stops answering ({@link FleetListener#lost} for each owned group),
-     * claiming and keeping the lease alive, and returns the lease and the groups owned under it. From
-     * then on {@link #close} neither hands over nor revokes. {@link #adopt} with the result undoes it.
+     * For a successor of this host: stops answering ({@link FleetListener#lost} for each owned group) and
+     * claiming, and returns the lease and the groups owned under it. Keepalives go on (any client may
+     * send them; the successor sends its own) until {@link #close}, which neither hands over nor revokes.
+     * {@link #adopt} with the result undoes it.
      */
     Tenure passOn();
 

@@ -144,11 +144,11 @@ class FleetEtcdTest {
             String lease = Long.toHexString(Long.parseLong(health.replaceAll(".* lease=(\\d+) .*", "$1")));
             long revision = Long.parseLong(owner.await(FleetEtcdTest::gained, TAKEOVER_LIMIT).split(" ")[2]);
 
+            // No wait for the successor's first keepalive: until it is answered, the predecessor's deadline holds.
             FleetLab.Host next = lab.successor(owner, lease);
-            FleetLab.await(Duration.ofSeconds(10), "the successor to keep the lease alive", () -> next.ask("health", "HEALTH").contains("connected=true"));
             assertThat(next.lines()).noneMatch(FleetEtcdTest::gained);
             String tenure = owner.ask("passon", "TENURE").substring("TENURE ".length());
-            assertThat(tenure).isEqualTo(lease + " vip=" + revision);
+            assertThat(tenure).matches(lease + " \\d+ vip=" + revision);
             long passed = System.nanoTime();
             next.ask("adopt " + tenure, "ADOPTED");
             String gained = next.await(FleetEtcdTest::gained, TAKEOVER_LIMIT);

@@ -85,7 +85,7 @@ public final class FleetParticipant {
                 case "owner" -> say("OWNER " + w[1] + " " + owner(endpoints, "/" + FleetConfig.DEFAULT_PREFIX + "/" + args[1] + "/owners/" + w[1]));
                 case "passon" -> say("TENURE " + fleet.passOn().encode());
                 case "adopt" -> {
-                    fleet.adopt(w[1].equals("-") ? new Tenure(0, Map.of()) : Tenure.decode(line.strip().substring("adopt ".length())));
+                    fleet.adopt(w[1].equals("-") ? new Tenure(0, 0, Map.of()) : Tenure.decode(line.strip().substring("adopt ".length())));
                     say("ADOPTED " + System.nanoTime());
                 }
                 case "stop" -> {
