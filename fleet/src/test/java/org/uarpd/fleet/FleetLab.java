@@ -31,6 +31,7 @@ final class FleetLab implements AutoCloseable {
     private final String sw = lab.namespace("sw");
     private final Path dir;
     private final Map<String, Process> members = new LinkedHashMap<>();
+    private final List<Path> memberLogs = new ArrayList<>();
     private final List<Host> hosts = new ArrayList<>();
 
     FleetLab() throws IOException {
@@ -64,12 +65,17 @@ final class FleetLab implements AutoCloseable {
             lab.switchPort(sw, ns, name, memberIp(i) + "/24");
             Path log = dir.resolve(name + ".log");
             logs.add(log);
+            memberLogs.add(log);
             members.put(name, lab.start(ns, ProcessBuilder.Redirect.to(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
                     "etcd", "--name", name, "--data-dir", dir.resolve(name + ".etcd").toString(),
                     "--listen-client-urls", clients.get(i - 1), "--advertise-client-urls", clients.get(i - 1),
                     "--listen-peer-urls", "http://" + memberIp(i) + ":2380", "--initial-advertise-peer-urls", "http://" + memberIp(i) + ":2380",
                     "--initial-cluster", String.join(",", peers), "--initial-cluster-state", "new", "--initial-cluster-token", lab.prefix(),
-                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs)));
+                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs),
+                    // A member starved of CPU for an election timeout first asks the others whether they would vote
+                    // (Raft's pre-vote, etcd's default from 3.5): while they hear the leader, they refuse, and the
+                    // leader is not deposed by a member that merely fell behind.
+                    "--pre-vote"));
         }
         for (int i = 0; i < n; i++) {
             Path log = logs.get(i);
@@ -80,6 +86,24 @@ final class FleetLab implements AutoCloseable {
             });
         }
         return clients;
+    }
+
+    private static final java.util.regex.Pattern BECAME_LEADER = java.util.regex.Pattern.compile("became leader at term (\\d+)");
+
+    /**
+     * The member (1-based) that last became leader and its term, as the members' own logs say ({0, -1}
+     * before any did): no client request, so nothing a loaded machine can time out.
+     */
+    long[] leader() {
+        long[] leader = {0, -1};
+        for (int i = 1; i <= memberLogs.size(); i++) {
+            java.util.regex.Matcher m = BECAME_LEADER.matcher(read(memberLogs.get(i - 1)));
+            while (m.find()) {
+                long term = Long.parseLong(m.group(1));
+                if (term > leader[1]) leader = new long[] {i, term};
+            }
+        }
+        return leader;
     }
 
     static String memberIp(int i) {

@@ -1,7 +1,6 @@
 package org.uarpd.fleet;
 
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.maintenance.StatusResponse;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments: {@code ENDPOINTS(comma) FLEET HOST TTL_SECONDS GROUP...}; with the system property
  * {@code fleet.carryOn=LEASE_HEX} it carries on under that lease ({@link Fleet#carryOn}). Commands:
- * {@code publish IP MAC LINK}, {@code withdraw IP}, {@code lookup IP}, {@code health}, {@code leader},
+ * {@code publish IP MAC LINK}, {@code withdraw IP}, {@code lookup IP}, {@code health},
  * {@code owner GROUP} (the ownership key as etcd has it), {@code passon}, {@code adopt TENURE|-},
  * {@code stop}.
  *
@@ -81,7 +80,6 @@ public final class FleetParticipant {
                     say("HEALTH connected=" + h.connected() + " directory=" + h.directorySize() + " owned=" + String.join(",", h.owned())
                             + " lease=" + h.leaseId() + " ttl=" + h.leaseTtlSeconds() + " takeovers=" + h.takeovers() + " owners=" + h.owners());
                 }
-                case "leader" -> say("LEADER " + leader(endpoints));
                 case "owner" -> say("OWNER " + w[1] + " " + owner(endpoints, "/" + FleetConfig.DEFAULT_PREFIX + "/" + args[1] + "/owners/" + w[1]));
                 case "passon" -> say("TENURE " + fleet.passOn().encode());
                 case "adopt" -> {
@@ -130,24 +128,6 @@ public final class FleetParticipant {
                     + " lease=" + Long.toHexString(kv.getLease());
         } catch (Exception e) {
             return "ERROR " + e;
-        }
-    }
-
-    /** The endpoint of the etcd member that leads the cluster, asked of every member that answers. */
-    private static String leader(List<String> endpoints) {
-        try (Client c = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            Map<Long, String> byId = new HashMap<>();
-            long leader = 0;
-            for (String e : endpoints) {
-                try {
-                    StatusResponse s = c.getMaintenanceClient().statusMember(e).get(2, TimeUnit.SECONDS);
-                    byId.put(s.getHeader().getMemberId(), e);
-                    leader = s.getLeader();
-                } catch (Exception ignored) {
-                    // a member that does not answer is not the leader this driver needs
-                }
-            }
-            return byId.getOrDefault(leader, "-");
         }
     }
 
