@@ -130,12 +130,14 @@ class FleetAcceptanceTest {
                     unanswered.size(), unanswered.isEmpty() ? "" : " (at µs " + unanswered.stream().map(p -> Long.toString(p.micros())).toList() + ")");
             // Two processes' loops read the same frames from sockets of their own, so the switch cannot be atomic without
             // double answers: the old loop falls silent, then the successor's answers. What may go unanswered is the one run
-            // of requests inside that switch (a few thread wake-ups: 3 and 7 requests in two runs at a load average of 13-14).
+            // of requests inside that switch: a message and a few thread wake-ups in a fresh JVM (22, 58 and 287 ms in three
+            // runs at load averages of 13, 14 and 26 on two cores). The bound tells that apart from a group left to the lease:
+            // a revoke on exit and a claim, or the lease's expiry (seconds).
             int firstMissed = unanswered.isEmpty() ? 0 : probes.indexOf(unanswered.getFirst());
             assertThat(unanswered).as("requests nobody answered through the restart: one run at the switch\n" + u.get(0).logText())
                     .isEqualTo(unanswered.isEmpty() ? List.of() : probes.subList(firstMissed, firstMissed + unanswered.size()));
             if (!unanswered.isEmpty())
-                assertThat((unanswered.getLast().micros() - unanswered.getFirst().micros()) / 1000.0).as("the switch's silence in ms").isLessThan(100);
+                assertThat((unanswered.getLast().micros() - unanswered.getFirst().micros()) / 1000.0).as("the switch's silence in ms").isLessThan(1000);
             assertThat(f.ctl("h1", "show", "fleet")).as("the successor owns the group at the same revision")
                     .contains(VIP + " owner h1 revision " + before.group(1) + " (this host)").contains("takeovers 0");
             assertThat(u.get(1).log).as("h2 never gains the group").noneMatch(l -> l.contains("now answers for " + VIP));
