@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
 final class Standbys {
 
     private static final Logger log = LoggerFactory.getLogger(Standbys.class);
+    /**
+     * {@code -Duarpd.fleet.directHandOver=false}: a stopping owner only revokes, as before the direct
+     * hand-over existed; for measuring one against the other in the same run (FailoverBench).
+     */
+    private static final boolean DIRECT = !"false".equals(System.getProperty("uarpd.fleet.directHandOver"));
 
     /** A member that may take a group: its name, lease and the member key's mod revision. */
     record Standby(String host, long leaseId, long memberRevision) {}
@@ -122,6 +127,7 @@ final class Standbys {
      * revoke made afterwards cannot overtake them.
      */
     void handOverAll(Map<String, Long> held) throws InterruptedException {
+        if (!DIRECT) return;
         Map<String, Standby> chosen = new HashMap<>();
         Map<String, CompletableFuture<Boolean>> sent = new HashMap<>();
         for (Map.Entry<String, Long> e : held.entrySet()) {

@@ -33,6 +33,8 @@ final class FleetLab implements AutoCloseable {
     private final Map<String, Process> members = new LinkedHashMap<>();
     private final List<Path> memberLogs = new ArrayList<>();
     private final List<Host> hosts = new ArrayList<>();
+    /** Extra JVM options for the hosts started from now on. */
+    List<String> hostJvmOptions = List.of();
 
     FleetLab() throws IOException {
         requireEtcd();
@@ -123,7 +125,9 @@ final class FleetLab implements AutoCloseable {
         String ns = lab.namespace(name);
         lab.switchPort(sw, ns, name, "192.0.2." + (20 + i) + "/24");
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(hostJvmOptions);
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1",
                 "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), FleetParticipant.class.getName(),
                 String.join(",", endpoints), fleet, name, Integer.toString(ttlSeconds)));
