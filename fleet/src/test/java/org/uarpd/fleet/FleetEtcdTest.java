@@ -101,6 +101,11 @@ class FleetEtcdTest {
         return hosts.stream().filter(h -> h != not).findFirst().orElseThrow();
     }
 
+    /** The host's lease in hex, as etcd names it. */
+    private static String leaseOf(FleetLab.Host h) throws Exception {
+        return Long.toHexString(Long.parseLong(h.ask("health", "HEALTH").replaceAll(".* lease=(\\d+) .*", "$1")));
+    }
+
     private static String key(FleetLab.Host h) {
         return h.name + "#" + h.process.pid();
     }
@@ -137,7 +142,7 @@ class FleetEtcdTest {
             assertThat(second.stderr()).contains("vip handed over to " + third.name);
             assertThat(third.ask("health", "HEALTH")).as("%s\n%s", third.lines(), third.stderr()).contains("owned=vip").contains("takeovers=1");
             assertThat(third.ask("owner vip", "OWNER")).isEqualTo("OWNER vip " + third.name + " create=" + claimed + " mod=" + stamp(handed, 2)
-                    + " lease=" + Long.toHexString(Long.parseLong(third.ask("health", "HEALTH").replaceAll(".* lease=(\\d+) .*", "$1"))));
+                    + " lease=" + leaseOf(third));
 
             // Without a standby the lease's revoke frees the key, and the next host to come claims it afresh.
             stopped = third.terminate();
@@ -162,8 +167,7 @@ class FleetEtcdTest {
             Started s = startWithOwner(lab, 1, 2);
             FleetLab.Host owner = s.owner();
             FleetLab.Host other = anyBut(s.hosts(), owner);
-            String health = owner.ask("health", "HEALTH");
-            String lease = Long.toHexString(Long.parseLong(health.replaceAll(".* lease=(\\d+) .*", "$1")));
+            String lease = leaseOf(owner);
             long revision = Long.parseLong(owner.await(FleetEtcdTest::gained, TAKEOVER_LIMIT).split(" ")[2]);
 
             // No wait for the successor's first keepalive: until it is answered, the predecessor's deadline holds.
