@@ -398,7 +398,7 @@ class KernelInterfaceTest {
             inA.call(() -> {
                 byte[] into = new byte[2048];
                 while (tx.receive(into) != -Errno.EAGAIN) {
-                    // the ring's frames (our own sends seen going out, or the kernel's): read until it is empty
+                    // whatever the ring holds (the kernels' own ARP, if any; never our sends): read until it is empty
                 }
                 return null;
             });
