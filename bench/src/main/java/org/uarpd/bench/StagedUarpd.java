@@ -82,7 +82,8 @@ public final class StagedUarpd {
         if (warmUp > 0) backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), warmUp, samples, null);
         backend.start();
         reloader.applyInitialStatics();
-        System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)");
+        // Said from the loop's first turn: run() takes the link over just before it.
+        backend.execute(() -> System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)"));
         backend.run();
         stamps.print();
     }
