@@ -83,7 +83,8 @@ public final class StagedUarpd {
         backend.start();
         reloader.applyInitialStatics();
         // Said from the loop's first turn: run() takes the link over just before it.
-        backend.execute(() -> System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)"));
+        String readyLine = "uarpd ready on " + iface + " (" + mode + ", stage stamps)";
+        backend.execute(() -> System.err.println(readyLine));
         backend.run();
         stamps.print();
     }
