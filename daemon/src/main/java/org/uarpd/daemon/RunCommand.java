@@ -239,7 +239,9 @@ public final class RunCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = null;
         org.uarpd.daemon.control.FleetView fleet = null;
         try {
-            // Warm up first, while the kernel still answers for the links: uarpd takes them over only
+            // Everything before backend.run() happens while the kernel still answers for the links: the
+            // warm-up, the control socket, a fleet's etcd client, the metrics endpoint. run() takes the
+            // links over as its last step before the loop's first turn, so uarpd takes them over only
             // when it can serve them at full speed.
             if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd drops what it says (pings too) until MAINPID=
             backend.prepare();
@@ -254,8 +256,6 @@ public final class RunCommand implements Callable<Integer> {
                             (System.nanoTime() - t) / 1_000_000);
                 }
             }
-            // The control socket before the takeover: between the takeover and the loop's first turn
-            // nothing else should run (requests wait for the loop meanwhile).
             try {
                 if (successor != null) control.startBeside(); // the old one's stays in place until this one has the host
                 else control.start();
@@ -292,9 +292,10 @@ public final class RunCommand implements Callable<Integer> {
             backend.realtime(realtime); // after the rehearsal: a realtime thread must not spin through it
             String serving = "on " + String.join(", ", names) + " (" + String.join(", ",
                     settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")";
-            System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
-            // The loop's first task: READY=1 is said by the thread that serves, once it serves.
+            String ready = READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe();
+            // The loop's first task, after the takeover: ready is said by the thread that serves, once it serves.
             backend.execute(() -> {
+                System.err.println(ready);
                 if (successor != null) successor.serving(notify, watchdog != null, "serving " + serving);
                 else notify.send("READY=1\nSTATUS=serving " + serving);
             });
