@@ -79,7 +79,8 @@ public final class StagedUarpd {
         // The same rehearsal as uarpd run, through a scratch tap in a scratch wrapper: the wrapper is compiled too.
         backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), 20000, samples, null);
         // Said from the loop's first turn: run() takes the link over just before it.
-        backend.execute(() -> System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)"));
+        String readyLine = "uarpd ready on " + iface + " (" + mode + ", stage stamps)";
+        backend.execute(() -> System.err.println(readyLine));
         backend.run();
         stamps.print();
     }

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -93,6 +94,26 @@ public final class Libc {
     private static final class MmapCall { static final MethodHandle HANDLE = capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG)); }
     private static final class MunmapCall { static final MethodHandle HANDLE = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG)); }
     private static final class StrerrorCall { static final MethodHandle HANDLE = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT)); }
+
+    /**
+     * Links, on the calling thread, the downcalls a start of {@code uarpd run} makes and those of the
+     * packet path. The JDK generates each call shape's stub at run time (an AOT cache holds none):
+     * about 10 ms of CPU apiece, which a start otherwise pays on its critical path, call by call.
+     * A launcher calls this from a thread of its own while its main thread parses the command line;
+     * a call whose holder that thread is still initialising waits for it (JVMS 5.5), so nothing is
+     * linked twice. A call missing from this list is linked at its first use, as without it.
+     */
+    public static void linkStartCalls() {
+        MethodHandles.Lookup here = MethodHandles.lookup();
+        for (Class<?> holder : new Class<?>[] {SocketCall.class, BindCall.class, ListenCall.class, SetsockoptCall.class, GetsocknameCall.class,
+                EventfdCall.class, SendtoCall.class, RecvfromCall.class, MmapCall.class, PollCall.class, ReadCall.class, WriteCall.class, CloseCall.class}) {
+            try {
+                here.ensureInitialized(holder);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e); // a nested class of this one: never
+            }
+        }
+    }
 
     /** One errno capture area per thread: allocated once, reused by every call on that thread. */
     private static final ThreadLocal<MemorySegment> CAPTURED =
