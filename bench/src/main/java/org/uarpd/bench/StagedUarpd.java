@@ -78,7 +78,8 @@ public final class StagedUarpd {
         reloader.applyInitialStatics();
         // The same rehearsal as uarpd run, through a scratch tap in a scratch wrapper: the wrapper is compiled too.
         backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), 20000, samples, null);
-        System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)");
+        // Said from the loop's first turn: run() takes the link over just before it.
+        backend.execute(() -> System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)"));
         backend.run();
         stamps.print();
     }

@@ -213,7 +213,8 @@ public final class RunCommand implements Callable<Integer> {
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
         ControlServer control = new ControlServer(service, settings.control());
-        service.restarts(new Restarter(backend, notify, control, log));
+        Restarter restarter = new Restarter(backend, notify, control, log);
+        service.restarts(restarter);
         // SIGTERM / SIGINT: a fleet first hands its groups over while the loop runs (silent, then the lease
         // revoked: the standby takes over at once); then the loop stops, restores everything and run() returns.
         var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
@@ -238,7 +239,9 @@ public final class RunCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = null;
         org.uarpd.daemon.control.FleetView fleet = null;
         try {
-            // Warm up first, while the kernel still answers for the links: uarpd takes them over only
+            // Everything before backend.run() happens while the kernel still answers for the links: the
+            // warm-up, the control socket, a fleet's etcd client, the metrics endpoint. run() takes the
+            // links over as its last step before the loop's first turn, so uarpd takes them over only
             // when it can serve them at full speed.
             if (successor == null) notify.status("warming up"); // a successor is not the main process yet: systemd drops what it says (pings too) until MAINPID=
             backend.prepare();
@@ -253,8 +256,6 @@ public final class RunCommand implements Callable<Integer> {
                             (System.nanoTime() - t) / 1_000_000);
                 }
             }
-            // The control socket before the takeover: between the takeover and the loop's first turn
-            // nothing else should run (requests wait for the loop meanwhile).
             try {
                 if (successor != null) control.startBeside(); // the old one's stays in place until this one has the host
                 else control.start();
@@ -265,7 +266,14 @@ public final class RunCommand implements Callable<Integer> {
             }
             backend.start();
             if (successor != null) control.publish();
-            if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
+            if (settings.fleet().enabled()) {
+                // A successor carries on under the old uarpd's lease (named in its environment) and owns what it passes on.
+                String lease = successor != null ? System.getenv(org.uarpd.daemon.control.FleetView.LEASE_ENVIRONMENT) : null;
+                org.uarpd.daemon.control.FleetView started = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics, lease);
+                service.fleet(fleet = started);
+                if (successor != null) successor.fleet(started::adopt, () -> started.awaitReachable(10_000));
+                restarter.fleet(started);
+            }
             fleeting.set(fleet);
             reloader.applyInitialStatics();
             if (metrics != null) {
@@ -284,9 +292,10 @@ public final class RunCommand implements Callable<Integer> {
             backend.realtime(realtime); // after the rehearsal: a realtime thread must not spin through it
             String serving = "on " + String.join(", ", names) + " (" + String.join(", ",
                     settings.links().values().stream().map(l -> l.mode().name().toLowerCase()).distinct().toList()) + ")";
-            System.err.println(READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe());
-            // The loop's first task: READY=1 is said by the thread that serves, once it serves.
+            String ready = READY + " " + serving + (loadedFrom != null ? " with " + loadedFrom : "") + ", control " + control.describe();
+            // The loop's first task, after the takeover: ready is said by the thread that serves, once it serves.
             backend.execute(() -> {
+                System.err.println(ready);
                 if (successor != null) successor.serving(notify, watchdog != null, "serving " + serving);
                 else notify.send("READY=1\nSTATUS=serving " + serving);
             });

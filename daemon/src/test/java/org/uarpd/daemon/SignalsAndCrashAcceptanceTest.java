@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -77,6 +78,46 @@ class SignalsAndCrashAcceptanceTest {
         assertThat(after).isEqualTo(before);
         assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
         assertThat(u.log).as(u.logText()).anyMatch(l -> l.contains("restored every kernel setting uarpd changed"));
+    }
+
+    /**
+     * What systemd does when uarpd dies: with the unit's default KillMode=control-group, SIGTERM goes
+     * to every process left in the service's cgroup, the crash restorer among them, perhaps before it
+     * has restored anything. Here the restorer gets its SIGTERM first (the case where it has not even
+     * read end-of-file yet), then uarpd is killed: every knob must still come back, and the restorer
+     * must then exit by itself (systemd waits for the cgroup to empty).
+     */
+    @Test
+    void theCrashRestorerOutlivesTheSigtermSystemdSendsTheCgroupAndStillRestores() throws Exception {
+        String h = lab.namespace("t-h");
+        String p = lab.namespace("t-p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        Map<String, String> before = LabCommand.knobs(lab, h);
+        UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "authoritative", "--warm-up", "0");
+        ProcessHandle restorer;
+        try {
+            assertThat(LabCommand.knobs(lab, h)).containsEntry("net.ipv4.conf.u0.arp_ignore", "8");
+            List<ProcessHandle> found = u.process.descendants().filter(SignalsAndCrashAcceptanceTest::isRestorer).toList();
+            assertThat(found).as("uarpd's crash restorer among its children").hasSize(1);
+            restorer = found.getFirst();
+            lab.ok(null, "kill", "-TERM", Long.toString(restorer.pid()));
+            u.kill();
+        } finally {
+            if (u.process.isAlive()) u.kill();
+        }
+        assertThat(within(10, () -> LabCommand.knobs(lab, h).equals(before)))
+                .as("every knob back after SIGTERM to the restorer and SIGKILL to uarpd: " + LabCommand.knobs(lab, h)).isTrue();
+        assertThat(within(10, () -> !restorer.isAlive())).as("the restorer exits once it has restored").isTrue();
+        assertThat(lab.ok(h, "nft", "list", "ruleset")).doesNotContain("uarpd");
+    }
+
+    /** Whether {@code h} is a crash restorer's shell (its program is on its command line). */
+    static boolean isRestorer(ProcessHandle h) {
+        try {
+            return Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).contains("restore=''");
+        } catch (java.io.IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     @Test

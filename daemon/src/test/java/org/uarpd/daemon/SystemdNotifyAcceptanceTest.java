@@ -131,6 +131,115 @@ class SystemdNotifyAcceptanceTest {
         }
     }
 
+    /** WATCHDOG_USEC for the cadence test: a ping is due every 200 ms. */
+    static final long WATCHDOG_MICROS = 400_000;
+
+    /** ARP requests for {@code target} from {@code dev} (address {@code sender}), one a millisecond, until its stdin closes. */
+    static final String FLOOD = """
+            import select, socket, struct, sys
+            dev, sender, target = sys.argv[1:4]
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+            s.bind((dev, 0x0806))
+            mac = s.getsockname()[4][:6]
+            f = b"\\xff" * 6 + mac + struct.pack("!HHHBBH", 0x0806, 1, 0x0800, 6, 4, 1) + mac + socket.inet_aton(sender) + b"\\0" * 6 + socket.inet_aton(target)
+            while not select.select([sys.stdin], [], [], 0.001)[0]:
+                s.send(f)
+            """;
+
+    /** When each of the next {@code count} pings came ({@code System.nanoTime()}); other notifications are kept in {@code heard}. */
+    static List<Long> pingTimes(NotifyListener systemd, Heard heard, int count) {
+        List<Long> at = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (at.size() < count) {
+            long left = deadline - System.nanoTime();
+            assertThat(left).as("%d pings within 30 s (%d so far)", count, at.size()).isPositive();
+            NotifyListener.Message m = systemd.receive(Duration.ofNanos(left));
+            if (m == null) continue;
+            if (m.text().equals("WATCHDOG=1")) at.add(m.nanoTime());
+            else heard.said.add(m.text());
+        }
+        return at;
+    }
+
+    /**
+     * The watchdog pings come from the event loop itself. Healthy, they come every WATCHDOG_USEC/2
+     * (sd_watchdog_enabled(3)), never a whole interval apart. Then the loop is made to hang through a
+     * path it really has: at debug level it writes a line per packet to stderr, and the test stops
+     * reading that pipe (as a stalled journald would) while a peer floods it with requests, so the
+     * loop blocks in write(2). The pings must stop (a ping from any other thread would go on, and
+     * systemd would never see the hang); once stderr is read again they resume.
+     */
+    @Test
+    void theWatchdogPingsComeFromTheLoopAndStopWhenItHangs() throws Exception {
+        assertThat(LabCommand.missingTools()).as("tools the acceptance tests need").isNull();
+        Path dir = Files.createTempDirectory("uh");
+        Path flood = dir.resolve("flood.py");
+        Files.writeString(flood, FLOOD);
+        long half = WATCHDOG_MICROS * 1000 / 2;
+        try (NamespaceLab lab = new NamespaceLab("uh");
+             NotifyListener systemd = new NotifyListener(dir.resolve("notify").toString())) {
+            String[] hp = hostAndPeer(lab);
+            Heard heard = new Heard();
+            try (UarpdProcess u = UarpdProcess.withEnvironment(lab, hp[0], "debug", Map.of(SystemdNotify.NOTIFY_SOCKET, systemd.name(),
+                    SystemdNotify.WATCHDOG_USEC, Long.toString(WATCHDOG_MICROS)), "--interface", "u0", "--warm-up", "0",
+                    "--control-socket", dir.resolve("ctl.sock").toString())) {
+                assertThat(heard.next(systemd, Duration.ofSeconds(10))).isEqualTo("STATUS=warming up");
+                assertThat(heard.next(systemd, Duration.ofSeconds(10))).startsWith("READY=1");
+                List<Long> healthy = pingTimes(systemd, heard, 11);
+                List<Long> gaps = new ArrayList<>();
+                for (int i = 1; i < healthy.size(); i++) gaps.add(healthy.get(i) - healthy.get(i - 1));
+                String cadence = "gaps between pings (ms): " + gaps.stream().map(g -> String.format("%.1f", g / 1e6)).toList();
+                assertThat(gaps).as(cadence + "; none may reach WATCHDOG_USEC").allMatch(g -> g < 2 * half);
+                List<Long> sorted = gaps.stream().sorted().toList();
+                assertThat(sorted.get(sorted.size() / 2)).as(cadence + "; the median is half WATCHDOG_USEC")
+                        .isBetween(half * 9 / 10, half * 12 / 10);
+
+                u.holdLog();
+                Process peer = lab.start(hp[1], ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT,
+                        "/usr/bin/python3", flood.toString(), "p0", "192.0.2.2", "192.0.2.1");
+                try {
+                    // Silent for two whole intervals: systemd would have killed it after one.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    boolean silent = false;
+                    while (!silent && System.nanoTime() < deadline) {
+                        NotifyListener.Message m = systemd.receive(Duration.ofNanos(4 * half));
+                        silent = m == null;
+                        if (m != null && !m.text().equals("WATCHDOG=1")) heard.said.add(m.text());
+                    }
+                    assertThat(silent).as("no ping for %d ms while the loop is blocked writing to stderr", 4 * half / 1_000_000).isTrue();
+                    List<String> waits = wchans(u.process.pid());
+                    assertThat(waits).as("a uarpd thread blocked in write(2) on its stderr pipe").anyMatch(w -> w.endsWith("pipe_write"));
+                } finally {
+                    peer.getOutputStream().close();
+                    peer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                    u.releaseLog();
+                }
+                pingTimes(systemd, heard, 3);
+                assertThat(lab.run(hp[1], "arping", "-c", "1", "-w", "5", "-I", "p0", "192.0.2.1").ok())
+                        .as("serving again once its stderr is read\n" + u.logText()).isTrue();
+                assertThat(u.terminate()).isZero();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Where each thread of process {@code pid} waits in the kernel (/proc/PID/task/TID/wchan; "0" when running). */
+    static List<String> wchans(long pid) throws java.io.IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(t -> {
+                try {
+                    return Files.readString(t.resolve("wchan")).strip();
+                } catch (java.io.IOException e) {
+                    return "(gone)"; // the thread ended meanwhile
+                }
+            }).toList();
+        }
+    }
+
     /**
      * systemd's watchdog runs from exec, not from READY=1: a warm-up longer than the watchdog interval
      * must ping meanwhile. WATCHDOG_USEC=100 ms (a ping every 50 ms) against 20,000 rehearsed rounds,

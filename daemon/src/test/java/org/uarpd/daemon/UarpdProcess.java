@@ -21,6 +21,8 @@ public final class UarpdProcess implements AutoCloseable {
     private java.nio.file.Path controlSocket;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Thread reader;
+    /** While true the reader stops reading its stderr: once the pipe is full, uarpd's next line blocks the thread writing it. */
+    private boolean held;
 
     public UarpdProcess(NamespaceLab lab, String ns, String... runArgs) throws InterruptedException {
         this(lab, ns, "debug", List.of(), java.util.Map.of(), List.of(runArgs)); // most oracles read per-packet lines
@@ -35,6 +37,12 @@ public final class UarpdProcess implements AutoCloseable {
     public static UarpdProcess withEnvironment(NamespaceLab lab, String ns, java.util.Map<String, String> env, String... runArgs)
             throws InterruptedException {
         return new UarpdProcess(lab, ns, "info", List.of(), env, List.of(runArgs));
+    }
+
+    /** With {@code env} added to its environment, at log level {@code level} ("debug": a line per packet). */
+    public static UarpdProcess withEnvironment(NamespaceLab lab, String ns, String level, java.util.Map<String, String> env, String... runArgs)
+            throws InterruptedException {
+        return new UarpdProcess(lab, ns, level, List.of(), env, List.of(runArgs));
     }
 
     /** At the log level an operator gets by default (no --log-level). */
@@ -65,6 +73,7 @@ public final class UarpdProcess implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    awaitReleased();
                     log.add(line);
                     if (line.contains(RunCommand.READY)) ready.countDown();
                 }
@@ -77,6 +86,27 @@ public final class UarpdProcess implements AutoCloseable {
         reader.start();
         if (!ready.await(30, TimeUnit.SECONDS) || !process.isAlive()) {
             throw new AssertionError("uarpd did not become ready:\n" + String.join("\n", log));
+        }
+    }
+
+    /** Stops reading uarpd's stderr until {@link #releaseLog()}: a stand-in for a log reader (journald) that stalls. */
+    public synchronized void holdLog() {
+        held = true;
+    }
+
+    /** Reads uarpd's stderr again. */
+    public synchronized void releaseLog() {
+        held = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitReleased() throws java.io.InterruptedIOException {
+        while (held) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException("interrupted while the log was held");
+            }
         }
     }
 
@@ -95,6 +125,7 @@ public final class UarpdProcess implements AutoCloseable {
 
     /** SIGTERM, then waits; returns the exit status. */
     public int terminate() throws InterruptedException {
+        releaseLog(); // its clean-up writes lines too
         process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stderr
         if (!process.waitFor(15, TimeUnit.SECONDS)) throw new AssertionError("uarpd ignored SIGTERM for 15 s:\n" + logText());
         reader.join(5000); // its last lines (the clean-up's) may still be in the pipe

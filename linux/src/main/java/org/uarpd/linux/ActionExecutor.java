@@ -139,6 +139,16 @@ final class ActionExecutor implements ActionSink {
         }
     }
 
+    /**
+     * The events this executor does something with: conflicts and guard alerts (always warned), and
+     * every event while the log wants packet lines. For the others the engine builds no event at all,
+     * so an answered request allocates nothing here.
+     */
+    @Override
+    public boolean wants(EngineEvent.Kind kind) {
+        return kind == EngineEvent.Kind.CONFLICT || kind == EngineEvent.Kind.ALERT || log.packets();
+    }
+
     /** The errors of a link that went down or away meanwhile: its rtnetlink message reports that, no warning needed. */
     static boolean linkGone(int errno) {
         return errno == Errno.ENXIO || errno == Errno.ENODEV || errno == Errno.ENETDOWN;

@@ -15,6 +15,16 @@ import java.util.regex.Pattern;
  * remaining undo command. No polling: the kernel closes our end of the pipe when we die, however we
  * die. It runs in uarpd's network namespace, so {@code /proc/sys/net} and the routes there are the
  * ones it restores.
+ *
+ * <p>It ignores SIGTERM and SIGHUP, and so do the commands it runs (an ignored signal stays ignored
+ * across fork and exec). Under systemd it lives in the service's cgroup, and when the main process
+ * dies, systemd's default {@code KillMode=control-group} sends SIGTERM to every process left there,
+ * possibly before the restorer has read end-of-file or while it restores; a {@code systemctl stop}
+ * sends SIGTERM to uarpd and the restorer at once. Either way the restorer must outlive the signal:
+ * it goes on until uarpd's end of the pipe closes, restores unless uarpd said "clean", and exits, and
+ * systemd, which waits up to {@code TimeoutStopSec} for the cgroup to empty, sees it go.
+ * ({@code KillMode=mixed} would be worse: with the main process already gone it goes straight to
+ * SIGKILL for the rest.)
  */
 public final class CrashRestorer implements AutoCloseable {
     private static final Pattern SAFE_PATH = Pattern.compile("/proc/sys/[A-Za-z0-9_./-]+");
@@ -23,6 +33,7 @@ public final class CrashRestorer implements AutoCloseable {
     private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_.:/@-]+");
 
     private static final String SCRIPT = """
+            trap '' TERM HUP
             restore=''
             undo=''
             while IFS=' ' read -r cmd rest; do

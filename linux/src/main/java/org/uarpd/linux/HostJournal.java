@@ -50,7 +50,7 @@ final class HostJournal implements AutoCloseable {
     private final EventLog log;
     /** In the order made; undone from the end. */
     private final List<Change> changes = new ArrayList<>();
-    /** The value uarpd last wrote to each sysctl, to write again ({@link #reassert}). */
+    /** The value uarpd last wrote to each sysctl (an adopted one's: the predecessor's), to write again ({@link #reassert}). */
     private final java.util.Map<String, String> written = new java.util.HashMap<>();
     /** What {@link #export} handed a successor; null while nothing was. */
     private List<Change> exported;
@@ -304,6 +304,9 @@ final class HostJournal implements AutoCloseable {
                     String before = f.length > 2 ? f[2] : "";
                     if (restorer != null) restorer.record(sysctls.path(f[1]).toString(), before);
                     j.changes.add(new Change.Sysctl(f[1], before));
+                    // What the predecessor wrote is what the knob holds now, while it still holds the host:
+                    // reassert() writes it again should a later successor's restorer undo it.
+                    if (sysctls.exists(f[1])) j.written.put(f[1], sysctls.read(f[1]));
                 }
                 case "arp-drop", "nd-drop" -> {
                     List<Integer> links = f[1].equals("-") ? List.of() : java.util.Arrays.stream(f[1].split(",")).map(Integer::valueOf).toList();

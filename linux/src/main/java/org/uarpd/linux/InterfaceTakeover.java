@@ -28,31 +28,52 @@ final class InterfaceTakeover {
      * {@code arp_accept} says; {@code AF_PACKET} sockets still see every frame.
      */
     static void apply(HostJournal journal, String name, int index, LinkMode mode, EventLog log) {
+        prepare(journal, name, index, mode, log);
+        cut(journal, name, index, mode);
+    }
+
+    /**
+     * Everything but the {@link #cut}: settings after which the kernel still answers ARP and ND on the
+     * link (an authoritative link's kernel stops soliciting and asks uarpd instead, which the loop
+     * hears from its first turn). At start every link is prepared before any is cut.
+     */
+    static void prepare(HostJournal journal, String name, int index, LinkMode mode, EventLog log) {
         if (mode == LinkMode.ANSWER) {
             // No app probe: the kernel resolves alone, as fast as without uarpd.
             journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "0");
-            NdTakeover.apply(journal, name, index, mode, log);
+            NdTakeover.prepare(journal, name, mode, log);
             LogLines.note(log, "%s: answer (the kernel keeps its ARP and resolves alone; uarpd answers published addresses and RARP, guards and learns)", name);
             return;
         }
         if (mode == LinkMode.ASSIST) {
             journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), "1");
-            NdTakeover.apply(journal, name, index, mode, log);
+            NdTakeover.prepare(journal, name, mode, log);
             LogLines.note(log, "%s: assist (the kernel keeps its ARP and asks uarpd first; uarpd adds its cache, published addresses and RARP)", name);
             return;
         }
-        // The owned table first: if another uarpd holds this namespace, fail before touching anything.
-        journal.dropArp(index);
         journal.setSysctl(KernelSettings.neigh(name, "app_solicit"), Integer.toString(APP_SOLICIT));
         journal.setSysctl(KernelSettings.neigh(name, "ucast_solicit"), "0");
         journal.setSysctl(KernelSettings.neigh(name, "mcast_solicit"), "0");
         journal.setSysctl(KernelSettings.neigh(name, "mcast_resolicit"), "0");
-        journal.setSysctl(KernelSettings.conf(name, "arp_ignore"), "8");
         journal.setSysctl(KernelSettings.conf(name, "arp_accept"), "0");
         journal.setSysctl(KernelSettings.conf(name, "drop_gratuitous_arp"), "1");
         journal.setSysctl(KernelSettings.conf(name, "arp_notify"), "0");
         journal.setSysctl(KernelSettings.conf(name, "proxy_arp"), "0");
-        NdTakeover.apply(journal, name, index, mode, log);
+        NdTakeover.prepare(journal, name, mode, log);
         LogLines.note(log, "%s: authoritative (sysctls set, nftables table arp %s drops ARP input)", name, NftArpDrop.TABLE);
+    }
+
+    /**
+     * What stops the kernel answering and believing ARP and ND on an authoritative link — the owned
+     * nftables drops (the IPv6 one first: IPv4's cut comes last, closest to the loop's first turn)
+     * and {@code arp_ignore 8} — so from here uarpd alone answers: the last steps before its loop
+     * turns. Nothing on other modes. The first owned table fails when another uarpd holds this
+     * namespace's; what was prepared is then put back with the rest of the journal.
+     */
+    static void cut(HostJournal journal, String name, int index, LinkMode mode) {
+        if (mode != LinkMode.AUTHORITATIVE) return;
+        NdTakeover.cut(journal, name, index);
+        journal.dropArp(index);
+        journal.setSysctl(KernelSettings.conf(name, "arp_ignore"), "8");
     }
 }

@@ -134,8 +134,10 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
 
     /**
      * {@link #prepare()}s, opens the packet sockets, learns addresses and neighbours from dumps (a
-     * restart resynchronises here) and feeds them to the port, then takes each interface over as its
-     * {@link LinkMode} says. On the thread that will {@link #run()} when that one was moved into a namespace.
+     * restart resynchronises here), feeds them to the port, and runs the loop's own turns a while
+     * ({@link #rehearse}). Changes nothing on the host: {@link #run()} takes each interface over as
+     * its {@link LinkMode} says, as its last step before the first turn. On the thread that will
+     * {@link #run()} when that one was moved into a namespace.
      */
     public void start() {
         prepare();
@@ -143,8 +145,8 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
             now = System.nanoTime();
             executor = ActionExecutor.onHost(links, rtnl, host.open(rtnl, HostHold.describe(links.info())), log);
             List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
-            // Sockets and state first, the takeover last, right before the loop's first turns: the
-            // kernel answers until uarpd can, and packet sockets see the frames in between anyway.
+            // Packet sockets see the frames while the kernel still answers: the rehearsed turns serve
+            // what comes meanwhile beside it (the same answers, so a requester believes them twice).
             for (LinkTable.Entry l : present) l.openSockets();
             buildPollSet();
             for (LinkTable.Entry l : present) {
@@ -152,15 +154,26 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
                 feed(new Input.LinkChanged(l.index, l.name, Ethernet.INSTANCE, l.hardwareAddress(), true));
             }
             resync("start");
-            // A successor's journal has every setting made already: these write each sysctl again with
-            // the value it holds (a write, no change: HostJournal.setSysctl) and record nothing new.
-            for (LinkTable.Entry l : present) InterfaceTakeover.apply(host.journal(), l.name, l.index, l.mode, log);
             started = true;
             rehearseTurns(turnsToRehearse);
         } catch (RuntimeException e) {
             cleanUp();
             throw e;
         }
+    }
+
+    /**
+     * Takes each present interface over ({@link InterfaceTakeover}): the kernel stops answering there
+     * and uarpd alone does, so this is the last step before the loop's first turn, and whatever the
+     * daemon does before {@link #run()} (the control socket, a fleet's etcd client, the metrics
+     * endpoint) happens while the kernel still answers. A successor's journal has every setting made
+     * already: this writes each sysctl again with the value it holds and records nothing new.
+     */
+    private void takeOver() {
+        List<LinkTable.Entry> present = links.entries().stream().filter(l -> l.index != 0).toList();
+        for (LinkTable.Entry l : present) InterfaceTakeover.prepare(host.journal(), l.name, l.index, l.mode, log);
+        // The cuts last, every link's together: from the first, the kernel answers no more there.
+        for (LinkTable.Entry l : present) InterfaceTakeover.cut(host.journal(), l.name, l.index, l.mode);
     }
 
     /** The loop says WATCHDOG=1 and STOPPING=1 through {@code notify} ({@link LoopNotifier}; null watchdog: none). Before {@link #run()}. */
@@ -199,18 +212,20 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     /**
-     * The event loop: runs until {@link #stop()}, then puts every kernel setting back. Sleeps in
-     * poll(2) until the next descriptor or deadline, except inside the spin window that follows
-     * every event ({@link #setSpinMicros}), or always with busy polling.
+     * The event loop: takes the interfaces over ({@link #takeOver}), runs until {@link #stop()}, then
+     * puts every kernel setting back. Sleeps in poll(2) until the next descriptor or deadline, except
+     * inside the spin window that follows every event ({@link #setSpinMicros}), or always with busy
+     * polling. What was {@link #execute}d before runs in the first turn, after the takeover.
      */
     public void run() {
         if (!started) throw new IllegalStateException("start() first");
         running = true;
-        host.serving();
-        long start = System.nanoTime();
-        pacing.opened(start);
-        notifier.started(start);
         try {
+            if (!stopping) takeOver();
+            host.serving();
+            long start = System.nanoTime();
+            pacing.opened(start);
+            notifier.started(start);
             while (!stopping) turn();
         } finally {
             if (!host.isHandedOver()) notifier.stopping(log); // else the successor is the service now

@@ -21,8 +21,9 @@ import org.uarpd.engine.LinkMode;
 final class NdTakeover {
     private NdTakeover() {}
 
-    static void apply(HostJournal journal, String name, int index, LinkMode mode, EventLog log) {
-        if (!journal.hasSetting(KernelSettings.neigh6(name, "app_solicit"))) {
+    /** The {@code net.ipv6.neigh.IF} knobs of {@code mode}, after which the kernel still answers ND (see {@link InterfaceTakeover#prepare}). */
+    static void prepare(HostJournal journal, String name, LinkMode mode, EventLog log) {
+        if (!hasIpv6(journal, name)) {
             LogLines.note(log, "%s: no IPv6 (no net.ipv6.neigh.%s): neighbour discovery left to nobody", name, name);
             return;
         }
@@ -30,7 +31,6 @@ final class NdTakeover {
             case ANSWER -> journal.setSysctl(KernelSettings.neigh6(name, "app_solicit"), "0");
             case ASSIST -> journal.setSysctl(KernelSettings.neigh6(name, "app_solicit"), "1");
             case AUTHORITATIVE -> {
-                journal.dropNd(index);
                 journal.setSysctl(KernelSettings.neigh6(name, "app_solicit"), Integer.toString(InterfaceTakeover.APP_SOLICIT));
                 journal.setSysctl(KernelSettings.neigh6(name, "ucast_solicit"), "0");
                 journal.setSysctl(KernelSettings.neigh6(name, "mcast_solicit"), "0");
@@ -39,5 +39,14 @@ final class NdTakeover {
                         + "neighbour solicitations and advertisements input)", name, NftArpDrop.TABLE);
             }
         }
+    }
+
+    /** On an authoritative link with IPv6, the {@code inet} drop: the kernel neither answers nor learns ND there from now on. */
+    static void cut(HostJournal journal, String name, int index) {
+        if (hasIpv6(journal, name)) journal.dropNd(index);
+    }
+
+    private static boolean hasIpv6(HostJournal journal, String name) {
+        return journal.hasSetting(KernelSettings.neigh6(name, "app_solicit"));
     }
 }

@@ -32,6 +32,9 @@ final class PacketRing implements AutoCloseable {
     /** tpacket2_hdr: tp_status u32 @0, tp_len @4, tp_snaplen @8, tp_mac u16 @12; its size, 32, is already TPACKET_ALIGNed. */
     private static final int SNAPLEN = 8;
     private static final int MAC = 12;
+    /** tp_sec u32 @16, tp_nsec u32 @20: when the kernel took the frame in (CLOCK_REALTIME). */
+    private static final int SEC = 16;
+    private static final int NSEC = 20;
     private static final int PKTTYPE = 32 + 10; // sockaddr_ll.sll_pkttype, after the header
 
     /** Bytes per slot (a multiple of TPACKET_ALIGNMENT, 16). */
@@ -51,6 +54,9 @@ final class PacketRing implements AutoCloseable {
     private final MemorySegment ring;
     private final int slots;
     private int next;
+    /** The kernel's arrival time of the last frame read, and the time between it and the one before. */
+    private long arrival;
+    private long gap = Long.MAX_VALUE;
 
     /** Sets the ring up on {@code fd} (before its bind, so no frame waits in the ordinary queue) and maps it. */
     PacketRing(int fd, String what) {
@@ -77,6 +83,10 @@ final class PacketRing implements AutoCloseable {
         long at = (long) next * SLOT;
         // Acquire: the frame the kernel wrote before it set the status is visible once the status is.
         if (((int) STATUS.getAcquire(ring, at) & TP_STATUS_USER) == 0) return -Errno.EAGAIN;
+        long t = Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, at + SEC)) * 1_000_000_000L
+                + Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, at + NSEC));
+        gap = t - arrival;
+        arrival = t;
         int len = 0;
         if ((ring.get(ValueLayout.JAVA_BYTE, at + PKTTYPE) & 0xFF) != PacketSocket.PACKET_OUTGOING) {
             int mac = Short.toUnsignedInt(ring.get(ValueLayout.JAVA_SHORT, at + MAC));
@@ -87,6 +97,29 @@ final class PacketRing implements AutoCloseable {
         STATUS.setRelease(ring, at, TP_STATUS_KERNEL);
         next = next + 1 == slots ? 0 : next + 1;
         return Math.max(len, 0);
+    }
+
+    /** Whether the next slot holds a frame ({@link #receive} would return it). */
+    boolean ready() {
+        return ((int) STATUS.getAcquire(ring, (long) next * SLOT) & TP_STATUS_USER) != 0;
+    }
+
+    /** Nanoseconds between the kernel's arrival times of the last frame read and the one before it. */
+    long lastGapNanos() {
+        return gap;
+    }
+
+    /**
+     * Watches the next slot's status word, without a system call, until a frame is there (true) or
+     * {@code nanos} have passed (false).
+     */
+    boolean await(long nanos) {
+        long start = System.nanoTime();
+        while (!ready()) {
+            if (System.nanoTime() - start >= nanos) return false;
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     /** Unmaps the ring; the socket's close frees it. */

@@ -28,15 +28,30 @@ class HostJournalTest {
         return Files.readString(root.resolve(key)).strip();
     }
 
+    private HostJournal journal() {
+        return new HostJournal(null, null, new KernelSettings(root), log);
+    }
+
+    /** A journal that found each key at its value and set it to the next: {@code key, found, set, key, found, set, …}. */
+    private HostJournal changed(String... keyFoundSet) throws Exception {
+        HostJournal journal = journal();
+        for (int i = 0; i + 2 < keyFoundSet.length; i += 3) {
+            knob(keyFoundSet[i], keyFoundSet[i + 1]);
+            journal.setSysctl(keyFoundSet[i], keyFoundSet[i + 2]);
+        }
+        return journal;
+    }
+
+    /** A successor's journal: what {@code handed} exported, adopted (no sockets travel in these tests). */
+    private HostJournal adopted(HostJournal.Exported handed) {
+        return HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
+    }
+
     @Test
     void everySysctlGoesBackToTheValueFoundBeforeTheFirstChange() throws Exception {
         String ignore = KernelSettings.conf("u0", "arp_ignore");
         String solicit = KernelSettings.neigh("u0", "app_solicit");
-        knob(ignore, "0");
-        knob(solicit, "0");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
-        journal.setSysctl(ignore, "8");
-        journal.setSysctl(solicit, "1");
+        HostJournal journal = changed(ignore, "0", "8", solicit, "0", "1");
         journal.setSysctl(solicit, "3"); // a second change: the value to restore is still the first one found
         assertThat(value(ignore)).isEqualTo("8");
         assertThat(value(solicit)).isEqualTo("3");
@@ -54,7 +69,7 @@ class HostJournalTest {
     void assistModeTakesOverOnlyAppSolicit() throws Exception {
         String solicit = KernelSettings.neigh("u0", "app_solicit");
         knob(solicit, "0");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
+        HostJournal journal = journal();
         InterfaceTakeover.apply(journal, "u0", 3, LinkMode.ASSIST, log);
         assertThat(value(solicit)).isEqualTo("1");
         try (java.util.stream.Stream<Path> files = Files.walk(root)) {
@@ -68,11 +83,7 @@ class HostJournalTest {
     void aSysctlThatCannotBeWrittenBackIsReportedAndTheOthersStillAre() throws Exception {
         String a = KernelSettings.conf("u0", "arp_ignore");
         String b = KernelSettings.conf("u0", "arp_accept");
-        knob(a, "0");
-        knob(b, "1");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
-        journal.setSysctl(a, "8");
-        journal.setSysctl(b, "0");
+        HostJournal journal = changed(a, "0", "8", b, "1", "0");
         Files.delete(root.resolve(b));
         Files.createDirectory(root.resolve(b)); // a directory cannot be written as a file
         List<String> failed = journal.undoAll();
@@ -95,11 +106,7 @@ class HostJournalTest {
     void aVanishedInterfaceIsSkippedWithOneLineNamingIt() throws Exception {
         String solicit = KernelSettings.neigh("u1", "app_solicit");
         String ignore = KernelSettings.conf("u1", "arp_ignore");
-        knob(solicit, "0");
-        knob(ignore, "0");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
-        journal.setSysctl(solicit, "1");
-        journal.setSysctl(ignore, "8");
+        HostJournal journal = changed(solicit, "0", "1", ignore, "0", "8");
         Files.delete(root.resolve(solicit));
         Files.delete(root.resolve(ignore));
         assertThat(journal.undoAll()).isEmpty();
@@ -117,9 +124,7 @@ class HostJournalTest {
     @Test
     void aForgottenInterfaceIsNotRestored() throws Exception {
         String solicit = KernelSettings.neigh("u2", "app_solicit");
-        knob(solicit, "0");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
-        journal.setSysctl(solicit, "1");
+        HostJournal journal = changed(solicit, "0", "1");
         journal.releaseLink("u2", 7, null);
         assertThat(lines).containsExactly("u2 is gone (its settings went with it): nothing to restore there");
         assertThat(journal.undoAll()).isEmpty();
@@ -129,9 +134,7 @@ class HostJournalTest {
     @Test
     void aRenamedInterfaceGetsItsValuesBackUnderItsNewName() throws Exception {
         String solicit = KernelSettings.neigh("u3", "app_solicit");
-        knob(solicit, "0");
-        HostJournal journal = new HostJournal(null, null, new KernelSettings(root), log);
-        journal.setSysctl(solicit, "1");
+        HostJournal journal = changed(solicit, "0", "1");
         Files.createDirectories(root.resolve("net/ipv4/neigh/v3"));
         Files.move(root.resolve(solicit), root.resolve(KernelSettings.neigh("v3", "app_solicit")));
         journal.releaseLink("u3", 7, "v3");
@@ -145,18 +148,14 @@ class HostJournalTest {
         String ignore = KernelSettings.conf("u0", "arp_ignore");
         String solicit = KernelSettings.neigh("u0", "app_solicit");
         String later = KernelSettings.conf("u0", "arp_accept");
-        knob(ignore, "0");
-        knob(solicit, "0 1"); // a value with a space travels whole
+        HostJournal old = changed(ignore, "0", "8", solicit, "0 1", "3"); // a value with a space travels whole
         knob(later, "1");
-        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
-        old.setSysctl(ignore, "8");
-        old.setSysctl(solicit, "3");
         HostJournal.Exported handed = old.export();
         assertThat(handed.lines()).containsExactly("sysctl " + ignore + " 0", "sysctl " + solicit + " 0 1");
         assertThat(handed.fds()).isEmpty();
         old.setSysctl(later, "0"); // after the export: the successor never learns of it
 
-        HostJournal successor = HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
+        HostJournal successor = adopted(handed);
         old.release();
         assertThat(value(ignore)).as("left in place for the successor").isEqualTo("8");
         assertThat(value(solicit)).isEqualTo("3");
@@ -170,12 +169,8 @@ class HostJournalTest {
     @Test
     void aSuccessorThatGivesUpBeforeServingLeavesItsPredecessorsChangesInPlace() throws Exception {
         String ignore = KernelSettings.conf("u0", "arp_ignore");
-        knob(ignore, "0");
-        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
-        old.setSysctl(ignore, "8");
-        HostJournal.Exported handed = old.export();
-        HostJournal successor = HostJournal.adopt(null, null, new KernelSettings(root), log, handed.lines(), handed.fds());
-        successor.release();
+        HostJournal old = changed(ignore, "0", "8");
+        adopted(old.export()).release();
         assertThat(value(ignore)).as("the predecessor still serves with it").isEqualTo("8");
         old.undoAll();
         assertThat(value(ignore)).isEqualTo("0");
@@ -184,15 +179,38 @@ class HostJournalTest {
     @Test
     void reassertMakesEveryChangeAgainAfterADeadSuccessorsRestorerUndidThem() throws Exception {
         String ignore = KernelSettings.conf("u0", "arp_ignore");
-        knob(ignore, "0");
-        HostJournal old = new HostJournal(null, null, new KernelSettings(root), log);
-        old.setSysctl(ignore, "8");
+        HostJournal old = changed(ignore, "0", "8");
         old.export();
         knob(ignore, "0"); // what the successor's crash restorer does when it dies
         old.reassert();
         assertThat(value(ignore)).isEqualTo("8");
         old.undoAll(); // nothing was handed over after all: an ordinary exit undoes everything
         assertThat(value(ignore)).isEqualTo("0");
+    }
+
+    /**
+     * Two restarts in a row: the first successor adopts the journal and hands it on to a second one,
+     * which dies after adopting it (its crash restorer puts the values found before the first uarpd
+     * back). The first successor, still serving, makes every change again with the values its own
+     * predecessor had written, which it never wrote itself; and its exit still restores the values
+     * found before the first uarpd.
+     */
+    @Test
+    void anAdoptedJournalReassertsThePredecessorsValuesAndRestoresTheFirstOnes() throws Exception {
+        String ignore = KernelSettings.conf("u0", "arp_ignore");
+        String solicit = KernelSettings.neigh("u0", "app_solicit");
+        HostJournal first = changed(ignore, "0", "8", solicit, "0", "3");
+        HostJournal second = adopted(first.export());
+        first.release();
+        second.export(); // to a third uarpd, which dies holding it
+        knob(ignore, "0");
+        knob(solicit, "0");
+        second.reassert();
+        assertThat(value(ignore)).as("made again as the first uarpd had made it").isEqualTo("8");
+        assertThat(value(solicit)).isEqualTo("3");
+        assertThat(second.undoAll()).isEmpty();
+        assertThat(value(ignore)).as("the values found before the first uarpd").isEqualTo("0");
+        assertThat(value(solicit)).isEqualTo("0");
     }
 
     @Test

@@ -23,12 +23,43 @@ public final class Fields {
     private final Table table;
     private final List<ConfigError> errors;
     private final Set<String> known = new LinkedHashSet<>();
+    /** Where every read is written down, for {@link UarpdConfig#keys()}; null when nobody asks. */
+    private final Catalog catalog;
+
+    /**
+     * Every key the readers asked for, as dotted paths without array indices, and the sub-tables they
+     * asked for that the file did not have (whose keys could therefore not be asked for).
+     */
+    record Catalog(Set<String> keys, Set<String> absentTables) {
+        Catalog() {
+            this(new java.util.TreeSet<>(), new java.util.TreeSet<>());
+        }
+    }
 
     Fields(String file, String path, Table table, List<ConfigError> errors) {
+        this(file, path, table, errors, null);
+    }
+
+    Fields(String file, String path, Table table, List<ConfigError> errors, Catalog catalog) {
         this.file = file;
         this.path = path;
         this.table = table;
         this.errors = errors;
+        this.catalog = catalog;
+    }
+
+    /** {@code key} is one this table's reader knows. */
+    private void know(String key) {
+        known.add(key);
+        if (catalog != null) catalog.keys().add(undexed(keyOf(key)));
+    }
+
+    private static String undexed(String dotted) {
+        return dotted.replaceAll("\\[\\d+]", "");
+    }
+
+    private Fields child(String key, Table t) {
+        return new Fields(file, keyOf(key), t, errors, catalog);
     }
 
     /** The dotted name of {@code key} in this table. */
@@ -41,7 +72,7 @@ public final class Fields {
     }
 
     public boolean has(String key) {
-        known.add(key);
+        know(key);
         return table.entries.containsKey(key);
     }
 
@@ -56,7 +87,7 @@ public final class Fields {
     }
 
     private Node node(String key) {
-        known.add(key);
+        know(key);
         return table.entries.get(key);
     }
 
@@ -182,28 +213,34 @@ public final class Fields {
     /** A sub-table ({@code [key]} or an inline table); null when absent or not a table (reported). */
     public Fields table(String key) {
         Node n = node(key);
-        if (n == null) return null;
-        if (n.value() instanceof Table t) return new Fields(file, keyOf(key), t, errors);
+        if (n == null) {
+            if (catalog != null) catalog.absentTables().add(undexed(keyOf(key)));
+            return null;
+        }
+        if (n.value() instanceof Table t) return child(key, t);
         wrongType(key, n, "a table ([" + keyOf(key) + "] or { ... })");
         return null;
     }
 
     /** A sub-table, or an empty one in its place, so a section's defaults are read the same way. */
     public Fields tableOrEmpty(String key) {
-        Fields f = table(key);
-        return f != null ? f : new Fields(file, keyOf(key), new Table(table.line), errors);
+        Fields f = node(key) == null ? null : table(key);
+        return f != null ? f : child(key, new Table(table.line));
     }
 
     /** An array of tables ({@code [[key]]}). */
     public List<Fields> tables(String key) {
         Node n = node(key);
-        if (n == null) return List.of();
+        if (n == null) {
+            if (catalog != null) catalog.absentTables().add(undexed(keyOf(key)));
+            return List.of();
+        }
         List<Fields> out = new ArrayList<>();
         if (n.value() instanceof List<?> items) {
             int i = 0;
             for (Object o : items) {
                 Node item = (Node) o;
-                if (item.value() instanceof Table t) out.add(new Fields(file, keyOf(key) + "[" + i + "]", t, errors));
+                if (item.value() instanceof Table t) out.add(new Fields(file, keyOf(key) + "[" + i + "]", t, errors, catalog));
                 else wrongType(key, item, "a table ([[" + keyOf(key) + "]])");
                 i++;
             }
@@ -217,8 +254,8 @@ public final class Fields {
     public Map<String, Fields> namedTables() {
         Map<String, Fields> out = new java.util.LinkedHashMap<>();
         for (var e : table.entries.entrySet()) {
-            known.add(e.getKey());
-            if (e.getValue().value() instanceof Table t) out.put(e.getKey(), new Fields(file, keyOf(e.getKey()), t, errors));
+            know(e.getKey());
+            if (e.getValue().value() instanceof Table t) out.put(e.getKey(), child(e.getKey(), t));
             else wrongType(e.getKey(), e.getValue(), "a table ([" + keyOf(e.getKey()) + "])");
         }
         return out;
@@ -226,7 +263,7 @@ public final class Fields {
 
     /** Every key of this table, each counted as read (for maps whose keys are names, like {@code [fleet.groups]}). */
     public List<String> keys() {
-        known.addAll(table.entries.keySet());
+        for (String k : table.entries.keySet()) know(k);
         return List.copyOf(table.entries.keySet());
     }
 

@@ -27,14 +27,12 @@ public final class GuardSection {
         int maxStations = (int) f.integer("max-stations", s.maxStations(), 1, 1 << 24);
         boolean lock = f.bool("lock-learnt", false);
         RateLimit perSource = s.perSource();
-        if (f.has("per-source")) {
-            Fields t = f.table("per-source");
-            if (t != null) {
-                int burst = (int) t.integer("burst", perSource.burst(), 1, 1_000_000);
-                double perSecond = t.number("per-second", perSource.perSecond(), 0);
-                t.finish();
-                perSource = new RateLimit(burst, perSecond);
-            }
+        Fields t = f.table("per-source");
+        if (t != null) {
+            int burst = (int) t.integer("burst", perSource.burst(), 1, 1_000_000);
+            double perSecond = t.number("per-second", perSource.perSecond(), 0);
+            t.finish();
+            perSource = new RateLimit(burst, perSecond);
         }
         if (!f.bool("rate-limit", true)) perSource = null;
         long slots = f.integer("source-slots", s.sourceSlots(), 1, 1 << 20);

@@ -72,6 +72,47 @@ public record UarpdConfig(String source, LogSection log, ControlSection control,
         return c;
     }
 
+    /**
+     * Every table a reader takes only when the file has it, present and empty (an array of tables with
+     * one empty element): reading it makes each section's reader ask for every key it knows.
+     */
+    private static final String EVERY_TABLE = """
+            [limits]
+            link-requests = {}
+            target-requests = {}
+            [fleet]
+            groups = {}
+            [links.NAME]
+            [links.NAME.conflict]
+            [[links.NAME.conflict.address]]
+            [links.NAME.guard]
+            per-source = {}
+            [[links.NAME.guard.pin]]
+            [[links.NAME.publish]]
+            [[static]]
+            """;
+
+    /**
+     * Every key this reader knows, as a dotted path ({@code links.NAME.guard.per-source.burst}; an
+     * array of tables without an index, a link's table as {@code links.NAME}): what the sections'
+     * readers ask for, so it cannot drift from them. uarpd.toml(5) is checked against it.
+     */
+    public static java.util.SortedSet<String> keys() {
+        Fields.Catalog catalog = new Fields.Catalog();
+        List<ConfigError> errors = new ArrayList<>(); // an empty entry is a mistake; only the names asked for matter here
+        Toml.Table every;
+        try {
+            every = Toml.parse(EVERY_TABLE);
+        } catch (Toml.SyntaxError e) {
+            throw new IllegalStateException("UarpdConfig.EVERY_TABLE: " + e.getMessage(), e);
+        }
+        read("(every table)", new Fields("(every table)", "", every, errors, catalog), Path.of("/"));
+        if (!catalog.absentTables().isEmpty()) {
+            throw new IllegalStateException("UarpdConfig.EVERY_TABLE lacks " + catalog.absentTables() + ", whose keys are therefore unlisted");
+        }
+        return java.util.Collections.unmodifiableSortedSet((java.util.SortedSet<String>) catalog.keys());
+    }
+
     private static UarpdConfig read(String name, Fields root, Path baseDir) {
         LogSection log = section(root, "log", LogSection::read);
         ControlSection control = section(root, "control", ControlSection::read);

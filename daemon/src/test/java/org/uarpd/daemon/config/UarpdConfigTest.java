@@ -33,6 +33,15 @@ class UarpdConfigTest {
         throw new AssertionError("no error for:\n" + text);
     }
 
+    /**
+     * A {@code [[links.eth0.publish]]} table answering {@code range} under {@code when} (null: no key)
+     * and {@code via} (null: no key): one line per key, so line numbers in messages count them.
+     */
+    static String publish(String range, String when, String via) {
+        return "[[links.eth0.publish]]\nrange = \"" + range + "\"\n" + (when == null ? "" : "when = \"" + when + "\"\n")
+                + (via == null ? "" : "via = \"" + via + "\"\n");
+    }
+
     /** One mistake per row: the file (\n for newlines) and the exact message. */
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
@@ -345,19 +354,8 @@ class UarpdConfigTest {
     @Test
     @DisplayName("an IPv6 published entry is answered always, when the target answers on another link, or by route")
     void ipv6PublishConditions() throws Exception {
-        UarpdConfig c = UarpdConfig.parse("""
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "target-answers"
-                via = "eth1"
-                [[links.eth0.publish]]
-                range = "2001:db8:2::/64"
-                when = "route"
-                [[links.eth0.publish]]
-                range = "2001:db8:3::/64"
-                when = "always"
-                [links.eth1]
-                """, "uarpd.toml", HERE);
+        UarpdConfig c = UarpdConfig.parse(publish("2001:db8:1::/64", "target-answers", "eth1") + publish("2001:db8:2::/64", "route", null)
+                + publish("2001:db8:3::/64", "always", null) + "[links.eth1]\n", "uarpd.toml", HERE);
         assertThat(c.links().get("eth0").published6()).extracting(NdPublished::when, NdPublished::via).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(NdPublished.When.TARGET_ANSWERS, "eth1"),
                 org.assertj.core.groups.Tuple.tuple(NdPublished.When.ROUTE, null),
@@ -369,30 +367,10 @@ class UarpdConfigTest {
     @Test
     @DisplayName("a mistake in a publish condition names file, line and key")
     void ipv6PublishConditionMistakes() {
-        List<String> got = errors("""
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "target-answers"
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "route"
-                via = "eth1"
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "target-answers"
-                via = "eth9"
-                [[links.eth0.publish]]
-                range = "198.51.100.0/28"
-                when = "route"
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "sometimes"
-                [[links.eth0.publish]]
-                range = "2001:db8:1::/64"
-                when = "target-answers"
-                via = "eth0"
-                [links.eth1]
-                """);
+        String prefix = "2001:db8:1::/64";
+        List<String> got = errors(publish(prefix, "target-answers", null) + publish(prefix, "route", "eth1")
+                + publish(prefix, "target-answers", "eth9") + publish("198.51.100.0/28", "route", null)
+                + publish(prefix, "sometimes", null) + publish(prefix, "target-answers", "eth0") + "[links.eth1]\n");
         assertThat(got).hasSize(6);
         assertThat(got.get(0)).isEqualTo("uarpd.toml:3: links.eth0.publish[0].when: \"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
         assertThat(got.get(1)).isEqualTo("uarpd.toml:7: links.eth0.publish[1].via: applies to when = \"target-answers\" only; expected no via, or that condition");
