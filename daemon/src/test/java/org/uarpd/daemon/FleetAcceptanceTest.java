@@ -130,8 +130,8 @@ class FleetAcceptanceTest {
                     unanswered.size(), unanswered.isEmpty() ? "" : " (at µs " + unanswered.stream().map(p -> Long.toString(p.micros())).toList() + ")");
             // Two processes' loops read the same frames from sockets of their own, so the switch cannot be atomic without
             // double answers: the old loop falls silent, then the successor's answers. What may go unanswered is the one run
-            // of requests inside that switch: a message and a few thread wake-ups in a fresh JVM (22, 58 and 287 ms in three
-            // runs at load averages of 13, 14 and 26 on two cores). The bound tells that apart from a group left to the lease:
+            // of requests inside that switch: a message and a few thread wake-ups in a fresh JVM (12 to 287 ms in five
+            // runs at load averages of 13 to 26 on two cores). The bound tells that apart from a group left to the lease:
             // a revoke on exit and a claim, or the lease's expiry (seconds).
             int firstMissed = unanswered.isEmpty() ? 0 : probes.indexOf(unanswered.getFirst());
             assertThat(unanswered).as("requests nobody answered through the restart: one run at the switch\n" + u.get(0).logText())

@@ -72,6 +72,14 @@ final class ActionExecutor implements ActionSink {
         return new ActionExecutor(links, new Host(links, rtnl, journal), log);
     }
 
+    /**
+     * The host's own target over {@code links}, for its transmissions only: the {@link WarmUp} sends
+     * through it on sockets that reach no wire ({@link RehearsalLink}), and stages everything else.
+     */
+    static Target transmitter(LinkTable links) {
+        return new Host(links, null, null);
+    }
+
     @Override
     public void accept(Action action) {
         try {

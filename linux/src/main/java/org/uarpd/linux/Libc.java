@@ -68,6 +68,7 @@ public final class Libc {
     // One holder class per call: the JVM initialises a holder (and links its downcall stub) the first
     // time the call is made, so a start links only the calls it makes, and a static final handle stays
     // a constant to the JIT.
+    private static final class SocketpairCall { static final MethodHandle HANDLE = capturing("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, PTR)); }
     private static final class SocketCall { static final MethodHandle HANDLE = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT)); }
     private static final class BindCall { static final MethodHandle HANDLE = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT)); }
     private static final class SetsockoptCall { static final MethodHandle HANDLE = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)); }
@@ -349,6 +350,19 @@ public final class Libc {
 
     public static int socket(int domain, int type, int protocol, String call, String advice) {
         return (int) check(trySocket(domain, type, protocol), call, advice);
+    }
+
+    /** socketpair(2): two connected sockets of {@code type} in the AF_UNIX domain, as {@code {fd0, fd1}}. */
+    public static int[] socketpair(int type, String call) {
+        MemorySegment c = CAPTURED.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(INT, 2);
+            int r = (int) SocketpairCall.HANDLE.invokeExact(c, AF_UNIX, type, 0, fds);
+            check(r >= 0 ? r : -errno(c), call, null);
+            return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     public static void bind(int fd, MemorySegment address, int length, String call, String advice) {

@@ -107,6 +107,27 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * A {@link WarmUp} socket: {@code fd}, one end of a socketpair no link reaches, read and written
+     * as a packet socket of {@code link} is; with a {@code ring} (over memory of the warm-up's own) its
+     * sends are batched, as on the flooded ARP socket. Closing it closes {@code fd}.
+     */
+    static PacketSocket rehearsal(int fd, int link, int etherType, PacketRing ring) {
+        return new PacketSocket(fd, link, etherType, ring);
+    }
+
+    private PacketSocket(int fd, int link, int etherType, PacketRing ring) {
+        this.fd = fd;
+        this.link = link;
+        this.etherType = etherType;
+        this.ring = ring;
+        batch = ring == null ? null : new BatchSender(fd);
+        rx = arena.allocate(MAX_FRAME, 8);
+        tx = arena.allocate(MAX_FRAME, 8);
+        from = arena.allocate(SOCKADDR_LL, 4);
+        fromLength = arena.allocate(ValueLayout.JAVA_INT);
+    }
+
     public int fd() {
         return fd;
     }
