@@ -165,7 +165,7 @@ public final class FirstPacketLatency {
                     wire[s] += framesReceived(lab, p.pair()) - before - 1; // minus the echo request itself
                 }
             }
-            report(rounds, warmup, mode, floorMode, busyPoll, spin, realtime, cpus, jvm, load, rtt, wire);
+            if (rounds > 0) report(rounds, warmup, mode, floorMode, busyPoll, spin, realtime, cpus, jvm, load, rtt, wire);
 
             if (flags.contains("--count-syscalls")) {
                 System.out.println("# System calls per round (" + TRACED_ROUNDS + " more rounds with strace attached; round = flush both caches + one first ping)");
@@ -181,10 +181,16 @@ public final class FirstPacketLatency {
             if (!flags.contains("--no-scan")) {
                 System.out.println("# arp-scan -B 100M -r 1 of " + PUBLISHED);
                 String scans = valueOf(flags, "--scans=");
-                for (int i = 0, n = scans == null ? 1 : Integer.parseInt(scans); i < n; i++) {
-                    scan(lab, u.peer, "p0", "uarpd published");
-                    scan(lab, k.peer, "q0", "kernel proxy_arp, proxy_delay 0");
+                int n = scans == null ? 1 : Integer.parseInt(scans);
+                double[] ratios = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double[] ours = scan(lab, u.peer, "p0", "uarpd published");
+                    double[] kernels = scan(lab, k.peer, "q0", "kernel proxy_arp, proxy_delay 0");
+                    ratios[i] = percentileOrNaN(ours, 50) / percentileOrNaN(kernels, 50);
                 }
+                StringBuilder each = new StringBuilder();
+                for (double x : ratios) each.append(String.format(Locale.ROOT, " %.1f", x));
+                System.out.printf(Locale.ROOT, "scan median ratios uarpd/kernel, scan by scan (target <= 5):%s; load average now %.2f%n", each, loadAverage());
             }
             // SIGTERM, then the stage tables (printed on the way out) and anything either said.
             uarpd.toHandle().destroy();
@@ -314,13 +320,31 @@ public final class FirstPacketLatency {
         }
     }
 
-    private static void scan(NamespaceLab lab, String ns, String iface, String label) {
+    /**
+     * One arp-scan; prints how many answered, the reply latency's percentiles, and the latencies in
+     * the order the requests were sent (arp-scan goes through the /24 in address order): a stall
+     * before the first answer shows as a high start that falls, a per-frame cost as a flat line.
+     */
+    private static double[] scan(NamespaceLab lab, String ns, String iface, String label) {
         NamespaceLab.Result r = lab.run(ns, "arp-scan", "-I", iface, "-B", "100M", "-r", "1", "-x", "-D",
                 "-F", "${ip} ${mac} ${rtt}", PUBLISHED);
         List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
+        double[] bySent = new double[256];
+        Arrays.fill(bySent, Double.NaN);
+        for (String l : lines) {
+            String[] f = l.split(" ");
+            bySent[Integer.parseInt(f[0].substring(f[0].lastIndexOf('.') + 1))] = Double.parseDouble(f[2]);
+        }
         double[] rtt = lines.stream().mapToDouble(l -> Double.parseDouble(l.split(" ")[2])).toArray();
-        System.out.printf(Locale.ROOT, "%-34s answered %d of 256, reply latency median %.3f ms, p99 %.3f ms%n",
-                label + ":", lines.size(), rtt.length == 0 ? Double.NaN : percentile(rtt, 50), rtt.length == 0 ? Double.NaN : percentile(rtt, 99));
+        StringBuilder inOrder = new StringBuilder();
+        for (int i : new int[] {0, 1, 2, 4, 8, 16, 32, 64, 128, 255}) inOrder.append(String.format(Locale.ROOT, " #%d %.3f", i, bySent[i]));
+        System.out.printf(Locale.ROOT, "%-34s answered %d of 256, reply latency median %.3f ms, p10 %.3f, p90 %.3f, p99 %.3f; in sending order:%s%n",
+                label + ":", lines.size(), percentileOrNaN(rtt, 50), percentileOrNaN(rtt, 10), percentileOrNaN(rtt, 90), percentileOrNaN(rtt, 99), inOrder);
+        return rtt;
+    }
+
+    private static double percentileOrNaN(double[] values, double p) {
+        return values.length == 0 ? Double.NaN : percentile(values, p);
     }
 
     static double percentile(double[] values, double p) {

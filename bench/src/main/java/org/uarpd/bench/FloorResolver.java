@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The C floor resolver ({@code bench/src/main/c/floor.c}, packaged as the class-path resource
  * {@code c/floor.c}): uarpd's architecture with nothing else, built with gcc when a benchmark needs
- * it. The binary goes next to the bench module's classes (its {@code target/} directory) or, when
+ * it; {@link #build(String)} builds the bench's other C programs the same way ({@code c/flood.c}).
+ * The binary goes next to the bench module's classes (its {@code target/} directory) or, when
  * that cannot be written, to a temporary directory.
  */
 final class FloorResolver {
-    static final String SOURCE = "c/floor.c";
     /** Printed by the floor once its loop is about to start. */
     static final String READY = "floor ready";
 
@@ -22,11 +22,17 @@ final class FloorResolver {
 
     /** Compiles the floor (gcc -O2) and returns the binary; fails with what to install when gcc is missing. */
     static Path build() throws IOException, InterruptedException {
+        return build("floor");
+    }
+
+    /** Compiles the class-path resource {@code c/NAME.c} (gcc -O2) and returns the binary. */
+    static Path build(String name) throws IOException, InterruptedException {
+        String resource = "c/" + name + ".c";
         Path dir = outputDirectory();
-        Path source = dir.resolve("floor.c");
-        Path binary = dir.resolve("floor");
-        try (InputStream in = FloorResolver.class.getClassLoader().getResourceAsStream(SOURCE)) {
-            if (in == null) throw new IllegalStateException("the class path has no " + SOURCE + " (build the bench module with mvn package)");
+        Path source = dir.resolve(name + ".c");
+        Path binary = dir.resolve(name);
+        try (InputStream in = FloorResolver.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("the class path has no " + resource + " (build the bench module with mvn package)");
             Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
         }
         Process gcc;
@@ -34,7 +40,7 @@ final class FloorResolver {
             gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString())
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IllegalStateException("gcc is needed to build the floor resolver (" + SOURCE + ") and was not found: "
+            throw new IllegalStateException("gcc is needed to build " + resource + " and was not found: "
                     + "install it (Debian: apt-get install gcc libc6-dev)", e);
         }
         String out = new String(gcc.getInputStream().readAllBytes());

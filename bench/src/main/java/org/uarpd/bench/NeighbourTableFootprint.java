@@ -52,8 +52,10 @@ public final class NeighbourTableFootprint {
             Files.write(batch, neighbours(entries));
             String control = dir.resolve("control.sock").toString();
             try (NotifyListener systemd = new NotifyListener(dir.resolve("notify").toString())) {
-                Process daemon = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.INHERIT, "ip", "netns", "exec", h,
-                        "env", SystemdNotify.NOTIFY_SOCKET + "=" + systemd.name(), launcher, "run", "--interface", "u0", "--quiet",
+                // Logging as installed: the default level (info) to stderr, here a file.
+                Path log = dir.resolve("uarpd.log");
+                Process daemon = lab.start(null, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.to(log.toFile()), "ip", "netns", "exec", h,
+                        "env", SystemdNotify.NOTIFY_SOCKET + "=" + systemd.name(), launcher, "run", "--interface", "u0",
                         "--config", config.toString(), "--control-socket", control);
                 try {
                     awaitReady(systemd);
@@ -68,6 +70,8 @@ public final class NeighbourTableFootprint {
                             entries, kernel, held, (System.nanoTime() - t) / 1_000_000);
                     TimeUnit.SECONDS.sleep(settle);
                     System.out.printf("holding them, %ds later: %s%n", settle, StartupTime.footprint(pid));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(e.getMessage() + "; uarpd's stderr:\n" + Files.readString(log), e);
                 } finally {
                     daemon.toHandle().destroy();
                     if (!daemon.waitFor(15, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor();

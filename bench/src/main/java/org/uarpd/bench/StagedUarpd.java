@@ -31,7 +31,7 @@ import org.uarpd.wire.HardwareAddress;
  * {@code -Dstages.keep=N} resolutions (default 60) on stdout.
  *
  * <p>Arguments: {@code [run] [--quiet] --interface IF [--mode authoritative|assist] [--publish CIDR]
- * [--publish-mac MAC] [--busy-poll] [--spin-us N]}.
+ * [--publish-mac MAC] [--busy-poll] [--spin-us N] [--warm-up N]}.
  */
 public final class StagedUarpd {
     private StagedUarpd() {}
@@ -43,6 +43,7 @@ public final class StagedUarpd {
         String mac = null;
         boolean busyPoll = false;
         int spin = LinuxBackend.DEFAULT_SPIN_MICROS;
+        int warmUp = 2000; // uarpd run's default (--warm-up)
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "run", "--quiet" -> { }
@@ -53,6 +54,7 @@ public final class StagedUarpd {
                 case "--publish-mac" -> mac = args[++i];
                 case "--busy-poll" -> busyPoll = true;
                 case "--spin-us" -> spin = Integer.parseInt(args[++i]);
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("StagedUarpd: unsupported argument " + args[i]);
             }
         }
@@ -74,12 +76,15 @@ public final class StagedUarpd {
         backend.setSpinMicros(spin);
         Reloader reloader = new Reloader(tap, backend, settings, null, c -> c);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> backend.requestStop());
+        // The same rehearsal as uarpd run, in the same place (before the takeover, then the loop's own
+        // turns in start()), through a scratch tap in a scratch wrapper: the wrapper is compiled too.
+        backend.prepare();
+        if (warmUp > 0) backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), warmUp, samples, null);
         backend.start();
         reloader.applyInitialStatics();
-        // The same rehearsal as uarpd run, through a scratch tap in a scratch wrapper: the wrapper is compiled too.
-        backend.rehearse(new Stamps(new EngineTap(new Engine(config), null), 1), 20000, samples, null);
         // Said from the loop's first turn: run() takes the link over just before it.
-        backend.execute(() -> System.err.println("uarpd ready on " + iface + " (" + mode + ", stage stamps)"));
+        String readyLine = "uarpd ready on " + iface + " (" + mode + ", stage stamps)";
+        backend.execute(() -> System.err.println(readyLine));
         backend.run();
         stamps.print();
     }

@@ -73,6 +73,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            // Off the critical path: the native calls a start needs are linked on the second core
+            // while this thread builds the command line (Libc.linkStartCalls says why).
+            Thread.ofPlatform().daemon().name("uarpd-link").start(org.uarpd.linux.Libc::linkStartCalls);
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = execute(out, err, args);

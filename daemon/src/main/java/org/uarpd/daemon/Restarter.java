@@ -43,12 +43,19 @@ final class Restarter implements Restarts {
     private final ControlServer control;
     private final Logger log;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** The fleet, when this uarpd is in one: its lease and groups pass to the successor. */
+    private volatile org.uarpd.daemon.control.FleetView fleet;
 
     Restarter(LinuxBackend backend, SystemdNotify notify, ControlServer control, Logger log) {
         this.backend = backend;
         this.notify = notify;
         this.control = control;
         this.log = log;
+    }
+
+    /** This uarpd's fleet (null: none): the successor carries on under its lease and owns its groups without a gap. */
+    void fleet(org.uarpd.daemon.control.FleetView f) {
+        fleet = f;
     }
 
     @Override
@@ -66,7 +73,9 @@ final class Restarter implements Restarts {
         long self = ProcessHandle.current().pid();
         log.info("restart: starting a successor");
         try (HandoverChannel.Listener listener = new HandoverChannel.Listener()) {
-            Process successor = spawn(listener.name());
+            org.uarpd.daemon.control.FleetView f = fleet;
+            String lease = f != null ? f.lease() : null;
+            Process successor = spawn(listener.name(), lease);
             HandoverChannel channel = null;
             long restorer = 0; // the successor's crash restorer, once it may hold part of the host
             try {
@@ -78,6 +87,7 @@ final class Restarter implements Restarts {
                 backend.handOver(channel, pidAndLinks.length > 1 ? pidAndLinks[1] : "");
                 expect(channel, successor, HandoverChannel.ARMED, STEP_NANOS);
                 expect(channel, successor, HandoverChannel.SERVING, STEP_NANOS);
+                if (lease != null) passFleetOn(f, channel, successor);
                 notify.mainPid(successor.pid()); // before this one exits: systemd must never see the service without a main process
                 notify.status("handed over to pid " + successor.pid());
                 channel.send(HandoverChannel.MAIN);
@@ -103,12 +113,14 @@ final class Restarter implements Restarts {
     static final String LAUNCHER = "UARPD_LAUNCHER";
 
     /** The successor: this uarpd's command again, with the channel's name in its environment. */
-    private static Process spawn(String channel) throws ControlException {
+    private static Process spawn(String channel, String fleetLease) throws ControlException {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
             List<String> argv = successorCommand(List.of(new String(raw, StandardCharsets.UTF_8).split("\0")), System.getenv(LAUNCHER));
             ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
             pb.environment().put(HandoverChannel.ENVIRONMENT, channel);
+            if (fleetLease != null) pb.environment().put(org.uarpd.daemon.control.FleetView.LEASE_ENVIRONMENT, fleetLease);
+            else pb.environment().remove(org.uarpd.daemon.control.FleetView.LEASE_ENVIRONMENT);
             // It names this process: the successor is the one systemd will watch once it is the main process.
             pb.environment().remove(SystemdNotify.WATCHDOG_PID);
             return pb.start();
@@ -137,6 +149,17 @@ final class Restarter implements Restarts {
             return List.copyOf(argv);
         }
         return cmdline;
+    }
+
+    /**
+     * The fleet's groups go from this loop to the successor's, once the successor's fleet has heard from
+     * etcd: silent here first, then the lease and the groups on the channel, sent from this loop's very
+     * turn (the successor answers on receipt). If they cannot be sent, this uarpd carries on with them
+     * itself before the failure ends the restart.
+     */
+    private static void passFleetOn(org.uarpd.daemon.control.FleetView f, HandoverChannel channel, Process successor) throws ControlException {
+        expect(channel, successor, HandoverChannel.FLEET, STEP_NANOS); // the successor's fleet has heard from etcd
+        f.passOn(tenure -> channel.send(HandoverChannel.FLEET + " " + tenure));
     }
 
     /** The next message, which must be {@code verb}; the successor's failure or silence otherwise. */

@@ -213,7 +213,8 @@ public final class RunCommand implements Callable<Integer> {
         reloader.notifying(notify);
         ControlService service = new ControlService(tap, loop, reloader);
         ControlServer control = new ControlServer(service, settings.control());
-        service.restarts(new Restarter(backend, notify, control, log));
+        Restarter restarter = new Restarter(backend, notify, control, log);
+        service.restarts(restarter);
         // SIGTERM / SIGINT: a fleet first hands its groups over while the loop runs (silent, then the lease
         // revoked: the standby takes over at once); then the loop stops, restores everything and run() returns.
         var fleeting = new java.util.concurrent.atomic.AtomicReference<org.uarpd.daemon.control.FleetView>();
@@ -265,7 +266,14 @@ public final class RunCommand implements Callable<Integer> {
             }
             backend.start();
             if (successor != null) control.publish();
-            if (settings.fleet().enabled()) service.fleet(fleet = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics));
+            if (settings.fleet().enabled()) {
+                // A successor carries on under the old uarpd's lease (named in its environment) and owns what it passes on.
+                String lease = successor != null ? System.getenv(org.uarpd.daemon.control.FleetView.LEASE_ENVIRONMENT) : null;
+                org.uarpd.daemon.control.FleetView started = org.uarpd.daemon.fleet.FleetBridge.start(settings, tap, loop, log, metrics, lease);
+                service.fleet(fleet = started);
+                if (successor != null) successor.fleet(started::adopt, () -> started.awaitReachable(10_000));
+                restarter.fleet(started);
+            }
             fleeting.set(fleet);
             reloader.applyInitialStatics();
             if (metrics != null) {

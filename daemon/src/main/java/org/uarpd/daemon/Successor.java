@@ -26,6 +26,10 @@ final class Successor implements AutoCloseable {
     private volatile boolean serving;
     /** What may only start once the old uarpd is gone (it holds the metrics port until then). */
     private final java.util.List<Runnable> afterPredecessor = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Takes what the old uarpd's fleet passed on (null: nothing came); set before {@link #serving}. */
+    private volatile java.util.function.Consumer<String> fleet;
+    /** Returns once this uarpd's fleet has heard from etcd (or gave up waiting). */
+    private volatile Runnable fleetReachable = () -> { };
 
     private Successor(HandoverChannel channel) {
         this.channel = channel;
@@ -73,12 +77,19 @@ final class Successor implements AutoCloseable {
         serving = true;
         channel.send(HandoverChannel.SERVING);
         Thread.ofPlatform().name("uarpd-successor").start(() -> {
-            HandoverChannel.Message m;
-            try {
-                m = channel.receive(MAIN_NANOS);
-            } catch (RuntimeException e) {
-                m = null;
+            java.util.function.Consumer<String> f = fleet;
+            // The old uarpd named its lease: it waits for word that this one's fleet can keep it alive.
+            if (System.getenv(org.uarpd.daemon.control.FleetView.LEASE_ENVIRONMENT) != null) {
+                fleetReachable.run();
+                channel.send(HandoverChannel.FLEET);
             }
+            HandoverChannel.Message m = receive();
+            if (m != null && m.verb().equals(HandoverChannel.FLEET)) {
+                if (f != null) f.accept(m.rest());
+                f = null;
+                m = receive();
+            }
+            if (f != null) f.accept(null); // nothing passed on: the fleet claims as usual
             if (m == null || !m.verb().equals(HandoverChannel.MAIN)) {
                 System.err.println("uarpd run: the uarpd this one replaces did not hand the service over (" + (m == null ? "it went away" : m.text())
                         + "); serving anyway");
@@ -92,6 +103,20 @@ final class Successor implements AutoCloseable {
                 System.err.println("uarpd run: " + e.getMessage() + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
             }
         });
+    }
+
+    private HandoverChannel.Message receive() {
+        try {
+            return channel.receive(MAIN_NANOS);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The fleet's part ({@link org.uarpd.daemon.control.FleetView#adopt}): what the old uarpd's fleet passes on. Before {@link #serving}. */
+    void fleet(java.util.function.Consumer<String> adopt, Runnable reachable) {
+        fleet = adopt;
+        fleetReachable = reachable;
     }
 
     /**

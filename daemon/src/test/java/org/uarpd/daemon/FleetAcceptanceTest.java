@@ -7,6 +7,9 @@ import static org.uarpd.daemon.FleetDaemonLab.read;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,71 @@ class FleetAcceptanceTest {
                     .contains("Reply " + VIP + " is-at " + mac2));
             assertThat(f.ctl("h2", "show", "fleet")).contains(VIP + " owner h2 revision").contains("takeovers 1");
             u2.close();
+        }
+    }
+
+    private static final Pattern REVISION = Pattern.compile(Pattern.quote(VIP) + " owner h1 revision (\\d+) \\(this host\\)");
+    private static final Pattern NEW_PID = Pattern.compile("uarpd pid (\\d+) serves now");
+
+    /**
+     * {@code uarpctl restart} of the owner: the successor keeps the old process's lease alive from its
+     * start, the old one falls silent for the group and passes lease and group on, and the successor
+     * answers at the same revision. On the wire every request is answered, by h1 only and once; h2
+     * never gains the group, and the successor still owns it three lease TTLs after the old one exited
+     * (it did not revoke).
+     */
+    @Test
+    void restartOfTheOwnerKeepsTheGroupAnsweredOnTheSameHost() throws Exception {
+        try (FleetDaemonLab f = FleetDaemonLab.open("uflr")) {
+            f.etcd();
+            FleetDaemonLab.Segment s = f.segment();
+            List<UarpdProcess> u = f.ownerAndStandby(s, "t");
+            Matcher before = REVISION.matcher(f.ctl("h1", "show", "fleet"));
+            assertThat(before.find()).as(f.ctl("h1", "show", "fleet")).isTrue();
+            Path capture = f.capture(s.p(), "pp", "wire");
+            Process prober = f.prober(s.p(), "pp", VIP, 10, "prober");
+            long successor = 0;
+            try {
+                assertThat(Await.within(30, () -> FleetWire.answersFrom(capture, VIP, s.mac1()) >= 10)).as(u.get(0).logText()).isTrue();
+                String restarted = f.ctl("h1", "restart");
+                Matcher pid = NEW_PID.matcher(restarted);
+                assertThat(pid.find()).as(restarted + "\n" + u.get(0).logText()).isTrue();
+                successor = Long.parseLong(pid.group(1));
+                assertThat(u.get(0).process.waitFor(15, TimeUnit.SECONDS)).as("the old uarpd exits\n" + u.get(0).logText()).isTrue();
+                long answered = FleetWire.answersFrom(capture, VIP, s.mac1());
+                // Three TTLs (at 10 ms a request) after the old one's exit: a revoke, or a lapse of the lease, would have shown by then.
+                assertThat(Await.within(30, () -> FleetWire.answersFrom(capture, VIP, s.mac1()) >= answered + 3 * TTL_SECONDS * 100))
+                        .as("the successor answers (the old one's log ends with its exit)\n" + f.ctl("h1", "show", "fleet") + "\n"
+                                + u.get(0).logText()).isTrue();
+            } finally {
+                FleetDaemonLab.stop(prober);
+            }
+            assertThat(Await.within(5, () -> FleetWire.probes(capture, VIP).getLast().answers().size() == 1)).isTrue();
+            assertThat(FleetWire.oneAnswerPerRequest(capture, VIP)).as("answering stations in order").containsExactly(s.mac1());
+            List<FleetWire.Probe> probes = FleetWire.probes(capture, VIP);
+            int firstAnswered = 0;
+            while (probes.get(firstAnswered).answers().isEmpty()) firstAnswered++;
+            List<FleetWire.Probe> unanswered = probes.subList(firstAnswered, probes.size()).stream().filter(p -> p.answers().isEmpty()).toList();
+            System.out.printf("fleet restart: %d requests after the first answer, %d unanswered%s%n", probes.size() - firstAnswered,
+                    unanswered.size(), unanswered.isEmpty() ? "" : " (at µs " + unanswered.stream().map(p -> Long.toString(p.micros())).toList() + ")");
+            // Two processes' loops read the same frames from sockets of their own, so the switch cannot be atomic without
+            // double answers: the old loop falls silent, then the successor's answers. What may go unanswered is the one run
+            // of requests inside that switch: a message and a few thread wake-ups in a fresh JVM (22, 58 and 287 ms in three
+            // runs at load averages of 13, 14 and 26 on two cores). The bound tells that apart from a group left to the lease:
+            // a revoke on exit and a claim, or the lease's expiry (seconds).
+            int firstMissed = unanswered.isEmpty() ? 0 : probes.indexOf(unanswered.getFirst());
+            assertThat(unanswered).as("requests nobody answered through the restart: one run at the switch\n" + u.get(0).logText())
+                    .isEqualTo(unanswered.isEmpty() ? List.of() : probes.subList(firstMissed, firstMissed + unanswered.size()));
+            if (!unanswered.isEmpty())
+                assertThat((unanswered.getLast().micros() - unanswered.getFirst().micros()) / 1000.0).as("the switch's silence in ms").isLessThan(1000);
+            assertThat(f.ctl("h1", "show", "fleet")).as("the successor owns the group at the same revision")
+                    .contains(VIP + " owner h1 revision " + before.group(1) + " (this host)").contains("takeovers 0");
+            assertThat(u.get(1).log).as("h2 never gains the group").noneMatch(l -> l.contains("now answers for " + VIP));
+            ProcessHandle.of(successor).ifPresent(h -> {
+                h.destroy();
+                h.onExit().join();
+            });
+            u.get(1).close();
         }
     }
 }

@@ -91,7 +91,8 @@ final class FleetDaemonLab implements AutoCloseable {
                     "--listen-client-urls", clients.get(i - 1), "--advertise-client-urls", clients.get(i - 1),
                     "--listen-peer-urls", "http://" + memberIp(i) + ":2380", "--initial-advertise-peer-urls", "http://" + memberIp(i) + ":2380",
                     "--initial-cluster", String.join(",", peers), "--initial-cluster-state", "new", "--initial-cluster-token", lab.prefix(),
-                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs)});
+                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs),
+                    "--pre-vote"}); // a member that fell behind under load cannot depose a leader the others still hear
             startMember(i);
         }
         awaitMembers(1);

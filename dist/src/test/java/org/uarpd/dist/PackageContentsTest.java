@@ -139,6 +139,22 @@ class PackageContentsTest {
         assertThat(r.out()).startsWith("uarpd ");
     }
 
+    /**
+     * picocli ships as Java 5 class files, which an AOT cache cannot hold; the build upgrades the
+     * packaged copy (packaging/ClassFileUpgrade.java), so every picocli class a command loads comes
+     * from the cache, verified and linked when the cache was made.
+     */
+    @Test
+    void picocliIsLoadedFromTheAotCache() {
+        String bin = root.resolve("usr/lib/uarpd/bin").toString();
+        NamespaceLab.Result r = Built.run("env", "-i", "PATH=/usr/bin:/bin", "JAVA_TOOL_OPTIONS=-Xlog:class+load=info:stdout",
+                bin + "/uarpd", "--version");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> picocli = r.out().lines().filter(l -> l.contains(" picocli.")).toList();
+        assertThat(picocli).as("picocli classes loaded by uarpd --version").hasSizeGreaterThan(10)
+                .allSatisfy(l -> assertThat(l).endsWith("source: shared objects file"));
+    }
+
     /** A man page rendered by man(1) as plain ASCII, failing on any troff warning. */
     static String render(Path page) {
         NamespaceLab.Result r = Built.run("env", "LC_ALL=C", "MANWIDTH=200", "man", "--warnings", "-l", page.toString());

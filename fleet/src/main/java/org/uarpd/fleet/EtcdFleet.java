@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * transaction that writes the key only if it does not exist ({@code create_revision == 0}); the
  * revision of that write is the owner's fencing token, and {@link LeaseDeadline} bounds how long
  * the host may act on it without hearing from etcd. A watch on the owners prefix brings a deleted
- * key (clean hand-over, expired lease) to every host at once, and the free ones race to claim it.
+ * key (revoked or expired lease) to every host at once, and the free ones race to claim it. A stopping
+ * owner first tries to hand each group straight to a standby ({@link Standbys}): the key is rewritten
+ * to the standby under the standby's lease, whose watch sees it and answers without a claim of its own.
+ * Every write of an ownership key gives it a new mod revision, and that revision is the owner's
+ * fencing token.
  *
  * <p>All state changes run on one thread; {@link #mayAnswer}, {@link #lookup} and {@link #health}
  * read concurrent structures and may be called from anywhere.
@@ -60,8 +64,15 @@ final class EtcdFleet implements Fleet {
     private final PrefixMirror owners;
     private final PrefixMirror bindings;
     private final Directory directory;
+    private final Standbys standbys;
     private final long timeoutMillis;
     private long leaseId;
+    /** The lease whose member key and directory entries were last written. */
+    private long announcedLease;
+    /** Claims and gains wait: a restarted process keeps its predecessor's lease alive until told what it owns ({@link #adopt}). */
+    private boolean passive;
+    /** {@link #passOn} ran: this process keeps and revokes nothing, its successor carries the lease. */
+    private volatile boolean passedOn;
     private volatile long grantedTtl;
     private boolean granting;
     private ScheduledFuture<?> deadlineCheck;
@@ -87,13 +98,22 @@ final class EtcdFleet implements Fleet {
         this.directory = new Directory(config, client.getKVClient(), counters, listener);
         this.owners = new PrefixMirror(client, config.areaPrefix("owners"), executor, this::ownerChanged, counters, retry, timeoutMillis);
         this.bindings = new PrefixMirror(client, config.areaPrefix("bindings"), executor, directory, counters, retry, timeoutMillis);
+        this.standbys = new Standbys(config, client, executor, counters, retry);
     }
 
-    static EtcdFleet start(FleetConfig config, FleetListener listener) {
+    /** With {@code adoptedLease} 0 the host takes a lease of its own; else it keeps that one alive, passive until {@link #adopt}. */
+    static EtcdFleet start(FleetConfig config, FleetListener listener, long adoptedLease) {
         EtcdFleet f = new EtcdFleet(config, listener);
         f.executor.execute(() -> {
+            if (adoptedLease != 0) {
+                f.leaseId = adoptedLease;
+                f.passive = true;
+                f.deadline.adopted(adoptedLease, System.nanoTime());
+                log.info("fleet {}: carrying on under lease {} of the uarpd this one replaces", config.name(), Long.toHexString(adoptedLease));
+            }
             f.owners.start();
             f.bindings.start();
+            f.standbys.start();
         });
         f.executor.scheduleWithFixedDelay(f::tick, 0, config.keepaliveInterval().toNanos(), TimeUnit.NANOSECONDS);
         log.info("fleet {}: joining as {} through {} (lease TTL {} s, groups {})", config.name(), config.host(),
@@ -137,12 +157,9 @@ final class EtcdFleet implements Fleet {
     // ---- lease ---------------------------------------------------------------------------------
 
     private void tick() {
-        if (closed) return;
-        if (leaseId == 0) {
-            if (!granting) grant();
-        } else {
-            keepAlive();
-        }
+        if (closed || (passedOn && leaseId == 0)) return; // passed on: keepalives go on until exit, a lost lease is not replaced
+        if (leaseId != 0) keepAlive();
+        else if (!granting) grant();
         enforceDeadline();
         boolean nowConnected = lastContactNanos != 0 && System.nanoTime() - lastContactNanos < config.leaseTtl().toNanos();
         if (nowConnected != connected) {
@@ -175,7 +192,7 @@ final class EtcdFleet implements Fleet {
                     deadline.granted(leaseId, sent, r.getTTL());
                     armDeadlineCheck();
                     log.info("fleet {}: lease {} granted, TTL {} s", config.name(), Long.toHexString(leaseId), r.getTTL());
-                    directory.leased(leaseId);
+                    announce();
                     claimAll();
                 }, executor);
     }
@@ -202,9 +219,18 @@ final class EtcdFleet implements Fleet {
                         return;
                     }
                     deadline.renewed(id, sent, r.getTTL());
+                    if (grantedTtl == 0) grantedTtl = r.getTTL();
+                    if (announcedLease != id) announce();
                     armDeadlineCheck();
                     claimFree();
                 }, executor);
+    }
+
+    /** Under a new (or newly adopted) lease: this host's member key and its own bindings are written under it. */
+    private void announce() {
+        announcedLease = leaseId;
+        directory.leased(leaseId);
+        standbys.join(leaseId);
     }
 
     private static boolean leaseUnknown(Throwable e) {
@@ -223,6 +249,7 @@ final class EtcdFleet implements Fleet {
     private void leaseGone(String reason) {
         log.warn("fleet {}: {}; taking a new lease", config.name(), reason);
         leaseId = 0;
+        announcedLease = 0;
         grantedTtl = 0;
         deadline.dropped();
         directory.unleased();
@@ -247,7 +274,7 @@ final class EtcdFleet implements Fleet {
 
     /** Claims every configured group that looks free (or still carries this host's lease). */
     private void claimFree() {
-        if (closed || leaseId == 0 || !roomToClaim()) return;
+        if (closed || passive || leaseId == 0 || !roomToClaim()) return;
         for (String group : config.groups()) {
             if (owned.containsKey(group) || claiming.contains(group)) continue;
             KeyValue kv = owners.get(group);
@@ -262,7 +289,7 @@ final class EtcdFleet implements Fleet {
      * classes and their first marshalling on a cold thread.
      */
     private void claimAll() {
-        if (closed || leaseId == 0 || !roomToClaim()) return;
+        if (closed || passive || leaseId == 0 || !roomToClaim()) return;
         for (String group : config.groups()) if (!owned.containsKey(group) && !claiming.contains(group)) claim(group);
     }
 
@@ -292,7 +319,7 @@ final class EtcdFleet implements Fleet {
                         return;
                     }
                     contact();
-                    if (closed || id != leaseId || !deadline.live(System.nanoTime())) return;
+                    if (closed || passive || id != leaseId || !deadline.live(System.nanoTime())) return;
                     // Won but too close to the deadline to keep it: the key stays with this lease and the next
                     // answered keepalive gains it through the existing-key path below, without a flap.
                     if (!roomToClaim()) return;
@@ -303,7 +330,7 @@ final class EtcdFleet implements Fleet {
                     List<KeyValue> kvs = r.getGetResponses().getFirst().getKvs();
                     // The key survived from this lease (etcd was unreachable for a while, but not for long
                     // enough for the lease to expire): ownership never left this host.
-                    if (!kvs.isEmpty() && kvs.getFirst().getLease() == id) gain(group, kvs.getFirst().getCreateRevision());
+                    if (!kvs.isEmpty() && kvs.getFirst().getLease() == id) gain(group, kvs.getFirst().getModRevision());
                 }, executor);
     }
 
@@ -337,18 +364,82 @@ final class EtcdFleet implements Fleet {
         for (String g : List.copyOf(owned.keySet())) lose(g, reason);
     }
 
-    /** The owners watch: fencing on the key's revision, and a claim the moment a key goes away. */
+    /**
+     * The owners watch: fencing on the key's mod revision (any later write of the key ends this host's
+     * right), a claim the moment a key goes away, and a gain the moment a stopping owner hands a group
+     * to this host (the key names it, under its lease).
+     */
     private void ownerChanged(String group, KeyValue before, KeyValue after) {
         Long mine = owned.get(group);
         if (after == null) {
-            if (mine == null && config.groups().contains(group)) log.info("fleet {}: {} has no owner now; claiming it", config.name(), group);
+            if (mine == null && config.groups().contains(group) && !passive) log.info("fleet {}: {} has no owner now; claiming it", config.name(), group);
             if (mine != null) lose(group, "ownership key deleted");
             claimFree();
             return;
         }
         String host = after.getValue().toString(StandardCharsets.UTF_8);
-        if (!host.equals(config.host())) previousOwner.put(group, host);
-        if (mine != null && after.getCreateRevision() != mine) lose(group, "ownership key now held by " + host);
+        if (mine != null) {
+            if (after.getModRevision() != mine) lose(group, "ownership key rewritten for " + host + " at revision " + after.getModRevision());
+            return;
+        }
+        if (!host.equals(config.host())) {
+            previousOwner.put(group, host);
+            return;
+        }
+        if (before != null && !before.getValue().toString(StandardCharsets.UTF_8).equals(config.host()))
+            previousOwner.put(group, before.getValue().toString(StandardCharsets.UTF_8));
+        // Named under this very lease: handed over by its owner (or this host's own claim, seen before its answer).
+        if (!closed && !passive && leaseId != 0 && after.getLease() == leaseId && config.groups().contains(group) && roomToClaim())
+            gain(group, after.getModRevision());
+    }
+
+    @Override
+    public Tenure passOn() {
+        return onExecutor(() -> {
+            passive = true;
+            passedOn = true;
+            Map<String, Long> held = Map.copyOf(owned);
+            loseAll("handed to this host's successor");
+            log.info("fleet {}: lease {} and {} passed on to this host's successor", config.name(), Long.toHexString(leaseId), held.keySet());
+            return new Tenure(leaseId, deadline.deadline(), held);
+        });
+    }
+
+    @Override
+    public void adopt(Tenure tenure) {
+        onExecutor(() -> {
+            passedOn = false;
+            passive = false;
+            if (closed) return null;
+            if (leaseId == 0 || tenure.leaseId() != leaseId) {
+                log.warn("fleet {}: lease {} passed on is not the one held ({}); claiming as usual", config.name(),
+                        Long.toHexString(tenure.leaseId()), Long.toHexString(leaseId));
+                claimAll();
+                return null;
+            }
+            deadline.inherited(leaseId, tenure.deadlineNanos());
+            armDeadlineCheck();
+            for (Map.Entry<String, Long> e : tenure.groups().entrySet()) {
+                String group = e.getKey();
+                if (!config.groups().contains(group) || owned.containsKey(group)) continue;
+                KeyValue kv = owners.get(group);
+                if (kv != null && kv.getModRevision() == e.getValue() && kv.getLease() == leaseId && deadline.live(System.nanoTime()))
+                    gain(group, e.getValue());
+                else if (!claiming.contains(group))
+                    claim(group); // the transaction's answer says whether the key is still under this lease
+            }
+            claimFree();
+            return null;
+        });
+    }
+
+    private <T> T onExecutor(java.util.concurrent.Callable<T> task) {
+        try {
+            return executor.submit(task).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IllegalStateException("fleet " + config.name() + ": " + e, e);
+        }
     }
 
     // ---- stop -----------------------------------------------------------------------------------
@@ -369,18 +460,30 @@ final class EtcdFleet implements Fleet {
     }
 
     /**
-     * Silence first, then revoke: nobody can take over before this host has stopped answering. The
-     * revoke goes out before the watches are closed, so the standby's wait starts as early as it can.
+     * Silence first, then hand over: nobody can take over before this host has stopped answering. Each
+     * owned group goes straight to a standby where there is one ({@link Standbys}); then the lease is
+     * revoked, which frees whatever could not be handed over for the usual claim. The revoke goes out
+     * before the watches are closed, so a standby's wait starts as early as it can.
      */
     private void stop() throws InterruptedException {
         closed = true;
+        Map<String, Long> held = Map.copyOf(owned);
         loseAll("host stopping");
         long id = leaseId;
         leaseId = 0;
         deadline.dropped();
+        if (passedOn) {
+            owners.close();
+            bindings.close();
+            standbys.close();
+            log.info("fleet {}: stopping; lease {} stays with this host's successor", config.name(), Long.toHexString(id));
+            return;
+        }
+        if (id != 0) standbys.handOverAll(held);
         CompletableFuture<?> revoked = id != 0 ? client.getLeaseClient().revoke(id) : null;
         owners.close();
         bindings.close();
+        standbys.close();
         if (revoked != null) {
             try {
                 revoked.get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -17,7 +17,16 @@ public interface Fleet extends AutoCloseable {
      * and until then {@link #mayAnswer} is false for every group while {@link #lookup} serves nothing.
      */
     static Fleet start(FleetConfig config, FleetListener listener) {
-        return EtcdFleet.start(config, listener);
+        return EtcdFleet.start(config, listener, 0);
+    }
+
+    /**
+     * Like {@link #start}, for the successor of a process of this same host ({@code uarpctl restart}):
+     * it keeps {@code leaseId}, the predecessor's lease, alive instead of taking one of its own, and
+     * claims nothing until {@link #adopt} tells it what it owns.
+     */
+    static Fleet carryOn(FleetConfig config, FleetListener listener, long leaseId) {
+        return EtcdFleet.start(config, listener, leaseId);
     }
 
     /**
@@ -38,7 +47,24 @@ public interface Fleet extends AutoCloseable {
 
     FleetHealth health();
 
-    /** Stops answering, then revokes the lease so that other hosts take over at once. */
+    /**
+     * For a successor of this host: stops answering ({@link FleetListener#lost} for each owned group) and
+     * claiming, and returns the lease and the groups owned under it. Keepalives go on (any client may
+     * send them; the successor sends its own) until {@link #close}, which neither hands over nor revokes.
+     * {@link #adopt} with the result undoes it.
+     */
+    Tenure passOn();
+
+    /**
+     * Carries on with what a predecessor passed on: each group whose ownership key is still at the
+     * revision passed, under this lease, is gained at once; the others are claimed as usual.
+     */
+    void adopt(Tenure tenure);
+
+    /**
+     * Stops answering, hands each owned group straight to a standby that publishes it, then revokes the
+     * lease so that other hosts take over whatever could not be handed over.
+     */
     @Override
     void close();
 }

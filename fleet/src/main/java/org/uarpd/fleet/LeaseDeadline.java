@@ -29,6 +29,28 @@ final class LeaseDeadline {
         leaseId = id;
     }
 
+    /**
+     * A lease granted to another process of this host, to be kept alive from here on: nothing may be
+     * answered under it until a keepalive sent from here has been answered ({@link #renewed}).
+     */
+    void adopted(long id, long nowNanos) {
+        deadline = nowNanos;
+        leaseId = id;
+    }
+
+    /**
+     * Another process of this machine knew lease {@code id} alive until {@code deadlineNanos} (on the
+     * shared monotonic clock, see {@link Tenure}): that holds here too.
+     */
+    void inherited(long id, long deadlineNanos) {
+        if (id == leaseId && id != 0 && deadlineNanos - deadline > 0) deadline = deadlineNanos;
+    }
+
+    /** The deadline itself, on {@link System#nanoTime()}; meaningful only while {@link #leaseId()} is not 0. */
+    long deadline() {
+        return deadline;
+    }
+
     /** A keepalive sent at {@code sentNanos} was answered; answers may arrive out of order. */
     void renewed(long id, long sentNanos, long ttlSeconds) {
         if (id != leaseId || id == 0) return;

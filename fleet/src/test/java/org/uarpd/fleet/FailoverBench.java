@@ -8,7 +8,10 @@ import java.util.Map;
 
 /**
  * Measures how long a published group goes unanswered when its owner dies: {@code kill} (SIGKILL,
- * the lease has to expire) or {@code term} (SIGTERM, the owner revokes its lease). Three hosts and
+ * the lease has to expire), {@code term} (SIGTERM, the owner hands the group straight to a standby)
+ * or {@code revoke} (SIGTERM with {@code -Duarpd.fleet.directHandOver=false}: the owner only revokes
+ * its lease and the standbys race to claim, the way before the direct hand-over; the baseline for
+ * {@code term} in the same run). Three hosts and
  * one etcd member, each in its own namespace; each trial stops the current owner, times until
  * another host has gained the group (its own {@code GAINED} stamp, on the machine-wide monotonic
  * clock), then starts the stopped host again as a standby. Run by hand as root (see docs/fleet.md):
@@ -27,8 +30,9 @@ public final class FailoverBench {
         int ttl = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int heartbeat = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         int election = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
-        if (!mode.equals("kill") && !mode.equals("term")) throw new IllegalArgumentException("MODE is kill or term, not " + mode);
+        if (!List.of("kill", "term", "revoke").contains(mode)) throw new IllegalArgumentException("MODE is kill, term or revoke, not " + mode);
         try (FleetLab lab = new FleetLab()) {
+            if (mode.equals("revoke")) lab.hostJvmOptions = List.of("-Duarpd.fleet.directHandOver=false");
             List<String> etcd = lab.etcd(1, heartbeat, election);
             List<FleetLab.Host> live = new ArrayList<>(lab.startHosts(3, etcd, "bench", ttl, "vip"));
             Map<String, Long> deaths = new HashMap<>();
@@ -42,7 +46,7 @@ public final class FailoverBench {
                 FleetLab.Host owner = owner(live);
                 granted = owner.ask("health", "HEALTH").replaceAll(".* ttl=(\\d+) .*", "$1");
                 long stopped = mode.equals("kill") ? owner.kill() : owner.terminate();
-                if (mode.equals("term")) owner.process.waitFor();
+                if (!mode.equals("kill")) owner.process.waitFor();
                 deaths.put(owner.name + "#" + owner.process.pid(), stopped);
                 live.remove(owner);
                 FleetLab.await(Duration.ofSeconds(ttl + 10L), "a standby to take over", () -> live.stream()
@@ -57,7 +61,7 @@ public final class FailoverBench {
             millis.sort(null);
             System.out.printf("failover on %s: %d trials, lease TTL asked %d s granted %s s, etcd heartbeat %d ms election %d ms:"
                             + " min %.0f median %.0f p99 %.0f max %.0f ms; two answering at once: %s%n",
-                    mode.equals("kill") ? "SIGKILL" : "SIGTERM", trials, ttl, granted, heartbeat, election,
+                    mode.equals("kill") ? "SIGKILL" : mode.equals("term") ? "SIGTERM (direct hand-over)" : "SIGTERM (revoke only)", trials, ttl, granted, heartbeat, election,
                     millis.getFirst(), pct(millis, 50), pct(millis, 99), millis.getLast(), overlap == null ? "never" : overlap);
             if (overlap != null) System.exit(1);
         }

@@ -31,7 +31,10 @@ final class FleetLab implements AutoCloseable {
     private final String sw = lab.namespace("sw");
     private final Path dir;
     private final Map<String, Process> members = new LinkedHashMap<>();
+    private final List<Path> memberLogs = new ArrayList<>();
     private final List<Host> hosts = new ArrayList<>();
+    /** Extra JVM options for the hosts started from now on. */
+    List<String> hostJvmOptions = List.of();
 
     FleetLab() throws IOException {
         requireEtcd();
@@ -64,12 +67,17 @@ final class FleetLab implements AutoCloseable {
             lab.switchPort(sw, ns, name, memberIp(i) + "/24");
             Path log = dir.resolve(name + ".log");
             logs.add(log);
+            memberLogs.add(log);
             members.put(name, lab.start(ns, ProcessBuilder.Redirect.to(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()),
                     "etcd", "--name", name, "--data-dir", dir.resolve(name + ".etcd").toString(),
                     "--listen-client-urls", clients.get(i - 1), "--advertise-client-urls", clients.get(i - 1),
                     "--listen-peer-urls", "http://" + memberIp(i) + ":2380", "--initial-advertise-peer-urls", "http://" + memberIp(i) + ":2380",
                     "--initial-cluster", String.join(",", peers), "--initial-cluster-state", "new", "--initial-cluster-token", lab.prefix(),
-                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs)));
+                    "--heartbeat-interval", Integer.toString(heartbeatMs), "--election-timeout", Integer.toString(electionMs),
+                    // A member starved of CPU for an election timeout first asks the others whether they would vote
+                    // (Raft's pre-vote, etcd's default from 3.5): while they hear the leader, they refuse, and the
+                    // leader is not deposed by a member that merely fell behind.
+                    "--pre-vote"));
         }
         for (int i = 0; i < n; i++) {
             Path log = logs.get(i);
@@ -80,6 +88,24 @@ final class FleetLab implements AutoCloseable {
             });
         }
         return clients;
+    }
+
+    private static final java.util.regex.Pattern BECAME_LEADER = java.util.regex.Pattern.compile("became leader at term (\\d+)");
+
+    /**
+     * The member (1-based) that last became leader and its term, as the members' own logs say ({0, -1}
+     * before any did): no client request, so nothing a loaded machine can time out.
+     */
+    long[] leader() {
+        long[] leader = {0, -1};
+        for (int i = 1; i <= memberLogs.size(); i++) {
+            java.util.regex.Matcher m = BECAME_LEADER.matcher(read(memberLogs.get(i - 1)));
+            while (m.find()) {
+                long term = Long.parseLong(m.group(1));
+                if (term > leader[1]) leader = new long[] {i, term};
+            }
+        }
+        return leader;
     }
 
     static String memberIp(int i) {
@@ -99,12 +125,24 @@ final class FleetLab implements AutoCloseable {
         String ns = lab.namespace(name);
         lab.switchPort(sw, ns, name, "192.0.2." + (20 + i) + "/24");
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(hostJvmOptions);
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1",
                 "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), FleetParticipant.class.getName(),
                 String.join(",", endpoints), fleet, name, Integer.toString(ttlSeconds)));
         cmd.addAll(List.of(groups));
         return launch(name, ns, cmd);
+    }
+
+    /**
+     * A second process for host {@code old} (same namespace, name and arguments) that carries on under
+     * lease {@code leaseHex} ({@code uarpctl restart}'s successor), while {@code old} may still run.
+     */
+    Host successor(Host old, String leaseHex) {
+        List<String> cmd = new ArrayList<>(old.command);
+        cmd.add(1, "-Dfleet.carryOn=" + leaseHex);
+        return launch(old.name, old.ns, cmd);
     }
 
     /** Starts hosts h1..h{@code n} alike. */

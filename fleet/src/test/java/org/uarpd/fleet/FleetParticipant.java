@@ -1,7 +1,6 @@
 package org.uarpd.fleet;
 
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.maintenance.StatusResponse;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -20,8 +19,11 @@ import java.util.concurrent.TimeUnit;
  * {@link System#nanoTime()} stamp where time matters; the monotonic clock is the same for every
  * process on the machine, so the driver can lay the hosts' timelines side by side.
  *
- * <p>Arguments: {@code ENDPOINTS(comma) FLEET HOST TTL_SECONDS GROUP...}. Commands: {@code publish
- * IP MAC LINK}, {@code withdraw IP}, {@code lookup IP}, {@code health}, {@code leader}, {@code stop}.
+ * <p>Arguments: {@code ENDPOINTS(comma) FLEET HOST TTL_SECONDS GROUP...}; with the system property
+ * {@code fleet.carryOn=LEASE_HEX} it carries on under that lease ({@link Fleet#carryOn}). Commands:
+ * {@code publish IP MAC LINK}, {@code withdraw IP}, {@code lookup IP}, {@code health},
+ * {@code owner GROUP} (the ownership key as etcd has it), {@code passon}, {@code adopt TENURE|-},
+ * {@code stop}.
  *
  * <p>A probe thread asks {@link Fleet#mayAnswer} every millisecond and prints {@code ANSWERING} with
  * the time of the previous probe (the latest instant it surely did not answer yet) and
@@ -36,7 +38,8 @@ public final class FleetParticipant {
         List<String> endpoints = List.of(args[0].split(","));
         List<String> groups = List.of(Arrays.copyOfRange(args, 4, args.length));
         FleetConfig config = FleetConfig.of(endpoints, args[1], args[2], groups).withLeaseTtl(Duration.ofSeconds(Long.parseLong(args[3])));
-        Fleet fleet = Fleet.start(config, new FleetListener() {
+        String carryOn = System.getProperty("fleet.carryOn");
+        FleetListener listener = new FleetListener() {
             @Override
             public void gained(String group, long revision) {
                 say("GAINED " + group + " " + revision + " " + System.nanoTime());
@@ -56,7 +59,8 @@ public final class FleetParticipant {
             public void healthChanged(boolean connected) {
                 say("CONNECTED " + connected + " " + System.nanoTime());
             }
-        });
+        };
+        Fleet fleet = carryOn != null ? Fleet.carryOn(config, listener, Long.parseUnsignedLong(carryOn, 16)) : Fleet.start(config, listener);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             fleet.close();
             say("STOPPED " + System.nanoTime());
@@ -76,7 +80,12 @@ public final class FleetParticipant {
                     say("HEALTH connected=" + h.connected() + " directory=" + h.directorySize() + " owned=" + String.join(",", h.owned())
                             + " lease=" + h.leaseId() + " ttl=" + h.leaseTtlSeconds() + " takeovers=" + h.takeovers() + " owners=" + h.owners());
                 }
-                case "leader" -> say("LEADER " + leader(endpoints));
+                case "owner" -> say("OWNER " + w[1] + " " + owner(endpoints, "/" + FleetConfig.DEFAULT_PREFIX + "/" + args[1] + "/owners/" + w[1]));
+                case "passon" -> say("TENURE " + fleet.passOn().encode());
+                case "adopt" -> {
+                    fleet.adopt(w[1].equals("-") ? new Tenure(0, 0, Map.of()) : Tenure.decode(line.strip().substring("adopt ".length())));
+                    say("ADOPTED " + System.nanoTime());
+                }
                 case "stop" -> {
                     fleet.close();
                     say("STOPPED " + System.nanoTime());
@@ -109,21 +118,16 @@ public final class FleetParticipant {
         }
     }
 
-    /** The endpoint of the etcd member that leads the cluster, asked of every member that answers. */
-    private static String leader(List<String> endpoints) {
+    /** {@code HOST create=C mod=M lease=HEX} of an ownership key, or {@code -} when it does not exist. */
+    private static String owner(List<String> endpoints, String key) {
         try (Client c = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            Map<Long, String> byId = new HashMap<>();
-            long leader = 0;
-            for (String e : endpoints) {
-                try {
-                    StatusResponse s = c.getMaintenanceClient().statusMember(e).get(2, TimeUnit.SECONDS);
-                    byId.put(s.getHeader().getMemberId(), e);
-                    leader = s.getLeader();
-                } catch (Exception ignored) {
-                    // a member that does not answer is not the leader this driver needs
-                }
-            }
-            return byId.getOrDefault(leader, "-");
+            var kvs = c.getKVClient().get(io.etcd.jetcd.ByteSequence.from(key, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS).getKvs();
+            if (kvs.isEmpty()) return "-";
+            var kv = kvs.getFirst();
+            return kv.getValue().toString(StandardCharsets.UTF_8) + " create=" + kv.getCreateRevision() + " mod=" + kv.getModRevision()
+                    + " lease=" + Long.toHexString(kv.getLease());
+        } catch (Exception e) {
+            return "ERROR " + e;
         }
     }
 

@@ -69,6 +69,14 @@ final class ActionExecutor implements ActionSink {
         return new ActionExecutor(links, new Host(links, rtnl, journal), log);
     }
 
+    /**
+     * The host's own target over {@code links}, for its transmissions only: the {@link WarmUp} sends
+     * through it on sockets that reach no wire ({@link RehearsalLink}), and stages everything else.
+     */
+    static Target transmitter(LinkTable links) {
+        return new Host(links, null, null);
+    }
+
     @Override
     public void accept(Action action) {
         try {
@@ -137,6 +145,16 @@ final class ActionExecutor implements ActionSink {
                 LogLines.note(log, "error: %s (while carrying out %s)", e.getMessage(), action);
             }
         }
+    }
+
+    /**
+     * The events this executor does something with: conflicts and guard alerts (always warned), and
+     * every event while the log wants packet lines. For the others the engine builds no event at all,
+     * so an answered request allocates nothing here.
+     */
+    @Override
+    public boolean wants(EngineEvent.Kind kind) {
+        return kind == EngineEvent.Kind.CONFLICT || kind == EngineEvent.Kind.ALERT || log.packets();
     }
 
     /** The errors of a link that went down or away meanwhile: its rtnetlink message reports that, no warning needed. */

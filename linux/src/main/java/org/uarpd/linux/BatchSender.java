@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Frames held back while the loop reads a batch of received ones, and sent together with one
- * sendmmsg(2) when the batch is done: under a flood of requests, one system call per
- * {@link #CAPACITY} replies instead of one per reply. The message vector, its iovecs and the frame
- * slots are laid out once; holding a frame is a copy and a length.
+ * sendmmsg(2): under a flood of requests, one system call per up to {@link #CAPACITY} replies instead
+ * of one per reply. The holder decides when a batch leaves ({@link PacketSocket#holdSends}): never
+ * later than the moment no further received frame is queued, so a reply waits for the frames already
+ * there, not for ones still to come. The message vector, its iovecs and the frame slots are laid out
+ * once; holding a frame is a copy and a length.
  *
  * <p>A failed send is not thrown at the caller that held the frame (that caller has long moved on):
  * {@link #flush} counts the frames lost and keeps the first errno, for the reader to report.

@@ -27,13 +27,17 @@ public final class HandoverChannel implements AutoCloseable {
     // handed every change to its own crash restorer, says ARMED with that restorer's pid, and SERVING
     // once its loop runs; the running uarpd tells systemd the new MAINPID and says MAIN, then stops
     // without undoing anything. FAILED (with the reason) or the end of the connection, before SERVING,
-    // means the successor gave up: the running uarpd goes on serving.
+    // means the successor gave up: the running uarpd goes on serving. In a fleet, after SERVING the
+    // successor says FLEET once etcd has answered it, and the running uarpd answers FLEET with the lease
+    // and the groups it owned (see daemon/.../fleet/FleetBridge.java) once its loop has stopped
+    // answering for them; then MAIN.
     public static final String READY = "ready";
     public static final String HOST = "host";
     public static final String ARMED = "armed";
     public static final String SERVING = "serving";
     public static final String MAIN = "main";
     public static final String FAILED = "failed";
+    public static final String FLEET = "fleet";
 
     /** One message: its text and the descriptors that came with it (now ours to close). */
     public record Message(String text, int[] fds) {

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -67,6 +68,7 @@ public final class Libc {
     // One holder class per call: the JVM initialises a holder (and links its downcall stub) the first
     // time the call is made, so a start links only the calls it makes, and a static final handle stays
     // a constant to the JIT.
+    private static final class SocketpairCall { static final MethodHandle HANDLE = capturing("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, PTR)); }
     private static final class SocketCall { static final MethodHandle HANDLE = capturing("socket", FunctionDescriptor.of(INT, INT, INT, INT)); }
     private static final class BindCall { static final MethodHandle HANDLE = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT)); }
     private static final class SetsockoptCall { static final MethodHandle HANDLE = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT)); }
@@ -93,6 +95,26 @@ public final class Libc {
     private static final class MmapCall { static final MethodHandle HANDLE = capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG)); }
     private static final class MunmapCall { static final MethodHandle HANDLE = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG)); }
     private static final class StrerrorCall { static final MethodHandle HANDLE = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(PTR, INT)); }
+
+    /**
+     * Links, on the calling thread, the downcalls a start of {@code uarpd run} makes and those of the
+     * packet path. The JDK generates each call shape's stub at run time (an AOT cache holds none):
+     * about 10 ms of CPU apiece, which a start otherwise pays on its critical path, call by call.
+     * A launcher calls this from a thread of its own while its main thread parses the command line;
+     * a call whose holder that thread is still initialising waits for it (JVMS 5.5), so nothing is
+     * linked twice. A call missing from this list is linked at its first use, as without it.
+     */
+    public static void linkStartCalls() {
+        MethodHandles.Lookup here = MethodHandles.lookup();
+        for (Class<?> holder : new Class<?>[] {SocketCall.class, BindCall.class, ListenCall.class, SetsockoptCall.class, GetsocknameCall.class,
+                EventfdCall.class, SendtoCall.class, RecvfromCall.class, MmapCall.class, PollCall.class, ReadCall.class, WriteCall.class, CloseCall.class}) {
+            try {
+                here.ensureInitialized(holder);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e); // a nested class of this one: never
+            }
+        }
+    }
 
     /** One errno capture area per thread: allocated once, reused by every call on that thread. */
     private static final ThreadLocal<MemorySegment> CAPTURED =
@@ -328,6 +350,19 @@ public final class Libc {
 
     public static int socket(int domain, int type, int protocol, String call, String advice) {
         return (int) check(trySocket(domain, type, protocol), call, advice);
+    }
+
+    /** socketpair(2): two connected sockets of {@code type} in the AF_UNIX domain, as {@code {fd0, fd1}}. */
+    public static int[] socketpair(int type, String call) {
+        MemorySegment c = CAPTURED.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(INT, 2);
+            int r = (int) SocketpairCall.HANDLE.invokeExact(c, AF_UNIX, type, 0, fds);
+            check(r >= 0 ? r : -errno(c), call, null);
+            return new int[] {fds.getAtIndex(INT, 0), fds.getAtIndex(INT, 1)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     public static void bind(int fd, MemorySegment address, int length, String call, String advice) {

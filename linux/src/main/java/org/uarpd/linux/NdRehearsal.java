@@ -50,8 +50,8 @@ final class NdRehearsal {
         return new Input.AddressAdded6(link, own, 64);
     }
 
-    /** Round {@code i}: the kernel's messages through {@code translator}, the frames to {@code feed}. */
-    void round(int i, KernelTranslator translator, NetlinkWriter writer, NetlinkReader reader, int ownPortId, Consumer<Input> feed) {
+    /** Round {@code i}: the kernel's messages through {@code translator}, the frames to {@code received} (the neighbour discovery socket). */
+    void round(int i, KernelTranslator translator, NetlinkWriter writer, NetlinkReader reader, int ownPortId, Consumer<byte[]> received) {
         int k = i % PEERS;
         peers[k].copyTo(destination, 0);
         int n = writer.reset().begin(Rtnetlink.RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST, 0)
@@ -62,8 +62,8 @@ final class NdRehearsal {
                 .ndmsg(Libc.AF_INET6, link, Rtnetlink.NUD_STALE, 0, Rtnetlink.RTN_UNICAST)
                 .attr(Rtnetlink.NDA_DST, changed).attr(Rtnetlink.NDA_LLADDR, peerHardware).end().length();
         translator.datagram(reader.reset(n), ownPortId);
-        feed.accept(new Input.FrameReceived(link, replies[k], 0, replies[k].length));
-        feed.accept(new Input.FrameReceived(link, solicitations[k], 0, solicitations[k].length));
+        received.accept(replies[k]);
+        received.accept(solicitations[k]);
     }
 
     /** fe80::/64 with the interface identifier of RFC 4291 Appendix A (universal/local bit flipped, ff:fe inserted). */

@@ -30,9 +30,16 @@ final class PacketRing implements AutoCloseable {
     private static final int TP_STATUS_KERNEL = 0;
     private static final int TP_STATUS_USER = 1;
     /** tpacket2_hdr: tp_status u32 @0, tp_len @4, tp_snaplen @8, tp_mac u16 @12; its size, 32, is already TPACKET_ALIGNed. */
+    private static final int LEN = 4;
     private static final int SNAPLEN = 8;
     private static final int MAC = 12;
+    /** tp_sec u32 @16, tp_nsec u32 @20: when the kernel took the frame in (CLOCK_REALTIME). */
+    private static final int SEC = 16;
+    private static final int NSEC = 20;
     private static final int PKTTYPE = 32 + 10; // sockaddr_ll.sll_pkttype, after the header
+    private static final int PACKET_BROADCAST = 1;
+    /** Where {@link #offer} puts a frame: after the header and the sockaddr_ll, 16-byte aligned as the kernel's tp_mac is. */
+    private static final int OFFERED_MAC = 64;
 
     /** Bytes per slot (a multiple of TPACKET_ALIGNMENT, 16). */
     static final int SLOT = 256;
@@ -50,7 +57,14 @@ final class PacketRing implements AutoCloseable {
 
     private final MemorySegment ring;
     private final int slots;
+    /** Whether {@link #close} unmaps the ring (the kernel's), or leaves it to its arena (a rehearsal's). */
+    private final boolean mapped;
     private int next;
+    /** Where {@link #offer} writes next, as the kernel would. */
+    private int written;
+    /** The kernel's arrival time of the last frame read, and the time between it and the one before. */
+    private long arrival;
+    private long gap = Long.MAX_VALUE;
 
     /** Sets the ring up on {@code fd} (before its bind, so no frame waits in the ordinary queue) and maps it. */
     PacketRing(int fd, String what) {
@@ -66,6 +80,44 @@ final class PacketRing implements AutoCloseable {
                     "setsockopt(PACKET_RX_RING " + BLOCKS + " × " + BLOCK + " bytes, " + what + ")", null);
         }
         ring = Libc.mmapShared(fd, (long) BLOCK * BLOCKS, "mmap(PACKET_RX_RING, " + what + ")");
+        mapped = true;
+    }
+
+    /**
+     * A ring of the same layout in {@code memory} (whole slots), which no kernel writes: the
+     * {@link WarmUp} fills it with {@link #offer}, so the loop's read of a ring runs before the first
+     * real frame does.
+     */
+    PacketRing(MemorySegment memory) {
+        slots = (int) (memory.byteSize() / SLOT);
+        if (slots == 0) throw new IllegalArgumentException("a ring needs at least one slot of " + SLOT + " bytes");
+        ring = memory;
+        mapped = false;
+    }
+
+    /**
+     * Writes {@code frame[0, length)} into the next slot as the kernel writes a received broadcast
+     * (header with its arrival time, link-layer address, frame at {@code tp_mac}) and hands the slot to
+     * the reader; false when that slot is still the reader's (the ring is full). Only for a ring over
+     * memory of our own. The arrival time is the monotonic clock's, not the kernel's real-time one:
+     * only the gaps between frames are read, and frames offered together are a burst, as they are.
+     */
+    boolean offer(byte[] frame, int length) {
+        if (mapped) throw new IllegalStateException("the kernel writes this ring");
+        long at = (long) written * SLOT;
+        if (((int) STATUS.getAcquire(ring, at) & TP_STATUS_USER) != 0) return false;
+        int n = Math.min(length, SLOT - OFFERED_MAC);
+        ring.set(ValueLayout.JAVA_INT, at + LEN, length);
+        ring.set(ValueLayout.JAVA_INT, at + SNAPLEN, n);
+        ring.set(ValueLayout.JAVA_SHORT, at + MAC, (short) OFFERED_MAC);
+        ring.set(ValueLayout.JAVA_BYTE, at + PKTTYPE, (byte) PACKET_BROADCAST);
+        long t = System.nanoTime();
+        ring.set(ValueLayout.JAVA_INT, at + SEC, (int) (t / 1_000_000_000L));
+        ring.set(ValueLayout.JAVA_INT, at + NSEC, (int) (t % 1_000_000_000L));
+        MemorySegment.copy(frame, 0, ring, ValueLayout.JAVA_BYTE, at + OFFERED_MAC, n);
+        STATUS.setRelease(ring, at, TP_STATUS_USER);
+        written = written + 1 == slots ? 0 : written + 1;
+        return true;
     }
 
     /**
@@ -77,6 +129,10 @@ final class PacketRing implements AutoCloseable {
         long at = (long) next * SLOT;
         // Acquire: the frame the kernel wrote before it set the status is visible once the status is.
         if (((int) STATUS.getAcquire(ring, at) & TP_STATUS_USER) == 0) return -Errno.EAGAIN;
+        long t = Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, at + SEC)) * 1_000_000_000L
+                + Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, at + NSEC));
+        gap = t - arrival;
+        arrival = t;
         int len = 0;
         if ((ring.get(ValueLayout.JAVA_BYTE, at + PKTTYPE) & 0xFF) != PacketSocket.PACKET_OUTGOING) {
             int mac = Short.toUnsignedInt(ring.get(ValueLayout.JAVA_SHORT, at + MAC));
@@ -89,9 +145,32 @@ final class PacketRing implements AutoCloseable {
         return Math.max(len, 0);
     }
 
+    /** Whether the next slot holds a frame ({@link #receive} would return it). */
+    boolean ready() {
+        return ((int) STATUS.getAcquire(ring, (long) next * SLOT) & TP_STATUS_USER) != 0;
+    }
+
+    /** Nanoseconds between the kernel's arrival times of the last frame read and the one before it. */
+    long lastGapNanos() {
+        return gap;
+    }
+
+    /**
+     * Watches the next slot's status word, without a system call, until a frame is there (true) or
+     * {@code nanos} have passed (false).
+     */
+    boolean await(long nanos) {
+        long start = System.nanoTime();
+        while (!ready()) {
+            if (System.nanoTime() - start >= nanos) return false;
+            Thread.onSpinWait();
+        }
+        return true;
+    }
+
     /** Unmaps the ring; the socket's close frees it. */
     @Override
     public void close() {
-        Libc.munmap(ring);
+        if (mapped) Libc.munmap(ring);
     }
 }

@@ -18,6 +18,15 @@ public final class PacketSocket implements AutoCloseable {
     private static final int SOCKADDR_LL = 20;
     private static final int SO_ERROR = 4;
     private static final int MAX_FRAME = 65536;
+    /**
+     * The burst window of the flooded socket, in nanoseconds: when the last two frames arrived closer
+     * together than this and the ring is empty, the reader watches the ring this long for the next
+     * one before it returns to sleep in poll(2). Sleeping and being woken costs a frame more, in
+     * latency and in CPU, than this short watch: a burst (an arp-scan sends a request every 5-10 µs)
+     * is then read as it arrives. Frames further apart than the window are each met by a wake-up as
+     * before, so a slow, steady stream costs no watching (BENCHMARKS.md, "Answering bursts").
+     */
+    static final long BURST_WINDOW_NANOS = 20_000;
 
     private final Arena arena = Arena.ofShared();
     private final int fd;
@@ -32,6 +41,10 @@ public final class PacketSocket implements AutoCloseable {
     /** Its replies held during a read batch ({@link #holdSends}); null on the other sockets. */
     private final BatchSender batch;
     private boolean holding;
+    /** No reply has left since {@link #holdSends}: the next one leaves at once. */
+    private boolean firstOfBatch;
+    /** When the ring last gave a frame ({@link System#nanoTime}). */
+    private long lastRead;
 
     public PacketSocket(int link, String linkName, int etherType) {
         this(link, linkName, etherType, false);
@@ -94,6 +107,27 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * A {@link WarmUp} socket: {@code fd}, one end of a socketpair no link reaches, read and written
+     * as a packet socket of {@code link} is; with a {@code ring} (over memory of the warm-up's own) its
+     * sends are batched, as on the flooded ARP socket. Closing it closes {@code fd}.
+     */
+    static PacketSocket rehearsal(int fd, int link, int etherType, PacketRing ring) {
+        return new PacketSocket(fd, link, etherType, ring);
+    }
+
+    private PacketSocket(int fd, int link, int etherType, PacketRing ring) {
+        this.fd = fd;
+        this.link = link;
+        this.etherType = etherType;
+        this.ring = ring;
+        batch = ring == null ? null : new BatchSender(fd);
+        rx = arena.allocate(MAX_FRAME, 8);
+        tx = arena.allocate(MAX_FRAME, 8);
+        from = arena.allocate(SOCKADDR_LL, 4);
+        fromLength = arena.allocate(ValueLayout.JAVA_INT);
+    }
+
     public int fd() {
         return fd;
     }
@@ -112,7 +146,7 @@ public final class PacketSocket implements AutoCloseable {
      * ({@code -EAGAIN} when nothing is queued).
      */
     public int receive(byte[] into) {
-        if (ring != null) return ring.receive(into);
+        if (ring != null) return receiveFromRing(into);
         fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_LL);
         long n = Libc.tryRecvfrom(fd, rx, rx.byteSize(), Libc.MSG_DONTWAIT, from, fromLength);
         if (n < 0) return (int) n;
@@ -120,6 +154,26 @@ public final class PacketSocket implements AutoCloseable {
         int len = (int) Math.min(n, into.length);
         MemorySegment.copy(rx, ValueLayout.JAVA_BYTE, 0, into, 0, len);
         return len;
+    }
+
+    /**
+     * The ring's next frame. When there is none, the replies held meanwhile leave now (they wait for
+     * no frame that has not arrived); then, inside a burst ({@link #BURST_WINDOW_NANOS}), the ring is
+     * watched a moment for the next frame before the reader gives up with {@code -EAGAIN}.
+     */
+    private int receiveFromRing(byte[] into) {
+        int n = ring.receive(into);
+        if (n != -Errno.EAGAIN) {
+            lastRead = System.nanoTime();
+            return n;
+        }
+        if (holding) batch.flush();
+        if (ring.lastGapNanos() < BURST_WINDOW_NANOS && System.nanoTime() - lastRead < BURST_WINDOW_NANOS
+                && ring.await(BURST_WINDOW_NANOS)) {
+            lastRead = System.nanoTime();
+            return ring.receive(into);
+        }
+        return n;
     }
 
     /**
@@ -134,16 +188,24 @@ public final class PacketSocket implements AutoCloseable {
 
     /** Sends the complete frame {@code frame[position, limit)}; the buffer's position is left unchanged. */
     public void send(ByteBuffer frame) {
-        if (holding && batch.add(frame)) return;
+        if (holding && batch.add(frame)) {
+            if (firstOfBatch) { // the frame that woke the loop has waited longest: its reply does not wait for the batch
+                firstOfBatch = false;
+                batch.flush();
+            }
+            return;
+        }
         sendTx(copy(frame, tx, 0));
     }
 
     /**
      * From now until {@link #flushSends}, frames given to {@link #send(ByteBuffer)} are held and sent
-     * together (on the flooded ARP socket; elsewhere this does nothing).
+     * together (on the flooded ARP socket; elsewhere this does nothing): the first at once, the
+     * others when the batch is full, when the ring has no more frames queued, or at the flush.
      */
     void holdSends() {
         holding = batch != null;
+        firstOfBatch = true;
     }
 
     /**

@@ -26,12 +26,14 @@ import org.uarpd.wire.link.Ethernet;
  * a scratch engine port of the same kind as the real one on a synthetic clock. A synthetic miss and
  * synthetic neighbour notifications are written as the kernel writes them and go through the same
  * {@link KernelTranslator}; synthetic frames (the reply to that miss, a request for the host's
- * address, requests for published addresses, a RARP request) go straight to the port. Its actions go through an {@link ActionExecutor}, as in the loop,
- * whose {@link ActionExecutor.Target} is a staging one: it stages each one as the host would get it —
- * the frame copied to a native send buffer, the install encoded as an {@code RTM_NEWNEIGH} request —
- * and then drops it: nothing reaches the wire or the kernel's tables.
- * The read-only system calls of the loop (a poll that does not wait, an acked {@code RTM_GETLINK})
- * run for real.
+ * address, requests for published addresses, a RARP request, neighbour discovery) are received by the
+ * loop's own {@link FrameReader} from the loop's own kind of sockets, ring and batched sends, over
+ * socketpairs no interface reaches ({@link RehearsalLink}). Its actions go through an
+ * {@link ActionExecutor}, as in the loop, whose {@link ActionExecutor.Target} sends frames through the
+ * host's own transmit code onto those socketpairs and stages the rest as the host would get it (the
+ * install encoded as an {@code RTM_NEWNEIGH} request) and drops it: nothing reaches a wire or the
+ * kernel's tables. The read-only system calls of the loop (a poll that does not wait, an acked
+ * {@code RTM_GETLINK}) run for real.
  *
  * <p>It needs no host change and no socket that takes the interface over — only the link's index and
  * hardware address, one of its addresses and an open {@link Rtnetlink} — so it can run before uarpd
@@ -87,15 +89,17 @@ public final class WarmUp {
     public long run(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient, BooleanSupplier stop) {
         port = scratch;
         now = System.nanoTime();
+        staged = 0;
+        installed = 0;
         // The translator looks links up by index and name only; the mode is the scratch engine's business.
         LinkTable links = new LinkTable(List.of(new LinuxBackend.Interface(name, LinkMode.AUTHORITATIVE)));
         LinkTable.Entry entry = links.entries().get(0);
         entry.index = link;
         entry.hardware = hardware.toByteArray();
         KernelTranslator translator = new KernelTranslator(links, this::feed, NO_HOST, EventLog.SILENT);
-        executor = new ActionExecutor(links, new Staging(), EventLog.SILENT);
-        try (Arena arena = Arena.ofConfined()) {
-            frameBuffer = arena.allocate(65536, 8);
+        executor = new ActionExecutor(links, new Staging(ActionExecutor.transmitter(links)), EventLog.SILENT);
+        FrameReader frames = new FrameReader(EventLog.SILENT, (l, frame, length) -> feed(new Input.FrameReceived(l, frame, 0, length)));
+        try (Arena arena = Arena.ofConfined(); RehearsalLink sockets = new RehearsalLink(entry, arena)) {
             installs = new NetlinkWriter(arena.allocate(256, 8));
             MemorySegment nl = arena.allocate(256, 8);
             NetlinkReader reader = new NetlinkReader(nl);
@@ -136,20 +140,21 @@ public final class WarmUp {
                         .ndmsg(Libc.AF_INET, link, Rtnetlink.NUD_STALE, 0, Rtnetlink.RTN_UNICAST)
                         .attrBe32(Rtnetlink.NDA_DST, neighbour(base, 252)).attr(Rtnetlink.NDA_LLADDR, peer).end().length();
                 translator.datagram(reader.reset(n), rtnl.ownPortId());
-                nd.round(i, translator, writer, reader, rtnl.ownPortId(), this::feed);
+                nd.round(i, translator, writer, reader, rtnl.ownPortId(), sockets::neighbourDiscovery);
                 Ip4.write(reply, senderAddress, target);
-                feed(new Input.FrameReceived(link, reply, 0, reply.length));
+                sockets.unicast(reply);
                 Ip4.write(request, senderAddress, target);
-                feed(new Input.FrameReceived(link, request, 0, request.length));
-                for (byte[] ask : asks) feed(new Input.FrameReceived(link, ask, 0, ask.length));
-                if (rarp != null) feed(new Input.FrameReceived(link, rarp, 0, rarp.length));
+                sockets.broadcast(request);
+                for (byte[] ask : asks) sockets.broadcast(ask);
+                if (rarp != null) sockets.unicast(rarp);
+                sockets.read(frames);
+                staged = sockets.drainSent() + installed;
                 feed(TIME_ADVANCED);
                 if (i % FLUSH_EVERY == FLUSH_EVERY - 1) feed(new Input.Command(new OperatorCommand.Flush(link)));
                 Libc.tryPoll(pollFd, 1, 0);
                 if (i % PROBE_EVERY == 0) rtnl.probeLink(link);
             }
         } finally {
-            frameBuffer = null;
             installs = null;
             port = null;
             executor = null;
@@ -179,58 +184,67 @@ public final class WarmUp {
         }
     }
 
-    private MemorySegment frameBuffer;
     private NetlinkWriter installs;
+    /** Actions other than frames staged so far (the frames are counted as they arrive at the far ends). */
+    private long installed;
 
-    /** Stages each action as the host would get it (the same encoders as {@link ActionExecutor#onHost}) and drops it. */
+    /**
+     * Frames go out through the host's own transmit code ({@code host}: onto the {@link RehearsalLink});
+     * the rest is staged as the host would get it (the same encoders as {@link ActionExecutor#onHost})
+     * and dropped.
+     */
     private final class Staging implements ActionExecutor.Target {
+        private final ActionExecutor.Target host;
+
+        Staging(ActionExecutor.Target host) {
+            this.host = host;
+        }
+
         @Override
         public boolean transmit(int link, ByteBuffer frame) {
-            PacketSocket.copy(frame, frameBuffer, 0);
-            staged++;
-            return true;
+            return host.transmit(link, frame);
         }
 
         @Override
         public void installNeighbor(int link, int address, byte[] lladdr, int length, int nud) {
             Rtnetlink.writeInstall(installs.reset(), 0, link, address, lladdr, length, nud);
-            staged++;
+            installed++;
         }
 
         @Override
         public void removeNeighbor(int link, int address, boolean failed) {
-            staged++;
+            installed++;
         }
 
         @Override
         public void addHostRoute(int link, String linkName, int address) {
-            staged++;
+            installed++;
         }
 
         @Override
         public void removeHostRoute(int link, String linkName, int address) {
-            staged++;
+            installed++;
         }
 
         @Override
         public void removeAddress(int link, String linkName, int address, int prefixLength) {
-            staged++;
+            installed++;
         }
 
         @Override
         public void installNeighbor6(int link, byte[] address, byte[] lladdr, int length, int nud, boolean router) {
             Rtnetlink.writeInstall6(installs.reset(), 0, link, address, lladdr, length, nud, router);
-            staged++;
+            installed++;
         }
 
         @Override
         public void removeNeighbor6(int link, byte[] address, boolean failed) {
-            staged++;
+            installed++;
         }
 
         @Override
         public void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
-            staged++;
+            installed++;
         }
     }
 

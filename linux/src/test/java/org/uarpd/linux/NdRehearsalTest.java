@@ -58,7 +58,7 @@ class NdRehearsalTest {
             var nl = arena.allocate(256, 8);
             for (int i = 0; i < 400; i++) {
                 now[0] += 10_000_000L;
-                nd.round(i, translator, new NetlinkWriter(nl), new NetlinkReader(nl), 4242, in -> engine.handle(now[0], in, sink));
+                nd.round(i, translator, new NetlinkWriter(nl), new NetlinkReader(nl), 4242, f -> engine.handle(now[0], new Input.FrameReceived(LINK, f, 0, f.length), sink));
                 engine.handle(now[0], new Input.TimeAdvanced(), sink);
             }
         }

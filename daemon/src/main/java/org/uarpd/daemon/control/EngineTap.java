@@ -75,6 +75,16 @@ public final class EngineTap implements EnginePort, ActionSink {
         engine.handle(nowNanos, input, this);
     }
 
+    /**
+     * Events are built only for someone who reads them: the metrics, a live event stream, a probe
+     * waiting for its outcome, or the sink the actions go on to. Otherwise the engine only counts
+     * them, and a flood of answered requests allocates no event per frame.
+     */
+    @Override
+    public boolean wants(EngineEvent.Kind kind) {
+        return metrics != null || eventStreams || !probes.isEmpty() || out.wants(kind);
+    }
+
     @Override
     public long nextDeadline() {
         return engine.nextDeadline();

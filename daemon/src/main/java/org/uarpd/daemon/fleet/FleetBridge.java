@@ -33,6 +33,7 @@ import org.uarpd.fleet.Fleet;
 import org.uarpd.fleet.FleetConfig;
 import org.uarpd.fleet.FleetHealth;
 import org.uarpd.fleet.FleetListener;
+import org.uarpd.fleet.Tenure;
 import org.uarpd.linux.LinuxBackend.LinkInfo;
 import org.uarpd.linux.LoopControl;
 import org.uarpd.wire.HardwareAddress;
@@ -71,6 +72,8 @@ public final class FleetBridge implements FleetListener, FleetView {
     private final Map<String, Long> revisions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private volatile Fleet fleet;
+    /** Completed when etcd first answers this host. */
+    private final java.util.concurrent.CompletableFuture<Void> reachable = new java.util.concurrent.CompletableFuture<>();
     /** Set by {@link #handOver}: groups gained from then on are not published. */
     private volatile boolean silent;
     // loop thread only
@@ -94,9 +97,26 @@ public final class FleetBridge implements FleetListener, FleetView {
      * are claimed and announced as soon as etcd answers. Call after the backend has started.
      */
     public static FleetView start(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics) {
+        return start(settings, tap, loop, log, metrics, null);
+    }
+
+    /**
+     * As {@link #start(UarpdConfig, EngineTap, LoopControl, Logger, UarpdMetrics)}, in a successor started by
+     * {@code uarpctl restart}: with {@code carryOnLease} (hex, from {@link FleetView#LEASE_ENVIRONMENT}) it
+     * keeps the predecessor's lease alive and waits for {@link #adopt} instead of claiming.
+     */
+    public static FleetView start(UarpdConfig settings, EngineTap tap, LoopControl loop, Logger log, UarpdMetrics metrics, String carryOnLease) {
         FleetBridge b = new FleetBridge(settings, tap, loop, log, metrics);
         loop.execute(() -> tap.watchNeighbors(b::neighbor));
-        b.fleet = Fleet.start(b.config(), b);
+        long lease = 0;
+        if (carryOnLease != null && !carryOnLease.isEmpty()) {
+            try {
+                lease = Long.parseUnsignedLong(carryOnLease, 16);
+            } catch (NumberFormatException e) {
+                log.warn("fleet: {}={} is not a lease id; taking a lease of its own", LEASE_ENVIRONMENT, carryOnLease);
+            }
+        }
+        b.fleet = lease != 0 ? Fleet.carryOn(b.config(), b, lease) : Fleet.start(b.config(), b);
         if (metrics != null) metrics.enableFleet();
         b.ticker.scheduleWithFixedDelay(b::tick, 0, DIRECTORY_PERIOD_MS, TimeUnit.MILLISECONDS);
         log.info("fleet {} as {}: {} group(s) {} via {}; answers on behalf of others {}", b.section.name(), b.host, b.groups.size(),
@@ -186,6 +206,7 @@ public final class FleetBridge implements FleetListener, FleetView {
 
     @Override
     public void healthChanged(boolean connected) {
+        if (connected) reachable.complete(null);
         if (connected) log.info("fleet: etcd reachable again");
         else log.warn("fleet: etcd unreachable; owned groups fall silent before their lease can expire, the directory copy keeps serving");
         // Answers on behalf need each writer's lease to be alive, which only a reachable etcd shows;
@@ -322,14 +343,8 @@ public final class FleetBridge implements FleetListener, FleetView {
     @Override
     public void handOver() {
         silent = true;
-        java.util.concurrent.CompletableFuture<Void> quiet = new java.util.concurrent.CompletableFuture<>();
-        loop.execute(() -> {
-            for (List<Placed> was : placed.values()) withdrawEntries(was);
-            placed.clear();
-            quiet.complete(null);
-        });
         try {
-            quiet.get(SILENCE_WAIT_MS, TimeUnit.MILLISECONDS);
+            silence(() -> { }).get(SILENCE_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
             log.warn("fleet: the loop did not take the groups back within {} ms; they are handed over once it has stopped", SILENCE_WAIT_MS);
             return;
@@ -339,6 +354,67 @@ public final class FleetBridge implements FleetListener, FleetView {
         }
         log.info("fleet: stopping; the loop no longer answers for {}, handing the groups over", groups.keySet());
         close();
+    }
+
+    @Override
+    public String lease() {
+        long id = fleet.health().leaseId();
+        return id == 0 ? null : Long.toHexString(id);
+    }
+
+    @Override
+    public void awaitReachable(long millis) {
+        try {
+            reachable.get(millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("fleet: etcd has not answered within {} ms; the groups are passed on all the same", millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void passOn(java.util.function.Consumer<String> send) {
+        silent = true;
+        String tenure = fleet.passOn().encode();
+        // The loop withdraws the entries and sends in one turn: the successor hears the moment this loop is silent.
+        java.util.concurrent.CompletableFuture<Void> sent = silence(() -> send.accept(tenure));
+        try {
+            sent.get(SILENCE_WAIT_MS, TimeUnit.MILLISECONDS);
+            log.info("fleet: the loop no longer answers for {}; lease and groups passed on to the successor ({})", groups.keySet(), tenure);
+        } catch (java.util.concurrent.ExecutionException e) {
+            adopt(tenure); // the successor did not get them: this uarpd carries on
+            throw new IllegalStateException("could not pass the fleet's groups on: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            // A stuck loop: it sends once it runs again, after withdrawing; if it never does, the lease lapses after this uarpd exits.
+            log.warn("fleet: the loop did not pass the groups on within {} ms", SILENCE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void adopt(String tenure) {
+        silent = false;
+        Tenure t = tenure == null ? new Tenure(0, 0, Map.of()) : Tenure.decode(tenure);
+        log.info("fleet: carrying on with {}", tenure == null ? "nothing passed on; claiming as usual" : "lease and groups " + tenure);
+        fleet.adopt(t);
+    }
+
+    /** Has the loop take every owned group's entries out of the engine, then run {@code then}, in one turn; completes after. */
+    private java.util.concurrent.CompletableFuture<Void> silence(Runnable then) {
+        java.util.concurrent.CompletableFuture<Void> quiet = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            for (List<Placed> was : placed.values()) withdrawEntries(was);
+            placed.clear();
+            try {
+                then.run();
+                quiet.complete(null);
+            } catch (RuntimeException e) {
+                quiet.completeExceptionally(e);
+            }
+        });
+        return quiet;
     }
 
     /** Silence first (the fleet stops claiming and the loop withdraws every entry), then the hand-over. */
