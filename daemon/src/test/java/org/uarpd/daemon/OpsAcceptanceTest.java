@@ -317,7 +317,10 @@ class OpsAcceptanceTest {
             assertThat(a.senderHardware().toString()).isEqualTo(lab.mac(h, "u0"));
         }
         long gapMillis = (records.get(1).timestampNanos() - records.get(0).timestampNanos()) / 1_000_000;
-        assertThat(gapMillis).isBetween(150L, 1500L);
+        // The second announcement is due 200 ms after the loop's clock at the first; the first frame's
+        // stamp is the wall clock when the loop got to emit it, which a descheduled turn makes late
+        // (145 ms was seen at load 9 on two cores). Far below 200 ms would mean the interval was ignored.
+        assertThat(gapMillis).isBetween(100L, 1500L);
         Ctl bad = ctl("announce", "192.0.2.1", "--count", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err().strip()).isEqualTo("announce: --count must be 1 to 1000, got 0");
