@@ -100,16 +100,21 @@ class ProxyNdAcceptanceTest {
             assertThat(Await.within(12, () -> answered("2001:db8:2::77", 1))).as("the host came up\n" + u.logText()).isTrue();
 
             // route: no route to 2001:db8:3::/64 yet, then one out of u1 (where only an existing host is
-            // answered for), then none, then one back out of u0.
+            // answered for), then the same route moved back out of u0, out of u1 again, and none.
             assertThat(answered("2001:db8:3::9", 2)).as("no route\n" + u.logText()).isFalse();
             lab.ok(r, "ip", "-6", "route", "add", "2001:db8:3::/64", "dev", "u1");
             assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("routed out of u1, the host exists\n" + u.logText()).isTrue();
             assertThat(answered("2001:db8:3::99", 3)).as("routed out of u1, no such host\n" + u.logText()).isFalse();
+            // replace keeps prefix and metric, so the kernel sends one RTM_NEWROUTE (out of u0) and no
+            // RTM_DELROUTE: the answers stop only once uarpd has seen the route out of the asking link,
+            // and must then stay stopped.
+            lab.ok(r, "ip", "-6", "route", "replace", "2001:db8:3::/64", "dev", "u0");
+            assertThat(Await.within(10, () -> !answered("2001:db8:3::9", 1))).as("routed back out of the asking link\n" + u.logText()).isTrue();
+            assertThat(answered("2001:db8:3::9", 3)).as("still routed back out of the asking link\n" + u.logText()).isFalse();
+            lab.ok(r, "ip", "-6", "route", "replace", "2001:db8:3::/64", "dev", "u1");
+            assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("routed out of u1 again\n" + u.logText()).isTrue();
             lab.ok(r, "ip", "-6", "route", "del", "2001:db8:3::/64", "dev", "u1");
             assertThat(Await.within(10, () -> !answered("2001:db8:3::9", 1))).as("route deleted\n" + u.logText()).isTrue();
-            lab.ok(r, "ip", "-6", "route", "add", "2001:db8:3::/64", "dev", "u0");
-            assertThat(answered("2001:db8:3::9", 2)).as("routed back out of the asking link\n" + u.logText()).isFalse();
-            lab.ok(r, "ip", "-6", "route", "del", "2001:db8:3::/64", "dev", "u0");
 
             String shown = ctl(sock, "show", "published");
             assertThat(shown.lines()).anyMatch(l -> l.contains("2001:db8:2::/64") && l.contains("when target-answers via u1"))
