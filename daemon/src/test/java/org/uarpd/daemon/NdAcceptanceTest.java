@@ -187,6 +187,37 @@ class NdAcceptanceTest {
     }
 
     @Test
+    void aDuplicateOfAnAddressTheHostAddsIsNotKeptInUse() throws Exception {
+        // The peer holds 2001:db8:1::5 and defends it (RFC 4862 §5.4.3). Control: the host's kernel
+        // alone fails its DAD (dadfailed). With uarpd authoritative the kernel hears no NA, so its DAD
+        // passes: uarpd's own DAD must take the address away instead (§5.4.5).
+        String dup = "2001:db8:1::5";
+        lab.ok(p, "ip", "-6", "addr", "add", dup + "/64", "dev", "p0", "nodad");
+        try {
+            lab.ok(h, "ip", "-6", "addr", "add", dup + "/64", "dev", "u0");
+            try {
+                assertThat(Await.within(5, () -> lab.ok(h, "ip", "-6", "addr", "show", "dev", "u0").contains("dadfailed")))
+                        .as("the kernel alone: " + lab.ok(h, "ip", "-6", "addr", "show", "dev", "u0")).isTrue();
+            } finally {
+                lab.run(h, "ip", "-6", "addr", "del", dup + "/64", "dev", "u0");
+            }
+            try (UarpdProcess u = uarpd()) {
+                assertThat(Await.within(5, () -> u.count(l -> l.contains("(claimed)")) >= 2)).as(u.logText()).isTrue();
+                lab.ok(h, "ip", "-6", "addr", "add", dup + "/64", "dev", "u0");
+                try {
+                    assertThat(Await.within(5, () -> !lab.ok(h, "ip", "-6", "addr", "show", "dev", "u0").contains(dup + "/")))
+                            .as("uarpd authoritative: " + lab.ok(h, "ip", "-6", "addr", "show", "dev", "u0") + "\n" + u.logText()).isTrue();
+                    assertThat(u.count(l -> l.contains(dup) && l.contains("RFC 4862"))).as(u.logText()).isPositive();
+                } finally {
+                    lab.run(h, "ip", "-6", "addr", "del", dup + "/64", "dev", "u0");
+                }
+            }
+        } finally {
+            lab.run(p, "ip", "-6", "addr", "del", dup + "/64", "dev", "p0");
+        }
+    }
+
+    @Test
     void aPeerClaimingOurAddressByAnUnsolicitedAdvertisementIsReported() throws Exception {
         try (UarpdProcess u = uarpd()) {
             String mac = lab.mac(p, "p0");

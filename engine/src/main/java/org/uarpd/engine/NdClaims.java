@@ -128,7 +128,10 @@ final class NdClaims {
      * even when its deletion is asked for: the kernel reports the address again (a re-dump, a
      * lifetime change) before it carries the deletion out, and that report is no new address to probe
      * and claim. Deleted when the ND policy or the link's conflict policy says so, as for IPv4
-     * (RFC 5227 §2.4, {@link AddressClaims}).
+     * (RFC 5227 §2.4, {@link AddressClaims}), and always on an authoritative link: there the host's
+     * kernel hears no advertisement, so its own DAD cannot fail and would keep a duplicate in use,
+     * which RFC 4862 §5.4.5 forbids; deleting it is what that DAD would have done (the kernel marks
+     * such an address dadfailed, a flag RTM_NEWADDR cannot set).
      */
     void duplicate(Link l, NdLink n, int i, NdObservation o) {
         Ip6Address a = new Ip6Address(n.high[i], n.low[i]);
@@ -138,9 +141,12 @@ final class NdClaims {
         HardwareAddress theirs = HardwareAddress.of(o.linkSource.clone());
         ctx.emit(Kind.CONFLICT, l.id, 0, a, theirs, null, Reason.PROBE_CONFLICT, 0,
                 (o.solicitation ? "duplicate address detection probe" : "advertisement") + " from " + theirs);
-        if (n.policy.removeOnConflict() || l.policy.conflict().removeOnConflict()) {
+        boolean configured = n.policy.removeOnConflict() || l.policy.conflict().removeOnConflict();
+        if (configured || l.policy.mode() == LinkMode.AUTHORITATIVE) {
             ctx.act(new Action.RemoveAddress6(l.id, a, n.prefix[i]));
-            ctx.emit(Kind.REMOVED, l.id, 0, a, null, null, Reason.ADDRESS_CONFLICT, 0, null);
+            ctx.emit(Kind.REMOVED, l.id, 0, a, theirs, null, Reason.ADDRESS_CONFLICT, 0, configured ? null
+                    : "duplicate address detection failed (RFC 4862 §5.4.5): deleted, as the kernel's own DAD would have,"
+                            + " which hears no advertisement on an authoritative link");
         }
     }
 

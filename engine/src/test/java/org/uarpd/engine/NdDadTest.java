@@ -101,8 +101,21 @@ class NdDadTest {
     }
 
     @Test
-    void anAdvertisementForOurTentativeAddressIsADuplicateReportedOnlyWhenThePolicySaysSo() {
+    void onAnAuthoritativeLinkADuplicateOfOurTentativeAddressIsRemovedWhateverThePolicy() {
+        // The kernel hears no NA there, so its own DAD cannot fail: uarpd deletes the address instead.
         NdHarness t = withDad(1, false);
+        t.input(new Input.AddressAdded6(LINK, NEW6, 64));
+        List<Action> out = t.unsolicited(NEW6, PEER_HW, true);
+        assertThat(Harness.events(out)).anyMatch(e -> e.kind() == Kind.CONFLICT && e.reason() == Reason.PROBE_CONFLICT);
+        assertThat(Harness.only(out, Action.RemoveAddress6.class)).containsExactly(new Action.RemoveAddress6(LINK, NEW6, 64));
+        assertThat(Harness.events(out)).anyMatch(e -> e.kind() == Kind.REMOVED && e.reason() == Reason.ADDRESS_CONFLICT
+                && NEW6.equals(e.address6()) && e.detail().contains("RFC 4862"));
+    }
+
+    @Test
+    void anAdvertisementForOurTentativeAddressIsADuplicateReportedOnlyWhenThePolicySaysSo() {
+        // Where the kernel keeps its own ND (assist), its DAD decides; uarpd only reports.
+        NdHarness t = new NdHarness(EngineConfig.defaults().withDefaultLink(LinkPolicy.assist()), NdLinkPolicy.defaults().withDad(true, 1, false));
         t.input(new Input.AddressAdded6(LINK, NEW6, 64));
         List<Action> out = t.unsolicited(NEW6, PEER_HW, true);
         assertThat(Harness.events(out)).anyMatch(e -> e.kind() == Kind.CONFLICT && e.reason() == Reason.PROBE_CONFLICT);
