@@ -16,10 +16,12 @@ import java.lang.management.ManagementFactory;
  * <p>A chunk lasts at least {@link #CHUNK_ROUNDS} rounds and {@link #CHUNK_NANOS}, so a compilation
  * shorter than the counter's millisecond still moves it within the chunks that follow (the counter
  * accumulates), and {@link #MIN_ROUNDS} come first: the compiler only queues a method after its first
- * calls. Without compilation time monitoring (or the java.management module) the rehearsal runs its full count.
+ * calls, and a rehearsal's rarer paths (a link probe every fourth round) must be called often enough
+ * by then, or the first real packets find them interpreted (with 200, the first IPv4 and IPv6
+ * resolutions after start were a fifth slower in BENCHMARKS.md's comparison). Without compilation time monitoring (or the java.management module) the rehearsal runs its full count.
  */
 final class JitSettled {
-    static final int MIN_ROUNDS = 200;
+    static final int MIN_ROUNDS = 600;
     static final int CHUNK_ROUNDS = 25;
     static final long CHUNK_NANOS = 3_000_000L;
     static final int QUIET_CHUNKS = 2;
