@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.uarpd.linux.NamespaceLab;
 
 /**
- * A peer asking for addresses every 10 ms (src/test/resources/arp-prober.py, raw AF_PACKET, under
+ * A peer asking for addresses every 10 ms (src/test/resources/arp-prober.py: ARP requests, or neighbour
+ * solicitations when the addresses are IPv6; raw AF_PACKET, under
  * SCHED_FIFO so that on a busy machine its own lateness does not read as silence), with every reply
  * it hears kept as a time in ms since its first request: the oracle of the restart tests.
  */
@@ -29,7 +30,10 @@ public final class ArpProber implements AutoCloseable {
     /** When the prober said it began ({@code System.nanoTime()}): the origin of its times. */
     private long started;
 
-    /** Starts probing {@code targets} from {@code dev} (address {@code sender}) in namespace {@code ns}. */
+    /**
+     * Starts probing {@code targets} from {@code dev} (address {@code sender}) in namespace {@code ns}:
+     * by ARP, or by neighbour solicitation when the addresses are IPv6.
+     */
     public ArpProber(NamespaceLab lab, String ns, String dev, String sender, String... targets) throws IOException {
         script = Files.createTempFile("arp-prober", ".py");
         try (InputStream in = ArpProber.class.getResourceAsStream("/arp-prober.py")) {

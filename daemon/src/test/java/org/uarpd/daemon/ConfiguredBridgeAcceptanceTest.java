@@ -1,20 +1,18 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.uarpd.daemon.DaemonLab.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.uarpd.daemon.control.Uarpctl;
+import org.uarpd.daemon.DaemonLab.Ctl;
 import org.uarpd.daemon.metrics.PromText;
 import org.uarpd.linux.NamespaceLab;
 
@@ -27,39 +25,20 @@ import org.uarpd.linux.NamespaceLab;
 @Tag("netns")
 class ConfiguredBridgeAcceptanceTest {
     static final ObjectMapper JSON = new ObjectMapper();
+    static DaemonLab daemonLab;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        assertThat(LabCommand.missingTools()).as("tools the bridge test needs").isNull();
-        lab = new NamespaceLab("r67");
-        dir = Files.createTempDirectory("r67-uarpd-");
+        daemonLab = DaemonLab.open("r67", "the bridge test");
+        lab = daemonLab.lab;
+        dir = daemonLab.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-    }
-
-    record Ctl(int exit, String out, String err) {}
-
-    static Ctl ctl(Path sock, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-s", sock.toString()));
-        all.addAll(List.of(args));
-        int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Ctl(exit, out.toString(), err.toString());
+        if (daemonLab != null) daemonLab.close();
     }
 
     @Test

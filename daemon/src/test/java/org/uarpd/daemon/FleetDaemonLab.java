@@ -266,7 +266,7 @@ final class FleetDaemonLab implements AutoCloseable {
 
     /** uarpctl against {@code host}'s socket: its output, or its error output when it failed. */
     String ctl(String host, String... args) {
-        ConfiguredBridgeAcceptanceTest.Ctl c = ConfiguredBridgeAcceptanceTest.ctl(socket(host), args);
+        DaemonLab.Ctl c = DaemonLab.ctl(socket(host), args);
         return c.exit() == 0 ? c.out() : "exit " + c.exit() + ": " + c.err();
     }
 

@@ -95,6 +95,41 @@ class NdAcceptanceTest {
     }
 
     @Test
+    void theHostsOwnAddressStaysAnsweredAcrossTheTakeoverAndBack() throws Exception {
+        // A peer solicits the host's address every 10 ms: first the kernel answers, then uarpd once it
+        // has taken ND over (the kernel's NS/NA dropped by nftables), then the kernel again after uarpd
+        // hands the link back. Neither switch may leave the address unanswered for over 50 ms.
+        long started;
+        long ready;
+        long stopped;
+        List<Double> replies;
+        String sent;
+        try (ArpProber prober = new ArpProber(lab, p, "p0", PEER, HOST)) {
+            prober.awaitReplies(HOST, 20);
+            started = System.nanoTime();
+            try (UarpdProcess u = uarpd()) { // warmed up before it takes the link over, as by default
+                ready = System.nanoTime();
+                assertThat(lab.ok(h, "nft", "list", "table", "inet", "uarpd")).as("taken over").contains("icmpv6");
+                prober.awaitMoreReplies(HOST, 30);
+                stopped = System.nanoTime();
+                assertThat(u.terminate()).as(u.logText()).isZero();
+            }
+            prober.awaitMoreReplies(HOST, 30);
+            sent = prober.finish();
+            replies = prober.replies(HOST);
+            String timeline = String.format("uarpd started %.1f ms, ready %.1f, stopped %.1f; prober %s", prober.millis(started),
+                    prober.millis(ready), prober.millis(stopped), sent);
+            double[] takeover = ArpProber.longestSilence(replies, prober.millis(started), prober.millis(stopped));
+            double[] handBack = ArpProber.longestSilence(replies, prober.millis(stopped), replies.getLast());
+            String summary = String.format("%s unanswered at most %.1f ms across the takeover (from %.1f ms) and %.1f ms across the hand-back"
+                    + " (from %.1f ms); %s", HOST, takeover[0], takeover[1], handBack[0], handBack[1], timeline);
+            System.out.println(summary);
+            assertThat(takeover[0]).as(summary).isLessThanOrEqualTo(50);
+            assertThat(handBack[0]).as(summary).isLessThanOrEqualTo(50);
+        }
+    }
+
+    @Test
     void aUnicastSolicitationIsAnswered() throws Exception {
         try (UarpdProcess u = uarpd()) {
             // A STALE entry on the peer: its next packet makes the kernel confirm it by unicast NS
@@ -260,6 +295,42 @@ class NdAcceptanceTest {
     }
 
     @Test
+    void monitorAndCaptureFilterByIpv6PrefixAndFamily() throws Exception {
+        java.nio.file.Path sock = java.nio.file.Path.of("/tmp/uarpd-nd-mon-" + ProcessHandle.current().pid() + ".sock");
+        java.nio.file.Path pcap = java.nio.file.Path.of("/tmp/uarpd-nd-mon-" + ProcessHandle.current().pid() + ".pcap");
+        var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try (UarpdProcess u = uarpd("--control-socket", sock.toString())) {
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("(claimed)")) >= 2)).as(u.logText()).isTrue();
+            var prefix = java.util.concurrent.CompletableFuture.supplyAsync(() -> DaemonLab.ctl(sock, "monitor", "-c", "1", "--dst", "2001:db8:1::/64"), threads);
+            var family = java.util.concurrent.CompletableFuture.supplyAsync(() -> DaemonLab.ctl(sock, "-j", "monitor", "-c", "1", "--family", "inet6"), threads);
+            var capture = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> DaemonLab.ctl(sock, "capture", pcap.toString(), "-c", "2", "--family", "inet6", "--host", PEER), threads);
+            assertThat(Await.within(5, () -> DaemonLab.ctl(sock, "-j", "stats").out().contains("\"liveStreams\":3")))
+                    .as(DaemonLab.ctl(sock, "-j", "stats").out()).isTrue();
+            // ARP first: none of the three may take it.
+            assertThat(lab.run(h, "ping", "-c", "1", "-W", "3", "192.0.2.2").ok()).as(u.logText()).isTrue();
+            assertThat(prefix.isDone() || family.isDone() || capture.isDone()).as("an IPv4 line got through a filter").isFalse();
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+
+            DaemonLab.Ctl m = prefix.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(m.exit()).as(m.err()).isZero();
+            assertThat(m.out().strip()).as("the first event about the prefix names its IPv6 address").contains(PEER).contains("dev u0");
+            DaemonLab.Ctl f = family.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(f.exit()).as(f.err()).isZero();
+            assertThat(f.out()).contains("\"dst\":\"").doesNotContain("192.0.2.");
+            DaemonLab.Ctl c = capture.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.out().strip()).as(c.err()).isEqualTo("2 frames written to " + pcap);
+            // Wireshark's reading: the NS for the peer and its NA, nothing else.
+            String seen = lab.ok(null, "tshark", "-r", pcap.toString(), "-T", "fields", "-e", "icmpv6.type", "-e", "icmpv6.nd.ns.target_address",
+                    "-e", "icmpv6.nd.na.target_address");
+            assertThat(seen.lines().toList()).as(seen).containsExactly("135\t" + PEER + "\t", "136\t\t" + PEER);
+        } finally {
+            threads.shutdownNow();
+            java.nio.file.Files.deleteIfExists(pcap);
+        }
+    }
+
+    @Test
     void theInterfaceIsAllMulticastWhileUarpdRunsAndNotAfterItIsKilled() throws Exception {
         // Solicitations for published addresses go to groups the host never joined; the membership
         // is the packet socket's, so the kernel drops it with the socket, even after SIGKILL.
@@ -297,6 +368,75 @@ class NdAcceptanceTest {
             assertThat(peerEntry()).contains(lab.mac(p, "p0"));
             assertThat(u.terminate()).isZero();
         }
+    }
+
+    @Test
+    void aRouterWhoseAdvertisementClearsItsRouterFlagLosesTheDefaultRouteItsRouterAdvertisementGave() throws Exception {
+        // RFC 4861 §7.2.5: IsRouter TRUE to FALSE takes the router off the Default Router List, which
+        // Linux keeps as "proto ra" default routes. H's kernel hears the peer's RA (uarpd drops only
+        // NS/NA) but not its NA, so the route must go by uarpd's doing: clearing NTF_ROUTER alone
+        // leaves it (docs/guard.md).
+        String mac = lab.mac(p, "p0");
+        String linkLocal = lab.ok(p, "ip", "-6", "-o", "addr", "show", "dev", "p0", "scope", "link").split("\\s+")[3].split("/")[0];
+        try (UarpdProcess u = uarpd()) {
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_RA, ICMPv6NDOptSrcLLAddr, sendp\n"
+                    + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + linkLocal + "', dst='ff02::1', hlim=255)"
+                    + "/ICMPv6ND_RA(routerlifetime=1800)/ICMPv6NDOptSrcLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
+            assertThat(Await.within(5, () -> defaultRoute().contains(linkLocal) && routerEntry(linkLocal).contains(" router ")))
+                    .as("the host's kernel took the RA: " + defaultRoute() + " / " + routerEntry(linkLocal)).isTrue();
+            lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp\n"
+                    + "sendp(Ether(dst='33:33:00:00:00:01', src='" + mac + "')/IPv6(src='" + linkLocal + "', dst='ff02::1', hlim=255)"
+                    + "/ICMPv6ND_NA(tgt='" + linkLocal + "', R=0, S=0, O=1)/ICMPv6NDOptDstLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
+            assertThat(Await.within(5, () -> defaultRoute().isBlank()))
+                    .as("the default route via the former router\n" + defaultRoute() + "\n" + u.logText()).isTrue();
+            assertThat(routerEntry(linkLocal)).as("NTF_ROUTER cleared, the binding kept").contains(mac).doesNotContain("router");
+            assertThat(u.log).anyMatch(l -> l.contains(linkLocal + " on u0 is no longer a router"));
+            assertThat(u.terminate()).isZero();
+        } finally {
+            lab.run(h, "ip", "-6", "route", "flush", "proto", "ra");
+        }
+    }
+
+    private static String defaultRoute() {
+        return lab.ok(h, "ip", "-6", "route", "show", "default", "proto", "ra");
+    }
+
+    private static String routerEntry(String address) {
+        return lab.ok(h, "ip", "-6", "neigh", "show", address, "dev", "u0");
+    }
+
+    @Test
+    void theGuardAsksTheOldStationBeforeAnIpv6BindingMovesAndReportsTheSpoofer() throws Exception {
+        String real = lab.mac(p, "p0");
+        String forged = "02:00:00:00:66:66";
+        // The control: without the guard, one forged solicitation moves the host's binding.
+        try (UarpdProcess u = uarpd()) {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            forgeSolicitation(forged);
+            assertThat(Await.within(5, () -> peerEntry().contains(forged))).as("unguarded: poisoned\n" + peerEntry() + "\n" + u.logText()).isTrue();
+        }
+        lab.ok(h, "ip", "-6", "neigh", "flush", "all");
+        try (UarpdProcess u = uarpd("--guard")) {
+            assertThat(ping(h, PEER)).as(u.logText()).isTrue();
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("alert new station: " + PEER + " dev u0, other station " + real)) > 0))
+                    .as("arpwatch's report names the IPv6 neighbour\n" + u.logText()).isTrue();
+            forgeSolicitation(forged);
+            // uarpd asks the peer's kernel by unicast NS; its solicited NA shows the old station alive.
+            assertThat(Await.within(5, () -> u.count(l -> l.contains("alert spoofing: " + PEER + " dev u0, other station " + forged
+                    + ", believed " + real)) > 0)).as(u.logText()).isTrue();
+            assertThat(u.count(l -> l.contains("alert verifying: " + PEER + " dev u0, other station " + forged))).as(u.logText()).isEqualTo(1);
+            assertThat(peerEntry()).contains(real).doesNotContain(forged);
+            assertThat(ping(h, PEER)).as("the host still reaches the real peer\n" + u.logText()).isTrue();
+            assertThat(peerEntry()).doesNotContain(forged);
+            assertThat(u.terminate()).isZero();
+        }
+    }
+
+    /** A solicitation for the host's address from the peer's address at {@code mac} (frame source and option agree), by scapy. */
+    private static void forgeSolicitation(String mac) {
+        lab.ok(p, "/usr/bin/python3", "-c", "from scapy.all import Ether, IPv6, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, sendp\n"
+                + "sendp(Ether(dst='" + lab.mac(h, "u0") + "', src='" + mac + "')/IPv6(src='" + PEER + "', dst='" + HOST + "', hlim=255)"
+                + "/ICMPv6ND_NS(tgt='" + HOST + "')/ICMPv6NDOptSrcLLAddr(lladdr='" + mac + "'), iface='p0', verbose=0)\n");
     }
 
     private static String peerEntry() {

@@ -2,8 +2,6 @@ package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.uarpd.daemon.control.Uarpctl;
 import org.uarpd.linux.NamespaceLab;
 
 /**
@@ -25,6 +22,7 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 class ProxyNdAcceptanceTest {
+    static DaemonLab daemonLab;
     static NamespaceLab lab;
     static String c;
     static String r;
@@ -46,10 +44,10 @@ class ProxyNdAcceptanceTest {
 
     @BeforeAll
     static void build() throws Exception {
-        String tools = LabCommand.missingTools();
-        assertThat(tools).as("tools the acceptance tests need").isNull();
         assertThat(NamespaceLab.run(List.of("sh", "-c", "command -v ndisc6")).exitCode()).as("ndisc6 is needed: apt-get install ndisc6").isZero();
-        lab = new NamespaceLab();
+        daemonLab = DaemonLab.open(null, "the acceptance tests");
+        lab = daemonLab.lab;
+        dir = daemonLab.dir;
         c = lab.namespace("c");
         r = lab.namespace("r");
         b = lab.namespace("b");
@@ -60,21 +58,12 @@ class ProxyNdAcceptanceTest {
         lab.ok(r, "ip", "-6", "addr", "add", "2001:db8:2::1/64", "dev", "u1", "nodad");
         lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:2::5/64", "dev", "b0", "nodad");
         lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:3::9/64", "dev", "b0", "nodad");
-        dir = Files.createTempDirectory("uarpd-proxy-nd-");
+        lab.ok(b, "ip", "-6", "addr", "add", "2001:db8:4::5/64", "dev", "b0", "nodad");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
+        if (daemonLab != null) daemonLab.close();
     }
 
     /** Whether {@code target} is answered to C's ndisc6 with R's u0 address, asking {@code tries} times a second apart. */
@@ -83,22 +72,24 @@ class ProxyNdAcceptanceTest {
         return res.ok() && res.out().toLowerCase().contains(lab.mac(r, "u0"));
     }
 
+    /** What uarpctl printed, once it exited 0. */
     private static String ctl(Path sock, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new java.util.ArrayList<>(List.of("-s", sock.toString()));
-        all.addAll(List.of(args));
-        int exit = Uarpctl.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        assertThat(exit).as(String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
+        DaemonLab.Ctl r = DaemonLab.ctl(sock, args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+        return r.out();
+    }
+
+    /** uarpd on R with {@link #CONFIG} written to {@code conf}, its control socket at {@code sock}. */
+    private static UarpdProcess router(Path conf, Path sock) throws Exception {
+        Files.writeString(conf, CONFIG);
+        return new UarpdProcess(lab, r, "--config", conf.toString(), "--control-socket", sock.toString(), "--warm-up", "0");
     }
 
     @Test
     void aHostBehindU1IsAnsweredForOnlyWhileItExistsAndARoutedPrefixFollowsTheRoutes() throws Exception {
-        Path conf = dir.resolve("uarpd.toml");
-        Files.writeString(conf, CONFIG);
-        Path sock = dir.resolve("control.sock");
-        try (UarpdProcess u = new UarpdProcess(lab, r, "--config", conf.toString(), "--control-socket", sock.toString(), "--warm-up", "0")) {
+        Path conf = dir.resolve("routes.toml");
+        Path sock = dir.resolve("routes.sock");
+        try (UarpdProcess u = router(conf, sock)) {
             // target-answers: B's host exists, so its answer to uarpd's question on u1 makes R answer C.
             assertThat(Await.within(10, () -> answered("2001:db8:2::5", 3))).as("a host that exists\n" + u.logText()).isTrue();
             assertThat(u.count(l -> l.contains("2001:db8:2::5") && l.contains("u1"))).as("asked on u1\n" + u.logText()).isPositive();
@@ -128,6 +119,27 @@ class ProxyNdAcceptanceTest {
             Files.writeString(conf, CONFIG.replace("when = \"route\"", "when = \"always\""));
             ctl(sock, "reload");
             assertThat(Await.within(10, () -> answered("2001:db8:3::9", 1))).as("always after reload\n" + u.logText()).isTrue();
+            assertThat(u.terminate()).isZero();
+        }
+    }
+
+    @Test
+    void uarpctlPublishesAPrefixAnsweredOnlyWhenItsTargetAnswersOnAnotherLink() throws Exception {
+        try (UarpdProcess u = router(dir.resolve("ctl.toml"), dir.resolve("ctl.sock"))) {
+            Path sock = dir.resolve("ctl.sock");
+            assertThat(answered("2001:db8:4::5", 1)).as("not published yet\n" + u.logText()).isFalse();
+            String[] entry = {"2001:db8:4::/64", "-d", "u0", "--when", "target-answers", "--via", "u1"};
+            List<String> publish = new java.util.ArrayList<>(List.of("publish"));
+            publish.addAll(List.of(entry));
+            assertThat(ctl(sock, publish.toArray(String[]::new))).contains("published 2001:db8:4::/64 dev u0 when target-answers via u1");
+            assertThat(ctl(sock, "show", "published").lines()).anyMatch(l -> l.contains("2001:db8:4::/64") && l.contains("when target-answers via u1"));
+            // B holds 2001:db8:4::5 and answers uarpd's question on u1; nobody holds ::77.
+            assertThat(Await.within(10, () -> answered("2001:db8:4::5", 3))).as("a host that exists behind u1\n" + u.logText()).isTrue();
+            assertThat(answered("2001:db8:4::77", 3)).as("a host that does not exist\n" + u.logText()).isFalse();
+            List<String> unpublish = new java.util.ArrayList<>(publish);
+            unpublish.set(0, "unpublish");
+            assertThat(ctl(sock, unpublish.toArray(String[]::new))).contains("unpublished 2001:db8:4::/64 dev u0 when target-answers via u1");
+            assertThat(answered("2001:db8:4::5", 2)).as("unpublished\n" + u.logText()).isFalse();
             assertThat(u.terminate()).isZero();
         }
     }

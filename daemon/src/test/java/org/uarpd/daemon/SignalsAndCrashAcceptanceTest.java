@@ -23,29 +23,28 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 class SignalsAndCrashAcceptanceTest {
+    static DaemonLab setUp;
     static NamespaceLab lab;
     static Path dir;
 
     @BeforeAll
     static void build() throws Exception {
-        String tools = LabCommand.missingTools();
-        assertThat(tools).as("tools the acceptance tests need").isNull();
-        lab = new NamespaceLab("r4");
-        dir = Files.createTempDirectory("uarpd-r4");
+        setUp = DaemonLab.open("r4", "the acceptance tests");
+        lab = setUp.lab;
+        dir = setUp.dir;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
+        if (setUp != null) setUp.close();
+    }
+
+    /** A host namespace NAME-h (u0 192.0.2.1/24) and its peer NAME-p (p0 192.0.2.2/24) on a veth: their names, host first. */
+    static String[] hostAndPeer(String name) {
+        String h = lab.namespace(name + "-h");
+        String p = lab.namespace(name + "-p");
+        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        return new String[] {h, p};
     }
 
     static boolean within(double seconds, BooleanSupplier condition) throws InterruptedException {
@@ -54,9 +53,7 @@ class SignalsAndCrashAcceptanceTest {
 
     @Test
     void sigintPutsEverySysctlAndRuleBackValueByValue() throws Exception {
-        String h = lab.namespace("i-h");
-        String p = lab.namespace("i-p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        String h = hostAndPeer("i")[0];
         Map<String, String> before = LabCommand.knobs(lab, h);
         UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "authoritative", "--warm-up", "0");
         try {
@@ -89,9 +86,7 @@ class SignalsAndCrashAcceptanceTest {
      */
     @Test
     void theCrashRestorerOutlivesTheSigtermSystemdSendsTheCgroupAndStillRestores() throws Exception {
-        String h = lab.namespace("t-h");
-        String p = lab.namespace("t-p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        String h = hostAndPeer("t")[0];
         Map<String, String> before = LabCommand.knobs(lab, h);
         UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--mode", "authoritative", "--warm-up", "0");
         ProcessHandle restorer;
@@ -122,9 +117,9 @@ class SignalsAndCrashAcceptanceTest {
 
     @Test
     void afterSigkillAnAddressLostToAConflictComesBack() throws Exception {
-        String h = lab.namespace("c-h");
-        String p = lab.namespace("c-p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        String[] hp = hostAndPeer("c");
+        String h = hp[0];
+        String p = hp[1];
         lab.ok(h, "ip", "addr", "add", "192.0.2.5/24", "dev", "u0");
         UarpdProcess u = new UarpdProcess(lab, h, "--interface", "u0", "--defend", "once", "--remove-on-conflict", "--warm-up", "0");
         try {
@@ -162,9 +157,7 @@ class SignalsAndCrashAcceptanceTest {
 
     @Test
     void anUnresolvableAddressFailsAfterTheConfiguredProbesAndIsSuppressedForTheNegativeCacheLifetime() throws Exception {
-        String h = lab.namespace("n-h");
-        String p = lab.namespace("n-p");
-        lab.veth(h, "u0", "192.0.2.1/24", p, "p0", "192.0.2.2/24");
+        String h = hostAndPeer("n")[0];
         Path config = dir.resolve("negative.toml");
         Files.writeString(config, """
                 [timers]

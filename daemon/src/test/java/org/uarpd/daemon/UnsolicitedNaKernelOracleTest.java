@@ -1,7 +1,7 @@
 package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.uarpd.daemon.ConfiguredBridgeAcceptanceTest.ctl;
+import static org.uarpd.daemon.DaemonLab.ctl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.uarpd.daemon.ConfiguredBridgeAcceptanceTest.Ctl;
+import org.uarpd.daemon.DaemonLab.Ctl;
 import org.uarpd.linux.NamespaceLab;
 
 /**
@@ -28,6 +28,7 @@ import org.uarpd.linux.NamespaceLab;
  */
 @Tag("netns")
 class UnsolicitedNaKernelOracleTest {
+    static DaemonLab daemonLab;
     static NamespaceLab lab;
     static Path dir;
     static String k;
@@ -36,9 +37,9 @@ class UnsolicitedNaKernelOracleTest {
 
     @BeforeAll
     static void build() throws Exception {
-        assertThat(LabCommand.missingTools()).as("tools the matrix needs").isNull();
-        lab = new NamespaceLab("una");
-        dir = Files.createTempDirectory("una-uarpd-");
+        daemonLab = DaemonLab.open("una", "the matrix");
+        lab = daemonLab.lab;
+        dir = daemonLab.dir;
         String s = lab.namespace("s");
         k = lab.namespace("k");
         u = lab.namespace("u");
@@ -53,16 +54,7 @@ class UnsolicitedNaKernelOracleTest {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
-        if (lab != null) {
-            lab.close();
-            assertThat(lab.leftovers()).as("namespaces left behind").isEmpty();
-        }
+        if (daemonLab != null) daemonLab.close();
     }
 
     /** One setting: the kernel's sysctls; uarpd's keys follow from them (docs/operating.md). */

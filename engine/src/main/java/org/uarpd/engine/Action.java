@@ -53,6 +53,14 @@ public sealed interface Action {
      */
     record RemoveAddress6(int link, Ip6Address address, int prefixLength) implements Action {}
 
+    /**
+     * The neighbour at {@code router} on {@code link} is no longer a router (an advertisement it sent
+     * cleared the IsRouter flag): RFC 4861 §7.2.5 takes it off the host's Default Router List. The
+     * backend removes the default route learnt from its Router Advertisements, as the kernel does when
+     * it hears such an advertisement itself; a route that is not there is no error.
+     */
+    record RemoveDefaultRouter6(int link, Ip6Address router) implements Action {}
+
     /** Something happened or was decided: for logs, metrics and the monitor. */
     record Emit(EngineEvent event) implements Action {}
 }

@@ -13,7 +13,7 @@ import org.uarpd.wire.HardwareAddress;
  * unchanged. What the state machine reports (bindings installed, entries gone) goes from here to the
  * bridge and to the guard's lock-learnt rule.
  */
-final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.Resolver {
+final class ArpNeighbors implements Neighbors.Listener, Bridge.Resolver {
     private final EngineContext ctx;
     private final NeighborTable table;
     private final Ip4Addresses addresses;
@@ -84,8 +84,8 @@ final class ArpNeighbors implements Neighbors.Listener, Guard.Verified, Bridge.R
         machine.reconfigure();
     }
 
-    @Override
-    public void believe(Link l, int address, HardwareAddress hw) {
+    /** The guard verified a change ({@link Guard.Verifier#believe()}): {@code hw} now holds {@code address}. */
+    void believe(Link l, int address, HardwareAddress hw) {
         machine.applyVerifiedChange(l, key(l.id, address), hw);
     }
 

@@ -95,6 +95,8 @@ public final class Engine implements EnginePort {
     private final ArpReceiver receiver;
     private final NdStack nd;
     private final DirectoryBindings directory;
+    /** IPv4's side of the guard's verified changes: ARP asks the old station, the ARP table believes. */
+    private final Guard.Verifier<Integer> verifier4;
 
     public Engine(EngineConfig config) {
         this(config, NdConfig.defaults());
@@ -115,6 +117,7 @@ public final class Engine implements EnginePort {
         answering = new Answering(ctx, arp, neighbors, claims, bridge, directory);
         receiver = new ArpReceiver(ctx, arp, neighbors, claims, answering);
         nd = new NdStack(ctx, ndConfig);
+        verifier4 = new Guard.Verifier<>(arp::askHolder, neighbors::believe);
     }
 
     public EngineConfig config() {
@@ -258,7 +261,7 @@ public final class Engine implements EnginePort {
             l = new Link(c.link());
             l.policy = ctx.config().policyFor(c.name());
             for (PublishedEntry e : l.policy.published()) l.published.add(e);
-            if (l.policy.guard().active()) l.guard = new Guard(ctx, arp, neighbors, l, l.policy.guard());
+            if (l.policy.guard().active()) l.guard = new Guard(ctx, verifier4, nd.verifier, l, l.policy.guard());
             ctx.links.put(l);
         }
         boolean wasUp = l.up;
@@ -364,7 +367,7 @@ public final class Engine implements EnginePort {
         if (!policy.guard().equals(old.guard())) {
             // The old guard's pending verifications go with it, or their timers would still act on the link.
             if (l.guard != null) l.guard.forget();
-            l.guard = policy.guard().active() ? new Guard(ctx, arp, neighbors, l, policy.guard()) : null;
+            l.guard = policy.guard().active() ? new Guard(ctx, verifier4, nd.verifier, l, policy.guard()) : null;
             Map<Integer, HardwareAddress> before = old.guard().pinned();
             Map<Integer, HardwareAddress> after = policy.guard().pinned();
             for (Map.Entry<Integer, HardwareAddress> e : before.entrySet()) {

@@ -158,7 +158,8 @@ final class EngineContext {
         emit(kind, link, address, null, hw, known, state, reason, 0, null);
     }
 
-    private void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, HardwareAddress known,
+    /** The general form: an IPv4 {@code address} or an IPv6 {@code address6}, with {@code known} for a dispute. */
+    void emit(Kind kind, int link, int address, Ip6Address address6, HardwareAddress hw, HardwareAddress known,
                       NeighborState state, Reason reason, long latencyNanos, String detail) {
         counters[reason.ordinal()]++;
         if (out.wants(kind)) out.accept(new Action.Emit(new EngineEvent(now, kind, link, address, hw, state, reason, latencyNanos, detail, known, address6)));

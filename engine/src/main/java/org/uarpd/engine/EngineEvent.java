@@ -91,6 +91,8 @@ public record EngineEvent(long time, Kind kind, int link, int address, HardwareA
         // asking link, the link to ask on is the asking one, the target is being asked on the other
         // link, or it did not answer there
         NO_ROUTE, ROUTED_BACK, VIA_IS_ASKING_LINK, ASKING_TARGET, TARGET_SILENT,
+        // an advertisement cleared an IPv6 neighbour's IsRouter flag (RFC 4861 §7.2.5): off the default router list
+        NO_LONGER_ROUTER,
         // directory of bindings: a kernel miss checked by unicast where the directory says; answered on another host's behalf
         DIRECTORY_CHECK, DIRECTORY,
         // dropped (NOT_ND: IPv6 that is no neighbour solicitation or advertisement)

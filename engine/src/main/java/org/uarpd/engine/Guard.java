@@ -9,19 +9,28 @@ import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6Address;
 
 /**
- * The guard of one link ({@link GuardPolicy}): decides what the wire may teach. Frame checks run
- * before anything is learnt ({@link #admit}); binding changes are vetted by {@link #refuseChange}.
- * It sees values (addresses, hardware addresses), never the frame.
+ * The guard of one link ({@link GuardPolicy}): decides what the wire may teach, for both families.
+ * Frame checks run before anything is learnt ({@link #admit}); binding changes are vetted by
+ * {@link #refuseChange}. It sees values (addresses, hardware addresses), never the frame. Its tables
+ * are keyed by the address as a value: an {@link Integer} for IPv4, an {@link Ip6Address} for IPv6,
+ * and each family's {@link Verifier} asks the old station and applies a verified change.
  */
 final class Guard {
-    /** Where a change the guard verified goes: no old station answered, so {@code hw} is believed. */
-    interface Verified {
-        void believe(Link link, int address, HardwareAddress hw);
+    /** One step of a verified change about {@code address} on {@code link}, with a hardware address. */
+    interface Step<A> {
+        void apply(Link link, A address, HardwareAddress hw);
     }
 
+    /**
+     * One family's side of a verified change: {@code askHolder} asks the station that held the
+     * address, by unicast, whether it still does; {@code believe} takes the claimed hardware address
+     * once no answer came.
+     */
+    record Verifier<A>(Step<A> askHolder, Step<A> believe) {}
+
     private final EngineContext ctx;
-    private final ArpDomain arp;
-    private final Verified verified;
+    private final Verifier<Integer> ip4;
+    private final Verifier<Ip6Address> ip6;
     private final Link link;
     final GuardPolicy policy;
 
@@ -30,19 +39,19 @@ final class Guard {
     private final long[] sourceTats;
 
     // arpwatch's station table: address → {hardware, previous hardware}, least recent forgotten first
-    private final LinkedHashMap<Integer, long[]> stations;
+    private final LinkedHashMap<Object, long[]> stations;
 
     /** Changes being verified: address → the verification. */
-    private final Map<Integer, Verification> verifying = new HashMap<>();
+    private final Map<Object, Verification> verifying = new HashMap<>();
     /** Refused claims: address → {claimed hardware, refused until}; at most maxStations (expired ones swept first). */
-    private final Map<Integer, long[]> quarantine = new HashMap<>();
+    private final Map<Object, long[]> quarantine = new HashMap<>();
 
     private record Verification(HardwareAddress claimed, HardwareAddress old, int timer) {}
 
-    Guard(EngineContext ctx, ArpDomain arp, Verified verified, Link link, GuardPolicy policy) {
+    Guard(EngineContext ctx, Verifier<Integer> ip4, Verifier<Ip6Address> ip6, Link link, GuardPolicy policy) {
         this.ctx = ctx;
-        this.arp = arp;
-        this.verified = verified;
+        this.ip4 = ip4;
+        this.ip6 = ip6;
         this.link = link;
         this.policy = policy;
         this.sourceKeys = new long[policy.sourceSlots()];
@@ -51,7 +60,7 @@ final class Guard {
         int max = policy.maxStations();
         this.stations = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, long[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Object, long[]> eldest) {
                 return size() > max;
             }
         };
@@ -106,20 +115,40 @@ final class Guard {
             ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, Reason.BOGON);
             return false;
         }
+        station(sender, senderHw);
+        return true;
+    }
+
+    /**
+     * The same reports for an IPv6 neighbour: the source of a solicitation with its Source
+     * Link-Layer Address option, or the target of an advertisement with its Target one (RFC 4861
+     * §7.2.3, §7.2.5). {@code onLink} is whether the address is link-local or on one of the link's
+     * IPv6 prefixes (false only when the link has some); off-link it is a bogon, not learnt.
+     */
+    boolean observeStation(Ip6Address sender, byte[] senderHw, boolean onLink) {
+        if (!policy.stationEvents()) return true;
+        if (!onLink) {
+            alert(sender, HardwareAddress.of(senderHw.clone()), null, null, Reason.BOGON);
+            return false;
+        }
+        station(sender, senderHw);
+        return true;
+    }
+
+    private void station(Object sender, byte[] senderHw) {
         long hw = bytesKey(senderHw);
         long[] st = stations.get(sender);
         if (st == null) {
             stations.put(sender, new long[] {hw, -1L});
-            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), null, Reason.NEW_STATION);
+            alert(sender, HardwareAddress.of(senderHw.clone()), null, null, Reason.NEW_STATION);
         } else if (st[0] != hw) {
             // arpwatch: back to the address before the current one is a flip flop, else a change.
             Reason why = st[1] == hw ? Reason.FLIP_FLOP : Reason.CHANGED_STATION;
             HardwareAddress before = unpack(st[0], senderHw.length);
             st[1] = st[0];
             st[0] = hw;
-            ctx.emit(Kind.ALERT, link.id, sender, HardwareAddress.of(senderHw), before, null, why);
+            alert(sender, HardwareAddress.of(senderHw.clone()), before, null, why);
         }
-        return true;
     }
 
     /**
@@ -127,51 +156,70 @@ final class Guard {
      * which its entry (in {@code state}) holds. Returns true when the guard refuses (or defers) the
      * change; false lets the state machine apply it.
      */
-    boolean refuseChange(int sender, byte[] claimedHw, HardwareAddress old, Neighbors.Observation kind,
+    boolean refuseChange(AddressColumn.Key sender, byte[] claimedHw, HardwareAddress old, Neighbors.Observation kind,
                          NeighborState state) {
+        Object address = address(sender);
         HardwareAddress claimed = HardwareAddress.of(claimedHw);
         if (!policy.allowUnsolicited() && kind == Neighbors.Observation.REPLY_TO_US
                 && (state == NeighborState.REACHABLE || state == NeighborState.STALE || state == NeighborState.DELAY)) {
-            // Nobody asked: a reply that would change a binding is how ARP poisoning works.
-            ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.UNSOLICITED);
+            // Nobody asked: a reply that would change a binding is how ARP (and NA) poisoning works.
+            alert(address, claimed, old, state, Reason.UNSOLICITED);
             return true;
         }
         if (!policy.verifyChanges()) return false;
         long now = ctx.now();
-        long[] q = quarantine.get(sender);
+        long[] q = quarantine.get(address);
         if (q != null && q[1] > now && q[0] == bytesKey(claimedHw)) {
-            ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.SPOOFING);
+            alert(address, claimed, old, state, Reason.SPOOFING);
             return true;
         }
-        Verification v = verifying.get(sender);
+        Verification v = verifying.get(address);
         if (v != null) {
-            ctx.emit(Kind.IGNORED, link.id, sender, claimed, state, Reason.VERIFYING);
+            emit(Kind.IGNORED, address, claimed, null, state, Reason.VERIFYING);
             return true;
         }
-        int timer = ctx.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(sender));
-        verifying.put(sender, new Verification(claimed, old, timer));
-        ctx.emit(Kind.ALERT, link.id, sender, claimed, old, state, Reason.VERIFYING);
+        int timer = ctx.after(policy.verifyTimeoutNanos(), () -> verificationTimedOut(address));
+        verifying.put(address, new Verification(claimed, old, timer));
+        alert(address, claimed, old, state, Reason.VERIFYING);
         // Ask the old station, by unicast, whether it still holds the address.
-        arp.askHolder(link, sender, old);
+        if (address instanceof Ip6Address a6) ip6.askHolder().apply(link, a6, old);
+        else ip4.askHolder().apply(link, (Integer) address, old);
         return true;
     }
 
     /** A packet from {@code sender} with the hardware address we hold: the old station is alive. */
-    void heardFromHolder(int sender) {
+    void heardFromHolder(AddressColumn.Key sender) {
         if (verifying.isEmpty()) return;
-        Verification v = verifying.remove(sender);
+        Object address = address(sender);
+        Verification v = verifying.remove(address);
         if (v == null) return;
         ctx.cancelTask(v.timer());
         long now = ctx.now();
         if (quarantine.size() >= policy.maxStations()) quarantine.values().removeIf(q -> q[1] <= now);
-        if (quarantine.size() < policy.maxStations()) quarantine.put(sender, new long[] {bytesKey(v.claimed()), now + policy.quarantineNanos()});
-        ctx.emit(Kind.ALERT, link.id, sender, v.claimed(), v.old(), null, Reason.SPOOFING);
+        if (quarantine.size() < policy.maxStations()) quarantine.put(address, new long[] {bytesKey(v.claimed()), now + policy.quarantineNanos()});
+        alert(address, v.claimed(), v.old(), null, Reason.SPOOFING);
     }
 
-    private void verificationTimedOut(int sender) {
-        Verification v = verifying.remove(sender);
+    private void verificationTimedOut(Object address) {
+        Verification v = verifying.remove(address);
         if (v == null) return;
-        verified.believe(link, sender, v.claimed());
+        if (address instanceof Ip6Address a6) ip6.believe().apply(link, a6, v.claimed());
+        else ip4.believe().apply(link, (Integer) address, v.claimed());
+    }
+
+    /** The key's address as the guard's tables hold it: the IPv6 address, else the IPv4 one boxed. */
+    private static Object address(AddressColumn.Key key) {
+        Ip6Address a6 = key.eventAddress6();
+        return a6 != null ? a6 : (Object) key.eventAddress();
+    }
+
+    private void alert(Object address, HardwareAddress hw, HardwareAddress known, NeighborState state, Reason reason) {
+        emit(Kind.ALERT, address, hw, known, state, reason);
+    }
+
+    private void emit(Kind kind, Object address, HardwareAddress hw, HardwareAddress known, NeighborState state, Reason reason) {
+        if (address instanceof Ip6Address a6) ctx.emit(kind, link.id, 0, a6, hw, known, state, reason, 0, null);
+        else ctx.emit(kind, link.id, (Integer) address, null, hw, known, state, reason, 0, null);
     }
 
     /** Stations in arpwatch's table now (at most {@link GuardPolicy#maxStations()}). */

@@ -4,9 +4,9 @@ import java.util.Map;
 import org.uarpd.wire.HardwareAddress;
 
 /**
- * What uarpd believes from the wire on a link (its defences against ARP spoofing). Each rule that
- * refuses something reports it as an {@link EngineEvent.Kind#ALERT} or {@code IGNORED} event with
- * its reason.
+ * What uarpd believes from the wire on a link (its defences against ARP and neighbour advertisement
+ * spoofing), for IPv4 and IPv6 neighbours alike (docs/guard.md). Each rule that refuses something
+ * reports it as an {@link EngineEvent.Kind#ALERT} or {@code IGNORED} event with its reason.
  *
  * @param pinned           bindings from the configuration (IPv4 as int → hardware address): installed
  *                         as static entries when the link is first seen; no frame can change them
@@ -22,7 +22,7 @@ import org.uarpd.wire.HardwareAddress;
  * @param stationEvents    arpwatch's reports: NEW_STATION, CHANGED_STATION, FLIP_FLOP, and BOGON
  *                         (sender outside the link's subnets; also not learnt)
  * @param maxStations      bound on the station table behind those reports (least recent forgotten)
- * @param perSource        rate limit on ARP frames accepted per link-layer source (null: none)
+ * @param perSource        rate limit on ARP and ND frames accepted per link-layer source (null: none)
  * @param sourceSlots      size of the fixed table of per-source limits (colliding sources share or
  *                         evict a slot, so a flood of forged sources cannot grow memory)
  */

@@ -58,8 +58,18 @@ public sealed interface Input {
     /** The host lost an IPv6 address on {@code link}. */
     record AddressRemoved6(int link, Ip6Address address, int prefixLength) implements Input {}
 
-    /** Someone other than uarpd changed the kernel's IPv6 binding ({@code hardware} null when deleted). */
-    record KernelNeighborChanged6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) implements Input {}
+    /**
+     * Someone other than uarpd changed the kernel's IPv6 binding ({@code hardware} null when deleted);
+     * {@code router} is the entry's NTF_ROUTER flag, which the kernel sets for a neighbour whose Router
+     * Advertisement it heard (RFC 4861 §6.3.4).
+     */
+    record KernelNeighborChanged6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state, boolean router)
+            implements Input {
+        /** A change to a host's entry (not a router's: NTF_ROUTER clear). */
+        public KernelNeighborChanged6(int link, Ip6Address address, HardwareAddress hardware, NeighborState state) {
+            this(link, address, hardware, state, false);
+        }
+    }
 
     /**
      * The host's route to {@code prefix} with {@code metric} leaves by interface {@code link} (any

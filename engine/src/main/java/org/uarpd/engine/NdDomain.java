@@ -6,6 +6,7 @@ import java.util.Map;
 import org.uarpd.engine.EngineEvent.Kind;
 import org.uarpd.engine.EngineEvent.Reason;
 import org.uarpd.wire.EtherType;
+import org.uarpd.wire.HardwareAddress;
 import org.uarpd.wire.Ip6;
 import org.uarpd.wire.Ip6Address;
 import org.uarpd.wire.MalformedFrameException;
@@ -63,11 +64,6 @@ final class NdDomain implements NeighborDomain {
     @Override
     public Reason cannotSolicit(Link link) {
         return !speaks(link) ? Reason.WRONG_HARDWARE : link(link).source() < 0 ? Reason.NO_SOURCE_ADDRESS : null;
-    }
-
-    @Override
-    public Guard guard(Link link) {
-        return null; // the guard's ND rules are applied at the edge (NdReceiver)
     }
 
     static boolean speaks(Link l) {
@@ -167,6 +163,21 @@ final class NdDomain implements NeighborDomain {
         send(link, IcmpV6Type.NEIGHBOR_SOLICITATION.value(), n.high[s], n.low[s], unicast ? th : SOLICITED_HIGH,
                 unicast ? tl : SOLICITED_LOW | (tl & 0xFF_FFFFL), th, tl, 0, link.hardwareBytes, dst, -1);
         ctx.emit(Kind.REQUESTED, link.id, 0, addresses.address(id), unicast ? table.hardware(id) : null, table.stateOf(id), why, 0, null);
+    }
+
+    /**
+     * A unicast solicitation for {@code target} to {@code holder}, the station its entry holds: the
+     * guard asking whether it still has the address (RFC 4861 §7.2.2 lets unicast NS re-check a binding).
+     */
+    void askHolder(Link link, Ip6Address target, HardwareAddress holder) {
+        NdLink n = link(link);
+        long th = target.high();
+        long tl = target.low();
+        int s = n.source(th, tl);
+        if (s < 0) return; // no address to ask from: the claim is believed when verification times out
+        send(link, IcmpV6Type.NEIGHBOR_SOLICITATION.value(), n.high[s], n.low[s], th, tl, th, tl, 0, link.hardwareBytes,
+                holder.toByteArray(), -1);
+        ctx.emit(Kind.REQUESTED, link.id, 0, target, holder, null, Reason.VERIFYING, 0, null);
     }
 
     /**

@@ -104,9 +104,24 @@ final class NdNeighbors implements Neighbors.Listener {
         if (id == NONE || !table.inUse(id)) return;
         if (!table.hardwareEquals(id, hw)) {
             addresses.setRouter(id, before); // refused (guard, lock time): the advertisement taught nothing
-        } else if (before != router && lastInstalled != id && table.installed(id) && table.stateOf(id) != NeighborState.INCOMPLETE) {
+            return;
+        }
+        if (before != router && lastInstalled != id && table.installed(id) && table.stateOf(id) != NeighborState.INCOMPLETE) {
             machine.install(id, table.stateOf(id));
         }
+        if (before && !router) {
+            // §7.2.5: IsRouter TRUE to FALSE takes it off the Default Router List. The kernel keeps
+            // that list as its default routes from Router Advertisements, and would drop them had it
+            // heard this advertisement; clearing NTF_ROUTER over rtnetlink does not, so it is asked to.
+            Ip6Address address = addresses.address(id);
+            ctx.act(new Action.RemoveDefaultRouter6(l.id, address));
+            ctx.emit(Kind.CHANGED, l.id, 0, address, table.hardware(id), table.stateOf(id), Reason.NO_LONGER_ROUTER, 0, null);
+        }
+    }
+
+    /** The guard verified a change ({@link Guard.Verifier#believe()}): {@code hw} now holds {@code address}. */
+    void believe(Link l, Ip6Address address, HardwareAddress hw) {
+        machine.applyVerifiedChange(l, addresses.key(l.id, address), hw);
     }
 
     /** The entry's IsRouter flag (RFC 4861 §6.1). */
@@ -119,8 +134,15 @@ final class NdNeighbors implements Neighbors.Listener {
         machine.setState(id, NeighborState.STALE, Kind.CHANGED, Reason.OBSERVED);
     }
 
-    void kernelChanged(int link, Ip6Address address, HardwareAddress hw, NeighborState state) {
+    /**
+     * The kernel's entry changed; its NTF_ROUTER flag ({@code router}) becomes the entry's IsRouter,
+     * so a router the kernel learnt from a Router Advertisement (which uarpd does not read) is known
+     * as one when its advertisement later says it is not (§7.2.5, {@link #advertised}).
+     */
+    void kernelChanged(int link, Ip6Address address, HardwareAddress hw, NeighborState state, boolean router) {
         bindings.kernelChanged(ctx.links.get(link), addresses.key(link, address), hw, state);
+        int id = hw == null ? NONE : table.find(addresses.key(link, address));
+        if (id != NONE && table.hardwareEquals(id, hw)) addresses.setRouter(id, router);
     }
 
     void addStatic(int link, Ip6Address address, HardwareAddress hw) {

@@ -13,7 +13,7 @@ import org.uarpd.wire.Ip6Address;
  * Where an IPv6 neighbour discovery frame enters the engine (the counterpart of {@link ArpReceiver}
  * and {@link Answering} for ND): parsed and validated once ({@link NdDomain#parse}), then in order
  * DAD probes for a tentative address ({@link NdClaims}), our own echoes, the guard's per-source
- * rate limit and sender consistency, and by message type: a solicitation is learnt from (RFC 4861
+ * rate limit, sender consistency and station reports, and by message type: a solicitation is learnt from (RFC 4861
  * §7.2.3) and answered (§7.2.4, proxies §7.2.8); an advertisement updates the table by the §7.2.5
  * rules, with RFC 9131's choice for unsolicited ones.
  */
@@ -57,8 +57,23 @@ final class NdReceiver {
                     Reason.SENDER_MISMATCH, 0, "link-layer option " + HardwareAddress.of(q.linkLayer.clone()));
             return;
         }
+        if (l.guard != null && l.guard.policy.stationEvents() && !stationSeen(l, n, q)) return;
         if (q.solicitation) solicitation(l, n, q);
         else advertisement(l, n, q);
+    }
+
+    /**
+     * The guard's station reports for the neighbour a frame speaks for, as ARP's sender: an NS's
+     * source with its Source Link-Layer Address option, an NA's target with its Target one. One of
+     * our own addresses is {@link NdClaims}' business, not a station. False for a bogon (off-link
+     * while the link has IPv6 prefixes), which is then not learnt.
+     */
+    private boolean stationSeen(Link l, NdLink n, NdObservation q) {
+        if (!q.hasLinkLayer || (q.solicitation && q.sourceUnspecified)) return true;
+        long h = q.solicitation ? q.sourceHigh : q.targetHigh;
+        long lo = q.solicitation ? q.sourceLow : q.targetLow;
+        if (n.stateOf(h, lo) != 0) return true;
+        return l.guard.observeStation(new Ip6Address(h, lo), q.linkLayer, n.count == 0 || n.onLink(h, lo));
     }
 
     // -- solicitations ---------------------------------------------------------------------------

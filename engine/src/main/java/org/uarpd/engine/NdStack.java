@@ -20,6 +20,8 @@ final class NdStack {
     private final NdClaims claims;
     private final NdReceiver receiver;
     private final NdProxyChecks checks;
+    /** IPv6's side of the guard's verified changes: a unicast NS to the old station, the ND table believes. */
+    final Guard.Verifier<Ip6Address> verifier;
 
     NdStack(EngineContext ctx, NdConfig config) {
         this.ctx = ctx;
@@ -34,6 +36,7 @@ final class NdStack {
         claims = new NdClaims(ctx, nd, engine.seed());
         checks = new NdProxyChecks(ctx, nd);
         receiver = new NdReceiver(ctx, nd, neighbors, claims, checks);
+        verifier = new Guard.Verifier<>(nd::askHolder, neighbors::believe);
     }
 
     NdConfig config() {
@@ -64,7 +67,7 @@ final class NdStack {
                 claims.removed(l, a.address());
                 neighbors.purgeOffLink(l, nd.link(l));
             }
-            case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state());
+            case Input.KernelNeighborChanged6 k -> neighbors.kernelChanged(k.link(), k.address(), k.hardware(), k.state(), k.router());
             case Input.RouteChanged6 r -> checks.route(r);
             case Input.RoutesReset6 r -> checks.routes.clear();
             default -> throw new IllegalArgumentException("not an IPv6 input: " + input);

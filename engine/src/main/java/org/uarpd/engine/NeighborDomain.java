@@ -30,13 +30,4 @@ interface NeighborDomain {
      * entry's hardware address — and reports it ({@link EngineEvent.Kind#REQUESTED}, {@code why}).
      */
     void solicit(Link link, int id, boolean unicast, Reason why);
-
-    /**
-     * The guard whose change rules ({@link Guard#refuseChange}, {@link Guard#heardFromHolder}) apply to
-     * this domain's entries on {@code link}, or null: the link's guard speaks ARP, so another domain
-     * applies its guard rules at its own edge and answers null.
-     */
-    default Guard guard(Link link) {
-        return link.guard;
-    }
 }

@@ -228,10 +228,9 @@ final class Neighbors {
                 if (link.rules().installsLearnt()) install(id, confirmed);
             }
             case REACHABLE, STALE, DELAY, PROBE -> {
-                int address = sender.eventAddress();
-                Guard guard = domain.guard(link);
-                if (!same && guard != null && guard.refuseChange(address, hw, table.hardware(id), kind, state)) return;
-                if (same && guard != null) guard.heardFromHolder(address);
+                Guard guard = link.guard;
+                if (!same && guard != null && guard.refuseChange(sender, hw, table.hardware(id), kind, state)) return;
+                if (same && guard != null) guard.heardFromHolder(sender);
                 if (!same) {
                     boolean locked = now - table.stamp[id] < timers.lockTimeNanos() && kind != Observation.GRATUITOUS;
                     if (locked) {

@@ -93,4 +93,46 @@ class NdRouterFlagTest {
         List<Action> out = t.miss6(PEER6);
         assertThat(installs(out)).isNotEmpty().allSatisfy(i -> assertThat(i.router()).isTrue());
     }
+
+    private static List<Action.RemoveDefaultRouter6> routerRemovals(List<Action> out) {
+        return out.stream().filter(a -> a instanceof Action.RemoveDefaultRouter6).map(a -> (Action.RemoveDefaultRouter6) a).toList();
+    }
+
+    @Test
+    void aRouterThatTurnsHostLeavesTheDefaultRouterList() {
+        // §7.2.5: IsRouter TRUE to FALSE removes the router from the Default Router List; only that
+        // transition does, not a host's R=0 nor a router's R=1 again.
+        NdHarness t = resolved(true);
+        assertThat(routerRemovals(t.receive(OUR_HW, PEER_HW, na(true, false, true, PEER_HW)))).isEmpty();
+        List<Action> out = t.receive(OUR_HW, PEER_HW, na(false, false, true, PEER_HW));
+        assertThat(routerRemovals(out)).containsExactly(new Action.RemoveDefaultRouter6(Harness.LINK, PEER6));
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.NO_LONGER_ROUTER && PEER6.equals(e.address6()));
+        assertThat(routerRemovals(t.receive(OUR_HW, PEER_HW, na(false, false, true, PEER_HW)))).as("already a host").isEmpty();
+        assertThat(routerRemovals(resolved(false).receive(OUR_HW, PEER_HW, na(false, true, true, PEER_HW)))).isEmpty();
+    }
+
+    @Test
+    void anAdvertisementTheBindingRefusesRemovesNoRouter() {
+        NdHarness t = resolved(true);
+        assertThat(routerRemovals(t.receive(OUR_HW, OTHER_HW, na(false, true, false, OTHER_HW)))).isEmpty();
+    }
+
+    @Test
+    void aRouterTheKernelLearntFromItsAdvertisementIsKnownAsOne() {
+        // The kernel's entry from a Router Advertisement carries NTF_ROUTER; uarpd reads no RA, so that
+        // flag is how it knows a neighbour it never resolved is a router.
+        Ip6Address router = NdHarness.ip6("fe80::fe");
+        NdHarness t = new NdHarness();
+        t.input(new Input.KernelNeighborChanged6(Harness.LINK, router, PEER_HW, NeighborState.STALE, true));
+        assertThat(t.state(router)).isEqualTo(NeighborState.STALE);
+        List<Action> out = t.receive(Ip6Address.ALL_NODES.multicastMac(), PEER_HW,
+                NdPacket.advertisement(router, Ip6Address.ALL_NODES, false, false, true, router, List.of(NdOption.targetLinkLayer(PEER_HW))));
+        assertThat(routerRemovals(out)).containsExactly(new Action.RemoveDefaultRouter6(Harness.LINK, router));
+        assertThat(installs(out)).singleElement().satisfies(i -> assertThat(i.router()).isFalse());
+        // The kernel's own echo of a host's entry (NTF_ROUTER clear) changes nothing more.
+        NdHarness host = new NdHarness();
+        host.input(new Input.KernelNeighborChanged6(Harness.LINK, router, PEER_HW, NeighborState.STALE, false));
+        assertThat(routerRemovals(host.receive(Ip6Address.ALL_NODES.multicastMac(), PEER_HW,
+                NdPacket.advertisement(router, Ip6Address.ALL_NODES, false, false, true, router, List.of(NdOption.targetLinkLayer(PEER_HW)))))).isEmpty();
+    }
 }

@@ -204,6 +204,43 @@ class NdScenariosTest {
     }
 
     @Test
+    void unknownToStaleOnAProbe() {
+        // RFC 4861 §7.2.3: a solicitation to us with a source link-layer option creates the entry STALE.
+        NdHarness t = new NdHarness();
+        probeFrom(t, PEER_HW);
+        expect(t, STALE, PEER_HW);
+    }
+
+    @Test
+    void incompleteSolicitsAgainEachRetransmitIntervalThenFails() {
+        // §7.2.2: MAX_MULTICAST_SOLICIT (3) solicitations to the solicited-node group, RETRANS_TIMER (1 s) apart.
+        NdHarness t = new NdHarness();
+        List<Action> out = t.miss6(PEER6);
+        out.addAll(t.advance(S));
+        out.addAll(t.advance(S));
+        assertThat(NdHarness.solicitations(out)).hasSize(3).allSatisfy(s -> {
+            assertThat(s.packet().destination()).isEqualTo(PEER6.solicitedNode());
+            assertThat(s.packet().target()).isEqualTo(PEER6);
+        });
+        expect(t, INCOMPLETE, null);
+        assertThat(NdHarness.solicitations(t.advance(S))).isEmpty();
+        expect(t, FAILED, null);
+    }
+
+    @Test
+    void failedStaysFailedForAMissWithinTheNegativeCache() {
+        // Unlike gVisor (FAILED → INCOMPLETE on the next queued packet), a FAILED entry is remembered
+        // for a while: a miss then fails at once instead of soliciting a host that just did not answer.
+        NdHarness t = in(INCOMPLETE);
+        t.advance(3 * S);
+        expect(t, FAILED, null);
+        List<Action> out = t.miss6(PEER6);
+        assertThat(NdHarness.solicitations(out)).isEmpty();
+        assertThat(Harness.events(out)).anyMatch(e -> e.reason() == EngineEvent.Reason.NEGATIVE_CACHE);
+        expect(t, FAILED, null);
+    }
+
+    @Test
     void incompleteToReachableOnASolicitedConfirmation() {
         NdHarness t = in(INCOMPLETE);
         t.answer(PEER6, PEER_HW);
@@ -284,6 +321,13 @@ class NdScenariosTest {
     }
 
     @Test
+    void staleStaysStaleTakingTheAddressOfAProbeWithAnotherAddress() {
+        NdHarness t = in(STALE);
+        probeFrom(t, OTHER_HW);
+        expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
     void staleToDelayWhenUsedThenProbe() {
         NdHarness t = in(DELAY);
         t.advance(5 * S);
@@ -295,6 +339,22 @@ class NdScenariosTest {
         NdHarness t = in(DELAY);
         t.answer(PEER6, PEER_HW);
         expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void delayToReachableOnASolicitedConfirmationWithoutAddress() {
+        // gVisor also has DELAY → REACHABLE on an upper-layer confirmation; uarpd hears none (the
+        // kernel keeps those for its own copy of the entry), so only advertisements confirm here.
+        NdHarness t = in(DELAY);
+        solicitedNoOption(t);
+        expect(t, REACHABLE, PEER_HW);
+    }
+
+    @Test
+    void delayToStaleOnAnOverrideWithAnotherAddress() {
+        NdHarness t = in(DELAY);
+        t.unsolicited(PEER6, OTHER_HW, true);
+        expect(t, STALE, OTHER_HW);
     }
 
     @Test
@@ -319,6 +379,22 @@ class NdScenariosTest {
         NdHarness t = in(PROBE);
         t.unsolicited(PEER6, OTHER_HW, true);
         expect(t, STALE, OTHER_HW);
+    }
+
+    @Test
+    void probeSolicitsByUnicastEachRetransmitInterval() {
+        // §7.3.3: in PROBE, MAX_UNICAST_SOLICIT (3) solicitations to the cached address, RETRANS_TIMER apart.
+        NdHarness t = new NdHarness();
+        t.receive(OUR_HW, PEER_HW, NdHarness.ns(PEER6, PEER_HW, OUR6));
+        t.miss6(PEER6);
+        List<Action> out = t.advance(5 * S);
+        out.addAll(t.advance(S));
+        out.addAll(t.advance(S));
+        assertThat(NdHarness.solicitations(out)).hasSize(3).allSatisfy(s -> {
+            assertThat(s.frame().destination()).isEqualTo(PEER_HW);
+            assertThat(s.packet().destination()).isEqualTo(PEER6);
+        });
+        expect(t, PROBE, PEER_HW);
     }
 
     @Test

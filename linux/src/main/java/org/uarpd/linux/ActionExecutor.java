@@ -43,6 +43,9 @@ final class ActionExecutor implements ActionSink {
         void removeNeighbor6(int link, byte[] address, boolean failed);
 
         void removeAddress6(int link, String linkName, byte[] address, int prefixLength);
+
+        /** Removes the default route learnt from the Router Advertisements of {@code router[0, 16)} on {@code link}. */
+        void removeDefaultRouter6(int link, byte[] router);
     }
 
     private static final int WARNINGS_PER_SECOND = 20;
@@ -126,6 +129,12 @@ final class ActionExecutor implements ActionSink {
                     target.removeAddress6(r.link(), links.nameOf(r.link()), address6, r.prefixLength());
                     LogLines.note(log, "address %s/%d removed from %s (RFC 4862 duplicate; put back on exit)", r.address(),
                             r.prefixLength(), links.nameOf(r.link()));
+                }
+                case Action.RemoveDefaultRouter6 r -> {
+                    r.router().copyTo(address6, 0);
+                    target.removeDefaultRouter6(r.link(), address6);
+                    LogLines.note(log, "%s on %s is no longer a router (its advertisement says so): its default route removed",
+                            r.router(), links.nameOf(r.link()));
                 }
                 case Action.Emit e -> {
                     EngineEvent ev = e.event();
@@ -277,6 +286,11 @@ final class ActionExecutor implements ActionSink {
         @Override
         public void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
             journal.removeAddress6(link, linkName, address, prefixLength);
+        }
+
+        @Override
+        public void removeDefaultRouter6(int link, byte[] router) {
+            RouteMessages.deleteRaDefault(rtnl.requests, link, router);
         }
     }
 }

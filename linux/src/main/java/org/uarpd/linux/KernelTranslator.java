@@ -114,7 +114,7 @@ final class KernelTranslator {
         HardwareAddress hw = deleted || nb.hardware() == null ? null : HardwareAddress.of(nb.hardware());
         if (log.packets()) LogLines.packet(log, "kernel neighbour %s on %s %s%s", nb.address(), links.nameOf(nb.link()),
                 deleted ? "deleted" : Rtnetlink.stateName(nb.state()), hw != null ? " " + hw : "");
-        engine.accept(new Input.KernelNeighborChanged6(nb.link(), nb.address(), hw, state));
+        engine.accept(new Input.KernelNeighborChanged6(nb.link(), nb.address(), hw, state, (nb.flags() & Rtnetlink.NTF_ROUTER) != 0));
     }
 
     /**

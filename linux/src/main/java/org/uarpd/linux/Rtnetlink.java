@@ -65,7 +65,8 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int IFINFOMSG = 16;
     private static final HexFormat MAC = HexFormat.ofDelimiter(":");
 
-    private final NetlinkSocket requests;
+    /** Where requests go out, {@link RouteMessages}' too. */
+    final NetlinkSocket requests;
     private final NetlinkSocket events;
 
     /** Event socket buffer by default: 4 MiB, so bursts of misses are not dropped. */
@@ -110,6 +111,15 @@ public final class Rtnetlink implements AutoCloseable {
         return requests.portId();
     }
 
+    /** Sends {@code w}; the kernel saying the entry is not there (ENOENT) is not an error. */
+    private void requestUnlessAbsent(NetlinkWriter w, int seq, String what) {
+        try {
+            requests.request(w, seq, what, null);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+        }
+    }
+
     // ---- requests ----
 
     /**
@@ -143,11 +153,7 @@ public final class Rtnetlink implements AutoCloseable {
                 .ndmsg(Libc.AF_INET, link, NUD_FAILED, 0, RTN_UNICAST)
                 .attrBe32(NDA_DST, address)
                 .end();
-        try {
-            requests.request(w, seq, "RTM_NEWNEIGH FAILED " + org.uarpd.wire.Ip4.format(address) + " dev " + link, null);
-        } catch (NativeCallException e) {
-            if (e.errno() != Errno.ENOENT) throw e;
-        }
+        requestUnlessAbsent(w, seq, "RTM_NEWNEIGH FAILED " + org.uarpd.wire.Ip4.format(address) + " dev " + link);
     }
 
     /** Deletes the binding; a missing entry is not an error. */
@@ -158,11 +164,7 @@ public final class Rtnetlink implements AutoCloseable {
                 .ndmsg(Libc.AF_INET, link, 0, 0, 0)
                 .attrBe32(NDA_DST, address)
                 .end();
-        try {
-            requests.request(w, seq, "RTM_DELNEIGH " + org.uarpd.wire.Ip4.format(address) + " dev " + link, null);
-        } catch (NativeCallException e) {
-            if (e.errno() != Errno.ENOENT) throw e;
-        }
+        requestUnlessAbsent(w, seq, "RTM_DELNEIGH " + org.uarpd.wire.Ip4.format(address) + " dev " + link);
     }
 
     /**
@@ -199,11 +201,7 @@ public final class Rtnetlink implements AutoCloseable {
                 : requests.writer().begin(RTM_DELNEIGH, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, seq)
                         .ndmsg(Libc.AF_INET6, link, 0, 0, 0);
         w.attr(NDA_DST, address, 0, 16).end();
-        try {
-            requests.request(w, seq, (failed ? "RTM_NEWNEIGH FAILED " : "RTM_DELNEIGH ") + org.uarpd.wire.Ip6.format(address, 0) + " dev " + link, null);
-        } catch (NativeCallException e) {
-            if (e.errno() != Errno.ENOENT) throw e;
-        }
+        requestUnlessAbsent(w, seq, (failed ? "RTM_NEWNEIGH FAILED " : "RTM_DELNEIGH ") + org.uarpd.wire.Ip6.format(address, 0) + " dev " + link);
     }
 
     /** Adds (or replaces) the host route {@code address/32} out of {@code link} in the main table. */

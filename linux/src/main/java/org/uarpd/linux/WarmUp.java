@@ -256,6 +256,11 @@ public final class WarmUp {
         public void removeAddress6(int link, String linkName, byte[] address, int prefixLength) {
             installed++;
         }
+
+        @Override
+        public void removeDefaultRouter6(int link, byte[] router) {
+            staged++;
+        }
     }
 
     private static byte[] arpFrame(Opcode op, HardwareAddress to, int etherType, HardwareAddress sha, int spa, HardwareAddress tha, int tpa) {

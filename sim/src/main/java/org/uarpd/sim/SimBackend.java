@@ -269,6 +269,8 @@ public final class SimBackend implements SimHost.Resolver {
                 installed6.remove(new Key6(r.link(), r.address()));
                 remove(r.link(), new Sockaddr.In6(r.address()), r.failed(), 0);
             }
+            // This kernel hears no Router Advertisements, so it has no default router list to take one off.
+            case Action.RemoveDefaultRouter6 r -> { }
             case Action.Emit e -> {
                 if (world.timeline().enabled()) log(e.event());
                 mirrorAgeing(e.event());

@@ -75,8 +75,10 @@ public final class ControlService {
 
     Outcome serve(Request request) throws ControlException {
         return switch (request) {
-            case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"), filter(m.dst())));
-            case Request.Capture c -> new Outcome.Live(subscribe(Stream.Kind.FRAMES, count(c.count(), "capture"), filter(c.host())));
+            case Request.Monitor m -> new Outcome.Live(subscribe(Stream.Kind.EVENTS, count(m.count(), "monitor"),
+                    StreamFilter.parse("--dst", m.dst(), m.family())));
+            case Request.Capture c -> new Outcome.Live(subscribe(Stream.Kind.FRAMES, count(c.count(), "capture"),
+                    StreamFilter.parse("--host", c.host(), c.family())));
             case Request.Restart r -> restart();
             default -> new Outcome.Answer(answer(request));
         };
@@ -113,10 +115,6 @@ public final class ControlService {
         if (count == null) return Long.MAX_VALUE;
         if (count <= 0) throw new ControlException(command + ": --count must be at least 1, got " + count);
         return count;
-    }
-
-    private static int filter(String address) throws ControlException {
-        return address == null ? 0 : address(address);
     }
 
     private static int address(String text) throws ControlException {
@@ -195,6 +193,9 @@ public final class ControlService {
 
     private static PublishedEntry entry(Request.Entry e) throws ControlException {
         if (e == null || e.target() == null) throw new ControlException("request has no target");
+        if (e.when() != null || e.via() != null) {
+            throw new ControlException("--when and --via apply to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
+        }
         PublishedEntry.Target target;
         try {
             target = PublishedTargets.parse(e.target(), e.exclude());
@@ -210,6 +211,11 @@ public final class ControlService {
             org.uarpd.engine.NdPublished entry6 = OperatorNdEntries.entry(e);
             return OnLoop.call(loop, () -> {
                 int link = linkOf(dev, true);
+                if (entry6.via() != null) {
+                    // As the config file: the target is asked on another link uarpd serves (docs/proxy-nd.md).
+                    linkOf(entry6.via(), false);
+                    if (entry6.via().equals(dev)) throw new ControlException("--via " + dev + " is the link this entry answers on; name another");
+                }
                 return operatorPublished6.publish(link, link == 0 ? "*" : loop.nameOf(link), entry6, add, this::command);
             });
         }
@@ -336,8 +342,8 @@ public final class ControlService {
                 loop.droppedFrames(), loop.resyncs(), loop.policyFailures(), tap.liveStreams(), events);
     }
 
-    private Stream subscribe(Stream.Kind kind, long count, int address) throws ControlException {
-        Stream s = new Stream(kind, count, address, loop::nameOf);
+    private Stream subscribe(Stream.Kind kind, long count, StreamFilter filter) throws ControlException {
+        Stream s = new Stream(kind, count, filter, loop::nameOf);
         OnLoop.call(loop, () -> {
             tap.subscribe(s);
             return null;

@@ -18,10 +18,6 @@ import org.uarpd.engine.Input;
 import org.uarpd.engine.NeighborState;
 import org.uarpd.engine.OperatorCommand;
 import org.uarpd.linux.LoopControl;
-import org.uarpd.wire.ArpCodec;
-import org.uarpd.wire.ArpPacket;
-import org.uarpd.wire.MalformedFrameException;
-import org.uarpd.wire.link.EthernetHeader;
 
 /**
  * The engine as the backend drives it, with a tap on what goes in and comes out: events feed the
@@ -95,7 +91,7 @@ public final class EngineTap implements EnginePort, ActionSink {
         if (action instanceof Action.Emit e) {
             EngineEvent ev = e.event();
             if (metrics != null) metrics.observe(ev);
-            if (eventStreams) publish(Stream.Kind.EVENTS, ev.address(), ev.address(), s -> s.offer(ev));
+            if (eventStreams) publish(s -> s.wants(ev), s -> s.offer(ev));
             if (!probes.isEmpty()) settleProbes(ev);
         } else if (neighborWatch != null && (action instanceof Action.InstallNeighbor || action instanceof Action.RemoveNeighbor)) {
             neighborWatch.accept(action);
@@ -211,24 +207,14 @@ public final class EngineTap implements EnginePort, ActionSink {
     }
 
     private void frame(String direction, int link, byte[] buf, int off, int len) {
-        int sender = 0;
-        int target = 0;
-        try {
-            // Ethernet framing (the Linux backend's only one): the ARP packet follows the header.
-            ArpPacket p = ArpCodec.decode(buf, off + EthernetHeader.HEADER, len - EthernetHeader.HEADER);
-            if (p.senderProtocol().length() == 4) sender = p.senderProtocol().toIp4();
-            if (p.targetProtocol().length() == 4) target = p.targetProtocol().toIp4();
-        } catch (MalformedFrameException | RuntimeException e) {
-            // captured as it is; only unfiltered captures get it
-        }
-        publish(Stream.Kind.FRAMES, sender, target, s -> s.offer(direction, link, buf, off, len));
+        publish(s -> s.wants(buf, off, len), s -> s.offer(direction, link, buf, off, len));
     }
 
-    /** Offers a line to the streams of {@code kind} that want {@code a} or {@code b}. */
-    private void publish(Stream.Kind kind, int a, int b, java.util.function.Predicate<Stream> offer) {
+    /** Offers a line to the streams that {@code want} it. */
+    private void publish(java.util.function.Predicate<Stream> want, java.util.function.Predicate<Stream> offer) {
         boolean changed = false;
         for (Stream s : streams) {
-            if (s.wants(kind, a, b) && !offer.test(s)) changed = true;
+            if (want.test(s) && !offer.test(s)) changed = true;
         }
         if (changed) recount();
     }

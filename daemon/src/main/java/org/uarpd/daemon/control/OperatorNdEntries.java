@@ -34,7 +34,10 @@ final class OperatorNdEntries {
         }
         try {
             NdPublished entry = PublishedTargets.parse6(e.target(), e.exclude());
-            return e.lladdr() == null ? entry : entry.withHardware(Addresses.ethernet(e.lladdr()));
+            entry = e.lladdr() == null ? entry : entry.withHardware(Addresses.ethernet(e.lladdr()));
+            return PublishedTargets.answered(entry, e.when(), e.via());
+        } catch (PublishedTargets.BadPart x) {
+            throw new ControlException("--" + x.key() + ": " + x.getMessage());
         } catch (SyntaxException x) {
             throw new ControlException(x.forControl());
         } catch (IllegalArgumentException x) {
@@ -63,7 +66,9 @@ final class OperatorNdEntries {
     private static String describe(Published p) {
         StringBuilder b = new StringBuilder(p.entry().range().toString());
         for (Cidr6 x : p.entry().excluded()) b.append(" !").append(format(x));
-        return b.append(" dev ").append(p.link()).toString();
+        b.append(" dev ").append(p.link());
+        if (p.entry().when() != NdPublished.When.ALWAYS) b.append(" when ").append(PublishedTargets.formatWhen(p.entry()));
+        return b.toString();
     }
 
     /** An exclusion as it is written: a /128 as its address. */

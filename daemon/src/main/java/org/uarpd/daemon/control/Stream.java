@@ -31,26 +31,32 @@ final class Stream {
     final BlockingQueue<Response> lines = new ArrayBlockingQueue<>(CAPACITY);
     volatile boolean closed;
     volatile long lost;
-    /** Only lines about this address (monitor --dst, capture --host); 0 for all. */
-    final int address;
+    /** Only lines of this family and about this address or range (monitor --dst, capture --host, --family). */
+    final StreamFilter filter;
     private final IntFunction<String> linkNames;
 
     /** @param linkNames link names by index, read on the loop thread */
-    Stream(Kind kind, long count, int address, IntFunction<String> linkNames) {
+    Stream(Kind kind, long count, StreamFilter filter, IntFunction<String> linkNames) {
         this.kind = kind;
         this.remaining = count;
-        this.address = address;
+        this.filter = filter;
         this.linkNames = linkNames;
     }
 
-    /** LoopControl thread: whether this stream wants lines of {@code kind} about {@code a} or {@code b}. */
-    boolean wants(Kind kind, int a, int b) {
-        return this.kind == kind && (address == 0 || address == a || address == b);
+    /** LoopControl thread: whether this stream wants the event {@code ev}. */
+    boolean wants(EngineEvent ev) {
+        return kind == Kind.EVENTS && filter.wants(ev);
+    }
+
+    /** LoopControl thread: whether this stream wants the frame {@code buf[off, off+len)}. */
+    boolean wants(byte[] buf, int off, int len) {
+        return kind == Kind.FRAMES && filter.wants(buf, off, len);
     }
 
     /** LoopControl thread: one event; false when this stream wants no more. */
     boolean offer(EngineEvent ev) {
-        return offer(new Response.Event(Instant.now().toString(), ev.kind().name().toLowerCase(), ev.address() != 0 ? Ip4.format(ev.address()) : null,
+        String address = ev.address6() != null ? ev.address6().toString() : ev.address() != 0 ? Ip4.format(ev.address()) : null;
+        return offer(new Response.Event(Instant.now().toString(), ev.kind().name().toLowerCase(), address,
                 ev.link() != 0 ? linkNames.apply(ev.link()) : null, ev.hardware() != null ? ev.hardware().toString() : null,
                 ev.state() != null ? ev.state().name() : null, ev.reason().name().toLowerCase(),
                 ev.latencyNanos() > 0 ? ev.latencyNanos() / 1e6 : null, ev.detail()));

@@ -245,9 +245,15 @@ public final class Uarpctl implements Runnable {
         long replyDelayNanos;
         @Option(names = "--answer-probes", description = "Answer RFC 5227 probes too.")
         boolean answerProbes;
+        @Option(names = "--when", paramLabel = "WORD",
+                description = "IPv6 only: answer always (default), while the route to the target leaves by another interface (route), "
+                        + "or once the target answers on --via (target-answers).")
+        String when;
+        @Option(names = "--via", paramLabel = "IF", description = "IPv6 only: the interface a target-answers entry asks the target on.")
+        String via;
 
         Request.Entry entry() {
-            return new Request.Entry(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes);
+            return new Request.Entry(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes, when, via);
         }
     }
 
@@ -376,13 +382,15 @@ public final class Uarpctl implements Runnable {
         Uarpctl ctl;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
         Long count;
-        @Option(names = "--dst", paramLabel = "ADDR", description = "Only events about this address.")
+        @Option(names = "--dst", paramLabel = "ADDR|PREFIX", description = "Only events about this IPv4 or IPv6 address or range.")
         String dst;
+        @Option(names = "--family", paramLabel = "inet|inet6", description = "Only events about IPv4 (inet) or IPv6 (inet6) neighbours.")
+        String family;
 
         @Override
         public Integer call() {
             try (Connection c = ctl.new Connection()) {
-                return ctl.stream(c, new Request.Monitor(count, dst), r -> {
+                return ctl.stream(c, new Request.Monitor(count, dst, family), r -> {
                     if (r instanceof Response.Event e) ctl.out.println(ctl.json ? ControlCodec.plain(e) : TextOutput.event(e));
                 });
             } catch (IOException e) {
@@ -400,8 +408,11 @@ public final class Uarpctl implements Runnable {
         Path file;
         @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N frames.")
         Long count;
-        @Option(names = "--host", paramLabel = "ADDR", description = "Only ARP packets whose sender or target address is ADDR.")
+        @Option(names = "--host", paramLabel = "ADDR|PREFIX",
+                description = "Only ARP packets whose sender or target, or NS/NA whose source, destination or target, is in ADDR|PREFIX.")
         String host;
+        @Option(names = "--family", paramLabel = "inet|inet6", description = "Only ARP (inet) or neighbour discovery (inet6) frames.")
+        String family;
 
         @Override
         public Integer call() {
@@ -418,7 +429,7 @@ public final class Uarpctl implements Runnable {
                 Runtime.getRuntime().addShutdownHook(hook);
                 int exit;
                 try {
-                    exit = ctl.stream(c, new Request.Capture(count, host), r -> {
+                    exit = ctl.stream(c, new Request.Capture(count, host, family), r -> {
                         if (!(r instanceof Response.Frame f)) return;
                         pcap.write(f.epochNanos(), Base64.getDecoder().decode(f.frame()));
                         written[0]++;

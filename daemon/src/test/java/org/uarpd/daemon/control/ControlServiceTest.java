@@ -37,6 +37,7 @@ class ControlServiceTest {
     static final class TestLoop implements LoopControl {
         long now = 1_000_000_000L;
         final List<Action> actions = new ArrayList<>();
+        final List<LinkInfo> links = new ArrayList<>(List.of(new LinkInfo("u0", 3, OWN, LinkMode.AUTHORITATIVE)));
 
         @Override
         public void execute(Runnable task) {
@@ -55,7 +56,7 @@ class ControlServiceTest {
 
         @Override
         public List<LinkInfo> linkInfo() {
-            return List.of(new LinkInfo("u0", 3, OWN, LinkMode.AUTHORITATIVE));
+            return links;
         }
 
         @Override
@@ -128,6 +129,42 @@ class ControlServiceTest {
                 new Response.PublishedRow("*", "198.51.100.0/28", List.of("198.51.100.3"), null, true, "20ms", false, "operator", null))));
         assertThat(answer(new Request.Unpublish(null, entry))).isEqualTo(new Response.Message("unpublished 198.51.100.0/28 !198.51.100.3 dev *"));
         assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of()));
+    }
+
+    @Test
+    void anIpv6PrefixIsPublishedUnderNdppdsConditionsAndUnpublishedByTheSameWords() throws Exception {
+        loop.links.add(new LinkInfo("w0", 4, HardwareAddress.parse("02:00:5e:00:53:04"), LinkMode.AUTHORITATIVE));
+        Request.Entry asked = new Request.Entry("2001:db8:7::/64", List.of("2001:db8:7::1"), null, false, 0, false, "target-answers", "w0");
+        assertThat(answer(new Request.Publish("u0", asked)))
+                .isEqualTo(new Response.Message("published 2001:db8:7::/64 !2001:db8:7::1 dev u0 when target-answers via w0"));
+        Request.Entry routed = new Request.Entry("2001:db8:8::/64", List.of(), null, false, 0, false, "route", null);
+        assertThat(answer(new Request.Publish(null, routed))).isEqualTo(new Response.Message("published 2001:db8:8::/64 dev * when route"));
+        assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of(
+                new Response.PublishedRow("u0", "2001:db8:7::/64", List.of("2001:db8:7::1"), null, false, "0s", false, "operator", "target-answers via w0"),
+                new Response.PublishedRow("*", "2001:db8:8::/64", List.of(), null, false, "0s", false, "operator", "route"))));
+        // The condition is part of what names the entry: the same prefix answered always is another one.
+        assertThatThrownBy(() -> answer(new Request.Unpublish(null, new Request.Entry("2001:db8:8::/64", List.of(), null, false, 0, false))))
+                .hasMessage("not published by uarpctl: 2001:db8:8::/64 dev *");
+        assertThat(answer(new Request.Unpublish(null, routed))).isEqualTo(new Response.Message("unpublished 2001:db8:8::/64 dev * when route"));
+        assertThat(answer(new Request.Unpublish("u0", asked))).isEqualTo(new Response.Message("unpublished 2001:db8:7::/64 !2001:db8:7::1 dev u0 when target-answers via w0"));
+        assertThat(answer(new Request.Show(Request.Table.PUBLISHED))).isEqualTo(new Response.Published(List.of()));
+    }
+
+    @Test
+    void aConditionThatCannotBeMetIsRefusedInTheConfigFilesWords() {
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of(), null, false, 0, false, "target-answers", null))))
+                .hasMessage("--when: \"target-answers\" needs the interface to ask the target on; expected also via = \"IF\"");
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of(), null, false, 0, false, "sometimes", null))))
+                .hasMessage("--when: \"sometimes\" is not a condition; expected one of always, target-answers, route");
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of(), null, false, 0, false, "route", "u0"))))
+                .hasMessage("--via: applies to when = \"target-answers\" only; expected no via, or that condition");
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of(), null, false, 0, false, "target-answers", "w9"))))
+                .hasMessage("no link called 'w9' (uarpd runs on u0)");
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of(), null, false, 0, false, "target-answers", "u0"))))
+                .hasMessage("--via u0 is the link this entry answers on; name another");
+        assertThatThrownBy(() -> answer(new Request.Publish("u0", new Request.Entry("198.51.100.0/28", List.of(), null, false, 0, false, "route", null))))
+                .hasMessage("--when and --via apply to IPv6 (neighbour discovery) entries only; an IPv4 entry is answered always");
+        assertThat(loop.actions).noneMatch(a -> a instanceof Action.Emit e && e.event().reason() == org.uarpd.engine.EngineEvent.Reason.PUBLISHED);
     }
 
     @Test

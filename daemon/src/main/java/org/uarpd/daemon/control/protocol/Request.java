@@ -37,11 +37,19 @@ public sealed interface Request {
 
     /**
      * What {@link Publish} and {@link Unpublish} name: a target ("proxy", an address or a range) with
-     * exclusions, and the options of the answer; {@code replyDelayNanos} 0 for none.
+     * exclusions, and the options of the answer; {@code replyDelayNanos} 0 for none. An IPv6 target
+     * may be answered under a condition, as the config file's {@code when} and {@code via} keys say
+     * ({@code always}, {@code route}, {@code target-answers} asking on {@code via}); null: always.
      */
-    record Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes) {
+    record Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes,
+                 String when, String via) {
         public Entry {
             exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+
+        /** An entry answered always (every IPv4 entry). */
+        public Entry(String target, List<String> exclude, String lladdr, boolean broadcastOnly, long replyDelayNanos, boolean answerProbes) {
+            this(target, exclude, lladdr, broadcastOnly, replyDelayNanos, answerProbes, null, null);
         }
     }
 
@@ -78,9 +86,25 @@ public sealed interface Request {
      */
     record Restart() implements Request {}
 
-    /** A live stream of events, {@code count} of them (null: until the reader hangs up), about {@code dst} only (null: all). */
-    record Monitor(Long count, String dst) implements Request {}
+    /**
+     * A live stream of events, {@code count} of them (null: until the reader hangs up), about
+     * {@code dst} only (an address or range of either family; null: all), of {@code family} only
+     * ({@code inet}, {@code inet6}; null: both).
+     */
+    record Monitor(Long count, String dst, String family) implements Request {
+        public Monitor(Long count, String dst) {
+            this(count, dst, null);
+        }
+    }
 
-    /** A live stream of the frames received and sent, {@code count} of them (null: no limit), about {@code host} only (null: all). */
-    record Capture(Long count, String host) implements Request {}
+    /**
+     * A live stream of the frames received and sent, {@code count} of them (null: no limit), about
+     * {@code host} only (an address or range of either family; null: all), of {@code family} only
+     * ({@code inet}: ARP, {@code inet6}: neighbour discovery; null: both).
+     */
+    record Capture(Long count, String host, String family) implements Request {
+        public Capture(Long count, String host) {
+            this(count, host, null);
+        }
+    }
 }

@@ -22,10 +22,13 @@ class ControlCodecTest {
                 new Request.Show(Request.Table.RARP), new Request.Add("u0", "192.0.2.60", "02:00:5e:00:53:60"), new Request.Add(null, "192.0.2.60", "x"),
                 new Request.Del("u0", "192.0.2.60"), new Request.Publish(null, entry), new Request.Unpublish("u0", entry),
                 new Request.Publish("u0", new Request.Entry("proxy", List.of(), null, false, 0, false)), new Request.Flush(null),
+                new Request.Publish("u0", new Request.Entry("2001:db8:7::/64", List.of("2001:db8:7::1"), null, false, 0, false, "target-answers", "w0")),
+                new Request.Unpublish(null, new Request.Entry("2001:db8:8::/64", List.of(), null, false, 0, false, "route", null)),
                 new Request.Flush("u0"), new Request.Probe("u0", "192.0.2.2"), new Request.Stats(),
                 new Request.Announce(null, "192.0.2.1", 2, 200_000_000), new Request.Reload(), new Request.Restart(), new Request.Reclaim(null, "192.0.2.1"),
                 new Request.Reclaim("u0", "192.0.2.1"), new Request.Monitor(null, null),
-                new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null));
+                new Request.Monitor(3L, "198.51.100.5"), new Request.Capture(2L, "192.0.2.1"), new Request.Capture(null, null),
+                new Request.Monitor(null, "2001:db8:1::/64", "inet6"), new Request.Capture(5L, null, "inet"));
     }
 
     static Stream<Response> responses() {
