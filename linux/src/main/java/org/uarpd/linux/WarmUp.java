@@ -259,7 +259,7 @@ public final class WarmUp {
 
         @Override
         public void removeDefaultRouter6(int link, byte[] router) {
-            staged++;
+            installed++;
         }
     }
 
