@@ -153,8 +153,9 @@ public final class RunCommand implements Callable<Integer> {
     int realtime;
 
     @Option(names = "--warm-up", defaultValue = "2000", paramLabel = "N",
-            description = "Synthetic resolutions rehearsed through a private engine before starting, so the JIT has compiled the hot path "
-                    + "by the first real miss (0: none). Default: ${DEFAULT-VALUE}.")
+            description = "At most this many synthetic resolutions rehearsed through a private engine before starting, so the JIT has "
+                    + "compiled the hot path by the first real miss; the rehearsal stops sooner once the JIT has nothing left to compile "
+                    + "(0: none). Default: ${DEFAULT-VALUE}.")
     int warmUp;
 
     @Override
@@ -250,9 +251,10 @@ public final class RunCommand implements Callable<Integer> {
                 LinkPolicy first = config.policyFor(names.get(0));
                 HardwareAddress rarpClient = first.rarp() && !config.ethers().addresses().isEmpty()
                         ? config.ethers().addresses().keySet().iterator().next() : null;
-                backend.rehearse(new EngineTap(new Engine(config, settings.ndConfig()), metrics == null ? null : new UarpdMetrics()), warmUp, RehearsalSamples.of(first), rarpClient);
+                int rounds = backend.rehearse(new EngineTap(new Engine(config, settings.ndConfig()), metrics == null ? null : new UarpdMetrics()),
+                        warmUp, RehearsalSamples.of(first), rarpClient);
                 if (!quiet) {
-                    System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", warmUp,
+                    System.err.printf("rehearsed the hot path %d times in %d ms (JIT warm-up; nothing sent)%n", rounds,
                             (System.nanoTime() - t) / 1_000_000);
                 }
             }

@@ -107,7 +107,7 @@ class PackageContentsTest {
         Path app = root.resolve("usr/lib/uarpd");
         Set<String> modules = new LinkedHashSet<>();
         for (String line : Built.ok(app.resolve("runtime/bin/java").toString(), "--list-modules").split("\n")) modules.add(line.split("@")[0]);
-        assertThat(modules).containsExactlyInAnyOrder("java.base", "jdk.httpserver", "jdk.unsupported");
+        assertThat(modules).containsExactlyInAnyOrder("java.base", "java.management", "jdk.httpserver", "jdk.unsupported");
         assertThat(app.resolve("runtime/include")).doesNotExist();
         assertThat(app.resolve("runtime/man")).doesNotExist();
         // No JDK, no Maven, no checkout on the path: only the unpacked tree.

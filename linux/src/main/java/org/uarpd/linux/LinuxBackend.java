@@ -269,21 +269,21 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
     }
 
     private static final Input.TimeAdvanced TIME_ADVANCED = new Input.TimeAdvanced();
-    /** Enough for the JIT's first compilation; each turn is four system calls, and a loaded host must not wait for them. */
+    /** At most (fewer once the JIT has settled): each turn is four system calls, and a loaded host must not wait for them. */
     private static final int REHEARSED_TURNS = 2_000;
     private int turnsToRehearse;
 
     /**
-     * Warms the hot paths up with a {@link WarmUp} on the first present link, after {@link #prepare()}:
-     * {@code scratch} is a throwaway port like the real one; {@code alsoAsk} published addresses to ask
-     * for, {@code rarpClient} a client to send a RARP request from (or null). Before {@link #start()}
-     * the kernel answers meanwhile; {@link #start()} then also runs the loop's own turns a while
-     * ({@link #rehearseTurns}), once its sockets exist. Says WATCHDOG=1 meanwhile ({@link #notifyWith}).
+     * Warms the hot paths up with a {@link WarmUp} on the first present link, after {@link #prepare()}: {@code scratch} is a
+     * throwaway port like the real one; {@code alsoAsk} published addresses to ask for, {@code rarpClient} a client to send a
+     * RARP request from (or null). At most {@code rounds}, fewer once the JIT has settled ({@link JitSettled}): returns how
+     * many ran. Before {@link #start()} the kernel answers meanwhile; {@link #start()} then also runs the loop's own turns a
+     * while ({@link #rehearseTurns}), once its sockets exist. Says WATCHDOG=1 meanwhile ({@link #notifyWith}).
      */
-    public void rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
+    public int rehearse(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient) {
         if (rtnl == null) throw new IllegalStateException("prepare() first");
         LinkTable.Entry l = links.entries().stream().filter(e -> e.index != 0).findFirst().orElse(null);
-        if (l == null) return; // nothing there yet to rehearse on
+        if (l == null) return 0; // nothing there yet to rehearse on
         // Before start() the translator knows no address yet: ask the kernel.
         int own = rtnl.dumpAddresses().stream().filter(a -> a.link() == l.index).mapToInt(KernelMessage.Address::address)
                 .findFirst().orElse(WarmUp.UNNUMBERED);
@@ -291,18 +291,19 @@ public final class LinuxBackend implements LoopControl, AutoCloseable {
         notifier.started(System.nanoTime()); // systemd's watchdog runs already: a slow start must not look hung
         warmUp.run(scratch, rounds, alsoAsk, rarpClient, () -> notifier.tickedStopping(System.nanoTime(), stopping));
         turnsToRehearse = Math.min(rounds, REHEARSED_TURNS);
+        return warmUp.rounds();
     }
 
     /**
-     * The loop's own methods, so the JIT has compiled them too by the first real event: turns that
-     * poll without sleeping, the readers of every socket, the wake-up of the mailbox (an empty task
-     * every few turns: the eventfd written and read) and the port's feed (a tick, which only runs the
-     * timers that are due anyway). They run on the real sockets and the real port, so what is queued
-     * meanwhile is handled exactly as the loop handles it; an empty queue only costs a recvfrom that
-     * says EAGAIN.
+     * The loop's own methods, so the JIT has compiled them too by the first real event: turns that poll without sleeping,
+     * the readers of every socket, the wake-up of the mailbox (an empty task every few turns: the eventfd written and read)
+     * and the port's feed (a tick, which only runs the timers that are due anyway), until the JIT has settled. They run on
+     * the real sockets and the real port, so what is queued meanwhile is handled exactly as the loop handles it; an empty
+     * queue only costs a recvfrom that says EAGAIN.
      */
     private void rehearseTurns(int rounds) {
-        for (int i = 0; i < rounds && !stopping; i++) {
+        JitSettled jit = rounds > 0 ? new JitSettled() : null;
+        for (int i = 0; i < rounds && !stopping && !jit.settled(i); i++) {
             pacing.holdOpen(System.nanoTime()); // the turn polls with a zero timeout, never sleeps
             if (i % 4 == 0) mailbox.post(NOTHING);
             turn();

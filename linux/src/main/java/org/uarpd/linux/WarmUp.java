@@ -68,6 +68,7 @@ public final class WarmUp {
     private long now;
     private long staged;
     private long failures;
+    private int done;
 
     /**
      * @param ownAddress one of the host's addresses on the link, or {@link #UNNUMBERED}
@@ -82,15 +83,18 @@ public final class WarmUp {
     }
 
     /**
-     * Drives {@code scratch} {@code rounds} times (fewer if {@code stop} turns true), also asking for
-     * {@code alsoAsk} (published addresses) and, with {@code rarpClient}, a RARP request from it.
-     * Returns how many actions were staged; throws if there was none (the port ignored every input).
+     * Drives {@code scratch} at most {@code rounds} times, fewer once the JIT has compiled what the
+     * rounds run ({@link JitSettled}) or if {@code stop} turns true, also asking for {@code alsoAsk}
+     * (published addresses) and, with {@code rarpClient}, a RARP request from it. Returns how many
+     * actions were staged; throws if there was none (the port ignored every input).
      */
     public long run(EnginePort scratch, int rounds, int[] alsoAsk, HardwareAddress rarpClient, BooleanSupplier stop) {
         port = scratch;
         now = System.nanoTime();
         staged = 0;
         installed = 0;
+        done = 0;
+        JitSettled jit = new JitSettled();
         // The translator looks links up by index and name only; the mode is the scratch engine's business.
         LinkTable links = new LinkTable(List.of(new LinuxBackend.Interface(name, LinkMode.AUTHORITATIVE)));
         LinkTable.Entry entry = links.entries().get(0);
@@ -125,7 +129,8 @@ public final class WarmUp {
                     : arpFrame(Opcode.RARP_REQUEST, Ethernet.INSTANCE.broadcast(), EtherType.RARP, rarpClient, 0, rarpClient, 0);
             byte[] peer = PEER_HARDWARE.toByteArray();
             int senderAddress = Ethernet.HEADER + ArpPacket.FIXED_HEADER + hardware.length();
-            for (int i = 0; i < rounds && !stop.getAsBoolean(); i++) {
+            for (int i = 0; i < rounds && !stop.getAsBoolean() && !jit.settled(i); i++) {
+                done = i + 1;
                 now += ROUND_NANOS;
                 int target = neighbour(base, 2 + i % 200);
                 int n = writer.reset().begin(Rtnetlink.RTM_GETNEIGH, NetlinkSocket.NLM_F_REQUEST, 0)
@@ -161,6 +166,11 @@ public final class WarmUp {
         }
         if (staged == 0) throw new IllegalStateException("warm-up produced no actions: the engine ignored every input");
         return staged;
+    }
+
+    /** Rounds the last {@link #run} drove. */
+    public int rounds() {
+        return done;
     }
 
     /** Inputs the scratch port threw on (the warm-up goes on, as the loop would). */
@@ -249,7 +259,7 @@ public final class WarmUp {
 
         @Override
         public void removeDefaultRouter6(int link, byte[] router) {
-            staged++;
+            installed++;
         }
     }
 
