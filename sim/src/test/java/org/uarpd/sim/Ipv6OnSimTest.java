@@ -176,7 +176,10 @@ class Ipv6OnSimTest {
     }
 
     @Test
-    void withoutRemoveOnConflictADuplicateIsReportedAndKept() {
+    void onAnAuthoritativeLinkADuplicateIsDeletedEvenWithoutRemoveOnConflict() {
+        // The simulated kernel has no DAD of its own (uarpd does all of ND), as a Linux kernel behind
+        // uarpd's drop hears no advertisement: left in place, the duplicate would stay in use, which
+        // RFC 4862 §5.4.5 forbids. So uarpd deletes it whatever remove-on-conflict says.
         SimHost a = host("a", 1, A);
         SimHost b = host("b", 2, B);
         uarpd(a, NdConfig.defaults());
@@ -185,7 +188,10 @@ class Ipv6OnSimTest {
         b.addAddress6(eth0(b), A, 64);
         world.sim().runUntil(4 * S);
         assertThat(world.timeline().grep("b          uarpd: CONFLICT 2001:db8::1 is " + mac(1))).hasSize(1);
-        assertThat(eth0(b).owns6(A)).isTrue();
+        assertThat(world.timeline().grep("b          uarpd: REMOVED 2001:db8::1")).hasSize(1);
+        assertThat(eth0(b).owns6(A)).isFalse();
+        assertThat(eth0(b).owns6(B)).isTrue();
+        assertThat(eth0(a).owns6(A)).isTrue();
         // b never finished DAD for it, so never claimed it
         assertThat(world.timeline().grep("b          uarpd: CLAIMED 2001:db8::1 is")).isEmpty();
     }
