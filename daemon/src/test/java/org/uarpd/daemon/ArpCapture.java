@@ -2,10 +2,7 @@ package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,11 +69,12 @@ public final class ArpCapture implements AutoCloseable {
 
     private final Process tcpdump;
     private final Path file;
-    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final List<String> said;
 
-    private ArpCapture(Process tcpdump, Path file) {
+    private ArpCapture(Process tcpdump, Path file, List<String> said) {
         this.tcpdump = tcpdump;
         this.file = file;
+        this.said = said;
     }
 
     /** Starts capturing ARP on {@code dev} in {@code ns}; returns once tcpdump listens. */
@@ -86,27 +84,11 @@ public final class ArpCapture implements AutoCloseable {
                     .as(tool[0] + " is needed: apt-get install " + tool[1]).isZero();
         }
         Path file = Files.createTempFile("uarpd-arp", ".pcap");
+        List<String> said = new CopyOnWriteArrayList<>();
         // -U: each frame written as it comes; -B: a kernel buffer no burst of 10 ms probes can fill.
-        Process p = lab.start(ns, ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.PIPE,
-                "tcpdump", "-i", dev, "-n", "-U", "-B", "8192", "-w", file.toString(), "arp");
-        ArpCapture c = new ArpCapture(p, file);
-        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
-        Thread.ofPlatform().daemon().name("tcpdump-stderr").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    c.said.add(line);
-                    if (line.contains("listening on")) listening.countDown();
-                }
-            } catch (IOException ignored) {
-                // tcpdump is gone
-            }
-            listening.countDown();
-        });
-        if (!listening.await(10, TimeUnit.SECONDS) || !p.isAlive()) {
-            c.close();
-            throw new AssertionError("tcpdump did not start listening on " + dev + ": " + c.said);
-        }
-        return c;
+        Process p = Tcpdump.start(lab, ns, dev, ProcessBuilder.Redirect.DISCARD, file, said,
+                "-n", "-U", "-B", "8192", "-w", file.toString(), "arp");
+        return new ArpCapture(p, file, said);
     }
 
     /** Stops the capture (SIGINT: tcpdump writes what it holds) and returns every ARP frame, in order. */

@@ -2,15 +2,11 @@ package org.uarpd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.uarpd.linux.NamespaceLab;
 
@@ -21,39 +17,24 @@ import org.uarpd.linux.NamespaceLab;
 final class NdCapture implements AutoCloseable {
     private final Process tcpdump;
     private final Path file;
-    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final List<String> said;
 
-    private NdCapture(Process tcpdump, Path file) {
+    private NdCapture(Process tcpdump, Path file, List<String> said) {
         this.tcpdump = tcpdump;
         this.file = file;
+        this.said = said;
     }
 
     /** Starts capturing NS/NA (ICMPv6 types 135 and 136) on {@code dev} in {@code ns}; returns once tcpdump listens. */
     static NdCapture start(NamespaceLab lab, String ns, String dev) throws IOException, InterruptedException {
         assertThat(NamespaceLab.run(List.of("sh", "-c", "command -v tcpdump")).exitCode()).as("tcpdump is needed: apt-get install tcpdump").isZero();
         Path file = Files.createTempFile("uarpd-nd", ".txt");
+        List<String> said = new CopyOnWriteArrayList<>();
         // -l: each line written as it is decoded; the filter reads the ICMPv6 type after a bare IPv6 header,
         // which NS and NA always have (RFC 4861 §7.1: no extension header in front of them on a link).
-        Process p = lab.start(ns, ProcessBuilder.Redirect.to(file.toFile()), ProcessBuilder.Redirect.PIPE,
-                "tcpdump", "-i", dev, "-n", "-l", "-v", "icmp6 and (ip6[40] == 135 or ip6[40] == 136)");
-        NdCapture c = new NdCapture(p, file);
-        CountDownLatch listening = new CountDownLatch(1);
-        Thread.ofPlatform().daemon().name("tcpdump-stderr").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    c.said.add(line);
-                    if (line.contains("listening on")) listening.countDown();
-                }
-            } catch (IOException ignored) {
-                // tcpdump is gone
-            }
-            listening.countDown();
-        });
-        if (!listening.await(10, TimeUnit.SECONDS) || !p.isAlive()) {
-            c.close();
-            throw new AssertionError("tcpdump did not start listening on " + dev + ": " + c.said);
-        }
-        return c;
+        Process p = Tcpdump.start(lab, ns, dev, ProcessBuilder.Redirect.to(file.toFile()), file, said,
+                "-n", "-l", "-v", "icmp6 and (ip6[40] == 135 or ip6[40] == 136)");
+        return new NdCapture(p, file, said);
     }
 
     /** The frames printed so far, a frame's continuation lines joined to it. */
