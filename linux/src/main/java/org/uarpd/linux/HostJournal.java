@@ -44,6 +44,9 @@ final class HostJournal implements AutoCloseable {
         record LostAddress6(int link, String linkName, Ip6Address address, int prefixLength) implements Change {}
     }
 
+    /** How long a renamed interface may take to get its sysctl directories under the new name. */
+    private static final java.time.Duration LINK_SETTLE = java.time.Duration.ofSeconds(1);
+
     private final Rtnetlink rtnl;
     private final CrashRestorer restorer;
     private final KernelSettings sysctls;
@@ -104,6 +107,7 @@ final class HostJournal implements AutoCloseable {
             }
         }
         boolean forgotten = false;
+        if (renamedTo != null) awaitLink(renamedTo);
         for (var it = changes.iterator(); it.hasNext(); ) {
             if (!(it.next() instanceof Change.Sysctl s) || !KernelSettings.linkOf(s.key()).equals(name)) continue;
             it.remove();
@@ -117,6 +121,16 @@ final class HostJournal implements AutoCloseable {
             }
         }
         if (forgotten && renamedTo == null) gone(name);
+    }
+
+    /**
+     * Waits until the kernel has finished giving {@code link} its sysctl directories, as it has not
+     * yet when the notice of a rename arrives ({@link KernelSettings#awaitLink}); says so if it never does.
+     */
+    void awaitLink(String link) {
+        if (!sysctls.awaitLink(link, LINK_SETTLE)) {
+            LogLines.note(log, "error: the sysctls of %s did not appear within %d ms", link, LINK_SETTLE.toMillis());
+        }
     }
 
     private void gone(String link) {

@@ -7,6 +7,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * sysctls through {@code /proc/sys} of the network namespace the calling thread is in (proc(5),
@@ -73,6 +75,33 @@ public final class KernelSettings {
     /** Whether the file behind {@code key} exists: a per-interface key vanishes with its interface. */
     public boolean exists(String key) {
         return Files.exists(path(key));
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until the per-interface directories of {@code link} exist
+     * ({@code net/ipv4/conf}, {@code net/ipv4/neigh}, and their IPv6 twins where IPv6 is built in).
+     * A rename is announced on rtnetlink before it is finished: the kernel sends the RTM_NEWLINK from
+     * its NETDEV_CHANGENAME notifier, and the IPv4 and IPv6 notifiers that move the interface's
+     * {@code /proc/sys} directories to the new name run after it (on this kernel a third of the
+     * notices of a rename were read while the new directories were still missing). False if they
+     * did not all appear in time.
+     */
+    public boolean awaitLink(String link, Duration timeout) {
+        boolean ipv6 = Files.isDirectory(root.resolve("net/ipv6/conf"));
+        String[] dirs = ipv6
+                ? new String[] {conf(link, ""), neigh(link, ""), "net/ipv6/conf/" + link + "/", neigh6(link, "")}
+                : new String[] {conf(link, ""), neigh(link, "")};
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < dirs.length; ) {
+            if (Files.isDirectory(root.resolve(dirs[i]))) {
+                i++;
+            } else if (System.nanoTime() - deadline >= 0) {
+                return false;
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        return true;
     }
 
     /** The interface a {@link #neigh} or {@link #conf} key belongs to (the fourth path element). */

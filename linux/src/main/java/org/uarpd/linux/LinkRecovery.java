@@ -23,6 +23,7 @@ final class LinkRecovery implements KernelTranslator.Host {
     @Override
     public boolean takeBack(LinkTable.Entry l) {
         try {
+            host.journal().awaitLink(l.name);
             InterfaceTakeover.apply(host.journal(), l.name, l.index, l.mode, log);
             l.openSockets();
         } catch (RuntimeException e) {

@@ -136,6 +136,7 @@ class HostJournalTest {
         String solicit = KernelSettings.neigh("u3", "app_solicit");
         HostJournal journal = changed(solicit, "0", "1");
         Files.createDirectories(root.resolve("net/ipv4/neigh/v3"));
+        Files.createDirectories(root.resolve("net/ipv4/conf/v3"));
         Files.move(root.resolve(solicit), root.resolve(KernelSettings.neigh("v3", "app_solicit")));
         journal.releaseLink("u3", 7, "v3");
         assertThat(value(KernelSettings.neigh("v3", "app_solicit"))).isEqualTo("0");

@@ -178,7 +178,7 @@ class InterfaceChurnAcceptanceTest {
 
             lab.ok(h, "ip", "link", "set", "v0", "name", "u0");
             assertThat(HostState.await(Duration.ofSeconds(5), () -> HostState.dropRules(lab, h).equals(List.of("u0"))))
-                    .as("renamed back: served again " + HostState.dropRules(lab, h)).isTrue();
+                    .as("renamed back: served again " + HostState.dropRules(lab, h) + "\n" + u.logText()).isTrue();
             assertThat(u.terminate()).isZero();
         }
         assertThat(HostState.sysctls(lab, h, "u0")).isEqualTo(pristine);
